@@ -1,0 +1,346 @@
+/*
+ * libiatk — generate mock events from event schemas, enrich them with
+ * contexts and hand them to the consumer under test.
+ *
+ * Conventions used by every declaration below:
+ *  - Handles are opaque and come in _new/_free (or _load/_free) pairs.  Every
+ *    _free function accepts NULL and does nothing with it.
+ *  - Every fallible call takes an optional `iatk_error *err` as its last
+ *    argument.  Pass NULL if you do not want details.  On failure the call
+ *    returns NULL or a non-zero iatk_code and fills *err; the first error
+ *    wins (a filled error is never overwritten by a later one).
+ *  - Strings returned as `const char *` belong to the handle they came from
+ *    and live as long as it does.  Strings returned as `char *` are the
+ *    caller's and are released with iatk_free().
+ *  - The library never prints and never exits.
+ *  - Thread safety: a compiled iatk_plan is immutable and may be shared by
+ *    any number of threads.  Every other handle must be used by one thread
+ *    at a time (distinct handles in distinct threads are fine).
+ *  - No varargs anywhere, so the API can be bound with ctypes.
+ */
+#ifndef IATK_IATK_H
+#define IATK_IATK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "iatk/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(IATK_BUILDING_LIBRARY) && defined(__GNUC__)
+#define IATK_EXTERN __attribute__((visibility("default")))
+#else
+#define IATK_EXTERN
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+/*
+ * The error table: XX(NAME, exit status of the iatk tool, description).
+ * Codes are append-only; a code's number never changes once released.
+ * Exit statuses: 1 internal, 2 usage, 3 bad input, 4 not found,
+ * 5 unsatisfiable schema, 6 context failed, 7 I/O, 8 invalid event,
+ * 9 consumer failed.
+ */
+#define IATK_ERROR_MAP(XX)                                                    \
+  XX(OK, 0, "success")                                                        \
+  XX(EINVAL, 2, "invalid argument")                                           \
+  XX(ENOMEM, 1, "out of memory")                                              \
+  XX(EIO, 7, "input/output error")                                            \
+  XX(EJSON, 3, "malformed JSON")                                              \
+  XX(ESCHEMA, 3, "invalid schema document")                                   \
+  XX(EUNSUPPORTED, 3, "unsupported schema feature")                           \
+  XX(ENOREGISTRY, 4, "registry not found")                                    \
+  XX(ENOSCHEMA, 4, "schema not found")                                        \
+  XX(ENOVERSION, 4, "schema version not found")                               \
+  XX(ENOEVENT, 4, "event_ref not found")                                      \
+  XX(EREF, 3, "unresolvable $ref")                                            \
+  XX(ECYCLE, 5, "schema admits no finite instance")                           \
+  XX(EUNSAT, 5, "schema is unsatisfiable")                                    \
+  XX(ENAME, 2, "invalid name")                                                \
+  XX(EEXIST, 2, "already exists")                                             \
+  XX(EPOINTER, 2, "invalid JSON pointer")                                     \
+  XX(ELIMIT, 3, "size or depth limit exceeded")                               \
+  XX(ECONTEXT, 6, "context failed")                                           \
+  XX(EINVALID, 8, "event does not validate")                                  \
+  XX(ECONSUMER, 9, "consumer failed")                                         \
+  XX(ETIMEOUT, 9, "consumer timed out")
+
+typedef enum iatk_code {
+#define IATK_XX_ENUM(name, exit_status, text) IATK_##name,
+  IATK_ERROR_MAP(IATK_XX_ENUM)
+#undef IATK_XX_ENUM
+  IATK_ERROR_COUNT
+} iatk_code;
+
+/* Details of a failure.  `where` is a location such as "file.json:3:14" or
+ * a JSON pointer "#/components/schemas/Item"; empty when there is none. */
+typedef struct iatk_error {
+  int code;           /* an iatk_code, IATK_OK when nothing failed */
+  int line, column;   /* 1-based position in a JSON input, 0 if none */
+  char where[512];
+  char message[1024]; /* complete sentence fragment, no trailing newline */
+} iatk_error;
+
+/* Resets *err to "no error".  NULL-safe. */
+IATK_EXTERN void iatk_error_clear(iatk_error *err);
+/* Static description of a code ("malformed JSON"); never NULL. */
+IATK_EXTERN const char *iatk_strerror(int code);
+/* Static symbolic name of a code ("IATK_EJSON"); never NULL. */
+IATK_EXTERN const char *iatk_err_name(int code);
+/* Exit status the iatk tool uses for a code (table above). */
+IATK_EXTERN int iatk_err_exit_status(int code);
+
+/* Version of the linked library, "MAJOR.MINOR.PATCH".  Static. */
+IATK_EXTERN const char *iatk_version(void);
+/* Releases memory the library handed to the caller as `char *`. */
+IATK_EXTERN void iatk_free(void *ptr);
+
+/* ----------------------------------------------------------- string lists */
+
+/* An immutable list of strings returned by listing calls. */
+typedef struct iatk_strlist iatk_strlist;
+IATK_EXTERN size_t iatk_strlist_count(const iatk_strlist *list);
+/* The i-th string, or NULL when i is out of range.  Owned by the list. */
+IATK_EXTERN const char *iatk_strlist_get(const iatk_strlist *list, size_t i);
+IATK_EXTERN void iatk_strlist_free(iatk_strlist *list);
+
+/* ------------------------------------------------------- schema documents */
+
+/* A parsed schema document (OpenAPI 3 or JSON Schema). */
+typedef struct iatk_schema iatk_schema;
+
+/* Schema types as the EventBridge schema registry names them. */
+#define IATK_TYPE_OPENAPI3 "OpenApi3"
+#define IATK_TYPE_JSONSCHEMA_DRAFT4 "JSONSchemaDraft4"
+
+/* Largest document accepted, in bytes, and deepest nesting. */
+#define IATK_MAX_DOCUMENT_BYTES (64u * 1024u * 1024u)
+#define IATK_MAX_SCHEMA_DEPTH 1800
+
+/*
+ * Parses `len` bytes of JSON text as a schema document.  `type` is
+ * IATK_TYPE_OPENAPI3, IATK_TYPE_JSONSCHEMA_DRAFT4 or NULL to detect it (a
+ * top-level "openapi" member means OpenApi3).  `origin` names the text in
+ * error locations ("schema.json"); NULL means "<schema>".  The text is copied.
+ * Returns NULL on failure (EJSON with line/column, ESCHEMA, ELIMIT, EINVAL).
+ */
+IATK_EXTERN iatk_schema *iatk_schema_load(const char *text, size_t len,
+                                          const char *type, const char *origin,
+                                          iatk_error *err);
+/* Reads and parses a file; "-" reads standard input.  EIO when unreadable. */
+IATK_EXTERN iatk_schema *iatk_schema_load_file(const char *path,
+                                               const char *type,
+                                               iatk_error *err);
+IATK_EXTERN void iatk_schema_free(iatk_schema *schema);
+/* The document's type (IATK_TYPE_*).  Static string. */
+IATK_EXTERN const char *iatk_schema_type(const iatk_schema *schema);
+/* Where the document came from, as given at load time.  Owned by schema. */
+IATK_EXTERN const char *iatk_schema_origin(const iatk_schema *schema);
+/* The parsed document.  Borrowed: do not modify or decref. */
+IATK_EXTERN const json_t *iatk_schema_document(const iatk_schema *schema);
+
+/* --------------------------------------------------------------- compile */
+
+/* A compiled, immutable generation plan for one event of one schema. */
+typedef struct iatk_plan iatk_plan;
+
+/*
+ * Compiles the event named by `event_ref`:
+ *  - OpenApi3: a name under components/schemas ("MyEvent") or a JSON
+ *    pointer ("#/components/schemas/MyEvent").  NULL picks the only schema
+ *    under components/schemas, or fails with ENOEVENT when there are several.
+ *  - JSON Schema: NULL or "" for the root, a name under definitions/$defs,
+ *    or a JSON pointer.
+ * Fails with ENOEVENT, EREF, ECYCLE, EUNSAT, EUNSUPPORTED or ELIMIT, with
+ * `where` set to the JSON pointer of the offending schema.  The plan keeps
+ * no reference to `schema`; free them in any order.
+ */
+IATK_EXTERN iatk_plan *iatk_compile(const iatk_schema *schema,
+                                    const char *event_ref, iatk_error *err);
+IATK_EXTERN void iatk_plan_free(iatk_plan *plan);
+/* The event's x-amazon-events-detail-type / -source, or NULL. Owned by plan. */
+IATK_EXTERN const char *iatk_plan_detail_type(const iatk_plan *plan);
+IATK_EXTERN const char *iatk_plan_source(const iatk_plan *plan);
+/* JSON pointer of the event schema inside its document.  Owned by plan. */
+IATK_EXTERN const char *iatk_plan_pointer(const iatk_plan *plan);
+
+/* -------------------------------------------------------------- generate */
+
+typedef enum iatk_mode {
+  IATK_MODE_BAREBONE = 0, /* AWS IATK's values, the smallest valid ones */
+  IATK_MODE_SAMPLE = 1,   /* const, examples, default, enum, format samples */
+  IATK_MODE_RANDOM = 2    /* seeded random values satisfying the schema */
+} iatk_mode;
+
+/* Parses "barebone" / "sample" / "random"; -1 when unknown. */
+IATK_EXTERN int iatk_mode_parse(const char *name);
+
+/* A generator: per-thread state (output buffer, options) over a plan.
+ * It borrows the plan, which must outlive it. */
+typedef struct iatk_gen iatk_gen;
+
+IATK_EXTERN iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err);
+IATK_EXTERN void iatk_gen_free(iatk_gen *gen);
+IATK_EXTERN void iatk_gen_set_mode(iatk_gen *gen, iatk_mode mode);
+IATK_EXTERN void iatk_gen_set_seed(iatk_gen *gen, uint64_t seed);
+/* Non-zero: emit only `required` properties (AWS IATK skip_optional). */
+IATK_EXTERN void iatk_gen_set_skip_optional(iatk_gen *gen, int skip);
+/* Pretty-prints with two-space indentation when non-zero. */
+IATK_EXTERN void iatk_gen_set_pretty(iatk_gen *gen, int pretty);
+/* Pins the clock to an RFC 3339 instant; its offset is kept for output.
+ * NULL returns to the system clock.  EINVAL when unparsable. */
+IATK_EXTERN int iatk_gen_set_now(iatk_gen *gen, const char *rfc3339,
+                                 iatk_error *err);
+/*
+ * Generates event number `index` (random mode: a pure function of plan,
+ * seed and index).  On success *text points to NUL-terminated JSON owned by
+ * the generator, valid until the next call on it, and *len is its length.
+ */
+IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index,
+                               const char **text, size_t *len,
+                               iatk_error *err);
+
+/* --------------------------------------------------------------- contexts */
+
+/*
+ * A context edits an event in place.  It returns 0 on success, or an
+ * iatk_code after filling `err` (ECONTEXT when nothing more precise fits).
+ * It must not keep `event` beyond the call.
+ */
+typedef int (*iatk_context_fn)(json_t *event, void *userdata, iatk_error *err);
+
+/* An ordered list of contexts applied to each event. */
+typedef struct iatk_pipeline iatk_pipeline;
+
+IATK_EXTERN iatk_pipeline *iatk_pipeline_new(iatk_error *err);
+IATK_EXTERN void iatk_pipeline_free(iatk_pipeline *pipeline);
+/* Appends a user context.  `name` (copied) appears in error messages. */
+IATK_EXTERN int iatk_pipeline_add(iatk_pipeline *pipeline, const char *name,
+                                  iatk_context_fn fn, void *userdata,
+                                  iatk_error *err);
+/* Appends a built-in context by name; `plan` may be NULL (used for the
+ * EventBridge detail-type and source).  Known names: "eventbridge".
+ * EINVAL for an unknown name. */
+IATK_EXTERN int iatk_pipeline_add_builtin(iatk_pipeline *pipeline,
+                                          const char *name,
+                                          const iatk_plan *plan,
+                                          iatk_error *err);
+/* Appends an RFC 6901 assignment given as "/pointer=JSON".  Missing
+ * objects on the way are created; "-" appends to an array. */
+IATK_EXTERN int iatk_pipeline_add_set(iatk_pipeline *pipeline,
+                                      const char *assignment, iatk_error *err);
+/* Appends an RFC 7386 merge patch given as JSON text. */
+IATK_EXTERN int iatk_pipeline_add_merge(iatk_pipeline *pipeline,
+                                        const char *patch_json,
+                                        iatk_error *err);
+/* Pins the clock used by built-in contexts (as iatk_gen_set_now). */
+IATK_EXTERN int iatk_pipeline_set_now(iatk_pipeline *pipeline,
+                                      const char *rfc3339, iatk_error *err);
+/* Makes built-in random values (EventBridge id, account) a pure function
+ * of (seed, index) instead of fresh randomness. */
+IATK_EXTERN void iatk_pipeline_set_seed(iatk_pipeline *pipeline,
+                                        uint64_t seed);
+IATK_EXTERN size_t iatk_pipeline_count(const iatk_pipeline *pipeline);
+/* Applies every context in order to `event` (event number `index`). */
+IATK_EXTERN int iatk_pipeline_run(iatk_pipeline *pipeline, json_t *event,
+                                  uint64_t index, iatk_error *err);
+/*
+ * Text in, text out: parses `event_json`, runs the pipeline and returns the
+ * compact result (caller frees with iatk_free), or NULL on failure.
+ */
+IATK_EXTERN char *iatk_pipeline_run_text(iatk_pipeline *pipeline,
+                                         const char *event_json,
+                                         uint64_t index, iatk_error *err);
+
+/* The EventBridge context on its own, text in and text out: fills the
+ * envelope without overwriting non-empty members.  detail_type and source
+ * may be NULL.  Caller frees the result with iatk_free. */
+IATK_EXTERN char *iatk_eventbridge_context_text(const char *event_json,
+                                                const char *detail_type,
+                                                const char *source,
+                                                iatk_error *err);
+
+/* ------------------------------------------------------- local registries */
+
+/* A local registry tree: DIR/<registry>/<schema>/<version>/. */
+typedef struct iatk_registry iatk_registry;
+
+/* Opens the tree at `root_dir` (created by iatk_registry_create if
+ * missing).  NULL root_dir means $IATK_REGISTRY_DIR. */
+IATK_EXTERN iatk_registry *iatk_registry_open(const char *root_dir,
+                                              iatk_error *err);
+IATK_EXTERN void iatk_registry_free(iatk_registry *reg);
+IATK_EXTERN const char *iatk_registry_root(const iatk_registry *reg);
+/* 0 when `name` is a valid registry (kind 'r') or schema (kind 's') name,
+ * else ENAME with the reason. */
+IATK_EXTERN int iatk_registry_check_name(char kind, const char *name,
+                                         iatk_error *err);
+/* Creates a registry; EEXIST if it exists. */
+IATK_EXTERN int iatk_registry_create(iatk_registry *reg, const char *registry,
+                                     iatk_error *err);
+/*
+ * Stores `len` bytes of `content` as a new immutable version of `schema`
+ * (creating the registry and schema when needed) and sets *version_out.
+ * `type` NULL means detect.  The content must be a valid schema document.
+ * The version appears atomically: a reader never sees half of it.
+ */
+IATK_EXTERN int iatk_registry_put(iatk_registry *reg, const char *registry,
+                                  const char *schema, const char *type,
+                                  const char *content, size_t len,
+                                  int *version_out, iatk_error *err);
+/* Registries (registry == NULL) or schemas of a registry, sorted. */
+IATK_EXTERN iatk_strlist *iatk_registry_list(iatk_registry *reg,
+                                             const char *registry,
+                                             iatk_error *err);
+/* Versions of a schema, in ascending numeric order. */
+IATK_EXTERN iatk_strlist *iatk_registry_versions(iatk_registry *reg,
+                                                 const char *registry,
+                                                 const char *schema,
+                                                 iatk_error *err);
+/* Reads a version (NULL = latest) exactly as stored: returns its bytes
+ * (NUL-terminated; caller frees with iatk_free) and sets *len, *type (a
+ * static IATK_TYPE_* string) and *version_out (the number read) when those
+ * are non-NULL. */
+IATK_EXTERN char *iatk_registry_read(iatk_registry *reg, const char *registry,
+                                     const char *schema, const char *version,
+                                     size_t *len, const char **type,
+                                     int *version_out, iatk_error *err);
+/* Loads a version (NULL = latest) of a schema. */
+IATK_EXTERN iatk_schema *iatk_registry_load(iatk_registry *reg,
+                                            const char *registry,
+                                            const char *schema,
+                                            const char *version,
+                                            iatk_error *err);
+
+/* ------------------------------------------------------------- consumers */
+
+/* What happened to a consumer run by iatk_invoke_command. */
+typedef struct iatk_invoke_result {
+  int exit_status; /* exit status if it exited, else -1 */
+  int signal;      /* terminating signal, else 0 */
+  int timed_out;   /* non-zero when killed after the timeout */
+} iatk_invoke_result;
+
+/*
+ * Runs argv[0] (searched in PATH) with `input` on its standard input and
+ * returns its standard output (caller frees with iatk_free; *out_len set).
+ * Standard error is inherited.  timeout_ms <= 0 means no timeout.
+ * A consumer that exits non-zero, dies on a signal or times out fails with
+ * ECONSUMER / ETIMEOUT; *result is filled in every case when non-NULL.
+ */
+IATK_EXTERN char *iatk_invoke_command(char *const argv[], const char *input,
+                                      size_t input_len, int timeout_ms,
+                                      size_t *out_len,
+                                      iatk_invoke_result *result,
+                                      iatk_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

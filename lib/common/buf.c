@@ -1,0 +1,123 @@
+/* A growable text buffer.  Generation appends JSON text here; allocation
+ * failure is sticky so hot paths need not check every append. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void iatk_buf_init(iatk_buf *b) { memset(b, 0, sizeof *b); }
+
+void iatk_buf_release(iatk_buf *b) {
+  free(b->data);
+  iatk_buf_init(b);
+}
+
+void iatk_buf_reset(iatk_buf *b) {
+  b->len = 0;
+  b->failed = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+int iatk_buf_reserve(iatk_buf *b, size_t extra) {
+  if (b->failed)
+    return -1;
+  if (extra < b->cap - b->len || (b->cap && extra + 1 <= b->cap - b->len))
+    return 0;
+  size_t want = b->len + extra + 1;
+  if (want < b->len) { /* overflow */
+    b->failed = 1;
+    return -1;
+  }
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < want)
+    cap = cap * 2 > cap ? cap * 2 : want;
+  char *data = realloc(b->data, cap);
+  if (!data) {
+    b->failed = 1;
+    return -1;
+  }
+  b->data = data;
+  b->cap = cap;
+  return 0;
+}
+
+void iatk_buf_append(iatk_buf *b, const char *s, size_t n) {
+  if (iatk_buf_reserve(b, n) != 0)
+    return;
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void iatk_buf_puts(iatk_buf *b, const char *s) {
+  iatk_buf_append(b, s, strlen(s));
+}
+
+void iatk_buf_putc(iatk_buf *b, char c) { iatk_buf_append(b, &c, 1); }
+
+void iatk_buf_printf(iatk_buf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    b->failed = 1;
+    return;
+  }
+  if ((size_t)n < sizeof small) {
+    iatk_buf_append(b, small, (size_t)n);
+    return;
+  }
+  if (iatk_buf_reserve(b, (size_t)n) != 0)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  va_end(ap);
+  b->len += (size_t)n;
+}
+
+static int needs_escape(unsigned char c) {
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+static void put_escape(iatk_buf *b, unsigned char c) {
+  static const char hex[] = "0123456789abcdef";
+  switch (c) {
+  case '"': iatk_buf_append(b, "\\\"", 2); return;
+  case '\\': iatk_buf_append(b, "\\\\", 2); return;
+  case '\n': iatk_buf_append(b, "\\n", 2); return;
+  case '\r': iatk_buf_append(b, "\\r", 2); return;
+  case '\t': iatk_buf_append(b, "\\t", 2); return;
+  case '\b': iatk_buf_append(b, "\\b", 2); return;
+  case '\f': iatk_buf_append(b, "\\f", 2); return;
+  default: {
+    char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    iatk_buf_append(b, u, 6);
+  }
+  }
+}
+
+void iatk_buf_json_string(iatk_buf *b, const char *s, size_t n) {
+  iatk_buf_putc(b, '"');
+  size_t run = 0; /* copy unescaped runs in one append */
+  for (size_t i = 0; i < n; i++) {
+    if (!needs_escape((unsigned char)s[i]))
+      continue;
+    iatk_buf_append(b, s + run, i - run);
+    put_escape(b, (unsigned char)s[i]);
+    run = i + 1;
+  }
+  iatk_buf_append(b, s + run, n - run);
+  iatk_buf_putc(b, '"');
+}
+
+char *iatk_buf_steal(iatk_buf *b) {
+  char *data = b->data;
+  if (!data)
+    data = calloc(1, 1);
+  iatk_buf_init(b);
+  return data;
+}

@@ -1,0 +1,124 @@
+/* Private helpers shared by every part of libiatk.  Not installed. */
+#ifndef IATK_INTERNAL_H
+#define IATK_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iatk/iatk.h"
+
+#define IATK_PRINTF(f, a) __attribute__((format(printf, f, a)))
+
+/* Fills err (if non-NULL and still clear) and returns `code`, so callers can
+ * write `return iatk_fail(err, IATK_EIO, "cannot read %s", path);`. */
+int iatk_fail(iatk_error *err, int code, const char *fmt, ...)
+    IATK_PRINTF(3, 4);
+/* Same, with a location (JSON pointer or file:line:col). */
+int iatk_fail_at(iatk_error *err, int code, const char *where,
+                 const char *fmt, ...) IATK_PRINTF(4, 5);
+/* Sets the location of an error that has none yet. */
+void iatk_error_locate(iatk_error *err, const char *where);
+/* Code of a possibly-NULL error, IATK_ENOMEM when err is NULL (callers use
+ * it to propagate "some failure" when the caller passed no err). */
+int iatk_error_code(const iatk_error *err, int fallback);
+
+/* Allocation that never returns NULL silently: callers check. */
+void *iatk_xcalloc(size_t n, size_t size);
+char *iatk_strdup(const char *s);
+
+/* ------------------------------------------------------- growable buffer */
+
+typedef struct iatk_buf {
+  char *data; /* always NUL-terminated once reserved */
+  size_t len;
+  size_t cap;
+  int failed; /* sticky: an allocation failed, content is truncated */
+} iatk_buf;
+
+void iatk_buf_init(iatk_buf *b);
+void iatk_buf_release(iatk_buf *b);
+void iatk_buf_reset(iatk_buf *b);
+int iatk_buf_reserve(iatk_buf *b, size_t extra);
+void iatk_buf_append(iatk_buf *b, const char *s, size_t n);
+void iatk_buf_puts(iatk_buf *b, const char *s);
+void iatk_buf_putc(iatk_buf *b, char c);
+void iatk_buf_printf(iatk_buf *b, const char *fmt, ...) IATK_PRINTF(2, 3);
+/* Appends `s` (n bytes of UTF-8) as a quoted, escaped JSON string. */
+void iatk_buf_json_string(iatk_buf *b, const char *s, size_t n);
+/* Takes ownership of the data (caller frees with free()); resets b. */
+char *iatk_buf_steal(iatk_buf *b);
+
+/* ----------------------------------------------------------- string lists */
+
+iatk_strlist *iatk_strlist_new(void);
+int iatk_strlist_push(iatk_strlist *l, const char *s);
+void iatk_strlist_sort(iatk_strlist *l, int (*cmp)(const char *, const char *));
+
+/* ----------------------------------------------------------------- clock */
+
+/* An instant with the UTC offset it should be written in. */
+typedef struct iatk_instant {
+  int64_t epoch_us;   /* microseconds since 1970-01-01T00:00:00Z */
+  int offset_minutes; /* offset used when printing local time */
+} iatk_instant;
+
+/* The system clock in the local time zone. */
+iatk_instant iatk_clock_now(void);
+/* Parses RFC 3339 ("2023-10-18T21:08:04.782196-07:00", "...Z").  0 or EINVAL. */
+int iatk_instant_parse(const char *text, iatk_instant *out, iatk_error *err);
+/* "2023-10-18T21:08:04.782196-07:00" (Python isoformat style, local offset). */
+size_t iatk_instant_format_local(const iatk_instant *t, char out[40]);
+/* "2019-11-30T09:02:36Z" (EventBridge style: UTC, whole seconds). */
+size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]);
+
+/* A pinned clock, or the system clock when not pinned. */
+typedef struct iatk_clock {
+  int pinned;
+  iatk_instant instant;
+} iatk_clock;
+iatk_instant iatk_clock_read(const iatk_clock *c);
+int iatk_clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err);
+
+/* ------------------------------------------------------------ randomness */
+
+/* Counter-based generator: every draw is a pure function of
+ * (seed, stream, counter), so event i never depends on event i-1. */
+typedef struct iatk_rng {
+  uint64_t key;
+  uint64_t counter;
+} iatk_rng;
+
+void iatk_rng_init(iatk_rng *r, uint64_t seed, uint64_t stream);
+uint64_t iatk_rng_next(iatk_rng *r);
+/* Uniform in [0, n) (n > 0). */
+uint64_t iatk_rng_below(iatk_rng *r, uint64_t n);
+/* Seeds from the operating system's randomness (getrandom). */
+void iatk_rng_init_fresh(iatk_rng *r);
+/* Writes a UUID version 4 ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"). */
+void iatk_rng_uuid4(iatk_rng *r, char out[37]);
+
+/* ------------------------------------------------------------ small files */
+
+/* Reads a whole file ("-" = stdin), refusing more than `limit` bytes. */
+char *iatk_read_file(const char *path, size_t limit, size_t *len,
+                     iatk_error *err);
+
+/* ------------------------------------------------------------ pointer map */
+
+/* Maps addresses (schema objects) to node numbers.  Open addressing; no
+ * removal, which compile never needs. */
+typedef struct iatk_ptrmap {
+  const void **keys;
+  int *values;
+  size_t count;
+  size_t cap;
+} iatk_ptrmap;
+
+void iatk_ptrmap_init(iatk_ptrmap *m);
+void iatk_ptrmap_release(iatk_ptrmap *m);
+/* The value stored for key, or -1. */
+int iatk_ptrmap_get(const iatk_ptrmap *m, const void *key);
+int iatk_ptrmap_put(iatk_ptrmap *m, const void *key, int value);
+
+#endif

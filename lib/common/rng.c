@@ -1,0 +1,54 @@
+/* Counter-based randomness: each draw hashes (key, counter) with the
+ * SplitMix64 finaliser, so any event's values can be recomputed from the
+ * seed and its index alone, in any order and on any machine. */
+#include <stdio.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "internal.h"
+
+static uint64_t mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+void iatk_rng_init(iatk_rng *r, uint64_t seed, uint64_t stream) {
+  r->key = mix64(mix64(seed + 0x9e3779b97f4a7c15ULL) ^ mix64(~stream));
+  r->counter = 0;
+}
+
+uint64_t iatk_rng_next(iatk_rng *r) {
+  return mix64(r->key + 0x9e3779b97f4a7c15ULL * ++r->counter);
+}
+
+uint64_t iatk_rng_below(iatk_rng *r, uint64_t n) {
+  /* Rejection sampling removes modulo bias. */
+  uint64_t limit = UINT64_MAX - UINT64_MAX % n;
+  uint64_t x;
+  do
+    x = iatk_rng_next(r);
+  while (x >= limit);
+  return x % n;
+}
+
+void iatk_rng_init_fresh(iatk_rng *r) {
+  uint64_t seed[2];
+  if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
+    /* getrandom only fails on ancient kernels; fall back to the clock. */
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    seed[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
+    seed[1] = (uint64_t)(uintptr_t)r;
+  }
+  iatk_rng_init(r, seed[0], seed[1]);
+}
+
+void iatk_rng_uuid4(iatk_rng *r, char out[37]) {
+  uint64_t hi = iatk_rng_next(r), lo = iatk_rng_next(r);
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL; /* version 4 */
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
+  snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
+           (unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xffff,
+           (unsigned)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffULL));
+}

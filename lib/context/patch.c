@@ -1,0 +1,221 @@
+/* The set (RFC 6901 pointer assignment) and merge (RFC 7386 merge patch)
+ * contexts. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "context/context_internal.h"
+
+/* ------------------------------------------------------- pointer walking */
+
+/* Decodes the token starting at p (after its '/'); returns its end. */
+static const char *next_token(const char *p, iatk_buf *token, int *bad) {
+  iatk_buf_reset(token);
+  iatk_buf_reserve(token, 1);
+  for (; *p && *p != '/'; p++) {
+    if (*p != '~') {
+      iatk_buf_putc(token, *p);
+      continue;
+    }
+    if (p[1] != '0' && p[1] != '1') {
+      *bad = 1;
+      return p;
+    }
+    iatk_buf_putc(token, p[1] == '0' ? '~' : '/');
+    p++;
+  }
+  return p;
+}
+
+/* Array index token: "-" (one past the end) or a decimal without leading
+ * zeros.  Returns -1 when it is neither. */
+static long array_index(const char *token, size_t size) {
+  if (strcmp(token, "-") == 0)
+    return (long)size;
+  if (!*token || (token[0] == '0' && token[1]) || strlen(token) > 9)
+    return -1;
+  for (const char *q = token; *q; q++)
+    if (!isdigit((unsigned char)*q))
+      return -1;
+  return strtol(token, NULL, 10);
+}
+
+static int fail_pointer(iatk_error *err, const char *pointer, const char *why) {
+  return iatk_fail_at(err, IATK_EPOINTER, pointer, "cannot set %s: %s",
+                      pointer, why);
+}
+
+/* Steps into (or creates) the child `token` of `parent`, or assigns
+ * `value` there when `last` is set. */
+static json_t *step(json_t *parent, const char *token, json_t *value, int last,
+                    const char *pointer, iatk_error *err) {
+  if (json_is_object(parent)) {
+    json_t *child = json_object_get(parent, token);
+    if (last || !child) {
+      child = last ? json_incref(value) : json_object();
+      json_object_set_new(parent, token, child);
+    }
+    return child;
+  }
+  if (!json_is_array(parent)) {
+    fail_pointer(err, pointer, "a member on the way is neither an object nor an array");
+    return NULL;
+  }
+  long i = array_index(token, json_array_size(parent));
+  if (i < 0 || (size_t)i > json_array_size(parent)) {
+    fail_pointer(err, pointer, "array index out of range (use '-' to append)");
+    return NULL;
+  }
+  json_t *child = last ? json_incref(value) : json_object();
+  if ((size_t)i == json_array_size(parent))
+    json_array_append_new(parent, child);
+  else if (last)
+    json_array_set_new(parent, (size_t)i, child);
+  else {
+    json_decref(child);
+    child = json_array_get(parent, (size_t)i);
+  }
+  return child;
+}
+
+int pointer_set(json_t *doc, const char *pointer, json_t *value,
+                iatk_error *err) {
+  if (pointer[0] == '\0') { /* the whole event */
+    if (!json_is_object(value) || !json_is_object(doc))
+      return fail_pointer(err, "\"\"", "the whole event can only be replaced by an object");
+    json_object_clear(doc);
+    return json_object_update(doc, value) ? iatk_fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
+  }
+  iatk_buf token;
+  iatk_buf_init(&token);
+  json_t *node = doc;
+  const char *p = pointer;
+  int bad = 0, rc = IATK_OK;
+  while (node && *p == '/' && !bad) {
+    p = next_token(p + 1, &token, &bad);
+    if (!bad)
+      node = step(node, token.data, value, *p == '\0', pointer, err);
+  }
+  if (bad)
+    rc = fail_pointer(err, pointer, "'~' must be followed by 0 or 1");
+  else if (!node)
+    rc = iatk_error_code(err, IATK_EPOINTER);
+  iatk_buf_release(&token);
+  return rc;
+}
+
+/* ------------------------------------------------------------- set */
+
+typedef struct set_data {
+  char *pointer;
+  json_t *value;
+} set_data;
+
+static void set_free(void *userdata) {
+  set_data *d = userdata;
+  if (!d)
+    return;
+  free(d->pointer);
+  json_decref(d->value);
+  free(d);
+}
+
+static int set_apply(json_t *event, void *userdata, iatk_error *err) {
+  const set_data *d = userdata;
+  return pointer_set(event, d->pointer, d->value, err);
+}
+
+static int parse_assignment(const char *assignment, set_data *d,
+                            iatk_error *err) {
+  const char *eq = assignment ? strchr(assignment, '=') : NULL;
+  if (!eq)
+    return iatk_fail(err, IATK_EPOINTER,
+                     "invalid --set '%s': expected /json/pointer=JSON",
+                     assignment ? assignment : "");
+  if (eq != assignment && assignment[0] != '/')
+    return iatk_fail(err, IATK_EPOINTER,
+                     "invalid --set '%s': the JSON pointer must start with '/'",
+                     assignment);
+  json_error_t jerr;
+  d->value = json_loads(eq + 1, JSON_DECODE_ANY, &jerr);
+  if (!d->value)
+    return iatk_fail(err, IATK_EJSON,
+                     "invalid --set '%s': the value is not JSON (%d:%d: %s); "
+                     "quote strings, e.g. /name='\"text\"'",
+                     assignment, jerr.line, jerr.column, jerr.text);
+  d->pointer = strndup(assignment, (size_t)(eq - assignment));
+  return d->pointer ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
+}
+
+static int check_pointer_syntax(const char *pointer, iatk_error *err) {
+  for (const char *p = pointer; *p; p++)
+    if (*p == '~' && p[1] != '0' && p[1] != '1')
+      return iatk_fail(err, IATK_EPOINTER,
+                       "invalid JSON pointer '%s': '~' must be followed by 0 "
+                       "or 1",
+                       pointer);
+  return IATK_OK;
+}
+
+int set_context_make(const char *assignment, builtin_context *out,
+                     iatk_error *err) {
+  set_data *d = calloc(1, sizeof *d);
+  if (!d)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  int rc = parse_assignment(assignment, d, err);
+  if (rc == IATK_OK)
+    rc = check_pointer_syntax(d->pointer, err);
+  if (rc != IATK_OK) {
+    set_free(d);
+    return rc;
+  }
+  *out = (builtin_context){set_apply, d, set_free};
+  return IATK_OK;
+}
+
+/* ------------------------------------------------------------- merge */
+
+static void merge_patch(json_t *target, const json_t *patch) {
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)patch, key, value) {
+    json_t *old = json_object_get(target, key);
+    if (json_is_null(value)) {
+      json_object_del(target, key);
+    } else if (json_is_object(value) && json_is_object(old)) {
+      merge_patch(old, value);
+    } else if (json_is_object(value)) {
+      json_t *fresh = json_object();
+      merge_patch(fresh, value); /* drops nulls nested in the patch */
+      json_object_set_new(target, key, fresh);
+    } else {
+      json_object_set(target, key, value);
+    }
+  }
+}
+
+static int merge_apply(json_t *event, void *userdata, iatk_error *err) {
+  if (!json_is_object(event))
+    return iatk_fail(err, IATK_ECONTEXT, "the event is not a JSON object");
+  merge_patch(event, userdata);
+  return IATK_OK;
+}
+
+static void merge_free(void *userdata) { json_decref(userdata); }
+
+int merge_context_make(const char *patch_json, builtin_context *out,
+                       iatk_error *err) {
+  json_error_t jerr;
+  json_t *patch = patch_json ? json_loads(patch_json, 0, &jerr) : NULL;
+  if (!patch)
+    return iatk_fail_at(err, IATK_EJSON, "<merge patch>",
+                        "merge patch is not valid JSON: %d:%d: %s",
+                        patch_json ? jerr.line : 0, patch_json ? jerr.column : 0,
+                        patch_json ? jerr.text : "no text");
+  if (!json_is_object(patch)) {
+    json_decref(patch);
+    return iatk_fail(err, IATK_EINVAL, "merge patch must be a JSON object");
+  }
+  *out = (builtin_context){merge_apply, patch, merge_free};
+  return IATK_OK;
+}

@@ -1,0 +1,188 @@
+/* The context pipeline: an ordered list of (function, userdata) applied to
+ * each event.  Built-in contexts are registered through the same list. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "context/context_internal.h"
+
+typedef struct context_entry {
+  char *name;
+  iatk_context_fn fn;
+  void *userdata;
+  void (*free_userdata)(void *);
+} context_entry;
+
+struct iatk_pipeline {
+  context_entry *entries;
+  size_t count;
+  size_t cap;
+  context_env env;
+};
+
+void context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng) {
+  if (env->seeded)
+    iatk_rng_init(rng, env->seed ^ (stream * 0x9e3779b97f4a7c15ULL), env->index);
+  else
+    iatk_rng_init_fresh(rng);
+}
+
+iatk_pipeline *iatk_pipeline_new(iatk_error *err) {
+  iatk_pipeline *p = calloc(1, sizeof *p);
+  if (!p)
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return p;
+}
+
+void iatk_pipeline_free(iatk_pipeline *p) {
+  if (!p)
+    return;
+  for (size_t i = 0; i < p->count; i++) {
+    free(p->entries[i].name);
+    if (p->entries[i].free_userdata)
+      p->entries[i].free_userdata(p->entries[i].userdata);
+  }
+  free(p->entries);
+  free(p);
+}
+
+static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
+                  iatk_error *err) {
+  if (p->count == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 8;
+    context_entry *entries = realloc(p->entries, cap * sizeof *entries);
+    if (!entries)
+      goto oom;
+    p->entries = entries;
+    p->cap = cap;
+  }
+  char *copy = strdup(name ? name : "context");
+  if (!copy)
+    goto oom;
+  p->entries[p->count++] = (context_entry){copy, ctx.fn, ctx.userdata,
+                                           ctx.free_userdata};
+  return IATK_OK;
+oom:
+  if (ctx.free_userdata)
+    ctx.free_userdata(ctx.userdata);
+  return iatk_fail(err, IATK_ENOMEM, "out of memory");
+}
+
+int iatk_pipeline_add(iatk_pipeline *p, const char *name, iatk_context_fn fn,
+                      void *userdata, iatk_error *err) {
+  if (!p || !fn)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline or context function given");
+  builtin_context ctx = {fn, userdata, NULL};
+  return append(p, name, ctx, err);
+}
+
+int iatk_pipeline_add_builtin(iatk_pipeline *p, const char *name,
+                              const iatk_plan *plan, iatk_error *err) {
+  if (!p || !name)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline or context name given");
+  if (strcmp(name, "eventbridge") != 0)
+    return iatk_fail(err, IATK_EINVAL,
+                     "unknown context '%s' (known contexts: eventbridge)", name);
+  builtin_context ctx;
+  int rc = eventbridge_context_make(&p->env, iatk_plan_detail_type(plan),
+                                    iatk_plan_source(plan), &ctx, err);
+  return rc == IATK_OK ? append(p, name, ctx, err) : rc;
+}
+
+int iatk_pipeline_add_set(iatk_pipeline *p, const char *assignment,
+                          iatk_error *err) {
+  builtin_context ctx;
+  int rc = p ? set_context_make(assignment, &ctx, err)
+             : iatk_fail(err, IATK_EINVAL, "no pipeline given");
+  return rc == IATK_OK ? append(p, "set", ctx, err) : rc;
+}
+
+int iatk_pipeline_add_merge(iatk_pipeline *p, const char *patch_json,
+                            iatk_error *err) {
+  builtin_context ctx;
+  int rc = p ? merge_context_make(patch_json, &ctx, err)
+             : iatk_fail(err, IATK_EINVAL, "no pipeline given");
+  return rc == IATK_OK ? append(p, "merge", ctx, err) : rc;
+}
+
+int iatk_pipeline_set_now(iatk_pipeline *p, const char *rfc3339,
+                          iatk_error *err) {
+  return iatk_clock_pin(&p->env.clock, rfc3339, err);
+}
+
+void iatk_pipeline_set_seed(iatk_pipeline *p, uint64_t seed) {
+  p->env.seeded = 1;
+  p->env.seed = seed;
+}
+
+size_t iatk_pipeline_count(const iatk_pipeline *p) { return p ? p->count : 0; }
+
+static int run_entry(const context_entry *e, json_t *event, iatk_error *err) {
+  iatk_error local;
+  iatk_error_clear(&local);
+  int rc = e->fn(event, e->userdata, &local);
+  if (rc == IATK_OK)
+    return IATK_OK;
+  int code = local.code ? local.code : IATK_ECONTEXT;
+  if (local.message[0])
+    return iatk_fail_at(err, code, local.where[0] ? local.where : NULL,
+                        "context '%s' failed: %s", e->name, local.message);
+  return iatk_fail(err, code, "context '%s' failed (it returned %d)", e->name,
+                   rc);
+}
+
+int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
+                      iatk_error *err) {
+  if (!p || !event)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline or event given");
+  p->env.index = index;
+  for (size_t i = 0; i < p->count; i++) {
+    int rc = run_entry(&p->entries[i], event, err);
+    if (rc != IATK_OK)
+      return rc;
+  }
+  return IATK_OK;
+}
+
+static json_t *parse_event(const char *text, iatk_error *err) {
+  json_error_t jerr;
+  json_t *event = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+  if (!event)
+    iatk_fail_at(err, IATK_EJSON, "<event>", "event is not valid JSON: %d:%d: %s",
+                 text ? jerr.line : 0, text ? jerr.column : 0,
+                 text ? jerr.text : "no text");
+  return event;
+}
+
+static char *dump_and_free(json_t *event, iatk_error *err) {
+  char *text = json_dumps(event, JSON_COMPACT | JSON_ENCODE_ANY);
+  json_decref(event);
+  if (!text)
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return text;
+}
+
+char *iatk_pipeline_run_text(iatk_pipeline *p, const char *event_json,
+                             uint64_t index, iatk_error *err) {
+  json_t *event = parse_event(event_json, err);
+  if (!event)
+    return NULL;
+  if (iatk_pipeline_run(p, event, index, err) != IATK_OK) {
+    json_decref(event);
+    return NULL;
+  }
+  return dump_and_free(event, err);
+}
+
+char *iatk_eventbridge_context_text(const char *event_json,
+                                    const char *detail_type, const char *source,
+                                    iatk_error *err) {
+  iatk_pipeline *p = iatk_pipeline_new(err);
+  builtin_context ctx;
+  char *out = NULL;
+  if (p && eventbridge_context_make(&p->env, detail_type, source, &ctx, err) ==
+               IATK_OK &&
+      append(p, "eventbridge", ctx, err) == IATK_OK)
+    out = iatk_pipeline_run_text(p, event_json, 0, err);
+  iatk_pipeline_free(p);
+  return out;
+}

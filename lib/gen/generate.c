@@ -1,0 +1,258 @@
+/* Generation: walks a compiled plan and appends JSON text.  No parsing and
+ * no lookups happen here; choices depend only on the mode, the plan and, in
+ * random mode, the counter-based RNG keyed by (seed, event index). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen/gen_internal.h"
+
+int iatk_mode_parse(const char *name) {
+  if (!name)
+    return -1;
+  if (strcmp(name, "barebone") == 0)
+    return IATK_MODE_BAREBONE;
+  if (strcmp(name, "sample") == 0)
+    return IATK_MODE_SAMPLE;
+  if (strcmp(name, "random") == 0)
+    return IATK_MODE_RANDOM;
+  return -1;
+}
+
+static int gen_value(iatk_gen *g, int node, int escape);
+
+static int is_random(const iatk_gen *g) { return g->mode == IATK_MODE_RANDOM; }
+
+static uint32_t node_rank(const iatk_gen *g, int node) {
+  return node == NO_NODE ? 0 : g->plan->nodes[node].rank;
+}
+
+/* A random-mode coin that is fair but never lets recursion run away. */
+static int coin(iatk_gen *g) {
+  return g->depth < 12 && iatk_rng_below(&g->rng, 2) == 0;
+}
+
+static int include_optional(iatk_gen *g, const plan_prop *p, int escape) {
+  if (g->skip_optional || escape || node_rank(g, p->node) == RANK_INFINITE)
+    return 0;
+  if (p->node != NO_NODE && g->active[p->node])
+    return 0; /* optional recursion stops at the cycle */
+  return is_random(g) ? coin(g) : 1;
+}
+
+static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
+  int first = 1;
+  iatk_buf_putc(&g->out, '{');
+  for (size_t i = 0; i < n->prop_count; i++) {
+    const plan_prop *p = &n->props[i];
+    if (!p->required && !include_optional(g, p, escape))
+      continue;
+    if (!first)
+      iatk_buf_putc(&g->out, ',');
+    first = 0;
+    iatk_buf_json_string(&g->out, p->name, p->name_len);
+    iatk_buf_putc(&g->out, ':');
+    int rc = gen_value(g, p->node, escape);
+    if (rc != IATK_OK)
+      return rc;
+  }
+  iatk_buf_putc(&g->out, '}');
+  return IATK_OK;
+}
+
+static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
+  int64_t len = n->min_items;
+  if (escape || node_rank(g, n->items) == RANK_INFINITE)
+    return len;
+  int64_t room = n->max_items < 0 ? 3 : n->max_items - len;
+  if (room > 3)
+    room = 3;
+  if (is_random(g) && room > 0)
+    len += (int64_t)iatk_rng_below(&g->rng, (uint64_t)room + 1);
+  else if (g->mode == IATK_MODE_SAMPLE && len == 0 && room > 0)
+    len = 1; /* one item reads better in a fixture than none */
+  return len;
+}
+
+static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
+  int64_t len = array_length(g, n, escape);
+  iatk_buf_putc(&g->out, '[');
+  for (int64_t i = 0; i < len; i++) {
+    if (i)
+      iatk_buf_putc(&g->out, ',');
+    int rc = gen_value(g, n->items, escape);
+    if (rc != IATK_OK)
+      return rc;
+  }
+  iatk_buf_putc(&g->out, ']');
+  return IATK_OK;
+}
+
+/* Preferred type: the first declared one that admits a finite value; when
+ * escaping a cycle, the one with the smallest instance (scalars first). */
+static unsigned choose_type(iatk_gen *g, const plan_node *n, int escape) {
+  unsigned finite = n->finite_types;
+  unsigned scalars = finite & ~(unsigned)(JT_ARRAY | JT_OBJECT);
+  if (escape && scalars)
+    finite = scalars;
+  if (is_random(g)) {
+    unsigned options[JT_COUNT], count = 0;
+    for (int i = 0; i < n->type_count; i++)
+      if (finite & (1u << n->type_order[i]))
+        options[count++] = 1u << n->type_order[i];
+    return count ? options[iatk_rng_below(&g->rng, count)] : 0;
+  }
+  for (int i = 0; i < n->type_count; i++)
+    if (finite & (1u << n->type_order[i]))
+      return 1u << n->type_order[i];
+  return finite & -finite;
+}
+
+static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
+  switch (choose_type(g, n, escape)) {
+  case JT_OBJECT: return gen_object(g, n, escape);
+  case JT_ARRAY: return gen_array(g, n, escape);
+  case JT_STRING: gen_string(g, n); return IATK_OK;
+  case JT_INTEGER: gen_number(g, n, 1); return IATK_OK;
+  case JT_NUMBER: gen_number(g, n, 0); return IATK_OK;
+  case JT_BOOLEAN:
+    iatk_buf_puts(&g->out, is_random(g) && coin(g) ? "true" : "false");
+    return IATK_OK;
+  case JT_NULL: iatk_buf_puts(&g->out, "null"); return IATK_OK;
+  }
+  return iatk_fail_at(g->err, IATK_EUNSAT, n->pointer,
+                      "schema at %s allows no value", n->pointer);
+}
+
+static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
+  if (escape)
+    return n->variants[n->escape_variant];
+  int finite[64], count = 0;
+  for (size_t v = 0; v < n->variant_count && count < 64; v++)
+    if (node_rank(g, n->variants[v]) != RANK_INFINITE)
+      finite[count++] = n->variants[v];
+  if (is_random(g))
+    return finite[iatk_rng_below(&g->rng, (uint64_t)count)];
+  return finite[0];
+}
+
+static int gen_enum(iatk_gen *g, const plan_node *n) {
+  size_t count = json_array_size(n->enum_values);
+  size_t i = is_random(g) ? (size_t)iatk_rng_below(&g->rng, count) : 0;
+  gen_json(g, json_array_get(n->enum_values, i));
+  return IATK_OK;
+}
+
+static int gen_sample(iatk_gen *g, const plan_node *n) {
+  gen_json(g, json_array_get(n->samples, 0));
+  return IATK_OK;
+}
+
+static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
+  if (n->const_text) {
+    iatk_buf_puts(&g->out, n->const_text);
+    return IATK_OK;
+  }
+  if (n->variant_count)
+    return gen_value(g, pick_variant(g, n, escape), escape);
+  if (g->mode == IATK_MODE_SAMPLE && json_array_size(n->samples) &&
+      !n->enum_values)
+    return gen_sample(g, n);
+  if (n->enum_values)
+    return gen_enum(g, n);
+  return gen_typed(g, n, escape);
+}
+
+static int gen_value(iatk_gen *g, int node, int escape) {
+  if (node == NO_NODE) {
+    iatk_buf_puts(&g->out, "null");
+    return IATK_OK;
+  }
+  const plan_node *n = &g->plan->nodes[node];
+  if (g->depth >= MAX_GEN_DEPTH)
+    return iatk_fail_at(g->err, IATK_ELIMIT, n->pointer,
+                        "event nests deeper than %d levels at %s",
+                        MAX_GEN_DEPTH, n->pointer);
+  escape |= g->active[node] > 0;
+  g->active[node]++;
+  g->depth++;
+  int rc = gen_node(g, n, escape);
+  g->depth--;
+  g->active[node]--;
+  return rc;
+}
+
+/* ----------------------------------------------------------- public API */
+
+iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
+  if (!plan) {
+    iatk_fail(err, IATK_EINVAL, "no plan given");
+    return NULL;
+  }
+  iatk_gen *g = calloc(1, sizeof *g);
+  if (!g || !(g->active = calloc(plan->count, sizeof *g->active))) {
+    free(g);
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
+  g->plan = plan;
+  iatk_buf_init(&g->out);
+  iatk_buf_init(&g->pretty_out);
+  return g;
+}
+
+void iatk_gen_free(iatk_gen *g) {
+  if (!g)
+    return;
+  iatk_buf_release(&g->out);
+  iatk_buf_release(&g->pretty_out);
+  free(g->active);
+  free(g);
+}
+
+void iatk_gen_set_mode(iatk_gen *g, iatk_mode mode) { g->mode = mode; }
+void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) { g->seed = seed; }
+void iatk_gen_set_skip_optional(iatk_gen *g, int skip) { g->skip_optional = skip; }
+void iatk_gen_set_pretty(iatk_gen *g, int pretty) { g->pretty = pretty; }
+
+int iatk_gen_set_now(iatk_gen *g, const char *rfc3339, iatk_error *err) {
+  return iatk_clock_pin(&g->clock, rfc3339, err);
+}
+
+/* Pretty output re-reads the compact text: a human-facing path, so the
+ * fast path stays free of indentation logic. */
+static int prettify(iatk_gen *g, iatk_error *err) {
+  json_t *doc = json_loadb(g->out.data, g->out.len, JSON_DECODE_ANY, NULL);
+  char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+  json_decref(doc);
+  if (!text)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
+  iatk_buf_reset(&g->pretty_out);
+  iatk_buf_puts(&g->pretty_out, text);
+  free(text);
+  return IATK_OK;
+}
+
+int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
+                   size_t *len, iatk_error *err) {
+  if (!g || !text)
+    return iatk_fail(err, IATK_EINVAL, "no generator or output given");
+  iatk_buf_reset(&g->out);
+  iatk_rng_init(&g->rng, g->seed, index);
+  g->now = iatk_clock_read(&g->clock);
+  g->err = err;
+  g->depth = 0;
+  int rc = gen_value(g, g->plan->root, 0);
+  if (rc == IATK_OK && g->out.failed)
+    rc = iatk_fail(err, IATK_ENOMEM, "out of memory generating the event");
+  if (rc == IATK_OK && g->pretty)
+    rc = prettify(g, err);
+  if (rc != IATK_OK) {
+    memset(g->active, 0, g->plan->count * sizeof *g->active);
+    return rc;
+  }
+  const iatk_buf *out = g->pretty ? &g->pretty_out : &g->out;
+  *text = out->data;
+  if (len)
+    *len = out->len;
+  return IATK_OK;
+}

@@ -1,0 +1,184 @@
+/* Scalar values: strings (plain and formatted), numbers within bounds, and
+ * copies of literal JSON from the schema. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen/gen_internal.h"
+
+void gen_json(iatk_gen *g, const json_t *v) {
+  size_t need = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
+  if (need == 0 || iatk_buf_reserve(&g->out, need) != 0) {
+    g->out.failed = 1;
+    return;
+  }
+  json_dumpb(v, g->out.data + g->out.len, need, JSON_COMPACT | JSON_ENCODE_ANY);
+  g->out.len += need;
+  g->out.data[g->out.len] = '\0';
+}
+
+/* Shortest text that reads back as the same double. */
+void gen_double(iatk_buf *out, double v) {
+  if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+    iatk_buf_printf(out, "%.0f", v);
+    return;
+  }
+  char text[40];
+  for (int precision = 15; precision <= 17; precision++) {
+    snprintf(text, sizeof text, "%.*g", precision, v);
+    if (strtod(text, NULL) == v)
+      break;
+  }
+  iatk_buf_puts(out, text);
+}
+
+/* ------------------------------------------------------------- numbers */
+
+typedef struct range {
+  double lo, hi; /* inclusive; infinities when unbounded */
+} range;
+
+/* The inclusive range a node allows, for integers or for numbers. */
+static range allowed_range(const plan_node *n, int integer) {
+  range r = {-INFINITY, INFINITY};
+  if (n->has_minimum) {
+    r.lo = n->minimum;
+    if (integer)
+      r.lo = n->exclusive_minimum ? floor(r.lo) + 1 : ceil(r.lo);
+  }
+  if (n->has_maximum) {
+    r.hi = n->maximum;
+    if (integer)
+      r.hi = n->exclusive_maximum ? ceil(r.hi) - 1 : floor(r.hi);
+  }
+  return r;
+}
+
+/* Moves v inside the range (exclusive real bounds step off the bound). */
+static double clamp(const plan_node *n, range r, double v, int integer) {
+  if (v < r.lo || (!integer && n->exclusive_minimum && v <= r.lo)) {
+    v = r.lo;
+    if (!integer && n->exclusive_minimum)
+      v = isfinite(r.hi) ? r.lo + (r.hi - r.lo) / 2 : r.lo + 1;
+  }
+  if (v > r.hi || (!integer && n->exclusive_maximum && v >= r.hi)) {
+    v = r.hi;
+    if (!integer && n->exclusive_maximum)
+      v = isfinite(r.lo) ? r.lo + (r.hi - r.lo) / 2 : r.hi - 1;
+  }
+  return v;
+}
+
+/* The multiple of m nearest v inside the range, preferring upward. */
+static double snap_multiple(const plan_node *n, range r, double v) {
+  double m = n->multiple_of;
+  double k = ceil(v / m) * m;
+  if (k > r.hi || (n->exclusive_maximum && k >= r.hi))
+    k = floor(v / m) * m;
+  return k == 0 ? 0 : k; /* no "-0" */
+}
+
+static double random_in(iatk_gen *g, range r, int integer) {
+  double lo = isfinite(r.lo) ? r.lo : (isfinite(r.hi) ? r.hi - 1000 : -1000);
+  double hi = isfinite(r.hi) ? r.hi : lo + 1000;
+  double u = (double)(iatk_rng_next(&g->rng) >> 11) / 9007199254740992.0;
+  double v = lo + (hi - lo) * u;
+  return integer ? floor(v) : v;
+}
+
+void gen_number(iatk_gen *g, const plan_node *n, int integer) {
+  range r = allowed_range(n, integer);
+  double v = g->mode == IATK_MODE_RANDOM ? random_in(g, r, integer) : 0;
+  v = clamp(n, r, v, integer);
+  if (n->multiple_of > 0)
+    v = snap_multiple(n, r, v);
+  gen_double(&g->out, v);
+}
+
+/* ------------------------------------------------------------- strings */
+
+static void gen_now_date_time(iatk_gen *g) {
+  char text[40];
+  size_t len = iatk_instant_format_local(&g->now, text);
+  iatk_buf_json_string(&g->out, text, len);
+}
+
+static void gen_uuid(iatk_gen *g) {
+  char text[37];
+  if (g->mode == IATK_MODE_RANDOM) {
+    iatk_rng_uuid4(&g->rng, text);
+  } else {
+    memcpy(text, "3fa85f64-5717-4562-b3fc-2c963f66afa6", 37);
+  }
+  iatk_buf_json_string(&g->out, text, 36);
+}
+
+void gen_format(iatk_gen *g, plan_format format) {
+  char text[40];
+  size_t len;
+  switch (format) {
+  case FMT_DATE_TIME: gen_now_date_time(g); return;
+  case FMT_DATE:
+    iatk_instant_format_local(&g->now, text);
+    iatk_buf_json_string(&g->out, text, 10);
+    return;
+  case FMT_TIME:
+    len = iatk_instant_format_local(&g->now, text);
+    iatk_buf_json_string(&g->out, text + 11, len - 11);
+    return;
+  case FMT_UUID: gen_uuid(g); return;
+  default: break;
+  }
+  static const char *samples[] = {
+      [FMT_DURATION] = "P1D",
+      [FMT_EMAIL] = "user@example.com",
+      [FMT_HOSTNAME] = "example.com",
+      [FMT_IPV4] = "192.0.2.1",
+      [FMT_IPV6] = "2001:db8::1",
+      [FMT_URI] = "https://example.com/",
+      [FMT_URI_REFERENCE] = "https://example.com/",
+      [FMT_JSON_POINTER] = "/example",
+      [FMT_RELATIVE_JSON_POINTER] = "0",
+      [FMT_REGEX] = "^[a-z]+$",
+      [FMT_URI_TEMPLATE] = "https://example.com/{id}",
+  };
+  const char *s = samples[format];
+  iatk_buf_json_string(&g->out, s, strlen(s));
+}
+
+static const char alphabet[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+static int64_t string_length(iatk_gen *g, const plan_node *n) {
+  int64_t len = n->min_length;
+  if (g->mode == IATK_MODE_SAMPLE && len == 0)
+    len = 6; /* "string" */
+  if (g->mode == IATK_MODE_RANDOM) {
+    int64_t room = n->max_length < 0 ? 12 : n->max_length - len;
+    len += (int64_t)iatk_rng_below(&g->rng, (uint64_t)(room > 12 ? 12 : room) + 1);
+  }
+  if (n->max_length >= 0 && len > n->max_length)
+    len = n->max_length;
+  return len;
+}
+
+void gen_string(iatk_gen *g, const plan_node *n) {
+  if (n->format != FMT_NONE) {
+    gen_format(g, n->format);
+    return;
+  }
+  int64_t len = string_length(g, n);
+  if (iatk_buf_reserve(&g->out, (size_t)len + 2) != 0)
+    return;
+  iatk_buf_putc(&g->out, '"');
+  for (int64_t i = 0; i < len; i++) {
+    char ch = "string"[i % 6];
+    if (g->mode == IATK_MODE_BAREBONE)
+      ch = 'a';
+    else if (g->mode == IATK_MODE_RANDOM)
+      ch = alphabet[iatk_rng_below(&g->rng, sizeof alphabet - 1)];
+    g->out.data[g->out.len++] = ch;
+  }
+  iatk_buf_putc(&g->out, '"');
+}

@@ -1,0 +1,459 @@
+/* Compiling one schema object into a plan node.  All lookups, $ref
+ * resolution and allOf merging happen here so generation does none. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema/compile_internal.h"
+
+#define NODE(c, i) (&(c)->plan->nodes[(i)])
+#define MAX_MIN_ITEMS 1000000
+#define MAX_MIN_LENGTH (16 * 1024 * 1024)
+
+static int oom(compile_ctx *c) {
+  return iatk_fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
+}
+
+/* --------------------------------------------------------------- types */
+
+static int add_type(plan_node *n, unsigned bit) {
+  if (n->types & bit)
+    return 0;
+  n->types |= bit;
+  n->type_order[n->type_count++] = (uint8_t)__builtin_ctz(bit);
+  return 0;
+}
+
+static int read_type_name(compile_ctx *c, int idx, const json_t *name) {
+  unsigned bit = json_is_string(name) ? plan_type_bit(json_string_value(name)) : 0;
+  if (!bit)
+    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
+                        "unsupported type %s%s%s at %s (expected null, boolean, "
+                        "integer, number, string, array or object)",
+                        json_is_string(name) ? "'" : "",
+                        json_is_string(name) ? json_string_value(name) : "value",
+                        json_is_string(name) ? "'" : "", NODE(c, idx)->pointer);
+  add_type(NODE(c, idx), bit);
+  return IATK_OK;
+}
+
+/* With no `type`, every type is allowed; the preferred order puts the type
+ * the other keywords hint at first, so barebone output looks intended. */
+static void infer_types(compile_ctx *c, plan_node *n, const json_t *s) {
+  static const char *object_hints[] = {"properties", "required",
+                                       "additionalProperties", NULL};
+  static const char *array_hints[] = {"items", "minItems", "maxItems", NULL};
+  static const char *string_hints[] = {"minLength", "maxLength", "pattern",
+                                       "format", NULL};
+  static const char *number_hints[] = {"minimum", "maximum", "multipleOf", NULL};
+  static const char **hints[] = {object_hints, array_hints, string_hints,
+                                 number_hints};
+  static const unsigned bits[] = {JT_OBJECT, JT_ARRAY, JT_STRING, JT_NUMBER};
+  unsigned allowed = JT_ANY;
+  if (c->plan->openapi && !json_is_true(json_object_get(s, "nullable")))
+    allowed &= ~(unsigned)JT_NULL; /* OpenAPI 3.0: null needs nullable */
+  n->types = 0;
+  for (int h = 0; h < 4; h++)
+    for (const char **k = hints[h]; *k; k++)
+      if (json_object_get(s, *k))
+        add_type(n, bits[h]);
+  static const unsigned fallback[] = {JT_NULL,   JT_OBJECT, JT_STRING,
+                                      JT_NUMBER, JT_INTEGER, JT_BOOLEAN,
+                                      JT_ARRAY};
+  for (int i = 0; i < JT_COUNT; i++)
+    if (allowed & fallback[i])
+      add_type(n, fallback[i]);
+}
+
+static int read_types(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *type = json_object_get(s, "type");
+  if (!type) {
+    infer_types(c, NODE(c, idx), s);
+    return IATK_OK;
+  }
+  NODE(c, idx)->types = 0;
+  if (json_is_array(type)) {
+    size_t i;
+    json_t *name;
+    json_array_foreach(type, i, name) if (read_type_name(c, idx, name) != IATK_OK)
+      return c->err ? c->err->code : IATK_EUNSUPPORTED;
+    if (json_array_size(type) == 0)
+      return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
+                          "empty type list at %s allows no value",
+                          NODE(c, idx)->pointer);
+  } else if (read_type_name(c, idx, type) != IATK_OK) {
+    return c->err ? c->err->code : IATK_EUNSUPPORTED;
+  }
+  if (json_is_true(json_object_get(s, "nullable")))
+    add_type(NODE(c, idx), JT_NULL);
+  return IATK_OK;
+}
+
+/* ------------------------------------------------------- const and enum */
+
+static int value_has_type(const json_t *v, unsigned types) {
+  switch (json_typeof(v)) {
+  case JSON_NULL: return (types & JT_NULL) != 0;
+  case JSON_TRUE:
+  case JSON_FALSE: return (types & JT_BOOLEAN) != 0;
+  case JSON_STRING: return (types & JT_STRING) != 0;
+  case JSON_ARRAY: return (types & JT_ARRAY) != 0;
+  case JSON_OBJECT: return (types & JT_OBJECT) != 0;
+  case JSON_INTEGER: return (types & (JT_INTEGER | JT_NUMBER)) != 0;
+  case JSON_REAL: {
+    double d = json_real_value(v);
+    return (types & JT_NUMBER) || ((types & JT_INTEGER) && d == floor(d));
+  }
+  }
+  return 0;
+}
+
+static char *dump_compact(const json_t *v) {
+  return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+static int read_const(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *value = json_object_get(s, "const");
+  if (!value)
+    return IATK_OK;
+  plan_node *n = NODE(c, idx);
+  if (!value_has_type(value, n->types))
+    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
+                        "const at %s contradicts its type", n->pointer);
+  return (n->const_text = dump_compact(value)) ? IATK_OK : oom(c);
+}
+
+/* Keeps the enum values the type allows; barebone uses the first. */
+static int read_enum(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *values = json_object_get(s, "enum");
+  if (!json_is_array(values))
+    return IATK_OK;
+  plan_node *n = NODE(c, idx);
+  json_t *kept = json_array();
+  size_t i;
+  json_t *v;
+  json_array_foreach(values, i, v) if (value_has_type(v, n->types))
+    json_array_append(kept, v);
+  n->enum_values = kept;
+  if (json_array_size(kept) == 0)
+    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
+                        "enum at %s has no value its type allows", n->pointer);
+  return IATK_OK;
+}
+
+static void read_samples(compile_ctx *c, int idx, const json_t *s) {
+  json_t *samples = json_array();
+  const json_t *examples = json_object_get(s, "examples");
+  if (json_is_array(examples))
+    json_array_extend(samples, (json_t *)examples);
+  static const char *single[] = {"example", "default"};
+  for (int i = 0; i < 2; i++) {
+    json_t *v = json_object_get(s, single[i]);
+    if (v)
+      json_array_append(samples, v);
+  }
+  NODE(c, idx)->samples = samples;
+}
+
+/* ---------------------------------------------------- numbers and sizes */
+
+static int64_t read_count(const json_t *s, const char *key, int64_t fallback) {
+  const json_t *v = json_object_get(s, key);
+  if (!json_is_number(v))
+    return fallback;
+  double d = json_number_value(v);
+  if (d < 0)
+    return 0;
+  return d > 1e15 ? (int64_t)1e15 : (int64_t)ceil(d);
+}
+
+static void read_bound(const json_t *s, const char *key, const char *excl_key,
+                       int *has, double *value, int *exclusive) {
+  const json_t *v = json_object_get(s, key);
+  const json_t *excl = json_object_get(s, excl_key);
+  if (json_is_number(v)) {
+    *has = 1;
+    *value = json_number_value(v);
+    *exclusive = json_is_true(excl); /* draft-04 boolean form */
+  }
+  if (json_is_number(excl)) { /* draft-06+ numeric form */
+    double e = json_number_value(excl);
+    int tighter = !*has || (strcmp(key, "minimum") == 0 ? e >= *value
+                                                         : e <= *value);
+    if (tighter) {
+      *has = 1;
+      *value = e;
+      *exclusive = 1;
+    }
+  }
+}
+
+/* An event must fit in memory: refuse minimums no event could honour. */
+static int check_size_limits(compile_ctx *c, const plan_node *n) {
+  if (n->min_items > MAX_MIN_ITEMS)
+    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+                        "minItems %lld at %s is above the limit of %d",
+                        (long long)n->min_items, n->pointer, MAX_MIN_ITEMS);
+  if (n->min_length > MAX_MIN_LENGTH)
+    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+                        "minLength %lld at %s is above the limit of %d",
+                        (long long)n->min_length, n->pointer, MAX_MIN_LENGTH);
+  return IATK_OK;
+}
+
+static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
+  plan_node *n = NODE(c, idx);
+  n->min_items = read_count(s, "minItems", 0);
+  n->max_items = read_count(s, "maxItems", -1);
+  n->min_length = read_count(s, "minLength", 0);
+  n->max_length = read_count(s, "maxLength", -1);
+  if (check_size_limits(c, n) != IATK_OK)
+    return c->err ? c->err->code : IATK_ELIMIT;
+  read_bound(s, "minimum", "exclusiveMinimum", &n->has_minimum, &n->minimum,
+             &n->exclusive_minimum);
+  read_bound(s, "maximum", "exclusiveMaximum", &n->has_maximum, &n->maximum,
+             &n->exclusive_maximum);
+  const json_t *mult = json_object_get(s, "multipleOf");
+  if (json_is_number(mult) && json_number_value(mult) > 0)
+    n->multiple_of = json_number_value(mult);
+  if (n->max_items >= 0 && n->min_items > n->max_items)
+    n->types &= ~(unsigned)JT_ARRAY;
+  if (n->max_length >= 0 && n->min_length > n->max_length)
+    n->types &= ~(unsigned)JT_STRING;
+  return IATK_OK;
+}
+
+static void read_format(compile_ctx *c, int idx, const json_t *s) {
+  const char *format = json_string_value(json_object_get(s, "format"));
+  NODE(c, idx)->format = format ? plan_format_parse(format) : FMT_NONE;
+}
+
+/* ------------------------------------------------------ sub-schemas */
+
+static int compile_child(compile_ctx *c, const json_t *sub, const char *base,
+                         const char *key) {
+  char *pointer = pointer_child(base, key);
+  if (!pointer)
+    return oom(c), -1;
+  return compile_node(c, sub, pointer);
+}
+
+static int add_prop(compile_ctx *c, int idx, const char *name, int child,
+                    int required) {
+  plan_node *n = NODE(c, idx);
+  plan_prop *props = realloc(n->props, (n->prop_count + 1) * sizeof *props);
+  if (!props)
+    return oom(c);
+  n->props = props;
+  plan_prop *p = &props[n->prop_count];
+  if (!(p->name = strdup(name)))
+    return oom(c);
+  p->name_len = strlen(name);
+  p->node = child;
+  p->required = required;
+  n->prop_count++;
+  return IATK_OK;
+}
+
+static int find_prop(const plan_node *n, const char *name) {
+  for (size_t i = 0; i < n->prop_count; i++)
+    if (strcmp(n->props[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+static int read_properties(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *props = json_object_get(s, "properties");
+  if (!json_is_object(props))
+    return IATK_OK;
+  char *base = pointer_child(NODE(c, idx)->pointer, "properties");
+  if (!base)
+    return oom(c);
+  const char *name;
+  json_t *sub;
+  int rc = IATK_OK;
+  json_object_foreach((json_t *)props, name, sub) {
+    int child = compile_child(c, sub, base, name);
+    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
+                   : add_prop(c, idx, name, child, 0);
+    if (rc != IATK_OK)
+      break;
+  }
+  free(base);
+  return rc;
+}
+
+static int read_additional(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *extra = json_object_get(s, "additionalProperties");
+  if (json_is_false(extra)) {
+    NODE(c, idx)->additional_forbidden = 1;
+    return IATK_OK;
+  }
+  if (!json_is_object(extra))
+    return IATK_OK;
+  int child = compile_child(c, extra, NODE(c, idx)->pointer,
+                            "additionalProperties");
+  if (child < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  NODE(c, idx)->additional = child;
+  return IATK_OK;
+}
+
+static int require(compile_ctx *c, int idx, const char *name) {
+  plan_node *n = NODE(c, idx);
+  int at = find_prop(n, name);
+  if (at >= 0) {
+    n->props[at].required = 1;
+    return IATK_OK;
+  }
+  if (n->additional_forbidden)
+    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
+                        "required property '%s' at %s is forbidden by "
+                        "additionalProperties: false",
+                        name, n->pointer);
+  return add_prop(c, idx, name, n->additional, 1);
+}
+
+static int read_required(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *required = json_object_get(s, "required");
+  size_t i;
+  json_t *name;
+  json_array_foreach(required, i, name) {
+    if (!json_is_string(name))
+      continue;
+    int rc = require(c, idx, json_string_value(name));
+    if (rc != IATK_OK)
+      return rc;
+  }
+  return IATK_OK;
+}
+
+static int read_items(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *items = json_object_get(s, "items");
+  if (json_is_array(items)) /* tuple form: the first member stands for all */
+    items = json_array_get(items, 0);
+  if (!items || json_is_true(items))
+    return IATK_OK;
+  int child = compile_child(c, items, NODE(c, idx)->pointer, "items");
+  if (child < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  NODE(c, idx)->items = child;
+  return IATK_OK;
+}
+
+static int add_variant(compile_ctx *c, int idx, int child) {
+  plan_node *n = NODE(c, idx);
+  int *v = realloc(n->variants, (n->variant_count + 1) * sizeof *v);
+  if (!v)
+    return oom(c);
+  n->variants = v;
+  v[n->variant_count++] = child;
+  return IATK_OK;
+}
+
+/* anyOf/oneOf: each branch merged with the rest of the schema becomes a
+ * variant; barebone takes the first that admits a finite value. */
+static int read_variants(compile_ctx *c, int idx, const json_t *s) {
+  const char *keyword = json_object_get(s, "anyOf") ? "anyOf" : "oneOf";
+  const json_t *branches = json_object_get(s, keyword);
+  if (!json_is_array(branches))
+    return IATK_OK;
+  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  size_t i;
+  json_t *branch;
+  int rc = base ? IATK_OK : oom(c);
+  json_array_foreach(branches, i, branch) {
+    if (rc != IATK_OK)
+      break;
+    char *at = pointer_index(base, i);
+    const json_t *merged = at ? merge_branch(c, s, branch, at) : NULL;
+    int child = merged ? compile_node(c, merged, at) : (free(at), -1);
+    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
+                   : add_variant(c, idx, child);
+  }
+  free(base);
+  return rc;
+}
+
+/* ----------------------------------------------------------- driver */
+
+static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
+  int rc = read_types(c, idx, s);
+  if (rc == IATK_OK)
+    rc = read_sizes(c, idx, s);
+  if (rc == IATK_OK)
+    rc = read_const(c, idx, s);
+  if (rc == IATK_OK)
+    rc = read_enum(c, idx, s);
+  if (rc != IATK_OK)
+    return rc;
+  read_format(c, idx, s);
+  read_samples(c, idx, s);
+  if ((rc = read_properties(c, idx, s)) != IATK_OK ||
+      (rc = read_additional(c, idx, s)) != IATK_OK ||
+      (rc = read_required(c, idx, s)) != IATK_OK ||
+      (rc = read_items(c, idx, s)) != IATK_OK)
+    return rc;
+  return read_variants(c, idx, s);
+}
+
+static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
+  int idx = plan_add_node(c->plan, pointer);
+  if (idx < 0) {
+    free(pointer);
+    return oom(c), -1;
+  }
+  iatk_ptrmap_put(&c->memo, s, idx);
+  if (json_is_false(s))
+    NODE(c, idx)->types = 0;
+  else
+    infer_types(c, NODE(c, idx), s);
+  return idx;
+}
+
+static int compile_object(compile_ctx *c, const json_t *s, char *pointer) {
+  const json_t *key = s;
+  if (json_object_get(s, "allOf")) {
+    s = merge_all_of(c, s, pointer);
+    if (!s) {
+      free(pointer);
+      return -1;
+    }
+  }
+  int idx = plan_add_node(c->plan, pointer);
+  if (idx < 0) {
+    free(pointer);
+    return oom(c), -1;
+  }
+  if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
+    return oom(c), -1;
+  return read_keywords(c, idx, s) == IATK_OK ? idx : -1;
+}
+
+int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
+  if (c->depth >= IATK_MAX_SCHEMA_DEPTH) {
+    iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+                 "schema at %s nests deeper than %d levels", pointer,
+                 IATK_MAX_SCHEMA_DEPTH);
+    free(pointer);
+    return -1;
+  }
+  schema = ref_follow(c, schema, &pointer);
+  int known = schema ? iatk_ptrmap_get(&c->memo, schema) : -1;
+  if (!schema || known >= 0) {
+    free(pointer);
+    return known;
+  }
+  if (json_is_boolean(schema))
+    return compile_boolean(c, schema, pointer);
+  if (!json_is_object(schema)) {
+    iatk_fail_at(c->err, IATK_ESCHEMA, pointer,
+                 "schema at %s must be an object or a boolean", pointer);
+    free(pointer);
+    return -1;
+  }
+  c->depth++;
+  int idx = compile_object(c, schema, pointer);
+  c->depth--;
+  return idx;
+}

@@ -1,0 +1,40 @@
+/* State shared by the compile stage's files (compile.c, ref.c, merge.c). */
+#ifndef IATK_COMPILE_INTERNAL_H
+#define IATK_COMPILE_INTERNAL_H
+
+#include "schema/schema_internal.h"
+
+typedef struct compile_ctx {
+  const iatk_schema *schema;
+  iatk_plan *plan;
+  iatk_ptrmap memo; /* schema object address -> node number */
+  json_t *owned;    /* merged schema objects, kept alive until the end */
+  iatk_error *err;
+  int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
+} compile_ctx;
+
+/* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees. */
+char *pointer_child(const char *parent, const char *key);
+char *pointer_index(const char *parent, size_t index);
+
+/* Resolves a fragment-only reference ("#/components/schemas/X") within the
+ * document.  `at` is the pointer of the $ref for messages. */
+const json_t *ref_resolve(compile_ctx *c, const char *ref, const char *at);
+
+/* Follows $ref until a schema that is not a bare reference, detecting
+ * reference cycles.  *pointer is replaced by the target's pointer (caller
+ * frees the new one; the input is freed when replaced). */
+const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer);
+
+/* Flattens allOf (recursively, following $ref) into one merged schema
+ * object owned by the context. */
+const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
+                           const char *pointer);
+/* Merges a base schema (minus anyOf/oneOf) with one branch. */
+const json_t *merge_branch(compile_ctx *c, const json_t *base,
+                           const json_t *branch, const char *pointer);
+
+/* Compiles a schema into a node; returns its number or -1 (err set). */
+int compile_node(compile_ctx *c, const json_t *schema, char *pointer);
+
+#endif

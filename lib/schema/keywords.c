@@ -1,0 +1,49 @@
+/* Names of types and formats. */
+#include <string.h>
+
+#include "schema/schema_internal.h"
+
+unsigned plan_type_bit(const char *name) {
+  static const struct {
+    const char *name;
+    unsigned bit;
+  } types[] = {{"null", JT_NULL},     {"boolean", JT_BOOLEAN},
+               {"integer", JT_INTEGER}, {"number", JT_NUMBER},
+               {"string", JT_STRING}, {"array", JT_ARRAY},
+               {"object", JT_OBJECT}};
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strcmp(name, types[i].name) == 0)
+      return types[i].bit;
+  return 0;
+}
+
+plan_format plan_format_parse(const char *name) {
+  static const struct {
+    const char *name;
+    plan_format format;
+  } formats[] = {
+      {"date-time", FMT_DATE_TIME},
+      {"date", FMT_DATE},
+      {"time", FMT_TIME},
+      {"duration", FMT_DURATION},
+      {"email", FMT_EMAIL},
+      {"idn-email", FMT_EMAIL},
+      {"hostname", FMT_HOSTNAME},
+      {"idn-hostname", FMT_HOSTNAME},
+      {"ipv4", FMT_IPV4},
+      {"ipv6", FMT_IPV6},
+      {"uri", FMT_URI},
+      {"iri", FMT_URI},
+      {"uri-reference", FMT_URI_REFERENCE},
+      {"iri-reference", FMT_URI_REFERENCE},
+      {"uuid", FMT_UUID},
+      {"json-pointer", FMT_JSON_POINTER},
+      {"relative-json-pointer", FMT_RELATIVE_JSON_POINTER},
+      {"regex", FMT_REGEX},
+      {"uri-template", FMT_URI_TEMPLATE},
+  };
+  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
+    if (strcmp(name, formats[i].name) == 0)
+      return formats[i].format;
+  return FMT_NONE;
+}

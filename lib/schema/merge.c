@@ -1,0 +1,218 @@
+/* allOf: every member must hold, so members are merged into one schema
+ * object before compiling.  Keywords that combine (type, properties,
+ * required, enum, bounds) are intersected; sub-schemas that meet under the
+ * same name become a nested allOf, merged lazily when compiled. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema/compile_internal.h"
+
+#define MAX_ALLOF_DEPTH 32
+
+/* Keeps a merged object alive for the whole compile; returns it borrowed. */
+static json_t *own(compile_ctx *c, json_t *obj) {
+  if (!obj)
+    return NULL;
+  json_array_append_new(c->owned, obj);
+  return obj;
+}
+
+static json_t *pair_all_of(json_t *a, json_t *b) {
+  return json_pack("{s:[OO]}", "allOf", a, b);
+}
+
+static json_t *type_list(json_t *type) {
+  if (json_is_array(type))
+    return json_incref(type);
+  return json_pack("[O]", type);
+}
+
+static int merge_type(compile_ctx *c, json_t *dst, json_t *src,
+                      const char *pointer) {
+  json_t *a = type_list(json_object_get(dst, "type")), *b = type_list(src);
+  json_t *both = json_array();
+  size_t i, j;
+  json_t *ta, *tb;
+  json_array_foreach(a, i, ta) json_array_foreach(b, j, tb) {
+    int same = json_equal(ta, tb);
+    /* integer is a subtype of number */
+    int narrowed = json_is_string(ta) && json_is_string(tb) &&
+                   ((!strcmp(json_string_value(ta), "integer") &&
+                     !strcmp(json_string_value(tb), "number")) ||
+                    (!strcmp(json_string_value(ta), "number") &&
+                     !strcmp(json_string_value(tb), "integer")));
+    if (same || narrowed)
+      json_array_append_new(both, json_string(narrowed ? "integer"
+                                                       : json_string_value(ta)));
+  }
+  json_decref(a);
+  json_decref(b);
+  if (json_array_size(both) == 0) {
+    json_decref(both);
+    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+                        "allOf at %s: members allow no common type", pointer);
+  }
+  json_object_set_new(dst, "type", both);
+  return IATK_OK;
+}
+
+static void merge_properties(json_t *dst, json_t *src) {
+  json_t *mine = json_object_get(dst, "properties");
+  json_t *merged = json_is_object(mine) ? json_copy(mine) : json_object();
+  const char *key;
+  json_t *value;
+  json_object_foreach(src, key, value) {
+    json_t *old = json_object_get(merged, key);
+    json_object_set_new(merged, key,
+                        old ? pair_all_of(old, value) : json_incref(value));
+  }
+  json_object_set_new(dst, "properties", merged);
+}
+
+static void merge_required(json_t *dst, json_t *src) {
+  json_t *mine = json_object_get(dst, "required");
+  json_t *merged = json_is_array(mine) ? json_copy(mine) : json_array();
+  size_t i, j;
+  json_t *name, *have;
+  json_array_foreach(src, i, name) {
+    int present = 0;
+    json_array_foreach(merged, j, have) present |= json_equal(have, name);
+    if (!present)
+      json_array_append(merged, name);
+  }
+  json_object_set_new(dst, "required", merged);
+}
+
+static int merge_enum(compile_ctx *c, json_t *dst, json_t *src,
+                      const char *pointer) {
+  json_t *mine = json_object_get(dst, "enum"), *kept = json_array();
+  size_t i, j;
+  json_t *a, *b;
+  json_array_foreach(mine, i, a) json_array_foreach(src, j, b) if (json_equal(a, b)) {
+    json_array_append(kept, a);
+    break;
+  }
+  json_object_set_new(dst, "enum", kept);
+  if (json_array_size(kept) == 0)
+    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+                        "allOf at %s: the members' enum lists share no value",
+                        pointer);
+  return IATK_OK;
+}
+
+static int is_lower_bound(const char *key) {
+  return !strcmp(key, "minimum") || !strcmp(key, "minLength") ||
+         !strcmp(key, "minItems") || !strcmp(key, "minProperties");
+}
+
+static int is_upper_bound(const char *key) {
+  return !strcmp(key, "maximum") || !strcmp(key, "maxLength") ||
+         !strcmp(key, "maxItems") || !strcmp(key, "maxProperties");
+}
+
+static void merge_bound(json_t *dst, const char *key, json_t *src, int lower) {
+  double a = json_number_value(json_object_get(dst, key));
+  double b = json_number_value(src);
+  if ((lower && b > a) || (!lower && b < a))
+    json_object_set(dst, key, src);
+}
+
+static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
+                         json_t *src, const char *pointer) {
+  json_t *old = json_object_get(dst, key);
+  if (!old && strcmp(key, "properties") && strcmp(key, "required"))
+    return json_object_set(dst, key, src) ? IATK_ENOMEM : IATK_OK;
+  if (!strcmp(key, "type"))
+    return merge_type(c, dst, src, pointer);
+  if (!strcmp(key, "properties") && json_is_object(src))
+    merge_properties(dst, src);
+  else if (!strcmp(key, "required") && json_is_array(src))
+    merge_required(dst, src);
+  else if (!strcmp(key, "enum") && json_is_array(src) && json_is_array(old))
+    return merge_enum(c, dst, src, pointer);
+  else if (!strcmp(key, "const") && !json_equal(old, src))
+    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+                        "allOf at %s: members require different const values",
+                        pointer);
+  else if (is_lower_bound(key) || is_upper_bound(key))
+    merge_bound(dst, key, src, is_lower_bound(key));
+  else if (!strcmp(key, "items") || !strcmp(key, "additionalProperties"))
+    json_object_set_new(dst, key, pair_all_of(old, src));
+  else if ((!strcmp(key, "anyOf") || !strcmp(key, "oneOf")) &&
+           !json_equal(old, src))
+    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, pointer,
+                        "allOf at %s: more than one member has %s", pointer,
+                        key);
+  return IATK_OK;
+}
+
+static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
+                        const char *pointer, int depth);
+
+static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
+                         const char *pointer, int depth) {
+  size_t i;
+  json_t *member;
+  json_array_foreach(all_of, i, member) {
+    char *at = pointer_index(pointer, i);
+    const json_t *target = at ? ref_follow(c, member, &at) : NULL;
+    int rc = target ? merge_member(c, dst, target, at, depth + 1)
+                    : iatk_error_code(c->err, IATK_ENOMEM);
+    free(at);
+    if (rc != IATK_OK)
+      return rc;
+  }
+  return IATK_OK;
+}
+
+static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
+                        const char *pointer, int depth) {
+  if (depth > MAX_ALLOF_DEPTH)
+    return iatk_fail_at(c->err, IATK_ECYCLE, pointer,
+                        "allOf at %s nests or refers to itself more than %d "
+                        "levels deep",
+                        pointer, MAX_ALLOF_DEPTH);
+  if (json_is_false(member))
+    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+                        "allOf at %s contains the schema false", pointer);
+  if (!json_is_object(member))
+    return IATK_OK; /* true, or a non-schema the validator would reject */
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)member, key, value) {
+    if (strcmp(key, "allOf") == 0)
+      continue;
+    int rc = merge_keyword(c, dst, key, value, pointer);
+    if (rc != IATK_OK)
+      return rc;
+  }
+  json_t *nested = json_object_get(member, "allOf");
+  return json_is_array(nested) ? merge_members(c, dst, nested, pointer, depth)
+                               : IATK_OK;
+}
+
+const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
+                           const char *pointer) {
+  json_t *dst = own(c, json_object());
+  if (!dst) {
+    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
+  return merge_member(c, dst, schema, pointer, 0) == IATK_OK ? dst : NULL;
+}
+
+const json_t *merge_branch(compile_ctx *c, const json_t *base,
+                           const json_t *branch, const char *pointer) {
+  json_t *dst = own(c, json_object());
+  json_t *base_only = json_copy((json_t *)base);
+  if (!dst || !base_only) {
+    json_decref(base_only);
+    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
+  json_object_del(base_only, "anyOf");
+  json_object_del(base_only, "oneOf");
+  json_object_set_new(dst, "allOf", json_pack("[oO]", base_only, branch));
+  return merge_all_of(c, dst, pointer);
+}

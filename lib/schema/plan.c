@@ -1,0 +1,208 @@
+/* The plan object: node storage, choosing the event inside a document, and
+ * the public compile entry point. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema/compile_internal.h"
+
+int plan_add_node(iatk_plan *plan, char *pointer) {
+  if (plan->count == plan->cap) {
+    size_t cap = plan->cap ? plan->cap * 2 : 16;
+    plan_node *nodes = realloc(plan->nodes, cap * sizeof *nodes);
+    if (!nodes)
+      return -1;
+    plan->nodes = nodes;
+    plan->cap = cap;
+  }
+  plan_node *n = &plan->nodes[plan->count];
+  memset(n, 0, sizeof *n);
+  n->pointer = pointer;
+  n->types = JT_ANY;
+  n->additional = n->items = NO_NODE;
+  n->max_items = n->max_length = -1;
+  n->escape_variant = -1;
+  return (int)plan->count++;
+}
+
+void plan_release_nodes(iatk_plan *plan) {
+  for (size_t i = 0; i < plan->count; i++) {
+    plan_node *n = &plan->nodes[i];
+    free(n->pointer);
+    free(n->const_text);
+    json_decref(n->enum_values);
+    json_decref(n->samples);
+    for (size_t p = 0; p < n->prop_count; p++)
+      free(n->props[p].name);
+    free(n->props);
+    free(n->variants);
+  }
+  free(plan->nodes);
+  plan->nodes = NULL;
+  plan->count = plan->cap = 0;
+}
+
+void iatk_plan_free(iatk_plan *plan) {
+  if (!plan)
+    return;
+  plan_release_nodes(plan);
+  free(plan->detail_type);
+  free(plan->source);
+  free(plan->pointer);
+  free(plan);
+}
+
+const char *iatk_plan_detail_type(const iatk_plan *plan) {
+  return plan ? plan->detail_type : NULL;
+}
+
+const char *iatk_plan_source(const iatk_plan *plan) {
+  return plan ? plan->source : NULL;
+}
+
+const char *iatk_plan_pointer(const iatk_plan *plan) {
+  return plan ? plan->pointer : NULL;
+}
+
+/* "A, B, C" of the members of an object, for "available: ..." hints. */
+static void list_names(const json_t *obj, char *out, size_t size) {
+  const char *key;
+  json_t *value;
+  size_t used = 0;
+  out[0] = '\0';
+  json_object_foreach((json_t *)obj, key, value) {
+    int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", key);
+    if (n < 0 || (size_t)n >= size - used)
+      break;
+    used += (size_t)n;
+  }
+}
+
+static char *fail_no_event(iatk_error *err, const char *ref,
+                           const json_t *container, const char *where) {
+  char names[400];
+  list_names(container, names, sizeof names);
+  iatk_fail_at(err, IATK_ENOEVENT, where,
+               "event_ref '%s' not found: no schema named so under %s "
+               "(available: %s)",
+               ref, where, names[0] ? names : "none");
+  return NULL;
+}
+
+static char *openapi_event_pointer(const json_t *doc, const char *ref,
+                                   iatk_error *err) {
+  const json_t *schemas =
+      json_object_get(json_object_get(doc, "components"), "schemas");
+  if (!json_is_object(schemas)) {
+    iatk_fail_at(err, IATK_ESCHEMA, "#/components/schemas",
+                 "OpenAPI document has no components/schemas object");
+    return NULL;
+  }
+  if (!ref || !*ref) {
+    if (json_object_size(schemas) == 1)
+      return pointer_child("#/components/schemas",
+                           json_object_iter_key(json_object_iter((json_t *)schemas)));
+    char names[400];
+    list_names(schemas, names, sizeof names);
+    iatk_fail_at(err, IATK_ENOEVENT, "#/components/schemas",
+                 "no event_ref given and the document defines %zu schemas "
+                 "(%s): name one",
+                 json_object_size(schemas), names);
+    return NULL;
+  }
+  if (json_object_get(schemas, ref))
+    return pointer_child("#/components/schemas", ref);
+  return fail_no_event(err, ref, schemas, "#/components/schemas");
+}
+
+static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
+                                      iatk_error *err) {
+  if (!ref || !*ref)
+    return strdup("#");
+  static const char *containers[] = {"definitions", "$defs"};
+  for (size_t i = 0; i < 2; i++) {
+    const json_t *defs = json_object_get(doc, containers[i]);
+    if (json_object_get(defs, ref)) {
+      char base[32];
+      snprintf(base, sizeof base, "#/%s", containers[i]);
+      return pointer_child(base, ref);
+    }
+  }
+  const json_t *defs = json_object_get(doc, "definitions");
+  if (!defs)
+    defs = json_object_get(doc, "$defs");
+  return fail_no_event(err, ref, defs, "#/definitions");
+}
+
+/* The pointer of the event schema named by event_ref. */
+static char *event_pointer(const iatk_schema *schema, const char *ref,
+                           iatk_error *err) {
+  if (ref && (ref[0] == '#' || ref[0] == '/')) {
+    iatk_buf b;
+    iatk_buf_init(&b);
+    if (ref[0] == '/')
+      iatk_buf_putc(&b, '#');
+    iatk_buf_puts(&b, ref);
+    return iatk_buf_steal(&b);
+  }
+  if (strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0)
+    return openapi_event_pointer(schema->doc, ref, err);
+  return jsonschema_event_pointer(schema->doc, ref, err);
+}
+
+static char *string_member(const json_t *a, const json_t *b, const char *key) {
+  const char *s = json_string_value(json_object_get(a, key));
+  if (!s)
+    s = json_string_value(json_object_get(b, key));
+  return s ? strdup(s) : NULL;
+}
+
+static int compile_root(compile_ctx *c, const char *event_ref) {
+  char *pointer = event_pointer(c->schema, event_ref, c->err);
+  if (!pointer)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  c->plan->pointer = strdup(pointer);
+  const json_t *root = ref_resolve(c, pointer, pointer);
+  if (!root) {
+    if (c->err && c->err->code == IATK_EREF) {
+      c->err->code = IATK_ENOEVENT;
+      snprintf(c->err->message, sizeof c->err->message,
+               "event_ref '%s' not found: %s does not exist in the document",
+               event_ref, pointer);
+    }
+    free(pointer);
+    return iatk_error_code(c->err, IATK_ENOEVENT);
+  }
+  c->plan->detail_type =
+      string_member(root, c->schema->doc, "x-amazon-events-detail-type");
+  c->plan->source = string_member(root, c->schema->doc, "x-amazon-events-source");
+  c->plan->root = compile_node(c, root, pointer);
+  return c->plan->root < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : IATK_OK;
+}
+
+iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
+                        iatk_error *err) {
+  if (!schema) {
+    iatk_fail(err, IATK_EINVAL, "no schema given");
+    return NULL;
+  }
+  iatk_plan *plan = calloc(1, sizeof *plan);
+  compile_ctx c = {.schema = schema, .plan = plan, .err = err,
+                   .owned = json_array()};
+  iatk_ptrmap_init(&c.memo);
+  int rc = plan && c.owned ? IATK_OK
+                           : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  if (rc == IATK_OK) {
+    plan->openapi = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
+    rc = compile_root(&c, event_ref);
+  }
+  if (rc == IATK_OK)
+    rc = plan_analyse(plan, err);
+  iatk_ptrmap_release(&c.memo);
+  json_decref(c.owned);
+  if (rc != IATK_OK) {
+    iatk_plan_free(plan);
+    return NULL;
+  }
+  return plan;
+}

@@ -1,0 +1,60 @@
+/* Following chains of $ref ("refs to refs") with cycle detection. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema/compile_internal.h"
+
+#define MAX_REF_HOPS 64
+
+static const char *ref_of(const json_t *schema) {
+  return json_is_object(schema)
+             ? json_string_value(json_object_get(schema, "$ref"))
+             : NULL;
+}
+
+/* Describes a cycle as "#/a -> #/b -> #/a" for the error message. */
+static void fail_cycle(compile_ctx *c, const char **chain, size_t n,
+                       const char *again) {
+  iatk_buf b;
+  iatk_buf_init(&b);
+  for (size_t i = 0; i < n; i++) {
+    iatk_buf_puts(&b, chain[i]);
+    iatk_buf_puts(&b, " -> ");
+  }
+  iatk_buf_puts(&b, again);
+  iatk_fail_at(c->err, IATK_ECYCLE, chain[0],
+               "$ref cycle with no schema in it: %s", b.data ? b.data : "");
+  iatk_buf_release(&b);
+}
+
+static int seen_before(const char **chain, size_t n, const char *ref) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(chain[i], ref) == 0)
+      return 1;
+  return 0;
+}
+
+const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
+  const char *chain[MAX_REF_HOPS];
+  size_t n = 0;
+  const char *ref;
+  while ((ref = ref_of(schema)) != NULL) {
+    if (seen_before(chain, n, ref) || n == MAX_REF_HOPS) {
+      fail_cycle(c, chain, n, ref);
+      return NULL;
+    }
+    chain[n++] = ref;
+    char *at = *pointer;
+    schema = ref_resolve(c, ref, at);
+    if (!schema)
+      return NULL;
+    char *target = strdup(ref);
+    if (!target) {
+      iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+      return NULL;
+    }
+    free(at);
+    *pointer = target;
+  }
+  return schema;
+}

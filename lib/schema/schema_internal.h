@@ -1,0 +1,110 @@
+/* Schema documents and compiled plans: the private representation. */
+#ifndef IATK_SCHEMA_INTERNAL_H
+#define IATK_SCHEMA_INTERNAL_H
+
+#include <stdint.h>
+
+#include "common/internal.h"
+
+struct iatk_schema {
+  json_t *doc;
+  const char *type; /* static IATK_TYPE_* string */
+  char *origin;
+};
+
+/* JSON types as bits, so a node's allowed types are one mask. */
+enum {
+  JT_NULL = 1 << 0,
+  JT_BOOLEAN = 1 << 1,
+  JT_INTEGER = 1 << 2,
+  JT_NUMBER = 1 << 3,
+  JT_STRING = 1 << 4,
+  JT_ARRAY = 1 << 5,
+  JT_OBJECT = 1 << 6,
+  JT_ANY = (1 << 7) - 1
+};
+#define JT_COUNT 7
+
+/* Formats the generator knows how to produce. */
+typedef enum plan_format {
+  FMT_NONE = 0,
+  FMT_DATE_TIME,
+  FMT_DATE,
+  FMT_TIME,
+  FMT_DURATION,
+  FMT_EMAIL,
+  FMT_HOSTNAME,
+  FMT_IPV4,
+  FMT_IPV6,
+  FMT_URI,
+  FMT_URI_REFERENCE,
+  FMT_UUID,
+  FMT_JSON_POINTER,
+  FMT_RELATIVE_JSON_POINTER,
+  FMT_REGEX,
+  FMT_URI_TEMPLATE
+} plan_format;
+
+#define RANK_INFINITE UINT32_MAX
+#define NO_NODE (-1)
+
+typedef struct plan_prop {
+  char *name;
+  size_t name_len;
+  int node; /* NO_NODE: unconstrained value */
+  int required;
+} plan_prop;
+
+/* One compiled schema.  Numeric bounds use has_* flags because 0 is a
+ * meaningful bound. */
+typedef struct plan_node {
+  char *pointer;           /* where it came from, for messages */
+  unsigned types;          /* allowed JSON types (JT_*) */
+  uint8_t type_order[JT_COUNT]; /* declared order of the allowed types */
+  int type_count;
+  char *const_text;        /* compact JSON of `const`, or NULL */
+  json_t *enum_values;     /* array, or NULL */
+  json_t *samples;         /* examples/example/default, in that order */
+  plan_format format;
+  plan_prop *props;
+  size_t prop_count;
+  int additional;          /* node for other properties; NO_NODE = any */
+  int additional_forbidden; /* additionalProperties: false */
+  int items;               /* node for array items; NO_NODE = any */
+  int *variants;           /* anyOf/oneOf branches, each merged with base */
+  size_t variant_count;
+  int64_t min_items, max_items;   /* max: -1 when unbounded */
+  int64_t min_length, max_length; /* max: -1 when unbounded */
+  int has_minimum, has_maximum, exclusive_minimum, exclusive_maximum;
+  double minimum, maximum, multiple_of; /* multiple_of 0: none */
+  /* Filled by the finiteness analysis (finite.c). */
+  uint32_t rank;           /* height of the smallest instance */
+  unsigned finite_types;   /* types that admit a finite instance */
+  int escape_variant;      /* variant with the smallest rank, or -1 */
+} plan_node;
+
+struct iatk_plan {
+  plan_node *nodes;
+  size_t count;
+  size_t cap;
+  int root;
+  int openapi;             /* OpenAPI 3.0: untyped does not admit null */
+  char *detail_type;
+  char *source;
+  char *pointer;
+};
+
+/* Appends a zeroed node owning `pointer`; returns its number or -1. */
+int plan_add_node(iatk_plan *plan, char *pointer);
+/* Releases a plan's nodes (shared by iatk_plan_free). */
+void plan_release_nodes(iatk_plan *plan);
+
+/* Bit for a JSON type name, 0 when unknown. */
+unsigned plan_type_bit(const char *name);
+plan_format plan_format_parse(const char *name);
+
+/* Finiteness analysis: sets rank/finite_types/escape_variant for every
+ * node; fails with ECYCLE when the root admits no finite instance. */
+int plan_analyse(iatk_plan *plan, iatk_error *err);
+
+#endif

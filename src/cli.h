@@ -1,0 +1,43 @@
+/* Shared pieces of the iatk command-line tool.  The tool uses the public
+ * libiatk API only; this header is for its own files. */
+#ifndef IATK_CLI_H
+#define IATK_CLI_H
+
+#include <stdio.h>
+
+#include "iatk/iatk.h"
+
+#define EXIT_USAGE 2
+
+/* Prints "iatk: error: <message>" and returns the error's exit status. */
+int cli_fail(const iatk_error *err);
+/* Prints "iatk: error: <message>" for a usage problem and returns 2. */
+int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "iatk: <message>" on stderr when verbose output is on. */
+void cli_verbose(int on, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a non-negative decimal for option `name`; 0 or -1 (message printed). */
+int cli_parse_u64(const char *name, const char *text, unsigned long long *out);
+
+/* Writes all of text to a stream; 0 or -1 with a message. */
+int cli_write(FILE *out, const char *text, size_t len, const char *where);
+
+/* Output that lands atomically: a file is written to a temporary name and
+ * renamed on commit, so a failure never leaves half a file behind. */
+typedef struct cli_output {
+  FILE *stream;
+  char *path;     /* final path, NULL for stdout */
+  char *tmp_path; /* temporary path while writing */
+} cli_output;
+int cli_output_open(cli_output *o, const char *path, iatk_error *err);
+int cli_output_commit(cli_output *o, iatk_error *err);
+void cli_output_abort(cli_output *o);
+
+/* The subcommands. */
+int cmd_generate(int argc, char **argv);
+int cmd_registry(int argc, char **argv);
+int cmd_invoke(int argc, char **argv);
+/* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */
+int cli_rpc(FILE *in, FILE *out);
+
+#endif

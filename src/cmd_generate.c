@@ -1,0 +1,333 @@
+/* iatk generate: schema -> plan -> events -> contexts -> output. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char generate_help[] =
+    "usage: iatk generate (--registry R --schema S | --file PATH|-) [options]\n"
+    "\n"
+    "Generate mock events from an event schema, one JSON event per line.\n"
+    "\n"
+    "schema source:\n"
+    "  --registry-dir DIR     local registry tree (default $IATK_REGISTRY_DIR)\n"
+    "  --registry R           registry name\n"
+    "  --schema S             schema name\n"
+    "  --schema-version V     version (default: the latest)\n"
+    "  --file PATH            a schema file outside any registry ('-': stdin)\n"
+    "  --type TYPE            type of --file: OpenApi3 or JSONSchemaDraft4\n"
+    "                         (default: detected)\n"
+    "  --event-ref REF        the event: a name under components/schemas\n"
+    "                         (OpenAPI) or definitions (JSON Schema), or a\n"
+    "                         JSON pointer such as #/components/schemas/X\n"
+    "generation:\n"
+    "  --mode MODE            barebone (default), sample or random\n"
+    "  --seed N               seed for random mode (default 0)\n"
+    "  --count N              number of events (default 1), NDJSON\n"
+    "  --start K              index of the first event (default 0)\n"
+    "  --skip-optional        emit only required properties\n"
+    "  --now RFC3339          pin the clock (e.g. 2023-10-18T21:08:04.782196-07:00)\n"
+    "contexts, applied in the order given:\n"
+    "  --context eventbridge  fill the EventBridge envelope (id, time, ...)\n"
+    "  --set /pointer=JSON    set a member (RFC 6901; '/-' appends)\n"
+    "  --merge FILE           apply an RFC 7386 merge patch\n"
+    "output:\n"
+    "  --pretty               indent the JSON\n"
+    "  -o, --output FILE      write to FILE atomically instead of stdout\n"
+    "  -v, --verbose          say which source served the schema\n"
+    "  -h, --help             show this help\n";
+
+/* A context step as given on the command line, applied in order. */
+typedef struct context_step {
+  char kind; /* 'c' builtin, 's' set, 'm' merge */
+  const char *arg;
+} context_step;
+
+typedef struct generate_opts {
+  const char *registry_dir, *registry, *schema, *version, *file, *type;
+  const char *event_ref, *now, *output;
+  int mode, skip_optional, pretty, verbose;
+  unsigned long long seed, count, start;
+  context_step *steps;
+  size_t step_count;
+} generate_opts;
+
+enum {
+  OPT_REGISTRY_DIR = 256, OPT_REGISTRY, OPT_SCHEMA, OPT_VERSION, OPT_FILE,
+  OPT_TYPE, OPT_EVENT_REF, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
+  OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY
+};
+
+static const struct option long_options[] = {
+    {"registry-dir", required_argument, 0, OPT_REGISTRY_DIR},
+    {"registry", required_argument, 0, OPT_REGISTRY},
+    {"schema", required_argument, 0, OPT_SCHEMA},
+    {"schema-version", required_argument, 0, OPT_VERSION},
+    {"file", required_argument, 0, OPT_FILE},
+    {"type", required_argument, 0, OPT_TYPE},
+    {"event-ref", required_argument, 0, OPT_EVENT_REF},
+    {"mode", required_argument, 0, OPT_MODE},
+    {"seed", required_argument, 0, OPT_SEED},
+    {"count", required_argument, 0, OPT_COUNT},
+    {"start", required_argument, 0, OPT_START},
+    {"skip-optional", no_argument, 0, OPT_SKIP_OPTIONAL},
+    {"now", required_argument, 0, OPT_NOW},
+    {"context", required_argument, 0, OPT_CONTEXT},
+    {"set", required_argument, 0, OPT_SET},
+    {"merge", required_argument, 0, OPT_MERGE},
+    {"pretty", no_argument, 0, OPT_PRETTY},
+    {"output", required_argument, 0, 'o'},
+    {"verbose", no_argument, 0, 'v'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+static int add_step(generate_opts *o, char kind, const char *arg) {
+  context_step *steps = realloc(o->steps, (o->step_count + 1) * sizeof *steps);
+  if (!steps)
+    return -1;
+  o->steps = steps;
+  steps[o->step_count++] = (context_step){kind, arg};
+  return 0;
+}
+
+static int parse_numbers(generate_opts *o, int opt, const char *arg) {
+  unsigned long long *slot = opt == OPT_SEED    ? &o->seed
+                             : opt == OPT_COUNT ? &o->count
+                                                : &o->start;
+  const char *name = opt == OPT_SEED ? "--seed" : opt == OPT_COUNT ? "--count" : "--start";
+  return cli_parse_u64(name, arg, slot);
+}
+
+/* Returns 0 to go on, or an exit status (-1 meaning "exit 0"). */
+static int parse_option(generate_opts *o, int opt, const char *arg) {
+  switch (opt) {
+  case OPT_REGISTRY_DIR: o->registry_dir = arg; return 0;
+  case OPT_REGISTRY: o->registry = arg; return 0;
+  case OPT_SCHEMA: o->schema = arg; return 0;
+  case OPT_VERSION: o->version = arg; return 0;
+  case OPT_FILE: o->file = arg; return 0;
+  case OPT_TYPE: o->type = arg; return 0;
+  case OPT_EVENT_REF: o->event_ref = arg; return 0;
+  case OPT_NOW: o->now = arg; return 0;
+  case 'o': o->output = arg; return 0;
+  case OPT_SKIP_OPTIONAL: o->skip_optional = 1; return 0;
+  case OPT_PRETTY: o->pretty = 1; return 0;
+  case 'v': o->verbose = 1; return 0;
+  case OPT_SEED: case OPT_COUNT: case OPT_START:
+    return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
+  case OPT_MODE:
+    o->mode = iatk_mode_parse(arg);
+    return o->mode < 0 ? cli_usage("unknown mode '%s' (expected barebone, sample or random)", arg) : 0;
+  case OPT_CONTEXT: case OPT_SET: case OPT_MERGE:
+    return add_step(o, opt == OPT_CONTEXT ? 'c' : opt == OPT_SET ? 's' : 'm', arg) ? 1 : 0;
+  case 'h': fputs(generate_help, stdout); return -1;
+  default: return cli_usage("run 'iatk generate --help' for the options");
+  }
+}
+
+static int check_source(const generate_opts *o) {
+  int from_registry = o->registry || o->schema || o->version;
+  if (o->file && from_registry)
+    return cli_usage("--file cannot be combined with --registry/--schema/--schema-version");
+  if (!o->file && (!o->registry || !o->schema))
+    return cli_usage("name the schema: --registry R --schema S, or --file PATH");
+  if (o->type && !o->file)
+    return cli_usage("--type applies to --file only (registries store the type)");
+  if (o->count == 0)
+    return cli_usage("--count must be at least 1");
+  return 0;
+}
+
+static int parse_args(generate_opts *o, int argc, char **argv) {
+  o->count = 1;
+  o->mode = IATK_MODE_BAREBONE;
+  int opt, rc;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, ":o:vh", long_options, NULL)) != -1) {
+    if (opt == '?' || opt == ':')
+      return cli_usage("%s '%s' (run 'iatk generate --help')",
+                       opt == ':' ? "missing value for option" : "unknown option",
+                       argv[optind - 1]);
+    if ((rc = parse_option(o, opt, optarg)) != 0)
+      return rc;
+  }
+  if (optind < argc)
+    return cli_usage("unexpected argument '%s' (run 'iatk generate --help')", argv[optind]);
+  return check_source(o);
+}
+
+/* ------------------------------------------------------------ running */
+
+typedef struct generate_run {
+  iatk_schema *schema;
+  iatk_plan *plan;
+  iatk_gen *gen;
+  iatk_pipeline *pipeline;
+  cli_output output;
+} generate_run;
+
+static iatk_schema *load_schema(const generate_opts *o, iatk_error *err) {
+  if (o->file) {
+    cli_verbose(o->verbose, "schema from file %s", o->file);
+    return iatk_schema_load_file(o->file, o->type, err);
+  }
+  iatk_registry *reg = iatk_registry_open(o->registry_dir, err);
+  iatk_schema *schema =
+      reg ? iatk_registry_load(reg, o->registry, o->schema, o->version, err) : NULL;
+  if (schema)
+    cli_verbose(o->verbose, "schema %s/%s (version %s, %s) from local registry %s",
+                o->registry, o->schema, o->version ? o->version : "latest",
+                iatk_schema_type(schema), iatk_registry_root(reg));
+  iatk_registry_free(reg);
+  return schema;
+}
+
+static char *read_merge_patch(const char *path, iatk_error *err) {
+  iatk_schema *probe = NULL;
+  (void)probe;
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (!f) {
+    err->code = IATK_EIO;
+    snprintf(err->message, sizeof err->message, "cannot open merge patch %s", path);
+    return NULL;
+  }
+  char *text = NULL;
+  size_t cap = 0;
+  ssize_t n = getdelim(&text, &cap, '\0', f);
+  if (f != stdin)
+    fclose(f);
+  if (n < 0) {
+    free(text);
+    err->code = IATK_EJSON;
+    snprintf(err->message, sizeof err->message, "merge patch %s is empty", path);
+    return NULL;
+  }
+  return text;
+}
+
+static int add_step_to_pipeline(generate_run *r, const context_step *s, iatk_error *err) {
+  if (s->kind == 'c')
+    return iatk_pipeline_add_builtin(r->pipeline, s->arg, r->plan, err);
+  if (s->kind == 's')
+    return iatk_pipeline_add_set(r->pipeline, s->arg, err);
+  char *patch = read_merge_patch(s->arg, err);
+  int rc = patch ? iatk_pipeline_add_merge(r->pipeline, patch, err) : err->code;
+  free(patch);
+  return rc;
+}
+
+static int build_pipeline(generate_run *r, const generate_opts *o, iatk_error *err) {
+  r->pipeline = iatk_pipeline_new(err);
+  if (!r->pipeline)
+    return err->code;
+  if (o->now && iatk_pipeline_set_now(r->pipeline, o->now, err) != IATK_OK)
+    return err->code;
+  if (o->mode == IATK_MODE_RANDOM)
+    iatk_pipeline_set_seed(r->pipeline, o->seed);
+  for (size_t i = 0; i < o->step_count; i++)
+    if (add_step_to_pipeline(r, &o->steps[i], err) != IATK_OK)
+      return err->code;
+  return IATK_OK;
+}
+
+static int prepare(generate_run *r, const generate_opts *o, iatk_error *err) {
+  if (!(r->schema = load_schema(o, err)) ||
+      !(r->plan = iatk_compile(r->schema, o->event_ref, err)) ||
+      !(r->gen = iatk_gen_new(r->plan, err)))
+    return err->code;
+  iatk_gen_set_mode(r->gen, (iatk_mode)o->mode);
+  iatk_gen_set_seed(r->gen, o->seed);
+  iatk_gen_set_skip_optional(r->gen, o->skip_optional);
+  /* With contexts the pipeline formats the result, so generate compact. */
+  iatk_gen_set_pretty(r->gen, o->pretty && o->step_count == 0);
+  if (o->now && iatk_gen_set_now(r->gen, o->now, err) != IATK_OK)
+    return err->code;
+  return build_pipeline(r, o, err);
+}
+
+/* Applies the contexts and writes one event followed by a newline. */
+static int emit(generate_run *r, const generate_opts *o, uint64_t index,
+                const char *text, size_t len, iatk_error *err) {
+  char *owned = NULL;
+  if (iatk_pipeline_count(r->pipeline)) {
+    owned = iatk_pipeline_run_text(r->pipeline, text, index, err);
+    if (!owned)
+      return err->code;
+    if (o->pretty) {
+      json_t *doc = json_loads(owned, 0, NULL);
+      free(owned);
+      owned = json_dumps(doc, JSON_INDENT(2));
+      json_decref(doc);
+    }
+    text = owned;
+    len = strlen(owned);
+  }
+  int failed = fwrite(text, 1, len, r->output.stream) != len ||
+               fputc('\n', r->output.stream) == EOF;
+  iatk_free(owned);
+  if (failed) {
+    err->code = IATK_EIO;
+    snprintf(err->message, sizeof err->message, "cannot write the events");
+  }
+  return err->code;
+}
+
+static void progress(const generate_opts *o, uint64_t done, time_t started, time_t *last) {
+  time_t now = time(NULL);
+  if (now == *last || !isatty(STDERR_FILENO))
+    return;
+  *last = now;
+  double secs = difftime(now, started);
+  fprintf(stderr, "\riatk: %llu/%llu events (%.0f/s)", (unsigned long long)done,
+          o->count, secs > 0 ? done / secs : 0.0);
+}
+
+static int generate_all(generate_run *r, const generate_opts *o, iatk_error *err) {
+  time_t started = time(NULL), last = started;
+  for (unsigned long long i = 0; i < o->count; i++) {
+    const char *text;
+    size_t len;
+    uint64_t index = o->start + i;
+    if (iatk_gen_event(r->gen, index, &text, &len, err) != IATK_OK ||
+        emit(r, o, index, text, len, err) != IATK_OK)
+      return err->code;
+    if ((i & 0xffff) == 0xffff)
+      progress(o, i + 1, started, &last);
+  }
+  if (last != started && isatty(STDERR_FILENO))
+    fputc('\n', stderr);
+  return IATK_OK;
+}
+
+static void release(generate_run *r) {
+  iatk_pipeline_free(r->pipeline);
+  iatk_gen_free(r->gen);
+  iatk_plan_free(r->plan);
+  iatk_schema_free(r->schema);
+}
+
+int cmd_generate(int argc, char **argv) {
+  generate_opts o = {0};
+  int rc = parse_args(&o, argc, argv);
+  if (rc != 0) {
+    free(o.steps);
+    return rc < 0 ? 0 : rc;
+  }
+  generate_run r = {0};
+  iatk_error err;
+  iatk_error_clear(&err);
+  if (prepare(&r, &o, &err) == IATK_OK &&
+      cli_output_open(&r.output, o.output, &err) == IATK_OK) {
+    if (generate_all(&r, &o, &err) == IATK_OK)
+      cli_output_commit(&r.output, &err);
+    else
+      cli_output_abort(&r.output);
+  }
+  release(&r);
+  free(o.steps);
+  return err.code ? cli_fail(&err) : 0;
+}

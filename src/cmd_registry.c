@@ -1,0 +1,202 @@
+/* iatk registry: manage a local registry tree. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char registry_help[] =
+    "usage: iatk registry <action> [options]\n"
+    "\n"
+    "Manage a local schema registry tree: plain files a team can commit.\n"
+    "\n"
+    "actions:\n"
+    "  create R                                   create registry R\n"
+    "  put --registry R --schema S [--type T] FILE|-\n"
+    "                                             store FILE as a new version\n"
+    "                                             and print its number\n"
+    "  list [R]                                   registries, or R's schemas\n"
+    "  show --registry R --schema S [--schema-version V]\n"
+    "                                             print a version as stored\n"
+    "                                             (default: the latest)\n"
+    "  versions --registry R --schema S           list a schema's versions\n"
+    "\n"
+    "options:\n"
+    "  --registry-dir DIR   the tree (default $IATK_REGISTRY_DIR)\n"
+    "  --type TYPE          OpenApi3 or JSONSchemaDraft4 (default: detected)\n"
+    "  -v, --verbose        say where things are read and written\n"
+    "  -h, --help           show this help\n"
+    "\n"
+    "Names: letters, digits, '.', '-', '_' and '@' (see docs/registry.md).\n";
+
+typedef struct registry_opts {
+  const char *dir, *registry, *schema, *version, *type;
+  int verbose;
+  char **args; /* positional arguments after the action */
+  int arg_count;
+} registry_opts;
+
+enum { OPT_DIR = 256, OPT_REGISTRY, OPT_SCHEMA, OPT_VERSION, OPT_TYPE };
+
+static const struct option long_options[] = {
+    {"registry-dir", required_argument, 0, OPT_DIR},
+    {"registry", required_argument, 0, OPT_REGISTRY},
+    {"schema", required_argument, 0, OPT_SCHEMA},
+    {"schema-version", required_argument, 0, OPT_VERSION},
+    {"type", required_argument, 0, OPT_TYPE},
+    {"verbose", no_argument, 0, 'v'},
+    {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
+static int parse_args(registry_opts *o, int argc, char **argv) {
+  int opt;
+  opterr = 0;
+  optind = 1;
+  while ((opt = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
+    switch (opt) {
+    case OPT_DIR: o->dir = optarg; break;
+    case OPT_REGISTRY: o->registry = optarg; break;
+    case OPT_SCHEMA: o->schema = optarg; break;
+    case OPT_VERSION: o->version = optarg; break;
+    case OPT_TYPE: o->type = optarg; break;
+    case 'v': o->verbose = 1; break;
+    case 'h': fputs(registry_help, stdout); return -1;
+    default:
+      return cli_usage("%s '%s' (run 'iatk registry --help')",
+                       opt == ':' ? "missing value for option" : "unknown option",
+                       argv[optind - 1]);
+    }
+  }
+  o->args = argv + optind;
+  o->arg_count = argc - optind;
+  return 0;
+}
+
+static int need_schema(const registry_opts *o, const char *action) {
+  if (o->registry && o->schema)
+    return 0;
+  return cli_usage("'registry %s' needs --registry R and --schema S", action);
+}
+
+static int print_list(iatk_strlist *list) {
+  for (size_t i = 0; i < iatk_strlist_count(list); i++)
+    printf("%s\n", iatk_strlist_get(list, i));
+  iatk_strlist_free(list);
+  return 0;
+}
+
+static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
+  if (o->arg_count != 1)
+    return cli_usage("usage: iatk registry create R");
+  if (iatk_registry_create(reg, o->args[0], err) != IATK_OK)
+    return cli_fail(err);
+  cli_verbose(o->verbose, "created registry %s in %s", o->args[0], iatk_registry_root(reg));
+  return 0;
+}
+
+static char *read_input(const char *path, size_t *len, iatk_error *err) {
+  /* Parse first with the file's own name, so errors point into it. */
+  iatk_schema *probe = iatk_schema_load_file(path, NULL, err);
+  iatk_schema_free(probe);
+  if (!probe)
+    return NULL;
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  char *text = NULL;
+  size_t cap = 0;
+  ssize_t n = f ? getdelim(&text, &cap, '\0', f) : -1;
+  if (f && f != stdin)
+    fclose(f);
+  *len = n > 0 ? (size_t)n : 0;
+  return text;
+}
+
+static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
+  if (need_schema(o, "put"))
+    return EXIT_USAGE;
+  if (o->arg_count != 1)
+    return cli_usage("usage: iatk registry put --registry R --schema S [--type T] FILE|-");
+  if (strcmp(o->args[0], "-") == 0)
+    return cli_usage("put reads a file; save standard input to a file first");
+  size_t len = 0;
+  char *text = read_input(o->args[0], &len, err);
+  int version = 0;
+  int rc = text ? iatk_registry_put(reg, o->registry, o->schema, o->type, text,
+                                    len, &version, err)
+                : err->code;
+  free(text);
+  if (rc != IATK_OK)
+    return cli_fail(err);
+  cli_verbose(o->verbose, "stored %s/%s version %d in %s", o->registry, o->schema,
+              version, iatk_registry_root(reg));
+  printf("%d\n", version);
+  return 0;
+}
+
+static int do_list(iatk_registry *reg, registry_opts *o, iatk_error *err) {
+  if (o->arg_count > 1)
+    return cli_usage("usage: iatk registry list [R]");
+  iatk_strlist *list = iatk_registry_list(reg, o->arg_count ? o->args[0] : NULL, err);
+  return list ? print_list(list) : cli_fail(err);
+}
+
+static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
+  if (need_schema(o, "show"))
+    return EXIT_USAGE;
+  size_t len = 0;
+  const char *type = NULL;
+  int version = 0;
+  char *text = iatk_registry_read(reg, o->registry, o->schema, o->version, &len,
+                                  &type, &version, err);
+  if (!text)
+    return cli_fail(err);
+  cli_verbose(o->verbose, "%s/%s version %d (%s) from local registry %s",
+              o->registry, o->schema, version, type, iatk_registry_root(reg));
+  int rc = cli_write(stdout, text, len, "standard output");
+  if (rc == 0 && len && text[len - 1] != '\n')
+    putchar('\n');
+  iatk_free(text);
+  return rc ? 7 : 0;
+}
+
+static int do_versions(iatk_registry *reg, registry_opts *o, iatk_error *err) {
+  if (need_schema(o, "versions"))
+    return EXIT_USAGE;
+  iatk_strlist *list = iatk_registry_versions(reg, o->registry, o->schema, err);
+  return list ? print_list(list) : cli_fail(err);
+}
+
+typedef int (*action_fn)(iatk_registry *, registry_opts *, iatk_error *);
+
+static action_fn find_action(const char *name) {
+  static const struct {
+    const char *name;
+    action_fn fn;
+  } actions[] = {{"create", do_create}, {"put", do_put},   {"list", do_list},
+                 {"show", do_show},     {"versions", do_versions}};
+  for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
+    if (strcmp(name, actions[i].name) == 0)
+      return actions[i].fn;
+  return NULL;
+}
+
+int cmd_registry(int argc, char **argv) {
+  if (argc < 2)
+    return cli_usage("missing action (run 'iatk registry --help')");
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    fputs(registry_help, stdout);
+    return 0;
+  }
+  action_fn action = find_action(argv[1]);
+  if (!action)
+    return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
+  registry_opts o = {0};
+  int rc = parse_args(&o, argc - 1, argv + 1);
+  if (rc)
+    return rc < 0 ? 0 : rc;
+  iatk_error err;
+  iatk_error_clear(&err);
+  iatk_registry *reg = iatk_registry_open(o.dir, &err);
+  rc = reg ? action(reg, &o, &err) : cli_fail(&err);
+  iatk_registry_free(reg);
+  return rc;
+}

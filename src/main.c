@@ -1,0 +1,54 @@
+/* iatk: generate mock events from event schemas, enrich them with contexts
+ * and feed them to the consumer under test. */
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: iatk <command> [options]\n"
+    "\n"
+    "Generate mock events from the event schemas in a schema registry and\n"
+    "deliver them to the consumer under test.\n"
+    "\n"
+    "commands:\n"
+    "  generate   generate events from a registry schema or a schema file\n"
+    "  registry   create local registries; put, list, show and version schemas\n"
+    "  invoke     run a local consumer with an event on its standard input\n"
+    "  version    print the version\n"
+    "\n"
+    "With no arguments and a non-terminal standard input, iatk answers one\n"
+    "JSON-RPC 2.0 request (AWS IATK's service protocol).\n"
+    "\n"
+    "Run 'iatk <command> --help' for a command's options; 'man iatk' for more.\n"
+    "Exit status: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found,\n"
+    "5 unsatisfiable schema, 6 context failed, 7 I/O error, 8 invalid event,\n"
+    "9 consumer failed.\n";
+
+static int print_usage(FILE *out) {
+  fputs(usage_text, out);
+  return out == stdout ? 0 : EXIT_USAGE;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    if (!isatty(STDIN_FILENO))
+      return cli_rpc(stdin, stdout);
+    return print_usage(stderr);
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "generate"))
+    return cmd_generate(argc - 1, argv + 1);
+  if (!strcmp(cmd, "registry"))
+    return cmd_registry(argc - 1, argv + 1);
+  if (!strcmp(cmd, "invoke"))
+    return cmd_invoke(argc - 1, argv + 1);
+  if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+    printf("iatk %s\n", iatk_version());
+    return 0;
+  }
+  if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h"))
+    return print_usage(stdout);
+  cli_usage("unknown command '%s' (run 'iatk --help')", cmd);
+  return EXIT_USAGE;
+}
