@@ -51,7 +51,9 @@ static int merge_type(compile_ctx *c, json_t *dst, json_t *src,
   if (json_array_size(both) == 0) {
     json_decref(both);
     return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
-                        "allOf at %s: members allow no common type", pointer);
+                        "allOf member %s shares no type with the members "
+                        "before it",
+                        pointer);
   }
   json_object_set_new(dst, "type", both);
   return IATK_OK;
@@ -154,15 +156,19 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
                          const char *pointer, int depth) {
   size_t i;
   json_t *member;
+  char *base = pointer_child(pointer, "allOf");
   json_array_foreach(all_of, i, member) {
-    char *at = pointer_index(pointer, i);
+    char *at = base ? pointer_index(base, i) : NULL;
     const json_t *target = at ? ref_follow(c, member, &at) : NULL;
     int rc = target ? merge_member(c, dst, target, at, depth + 1)
                     : iatk_error_code(c->err, IATK_ENOMEM);
     free(at);
-    if (rc != IATK_OK)
+    if (rc != IATK_OK) {
+      free(base);
       return rc;
+    }
   }
+  free(base);
   return IATK_OK;
 }
 

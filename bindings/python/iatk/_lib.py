@@ -1,0 +1,161 @@
+"""Loading libiatk with ctypes and declaring the prototypes of its C API.
+
+The library is looked for, in order:
+
+1. the path in the ``IATK_LIBRARY`` environment variable;
+2. ``libiatk.so*`` (``libiatk.dylib``, ``iatk.dll``) next to this package,
+   for wheels or installs that ship the library inside the package;
+3. ``ctypes.util.find_library("iatk")``, i.e. the system's library path.
+
+Every declaration mirrors ``include/iatk/iatk.h``.  ctypes releases the GIL
+around each foreign call, so C work in one thread never blocks the others.
+"""
+import ctypes
+import ctypes.util
+import glob
+import os
+import threading
+
+_c_char_p = ctypes.c_char_p
+_c_void_p = ctypes.c_void_p
+_c_int = ctypes.c_int
+_c_size_t = ctypes.c_size_t
+_c_uint64 = ctypes.c_uint64
+
+
+class IatkError(ctypes.Structure):
+    """``iatk_error``: code, line, column, where[512], message[1024]."""
+
+    _fields_ = [
+        ("code", ctypes.c_int),
+        ("line", ctypes.c_int),
+        ("column", ctypes.c_int),
+        ("where", ctypes.c_char * 512),
+        ("message", ctypes.c_char * 1024),
+    ]
+
+
+_ERR = ctypes.POINTER(IatkError)
+
+# name: (restype, argtypes).  Handles are opaque, carried as c_void_p.
+_PROTOTYPES = {
+    "iatk_version": (_c_char_p, []),
+    "iatk_free": (None, [_c_void_p]),
+    "iatk_strerror": (_c_char_p, [_c_int]),
+    "iatk_err_name": (_c_char_p, [_c_int]),
+    "iatk_error_clear": (None, [_ERR]),
+    "iatk_strlist_count": (_c_size_t, [_c_void_p]),
+    "iatk_strlist_get": (_c_char_p, [_c_void_p, _c_size_t]),
+    "iatk_strlist_free": (None, [_c_void_p]),
+    "iatk_schema_load": (_c_void_p, [_c_char_p, _c_size_t, _c_char_p, _c_char_p, _ERR]),
+    "iatk_schema_load_file": (_c_void_p, [_c_char_p, _c_char_p, _ERR]),
+    "iatk_schema_free": (None, [_c_void_p]),
+    "iatk_schema_type": (_c_char_p, [_c_void_p]),
+    "iatk_schema_origin": (_c_char_p, [_c_void_p]),
+    "iatk_compile": (_c_void_p, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_plan_free": (None, [_c_void_p]),
+    "iatk_plan_detail_type": (_c_char_p, [_c_void_p]),
+    "iatk_plan_source": (_c_char_p, [_c_void_p]),
+    "iatk_plan_pointer": (_c_char_p, [_c_void_p]),
+    "iatk_mode_parse": (_c_int, [_c_char_p]),
+    "iatk_gen_new": (_c_void_p, [_c_void_p, _ERR]),
+    "iatk_gen_free": (None, [_c_void_p]),
+    "iatk_gen_set_mode": (None, [_c_void_p, _c_int]),
+    "iatk_gen_set_seed": (None, [_c_void_p, _c_uint64]),
+    "iatk_gen_set_skip_optional": (None, [_c_void_p, _c_int]),
+    "iatk_gen_set_pretty": (None, [_c_void_p, _c_int]),
+    "iatk_gen_set_now": (_c_int, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_gen_event": (_c_int, [_c_void_p, _c_uint64, ctypes.POINTER(ctypes.c_void_p),
+                                ctypes.POINTER(_c_size_t), _ERR]),
+    "iatk_pipeline_new": (_c_void_p, [_ERR]),
+    "iatk_pipeline_free": (None, [_c_void_p]),
+    "iatk_pipeline_add_builtin": (_c_int, [_c_void_p, _c_char_p, _c_void_p, _ERR]),
+    "iatk_pipeline_set_now": (_c_int, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_pipeline_set_seed": (None, [_c_void_p, _c_uint64]),
+    # Returned char * must reach iatk_free: keep it as a raw pointer.
+    "iatk_pipeline_run_text": (_c_void_p, [_c_void_p, _c_char_p, _c_uint64, _ERR]),
+    "iatk_eventbridge_context_text": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_registry_open": (_c_void_p, [_c_char_p, _ERR]),
+    "iatk_registry_free": (None, [_c_void_p]),
+    "iatk_registry_root": (_c_char_p, [_c_void_p]),
+    "iatk_registry_check_name": (_c_int, [ctypes.c_char, _c_char_p, _ERR]),
+    "iatk_registry_create": (_c_int, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_registry_put": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _c_char_p,
+                                   _c_size_t, ctypes.POINTER(_c_int), _ERR]),
+    "iatk_registry_list": (_c_void_p, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_registry_versions": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_registry_load": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _ERR]),
+}
+
+_lock = threading.Lock()
+_lib = None
+
+
+def _candidates():
+    """Library paths to try, best first."""
+    env = os.environ.get("IATK_LIBRARY")
+    if env:
+        return [env]
+    here = os.path.dirname(os.path.abspath(__file__))
+    found = []
+    for pattern in ("libiatk.so", "libiatk.so.*", "libiatk.dylib", "iatk.dll"):
+        found += sorted(glob.glob(os.path.join(here, pattern)))
+    system = ctypes.util.find_library("iatk")
+    if system:
+        found.append(system)
+    return found
+
+
+def _declare(lib, table):
+    for name, (restype, argtypes) in table.items():
+        fn = getattr(lib, name, None)
+        if fn is None:
+            raise OSError(f"{lib._name}: missing symbol {name}")
+        fn.restype = restype
+        fn.argtypes = argtypes
+
+
+def _open():
+    errors = []
+    for path in _candidates():
+        try:
+            lib = ctypes.CDLL(path)
+            _declare(lib, _PROTOTYPES)
+            return lib
+        except OSError as e:
+            errors.append(f"{path}: {e}")
+    where = "; ".join(errors) if errors else "no candidate found"
+    raise OSError("cannot load libiatk (set IATK_LIBRARY to its path): " + where)
+
+
+def lib():
+    """The loaded library, loaded on first use (thread-safe)."""
+    global _lib
+    if _lib is None:
+        with _lock:
+            if _lib is None:
+                _lib = _open()
+    return _lib
+
+
+def encode(text):
+    """str -> bytes for a const char * argument; None stays NULL."""
+    if text is None:
+        return None
+    if isinstance(text, bytes):
+        return text
+    return str(text).encode("utf-8")
+
+
+def decode(raw):
+    return raw.decode("utf-8", "replace") if raw is not None else None
+
+
+def take_string(ptr):
+    """Copies a library-owned ``char *`` into a str and iatk_free()s it."""
+    if not ptr:
+        return None
+    try:
+        return ctypes.string_at(ptr).decode("utf-8")
+    finally:
+        lib().iatk_free(ptr)

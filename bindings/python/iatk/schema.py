@@ -1,0 +1,219 @@
+"""Schema documents, compiled plans and event generation over libiatk.
+
+A :class:`Schema` is a parsed schema document (OpenAPI 3 or JSON Schema).
+Compiling it for one event gives a :class:`Plan`: immutable, shareable by
+any number of threads, and fast to generate from.  Each generation call uses
+its own C generator, so concurrent calls on one plan are safe.
+"""
+import ctypes
+import datetime
+import json
+import os
+
+from . import _lib
+from .exceptions import check_ptr, check_rc, invalid, new_error
+
+MODES = ("barebone", "sample", "random")
+
+
+def _parse_mode(mode):
+    """None or a name in MODES -> the C enum value."""
+    if mode is None:
+        return 0
+    value = _lib.lib().iatk_mode_parse(_lib.encode(mode)) if isinstance(mode, str) else -1
+    if value < 0:
+        raise invalid(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
+    return value
+
+
+def format_now(now):
+    """None, an RFC 3339 string or a datetime -> RFC 3339 bytes (or None).
+
+    A naive datetime is taken as local time, as Python does elsewhere."""
+    if now is None:
+        return None
+    if isinstance(now, datetime.datetime):
+        if now.tzinfo is None:
+            now = now.astimezone()
+        return now.isoformat().encode("ascii")
+    if isinstance(now, str):
+        return now.encode("utf-8")
+    raise invalid(f"now must be an RFC 3339 string or a datetime, not {type(now).__name__}")
+
+
+def _check_seed(seed):
+    if seed is None:
+        return None
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < 2**64:
+        raise invalid(f"seed must be an integer in [0, 2**64), not {seed!r}")
+    return seed
+
+
+class Schema:
+    """A parsed schema document.  Use :meth:`from_text` or :meth:`from_file`,
+    or :meth:`iatk.Registry.load`."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    @classmethod
+    def from_text(cls, text, type=None, origin=None):
+        """Parses JSON text (str or bytes).  ``type`` is "OpenApi3",
+        "JSONSchemaDraft4" or None to detect it."""
+        data = _lib.encode(text)
+        err, perr = new_error()
+        handle = _lib.lib().iatk_schema_load(data, len(data), _lib.encode(type),
+                                             _lib.encode(origin), perr)
+        return cls(check_ptr(handle, err))
+
+    @classmethod
+    def from_file(cls, path, type=None):
+        """Reads and parses a schema file ("-" is standard input)."""
+        err, perr = new_error()
+        handle = _lib.lib().iatk_schema_load_file(_lib.encode(os.fspath(path)),
+                                                  _lib.encode(type), perr)
+        return cls(check_ptr(handle, err))
+
+    @property
+    def type(self):
+        """"OpenApi3" or "JSONSchemaDraft4"."""
+        return _lib.decode(_lib.lib().iatk_schema_type(self._live()))
+
+    @property
+    def origin(self):
+        return _lib.decode(_lib.lib().iatk_schema_origin(self._live()))
+
+    def compile(self, event_ref=None):
+        """Compiles the event named ``event_ref`` into a :class:`Plan`."""
+        err, perr = new_error()
+        handle = _lib.lib().iatk_compile(self._live(), _lib.encode(event_ref), perr)
+        return Plan(check_ptr(handle, err))
+
+    def _live(self):
+        if not self._handle:
+            raise invalid("the schema is closed")
+        return self._handle
+
+    def close(self):
+        """Frees the document now (also done when the object is collected)."""
+        handle, self._handle = self._handle, None
+        if handle:
+            _lib.lib().iatk_schema_free(handle)
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Plan:
+    """A compiled, immutable plan for one event; thread-safe.
+
+    Generators borrow the plan: it stays alive as long as any
+    :meth:`events` iterator over it does."""
+
+    def __init__(self, handle):
+        self._handle = handle
+
+    @property
+    def detail_type(self):
+        """The event's ``x-amazon-events-detail-type``, or None."""
+        return _lib.decode(_lib.lib().iatk_plan_detail_type(self._handle))
+
+    @property
+    def source(self):
+        """The event's ``x-amazon-events-source``, or None."""
+        return _lib.decode(_lib.lib().iatk_plan_source(self._handle))
+
+    @property
+    def pointer(self):
+        """JSON pointer of the event schema in its document."""
+        return _lib.decode(_lib.lib().iatk_plan_pointer(self._handle))
+
+    def event_text(self, index=0, *, mode=None, seed=None, skip_optional=False, now=None):
+        """Event number ``index`` as compact JSON text."""
+        with Generator(self, mode=mode, seed=seed, skip_optional=skip_optional, now=now) as gen:
+            return gen.text(index)
+
+    def event(self, index=0, **options):
+        """Event number ``index`` as a dict (options as :meth:`event_text`)."""
+        return json.loads(self.event_text(index, **options))
+
+    def events(self, count=None, start=0, **options):
+        """Yields events ``start``, ``start + 1``, … as dicts; ``count`` None
+        means without end.  Random mode: event i is a pure function of
+        (plan, seed, i), so index ranges can be split across processes."""
+        with Generator(self, **options) as gen:
+            index = start
+            while count is None or index < start + count:
+                yield json.loads(gen.text(index))
+                index += 1
+
+    def __del__(self):
+        try:
+            handle, self._handle = self._handle, None
+            if handle:
+                _lib.lib().iatk_plan_free(handle)
+        except Exception:  # interpreter shutdown: the library may be gone
+            pass
+
+
+class Generator:
+    """One C generator over a plan: per-thread state, not shareable."""
+
+    def __init__(self, plan, *, mode=None, seed=None, skip_optional=False, now=None):
+        self._handle = None
+        c_mode, c_seed, c_now = _parse_mode(mode), _check_seed(seed), format_now(now)
+        self._plan = plan  # keeps the plan alive while the generator lives
+        err, perr = new_error()
+        self._handle = check_ptr(_lib.lib().iatk_gen_new(plan._handle, perr), err)
+        try:
+            self._configure(c_mode, c_seed, bool(skip_optional), c_now)
+        except BaseException:
+            self.close()
+            raise
+
+    def _configure(self, mode, seed, skip_optional, now):
+        lib = _lib.lib()
+        lib.iatk_gen_set_mode(self._handle, mode)
+        if seed is not None:
+            lib.iatk_gen_set_seed(self._handle, seed)
+        lib.iatk_gen_set_skip_optional(self._handle, 1 if skip_optional else 0)
+        if now is not None:
+            err, perr = new_error()
+            check_rc(lib.iatk_gen_set_now(self._handle, now, perr), err)
+
+    def text(self, index=0):
+        """Event number ``index`` as JSON text."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 2**64:
+            raise invalid(f"index must be an integer in [0, 2**64), not {index!r}")
+        text, length = ctypes.c_void_p(), ctypes.c_size_t()
+        err, perr = new_error()
+        rc = _lib.lib().iatk_gen_event(self._handle, index, ctypes.byref(text),
+                                       ctypes.byref(length), perr)
+        check_rc(rc, err)
+        return ctypes.string_at(text.value, length.value).decode("utf-8")
+
+    def close(self):
+        handle, self._handle = self._handle, None
+        if handle:
+            _lib.lib().iatk_gen_free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -1,0 +1,230 @@
+/* Compile stage: documents, event_ref lookup, $ref, allOf, cycles, errors. */
+#include <stdlib.h>
+
+#include "helpers.h"
+
+static const char seed_schema[] =
+    "{\"openapi\":\"3.0.0\",\"info\":{\"version\":\"1.0.0\",\"title\":\"my-event\"},"
+    "\"paths\":{},\"components\":{\"schemas\":{"
+    "\"MyEvent\":{\"type\":\"object\",\"properties\":{"
+    "\"customerId\":{\"type\":\"string\"},"
+    "\"datetime\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"membershipType\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"]},"
+    "\"address\":{\"type\":\"string\"},"
+    "\"orderItems\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Item\"}}}},"
+    "\"Item\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},"
+    "\"unitPrice\":{\"type\":\"number\"},\"count\":{\"type\":\"integer\"}}}}}}";
+
+static void expect_compile_error(const char *text, const char *ref, int code,
+                                 const char *message) {
+  iatk_error err;
+  iatk_plan *plan = compile_text(text, ref, &err);
+  assert_null(plan);
+  assert_int_equal(err.code, code);
+  if (message)
+    assert_string_equal(err.message, message);
+}
+
+static void test_detects_types(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_schema *s = iatk_schema_load(seed_schema, strlen(seed_schema), NULL, NULL, &err);
+  assert_non_null(s);
+  assert_string_equal(iatk_schema_type(s), IATK_TYPE_OPENAPI3);
+  assert_string_equal(iatk_schema_origin(s), "<schema>");
+  iatk_schema_free(s);
+  s = iatk_schema_load("{\"type\":\"object\"}", 17, NULL, NULL, &err);
+  assert_string_equal(iatk_schema_type(s), IATK_TYPE_JSONSCHEMA_DRAFT4);
+  iatk_schema_free(s);
+}
+
+static void test_malformed_json_has_position(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_error_clear(&err);
+  const char *text = "{\n  \"type\": \"object\",\n  oops\n}";
+  assert_null(iatk_schema_load(text, strlen(text), NULL, "bad.json", &err));
+  assert_int_equal(err.code, IATK_EJSON);
+  assert_int_equal(err.line, 3);
+  assert_int_equal(err.column, 6); /* jansson points past the bad token */
+  assert_string_equal(err.where, "bad.json:3:6");
+  assert_non_null(strstr(err.message, "bad.json:3:6: "));
+}
+
+static void test_empty_and_non_object(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_schema_load("", 0, NULL, "e.json", &err));
+  assert_string_equal(err.message, "e.json is empty");
+  iatk_error_clear(&err);
+  assert_null(iatk_schema_load("[1]", 3, NULL, "a.json", &err));
+  assert_int_equal(err.code, IATK_ESCHEMA);
+  iatk_error_clear(&err);
+  assert_null(iatk_schema_load("{}", 2, "Swagger2", "a.json", &err));
+  assert_int_equal(err.code, IATK_EINVAL);
+}
+
+static void test_event_ref_forms(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_plan *p = compile_text(seed_schema, "MyEvent", &err);
+  assert_non_null(p);
+  assert_string_equal(iatk_plan_pointer(p), "#/components/schemas/MyEvent");
+  iatk_plan_free(p);
+  p = compile_text(seed_schema, "#/components/schemas/Item", &err);
+  assert_non_null(p);
+  iatk_plan_free(p);
+  p = compile_text(seed_schema, "/components/schemas/Item", &err);
+  assert_non_null(p);
+  assert_string_equal(iatk_plan_pointer(p), "#/components/schemas/Item");
+  iatk_plan_free(p);
+}
+
+static void test_event_ref_errors(void **state) {
+  (void)state;
+  expect_compile_error(seed_schema, "Nope", IATK_ENOEVENT,
+                       "event_ref 'Nope' not found: no schema named so under "
+                       "#/components/schemas (available: MyEvent, Item)");
+  expect_compile_error(seed_schema, NULL, IATK_ENOEVENT,
+                       "no event_ref given and the document defines 2 schemas "
+                       "(MyEvent, Item): name one");
+  expect_compile_error(seed_schema, "#/components/schemas/Nope", IATK_ENOEVENT,
+                       "event_ref '#/components/schemas/Nope' not found: "
+                       "#/components/schemas/Nope does not exist in the document");
+}
+
+static void test_unsupported_type(void **state) {
+  (void)state;
+  expect_compile_error("{\"type\":\"file\"}", NULL, IATK_EUNSUPPORTED,
+                       "unsupported type 'file' at # (expected null, boolean, "
+                       "integer, number, string, array or object)");
+}
+
+static void test_unresolvable_and_external_refs(void **state) {
+  (void)state;
+  expect_compile_error("{\"properties\":{\"a\":{\"$ref\":\"#/definitions/x\"}}}",
+                       NULL, IATK_EREF,
+                       "$ref '#/definitions/x' at #/properties/a does not resolve");
+  expect_compile_error("{\"$ref\":\"other.json#/x\"}", NULL, IATK_EREF, NULL);
+}
+
+static void test_ref_to_ref_cycle(void **state) {
+  (void)state;
+  expect_compile_error(
+      "{\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+      "\"b\":{\"$ref\":\"#/definitions/a\"}},\"$ref\":\"#/definitions/a\"}",
+      NULL, IATK_ECYCLE,
+      "$ref cycle with no schema in it: #/definitions/a -> #/definitions/b -> "
+      "#/definitions/a");
+}
+
+static void test_required_cycle_is_an_error(void **state) {
+  (void)state;
+  expect_compile_error(
+      "{\"definitions\":{\"node\":{\"type\":\"object\",\"required\":[\"next\"],"
+      "\"properties\":{\"next\":{\"$ref\":\"#/definitions/node\"}}}},"
+      "\"$ref\":\"#/definitions/node\"}",
+      NULL, IATK_ECYCLE,
+      "required members form a $ref cycle, so no finite event exists: "
+      "#/definitions/node -> #/definitions/node");
+}
+
+static void test_required_cycle_with_escape_compiles(void **state) {
+  (void)state;
+  const char *schema =
+      "{\"definitions\":{\"node\":{\"type\":\"object\",\"required\":[\"next\"],"
+      "\"properties\":{\"next\":{\"anyOf\":[{\"$ref\":\"#/definitions/node\"},"
+      "{\"type\":\"null\"}]}}}},\"$ref\":\"#/definitions/node\"}";
+  char *got = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0, 0);
+  assert_string_equal(got, "{\"next\":{\"next\":null}}");
+  free(got);
+}
+
+static void test_allof_contradictions(void **state) {
+  (void)state;
+  expect_compile_error("{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
+                       NULL, IATK_EUNSAT,
+                       "allOf member #/allOf/1 shares no type with the members before it");
+  expect_compile_error("{\"type\":\"string\",\"const\":3}", NULL, IATK_EUNSAT,
+                       "const at # contradicts its type");
+  expect_compile_error("{\"type\":\"object\",\"required\":[\"a\"],"
+                       "\"additionalProperties\":false}",
+                       NULL, IATK_EUNSAT,
+                       "required property 'a' at # is forbidden by "
+                       "additionalProperties: false");
+}
+
+static void test_absurd_sizes_are_refused(void **state) {
+  (void)state;
+  expect_compile_error("{\"type\":\"array\",\"minItems\":1e12}", NULL,
+                       IATK_ELIMIT, NULL);
+  expect_compile_error("{\"type\":\"string\",\"minLength\":999999999999}", NULL,
+                       IATK_ELIMIT, NULL);
+}
+
+static void test_deep_nesting_is_bounded(void **state) {
+  (void)state;
+  enum { DEPTH = 3000 };
+  char *text = malloc(DEPTH * 20 + 64);
+  size_t n = 0;
+  for (int i = 0; i < DEPTH; i++)
+    n += (size_t)sprintf(text + n, "{\"items\":");
+  n += (size_t)sprintf(text + n, "{}");
+  for (int i = 0; i < DEPTH; i++)
+    text[n++] = '}';
+  text[n] = '\0';
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_schema_load(text, n, NULL, "deep.json", &err));
+  assert_true(err.code == IATK_EJSON || err.code == IATK_ELIMIT);
+  free(text);
+}
+
+static void test_error_table(void **state) {
+  (void)state;
+  assert_string_equal(iatk_err_name(IATK_EJSON), "IATK_EJSON");
+  assert_string_equal(iatk_strerror(IATK_ENOSCHEMA), "schema not found");
+  assert_int_equal(iatk_err_exit_status(IATK_ENOSCHEMA), 4);
+  assert_int_equal(iatk_err_exit_status(IATK_OK), 0);
+  assert_string_equal(iatk_strerror(9999), "unknown error");
+  assert_string_equal(iatk_version(), IATK_VERSION_STRING);
+}
+
+static void test_first_error_wins(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_error_clear(&err);
+  iatk_schema *s = iatk_schema_load("{", 1, NULL, "x", &err);
+  assert_null(s);
+  int code = err.code;
+  assert_null(iatk_compile(NULL, NULL, &err));
+  assert_int_equal(err.code, code); /* the later EINVAL did not overwrite */
+  iatk_schema_free(NULL);           /* NULL-safe frees */
+  iatk_plan_free(NULL);
+  iatk_gen_free(NULL);
+  iatk_pipeline_free(NULL);
+  iatk_registry_free(NULL);
+  iatk_strlist_free(NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_detects_types),
+      cmocka_unit_test(test_malformed_json_has_position),
+      cmocka_unit_test(test_empty_and_non_object),
+      cmocka_unit_test(test_event_ref_forms),
+      cmocka_unit_test(test_event_ref_errors),
+      cmocka_unit_test(test_unsupported_type),
+      cmocka_unit_test(test_unresolvable_and_external_refs),
+      cmocka_unit_test(test_ref_to_ref_cycle),
+      cmocka_unit_test(test_required_cycle_is_an_error),
+      cmocka_unit_test(test_required_cycle_with_escape_compiles),
+      cmocka_unit_test(test_allof_contradictions),
+      cmocka_unit_test(test_absurd_sizes_are_refused),
+      cmocka_unit_test(test_deep_nesting_is_bounded),
+      cmocka_unit_test(test_error_table),
+      cmocka_unit_test(test_first_error_wins),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
