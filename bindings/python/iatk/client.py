@@ -176,6 +176,12 @@ class _Request:
         return event
 
 
+def _check_index(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**64:
+        raise invalid(f"{name} must be an integer in [0, 2**64), not {value!r}")
+    return value
+
+
 def _version_text(version):
     if version is None or version == "":
         return None
@@ -229,7 +235,7 @@ class AwsIatk:
         any registry, instead of registry_name/schema_name).
         """
         request = self._request(locals())
-        for event in request.events(index, 1):
+        for event in request.events(_check_index("index", index), 1):
             return GenerateMockEventOutput(event=event)
 
     def generate_mock_events(self, registry_name=None, schema_name=None, schema_version=None,
@@ -240,11 +246,9 @@ class AwsIatk:
         """Yields the events ``start``, ``start + 1``, … (``count`` of them, or
         without end when None) as dicts, contexts applied to each.  The schema
         is compiled once, before the first event is asked for."""
-        if count is not None and (not isinstance(count, int) or count < 0):
-            raise invalid(f"count must be a non-negative integer or None, not {count!r}")
-        if isinstance(start, bool) or not isinstance(start, int) or start < 0:
-            raise invalid(f"start must be a non-negative integer, not {start!r}")
-        return self._request(locals()).events(start, count)
+        if count is not None:
+            _check_index("count", count)
+        return self._request(locals()).events(_check_index("start", start), count)
 
     def _request(self, args):
         registry_dir = args["registry_dir"]
