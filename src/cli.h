@@ -33,10 +33,21 @@ int cli_output_open(cli_output *o, const char *path, iatk_error *err);
 int cli_output_commit(cli_output *o, iatk_error *err);
 void cli_output_abort(cli_output *o);
 
+/* Where a command's schema comes from: a registry or a file. */
+typedef struct cli_source {
+  const char *registry_dir, *registry, *schema, *version, *file, *type;
+  int verbose;
+} cli_source;
+/* Checks the combination of source options; 0 or an exit status. */
+int cli_source_check(const cli_source *s, const char *command);
+/* Loads the schema, saying where it came from with -v. */
+iatk_schema *cli_source_load(const cli_source *s, iatk_error *err);
+
 /* The subcommands. */
 int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 /* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */
 int cli_rpc(FILE *in, FILE *out);
 

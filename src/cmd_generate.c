@@ -36,6 +36,8 @@ static const char generate_help[] =
     "  --merge FILE           apply an RFC 7386 merge patch\n"
     "output:\n"
     "  --pretty               indent the JSON\n"
+    "  --validate             check every event (after contexts) against the\n"
+    "                         schema; a failure names the keyword and pointers\n"
     "  -o, --output FILE      write to FILE atomically instead of stdout\n"
     "  -v, --verbose          say which source served the schema\n"
     "  -h, --help             show this help\n";
@@ -47,9 +49,9 @@ typedef struct context_step {
 } context_step;
 
 typedef struct generate_opts {
-  const char *registry_dir, *registry, *schema, *version, *file, *type;
+  cli_source src;
   const char *event_ref, *now, *output;
-  int mode, skip_optional, pretty, verbose;
+  int mode, skip_optional, pretty, validate;
   unsigned long long seed, count, start;
   context_step *steps;
   size_t step_count;
@@ -58,7 +60,8 @@ typedef struct generate_opts {
 enum {
   OPT_REGISTRY_DIR = 256, OPT_REGISTRY, OPT_SCHEMA, OPT_VERSION, OPT_FILE,
   OPT_TYPE, OPT_EVENT_REF, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
-  OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY
+  OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY,
+  OPT_VALIDATE
 };
 
 static const struct option long_options[] = {
@@ -79,6 +82,7 @@ static const struct option long_options[] = {
     {"set", required_argument, 0, OPT_SET},
     {"merge", required_argument, 0, OPT_MERGE},
     {"pretty", no_argument, 0, OPT_PRETTY},
+    {"validate", no_argument, 0, OPT_VALIDATE},
     {"output", required_argument, 0, 'o'},
     {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
@@ -104,18 +108,19 @@ static int parse_numbers(generate_opts *o, int opt, const char *arg) {
 /* Returns 0 to go on, or an exit status (-1 meaning "exit 0"). */
 static int parse_option(generate_opts *o, int opt, const char *arg) {
   switch (opt) {
-  case OPT_REGISTRY_DIR: o->registry_dir = arg; return 0;
-  case OPT_REGISTRY: o->registry = arg; return 0;
-  case OPT_SCHEMA: o->schema = arg; return 0;
-  case OPT_VERSION: o->version = arg; return 0;
-  case OPT_FILE: o->file = arg; return 0;
-  case OPT_TYPE: o->type = arg; return 0;
+  case OPT_REGISTRY_DIR: o->src.registry_dir = arg; return 0;
+  case OPT_REGISTRY: o->src.registry = arg; return 0;
+  case OPT_SCHEMA: o->src.schema = arg; return 0;
+  case OPT_VERSION: o->src.version = arg; return 0;
+  case OPT_FILE: o->src.file = arg; return 0;
+  case OPT_TYPE: o->src.type = arg; return 0;
+  case OPT_VALIDATE: o->validate = 1; return 0;
   case OPT_EVENT_REF: o->event_ref = arg; return 0;
   case OPT_NOW: o->now = arg; return 0;
   case 'o': o->output = arg; return 0;
   case OPT_SKIP_OPTIONAL: o->skip_optional = 1; return 0;
   case OPT_PRETTY: o->pretty = 1; return 0;
-  case 'v': o->verbose = 1; return 0;
+  case 'v': o->src.verbose = 1; return 0;
   case OPT_SEED: case OPT_COUNT: case OPT_START:
     return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
   case OPT_MODE:
@@ -129,13 +134,9 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
 }
 
 static int check_source(const generate_opts *o) {
-  int from_registry = o->registry || o->schema || o->version;
-  if (o->file && from_registry)
-    return cli_usage("--file cannot be combined with --registry/--schema/--schema-version");
-  if (!o->file && (!o->registry || !o->schema))
-    return cli_usage("name the schema: --registry R --schema S, or --file PATH");
-  if (o->type && !o->file)
-    return cli_usage("--type applies to --file only (registries store the type)");
+  int rc = cli_source_check(&o->src, "generate");
+  if (rc)
+    return rc;
   if (o->count == 0)
     return cli_usage("--count must be at least 1");
   return 0;
@@ -165,26 +166,11 @@ static int parse_args(generate_opts *o, int argc, char **argv) {
 typedef struct generate_run {
   iatk_schema *schema;
   iatk_plan *plan;
+  iatk_validator *validator;
   iatk_gen *gen;
   iatk_pipeline *pipeline;
   cli_output output;
 } generate_run;
-
-static iatk_schema *load_schema(const generate_opts *o, iatk_error *err) {
-  if (o->file) {
-    cli_verbose(o->verbose, "schema from file %s", o->file);
-    return iatk_schema_load_file(o->file, o->type, err);
-  }
-  iatk_registry *reg = iatk_registry_open(o->registry_dir, err);
-  iatk_schema *schema =
-      reg ? iatk_registry_load(reg, o->registry, o->schema, o->version, err) : NULL;
-  if (schema)
-    cli_verbose(o->verbose, "schema %s/%s (version %s, %s) from local registry %s",
-                o->registry, o->schema, o->version ? o->version : "latest",
-                iatk_schema_type(schema), iatk_registry_root(reg));
-  iatk_registry_free(reg);
-  return schema;
-}
 
 static char *read_merge_patch(const char *path, iatk_error *err) {
   iatk_schema *probe = NULL;
@@ -235,9 +221,11 @@ static int build_pipeline(generate_run *r, const generate_opts *o, iatk_error *e
 }
 
 static int prepare(generate_run *r, const generate_opts *o, iatk_error *err) {
-  if (!(r->schema = load_schema(o, err)) ||
+  if (!(r->schema = cli_source_load(&o->src, err)) ||
       !(r->plan = iatk_compile(r->schema, o->event_ref, err)) ||
       !(r->gen = iatk_gen_new(r->plan, err)))
+    return err->code;
+  if (o->validate && !(r->validator = iatk_validator_new(r->schema, o->event_ref, err)))
     return err->code;
   iatk_gen_set_mode(r->gen, (iatk_mode)o->mode);
   iatk_gen_set_seed(r->gen, o->seed);
@@ -265,6 +253,10 @@ static int emit(generate_run *r, const generate_opts *o, uint64_t index,
     }
     text = owned;
     len = strlen(owned);
+  }
+  if (r->validator && iatk_validate_text(r->validator, text, len, err) != IATK_OK) {
+    iatk_free(owned);
+    return err->code;
   }
   int failed = fwrite(text, 1, len, r->output.stream) != len ||
                fputc('\n', r->output.stream) == EOF;
@@ -304,6 +296,7 @@ static int generate_all(generate_run *r, const generate_opts *o, iatk_error *err
 }
 
 static void release(generate_run *r) {
+  iatk_validator_free(r->validator);
   iatk_pipeline_free(r->pipeline);
   iatk_gen_free(r->gen);
   iatk_plan_free(r->plan);

@@ -14,6 +14,7 @@ static const char usage_text[] =
     "commands:\n"
     "  generate   generate events from a registry schema or a schema file\n"
     "  registry   create local registries; put, list, show and version schemas\n"
+    "  validate   check events against a schema\n"
     "  invoke     run a local consumer with an event on its standard input\n"
     "  version    print the version\n"
     "\n"
@@ -41,6 +42,8 @@ int main(int argc, char **argv) {
     return cmd_generate(argc - 1, argv + 1);
   if (!strcmp(cmd, "registry"))
     return cmd_registry(argc - 1, argv + 1);
+  if (!strcmp(cmd, "validate"))
+    return cmd_validate(argc - 1, argv + 1);
   if (!strcmp(cmd, "invoke"))
     return cmd_invoke(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {

@@ -266,6 +266,33 @@ IATK_EXTERN char *iatk_eventbridge_context_text(const char *event_json,
                                                 const char *source,
                                                 iatk_error *err);
 
+/* -------------------------------------------------------------- validate */
+
+/*
+ * A validator for one event schema: an independent code path from
+ * generation (it walks the schema document itself, not the plan).  It
+ * caches compiled regular expressions, so use one per thread.  It keeps its
+ * own reference to the document; the schema may be freed first.
+ */
+typedef struct iatk_validator iatk_validator;
+
+/* event_ref as for iatk_compile.  ENOEVENT when it names nothing. */
+IATK_EXTERN iatk_validator *iatk_validator_new(const iatk_schema *schema,
+                                               const char *event_ref,
+                                               iatk_error *err);
+IATK_EXTERN void iatk_validator_free(iatk_validator *v);
+/*
+ * Validates an event.  Returns IATK_OK, or IATK_EINVALID with the first
+ * failing keyword in err->message and, in err->where, the JSON pointer
+ * into the event followed by the schema location, e.g.
+ * "/orderItems/0/count (schema #/components/schemas/Item/properties/count/type)".
+ */
+IATK_EXTERN int iatk_validate(iatk_validator *v, const json_t *event,
+                              iatk_error *err);
+/* The same for JSON text (EJSON when it does not parse). */
+IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
+                                   size_t len, iatk_error *err);
+
 /* ------------------------------------------------------- local registries */
 
 /* A local registry tree: DIR/<registry>/<schema>/<version>/. */

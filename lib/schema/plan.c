@@ -134,8 +134,7 @@ static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
   return fail_no_event(err, ref, defs, "#/definitions");
 }
 
-/* The pointer of the event schema named by event_ref. */
-static char *event_pointer(const iatk_schema *schema, const char *ref,
+char *schema_event_pointer(const iatk_schema *schema, const char *ref,
                            iatk_error *err) {
   if (ref && (ref[0] == '#' || ref[0] == '/')) {
     iatk_buf b;
@@ -158,7 +157,7 @@ static char *string_member(const json_t *a, const json_t *b, const char *key) {
 }
 
 static int compile_root(compile_ctx *c, const char *event_ref) {
-  char *pointer = event_pointer(c->schema, event_ref, c->err);
+  char *pointer = schema_event_pointer(c->schema, event_ref, c->err);
   if (!pointer)
     return iatk_error_code(c->err, IATK_ENOMEM);
   c->plan->pointer = strdup(pointer);

@@ -99,6 +99,11 @@ int plan_add_node(iatk_plan *plan, char *pointer);
 /* Releases a plan's nodes (shared by iatk_plan_free). */
 void plan_release_nodes(iatk_plan *plan);
 
+/* The JSON pointer ("#/...") of the event named by event_ref (see
+ * iatk_compile); caller frees.  NULL with ENOEVENT/ESCHEMA. */
+char *schema_event_pointer(const iatk_schema *schema, const char *ref,
+                           iatk_error *err);
+
 /* Bit for a JSON type name, 0 when unknown. */
 unsigned plan_type_bit(const char *name);
 plan_format plan_format_parse(const char *name);

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import threading
+import time
 
 from . import _lib
 from .context_generation import eventbridge_event_context, run_eventbridge
@@ -60,18 +61,52 @@ _plans = _PlanCache()
 
 
 def clear_plan_cache():
-    """Forgets every compiled plan (e.g. after editing a schema in place)."""
+    """Forgets every compiled plan and every remembered latest version (e.g.
+    after editing a schema version in place, which the registry never does)."""
     _plans.clear()
+    _latest.clear()
 
 
-def _latest_version(reg, registry, schema):
-    """The schema's highest version, or None when it cannot be told (the load
-    that follows then reports why)."""
+# The latest version of a schema, remembered per schema directory with that
+# directory's mtime: publishing a version renames it into the directory,
+# which changes the mtime.  A directory modified in the last few seconds is
+# always listed again, because a second change within one timestamp tick
+# would leave the mtime as it was ("racy git").
+_RACY_NS = 3 * 10**9
+_latest = {}
+
+
+def _list_latest(reg, registry, schema):
+    """The schema's highest version from the C listing, or None when it
+    cannot be told (the load that follows then reports why)."""
     err, perr = new_error()
     handle = _lib.lib().iatk_registry_versions(reg, _lib.encode(registry),
                                                _lib.encode(schema), perr)
     versions = _strings(handle) if handle else []
     return versions[-1] if versions else None
+
+
+def _latest_version(reg, root, registry, schema):
+    directory = os.path.join(root, registry, schema)
+    try:
+        mtime = os.stat(directory).st_mtime_ns
+        settled = time.time_ns() - mtime > _RACY_NS
+    except (OSError, ValueError):
+        mtime, settled = None, False
+    remembered = _latest.get(directory)
+    if settled and remembered and remembered[0] == mtime:
+        return remembered[1]
+    version = _list_latest(reg, registry, schema)
+    if settled and version is not None:
+        if len(_latest) > 4096:
+            _latest.clear()
+        _latest[directory] = (mtime, version)
+    return version
+
+
+def _root_key(reg):
+    root = _lib.decode(_lib.lib().iatk_registry_root(reg))
+    return root if os.path.isabs(root) else os.path.abspath(root)
 
 
 def _load_and_compile(reg, registry, schema, version, event_ref):
@@ -84,11 +119,11 @@ def _load_and_compile(reg, registry, schema, version, event_ref):
 
 def _registry_plan(root_dir, registry, schema, version, event_ref):
     with opened(root_dir) as reg:
+        root = _root_key(reg)
         if version is None:
-            version = _latest_version(reg, registry, schema)
+            version = _latest_version(reg, root, registry, schema)
         if version is None:
             return _load_and_compile(reg, registry, schema, None, event_ref)
-        root = os.path.abspath(_lib.decode(_lib.lib().iatk_registry_root(reg)))
         key = ("registry", root, registry, schema, version, event_ref)
         return _plans.get(key, lambda: _load_and_compile(reg, registry, schema, version,
                                                          event_ref))

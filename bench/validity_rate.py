@@ -1,0 +1,160 @@
+#!/usr/bin/python3
+"""Validity rate per dialect and mode, and events per second.
+
+Part 1 runs the JSON Schema Test Suite through `iatk generate` exactly as
+tests/validity/test_json_schema_suite.py does (same oracle, same eligible
+groups) and prints, per dialect and mode, the share of groups for which every
+event was valid, the share of events that were valid, and the refusals.
+
+Part 2 times `iatk generate --count 100000` on a few representative schemas
+in each mode (output to /dev/null, best of --repeat runs, process start and
+schema compile included) and prints events per second.
+
+usage: /usr/bin/python3 bench/validity_rate.py [--no-suite] [--no-speed]
+       [--seeds N] [--count N] [--repeat N] [--jobs N]
+Environment: IATK (the binary; default <repo>/build/iatk).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests", "validity"))
+os.environ.setdefault("IATK_SOURCE_DIR", REPO)
+import oracle  # noqa: E402
+
+SEED_SCHEMA = "examples/04-event_generation/registry/MyRegistry-local/MySchema-local/1/schema.json"
+EC2_SCHEMA = ("examples/04-event_generation/registry/aws.events/"
+              "aws.autoscaling@EC2InstanceLaunchSuccessful/2/schema.json")
+
+# Constrained JSON Schemas written for this benchmark: strings with formats
+# and patterns, bounded numbers, arrays with length and uniqueness limits.
+CONSTRAINED = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["id", "at", "email", "code", "amount", "qty", "tags", "ip"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "at": {"type": "string", "format": "date-time"},
+        "email": {"type": "string", "format": "email"},
+        "code": {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"},
+        "amount": {"type": "number", "minimum": 0.01, "maximum": 10000, "multipleOf": 0.01},
+        "qty": {"type": "integer", "minimum": 1, "maximum": 99},
+        "tags": {"type": "array", "items": {"type": "string", "minLength": 2, "maxLength": 8},
+                 "minItems": 1, "maxItems": 5, "uniqueItems": True},
+        "ip": {"type": "string", "format": "ipv4"},
+        "status": {"enum": ["NEW", "PAID", "SHIPPED"]},
+    },
+    "additionalProperties": False,
+}
+COMBINATORS = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "definitions": {
+        "money": {"type": "object", "required": ["currency", "value"],
+                  "properties": {"currency": {"enum": ["EUR", "USD"]},
+                                 "value": {"type": "integer", "minimum": 0}}},
+    },
+    "type": "object",
+    "required": ["kind", "price"],
+    "properties": {
+        "kind": {"type": "string"},
+        "price": {"$ref": "#/definitions/money"},
+        "discount": {"oneOf": [{"$ref": "#/definitions/money"}, {"type": "null"}]},
+        "note": {"anyOf": [{"type": "string", "maxLength": 20}, {"type": "integer"}]},
+    },
+    "allOf": [{"properties": {"kind": {"minLength": 1}}}],
+}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--no-suite", action="store_true", help="skip the validity rate")
+    p.add_argument("--no-speed", action="store_true", help="skip events per second")
+    p.add_argument("--seeds", type=int, default=10, help="seeds per mode (default 10)")
+    p.add_argument("--count", type=int, default=100000, help="events per timed run")
+    p.add_argument("--repeat", type=int, default=3, help="timed runs, best kept (default 3)")
+    p.add_argument("--jobs", type=int, default=2)
+    return p.parse_args()
+
+
+def validity(args):
+    drafts = tuple(d for d in ("draft4", "draft6", "draft7", "draft2019-09", "draft2020-12")
+                   if os.path.isdir(os.path.join(oracle.SUITE_DIR, d)))
+    groups = oracle.suite_groups(drafts)
+    print("\n## validity rate: JSON Schema Test Suite, %d groups (local refs, >= 1 valid test)"
+          % len(groups))
+    print("## per (group, mode): iatk generate --file G --mode M --seed S --count 3, S = 0..%d"
+          % (args.seeds - 1))
+    t0 = time.monotonic()
+    results = oracle.run_suite(groups, seeds=range(args.seeds), jobs=args.jobs)
+    print("## judged by python3-jsonschema %s in %.1fs; 'valid %%' = groups with every event "
+          "valid; refusals count as not valid" % (oracle.jsonschema_version(), time.monotonic() - t0))
+    print()
+    print(oracle.format_table(oracle.tabulate(results)))
+
+
+def schema_file(doc, tmpdir, name):
+    path = os.path.join(tmpdir, name + ".json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return path
+
+
+def time_run(argv, repeat):
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           stdin=subprocess.DEVNULL)
+        dt = time.perf_counter() - t0
+        if p.returncode != 0:
+            return None, p.stderr.decode("utf-8", "replace").strip()
+        best = dt if best is None else min(best, dt)
+    return best, None
+
+
+def speed(args):
+    binary = oracle.iatk_binary()
+    with tempfile.TemporaryDirectory(prefix="iatk-bench-") as tmp:
+        cases = [
+            ("seed MyEvent (OpenAPI)", os.path.join(REPO, SEED_SCHEMA), ["--event-ref", "MyEvent"]),
+            ("EC2 launch AWSEvent (OpenAPI)", os.path.join(REPO, EC2_SCHEMA),
+             ["--event-ref", "AWSEvent"]),
+            ("constrained (formats, pattern, bounds)", schema_file(CONSTRAINED, tmp, "constrained"), []),
+            ("combinators ($ref, oneOf, anyOf, allOf)", schema_file(COMBINATORS, tmp, "combinators"), []),
+        ]
+        print("\n## events per second: iatk generate --file F [--event-ref R] --mode M "
+              "--seed 1 --count %d >/dev/null, best of %d" % (args.count, args.repeat))
+        print()
+        print("%-40s %-9s %12s %9s" % ("schema", "mode", "events/s", "seconds"))
+        for label, path, extra in cases:
+            for mode in oracle.MODES:
+                argv = [binary, "generate", "--file", path, "--mode", mode, "--seed", "1",
+                        "--count", str(args.count)] + extra
+                dt, err = time_run(argv, args.repeat)
+                if dt is None:
+                    print("%-40s %-9s %12s  %s" % (label, mode, "refused", err[:60]))
+                else:
+                    print("%-40s %-9s %12.0f %9.3f" % (label, mode, args.count / dt, dt))
+
+
+def main():
+    args = parse_args()
+    binary = oracle.iatk_binary()
+    version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()
+    print("# bench/validity_rate.py: %s (%s); command: iatk generate --file ... "
+          "--mode barebone|sample|random --seed N --count N" % (version, binary))
+    if not args.no_suite:
+        validity(args)
+    if not args.no_speed:
+        speed(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

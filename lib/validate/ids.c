@@ -1,0 +1,179 @@
+/* Schema resources inside one document: "$id"/"id" and "$anchor" make
+ * schemas addressable by URI, and $ref is resolved against the base URI in
+ * force.  Only the document itself is searched: nothing is fetched. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "validate/validate_internal.h"
+
+static size_t scheme_length(const char *uri) {
+  size_t i = 0;
+  if (!isalpha((unsigned char)uri[0]))
+    return 0;
+  while (isalnum((unsigned char)uri[i]) || strchr("+-.", uri[i]))
+    i++;
+  return uri[i] == ':' ? i + 1 : 0;
+}
+
+static char *concat(const char *a, size_t alen, const char *b) {
+  size_t blen = strlen(b);
+  char *out = malloc(alen + blen + 1);
+  if (!out)
+    return NULL;
+  memcpy(out, a, alen);
+  memcpy(out + alen, b, blen + 1);
+  return out;
+}
+
+char *uri_join(const char *base, const char *ref) {
+  if (scheme_length(ref))
+    return strdup(ref);
+  size_t doc_len = strcspn(base, "#");
+  if (ref[0] == '#' || ref[0] == '\0')
+    return concat(base, doc_len, ref);
+  if (ref[0] == '/') {
+    size_t s = scheme_length(base);
+    if (s && base[s] == '/' && base[s + 1] == '/') {
+      const char *path = strchr(base + s + 2, '/');
+      return concat(base, path ? (size_t)(path - base) : doc_len, ref);
+    }
+    return strdup(ref);
+  }
+  size_t dir = doc_len;
+  while (dir > 0 && base[dir - 1] != '/')
+    dir--;
+  return concat(base, dir, ref);
+}
+
+static int add_id(iatk_validator *v, char *uri, const json_t *schema) {
+  if (!uri)
+    return IATK_ENOMEM;
+  id_entry *ids = realloc(v->ids, (v->id_count + 1) * sizeof *ids);
+  if (!ids) {
+    free(uri);
+    return IATK_ENOMEM;
+  }
+  v->ids = ids;
+  ids[v->id_count++] = (id_entry){uri, schema};
+  return IATK_OK;
+}
+
+/* Keywords whose values are data, not schemas: never index inside them. */
+static int is_data_keyword(const char *key) {
+  return !strcmp(key, "enum") || !strcmp(key, "const") ||
+         !strcmp(key, "examples") || !strcmp(key, "example") ||
+         !strcmp(key, "default");
+}
+
+static int index_schema(iatk_validator *v, const json_t *s, const char *base);
+
+static int index_children(iatk_validator *v, const json_t *node, const char *base) {
+  const char *key;
+  json_t *child;
+  size_t i;
+  if (json_is_array(node)) {
+    json_array_foreach(node, i, child) if (index_schema(v, child, base))
+      return IATK_ENOMEM;
+    return IATK_OK;
+  }
+  json_object_foreach((json_t *)node, key, child) {
+    if (!is_data_keyword(key) && index_schema(v, child, base))
+      return IATK_ENOMEM;
+  }
+  return IATK_OK;
+}
+
+static const char *id_of(const iatk_validator *v, const json_t *s) {
+  const char *id = json_string_value(json_object_get(s, "$id"));
+  if (!id && (v->dialect == DIALECT_DRAFT4 || v->dialect == DIALECT_OAS30))
+    id = json_string_value(json_object_get(s, "id"));
+  return id;
+}
+
+static int index_schema(iatk_validator *v, const json_t *s, const char *base) {
+  if (!json_is_object(s) && !json_is_array(s))
+    return IATK_OK;
+  char *own_base = NULL;
+  const char *id = json_is_object(s) ? id_of(v, s) : NULL;
+  if (id) {
+    own_base = uri_join(base, id);
+    if (!own_base || add_id(v, strdup(own_base), s))
+      return free(own_base), IATK_ENOMEM;
+    base = own_base;
+  }
+  const char *anchor = json_is_object(s)
+                           ? json_string_value(json_object_get(s, "$anchor"))
+                           : NULL;
+  if (!anchor && json_is_object(s))
+    anchor = json_string_value(json_object_get(s, "$dynamicAnchor"));
+  int rc = IATK_OK;
+  if (anchor) {
+    char frag[512];
+    snprintf(frag, sizeof frag, "#%s", anchor);
+    rc = add_id(v, uri_join(base, frag), s);
+  }
+  if (rc == IATK_OK)
+    rc = index_children(v, s, base);
+  free(own_base);
+  return rc;
+}
+
+int ids_build(iatk_validator *v, iatk_error *err) {
+  if (index_schema(v, v->doc, "") != IATK_OK)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return IATK_OK;
+}
+
+static const json_t *find_exact(const iatk_validator *v, const char *uri,
+                                size_t len) {
+  for (size_t i = 0; i < v->id_count; i++)
+    if (strlen(v->ids[i].uri) == len && !strncmp(v->ids[i].uri, uri, len))
+      return v->ids[i].schema;
+  /* "http://x/y.json" and "http://x/y.json#" name the same resource */
+  return len == 0 ? v->doc : NULL;
+}
+
+static int hexval(char ch) {
+  return isdigit((unsigned char)ch) ? ch - '0'
+                                    : (tolower((unsigned char)ch) - 'a' + 10);
+}
+
+/* Follows a JSON pointer fragment (percent-decoded) from `node`. */
+static const json_t *follow_pointer(const json_t *node, const char *p) {
+  char token[1024];
+  while (node && *p == '/') {
+    size_t n = 0;
+    for (p++; *p && *p != '/' && n < sizeof token - 1; p++) {
+      char ch = *p;
+      if (ch == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+        ch = (char)(hexval(p[1]) * 16 + hexval(p[2]));
+        p += 2;
+      } else if (ch == '~' && (p[1] == '0' || p[1] == '1')) {
+        ch = p[1] == '0' ? '~' : '/';
+        p++;
+      }
+      token[n++] = ch;
+    }
+    token[n] = '\0';
+    if (json_is_array(node)) {
+      char *end;
+      unsigned long i = strtoul(token, &end, 10);
+      node = *token && !*end ? json_array_get(node, i) : NULL;
+    } else {
+      node = json_object_get(node, token);
+    }
+  }
+  return *p ? NULL : node;
+}
+
+const json_t *ids_lookup(const iatk_validator *v, const char *uri) {
+  const char *hash = strchr(uri, '#');
+  size_t doc_len = hash ? (size_t)(hash - uri) : strlen(uri);
+  const json_t *resource = find_exact(v, uri, doc_len);
+  if (!hash || !hash[1])
+    return resource;
+  if (hash[1] == '/')
+    return resource ? follow_pointer(resource, hash + 1) : NULL;
+  return find_exact(v, uri, strlen(uri)); /* an anchor */
+}

@@ -1,0 +1,30 @@
+/* The schema a command works on: from a local registry or from a file. */
+#include "cli.h"
+
+int cli_source_check(const cli_source *s, const char *command) {
+  int from_registry = s->registry || s->schema || s->version;
+  if (s->file && from_registry)
+    return cli_usage("--file cannot be combined with --registry/--schema/--schema-version");
+  if (!s->file && (!s->registry || !s->schema))
+    return cli_usage("name the schema: --registry R --schema S, or --file PATH "
+                     "(run 'iatk %s --help')", command);
+  if (s->type && !s->file)
+    return cli_usage("--type applies to --file only (registries store the type)");
+  return 0;
+}
+
+iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
+  if (s->file) {
+    cli_verbose(s->verbose, "schema from file %s", s->file);
+    return iatk_schema_load_file(s->file, s->type, err);
+  }
+  iatk_registry *reg = iatk_registry_open(s->registry_dir, err);
+  iatk_schema *schema =
+      reg ? iatk_registry_load(reg, s->registry, s->schema, s->version, err) : NULL;
+  if (schema)
+    cli_verbose(s->verbose, "schema %s (%s) from local registry %s",
+                iatk_schema_origin(schema), iatk_schema_type(schema),
+                iatk_registry_root(reg));
+  iatk_registry_free(reg);
+  return schema;
+}
