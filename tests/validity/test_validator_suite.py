@@ -3,8 +3,8 @@
 
 Every test of the draft-04, -06 and -07 groups (Debian's json-schema-test-suite)
 is run through `iatk validate --file`; iatk's verdict must equal the suite's.
-refRemote.json is skipped: it needs documents fetched from a server, and iatk
-resolves references within the document only.
+refRemote.json and groups whose $ref names another document (the metaschema)
+are skipped: iatk resolves references within the document only.
 """
 import glob
 import json
@@ -23,6 +23,24 @@ DIALECTS = {
 }
 
 
+def strings_under(node, key):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == key and isinstance(v, str):
+                yield v
+            yield from strings_under(v, key)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings_under(v, key)
+
+
+def needs_remote(schema):
+    """True when a $ref names a document that is not inside the schema."""
+    ids = {i.split("#")[0] for key in ("$id", "id") for i in strings_under(schema, key)}
+    return any(r.startswith("http") and r.split("#")[0] not in ids
+               for r in strings_under(schema, "$ref"))
+
+
 def cases():
     for draft, uri in DIALECTS.items():
         for path in sorted(glob.glob(f"{SUITE}/{draft}/*.json")):
@@ -30,6 +48,8 @@ def cases():
                 continue
             for group in json.load(open(path)):
                 schema = group["schema"]
+                if needs_remote(schema):
+                    continue
                 if isinstance(schema, dict) and "$schema" not in schema:
                     schema = dict(schema, **{"$schema": uri})
                 for test in group["tests"]:

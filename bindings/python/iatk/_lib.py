@@ -75,6 +75,9 @@ _PROTOTYPES = {
     # Returned char * must reach iatk_free: keep it as a raw pointer.
     "iatk_pipeline_run_text": (_c_void_p, [_c_void_p, _c_char_p, _c_uint64, _ERR]),
     "iatk_eventbridge_context_text": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_validator_new": (_c_void_p, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_validator_free": (None, [_c_void_p]),
+    "iatk_validate_text": (_c_int, [_c_void_p, _c_char_p, _c_size_t, _ERR]),
     "iatk_registry_open": (_c_void_p, [_c_char_p, _ERR]),
     "iatk_registry_free": (None, [_c_void_p]),
     "iatk_registry_root": (_c_char_p, [_c_void_p]),

@@ -15,6 +15,7 @@ CONTEXT_NOT_SERIALIZABLE = 400
 # that the Python layer raises itself.
 IATK_EINVAL = 1
 IATK_ECONTEXT = 18
+IATK_EINVALID = 19
 
 
 class IatkException(Exception):

@@ -11,7 +11,7 @@ import json
 import os
 
 from . import _lib
-from .exceptions import check_ptr, check_rc, invalid, new_error
+from .exceptions import IATK_EINVALID, IatkException, check_ptr, check_rc, invalid, new_error
 
 MODES = ("barebone", "sample", "random")
 
@@ -88,6 +88,10 @@ class Schema:
         err, perr = new_error()
         handle = _lib.lib().iatk_compile(self._live(), _lib.encode(event_ref), perr)
         return Plan(check_ptr(handle, err))
+
+    def validator(self, event_ref=None):
+        """A :class:`Validator` for the event named ``event_ref``."""
+        return Validator(self, event_ref)
 
     def _live(self):
         if not self._handle:
@@ -205,6 +209,60 @@ class Generator:
         handle, self._handle = self._handle, None
         if handle:
             _lib.lib().iatk_gen_free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:
+            pass
+
+
+class Validator:
+    """Checks events against one event schema, by a code path independent of
+    generation.  Not thread-safe: use one per thread."""
+
+    def __init__(self, schema, event_ref=None):
+        self._handle = None
+        err, perr = new_error()
+        handle = _lib.lib().iatk_validator_new(schema._live(), _lib.encode(event_ref), perr)
+        self._handle = check_ptr(handle, err)  # keeps its own copy of the document
+
+    def validate(self, event):
+        """Returns None when ``event`` (a JSON value, or JSON text as str or
+        bytes) is valid; otherwise raises IatkException (``IATK_EINVALID``,
+        ``where`` = the pointer into the event and the schema location)."""
+        if isinstance(event, (str, bytes)):
+            text = _lib.encode(event)
+        else:
+            try:
+                text = json.dumps(event, allow_nan=False).encode("utf-8")
+            except (TypeError, ValueError) as e:
+                raise invalid(f"the event is not JSON-serializable: {e}") from None
+        if not self._handle:
+            raise invalid("the validator is closed")
+        err, perr = new_error()
+        check_rc(_lib.lib().iatk_validate_text(self._handle, text, len(text), perr), err)
+
+    def is_valid(self, event):
+        """True when :meth:`validate` would pass."""
+        try:
+            self.validate(event)
+            return True
+        except IatkException as e:
+            if e.iatk_code != IATK_EINVALID:
+                raise
+            return False
+
+    def close(self):
+        handle, self._handle = self._handle, None
+        if handle:
+            _lib.lib().iatk_validator_free(handle)
 
     def __enter__(self):
         return self
