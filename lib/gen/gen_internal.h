@@ -22,6 +22,7 @@ struct iatk_gen {
   iatk_instant now;  /* read once per event so all its times agree */
   iatk_error *err;
   int depth;
+  iatk_validator *check; /* set when the plan needs_check */
 };
 
 /* Scalar writers (values.c). */

@@ -5,6 +5,11 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
+#include "validate/validate_internal.h"
+
+/* Attempts per event when the self-check rejects one; deterministic, so
+ * the same (seed, index) always needs the same attempts. */
+#define MAX_ATTEMPTS 200
 
 int iatk_mode_parse(const char *name) {
   if (!name)
@@ -195,6 +200,11 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
     return NULL;
   }
   g->plan = plan;
+  if (plan->needs_check &&
+      !(g->check = validator_create(plan->doc, plan->openapi, plan->pointer, err))) {
+    iatk_gen_free(g);
+    return NULL;
+  }
   iatk_buf_init(&g->out);
   iatk_buf_init(&g->pretty_out);
   return g;
@@ -205,6 +215,7 @@ void iatk_gen_free(iatk_gen *g) {
     return;
   iatk_buf_release(&g->out);
   iatk_buf_release(&g->pretty_out);
+  iatk_validator_free(g->check);
   free(g->active);
   free(g);
 }
@@ -232,24 +243,53 @@ static int prettify(iatk_gen *g, iatk_error *err) {
   return IATK_OK;
 }
 
+/* One attempt: attempt 0 is the mode's own choice; later ones draw random
+ * values from a stream keyed by (seed, index, attempt). */
+static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
+  iatk_buf_reset(&g->out);
+  iatk_rng_init(&g->rng, g->seed + attempt * 0x9e3779b97f4a7c15ULL, index);
+  g->depth = 0;
+  iatk_mode mode = g->mode;
+  if (attempt > 0)
+    g->mode = IATK_MODE_RANDOM;
+  int rc = gen_value(g, g->plan->root, 0);
+  g->mode = mode;
+  if (rc != IATK_OK) /* an error unwound the stack without the decrements */
+    memset(g->active, 0, g->plan->count * sizeof *g->active);
+  if (rc == IATK_OK && g->out.failed)
+    rc = iatk_fail(g->err, IATK_ENOMEM, "out of memory generating the event");
+  return rc;
+}
+
+/* Generates until the validator accepts, or explains why it never did. */
+static int generate_checked(iatk_gen *g, uint64_t index) {
+  iatk_error last;
+  iatk_error_clear(&last);
+  for (unsigned attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    int rc = generate_once(g, index, attempt);
+    if (rc != IATK_OK || !g->check)
+      return rc;
+    iatk_error_clear(&last);
+    if (iatk_validate_text(g->check, g->out.data, g->out.len, &last) == IATK_OK)
+      return IATK_OK;
+  }
+  return iatk_fail_at(g->err, IATK_EUNSAT, last.where,
+                      "no valid event found in %d attempts (the schema may be "
+                      "unsatisfiable); the last one failed: %s",
+                      MAX_ATTEMPTS, last.message);
+}
+
 int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
                    size_t *len, iatk_error *err) {
   if (!g || !text)
     return iatk_fail(err, IATK_EINVAL, "no generator or output given");
-  iatk_buf_reset(&g->out);
-  iatk_rng_init(&g->rng, g->seed, index);
   g->now = iatk_clock_read(&g->clock);
   g->err = err;
-  g->depth = 0;
-  int rc = gen_value(g, g->plan->root, 0);
-  if (rc == IATK_OK && g->out.failed)
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory generating the event");
+  int rc = generate_checked(g, index);
   if (rc == IATK_OK && g->pretty)
     rc = prettify(g, err);
-  if (rc != IATK_OK) {
-    memset(g->active, 0, g->plan->count * sizeof *g->active);
+  if (rc != IATK_OK)
     return rc;
-  }
   const iatk_buf *out = g->pretty ? &g->pretty_out : &g->out;
   *text = out->data;
   if (len)

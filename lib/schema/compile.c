@@ -1,6 +1,7 @@
 /* Compiling one schema object into a plan node.  All lookups, $ref
  * resolution and allOf merging happen here so generation does none. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,65 @@ static void read_samples(compile_ctx *c, int idx, const json_t *s) {
 
 /* ---------------------------------------------------- numbers and sizes */
 
+/* Removes `types` from a node, remembering why for the error message. */
+static void forbid(plan_node *n, unsigned types, const char *reason) {
+  if (!(n->types & types))
+    return;
+  n->types &= ~types;
+  if (!n->unsat_reason)
+    n->unsat_reason = strdup(reason);
+}
+
+/* forbid() with a reason naming two numbers. */
+static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
+                    double b) {
+  char reason[200];
+  snprintf(reason, sizeof reason, fmt, a, b);
+  forbid(n, types, reason);
+}
+
+/* Empty numeric ranges are contradictions to report, not values to clamp. */
+static void check_numeric_range(plan_node *n) {
+  unsigned numbers = JT_NUMBER | JT_INTEGER;
+  if (n->has_minimum && n->has_maximum &&
+      (n->minimum > n->maximum ||
+       (n->minimum == n->maximum && (n->exclusive_minimum || n->exclusive_maximum))))
+    forbid2(n, numbers, "minimum %g and maximum %g leave no number between them",
+            n->minimum, n->maximum);
+  double lo = n->has_minimum ? (n->exclusive_minimum ? floor(n->minimum) + 1 : ceil(n->minimum)) : -INFINITY;
+  double hi = n->has_maximum ? (n->exclusive_maximum ? ceil(n->maximum) - 1 : floor(n->maximum)) : INFINITY;
+  if (lo > hi)
+    forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->minimum, n->maximum);
+  if (n->multiple_of > 0 && isfinite(lo) && isfinite(hi) &&
+      ceil(lo / n->multiple_of) * n->multiple_of > hi)
+    forbid2(n, numbers, "no multiple of %g lies in the range up to %g",
+            n->multiple_of, hi);
+}
+
+/* `not` with a schema that accepts everything, or only a type list, is
+ * decided here; anything subtler is left to the generator's self-check. */
+static void read_not(plan_node *n, const json_t *s) {
+  const json_t *not = json_object_get(s, "not");
+  if (json_is_true(not) || (json_is_object(not) && json_object_size(not) == 0)) {
+    forbid(n, JT_ANY, "'not' forbids every value");
+    return;
+  }
+  const json_t *type = json_object_get(not, "type");
+  if (!type || json_object_size(not) != 1)
+    return;
+  size_t i;
+  json_t *name;
+  unsigned bits = 0;
+  if (json_is_string(type))
+    bits = plan_type_bit(json_string_value(type));
+  json_array_foreach(type, i, name) bits |= plan_type_bit(json_string_value(name));
+  if (bits & JT_NUMBER)
+    bits |= JT_INTEGER; /* every integer is a number */
+  n->types &= ~bits;
+  if (!n->types && !n->unsat_reason)
+    n->unsat_reason = strdup("'not' forbids every type the schema allows");
+}
+
 static int64_t read_count(const json_t *s, const char *key, int64_t fallback) {
   const json_t *v = json_object_get(s, key);
   if (!json_is_number(v))
@@ -217,9 +277,13 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   if (json_is_number(mult) && json_number_value(mult) > 0)
     n->multiple_of = json_number_value(mult);
   if (n->max_items >= 0 && n->min_items > n->max_items)
-    n->types &= ~(unsigned)JT_ARRAY;
+    forbid2(n, JT_ARRAY, "minItems %g is above maxItems %g",
+            (double)n->min_items, (double)n->max_items);
   if (n->max_length >= 0 && n->min_length > n->max_length)
-    n->types &= ~(unsigned)JT_STRING;
+    forbid2(n, JT_STRING, "minLength %g is above maxLength %g",
+            (double)n->min_length, (double)n->max_length);
+  check_numeric_range(n);
+  read_not(n, s);
   return IATK_OK;
 }
 
@@ -375,9 +439,48 @@ static int read_variants(compile_ctx *c, int idx, const json_t *s) {
   return rc;
 }
 
+/* ------------------------------------------------- guaranteed keywords */
+
+/* Keywords whose every constraint generation honours by construction.  A
+ * schema using anything else is still generated, but each event is checked
+ * by the validator and regenerated when it fails (see gen/generate.c). */
+static int keyword_is_guaranteed(const char *key) {
+  static const char *safe[] = {
+      "type", "properties", "required", "items", "enum", "const", "nullable",
+      "format", "minItems", "maxItems", "minLength", "maxLength", "minimum",
+      "maximum", "exclusiveMinimum", "exclusiveMaximum", "additionalProperties",
+      "allOf", "anyOf", "$ref", "title", "description", "examples", "example",
+      "default", "$schema", "$id", "id", "definitions", "$defs", "$comment",
+      "readOnly", "writeOnly", "deprecated", "discriminator", "externalDocs",
+      "xml", NULL};
+  if (strncmp(key, "x-", 2) == 0)
+    return 1;
+  for (const char **k = safe; *k; k++)
+    if (strcmp(key, *k) == 0)
+      return 1;
+  return 0;
+}
+
+static int needs_check(const json_t *s) {
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)s, key, value) if (!keyword_is_guaranteed(key))
+    return 1;
+  /* literal values and format samples are not matched against bounds */
+  int literal = json_object_get(s, "enum") || json_object_get(s, "const") ||
+                json_object_get(s, "format");
+  int bounded = json_object_get(s, "minLength") || json_object_get(s, "maxLength") ||
+                json_object_get(s, "minimum") || json_object_get(s, "maximum") ||
+                json_object_get(s, "exclusiveMinimum") ||
+                json_object_get(s, "exclusiveMaximum") ||
+                json_object_get(s, "minItems") || json_object_get(s, "maxItems");
+  return literal && bounded;
+}
+
 /* ----------------------------------------------------------- driver */
 
 static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
+  c->plan->needs_check |= needs_check(s);
   int rc = read_types(c, idx, s);
   if (rc == IATK_OK)
     rc = read_sizes(c, idx, s);

@@ -102,10 +102,18 @@ static int explain(const iatk_plan *plan, iatk_error *err) {
                  "required members form a $ref cycle, so no finite event "
                  "exists: %s",
                  path.data);
+  else if (node == plan->root)
+    iatk_fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
+                 "schema at %s allows no value: %s", plan->nodes[node].pointer,
+                 plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
+                                                : "its keywords contradict each other");
   else
     iatk_fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
-                 "schema at %s allows no value (required by %s)",
-                 plan->nodes[node].pointer, path.data);
+                 "schema at %s allows no value: %s (it is required: %s)",
+                 plan->nodes[node].pointer,
+                 plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
+                                                : "its keywords contradict each other",
+                 path.data);
   free(seen);
   iatk_buf_release(&path);
   return iatk_error_code(err, IATK_ECYCLE);

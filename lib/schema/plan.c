@@ -30,6 +30,7 @@ void plan_release_nodes(iatk_plan *plan) {
     plan_node *n = &plan->nodes[i];
     free(n->pointer);
     free(n->const_text);
+    free(n->unsat_reason);
     json_decref(n->enum_values);
     json_decref(n->samples);
     for (size_t p = 0; p < n->prop_count; p++)
@@ -46,6 +47,7 @@ void iatk_plan_free(iatk_plan *plan) {
   if (!plan)
     return;
   plan_release_nodes(plan);
+  json_decref(plan->doc);
   free(plan->detail_type);
   free(plan->source);
   free(plan->pointer);
@@ -193,6 +195,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
                            : iatk_fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK) {
     plan->openapi = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
+    plan->doc = json_incref(schema->doc);
     rc = compile_root(&c, event_ref);
   }
   if (rc == IATK_OK)

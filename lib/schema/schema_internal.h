@@ -77,6 +77,7 @@ typedef struct plan_node {
   int64_t min_length, max_length; /* max: -1 when unbounded */
   int has_minimum, has_maximum, exclusive_minimum, exclusive_maximum;
   double minimum, maximum, multiple_of; /* multiple_of 0: none */
+  char *unsat_reason;      /* why a keyword removed every type, or NULL */
   /* Filled by the finiteness analysis (finite.c). */
   uint32_t rank;           /* height of the smallest instance */
   unsigned finite_types;   /* types that admit a finite instance */
@@ -89,6 +90,8 @@ struct iatk_plan {
   size_t cap;
   int root;
   int openapi;             /* OpenAPI 3.0: untyped does not admit null */
+  json_t *doc;             /* the document, for generators' self-check */
+  int needs_check;         /* some keyword is not guaranteed by construction */
   char *detail_type;
   char *source;
   char *pointer;

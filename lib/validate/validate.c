@@ -38,6 +38,8 @@ int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
   iatk_buf where;
   iatk_buf_init(&where);
   render(&where, ipath);
+  if (!ipath)
+    iatk_buf_puts(&where, "the root");
   iatk_buf_puts(&where, " (schema ");
   iatk_buf_puts(&where, c->v->root_pointer);
   render(&where, spath);
@@ -190,8 +192,7 @@ int v_apply(vctx *c, const json_t *schema, const json_t *inst,
 
 /* ------------------------------------------------------------ public API */
 
-static dialect dialect_of(const iatk_schema *schema) {
-  const json_t *doc = iatk_schema_document(schema);
+static dialect dialect_of(const json_t *doc) {
   const char *openapi = json_string_value(json_object_get(doc, "openapi"));
   if (openapi)
     return strncmp(openapi, "3.0", 3) == 0 ? DIALECT_OAS30 : DIALECT_2020;
@@ -209,19 +210,42 @@ static dialect dialect_of(const iatk_schema *schema) {
   return DIALECT_2020;
 }
 
-/* The event's schema, found the way iatk_compile finds it. */
-static int locate_root(iatk_validator *v, const iatk_schema *schema,
-                       const char *event_ref, iatk_error *err) {
-  v->root_pointer = schema_event_pointer(schema, event_ref, err);
-  if (!v->root_pointer)
-    return iatk_error_code(err, IATK_ENOEVENT);
-  v->root = ids_lookup(v, v->root_pointer);
-  if (!v->root_pointer || !v->root)
-    return iatk_fail(err, IATK_ENOEVENT, "event_ref '%s' not found",
-                     event_ref ? event_ref : "");
-  if (strcmp(v->root_pointer, "#") == 0)
-    v->root_pointer[0] = '\0'; /* paths render as "/properties/x" */
+static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
+  v->root_pointer = pointer;
+  v->root = pointer ? ids_lookup(v, pointer) : NULL;
+  if (!v->root)
+    return iatk_fail(err, IATK_ENOEVENT, "event_ref %s not found",
+                     pointer ? pointer : "");
   return IATK_OK;
+}
+
+static iatk_validator *create(json_t *doc, dialect d, char *pointer,
+                              iatk_error *err) {
+  iatk_validator *v = calloc(1, sizeof *v);
+  if (!v || !(v->regexes = regex_cache_new())) {
+    free(v);
+    free(pointer);
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
+  v->doc = json_incref(doc);
+  v->dialect = d;
+  if (ids_build(v, err) != IATK_OK || locate_root(v, pointer, err) != IATK_OK) {
+    if (!v->root_pointer)
+      free(pointer);
+    iatk_validator_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+                                 iatk_error *err) {
+  dialect d = dialect_of(doc);
+  if (openapi && d == DIALECT_DRAFT4)
+    d = DIALECT_OAS30;
+  char *copy = strdup(pointer);
+  return copy ? create(doc, d, copy, err) : NULL;
 }
 
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
@@ -230,19 +254,11 @@ iatk_validator *iatk_validator_new(const iatk_schema *schema,
     iatk_fail(err, IATK_EINVAL, "no schema given");
     return NULL;
   }
-  iatk_validator *v = calloc(1, sizeof *v);
-  if (!v || !(v->regexes = regex_cache_new())) {
-    free(v);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+  char *pointer = schema_event_pointer(schema, event_ref, err);
+  if (!pointer)
     return NULL;
-  }
-  v->doc = json_incref((json_t *)iatk_schema_document(schema));
-  v->dialect = dialect_of(schema);
-  if (ids_build(v, err) != IATK_OK || locate_root(v, schema, event_ref, err) != IATK_OK) {
-    iatk_validator_free(v);
-    return NULL;
-  }
-  return v;
+  json_t *doc = (json_t *)iatk_schema_document(schema);
+  return create(doc, dialect_of(doc), pointer, err);
 }
 
 void iatk_validator_free(iatk_validator *v) {

@@ -61,6 +61,10 @@ typedef struct vctx {
 } vctx;
 
 /* validate.c */
+/* A validator over a document (borrowed and incref'd) whose event schema is
+ * at `pointer` ("#/..."); used by generators to check their own output. */
+iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+                                 iatk_error *err);
 int v_apply(vctx *c, const json_t *schema, const json_t *inst,
             const vpath *ipath, const vpath *spath, evaluated *ev);
 int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
