@@ -3,6 +3,7 @@
  * so clients of that protocol (AWS IATK's Python package spawns the binary,
  * writes one request on its stdin and reads one response line) keep working.
  * The protocol is described in docs/jsonrpc.md. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +35,22 @@ typedef struct rpc_params {
   int skip_optional;
 } rpc_params;
 
-static int rpc_fail(rpc_error *e, int code, const char *message) {
+/* Fills *e and returns -1, so checks read `return rpc_fail(...)`. */
+__attribute__((format(printf, 3, 4)))
+static int rpc_fail(rpc_error *e, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   e->code = code;
-  snprintf(e->message, sizeof e->message, "%s", message);
+  vsnprintf(e->message, sizeof e->message, fmt, ap);
+  va_end(ap);
   return -1;
+}
+
+static int in_list(const char *key, const char *const *names, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!strcmp(key, names[i]))
+      return 1;
+  return 0;
 }
 
 /* ------------------------------------------------------------- responses */
@@ -93,30 +106,49 @@ static int rpc_send_result(FILE *out, json_t *id, const char *event,
 
 /* ---------------------------------------------------------------- request */
 
-/* Reads one JSON value from `in`: it stops at the end of the value, so a
- * client may keep its end of the pipe open while it waits for the answer. */
-static json_t *rpc_read(FILE *in, rpc_error *e) {
-  json_error_t jerr;
-  json_t *request = json_loadf(in, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
-  if (!request && json_error_code(&jerr) == json_error_out_of_memory) {
-    rpc_fail(e, RPC_INTERNAL_ERROR, "internal error: out of memory");
-  } else if (!request) {
-    char message[300];
-    snprintf(message, sizeof message, "parse error: %s (line %d, column %d)",
-             jerr.text, jerr.line, jerr.column);
-    rpc_fail(e, RPC_PARSE_ERROR, message);
+/* Feeds jansson one byte at a time: a bigger read could block waiting for
+ * bytes a client that keeps its end of the pipe open will never send. */
+typedef struct rpc_input {
+  FILE *in;
+  size_t total;
+  int too_large;
+} rpc_input;
+
+static size_t rpc_next_byte(void *buffer, size_t size, void *data) {
+  rpc_input *input = data;
+  int c = size ? getc(input->in) : EOF;
+  if (c == EOF)
+    return 0;
+  if (++input->total > IATK_MAX_DOCUMENT_BYTES) {
+    input->too_large = 1;
+    return (size_t)-1;
   }
-  return request;
+  *(char *)buffer = (char)c;
+  return 1;
 }
 
-static int known_member(const char *key) {
-  static const char *const members[] = {"jsonrpc", "id", "method", "params",
-                                        "metadata"};
-  for (size_t i = 0; i < sizeof members / sizeof *members; i++)
-    if (!strcmp(key, members[i]))
-      return 1;
-  return 0;
+/* Reads one JSON value from `in` and stops at its end, so a client may keep
+ * its end of the pipe open while it waits for the answer. */
+static json_t *rpc_read(FILE *in, rpc_error *e) {
+  json_error_t jerr;
+  rpc_input input = {in, 0, 0};
+  json_t *request = json_load_callback(rpc_next_byte, &input,
+                                       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+  if (request)
+    return request;
+  if (input.too_large)
+    rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: larger than %u bytes",
+             (unsigned)IATK_MAX_DOCUMENT_BYTES);
+  else if (json_error_code(&jerr) == json_error_out_of_memory)
+    rpc_fail(e, RPC_INTERNAL_ERROR, "internal error: out of memory");
+  else
+    rpc_fail(e, RPC_PARSE_ERROR, "parse error: %s (line %d, column %d)", jerr.text,
+             jerr.line, jerr.column);
+  return NULL;
 }
+
+static const char *const request_members[] = {"jsonrpc", "id", "method", "params",
+                                              "metadata"};
 
 /* The envelope rules of JSON-RPC 2.0 (members, their types). */
 static int rpc_check_envelope(json_t *request, rpc_error *e) {
@@ -125,11 +157,9 @@ static int rpc_check_envelope(json_t *request, rpc_error *e) {
   if (!json_is_object(request))
     return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: not an object");
   json_object_foreach(request, key, value) {
-    if (!known_member(key)) {
-      char message[300];
-      snprintf(message, sizeof message, "invalid request: unknown member '%.200s'", key);
-      return rpc_fail(e, RPC_INVALID_REQUEST, message);
-    }
+    if (!in_list(key, request_members, sizeof request_members / sizeof *request_members))
+      return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: unknown member '%.200s'",
+                      key);
   }
   json_t *version = json_object_get(request, "jsonrpc");
   if (!json_is_string(version) || strcmp(json_string_value(version), "2.0"))
@@ -149,22 +179,19 @@ static int rpc_check_id(json_t *id, rpc_error *e) {
 }
 
 static int rpc_check_method(json_t *method, rpc_error *e) {
-  char message[400];
   if (!json_is_string(method))
     return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: method must be a string");
   if (!strcmp(json_string_value(method), RPC_METHOD))
     return 0;
-  snprintf(message, sizeof message, "method not found: '%.300s' (the only method is " RPC_METHOD ")",
-           json_string_value(method));
-  return rpc_fail(e, RPC_METHOD_NOT_FOUND, message);
+  return rpc_fail(e, RPC_METHOD_NOT_FOUND,
+                  "method not found: '%.300s' (the only method is " RPC_METHOD ")",
+                  json_string_value(method));
 }
 
 /* ----------------------------------------------------------------- params */
 
 static int param_type_error(const char *name, const char *type, rpc_error *e) {
-  char message[200];
-  snprintf(message, sizeof message, "invalid params: %s must be %s", name, type);
-  return rpc_fail(e, RPC_INVALID_PARAMS, message);
+  return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: %s must be %s", name, type);
 }
 
 /* An optional string param: absent and null leave *out NULL. */
@@ -197,15 +224,9 @@ static int param_bool(json_t *params, const char *name, int *out, rpc_error *e) 
   return 0;
 }
 
-static int known_param(const char *key) {
-  static const char *const names[] = {"RegistryName", "SchemaName",
-                                      "SchemaVersion", "EventRef",
-                                      "SkipOptional", "Region", "Profile"};
-  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
-    if (!strcmp(key, names[i]))
-      return 1;
-  return 0;
-}
+static const char *const param_names[] = {"RegistryName", "SchemaName", "SchemaVersion",
+                                          "EventRef",     "SkipOptional", "Region",
+                                          "Profile"};
 
 static int rpc_check_param_names(json_t *params, rpc_error *e) {
   const char *key;
@@ -213,11 +234,8 @@ static int rpc_check_param_names(json_t *params, rpc_error *e) {
   if (!json_is_object(params))
     return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: params must be an object");
   json_object_foreach(params, key, value) {
-    if (!known_param(key)) {
-      char message[300];
-      snprintf(message, sizeof message, "invalid params: unknown param '%.200s'", key);
-      return rpc_fail(e, RPC_INVALID_PARAMS, message);
-    }
+    if (!in_list(key, param_names, sizeof param_names / sizeof *param_names))
+      return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: unknown param '%.200s'", key);
   }
   return 0;
 }
@@ -247,7 +265,7 @@ static int rpc_parse_params(json_t *params, rpc_params *p, rpc_error *e) {
 
 static int rpc_op_failed(const iatk_error *err, rpc_error *e) {
   int code = err->code == IATK_ENOMEM ? RPC_INTERNAL_ERROR : RPC_OPERATION_FAILED;
-  return rpc_fail(e, code, err->message[0] ? err->message : iatk_strerror(err->code));
+  return rpc_fail(e, code, "%s", err->message[0] ? err->message : iatk_strerror(err->code));
 }
 
 /* Loads and compiles the requested event; NULL with *e filled on failure. */

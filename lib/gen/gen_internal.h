@@ -23,6 +23,8 @@ struct iatk_gen {
   iatk_error *err;
   int depth;
   iatk_validator *check; /* set when the plan needs_check */
+  struct regex_cache *regexes; /* matches pattern candidates */
+  iatk_buf scratch;      /* candidate strings */
 };
 
 /* Scalar writers (values.c). */

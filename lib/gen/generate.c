@@ -207,6 +207,12 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   }
   iatk_buf_init(&g->out);
   iatk_buf_init(&g->pretty_out);
+  iatk_buf_init(&g->scratch);
+  if (!(g->regexes = regex_cache_new())) {
+    iatk_gen_free(g);
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
   return g;
 }
 
@@ -216,6 +222,8 @@ void iatk_gen_free(iatk_gen *g) {
   iatk_buf_release(&g->out);
   iatk_buf_release(&g->pretty_out);
   iatk_validator_free(g->check);
+  regex_cache_free(g->regexes);
+  iatk_buf_release(&g->scratch);
   free(g->active);
   free(g);
 }

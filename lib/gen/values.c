@@ -6,6 +6,10 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
+#include "gen/regex_gen.h"
+#include "validate/validate_internal.h"
+
+#define PATTERN_ATTEMPTS 64
 
 void gen_json(iatk_gen *g, const json_t *v) {
   size_t need = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -163,7 +167,40 @@ static int64_t string_length(iatk_gen *g, const plan_node *n) {
   return len;
 }
 
+static size_t code_points(const char *s, size_t len) {
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    n += ((unsigned char)s[i] & 0xc0) != 0x80;
+  return n;
+}
+
+static int fits_length(const plan_node *n, const iatk_buf *b) {
+  size_t len = code_points(b->data ? b->data : "", b->len);
+  return (int64_t)len >= n->min_length &&
+         (n->max_length < 0 || (int64_t)len <= n->max_length);
+}
+
+/* Candidates from the pattern until one fits the length bounds and PCRE2
+ * confirms the match; the first is minimal unless in random mode. */
+static void gen_pattern(iatk_gen *g, const plan_node *n) {
+  iatk_buf *b = &g->scratch;
+  for (int attempt = 0; attempt < PATTERN_ATTEMPTS; attempt++) {
+    iatk_buf_reset(b);
+    int minimal = attempt == 0 && g->mode != IATK_MODE_RANDOM;
+    int extra = 3 + attempt / 2 + (int)(n->min_length > 0 ? n->min_length / 2 : 0);
+    rx_generate(n->rx, &g->rng, minimal, extra, b);
+    if (!b->failed && fits_length(n, b) &&
+        regex_search(g->regexes, n->pattern, b->data ? b->data : "", b->len) == 1)
+      break;
+  }
+  iatk_buf_json_string(&g->out, b->data ? b->data : "", b->len);
+}
+
 void gen_string(iatk_gen *g, const plan_node *n) {
+  if (n->rx && n->format == FMT_NONE) {
+    gen_pattern(g, n);
+    return;
+  }
   if (n->format != FMT_NONE) {
     gen_format(g, n->format);
     return;

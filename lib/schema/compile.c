@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "gen/regex_gen.h"
 #include "schema/compile_internal.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
@@ -287,6 +291,33 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   return IATK_OK;
 }
 
+/* A pattern must compile (with the options the validator uses); the
+ * generator program is optional: without it the self-check decides. */
+static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
+  const char *pattern = json_string_value(json_object_get(s, "pattern"));
+  if (!pattern)
+    return IATK_OK;
+  int code;
+  PCRE2_SIZE offset;
+  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                                 PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS,
+                                 &code, &offset, NULL);
+  if (!re) {
+    PCRE2_UCHAR why[200];
+    pcre2_get_error_message(code, why, sizeof why);
+    return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+                        "pattern /%s/ at %s is not a valid regular expression: "
+                        "%s at offset %zu",
+                        pattern, NODE(c, idx)->pointer, (const char *)why,
+                        (size_t)offset);
+  }
+  pcre2_code_free(re);
+  plan_node *n = NODE(c, idx);
+  n->pattern = strdup(pattern);
+  n->rx = rx_parse(pattern);
+  return n->pattern ? IATK_OK : oom(c);
+}
+
 static void read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   NODE(c, idx)->format = format ? plan_format_parse(format) : FMT_NONE;
@@ -489,6 +520,8 @@ static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
   if (rc == IATK_OK)
     rc = read_enum(c, idx, s);
   if (rc != IATK_OK)
+    return rc;
+  if ((rc = read_pattern(c, idx, s)) != IATK_OK)
     return rc;
   read_format(c, idx, s);
   read_samples(c, idx, s);

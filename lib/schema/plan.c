@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen/regex_gen.h"
 #include "schema/compile_internal.h"
 
 int plan_add_node(iatk_plan *plan, char *pointer) {
@@ -31,6 +32,8 @@ void plan_release_nodes(iatk_plan *plan) {
     free(n->pointer);
     free(n->const_text);
     free(n->unsat_reason);
+    free(n->pattern);
+    rx_free(n->rx);
     json_decref(n->enum_values);
     json_decref(n->samples);
     for (size_t p = 0; p < n->prop_count; p++)

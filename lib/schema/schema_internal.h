@@ -66,6 +66,8 @@ typedef struct plan_node {
   json_t *enum_values;     /* array, or NULL */
   json_t *samples;         /* examples/example/default, in that order */
   plan_format format;
+  char *pattern;           /* ECMA-262 pattern, or NULL */
+  struct rx_program *rx;   /* its generator program, NULL if unparsable */
   plan_prop *props;
   size_t prop_count;
   int additional;          /* node for other properties; NO_NODE = any */

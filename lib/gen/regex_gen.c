@@ -1,0 +1,160 @@
+/* Walking an rx_program to produce a string the pattern matches. */
+#include <string.h>
+
+#include "gen/regex_internal.h"
+
+typedef struct rx_walk {
+  const rx_program *p;
+  iatk_rng *rng;
+  int minimal, extra;
+  iatk_buf *out;
+  size_t group_start[RX_MAX_GROUPS + 1], group_end[RX_MAX_GROUPS + 1];
+  int depth;
+} rx_walk;
+
+/* Characters tried, in order, for a negated set: readable ones first. */
+static const char pool[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    " _-.!#$%&()*+,/:;<=>?@[]^{|}~'\"\\`";
+
+static void put_utf8(iatk_buf *out, uint32_t cp) {
+  char b[4];
+  size_t n;
+  if (cp < 0x80) {
+    b[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    b[0] = (char)(0xc0 | (cp >> 6));
+    b[1] = (char)(0x80 | (cp & 63));
+    n = 2;
+  } else if (cp < 0x10000) {
+    b[0] = (char)(0xe0 | (cp >> 12));
+    b[1] = (char)(0x80 | ((cp >> 6) & 63));
+    b[2] = (char)(0x80 | (cp & 63));
+    n = 3;
+  } else {
+    b[0] = (char)(0xf0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 63));
+    b[2] = (char)(0x80 | ((cp >> 6) & 63));
+    b[3] = (char)(0x80 | (cp & 63));
+    n = 4;
+  }
+  iatk_buf_append(out, b, n);
+}
+
+static int in_set(const rx_set *s, uint32_t cp) {
+  for (size_t i = 0; i < s->count; i++)
+    if (cp >= s->ranges[i][0] && cp <= s->ranges[i][1])
+      return 1;
+  return 0;
+}
+
+/* NUL and surrogates cannot appear in the JSON text we emit. */
+static int usable(uint32_t cp) {
+  return cp != 0 && (cp < 0xd800 || cp > 0xdfff) && cp <= 0x10ffff;
+}
+
+static uint32_t pick_negated(rx_walk *w, const rx_set *s) {
+  uint32_t options[sizeof pool];
+  size_t n = 0;
+  for (size_t i = 0; i + 1 < sizeof pool; i++)
+    if (!in_set(s, (unsigned char)pool[i]))
+      options[n++] = (unsigned char)pool[i];
+  if (n == 0) {
+    for (uint32_t cp = 0xa1; cp < 0x250; cp++)
+      if (!in_set(s, cp))
+        return cp;
+    return 0;
+  }
+  return w->minimal ? options[0] : options[iatk_rng_below(w->rng, n)];
+}
+
+static uint32_t pick_positive(rx_walk *w, const rx_set *s) {
+  uint64_t total = 0;
+  for (size_t i = 0; i < s->count; i++)
+    total += s->ranges[i][1] - s->ranges[i][0] + 1;
+  for (int tries = 0; tries < 16; tries++) {
+    uint64_t k = w->minimal && tries == 0 ? 0 : iatk_rng_below(w->rng, total);
+    for (size_t i = 0; i < s->count; i++) {
+      uint64_t size = s->ranges[i][1] - s->ranges[i][0] + 1;
+      if (k < size) {
+        uint32_t cp = s->ranges[i][0] + (uint32_t)k;
+        if (usable(cp))
+          return cp;
+        break;
+      }
+      k -= size;
+    }
+  }
+  return 0;
+}
+
+static void walk(rx_walk *w, int node);
+
+/* Appends out[start, end); reserves first since the source is the buffer. */
+static void copy_group(iatk_buf *out, size_t start, size_t end) {
+  size_t len = end - start;
+  if (iatk_buf_reserve(out, len) != 0)
+    return;
+  memcpy(out->data + out->len, out->data + start, len);
+  out->len += len;
+  out->data[out->len] = '\0';
+}
+
+static void walk_kids(rx_walk *w, const rx_node *n) {
+  for (int i = 0; i < n->count; i++)
+    walk(w, w->p->kids[n->first + i]);
+}
+
+static void walk_repeat(rx_walk *w, const rx_node *n) {
+  int times = n->a;
+  if (!w->minimal) {
+    int room = n->b < 0 ? w->extra : n->b - n->a;
+    if (room > w->extra)
+      room = w->extra;
+    times += room > 0 ? (int)iatk_rng_below(w->rng, (uint64_t)room + 1) : 0;
+  }
+  for (int i = 0; i < times && !w->out->failed; i++)
+    walk(w, n->first);
+}
+
+static void walk(rx_walk *w, int node) {
+  const rx_node *n = &w->p->nodes[node];
+  if (++w->depth > 400 || w->out->len > (1u << 20)) {
+    w->depth--;
+    return; /* a pathological pattern: the check will reject the result */
+  }
+  switch (n->kind) {
+  case RX_EMPTY: break;
+  case RX_SET: {
+    const rx_set *s = &w->p->sets[n->set];
+    uint32_t cp = s->negated ? pick_negated(w, s) : pick_positive(w, s);
+    if (cp)
+      put_utf8(w->out, cp);
+    break;
+  }
+  case RX_SEQ: walk_kids(w, n); break;
+  case RX_ALT: {
+    int k = w->minimal ? 0 : (int)iatk_rng_below(w->rng, (uint64_t)n->count);
+    walk(w, w->p->kids[n->first + k]);
+    break;
+  }
+  case RX_REPEAT: walk_repeat(w, n); break;
+  case RX_GROUP:
+    w->group_start[n->a] = w->out->len;
+    walk(w, n->first);
+    w->group_end[n->a] = w->out->len;
+    break;
+  case RX_BACKREF:
+    if (n->a <= RX_MAX_GROUPS && w->group_end[n->a] > w->group_start[n->a])
+      copy_group(w->out, w->group_start[n->a], w->group_end[n->a]);
+    break;
+  }
+  w->depth--;
+}
+
+void rx_generate(const rx_program *p, iatk_rng *rng, int minimal, int extra,
+                 iatk_buf *out) {
+  rx_walk w = {.p = p, .rng = rng, .minimal = minimal, .extra = extra, .out = out};
+  walk(&w, p->root);
+}
