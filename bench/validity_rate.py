@@ -6,6 +6,9 @@ tests/validity/test_json_schema_suite.py does (same oracle, same eligible
 groups) and prints, per dialect and mode, the share of groups for which every
 event was valid, the share of events that were valid, and the refusals.
 
+It then probes every format of the issue alone ({"type": "string",
+"format": F}), since the suite's main groups have none.
+
 Part 2 times `iatk generate --count 100000` on a few representative schemas
 in each mode (output to /dev/null, best of --repeat runs, process start and
 schema compile included) and prints events per second.
@@ -98,6 +101,28 @@ def validity(args):
     print(oracle.format_table(oracle.tabulate(results)))
 
 
+FORMATS = ("date-time date time duration email idn-email hostname idn-hostname ipv4 ipv6 "
+           "uri uri-reference iri iri-reference uuid uri-template json-pointer "
+           "relative-json-pointer regex").split()
+
+
+def formats(args):
+    """The suite's main groups carry no `format`: probe each format alone."""
+    dialect = "draft2020-12" if oracle.validator_class("draft2020-12") else "draft7"
+    print("\n## formats: {\"type\":\"string\",\"format\":F} (%s), seeds 0..%d x --count 3"
+          % (dialect, args.seeds - 1))
+    tasks = [{"doc": oracle.with_schema_uri({"type": "string", "format": f}, dialect),
+              "dialect": dialect, "mode": m, "seeds": list(range(args.seeds)), "count": 3}
+             for m in oracle.MODES for f in FORMATS]
+    results = oracle.run_checks(tasks, jobs=args.jobs)
+    for m in oracle.MODES:
+        rs = [(t["doc"]["format"], r) for t, r in zip(tasks, results) if t["mode"] == m]
+        ok = sum(r["status"] == "pass" for _, r in rs)
+        bad = ["%s %s %s" % (f, r["status"], json.dumps(r.get("event")) if r["status"] == "fail"
+                             else r.get("detail")) for f, r in rs if r["status"] != "pass"]
+        print("%-9s %2d/%d formats valid%s" % (m, ok, len(rs), ("; " + "; ".join(bad)) if bad else ""))
+
+
 def schema_file(doc, tmpdir, name):
     path = os.path.join(tmpdir, name + ".json")
     with open(path, "w", encoding="utf-8") as f:
@@ -118,6 +143,25 @@ def time_run(argv, repeat):
     return best, None
 
 
+SAMPLE = 1000
+
+
+def sample_validity(path, extra, mode):
+    """Judge the first SAMPLE events of the timed command: speed only counts
+    if the events are valid."""
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    ref = extra[1] if extra[:1] == ["--event-ref"] else None
+    run = oracle.generate(path, mode=mode, seed=1, count=SAMPLE, event_ref=ref)
+    v = oracle.judge_run(run, oracle.Judge(doc, oracle.detect_dialect(doc), ref), SAMPLE)
+    if v.status == "pass":
+        return "all valid"
+    if v.status == "error":
+        return "refused: %s" % v.detail
+    return "INVALID: %d/%d valid; [%s] %s" % (v.valid_events, v.events, v.detail["keyword"],
+                                             v.detail["message"][:80])
+
+
 def speed(args):
     binary = oracle.iatk_binary()
     with tempfile.TemporaryDirectory(prefix="iatk-bench-") as tmp:
@@ -131,7 +175,8 @@ def speed(args):
         print("\n## events per second: iatk generate --file F [--event-ref R] --mode M "
               "--seed 1 --count %d >/dev/null, best of %d" % (args.count, args.repeat))
         print()
-        print("%-40s %-9s %12s %9s" % ("schema", "mode", "events/s", "seconds"))
+        print("%-40s %-9s %12s %9s  %s" % ("schema", "mode", "events/s", "seconds",
+                                           "first %d events judged" % SAMPLE))
         for label, path, extra in cases:
             for mode in oracle.MODES:
                 argv = [binary, "generate", "--file", path, "--mode", mode, "--seed", "1",
@@ -139,8 +184,9 @@ def speed(args):
                 dt, err = time_run(argv, args.repeat)
                 if dt is None:
                     print("%-40s %-9s %12s  %s" % (label, mode, "refused", err[:60]))
-                else:
-                    print("%-40s %-9s %12.0f %9.3f" % (label, mode, args.count / dt, dt))
+                    continue
+                print("%-40s %-9s %12.0f %9.3f  %s" % (label, mode, args.count / dt, dt,
+                                                      sample_validity(path, extra, mode)))
 
 
 def main():
@@ -151,6 +197,7 @@ def main():
           "--mode barebone|sample|random --seed N --count N" % (version, binary))
     if not args.no_suite:
         validity(args)
+        formats(args)
     if not args.no_speed:
         speed(args)
     return 0

@@ -730,9 +730,24 @@ def _suite_task(args):
         res = check_schema(schema, dialect, mode, seeds, count=count)
         return key, mode, outcome_summary(res)
     except Exception as e:  # the oracle itself failed: say so, loudly
-        return key, mode, {"status": "error", "bad_seeds": [], "runs": 0, "events": 0,
-                           "valid_events": 0, "detail": "oracle failure: %r" % e,
-                           "abnormal": "oracle failure: %r" % e, "command": ""}
+        return key, mode, _oracle_failure(e)
+
+
+def _oracle_failure(exc):
+    """A result that says the harness, not iatk, failed (e.g. the binary was
+    being relinked and could not be executed).  Never recorded as a verdict."""
+    return {"status": "error", "oracle_failure": True, "bad_seeds": [], "runs": 0,
+            "events": 0, "valid_events": 0, "detail": "oracle failure: %r" % (exc,),
+            "abnormal": "oracle failure: %r" % (exc,), "command": ""}
+
+
+def binary_identity(path=None):
+    """(inode, size, mtime) of the iatk binary, to notice a rebuild mid-run."""
+    try:
+        st = os.stat(path or iatk_binary())
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def run_suite(groups, modes=MODES, seeds=range(10), count=3, jobs=2, progress=None):
@@ -756,9 +771,7 @@ def _check_task(task):
                            extra=task.get("extra", ()))
         return outcome_summary(res)
     except Exception as e:
-        return {"status": "error", "bad_seeds": [], "runs": 0, "events": 0, "valid_events": 0,
-                "detail": "oracle failure: %r" % e, "abnormal": "oracle failure: %r" % e,
-                "command": ""}
+        return _oracle_failure(e)
 
 
 def run_checks(tasks, jobs=2):

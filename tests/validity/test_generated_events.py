@@ -135,7 +135,12 @@ def main(argv=None):
                               "schema_path": path, "extra": extra})
                 labels.append("%s%s [%s] %s%s" % (label, " " + ref if ref else "", dialect, mode,
                                                   " " + " ".join(extra) if extra else ""))
+    before = oracle.binary_identity(binary)
     results = oracle.run_checks(tasks)
+    if oracle.binary_identity(binary) != before:
+        print("the iatk binary changed during the run (rebuilt?): results not trusted")
+        print("0 passed, 1 failed")
+        return 1
     passed = failed = 0
     for label, res in zip(labels, results):
         if res["status"] == "pass":

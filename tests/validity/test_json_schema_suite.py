@@ -165,9 +165,23 @@ def main(argv=None):
           % (oracle.SUITE_DIR, ",".join(drafts), len(groups), ",".join(modes),
              args.seeds - 1, args.count, args.jobs))
     t0 = time.monotonic()
+    before = oracle.binary_identity(binary)
     results = oracle.run_suite(groups, modes=modes, seeds=range(args.seeds),
                                count=args.count, jobs=args.jobs)
     elapsed = time.monotonic() - t0
+    harness = [(key, mode, s["detail"]) for key, per in sorted(results.items())
+               for mode, s in per.items() if s.get("oracle_failure")]
+    if oracle.binary_identity(binary) != before:
+        harness.append(("(all)", "", "the iatk binary changed during the run (rebuilt?)"))
+    if harness:
+        print("\nthe harness could not judge this run (nothing compared, baseline untouched):")
+        for key, mode, why in harness[:20]:
+            print("  %s %s: %s" % (key, mode, why))
+        if len(harness) > 20:
+            print("  ... and %d more" % (len(harness) - 20))
+        print("rebuild (cmake --build build) and run again")
+        print("0 passed, %d failed" % len(harness))
+        return 1
 
     print()
     print(oracle.format_table(oracle.tabulate(results, modes)))
