@@ -1,4 +1,6 @@
 /* The schema a command works on: from a local registry or from a file. */
+#include <string.h>
+
 #include "cli.h"
 
 int cli_source_check(const cli_source *s, const char *command) {
@@ -21,10 +23,14 @@ iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
   iatk_registry *reg = iatk_registry_open(s->registry_dir, err);
   iatk_schema *schema =
       reg ? iatk_registry_load(reg, s->registry, s->schema, s->version, err) : NULL;
-  if (schema)
-    cli_verbose(s->verbose, "schema %s (%s) from local registry %s",
-                iatk_schema_origin(schema), iatk_schema_type(schema),
-                iatk_registry_root(reg));
+  if (schema && s->verbose) {
+    /* the origin is "REGISTRY/SCHEMA/VERSION/schema.json" */
+    const char *origin = iatk_schema_origin(schema);
+    const char *version = origin + strlen(s->registry) + strlen(s->schema) + 2;
+    cli_verbose(1, "schema %s/%s (version %.*s, %s) from local registry %s",
+                s->registry, s->schema, (int)strcspn(version, "/"), version,
+                iatk_schema_type(schema), iatk_registry_root(reg));
+  }
   iatk_registry_free(reg);
   return schema;
 }

@@ -40,6 +40,7 @@ int iatk_buf_reserve(iatk_buf *b, size_t extra) {
   }
   b->data = data;
   b->cap = cap;
+  b->data[b->len] = '\0'; /* "NUL-terminated once reserved" */
   return 0;
 }
 

@@ -148,8 +148,18 @@ size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]) {
                           tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-iatk_instant iatk_clock_read(const iatk_clock *c) {
-  return c->pinned ? c->instant : iatk_clock_now();
+iatk_instant iatk_clock_read(iatk_clock *c) {
+  if (c->pinned)
+    return c->instant;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  if (ts.tv_sec != c->offset_second || c->offset_second == 0) {
+    c->offset_second = ts.tv_sec;
+    c->offset_minutes = local_offset_minutes(ts.tv_sec);
+  }
+  iatk_instant t = {(int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000,
+                    c->offset_minutes};
+  return t;
 }
 
 int iatk_clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err) {

@@ -76,8 +76,10 @@ size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]);
 typedef struct iatk_clock {
   int pinned;
   iatk_instant instant;
+  int64_t offset_second; /* second for which offset_minutes was computed */
+  int offset_minutes;    /* cached: localtime_r is costly per event */
 } iatk_clock;
-iatk_instant iatk_clock_read(const iatk_clock *c);
+iatk_instant iatk_clock_read(iatk_clock *c);
 int iatk_clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err);
 
 /* ------------------------------------------------------------ randomness */

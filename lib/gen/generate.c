@@ -64,18 +64,25 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   return IATK_OK;
 }
 
+/* Longest array whose every item admits a value, capped at max_items. */
+static int64_t feasible_length(const iatk_gen *g, const plan_node *n, int64_t want) {
+  if (n->max_items >= 0 && want > n->max_items)
+    want = n->max_items;
+  for (int64_t i = n->min_items; i < want; i++)
+    if (node_rank(g, plan_item_node(n, (size_t)i)) == RANK_INFINITE)
+      return i;
+  return want;
+}
+
 static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = n->min_items;
-  if (escape || node_rank(g, n->items) == RANK_INFINITE)
+  if (escape)
     return len;
-  int64_t room = n->max_items < 0 ? 3 : n->max_items - len;
-  if (room > 3)
-    room = 3;
-  if (is_random(g) && room > 0)
-    len += (int64_t)iatk_rng_below(&g->rng, (uint64_t)room + 1);
-  else if (g->mode == IATK_MODE_SAMPLE && len == 0 && room > 0)
+  if (is_random(g))
+    len += (int64_t)iatk_rng_below(&g->rng, 4);
+  else if (g->mode == IATK_MODE_SAMPLE && len == 0)
     len = 1; /* one item reads better in a fixture than none */
-  return len;
+  return feasible_length(g, n, len);
 }
 
 static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
@@ -84,7 +91,7 @@ static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   for (int64_t i = 0; i < len; i++) {
     if (i)
       iatk_buf_putc(&g->out, ',');
-    int rc = gen_value(g, n->items, escape);
+    int rc = gen_value(g, plan_item_node(n, (size_t)i), escape);
     if (rc != IATK_OK)
       return rc;
   }

@@ -10,6 +10,7 @@
 
 #include "gen/regex_gen.h"
 #include "schema/compile_internal.h"
+#include "validate/validate_internal.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
 #define MAX_MIN_ITEMS 1000000
@@ -146,17 +147,28 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
   return IATK_OK;
 }
 
+/* Schemas' examples and defaults are often wrong; sample mode uses only
+ * those the validator accepts for this very schema. */
+static int sample_is_valid(compile_ctx *c, int idx, const json_t *sample) {
+  if (!c->samples_check)
+    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
+  return c->samples_check &&
+         validator_check_at(c->samples_check, NODE(c, idx)->pointer, sample);
+}
+
+static void keep_valid(compile_ctx *c, int idx, json_t *samples, const json_t *v) {
+  if (v && sample_is_valid(c, idx, v))
+    json_array_append(samples, (json_t *)v);
+}
+
 static void read_samples(compile_ctx *c, int idx, const json_t *s) {
   json_t *samples = json_array();
-  const json_t *examples = json_object_get(s, "examples");
-  if (json_is_array(examples))
-    json_array_extend(samples, (json_t *)examples);
-  static const char *single[] = {"example", "default"};
-  for (int i = 0; i < 2; i++) {
-    json_t *v = json_object_get(s, single[i]);
-    if (v)
-      json_array_append(samples, v);
-  }
+  size_t i;
+  json_t *v;
+  json_array_foreach(json_object_get(s, "examples"), i, v)
+    keep_valid(c, idx, samples, v);
+  keep_valid(c, idx, samples, json_object_get(s, "example"));
+  keep_valid(c, idx, samples, json_object_get(s, "default"));
   NODE(c, idx)->samples = samples;
 }
 
@@ -423,13 +435,47 @@ static int read_required(compile_ctx *c, int idx, const json_t *s) {
   return IATK_OK;
 }
 
+static int read_prefix(compile_ctx *c, int idx, const json_t *list,
+                       const char *keyword) {
+  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  size_t n = json_array_size(list);
+  int *prefix = calloc(n ? n : 1, sizeof *prefix);
+  if (!base || !prefix) {
+    free(base);
+    free(prefix);
+    return oom(c);
+  }
+  NODE(c, idx)->prefix = prefix; /* owned by the node from here on */
+  for (size_t i = 0; i < n; i++) {
+    char *at = pointer_index(base, i);
+    int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
+    if (child < 0) {
+      free(base);
+      return iatk_error_code(c->err, IATK_ENOMEM);
+    }
+    NODE(c, idx)->prefix[NODE(c, idx)->prefix_count++] = child;
+  }
+  free(base);
+  return IATK_OK;
+}
+
+/* Array items in every dialect's spelling: prefixItems + items (2020-12),
+ * items array + additionalItems (draft-04 to 2019-09), or items alone. */
 static int read_items(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *items = json_object_get(s, "items");
-  if (json_is_array(items)) /* tuple form: the first member stands for all */
-    items = json_array_get(items, 0);
-  if (!items || json_is_true(items))
-    return IATK_OK;
-  int child = compile_child(c, items, NODE(c, idx)->pointer, "items");
+  const json_t *prefix = json_object_get(s, "prefixItems");
+  const json_t *rest = json_object_get(s, "items");
+  const char *rest_key = "items";
+  if (!json_is_array(prefix) && json_is_array(rest)) {
+    prefix = rest;
+    rest = json_object_get(s, "additionalItems");
+    rest_key = "additionalItems";
+  }
+  int rc = json_is_array(prefix)
+               ? read_prefix(c, idx, prefix, prefix == json_object_get(s, "items") ? "items" : "prefixItems")
+               : IATK_OK;
+  if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
+    return rc;
+  int child = compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
   if (child < 0)
     return iatk_error_code(c->err, IATK_ENOMEM);
   NODE(c, idx)->items = child;
@@ -444,6 +490,28 @@ static int add_variant(compile_ctx *c, int idx, int child) {
   n->variants = v;
   v[n->variant_count++] = child;
   return IATK_OK;
+}
+
+/* Merges a branch with its base; a branch that contradicts the base (or is
+ * `false`) is no error for anyOf/oneOf: it is skipped (*skipped = 1). */
+static const json_t *merge_satisfiable(compile_ctx *c, const json_t *base,
+                                       const json_t *branch, const char *at,
+                                       int *skipped) {
+  iatk_error local;
+  iatk_error_clear(&local);
+  iatk_error *outer = c->err;
+  c->err = &local;
+  const json_t *merged = merge_branch(c, base, branch, at);
+  c->err = outer;
+  if (merged || local.code == IATK_OK)
+    return merged;
+  if (local.code == IATK_EUNSAT) {
+    *skipped = 1;
+    return NULL;
+  }
+  if (outer && !outer->code)
+    *outer = local;
+  return NULL;
 }
 
 /* anyOf/oneOf: each branch merged with the rest of the schema becomes a
@@ -461,12 +529,21 @@ static int read_variants(compile_ctx *c, int idx, const json_t *s) {
     if (rc != IATK_OK)
       break;
     char *at = pointer_index(base, i);
-    const json_t *merged = at ? merge_branch(c, s, branch, at) : NULL;
+    int skipped = 0;
+    const json_t *merged = at ? merge_satisfiable(c, s, branch, at, &skipped) : NULL;
+    if (skipped) {
+      free(at);
+      continue;
+    }
     int child = merged ? compile_node(c, merged, at) : (free(at), -1);
     rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
                    : add_variant(c, idx, child);
   }
   free(base);
+  if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
+    rc = iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
+                      "no branch of %s at %s can be satisfied", keyword,
+                      NODE(c, idx)->pointer);
   return rc;
 }
 

@@ -11,6 +11,7 @@ typedef struct compile_ctx {
   json_t *owned;    /* merged schema objects, kept alive until the end */
   iatk_error *err;
   int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
+  iatk_validator *samples_check; /* vets examples/default, made on demand */
 } compile_ctx;
 
 /* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees. */

@@ -28,7 +28,13 @@ static uint32_t object_rank(const iatk_plan *plan, const plan_node *n) {
 }
 
 static uint32_t array_rank(const iatk_plan *plan, const plan_node *n) {
-  return n->min_items == 0 ? 1 : plus_one(rank_of(plan, n->items));
+  uint32_t worst = 0;
+  size_t needed = (size_t)n->min_items;
+  for (size_t i = 0; i < needed && i <= n->prefix_count; i++) {
+    uint32_t r = rank_of(plan, plan_item_node(n, i));
+    worst = r > worst ? r : worst;
+  }
+  return needed == 0 ? 1 : plus_one(worst);
 }
 
 static uint32_t type_rank(const iatk_plan *plan, const plan_node *n,
@@ -76,8 +82,9 @@ static int infinite_member(const iatk_plan *plan, const plan_node *n) {
   for (size_t i = 0; i < n->prop_count; i++)
     if (n->props[i].required && rank_of(plan, n->props[i].node) == RANK_INFINITE)
       return n->props[i].node;
-  if (n->min_items > 0 && rank_of(plan, n->items) == RANK_INFINITE)
-    return n->items;
+  for (size_t i = 0; i < (size_t)n->min_items && i <= n->prefix_count; i++)
+    if (rank_of(plan, plan_item_node(n, i)) == RANK_INFINITE)
+      return plan_item_node(n, i);
   if (n->variant_count)
     return n->variants[0];
   return NO_NODE;

@@ -40,6 +40,7 @@ void plan_release_nodes(iatk_plan *plan) {
       free(n->props[p].name);
     free(n->props);
     free(n->variants);
+    free(n->prefix);
   }
   free(plan->nodes);
   plan->nodes = NULL;
@@ -204,6 +205,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   if (rc == IATK_OK)
     rc = plan_analyse(plan, err);
   iatk_ptrmap_release(&c.memo);
+  iatk_validator_free(c.samples_check);
   json_decref(c.owned);
   if (rc != IATK_OK) {
     iatk_plan_free(plan);

@@ -72,7 +72,9 @@ typedef struct plan_node {
   size_t prop_count;
   int additional;          /* node for other properties; NO_NODE = any */
   int additional_forbidden; /* additionalProperties: false */
-  int items;               /* node for array items; NO_NODE = any */
+  int *prefix;             /* nodes of the first items (tuple forms) */
+  size_t prefix_count;
+  int items;               /* node for the items after them; NO_NODE = any */
   int *variants;           /* anyOf/oneOf branches, each merged with base */
   size_t variant_count;
   int64_t min_items, max_items;   /* max: -1 when unbounded */
@@ -98,6 +100,11 @@ struct iatk_plan {
   char *source;
   char *pointer;
 };
+
+/* The node that constrains item `i` of an array node. */
+static inline int plan_item_node(const plan_node *n, size_t i) {
+  return i < n->prefix_count ? n->prefix[i] : n->items;
+}
 
 /* Appends a zeroed node owning `pointer`; returns its number or -1. */
 int plan_add_node(iatk_plan *plan, char *pointer);

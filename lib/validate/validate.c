@@ -273,6 +273,12 @@ void iatk_validator_free(iatk_validator *v) {
   free(v);
 }
 
+int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
+  const json_t *schema = ids_lookup(v, pointer);
+  vctx c = {.v = v, .err = NULL, .base = "", .quiet = 1};
+  return schema && v_apply(&c, schema, inst, NULL, NULL, NULL);
+}
+
 int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
   if (!v || !event)
     return iatk_fail(err, IATK_EINVAL, "no validator or event given");

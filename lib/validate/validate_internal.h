@@ -61,6 +61,8 @@ typedef struct vctx {
 } vctx;
 
 /* validate.c */
+/* 1 when `inst` is valid against the schema at `pointer` of the document. */
+int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst);
 /* A validator over a document (borrowed and incref'd) whose event schema is
  * at `pointer` ("#/..."); used by generators to check their own output. */
 iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,

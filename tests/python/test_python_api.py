@@ -332,6 +332,62 @@ def test_missing_names_are_invalid(client):
     expect_error(lambda: client.generate_mock_events(REG, SCHEMA, count=-1), 10, "IATK_EINVAL")
 
 
+# --------------------------------------------------------------- validate
+
+def test_validate_generated_events_in_every_mode(client):
+    for mode in iatk.MODES:
+        for index in range(20):
+            my_event(client, mode=mode, seed=4, index=index, validate=True)
+    events = client.generate_mock_events(AWS_REG, AWS_SCHEMA, event_ref="AWSEvent", count=20,
+                                         mode="random", seed=2, validate=True,
+                                         contexts=[eventbridge_event_context])
+    assert len(list(events)) == 20
+
+
+def test_validate_checks_the_event_after_the_contexts(client):
+    def break_it(event):
+        event["orderItems"] = [{"count": "three"}]
+        return event
+    e = expect_error(lambda: my_event(client, contexts=[break_it], validate=True), 10,
+                     "IATK_EINVALID")
+    assert "/orderItems/0/count" in e.where
+    assert my_event(client, contexts=[break_it])["orderItems"] == [{"count": "three"}]
+
+
+def test_validate_event(client):
+    args = dict(registry_name=REG, schema_name=SCHEMA, event_ref="MyEvent")
+    assert client.validate_event({"membershipType": "B", "orderItems": []}, **args) is None
+    assert client.validate_event('{"address": "x"}', **args) is None
+    e = expect_error(lambda: client.validate_event({"membershipType": "Z"}, **args), 10,
+                     "IATK_EINVALID")
+    assert "/membershipType" in e.where
+    expect_error(lambda: client.validate_event("{", **args), 10, "IATK_EJSON")
+    expect_error(lambda: client.validate_event({"a": object()}, **args), 10, "IATK_EINVAL")
+    expect_error(lambda: client.validate_event({}, REG, SCHEMA, event_ref="Nope"), 10,
+                 "IATK_ENOEVENT")
+    text = json.dumps({"type": "object", "properties": {"n": {"type": "integer"}}})
+    assert client.validate_event({"n": 1}, schema_text=text) is None
+    expect_error(lambda: client.validate_event({"n": 1.5}, schema_text=text), 10,
+                 "IATK_EINVALID")
+
+
+def test_validator_object():
+    schema = iatk.Schema.from_text(json.dumps(example_document()))
+    with schema.validator("Item") as validator:
+        schema.close()  # the validator keeps its own reference
+        assert validator.is_valid({"sku": "a", "count": 2})
+        assert not validator.is_valid({"count": 2.5})
+        with pytest.raises(IatkException):
+            validator.is_valid("{")  # not a validity question: malformed JSON
+
+
+def test_error_codes_match_the_c_table():
+    from iatk import exceptions
+    lib = iatk._lib.lib()
+    for name in ["EINVAL", "ECONTEXT", "EINVALID"]:
+        assert lib.iatk_err_name(getattr(exceptions, "IATK_" + name)).decode() == "IATK_" + name
+
+
 # -------------------------------------------------- registry, schema, plan
 
 def test_registry_round_trip(tmp_path):

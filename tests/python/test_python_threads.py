@@ -22,7 +22,7 @@ def generate(client, index):
         return event
     return client.generate_mock_event(
         registry_name="MyRegistry-local", schema_name="MySchema-local", event_ref="MyEvent",
-        mode="random", seed=11, index=index, now=NOW, contexts=[stamp]).event
+        mode="random", seed=11, index=index, now=NOW, contexts=[stamp], validate=True).event
 
 
 def test_concurrent_calls_match_sequential_ones():

@@ -18,7 +18,7 @@ from . import _lib, context_generation
 from .client import AwsIatk, GenerateMockEventOutput, clear_plan_cache
 from .exceptions import IatkException
 from .registry import Registry
-from .schema import MODES, Generator, Plan, Schema
+from .schema import MODES, Generator, Plan, Schema, Validator
 
 __version__ = "0.1.0"
 
@@ -30,6 +30,7 @@ __all__ = [
     "Schema",
     "Plan",
     "Generator",
+    "Validator",
     "MODES",
     "clear_plan_cache",
     "context_generation",

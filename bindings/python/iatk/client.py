@@ -30,34 +30,45 @@ class GenerateMockEventOutput:
     event: dict
 
 
-class _PlanCache:
-    """A bounded LRU of compiled plans.  Registry versions are immutable, so a
-    (root, registry, schema, version, event_ref) key never goes stale."""
+class _Cache:
+    """A bounded LRU.  Keys name immutable things (a registry version, a
+    schema text), so an entry never goes stale."""
 
     def __init__(self, size=128):
         self._size = size
-        self._plans = collections.OrderedDict()
+        self._items = collections.OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key, build):
+        if key is None:
+            return build()
         with self._lock:
-            plan = self._plans.get(key)
-            if plan is not None:
-                self._plans.move_to_end(key)
-                return plan
-        plan = build()  # outside the lock: compiling may take a while
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+                return item
+        item = build()  # outside the lock: compiling may take a while
         with self._lock:
-            plan = self._plans.setdefault(key, plan)
-            while len(self._plans) > self._size:
-                self._plans.popitem(last=False)  # users keep their own references
-        return plan
+            item = self._items.setdefault(key, item)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)  # users keep their own references
+        return item
 
     def clear(self):
         with self._lock:
-            self._plans.clear()
+            self._items.clear()
 
 
-_plans = _PlanCache()
+_plans = _Cache()
+# Validators cache regular expressions and are not thread-safe: one per thread.
+_validators = threading.local()
+
+
+def _thread_validators():
+    cache = getattr(_validators, "cache", None)
+    if cache is None:
+        cache = _validators.cache = _Cache(32)
+    return cache
 
 
 def clear_plan_cache():
@@ -65,7 +76,10 @@ def clear_plan_cache():
     after editing a schema version in place, which the registry never does)."""
     _plans.clear()
     _latest.clear()
+    _thread_validators().clear()
 
+
+# ------------------------------------------------------- finding the schema
 
 # The latest version of a schema, remembered per schema directory with that
 # directory's mtime: publishing a version renames it into the directory,
@@ -104,41 +118,54 @@ def _latest_version(reg, root, registry, schema):
     return version
 
 
-def _root_key(reg):
+def _root_of(reg):
     root = _lib.decode(_lib.lib().iatk_registry_root(reg))
     return root if os.path.isabs(root) else os.path.abspath(root)
 
 
-def _load_and_compile(reg, registry, schema, version, event_ref):
-    err, perr = new_error()
-    handle = _lib.lib().iatk_registry_load(reg, _lib.encode(registry), _lib.encode(schema),
-                                           _lib.encode(version), perr)
-    with Schema(check_ptr(handle, err)) as document:
-        return document.compile(event_ref)
+def _registry_load(root, registry, schema, version):
+    with opened(root) as reg:
+        err, perr = new_error()
+        handle = _lib.lib().iatk_registry_load(reg, _lib.encode(registry),
+                                               _lib.encode(schema), _lib.encode(version), perr)
+        return Schema(check_ptr(handle, err))
 
 
-def _registry_plan(root_dir, registry, schema, version, event_ref):
+def _resolve_registry(root_dir, registry, schema, version):
+    """(cache key, loader) for a registry schema; the version is pinned now,
+    so the plan and the validator of one call read the same version."""
     with opened(root_dir) as reg:
-        root = _root_key(reg)
+        root = _root_of(reg)
         if version is None:
             version = _latest_version(reg, root, registry, schema)
-        if version is None:
-            return _load_and_compile(reg, registry, schema, None, event_ref)
-        key = ("registry", root, registry, schema, version, event_ref)
-        return _plans.get(key, lambda: _load_and_compile(reg, registry, schema, version,
-                                                         event_ref))
+    key = ("registry", root, registry, schema, version) if version is not None else None
+    return key, lambda: _registry_load(root, registry, schema, version)
 
 
-def _text_plan(text, schema_type, event_ref):
-    key = ("text", schema_type, text, event_ref)
-    return _plans.get(key, lambda: Schema.from_text(text, schema_type).compile(event_ref))
+def _resolve(source):
+    """(cache key or None, a function loading the Schema) for a source."""
+    kind, args = source[0], source[1:]
+    if kind == "registry":
+        return _resolve_registry(*args)
+    text_or_path, schema_type = args
+    if kind == "text":
+        return ("text", schema_type, text_or_path), \
+            lambda: Schema.from_text(text_or_path, schema_type)
+    # Files change under our feet: loaded afresh every time.
+    return None, lambda: Schema.from_file(text_or_path, schema_type)
 
 
-def _file_plan(path, schema_type, event_ref):
-    # Files change under our feet: compiled afresh every time.
-    with Schema.from_file(path, schema_type) as document:
+def _compile(load, event_ref):
+    with load() as document:
         return document.compile(event_ref)
 
+
+def _validator(load, event_ref):
+    with load() as document:
+        return document.validator(event_ref)
+
+
+# ----------------------------------------------------------------- contexts
 
 def _context_name(ctx):
     return getattr(ctx, "__name__", None) or repr(ctx)
@@ -167,47 +194,58 @@ def _check_contexts(contexts):
     return contexts
 
 
+# ------------------------------------------------------------------ request
+
 @dataclasses.dataclass
 class _Request:
-    """One generate call, checked; ``plan`` is filled by ``compile``."""
+    """One generate (or validate) call, checked."""
 
     source: tuple
+    event_ref: object = None
     mode: object = None
     seed: object = None
     skip_optional: bool = False
     now: object = None
     contexts: list = dataclasses.field(default_factory=list)
-    plan: object = None
+    validate: bool = False
 
-    def check(self):
+    def __post_init__(self):
         _parse_mode(self.mode)
         _check_seed(self.seed)
-        format_now(self.now)
+        self.now = format_now(self.now)
         self.contexts = _check_contexts(self.contexts)
-        return self
+        self.key, self.load = _resolve(self.source)
 
-    def compile(self):
-        kind, *args = self.source
-        build = {"registry": _registry_plan, "text": _text_plan, "file": _file_plan}[kind]
-        self.plan = build(*args)
-        return self
+    def plan(self):
+        key = self.key and (*self.key, self.event_ref)
+        return _plans.get(key, lambda: _compile(self.load, self.event_ref))
+
+    def validator(self):
+        key = self.key and (*self.key, self.event_ref)
+        return _thread_validators().get(key, lambda: _validator(self.load, self.event_ref))
 
     def events(self, start, count):
-        with Generator(self.plan, mode=self.mode, seed=self.seed,
+        """Yields the events; the plan is compiled before the first yield."""
+        plan = self.plan()
+        return self._generate(plan, start, count)
+
+    def _generate(self, plan, start, count):
+        with Generator(plan, mode=self.mode, seed=self.seed,
                        skip_optional=self.skip_optional, now=self.now) as gen:
             index = start
             while count is None or index < start + count:
-                yield self.enrich(json.loads(gen.text(index)), index)
+                yield self._finish(plan, json.loads(gen.text(index)), index)
                 index += 1
 
-    def enrich(self, event, index):
-        now = format_now(self.now)
+    def _finish(self, plan, event, index):
         for ctx in self.contexts:
             if ctx is eventbridge_event_context:
-                event = run_eventbridge(event, self.plan, now, self.seed, index)
+                event = run_eventbridge(event, plan, self.now, self.seed, index)
             else:
                 event = ctx(event)
             _check_context_result(event, ctx)
+        if self.validate:
+            self.validator().validate(event)
         return event
 
 
@@ -225,22 +263,21 @@ def _version_text(version):
     return str(version)
 
 
-def _source(registry_dir, registry_name, schema_name, schema_version, event_ref,
-            schema_file, schema_text, schema_type):
-    """Where the schema comes from, as ("registry"|"text"|"file", args...)."""
+def _source(registry_dir, registry_name, schema_name, schema_version, schema_file,
+            schema_text, schema_type):
+    """Where the schema comes from: ("registry"|"text"|"file", args...)."""
     if schema_file is not None and schema_text is not None:
         raise invalid("give schema_file or schema_text, not both")
     if schema_file is not None or schema_text is not None:
         if registry_name is not None or schema_name is not None:
             raise invalid("give registry_name/schema_name or schema_file/schema_text, not both")
         if schema_text is not None:
-            return ("text", schema_text, schema_type, event_ref)
-        return ("file", os.fspath(schema_file), schema_type, event_ref)
+            return ("text", schema_text, schema_type)
+        return ("file", os.fspath(schema_file), schema_type)
     for name, value in (("registry_name", registry_name), ("schema_name", schema_name)):
         if not isinstance(value, str) or not value:
             raise invalid(f"{name} is required (a non-empty string)")
-    return ("registry", registry_dir, registry_name, schema_name,
-            _version_text(schema_version), event_ref)
+    return ("registry", registry_dir, registry_name, schema_name, _version_text(schema_version))
 
 
 class AwsIatk:
@@ -258,44 +295,56 @@ class AwsIatk:
 
     def generate_mock_event(self, registry_name=None, schema_name=None, schema_version=None,
                             event_ref=None, skip_optional=None, contexts=None, *,
-                            mode=None, seed=None, now=None, index=0, registry_dir=None,
-                            schema_file=None, schema_text=None, schema_type=None):
+                            mode=None, seed=None, now=None, index=0, validate=False,
+                            registry_dir=None, schema_file=None, schema_text=None,
+                            schema_type=None):
         """Generates one mock event; returns ``GenerateMockEventOutput``.
 
         AWS IATK's parameters first.  iatk's: ``mode`` ("barebone" default,
         "sample", "random"), ``seed`` (random mode), ``now`` (pins the clock:
         RFC 3339 text or a datetime), ``index`` (which event of the seeded
-        sequence), ``registry_dir`` (overrides the instance's),
+        sequence), ``validate`` (check the final event, after the contexts,
+        against the schema), ``registry_dir`` (overrides the instance's),
         ``schema_file``/``schema_text`` with ``schema_type`` (a schema outside
         any registry, instead of registry_name/schema_name).
         """
-        request = self._request(locals())
-        for event in request.events(_check_index("index", index), 1):
-            return GenerateMockEventOutput(event=event)
+        events = self._request(locals()).events(_check_index("index", index), 1)
+        try:
+            return GenerateMockEventOutput(event=next(events))
+        finally:
+            events.close()  # frees the C generator now
 
     def generate_mock_events(self, registry_name=None, schema_name=None, schema_version=None,
                              event_ref=None, skip_optional=None, contexts=None, *,
                              count=None, start=0, mode=None, seed=None, now=None,
-                             registry_dir=None, schema_file=None, schema_text=None,
-                             schema_type=None):
+                             validate=False, registry_dir=None, schema_file=None,
+                             schema_text=None, schema_type=None):
         """Yields the events ``start``, ``start + 1``, … (``count`` of them, or
         without end when None) as dicts, contexts applied to each.  The schema
-        is compiled once, before the first event is asked for."""
+        is compiled once, before this returns."""
         if count is not None:
             _check_index("count", count)
         return self._request(locals()).events(_check_index("start", start), count)
+
+    def validate_event(self, event, registry_name=None, schema_name=None, schema_version=None,
+                       event_ref=None, *, registry_dir=None, schema_file=None,
+                       schema_text=None, schema_type=None):
+        """Checks ``event`` (a dict or JSON text) against the schema: returns
+        None when valid, raises IatkException (``iatk_name`` IATK_EINVALID,
+        ``where`` locating the failure) when not."""
+        self._request(locals()).validator().validate(event)
 
     def _request(self, args):
         registry_dir = args["registry_dir"]
         if registry_dir is None:
             registry_dir = self.registry_dir
         source = _source(registry_dir, args["registry_name"], args["schema_name"],
-                         args["schema_version"], args["event_ref"], args["schema_file"],
-                         args["schema_text"], args["schema_type"])
-        request = _Request(source=source, mode=args["mode"], seed=args["seed"],
-                           skip_optional=bool(args["skip_optional"]), now=args["now"],
-                           contexts=args["contexts"])
-        return request.check().compile()
+                         args["schema_version"], args["schema_file"], args["schema_text"],
+                         args["schema_type"])
+        return _Request(source=source, event_ref=args["event_ref"], mode=args.get("mode"),
+                        seed=args.get("seed"), skip_optional=bool(args.get("skip_optional")),
+                        now=args.get("now"), contexts=args.get("contexts"),
+                        validate=bool(args.get("validate")))
 
     def registry(self):
         """The local registry this instance reads, as a :class:`Registry`."""

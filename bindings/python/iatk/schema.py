@@ -36,6 +36,8 @@ def format_now(now):
         if now.tzinfo is None:
             now = now.astimezone()
         return now.isoformat().encode("ascii")
+    if isinstance(now, bytes):
+        return now
     if isinstance(now, str):
         return now.encode("utf-8")
     raise invalid(f"now must be an RFC 3339 string or a datetime, not {type(now).__name__}")
