@@ -102,38 +102,50 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
 
 /* ------------------------------------------------------------- strings */
 
-static void gen_now_date_time(iatk_gen *g) {
-  char text[40];
-  size_t len = iatk_instant_format_local(&g->now, text);
-  iatk_buf_json_string(&g->out, text, len);
+/* The event's "now" in barebone and sample modes; a random instant
+ * between 1970 and 2100, in a random offset, in random mode. */
+static iatk_instant instant_for(iatk_gen *g) {
+  if (g->mode != IATK_MODE_RANDOM)
+    return g->now;
+  static const int offsets[] = {0, 60, 120, -300, -420, 330, 540, 600};
+  iatk_instant t;
+  t.epoch_us = (int64_t)iatk_rng_below(&g->rng, 4102444800ULL * 1000000ULL);
+  t.offset_minutes = offsets[iatk_rng_below(&g->rng, 8)];
+  return t;
 }
 
-static void gen_uuid(iatk_gen *g) {
-  char text[37];
-  if (g->mode == IATK_MODE_RANDOM) {
-    iatk_rng_uuid4(&g->rng, text);
-  } else {
-    memcpy(text, "3fa85f64-5717-4562-b3fc-2c963f66afa6", 37);
-  }
-  iatk_buf_json_string(&g->out, text, 36);
-}
-
-void gen_format(iatk_gen *g, plan_format format) {
+/* Writes the time-based formats and uuid into `b`; 0 for other formats. */
+static int time_or_uuid(iatk_gen *g, plan_format format, iatk_buf *b) {
   char text[40];
+  iatk_instant t;
   size_t len;
   switch (format) {
-  case FMT_DATE_TIME: gen_now_date_time(g); return;
+  case FMT_DATE_TIME:
   case FMT_DATE:
-    iatk_instant_format_local(&g->now, text);
-    iatk_buf_json_string(&g->out, text, 10);
-    return;
   case FMT_TIME:
-    len = iatk_instant_format_local(&g->now, text);
-    iatk_buf_json_string(&g->out, text + 11, len - 11);
-    return;
-  case FMT_UUID: gen_uuid(g); return;
-  default: break;
+    t = instant_for(g);
+    len = iatk_instant_format_local(&t, text);
+    if (format == FMT_DATE_TIME)
+      iatk_buf_append(b, text, len);
+    else if (format == FMT_DATE)
+      iatk_buf_append(b, text, 10);
+    else
+      iatk_buf_append(b, text + 11, len - 11);
+    return 1;
+  case FMT_UUID:
+    if (g->mode == IATK_MODE_RANDOM)
+      iatk_rng_uuid4(&g->rng, text);
+    else
+      memcpy(text, "3fa85f64-5717-4562-b3fc-2c963f66afa6", 37);
+    iatk_buf_append(b, text, 36);
+    return 1;
+  default:
+    return 0;
   }
+}
+
+/* The representative value of a format, for barebone and sample modes. */
+static const char *format_sample(plan_format format) {
   static const char *samples[] = {
       [FMT_DURATION] = "P1D",
       [FMT_EMAIL] = "user@example.com",
@@ -147,8 +159,7 @@ void gen_format(iatk_gen *g, plan_format format) {
       [FMT_REGEX] = "^[a-z]+$",
       [FMT_URI_TEMPLATE] = "https://example.com/{id}",
   };
-  const char *s = samples[format];
-  iatk_buf_json_string(&g->out, s, strlen(s));
+  return format < sizeof samples / sizeof samples[0] ? samples[format] : NULL;
 }
 
 static const char alphabet[] =
@@ -196,13 +207,28 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
   iatk_buf_json_string(&g->out, b->data ? b->data : "", b->len);
 }
 
-void gen_string(iatk_gen *g, const plan_node *n) {
-  if (n->rx && n->format == FMT_NONE) {
-    gen_pattern(g, n);
-    return;
+/* A formatted value when one fits the length bounds: the format's own
+ * (now, a uuid, the representative sample) outside random mode. */
+static int gen_format_value(iatk_gen *g, const plan_node *n) {
+  iatk_buf *b = &g->scratch;
+  iatk_buf_reset(b);
+  if (!time_or_uuid(g, n->format, b)) {
+    const char *sample = format_sample(n->format);
+    if (!sample || g->mode == IATK_MODE_RANDOM)
+      return 0; /* random values come from the format's pattern */
+    iatk_buf_puts(b, sample);
   }
-  if (n->format != FMT_NONE) {
-    gen_format(g, n->format);
+  if (!fits_length(n, b))
+    return 0;
+  iatk_buf_json_string(&g->out, b->data, b->len);
+  return 1;
+}
+
+void gen_string(iatk_gen *g, const plan_node *n) {
+  if (n->format != FMT_NONE && !n->pattern_is_own && gen_format_value(g, n))
+    return;
+  if (n->rx) {
+    gen_pattern(g, n);
     return;
   }
   int64_t len = string_length(g, n);

@@ -326,13 +326,22 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   pcre2_code_free(re);
   plan_node *n = NODE(c, idx);
   n->pattern = strdup(pattern);
+  n->pattern_is_own = 1;
   n->rx = rx_parse(pattern);
   return n->pattern ? IATK_OK : oom(c);
 }
 
-static void read_format(compile_ctx *c, int idx, const json_t *s) {
+/* A format without a pattern generates from the format's own template. */
+static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
-  NODE(c, idx)->format = format ? plan_format_parse(format) : FMT_NONE;
+  plan_node *n = NODE(c, idx);
+  n->format = format ? plan_format_parse(format) : FMT_NONE;
+  const char *template = plan_format_pattern(n->format);
+  if (n->pattern || !template)
+    return IATK_OK;
+  n->pattern = strdup(template);
+  n->rx = rx_parse(template);
+  return n->pattern && n->rx ? IATK_OK : oom(c);
 }
 
 /* ------------------------------------------------------ sub-schemas */
@@ -600,7 +609,8 @@ static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
     return rc;
   if ((rc = read_pattern(c, idx, s)) != IATK_OK)
     return rc;
-  read_format(c, idx, s);
+  if ((rc = read_format(c, idx, s)) != IATK_OK)
+    return rc;
   read_samples(c, idx, s);
   if ((rc = read_properties(c, idx, s)) != IATK_OK ||
       (rc = read_additional(c, idx, s)) != IATK_OK ||

@@ -66,7 +66,8 @@ typedef struct plan_node {
   json_t *enum_values;     /* array, or NULL */
   json_t *samples;         /* examples/example/default, in that order */
   plan_format format;
-  char *pattern;           /* ECMA-262 pattern, or NULL */
+  char *pattern;           /* ECMA-262 pattern, or the format's template */
+  int pattern_is_own;      /* pattern came from the schema, not a format */
   struct rx_program *rx;   /* its generator program, NULL if unparsable */
   plan_prop *props;
   size_t prop_count;
@@ -119,6 +120,8 @@ char *schema_event_pointer(const iatk_schema *schema, const char *ref,
 /* Bit for a JSON type name, 0 when unknown. */
 unsigned plan_type_bit(const char *name);
 plan_format plan_format_parse(const char *name);
+/* A pattern whose matches are valid values of `format`, or NULL. */
+const char *plan_format_pattern(plan_format format);
 
 /* Finiteness analysis: sets rank/finite_types/escape_variant for every
  * node; fails with ECYCLE when the root admits no finite instance. */
