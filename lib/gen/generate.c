@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
+#include "gen/regex_gen.h"
 #include "validate/validate_internal.h"
 
 /* Attempts per event when the self-check rejects one; deterministic, so
@@ -44,24 +45,115 @@ static int include_optional(iatk_gen *g, const plan_prop *p, int escape) {
   return is_random(g) ? coin(g) : 1;
 }
 
-static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
-  int first = 1;
-  iatk_buf_putc(&g->out, '{');
-  for (size_t i = 0; i < n->prop_count; i++) {
-    const plan_prop *p = &n->props[i];
-    if (!p->required && !include_optional(g, p, escape))
-      continue;
-    if (!first)
-      iatk_buf_putc(&g->out, ',');
-    first = 0;
-    iatk_buf_json_string(&g->out, p->name, p->name_len);
-    iatk_buf_putc(&g->out, ':');
-    int rc = gen_value(g, p->node, escape);
-    if (rc != IATK_OK)
-      return rc;
+/* Adds what included properties need (dependentRequired), to a fixed
+ * point; returns how many are included. */
+static size_t close_needs(const iatk_gen *g, const plan_node *n, unsigned char *inc) {
+  int changed = 1;
+  while (changed) {
+    changed = 0;
+    for (size_t i = 0; i < n->prop_count; i++)
+      for (size_t k = 0; inc[i] && k < n->props[i].need_count; k++) {
+        int j = n->props[i].needs[k];
+        if (!inc[j] && node_rank(g, n->props[j].node) != RANK_INFINITE)
+          inc[j] = changed = 1;
+      }
   }
+  size_t count = 0;
+  for (size_t i = 0; i < n->prop_count; i++)
+    count += inc[i];
+  return count;
+}
+
+/* Drops optional properties from the end while over maxProperties. */
+static void cap_properties(const plan_node *n, unsigned char *inc, size_t *count) {
+  for (size_t i = n->prop_count; i-- > 0 && n->max_properties >= 0 &&
+                                 (int64_t)*count > n->max_properties;)
+    if (inc[i] && !n->props[i].required) {
+      inc[i] = 0;
+      (*count)--;
+    }
+}
+
+static int emit_member(iatk_gen *g, const char *name, size_t len, int node,
+                       int *first, int escape) {
+  if (!*first)
+    iatk_buf_putc(&g->out, ',');
+  *first = 0;
+  iatk_buf_json_string(&g->out, name, len);
+  iatk_buf_putc(&g->out, ':');
+  return gen_value(g, node, escape);
+}
+
+static int name_taken(const plan_node *n, const char *name, size_t len) {
+  for (size_t i = 0; i < n->prop_count; i++)
+    if (n->props[i].name_len == len && memcmp(n->props[i].name, name, len) == 0)
+      return 1;
+  return 0;
+}
+
+/* A fresh member name for minProperties, and the node of its value: from
+ * a patternProperties pattern, else propertyNames' pattern, else "extraN". */
+static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
+                      iatk_buf *name) {
+  for (int attempt = 0; attempt < 16; attempt++) {
+    iatk_buf_reset(name);
+    int node = n->additional;
+    if (n->pattern_prop_count) {
+      const plan_pattern_prop *pp = &n->pattern_props[(size_t)k % n->pattern_prop_count];
+      if (pp->rx)
+        rx_generate(pp->rx, &g->rng, 0, 4 + attempt, name);
+      node = pp->node;
+    } else if (n->name_rx) {
+      rx_generate(n->name_rx, &g->rng, 0, 4 + attempt, name);
+    }
+    if (!name->len)
+      iatk_buf_printf(name, "extra%d", k + attempt * 100);
+    if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data)) {
+      json_object_set_new(seen, name->data, json_true());
+      return node;
+    }
+  }
+  return -2;
+}
+
+static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
+                             int *first, int escape) {
+  iatk_buf name;
+  iatk_buf_init(&name);
+  json_t *seen = json_object(); /* names already added to this object */
+  int rc = IATK_OK;
+  for (int k = 0; (int64_t)count < n->min_properties && rc == IATK_OK; k++, count++) {
+    int node = extra_name(g, n, k, seen, &name);
+    if (node == -2 || (n->additional_forbidden && !n->pattern_prop_count))
+      break; /* the self-check reports what could not be met */
+    rc = emit_member(g, name.data, name.len, node, first, escape);
+  }
+  json_decref(seen);
+  iatk_buf_release(&name);
+  return rc;
+}
+
+static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
+  unsigned char small[64];
+  unsigned char *inc = n->prop_count <= sizeof small ? small : calloc(n->prop_count, 1);
+  if (!inc)
+    return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n->prop_count; i++)
+    inc[i] = n->props[i].required || include_optional(g, &n->props[i], escape);
+  size_t count = close_needs(g, n, inc);
+  cap_properties(n, inc, &count);
+  int first = 1, rc = IATK_OK;
+  iatk_buf_putc(&g->out, '{');
+  for (size_t i = 0; i < n->prop_count && rc == IATK_OK; i++)
+    if (inc[i])
+      rc = emit_member(g, n->props[i].name, n->props[i].name_len, n->props[i].node,
+                       &first, escape);
+  if (rc == IATK_OK && (int64_t)count < n->min_properties)
+    rc = add_extra_members(g, n, count, &first, escape);
   iatk_buf_putc(&g->out, '}');
-  return IATK_OK;
+  if (inc != small)
+    free(inc);
+  return rc;
 }
 
 /* Longest array whose every item admits a value, capped at max_items. */
@@ -76,6 +168,9 @@ static int64_t feasible_length(const iatk_gen *g, const plan_node *n, int64_t wa
 
 static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = n->min_items;
+  if (n->contains != NO_NODE &&
+      len < (int64_t)n->prefix_count + n->min_contains)
+    len = (int64_t)n->prefix_count + n->min_contains;
   if (escape)
     return len;
   if (is_random(g))
@@ -91,7 +186,11 @@ static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   for (int64_t i = 0; i < len; i++) {
     if (i)
       iatk_buf_putc(&g->out, ',');
-    int rc = gen_value(g, plan_item_node(n, (size_t)i), escape);
+    int node = plan_item_node(n, (size_t)i);
+    if (n->contains != NO_NODE && i >= (int64_t)n->prefix_count &&
+        i < (int64_t)n->prefix_count + n->min_contains)
+      node = n->contains;
+    int rc = gen_value(g, node, escape);
     if (rc != IATK_OK)
       return rc;
   }

@@ -16,7 +16,7 @@
 #define MAX_MIN_ITEMS 1000000
 #define MAX_MIN_LENGTH (16 * 1024 * 1024)
 
-static int oom(compile_ctx *c) {
+int compile_oom(compile_ctx *c) {
   return iatk_fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
 }
 
@@ -126,7 +126,7 @@ static int read_const(compile_ctx *c, int idx, const json_t *s) {
   if (!value_has_type(value, n->types))
     return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
                         "const at %s contradicts its type", n->pointer);
-  return (n->const_text = dump_compact(value)) ? IATK_OK : oom(c);
+  return (n->const_text = dump_compact(value)) ? IATK_OK : compile_oom(c);
 }
 
 /* Keeps the enum values the type allows; barebone uses the first. */
@@ -328,7 +328,7 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   n->pattern = strdup(pattern);
   n->pattern_is_own = 1;
   n->rx = rx_parse(pattern);
-  return n->pattern ? IATK_OK : oom(c);
+  return n->pattern ? IATK_OK : compile_oom(c);
 }
 
 /* A format without a pattern generates from the format's own template. */
@@ -341,219 +341,17 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
     return IATK_OK;
   n->pattern = strdup(template);
   n->rx = rx_parse(template);
-  return n->pattern && n->rx ? IATK_OK : oom(c);
+  return n->pattern && n->rx ? IATK_OK : compile_oom(c);
 }
 
 /* ------------------------------------------------------ sub-schemas */
 
-static int compile_child(compile_ctx *c, const json_t *sub, const char *base,
-                         const char *key) {
+int compile_child(compile_ctx *c, const json_t *sub, const char *base,
+                  const char *key) {
   char *pointer = pointer_child(base, key);
   if (!pointer)
-    return oom(c), -1;
+    return compile_oom(c), -1;
   return compile_node(c, sub, pointer);
-}
-
-static int add_prop(compile_ctx *c, int idx, const char *name, int child,
-                    int required) {
-  plan_node *n = NODE(c, idx);
-  plan_prop *props = realloc(n->props, (n->prop_count + 1) * sizeof *props);
-  if (!props)
-    return oom(c);
-  n->props = props;
-  plan_prop *p = &props[n->prop_count];
-  if (!(p->name = strdup(name)))
-    return oom(c);
-  p->name_len = strlen(name);
-  p->node = child;
-  p->required = required;
-  n->prop_count++;
-  return IATK_OK;
-}
-
-static int find_prop(const plan_node *n, const char *name) {
-  for (size_t i = 0; i < n->prop_count; i++)
-    if (strcmp(n->props[i].name, name) == 0)
-      return (int)i;
-  return -1;
-}
-
-static int read_properties(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *props = json_object_get(s, "properties");
-  if (!json_is_object(props))
-    return IATK_OK;
-  char *base = pointer_child(NODE(c, idx)->pointer, "properties");
-  if (!base)
-    return oom(c);
-  const char *name;
-  json_t *sub;
-  int rc = IATK_OK;
-  json_object_foreach((json_t *)props, name, sub) {
-    int child = compile_child(c, sub, base, name);
-    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
-                   : add_prop(c, idx, name, child, 0);
-    if (rc != IATK_OK)
-      break;
-  }
-  free(base);
-  return rc;
-}
-
-static int read_additional(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *extra = json_object_get(s, "additionalProperties");
-  if (json_is_false(extra)) {
-    NODE(c, idx)->additional_forbidden = 1;
-    return IATK_OK;
-  }
-  if (!json_is_object(extra))
-    return IATK_OK;
-  int child = compile_child(c, extra, NODE(c, idx)->pointer,
-                            "additionalProperties");
-  if (child < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
-  NODE(c, idx)->additional = child;
-  return IATK_OK;
-}
-
-static int require(compile_ctx *c, int idx, const char *name) {
-  plan_node *n = NODE(c, idx);
-  int at = find_prop(n, name);
-  if (at >= 0) {
-    n->props[at].required = 1;
-    return IATK_OK;
-  }
-  if (n->additional_forbidden)
-    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
-                        "required property '%s' at %s is forbidden by "
-                        "additionalProperties: false",
-                        name, n->pointer);
-  return add_prop(c, idx, name, n->additional, 1);
-}
-
-static int read_required(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *required = json_object_get(s, "required");
-  size_t i;
-  json_t *name;
-  json_array_foreach(required, i, name) {
-    if (!json_is_string(name))
-      continue;
-    int rc = require(c, idx, json_string_value(name));
-    if (rc != IATK_OK)
-      return rc;
-  }
-  return IATK_OK;
-}
-
-static int read_prefix(compile_ctx *c, int idx, const json_t *list,
-                       const char *keyword) {
-  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
-  size_t n = json_array_size(list);
-  int *prefix = calloc(n ? n : 1, sizeof *prefix);
-  if (!base || !prefix) {
-    free(base);
-    free(prefix);
-    return oom(c);
-  }
-  NODE(c, idx)->prefix = prefix; /* owned by the node from here on */
-  for (size_t i = 0; i < n; i++) {
-    char *at = pointer_index(base, i);
-    int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
-    if (child < 0) {
-      free(base);
-      return iatk_error_code(c->err, IATK_ENOMEM);
-    }
-    NODE(c, idx)->prefix[NODE(c, idx)->prefix_count++] = child;
-  }
-  free(base);
-  return IATK_OK;
-}
-
-/* Array items in every dialect's spelling: prefixItems + items (2020-12),
- * items array + additionalItems (draft-04 to 2019-09), or items alone. */
-static int read_items(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *prefix = json_object_get(s, "prefixItems");
-  const json_t *rest = json_object_get(s, "items");
-  const char *rest_key = "items";
-  if (!json_is_array(prefix) && json_is_array(rest)) {
-    prefix = rest;
-    rest = json_object_get(s, "additionalItems");
-    rest_key = "additionalItems";
-  }
-  int rc = json_is_array(prefix)
-               ? read_prefix(c, idx, prefix, prefix == json_object_get(s, "items") ? "items" : "prefixItems")
-               : IATK_OK;
-  if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
-    return rc;
-  int child = compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
-  if (child < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
-  NODE(c, idx)->items = child;
-  return IATK_OK;
-}
-
-static int add_variant(compile_ctx *c, int idx, int child) {
-  plan_node *n = NODE(c, idx);
-  int *v = realloc(n->variants, (n->variant_count + 1) * sizeof *v);
-  if (!v)
-    return oom(c);
-  n->variants = v;
-  v[n->variant_count++] = child;
-  return IATK_OK;
-}
-
-/* Merges a branch with its base; a branch that contradicts the base (or is
- * `false`) is no error for anyOf/oneOf: it is skipped (*skipped = 1). */
-static const json_t *merge_satisfiable(compile_ctx *c, const json_t *base,
-                                       const json_t *branch, const char *at,
-                                       int *skipped) {
-  iatk_error local;
-  iatk_error_clear(&local);
-  iatk_error *outer = c->err;
-  c->err = &local;
-  const json_t *merged = merge_branch(c, base, branch, at);
-  c->err = outer;
-  if (merged || local.code == IATK_OK)
-    return merged;
-  if (local.code == IATK_EUNSAT) {
-    *skipped = 1;
-    return NULL;
-  }
-  if (outer && !outer->code)
-    *outer = local;
-  return NULL;
-}
-
-/* anyOf/oneOf: each branch merged with the rest of the schema becomes a
- * variant; barebone takes the first that admits a finite value. */
-static int read_variants(compile_ctx *c, int idx, const json_t *s) {
-  const char *keyword = json_object_get(s, "anyOf") ? "anyOf" : "oneOf";
-  const json_t *branches = json_object_get(s, keyword);
-  if (!json_is_array(branches))
-    return IATK_OK;
-  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
-  size_t i;
-  json_t *branch;
-  int rc = base ? IATK_OK : oom(c);
-  json_array_foreach(branches, i, branch) {
-    if (rc != IATK_OK)
-      break;
-    char *at = pointer_index(base, i);
-    int skipped = 0;
-    const json_t *merged = at ? merge_satisfiable(c, s, branch, at, &skipped) : NULL;
-    if (skipped) {
-      free(at);
-      continue;
-    }
-    int child = merged ? compile_node(c, merged, at) : (free(at), -1);
-    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
-                   : add_variant(c, idx, child);
-  }
-  free(base);
-  if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
-    rc = iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
-                      "no branch of %s at %s can be satisfied", keyword,
-                      NODE(c, idx)->pointer);
-  return rc;
 }
 
 /* ------------------------------------------------- guaranteed keywords */
@@ -566,7 +364,8 @@ static int keyword_is_guaranteed(const char *key) {
       "type", "properties", "required", "items", "enum", "const", "nullable",
       "format", "minItems", "maxItems", "minLength", "maxLength", "minimum",
       "maximum", "exclusiveMinimum", "exclusiveMaximum", "additionalProperties",
-      "allOf", "anyOf", "$ref", "title", "description", "examples", "example",
+      "allOf", "anyOf", "$ref", "prefixItems", "additionalItems",
+      "dependentRequired", "title", "description", "examples", "example",
       "default", "$schema", "$id", "id", "definitions", "$defs", "$comment",
       "readOnly", "writeOnly", "deprecated", "discriminator", "externalDocs",
       "xml", NULL};
@@ -612,19 +411,17 @@ static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
   if ((rc = read_format(c, idx, s)) != IATK_OK)
     return rc;
   read_samples(c, idx, s);
-  if ((rc = read_properties(c, idx, s)) != IATK_OK ||
-      (rc = read_additional(c, idx, s)) != IATK_OK ||
-      (rc = read_required(c, idx, s)) != IATK_OK ||
-      (rc = read_items(c, idx, s)) != IATK_OK)
+  if ((rc = read_object_keywords(c, idx, s)) != IATK_OK ||
+      (rc = read_array_keywords(c, idx, s)) != IATK_OK)
     return rc;
-  return read_variants(c, idx, s);
+  return read_variant_keywords(c, idx, s);
 }
 
 static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
   int idx = plan_add_node(c->plan, pointer);
   if (idx < 0) {
     free(pointer);
-    return oom(c), -1;
+    return compile_oom(c), -1;
   }
   iatk_ptrmap_put(&c->memo, s, idx);
   if (json_is_false(s))
@@ -646,10 +443,10 @@ static int compile_object(compile_ctx *c, const json_t *s, char *pointer) {
   int idx = plan_add_node(c->plan, pointer);
   if (idx < 0) {
     free(pointer);
-    return oom(c), -1;
+    return compile_oom(c), -1;
   }
   if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
-    return oom(c), -1;
+    return compile_oom(c), -1;
   return read_keywords(c, idx, s) == IATK_OK ? idx : -1;
 }
 

@@ -12,6 +12,7 @@ typedef struct compile_ctx {
   iatk_error *err;
   int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
   iatk_validator *samples_check; /* vets examples/default, made on demand */
+  struct regex_cache *regexes;   /* matches names against patternProperties */
 } compile_ctx;
 
 /* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees. */
@@ -31,9 +32,21 @@ const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer);
  * object owned by the context. */
 const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
                            const char *pointer);
-/* Merges a base schema (minus anyOf/oneOf) with one branch. */
+/* Merges a base schema, minus the keywords in `drop` (NULL-terminated),
+ * with one branch. */
 const json_t *merge_branch(compile_ctx *c, const json_t *base,
-                           const json_t *branch, const char *pointer);
+                           const json_t *branch, const char *const *drop,
+                           const char *pointer);
+
+/* Fails with ENOMEM ("out of memory compiling the schema"). */
+int compile_oom(compile_ctx *c);
+/* Compiles sub-schema `sub` found at base/key; node number or -1. */
+int compile_child(compile_ctx *c, const json_t *sub, const char *base,
+                  const char *key);
+/* Keyword groups, each in its own file. */
+int read_object_keywords(compile_ctx *c, int idx, const json_t *s);
+int read_array_keywords(compile_ctx *c, int idx, const json_t *s);
+int read_variant_keywords(compile_ctx *c, int idx, const json_t *s);
 
 /* Compiles a schema into a node; returns its number or -1 (err set). */
 int compile_node(compile_ctx *c, const json_t *schema, char *pointer);

@@ -34,6 +34,11 @@ static uint32_t array_rank(const iatk_plan *plan, const plan_node *n) {
     uint32_t r = rank_of(plan, plan_item_node(n, i));
     worst = r > worst ? r : worst;
   }
+  if (n->contains != NO_NODE && n->min_contains > 0) {
+    uint32_t r = rank_of(plan, n->contains);
+    worst = r > worst ? r : worst;
+    needed = 1;
+  }
   return needed == 0 ? 1 : plus_one(worst);
 }
 

@@ -209,7 +209,8 @@ const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
 }
 
 const json_t *merge_branch(compile_ctx *c, const json_t *base,
-                           const json_t *branch, const char *pointer) {
+                           const json_t *branch, const char *const *drop,
+                           const char *pointer) {
   json_t *dst = own(c, json_object());
   json_t *base_only = json_copy((json_t *)base);
   if (!dst || !base_only) {
@@ -217,8 +218,8 @@ const json_t *merge_branch(compile_ctx *c, const json_t *base,
     iatk_fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  json_object_del(base_only, "anyOf");
-  json_object_del(base_only, "oneOf");
+  for (const char *const *k = drop; *k; k++)
+    json_object_del(base_only, *k);
   json_object_set_new(dst, "allOf", json_pack("[oO]", base_only, branch));
   return merge_all_of(c, dst, pointer);
 }

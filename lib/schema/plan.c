@@ -6,6 +6,7 @@
 
 #include "gen/regex_gen.h"
 #include "schema/compile_internal.h"
+#include "validate/validate_internal.h"
 
 int plan_add_node(iatk_plan *plan, char *pointer) {
   if (plan->count == plan->cap) {
@@ -21,7 +22,8 @@ int plan_add_node(iatk_plan *plan, char *pointer) {
   n->pointer = pointer;
   n->types = JT_ANY;
   n->additional = n->items = NO_NODE;
-  n->max_items = n->max_length = -1;
+  n->max_items = n->max_length = n->max_properties = -1;
+  n->contains = NO_NODE;
   n->escape_variant = -1;
   return (int)plan->count++;
 }
@@ -36,8 +38,17 @@ void plan_release_nodes(iatk_plan *plan) {
     rx_free(n->rx);
     json_decref(n->enum_values);
     json_decref(n->samples);
-    for (size_t p = 0; p < n->prop_count; p++)
+    for (size_t p = 0; p < n->prop_count; p++) {
       free(n->props[p].name);
+      free(n->props[p].needs);
+    }
+    for (size_t p = 0; p < n->pattern_prop_count; p++) {
+      free(n->pattern_props[p].pattern);
+      rx_free(n->pattern_props[p].rx);
+    }
+    free(n->pattern_props);
+    free(n->name_pattern);
+    rx_free(n->name_rx);
     free(n->props);
     free(n->variants);
     free(n->prefix);
@@ -206,6 +217,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
     rc = plan_analyse(plan, err);
   iatk_ptrmap_release(&c.memo);
   iatk_validator_free(c.samples_check);
+  regex_cache_free(c.regexes);
   json_decref(c.owned);
   if (rc != IATK_OK) {
     iatk_plan_free(plan);

@@ -53,7 +53,16 @@ typedef struct plan_prop {
   size_t name_len;
   int node; /* NO_NODE: unconstrained value */
   int required;
+  int *needs; /* dependentRequired: props that must come along */
+  size_t need_count;
 } plan_prop;
+
+/* patternProperties: names matching `pattern` take values of `node`. */
+typedef struct plan_pattern_prop {
+  char *pattern;
+  struct rx_program *rx; /* generates extra names; NULL if unparsable */
+  int node;
+} plan_pattern_prop;
 
 /* One compiled schema.  Numeric bounds use has_* flags because 0 is a
  * meaningful bound. */
@@ -72,6 +81,13 @@ typedef struct plan_node {
   plan_prop *props;
   size_t prop_count;
   int additional;          /* node for other properties; NO_NODE = any */
+  plan_pattern_prop *pattern_props;
+  size_t pattern_prop_count;
+  char *name_pattern;      /* propertyNames.pattern, for extra names */
+  struct rx_program *name_rx;
+  int64_t min_properties, max_properties; /* max: -1 when unbounded */
+  int contains;            /* items that must occur (merged with items) */
+  int64_t min_contains;
   int additional_forbidden; /* additionalProperties: false */
   int *prefix;             /* nodes of the first items (tuple forms) */
   size_t prefix_count;

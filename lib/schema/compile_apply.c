@@ -1,0 +1,192 @@
+/* Compiling the array keywords (tuple items, items, contains) and the
+ * applicators that become variants (anyOf, oneOf, if/then/else). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "schema/compile_internal.h"
+
+#define NODE(c, i) (&(c)->plan->nodes[(i)])
+
+/* ---------------------------------------------------------------- arrays */
+
+static int read_prefix(compile_ctx *c, int idx, const json_t *list,
+                       const char *keyword) {
+  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  size_t n = json_array_size(list);
+  int *prefix = calloc(n ? n : 1, sizeof *prefix);
+  if (!base || !prefix) {
+    free(base);
+    free(prefix);
+    return compile_oom(c);
+  }
+  NODE(c, idx)->prefix = prefix; /* owned by the node from here on */
+  for (size_t i = 0; i < n; i++) {
+    char *at = pointer_index(base, i);
+    int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
+    if (child < 0) {
+      free(base);
+      return iatk_error_code(c->err, IATK_ENOMEM);
+    }
+    NODE(c, idx)->prefix[NODE(c, idx)->prefix_count++] = child;
+  }
+  free(base);
+  return IATK_OK;
+}
+
+/* Array items in every dialect's spelling: prefixItems + items (2020-12),
+ * items array + additionalItems (draft-04 to 2019-09), or items alone. */
+static int read_items(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *prefix = json_object_get(s, "prefixItems");
+  const json_t *rest = json_object_get(s, "items");
+  const char *prefix_key = "prefixItems", *rest_key = "items";
+  if (!json_is_array(prefix) && json_is_array(rest)) {
+    prefix = rest;
+    prefix_key = "items";
+    rest = json_object_get(s, "additionalItems");
+    rest_key = "additionalItems";
+  }
+  int rc = json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
+  if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
+    return rc;
+  int child = compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
+  if (child < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  NODE(c, idx)->items = child;
+  return IATK_OK;
+}
+
+/* contains: the first min_contains items after the tuple are generated from
+ * the contains schema merged with the items schema, so they satisfy both. */
+static int read_contains(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *contains = json_object_get(s, "contains");
+  if (!contains)
+    return IATK_OK;
+  const json_t *min = json_object_get(s, "minContains");
+  int64_t wanted = json_is_number(min) ? (int64_t)json_number_value(min) : 1;
+  if (wanted <= 0)
+    return IATK_OK;
+  const json_t *items = json_object_get(s, "items");
+  json_t *both = json_pack("{s:[OO]}", "allOf", contains,
+                           json_is_object(items) || json_is_boolean(items)
+                               ? (json_t *)items : json_true());
+  if (!both)
+    return compile_oom(c);
+  json_array_append_new(c->owned, both);
+  int child = compile_child(c, both, NODE(c, idx)->pointer, "contains");
+  if (child < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  NODE(c, idx)->contains = child;
+  NODE(c, idx)->min_contains = wanted;
+  return IATK_OK;
+}
+
+/* -------------------------------------------------------------- variants */
+
+static int add_variant(compile_ctx *c, int idx, int child) {
+  plan_node *n = NODE(c, idx);
+  int *v = realloc(n->variants, (n->variant_count + 1) * sizeof *v);
+  if (!v)
+    return compile_oom(c);
+  n->variants = v;
+  v[n->variant_count++] = child;
+  return IATK_OK;
+}
+
+/* Merges a branch with its base; a branch that contradicts the base (or is
+ * `false`) is no error for anyOf/oneOf: it is skipped (*skipped = 1). */
+static const json_t *merge_satisfiable(compile_ctx *c, const json_t *base,
+                                       const json_t *branch,
+                                       const char *const *drop, const char *at,
+                                       int *skipped) {
+  iatk_error local;
+  iatk_error_clear(&local);
+  iatk_error *outer = c->err;
+  c->err = &local;
+  const json_t *merged = merge_branch(c, base, branch, drop, at);
+  c->err = outer;
+  if (merged || local.code == IATK_OK)
+    return merged;
+  if (local.code == IATK_EUNSAT) {
+    *skipped = 1;
+    return NULL;
+  }
+  if (outer && !outer->code)
+    *outer = local;
+  return NULL;
+}
+
+/* Compiles base+branch as a variant of node idx, unless contradictory. */
+static int add_branch(compile_ctx *c, int idx, const json_t *s,
+                      const json_t *branch, const char *const *drop, char *at) {
+  int skipped = 0;
+  const json_t *merged = at ? merge_satisfiable(c, s, branch, drop, at, &skipped) : NULL;
+  if (skipped) {
+    free(at);
+    return IATK_OK;
+  }
+  int child = merged ? compile_node(c, merged, at) : (free(at), -1);
+  return child < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : add_variant(c, idx, child);
+}
+
+static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
+  return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
+                      "no branch of %s at %s can be satisfied", keyword,
+                      NODE(c, idx)->pointer);
+}
+
+/* anyOf/oneOf: each branch merged with the rest of the schema becomes a
+ * variant; barebone takes the first that admits a finite value.  (oneOf's
+ * exclusivity is left to the generator's self-check.) */
+static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
+                             const char *keyword) {
+  const char *drop[] = {keyword, NULL};
+  const json_t *branches = json_object_get(s, keyword);
+  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  size_t i;
+  json_t *branch;
+  int rc = base ? IATK_OK : compile_oom(c);
+  json_array_foreach(branches, i, branch) {
+    if (rc != IATK_OK)
+      break;
+    rc = add_branch(c, idx, s, branch, drop, pointer_index(base, i));
+  }
+  free(base);
+  if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
+    rc = no_branch_left(c, idx, keyword);
+  return rc;
+}
+
+/* if/then/else: two variants, "if and then" and "else".  The first always
+ * satisfies the conditional; the second is checked, since it must also
+ * fail `if`. */
+static int read_conditional(compile_ctx *c, int idx, const json_t *s) {
+  static const char *drop[] = {"if", "then", "else", NULL};
+  const json_t *then = json_object_get(s, "then"), *otherwise = json_object_get(s, "else");
+  json_t *both = json_pack("{s:[OO]}", "allOf", json_object_get(s, "if"),
+                           then ? (json_t *)then : json_true());
+  if (!both)
+    return compile_oom(c);
+  json_array_append_new(c->owned, both);
+  int rc = add_branch(c, idx, s, both, drop, pointer_child(NODE(c, idx)->pointer, "then"));
+  if (rc == IATK_OK)
+    rc = add_branch(c, idx, s, otherwise ? otherwise : json_true(), drop,
+                    pointer_child(NODE(c, idx)->pointer, "else"));
+  if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
+    rc = no_branch_left(c, idx, "if/then/else");
+  return rc;
+}
+
+int read_array_keywords(compile_ctx *c, int idx, const json_t *s) {
+  int rc = read_items(c, idx, s);
+  return rc == IATK_OK ? read_contains(c, idx, s) : rc;
+}
+
+int read_variant_keywords(compile_ctx *c, int idx, const json_t *s) {
+  if (json_is_array(json_object_get(s, "anyOf")))
+    return read_alternatives(c, idx, s, "anyOf");
+  if (json_is_array(json_object_get(s, "oneOf")))
+    return read_alternatives(c, idx, s, "oneOf");
+  if (json_object_get(s, "if"))
+    return read_conditional(c, idx, s);
+  return IATK_OK;
+}

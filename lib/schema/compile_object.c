@@ -1,0 +1,229 @@
+/* Compiling the object keywords: properties, patternProperties,
+ * additionalProperties, required, propertyNames, dependentRequired and the
+ * property counts. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen/regex_gen.h"
+#include "schema/compile_internal.h"
+#include "validate/validate_internal.h"
+
+#define NODE(c, i) (&(c)->plan->nodes[(i)])
+
+static int add_prop(compile_ctx *c, int idx, const char *name, int child,
+                    int required) {
+  plan_node *n = NODE(c, idx);
+  plan_prop *props = realloc(n->props, (n->prop_count + 1) * sizeof *props);
+  if (!props)
+    return compile_oom(c);
+  n->props = props;
+  plan_prop *p = &props[n->prop_count];
+  memset(p, 0, sizeof *p);
+  if (!(p->name = strdup(name)))
+    return compile_oom(c);
+  p->name_len = strlen(name);
+  p->node = child;
+  p->required = required;
+  n->prop_count++;
+  return IATK_OK;
+}
+
+static int find_prop(const plan_node *n, const char *name) {
+  for (size_t i = 0; i < n->prop_count; i++)
+    if (strcmp(n->props[i].name, name) == 0)
+      return (int)i;
+  return -1;
+}
+
+/* Whether a name is acceptable to propertyNames (checked by the validator,
+ * so the compile and the check agree). */
+static int name_allowed(compile_ctx *c, int idx, const json_t *s, const char *name) {
+  if (!json_object_get(s, "propertyNames"))
+    return 1;
+  if (!c->samples_check)
+    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
+  char *at = pointer_child(NODE(c, idx)->pointer, "propertyNames");
+  json_t *value = json_string(name);
+  int ok = !c->samples_check || !at || validator_check_at(c->samples_check, at, value);
+  json_decref(value);
+  free(at);
+  return ok;
+}
+
+static int read_properties(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *props = json_object_get(s, "properties");
+  if (!json_is_object(props))
+    return IATK_OK;
+  char *base = pointer_child(NODE(c, idx)->pointer, "properties");
+  if (!base)
+    return compile_oom(c);
+  const char *name;
+  json_t *sub;
+  int rc = IATK_OK;
+  json_object_foreach((json_t *)props, name, sub) {
+    if (!name_allowed(c, idx, s, name))
+      continue; /* never emitted; `required` reports it if needed */
+    int child = compile_child(c, sub, base, name);
+    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
+                   : add_prop(c, idx, name, child, 0);
+    if (rc != IATK_OK)
+      break;
+  }
+  free(base);
+  return rc;
+}
+
+static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *pats = json_object_get(s, "patternProperties");
+  size_t count = json_object_size(pats);
+  if (!json_is_object(pats) || count == 0)
+    return IATK_OK;
+  plan_pattern_prop *list = calloc(count, sizeof *list);
+  char *base = pointer_child(NODE(c, idx)->pointer, "patternProperties");
+  if (!list || !base) {
+    free(list);
+    free(base);
+    return compile_oom(c);
+  }
+  NODE(c, idx)->pattern_props = list;
+  const char *pattern;
+  json_t *sub;
+  json_object_foreach((json_t *)pats, pattern, sub) {
+    int child = compile_child(c, sub, base, pattern);
+    if (child < 0) {
+      free(base);
+      return iatk_error_code(c->err, IATK_ENOMEM);
+    }
+    plan_pattern_prop *p = &NODE(c, idx)->pattern_props[NODE(c, idx)->pattern_prop_count++];
+    p->pattern = strdup(pattern);
+    p->rx = rx_parse(pattern);
+    p->node = child;
+  }
+  free(base);
+  return IATK_OK;
+}
+
+static int read_additional(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *extra = json_object_get(s, "additionalProperties");
+  if (json_is_false(extra)) {
+    NODE(c, idx)->additional_forbidden = 1;
+    return IATK_OK;
+  }
+  if (!json_is_object(extra))
+    return IATK_OK;
+  int child = compile_child(c, extra, NODE(c, idx)->pointer, "additionalProperties");
+  if (child < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  NODE(c, idx)->additional = child;
+  return IATK_OK;
+}
+
+/* The patternProperties node a name falls under, or -2 for none. */
+static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name) {
+  if (!c->regexes && !(c->regexes = regex_cache_new()))
+    return -2;
+  for (size_t i = 0; i < n->pattern_prop_count; i++)
+    if (regex_search(c->regexes, n->pattern_props[i].pattern, name, strlen(name)) == 1)
+      return n->pattern_props[i].node;
+  return -2;
+}
+
+static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
+  plan_node *n = NODE(c, idx);
+  int at = find_prop(n, name);
+  if (at >= 0) {
+    n->props[at].required = 1;
+    return IATK_OK;
+  }
+  if (!name_allowed(c, idx, s, name))
+    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
+                        "required property '%s' at %s does not satisfy "
+                        "propertyNames",
+                        name, n->pointer);
+  int node = pattern_node_for(c, n, name);
+  if (node == -2 && n->additional_forbidden)
+    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
+                        "required property '%s' at %s is forbidden by "
+                        "additionalProperties: false",
+                        name, n->pointer);
+  return add_prop(c, idx, name, node == -2 ? n->additional : node, 1);
+}
+
+static int read_required(compile_ctx *c, int idx, const json_t *s) {
+  const json_t *required = json_object_get(s, "required");
+  size_t i;
+  json_t *name;
+  json_array_foreach(required, i, name) {
+    if (!json_is_string(name))
+      continue;
+    int rc = require(c, idx, s, json_string_value(name));
+    if (rc != IATK_OK)
+      return rc;
+  }
+  return IATK_OK;
+}
+
+/* dependentRequired (and array-valued dependencies): when a property is
+ * emitted, the ones it names must be too. */
+static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *list) {
+  int owner = find_prop(NODE(c, idx), name);
+  if (owner < 0 || !json_is_array(list))
+    return IATK_OK; /* never emitted, so never triggers */
+  size_t i;
+  json_t *dep;
+  json_array_foreach(list, i, dep) {
+    const char *needed = json_string_value(dep);
+    if (!needed)
+      continue;
+    int at = find_prop(NODE(c, idx), needed);
+    if (at < 0 && add_prop(c, idx, needed, NODE(c, idx)->additional, 0) != IATK_OK)
+      return iatk_error_code(c->err, IATK_ENOMEM);
+    at = at < 0 ? (int)NODE(c, idx)->prop_count - 1 : at;
+    plan_prop *p = &NODE(c, idx)->props[owner];
+    int *needs = realloc(p->needs, (p->need_count + 1) * sizeof *needs);
+    if (!needs)
+      return compile_oom(c);
+    p->needs = needs;
+    needs[p->need_count++] = at;
+  }
+  return IATK_OK;
+}
+
+static int read_dependent_required(compile_ctx *c, int idx, const json_t *s) {
+  static const char *keys[] = {"dependentRequired", "dependencies"};
+  for (int k = 0; k < 2; k++) {
+    const char *name;
+    json_t *list;
+    json_object_foreach(json_object_get(s, keys[k]), name, list) {
+      int rc = add_needs(c, idx, name, list);
+      if (rc != IATK_OK)
+        return rc;
+    }
+  }
+  return IATK_OK;
+}
+
+static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
+  plan_node *n = NODE(c, idx);
+  const json_t *lo = json_object_get(s, "minProperties");
+  const json_t *hi = json_object_get(s, "maxProperties");
+  n->min_properties = json_is_number(lo) ? (int64_t)json_number_value(lo) : 0;
+  n->max_properties = json_is_number(hi) ? (int64_t)json_number_value(hi) : -1;
+  const char *pattern = json_string_value(
+      json_object_get(json_object_get(s, "propertyNames"), "pattern"));
+  if (pattern) {
+    n->name_pattern = strdup(pattern);
+    n->name_rx = rx_parse(pattern);
+  }
+}
+
+int read_object_keywords(compile_ctx *c, int idx, const json_t *s) {
+  int rc;
+  read_property_counts(c, idx, s);
+  if ((rc = read_properties(c, idx, s)) != IATK_OK ||
+      (rc = read_pattern_properties(c, idx, s)) != IATK_OK ||
+      (rc = read_additional(c, idx, s)) != IATK_OK ||
+      (rc = read_required(c, idx, s)) != IATK_OK)
+    return rc;
+  return read_dependent_required(c, idx, s);
+}
