@@ -431,6 +431,27 @@ static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
   return idx;
 }
 
+static int compile_object(compile_ctx *c, const json_t *s, char *pointer);
+
+/* A schema compiled from a rewritten form (`split`) but memoised under
+ * its original object `key`, so references to it still meet. */
+static int compile_split(compile_ctx *c, const json_t *key, const json_t *split,
+                         char *pointer) {
+  const json_t *merged = merge_all_of(c, split, pointer);
+  if (!merged) {
+    free(pointer);
+    return -1;
+  }
+  int idx = plan_add_node(c->plan, pointer);
+  if (idx < 0) {
+    free(pointer);
+    return compile_oom(c), -1;
+  }
+  if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
+    return compile_oom(c), -1;
+  return read_keywords(c, idx, merged) == IATK_OK ? idx : -1;
+}
+
 static int compile_object(compile_ctx *c, const json_t *s, char *pointer) {
   const json_t *key = s;
   if (json_object_get(s, "allOf")) {
@@ -460,6 +481,18 @@ int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
   }
   schema = ref_follow(c, schema, &pointer);
   int known = schema ? iatk_ptrmap_get(&c->memo, schema) : -1;
+  if (known < 0 && schema && c->plan->refs_with_siblings && ref_has_siblings(schema)) {
+    const json_t *key = schema;
+    const json_t *split = ref_split_siblings(c, schema);
+    if (!split) {
+      free(pointer);
+      return -1;
+    }
+    c->depth++;
+    int idx = compile_split(c, key, split, pointer);
+    c->depth--;
+    return idx;
+  }
   if (!schema || known >= 0) {
     free(pointer);
     return known;

@@ -19,14 +19,26 @@ typedef struct compile_ctx {
 char *pointer_child(const char *parent, const char *key);
 char *pointer_index(const char *parent, size_t index);
 
-/* Resolves a fragment-only reference ("#/components/schemas/X") within the
- * document.  `at` is the pointer of the $ref for messages. */
-const json_t *ref_resolve(compile_ctx *c, const char *ref, const char *at);
+/* Resolves a reference made by `holder` (the object with the $ref; NULL
+ * for the event itself): a document pointer ("#/components/schemas/X"),
+ * or, against the base URI in force, an $id-relative URI or an $anchor.
+ * `at` is the pointer of the $ref for messages. */
+const json_t *ref_resolve(compile_ctx *c, const json_t *holder,
+                          const char *ref, const char *at);
+/* The validator over the whole document (made on first use): its $id and
+ * $anchor index also serves compile-time resolution. */
+iatk_validator *compile_index(compile_ctx *c);
 
 /* Follows $ref until a schema that is not a bare reference, detecting
  * reference cycles.  *pointer is replaced by the target's pointer (caller
  * frees the new one; the input is freed when replaced). */
 const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer);
+
+/* Whether a schema has a $ref and keywords beside it that constrain. */
+int ref_has_siblings(const json_t *schema);
+/* {"allOf": [{"$ref": ...}, <the siblings>]}: how 2019-09 and later apply
+ * a $ref with siblings.  Owned by the context. */
+const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema);
 
 /* Flattens allOf (recursively, following $ref) into one merged schema
  * object owned by the context. */

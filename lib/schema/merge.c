@@ -223,3 +223,22 @@ const json_t *merge_branch(compile_ctx *c, const json_t *base,
   json_object_set_new(dst, "allOf", json_pack("[oO]", base_only, branch));
   return merge_all_of(c, dst, pointer);
 }
+
+const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
+  json_t *ref_only = json_object(), *rest = json_copy((json_t *)schema);
+  static const char *refs[] = {"$ref", "$dynamicRef", "$recursiveRef"};
+  for (int i = 0; ref_only && rest && i < 3; i++) {
+    json_t *ref = json_object_get(schema, refs[i]);
+    if (ref)
+      json_object_set(ref_only, refs[i], ref);
+    json_object_del(rest, refs[i]);
+  }
+  json_t *both = ref_only && rest ? json_pack("{s:[oo]}", "allOf", ref_only, rest) : NULL;
+  if (!both) {
+    json_decref(ref_only);
+    json_decref(rest);
+    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
+  return own(c, both);
+}

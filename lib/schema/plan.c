@@ -178,7 +178,7 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   if (!pointer)
     return iatk_error_code(c->err, IATK_ENOMEM);
   c->plan->pointer = strdup(pointer);
-  const json_t *root = ref_resolve(c, pointer, pointer);
+  const json_t *root = ref_resolve(c, NULL, pointer, pointer);
   if (!root) {
     if (c->err && c->err->code == IATK_EREF) {
       c->err->code = IATK_ENOEVENT;
@@ -196,6 +196,16 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   return c->plan->root < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : IATK_OK;
 }
 
+/* 2019-09, 2020-12 and OpenAPI 3.1 apply a $ref's sibling keywords;
+ * earlier drafts and OpenAPI 3.0 ignore them. */
+static int refs_apply_with_siblings(const json_t *doc) {
+  const char *openapi = json_string_value(json_object_get(doc, "openapi"));
+  if (openapi)
+    return strncmp(openapi, "3.0", 3) != 0;
+  const char *uri = json_string_value(json_object_get(doc, "$schema"));
+  return uri && (strstr(uri, "2019-09") || strstr(uri, "2020-12"));
+}
+
 iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
                         iatk_error *err) {
   if (!schema) {
@@ -211,6 +221,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   if (rc == IATK_OK) {
     plan->openapi = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
     plan->doc = json_incref(schema->doc);
+    plan->refs_with_siblings = refs_apply_with_siblings(schema->doc);
     rc = compile_root(&c, event_ref);
   }
   if (rc == IATK_OK)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "schema/compile_internal.h"
+#include "validate/validate_internal.h"
 
 char *pointer_child(const char *parent, const char *key) {
   iatk_buf b;
@@ -78,14 +79,37 @@ static const json_t *step(const json_t *node, const char *token) {
   return json_array_get(node, strtoul(token, NULL, 10));
 }
 
-const json_t *ref_resolve(compile_ctx *c, const char *ref, const char *at) {
-  if (ref[0] != '#') {
+iatk_validator *compile_index(compile_ctx *c) {
+  if (!c->samples_check)
+    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
+  return c->samples_check;
+}
+
+/* A reference through $id / $anchor; NULL with EREF when it names a
+ * document other than this one. */
+static const json_t *resolve_by_uri(compile_ctx *c, const json_t *holder,
+                                    const char *ref, const char *at) {
+  iatk_validator *index = compile_index(c);
+  char *uri = index ? uri_join(holder ? ids_base_of(index, holder) : "", ref) : NULL;
+  const json_t *target = uri ? ids_lookup(index, uri) : NULL;
+  free(uri);
+  if (!target && ref[0] != '#')
     iatk_fail_at(c->err, IATK_EREF, at,
-                 "$ref '%s' at %s points outside the document; only "
-                 "references within the document (#/...) are supported",
+                 "$ref '%s' at %s names another document; only references "
+                 "within the document (a JSON pointer, an $id or an $anchor "
+                 "in it) are supported",
                  ref, at);
-    return NULL;
-  }
+  else if (!target)
+    iatk_fail_at(c->err, IATK_EREF, at, "$ref '%s' at %s does not resolve", ref, at);
+  return target;
+}
+
+const json_t *ref_resolve(compile_ctx *c, const json_t *holder,
+                          const char *ref, const char *at) {
+  int plain_pointer = ref[0] == '#' && (ref[1] == '/' || ref[1] == '\0');
+  iatk_validator *index = plain_pointer && holder ? compile_index(c) : NULL;
+  if (!plain_pointer || (index && *ids_base_of(index, holder)))
+    return resolve_by_uri(c, holder, ref, at);
   const json_t *node = c->schema->doc;
   const char *p = ref + 1;
   if (*p && *p != '/')

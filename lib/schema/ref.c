@@ -6,10 +6,40 @@
 
 #define MAX_REF_HOPS 64
 
+/* $ref, or the dynamic forms resolved statically (their dynamic scope is
+ * the document itself, which covers schemas that extend themselves). */
 static const char *ref_of(const json_t *schema) {
-  return json_is_object(schema)
-             ? json_string_value(json_object_get(schema, "$ref"))
-             : NULL;
+  static const char *keys[] = {"$ref", "$dynamicRef", "$recursiveRef"};
+  for (int i = 0; json_is_object(schema) && i < 3; i++) {
+    const char *ref = json_string_value(json_object_get(schema, keys[i]));
+    if (ref)
+      return ref;
+  }
+  return NULL;
+}
+
+/* Keywords that annotate and never constrain, so a $ref beside them still
+ * stands alone. */
+static int is_annotation(const char *key) {
+  static const char *keys[] = {"$ref", "$dynamicRef", "$recursiveRef", "$id",
+                               "$schema", "$comment", "$anchor", "$dynamicAnchor",
+                               "$recursiveAnchor", "$defs", "definitions", "title",
+                               "description", "examples", "example", "default",
+                               "deprecated", "readOnly", "writeOnly", NULL};
+  for (const char **k = keys; *k; k++)
+    if (!strcmp(key, *k))
+      return 1;
+  return !strncmp(key, "x-", 2);
+}
+
+int ref_has_siblings(const json_t *schema) {
+  if (!ref_of(schema))
+    return 0;
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)schema, key, value) if (!is_annotation(key))
+    return 1;
+  return 0;
 }
 
 /* Describes a cycle as "#/a -> #/b -> #/a" for the error message. */
@@ -38,14 +68,15 @@ const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
   const char *chain[MAX_REF_HOPS];
   size_t n = 0;
   const char *ref;
-  while ((ref = ref_of(schema)) != NULL) {
+  while ((ref = ref_of(schema)) != NULL &&
+         !(c->plan->refs_with_siblings && ref_has_siblings(schema))) {
     if (seen_before(chain, n, ref) || n == MAX_REF_HOPS) {
       fail_cycle(c, chain, n, ref);
       return NULL;
     }
     chain[n++] = ref;
     char *at = *pointer;
-    schema = ref_resolve(c, ref, at);
+    schema = ref_resolve(c, schema, ref, at);
     if (!schema)
       return NULL;
     char *target = strdup(ref);

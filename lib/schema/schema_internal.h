@@ -113,6 +113,7 @@ struct iatk_plan {
   int openapi;             /* OpenAPI 3.0: untyped does not admit null */
   json_t *doc;             /* the document, for generators' self-check */
   int needs_check;         /* some keyword is not guaranteed by construction */
+  int refs_with_siblings;  /* 2019-09 and later: $ref does not hide siblings */
   char *detail_type;
   char *source;
   char *pointer;

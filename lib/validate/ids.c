@@ -91,6 +91,23 @@ static const char *id_of(const iatk_validator *v, const json_t *s) {
   return id;
 }
 
+static int remember_base(iatk_validator *v, const json_t *holder, const char *base) {
+  if (!*base || !json_is_string(json_object_get(holder, "$ref")))
+    return IATK_OK;
+  char **bases = realloc(v->bases, (v->base_count + 1) * sizeof *bases);
+  if (!bases)
+    return IATK_ENOMEM;
+  v->bases = bases;
+  if (!(bases[v->base_count] = strdup(base)))
+    return IATK_ENOMEM;
+  return iatk_ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);
+}
+
+const char *ids_base_of(const iatk_validator *v, const json_t *holder) {
+  int i = iatk_ptrmap_get(&v->ref_bases, holder);
+  return i >= 0 ? v->bases[i] : "";
+}
+
 static int index_schema(iatk_validator *v, const json_t *s, const char *base) {
   if (!json_is_object(s) && !json_is_array(s))
     return IATK_OK;
@@ -107,8 +124,8 @@ static int index_schema(iatk_validator *v, const json_t *s, const char *base) {
                            : NULL;
   if (!anchor && json_is_object(s))
     anchor = json_string_value(json_object_get(s, "$dynamicAnchor"));
-  int rc = IATK_OK;
-  if (anchor) {
+  int rc = json_is_object(s) ? remember_base(v, s, base) : IATK_OK;
+  if (anchor && rc == IATK_OK) {
     char frag[512];
     snprintf(frag, sizeof frag, "#%s", anchor);
     rc = add_id(v, uri_join(base, frag), s);

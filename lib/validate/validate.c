@@ -267,6 +267,10 @@ void iatk_validator_free(iatk_validator *v) {
   for (size_t i = 0; i < v->id_count; i++)
     free(v->ids[i].uri);
   free(v->ids);
+  for (size_t i = 0; i < v->base_count; i++)
+    free(v->bases[i]);
+  free(v->bases);
+  iatk_ptrmap_release(&v->ref_bases);
   free(v->root_pointer);
   regex_cache_free(v->regexes);
   json_decref(v->doc);

@@ -25,6 +25,9 @@ typedef struct regex_cache regex_cache;
 
 struct iatk_validator {
   json_t *doc;
+  iatk_ptrmap ref_bases; /* object with $ref -> index in bases (lexical base) */
+  char **bases;
+  size_t base_count;
   const json_t *root; /* the event's schema */
   char *root_pointer;
   char *root_base;    /* base URI in force at the root */
@@ -98,5 +101,8 @@ int regex_search(regex_cache *rc, const char *pattern, const char *text,
 int ids_build(iatk_validator *v, iatk_error *err);
 char *uri_join(const char *base, const char *ref);
 const json_t *ids_lookup(const iatk_validator *v, const char *uri);
+/* The base URI in force where `holder` (an object with $ref) stands; "" when
+ * no $id encloses it. */
+const char *ids_base_of(const iatk_validator *v, const json_t *holder);
 
 #endif

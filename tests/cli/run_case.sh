@@ -19,6 +19,7 @@ name=$(basename "$case_dir")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 IATK=${IATK:-$here/../../build/iatk}
 [[ -x $IATK ]] || die "no iatk binary at $IATK (set IATK)"
+[[ $IATK == /* ]] || IATK=$PWD/$IATK
 [[ -f $case_dir/args ]] || die "$name: no args file"
 limit=${IATK_CASE_TIMEOUT:-60}
 

@@ -10,6 +10,8 @@ set -u
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 IATK=${IATK:-$here/../../build/iatk}
+[[ $IATK == /* ]] || IATK=$PWD/$IATK
+[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
 PYTHON=${PYTHON:-/usr/bin/python3}
 unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
 export LC_ALL=C TZ=UTC
@@ -55,7 +57,7 @@ run_bounded() {
         fi
         sleep 0.05
     done
-    wait "$pid"
+    { wait "$pid"; } 2>/dev/null
     status=$?
 }
 
@@ -96,12 +98,18 @@ check() {
 import json, sys
 sys.setrecursionlimit(200000)
 with open(sys.argv[1], encoding="utf-8") as f:
-    lines = f.read().split("\n")
-assert lines and lines[-1] == "", "output does not end with a newline"
-for line in lines[:-1]:
-    json.loads(line)
+    text = f.read()
+assert text.endswith("\n"), "output does not end with a newline"
+# One JSON value per event: one per line, or pretty-printed over several.
+decoder, i, n = json.JSONDecoder(), 0, 0
+while text[i:].strip():
+    while text[i].isspace():
+        i += 1
+    _, i = decoder.raw_decode(text, i)
+    n += 1
+assert n > 0
 PY
-            fail "$name: exit 0 but stdout is not JSON lines"
+            fail "$name: exit 0 but stdout is not a sequence of JSON values"
         else
             echo "ok: $name works ($what)"
         fi

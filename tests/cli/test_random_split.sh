@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Random mode is a pure function of (schema, seed, index): the same run
+# twice gives the same bytes, and a run split into --start/--count pieces
+# (in any order, in parallel processes) concatenates to exactly the NDJSON of
+# one run — with and without contexts.  Different seeds give different events.
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+IATK=${IATK:-$here/../../build/iatk}
+[[ $IATK == /* ]] || IATK=$PWD/$IATK
+[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
+unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
+export LC_ALL=C TZ=UTC
+NOW=2023-10-18T21:08:04.782196-07:00
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-split.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 2
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+ok() { echo "ok: $*"; }
+
+cat >seed.json <<'EOF'
+{"openapi": "3.0.0", "info": {"title": "my-event", "version": "1.0.0"}, "paths": {},
+ "components": {"schemas": {
+  "MyEvent": {"type": "object", "properties": {
+    "customerId": {"type": "string"},
+    "datetime": {"type": "string", "format": "date-time"},
+    "membershipType": {"type": "string", "enum": ["A", "B", "C"]},
+    "address": {"type": "string"},
+    "orderItems": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}}}},
+  "Item": {"type": "object", "properties": {
+    "sku": {"type": "string"}, "unitPrice": {"type": "number"},
+    "count": {"type": "integer"}}}}}}
+EOF
+cat >order.json <<'EOF'
+{"$schema": "http://json-schema.org/draft-04/schema#",
+ "type": "object", "required": ["id", "lines", "state"],
+ "properties": {
+  "id": {"type": "string", "format": "uuid"},
+  "lines": {"type": "array", "minItems": 1, "maxItems": 5,
+            "items": {"$ref": "#/definitions/Line"}},
+  "state": {"enum": ["NEW", "PAID", "SHIPPED"]},
+  "note": {"type": ["string", "null"], "maxLength": 8},
+  "total": {"type": "number", "minimum": 0, "maximum": 1000}},
+ "definitions": {"Line": {"type": "object", "required": ["sku", "qty"],
+   "properties": {"sku": {"type": "string", "minLength": 3},
+                  "qty": {"type": "integer", "minimum": 1, "maximum": 99}}}}}
+EOF
+
+# run NAME OUT ARGS... — runs iatk and fails the test on a non-zero exit.
+run() {
+    local name=$1 out=$2
+    shift 2
+    if ! "$IATK" "$@" >"$out" 2>err.txt; then
+        fail "$name: iatk $* failed: $(cat err.txt)"
+        return 1
+    fi
+}
+
+# check_split NAME COUNT PIECES ARGS... — PIECES is "start:count ..."; the
+# pieces, concatenated in order, must equal one run of COUNT events.
+check_split() {
+    local name=$1 count=$2 pieces=$3
+    shift 3
+    run "$name" whole.json "$@" --count "$count" || return
+    if [[ $(wc -l <whole.json) -ne $count ]]; then
+        fail "$name: --count $count gave $(wc -l <whole.json) lines"
+        return
+    fi
+    run "$name (again)" again.json "$@" --count "$count" || return
+    cmp -s whole.json again.json || fail "$name: two identical runs differ"
+    : >joined.json
+    local piece s c
+    for piece in $pieces; do
+        s=${piece%:*}
+        c=${piece#*:}
+        run "$name piece $piece" piece.json "$@" --start "$s" --count "$c" || return
+        cat piece.json >>joined.json
+    done
+    if cmp -s whole.json joined.json; then
+        ok "$name: pieces [$pieces] == one run of $count"
+    else
+        fail "$name: pieces [$pieces] differ from one run of $count:"
+        diff -u whole.json joined.json | head -n 20
+    fi
+}
+
+seed_args=(generate --file seed.json --event-ref MyEvent --now "$NOW" --mode random --seed 17)
+order_args=(generate --file order.json --now "$NOW" --mode random --seed 99)
+
+check_split "seed, --count 3 vs --start 0 --count 1 + --start 1 --count 2" 3 "0:1 1:2" "${seed_args[@]}"
+check_split "seed, 10 events in 4 pieces" 10 "0:3 3:1 4:4 8:2" "${seed_args[@]}"
+check_split "order, 50 events in 3 pieces" 50 "0:17 17:17 34:16" "${order_args[@]}"
+check_split "order, 1000 events in 2 pieces" 1000 "0:500 500:500" "${order_args[@]}"
+check_split "seed with eventbridge and set" 12 "0:5 5:7" \
+    "${seed_args[@]}" --context eventbridge --set '/source="test"' --set '/orderItems/-={"sku":"x"}'
+check_split "order, skip-optional" 20 "0:10 10:10" "${order_args[@]}" --skip-optional
+check_split "barebone" 5 "0:2 2:3" generate --file seed.json --event-ref MyEvent --now "$NOW"
+check_split "sample" 5 "0:2 2:3" generate --file order.json --now "$NOW" --mode sample
+
+# A far index works on its own, without generating the ones before it.
+run "far start" far1.json "${order_args[@]}" --start 1000000000000 --count 2 &&
+    run "far start again" far2.json "${order_args[@]}" --start 1000000000001 --count 1 &&
+    if [[ $(tail -n 1 far1.json) == "$(cat far2.json)" ]]; then
+        ok "--start 1000000000000: event 10^12+1 is the same either way"
+    else
+        fail "--start 10^12: event 10^12+1 differs between runs"
+    fi
+
+# Pieces generated by parallel processes, joined in index order.
+run "parallel whole" whole.json "${order_args[@]}" --count 400
+for k in 0 1 2 3; do
+    "$IATK" "${order_args[@]}" --start $((k * 100)) --count 100 >"par$k.json" 2>/dev/null &
+done
+wait
+if cat par0.json par1.json par2.json par3.json | cmp -s - whole.json; then
+    ok "4 parallel processes x 100 events == one run of 400"
+else
+    fail "4 parallel processes x 100 events differ from one run of 400"
+fi
+
+# Seeds matter: another seed, other events; every event differs from its
+# neighbours (the index matters too).
+run "seed 99" a.json "${order_args[@]}" --count 20
+run "seed 100" b.json generate --file order.json --now "$NOW" --mode random --seed 100 --count 20
+if cmp -s a.json b.json; then
+    fail "seeds 99 and 100 give the same events"
+else
+    ok "seeds 99 and 100 give different events"
+fi
+dups=$(sort a.json | uniq -d | wc -l)
+if ((dups > 0)); then
+    fail "$dups events repeat within 20 random events of one seed"
+else
+    ok "20 random events of one seed are all different"
+fi
+
+# The default seed is a fixed seed, not the clock.
+run "default seed" d1.json generate --file order.json --now "$NOW" --mode random --count 5
+sleep 1
+run "default seed again" d2.json generate --file order.json --now "$NOW" --mode random --count 5
+if cmp -s d1.json d2.json; then
+    ok "random mode without --seed is reproducible"
+else
+    fail "random mode without --seed differs between runs"
+fi
+
+if ((failures)); then
+    echo "$failures failure(s)"
+    exit 1
+fi
+echo "all passed"
