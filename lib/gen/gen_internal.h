@@ -7,6 +7,8 @@
 /* Deeper than this, generation stops with ELIMIT instead of risking the
  * stack; the schema depth limit keeps honest plans far below it. */
 #define MAX_GEN_DEPTH 4000
+/* An event must fit in memory: larger ones are refused with ELIMIT. */
+#define MAX_EVENT_BYTES (64u * 1024u * 1024u)
 
 struct iatk_gen {
   const iatk_plan *plan;

@@ -11,6 +11,7 @@
 /* Attempts per event when the self-check rejects one; deterministic, so
  * the same (seed, index) always needs the same attempts. */
 #define MAX_ATTEMPTS 200
+#define RANDOM_GROWTH_BYTES 65536
 
 int iatk_mode_parse(const char *name) {
   if (!name)
@@ -38,7 +39,8 @@ static int coin(iatk_gen *g) {
 }
 
 static int include_optional(iatk_gen *g, const plan_prop *p, int escape) {
-  if (g->skip_optional || escape || node_rank(g, p->node) == RANK_INFINITE)
+  if (g->skip_optional || escape || p->impossible ||
+      node_rank(g, p->node) == RANK_INFINITE)
     return 0;
   if (p->node != NO_NODE && g->active[p->node])
     return 0; /* optional recursion stops at the cycle */
@@ -54,7 +56,8 @@ static size_t close_needs(const iatk_gen *g, const plan_node *n, unsigned char *
     for (size_t i = 0; i < n->prop_count; i++)
       for (size_t k = 0; inc[i] && k < n->props[i].need_count; k++) {
         int j = n->props[i].needs[k];
-        if (!inc[j] && node_rank(g, n->props[j].node) != RANK_INFINITE)
+        if (!inc[j] && !n->props[j].impossible &&
+            node_rank(g, n->props[j].node) != RANK_INFINITE)
           inc[j] = changed = 1;
       }
   }
@@ -173,7 +176,9 @@ static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
     len = (int64_t)n->prefix_count + n->min_contains;
   if (escape)
     return len;
-  if (is_random(g))
+  /* Extra items only near the top and while the event is small: nested
+   * random lengths multiply, and a random event has no need to be huge. */
+  if (is_random(g) && g->depth < 12 && g->out.len < RANDOM_GROWTH_BYTES)
     len += (int64_t)iatk_rng_below(&g->rng, 4);
   else if (g->mode == IATK_MODE_SAMPLE && len == 0)
     len = 1; /* one item reads better in a fixture than none */
@@ -279,6 +284,10 @@ static int gen_value(iatk_gen *g, int node, int escape) {
     return IATK_OK;
   }
   const plan_node *n = &g->plan->nodes[node];
+  if (g->out.len > MAX_EVENT_BYTES)
+    return iatk_fail_at(g->err, IATK_ELIMIT, n->pointer,
+                        "the event would be larger than %u MiB (reached at %s)",
+                        MAX_EVENT_BYTES / (1024 * 1024), n->pointer);
   if (g->depth >= MAX_GEN_DEPTH)
     return iatk_fail_at(g->err, IATK_ELIMIT, n->pointer,
                         "event nests deeper than %d levels at %s",

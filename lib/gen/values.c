@@ -87,8 +87,9 @@ static double random_in(iatk_gen *g, range r, int integer) {
   double lo = isfinite(r.lo) ? r.lo : (isfinite(r.hi) ? r.hi - 1000 : -1000);
   double hi = isfinite(r.hi) ? r.hi : lo + 1000;
   double u = (double)(iatk_rng_next(&g->rng) >> 11) / 9007199254740992.0;
-  double v = lo + (hi - lo) * u;
-  return integer ? floor(v) : v;
+  if (integer) /* every integer of [lo, hi] equally likely */
+    return fmin(hi, floor(lo + (hi - lo + 1) * u));
+  return lo + (hi - lo) * u;
 }
 
 void gen_number(iatk_gen *g, const plan_node *n, int integer) {

@@ -191,6 +191,16 @@ static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
   forbid(n, types, reason);
 }
 
+/* Whether some multiple of multipleOf lies within the (real) bounds. */
+static int has_multiple_in_range(const plan_node *n) {
+  if (!n->has_minimum || !n->has_maximum)
+    return 1;
+  double m = n->multiple_of, k = ceil(n->minimum / m) * m;
+  if (n->exclusive_minimum && k <= n->minimum)
+    k += m;
+  return n->exclusive_maximum ? k < n->maximum : k <= n->maximum;
+}
+
 /* Empty numeric ranges are contradictions to report, not values to clamp. */
 static void check_numeric_range(plan_node *n) {
   unsigned numbers = JT_NUMBER | JT_INTEGER;
@@ -203,10 +213,9 @@ static void check_numeric_range(plan_node *n) {
   double hi = n->has_maximum ? (n->exclusive_maximum ? ceil(n->maximum) - 1 : floor(n->maximum)) : INFINITY;
   if (lo > hi)
     forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->minimum, n->maximum);
-  if (n->multiple_of > 0 && isfinite(lo) && isfinite(hi) &&
-      ceil(lo / n->multiple_of) * n->multiple_of > hi)
-    forbid2(n, numbers, "no multiple of %g lies in the range up to %g",
-            n->multiple_of, hi);
+  if (n->multiple_of > 0 && !has_multiple_in_range(n))
+    forbid2(n, numbers, "no multiple of %g lies between the bounds (maximum %g)",
+            n->multiple_of, n->maximum);
 }
 
 /* `not` with a schema that accepts everything, or only a type list, is
@@ -277,7 +286,30 @@ static int check_size_limits(compile_ctx *c, const plan_node *n) {
   return IATK_OK;
 }
 
+/* Size keywords must be non-negative integers (1.0 counts). */
+static int check_size_keywords(compile_ctx *c, int idx, const json_t *s) {
+  static const char *keys[] = {"minItems", "maxItems", "minLength", "maxLength",
+                               "minProperties", "maxProperties", "minContains",
+                               "maxContains", NULL};
+  for (const char **k = keys; *k; k++) {
+    const json_t *v = json_object_get(s, *k);
+    double d = json_number_value(v);
+    if (v && (!json_is_number(v) || d < 0 || d != floor(d)))
+      return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+                          "%s at %s must be a non-negative integer", *k,
+                          NODE(c, idx)->pointer);
+  }
+  const json_t *m = json_object_get(s, "multipleOf");
+  if (m && (!json_is_number(m) || json_number_value(m) <= 0))
+    return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+                        "multipleOf at %s must be a number greater than 0",
+                        NODE(c, idx)->pointer);
+  return IATK_OK;
+}
+
 static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
+  if (check_size_keywords(c, idx, s) != IATK_OK)
+    return iatk_error_code(c->err, IATK_ESCHEMA);
   plan_node *n = NODE(c, idx);
   n->min_items = read_count(s, "minItems", 0);
   n->max_items = read_count(s, "maxItems", -1);
@@ -424,9 +456,10 @@ static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
     return compile_oom(c), -1;
   }
   iatk_ptrmap_put(&c->memo, s, idx);
-  if (json_is_false(s))
+  if (json_is_false(s)) {
     NODE(c, idx)->types = 0;
-  else
+    NODE(c, idx)->unsat_reason = strdup("the schema is false");
+  } else
     infer_types(c, NODE(c, idx), s);
   return idx;
 }

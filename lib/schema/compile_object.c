@@ -176,7 +176,19 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
     if (!needed)
       continue;
     int at = find_prop(NODE(c, idx), needed);
-    if (at < 0 && add_prop(c, idx, needed, NODE(c, idx)->additional, 0) != IATK_OK)
+    int node = at < 0 ? pattern_node_for(c, NODE(c, idx), needed) : -2;
+    if (at < 0 && node == -2 && NODE(c, idx)->additional_forbidden) {
+      plan_prop *p = &NODE(c, idx)->props[owner];
+      if (p->required)
+        return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
+                            "required property '%s' at %s needs '%s' "
+                            "(dependentRequired), which additionalProperties: "
+                            "false forbids",
+                            name, NODE(c, idx)->pointer, needed);
+      p->impossible = 1;
+      continue;
+    }
+    if (at < 0 && add_prop(c, idx, needed, node == -2 ? NODE(c, idx)->additional : node, 0) != IATK_OK)
       return iatk_error_code(c->err, IATK_ENOMEM);
     at = at < 0 ? (int)NODE(c, idx)->prop_count - 1 : at;
     plan_prop *p = &NODE(c, idx)->props[owner];

@@ -66,8 +66,11 @@ static void merge_properties(json_t *dst, json_t *src) {
   json_t *value;
   json_object_foreach(src, key, value) {
     json_t *old = json_object_get(merged, key);
+    /* `false` wins outright: the property must be absent */
     json_object_set_new(merged, key,
-                        old ? pair_all_of(old, value) : json_incref(value));
+                        old && !json_is_false(value) && !json_is_false(old)
+                            ? pair_all_of(old, value)
+                            : json_incref(json_is_false(old) ? old : value));
   }
   json_object_set_new(dst, "properties", merged);
 }
@@ -139,6 +142,8 @@ static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
                         pointer);
   else if (is_lower_bound(key) || is_upper_bound(key))
     merge_bound(dst, key, src, is_lower_bound(key));
+  else if (!strcmp(key, "nullable") && (json_is_false(old) || json_is_false(src)))
+    json_object_set_new(dst, key, json_false());
   else if (!strcmp(key, "items") || !strcmp(key, "additionalProperties"))
     json_object_set_new(dst, key, pair_all_of(old, src));
   else if ((!strcmp(key, "anyOf") || !strcmp(key, "oneOf")) &&
@@ -186,8 +191,15 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
     return IATK_OK; /* true, or a non-schema the validator would reject */
   const char *key;
   json_t *value;
+  /* null passes allOf only if every typed member is nullable: a typed
+   * member without nullable makes the merge non-nullable for good */
+  if (json_object_get(member, "type") && !json_is_true(json_object_get(member, "nullable")))
+    json_object_set_new(dst, "nullable", json_false());
   json_object_foreach((json_t *)member, key, value) {
     if (strcmp(key, "allOf") == 0)
+      continue;
+    /* OpenAPI 3.0.3: nullable only qualifies a `type` beside it */
+    if (strcmp(key, "nullable") == 0 && !json_object_get(member, "type"))
       continue;
     int rc = merge_keyword(c, dst, key, value, pointer);
     if (rc != IATK_OK)

@@ -4,7 +4,9 @@
 
 #include "schema/compile_internal.h"
 
-#define MAX_REF_HOPS 64
+/* A chain of refs to refs longer than the deepest schema allowed is
+ * refused as too long (it is not necessarily a cycle). */
+#define MAX_REF_HOPS IATK_MAX_SCHEMA_DEPTH
 
 /* $ref, or the dynamic forms resolved statically (their dynamic scope is
  * the document itself, which covers schemas that extend themselves). */
@@ -64,13 +66,34 @@ static int seen_before(const char **chain, size_t n, const char *ref) {
   return 0;
 }
 
+static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
+                                  char **pointer, const char ***chain_out);
+
 const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
-  const char *chain[MAX_REF_HOPS];
+  const char **chain = NULL;
+  const json_t *result = follow_chain(c, schema, pointer, &chain);
+  free(chain);
+  return result;
+}
+
+static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
+                                  char **pointer, const char ***chain_out) {
+  const char **chain = *chain_out = malloc(MAX_REF_HOPS * sizeof *chain);
   size_t n = 0;
   const char *ref;
+  if (!chain) {
+    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    return NULL;
+  }
   while ((ref = ref_of(schema)) != NULL &&
          !(c->plan->refs_with_siblings && ref_has_siblings(schema))) {
-    if (seen_before(chain, n, ref) || n == MAX_REF_HOPS) {
+    if (n == MAX_REF_HOPS) {
+      iatk_fail_at(c->err, IATK_ELIMIT, chain[0],
+                   "$ref chain starting at %s is longer than %d references",
+                   chain[0], MAX_REF_HOPS);
+      return NULL;
+    }
+    if (seen_before(chain, n, ref)) {
       fail_cycle(c, chain, n, ref);
       return NULL;
     }

@@ -55,6 +55,7 @@ typedef struct plan_prop {
   int required;
   int *needs; /* dependentRequired: props that must come along */
   size_t need_count;
+  int impossible; /* it needs a property the schema forbids */
 } plan_prop;
 
 /* patternProperties: names matching `pattern` take values of `node`. */

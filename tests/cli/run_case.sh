@@ -18,8 +18,8 @@ case_dir=$(cd "$1" && pwd -P) || die "cannot enter $1"
 name=$(basename "$case_dir")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 IATK=${IATK:-$here/../../build/iatk}
-[[ -x $IATK ]] || die "no iatk binary at $IATK (set IATK)"
 [[ $IATK == /* ]] || IATK=$PWD/$IATK
+[[ -x $IATK ]] || die "no iatk binary at $IATK (set IATK)"
 [[ -f $case_dir/args ]] || die "$name: no args file"
 limit=${IATK_CASE_TIMEOUT:-60}
 
@@ -86,8 +86,10 @@ if [[ -f $case_dir/expected_exit ]]; then
     [[ $expected_exit =~ ^[0-9]+$ ]] || die "$name: expected_exit is not a number"
 fi
 
-if [[ $status -eq 124 || $status -eq 137 ]]; then
-    fail "iatk did not finish within ${limit}s (hang?) — exit status $status"
+if [[ $status -eq 124 ]]; then
+    fail "iatk did not finish within ${limit}s (hang?) and was stopped"
+elif [[ $status -eq 137 ]]; then
+    fail "iatk was killed by SIGKILL (ignored the timeout's SIGTERM, or ran out of memory)"
 elif ((status >= 128)); then
     fail "iatk was killed by signal $((status - 128)) (crash), exit status $status"
 fi
@@ -132,7 +134,9 @@ if [[ $before != "$after" ]]; then
 fi
 
 if ((failed)); then
-    echo "case $name: command: iatk$(printf ' %q' "${args[@]+"${args[@]}"}")"
+    shown=iatk
+    ((${#args[@]})) && shown+=$(printf ' %q' "${args[@]}")
+    echo "case $name: command: $shown"
     exit 1
 fi
 echo "case $name: ok"

@@ -49,7 +49,7 @@ run_bounded() {
         if ((peak_kb > MEM_LIMIT_KB)); then
             killed_for=memory
         elif ((SECONDS - start >= TIME_LIMIT)); then
-            killed_for=time
+            killed_for="time"
         fi
         if [[ -n $killed_for ]]; then
             kill -KILL "$pid" 2>/dev/null

@@ -33,11 +33,9 @@ for i in $(seq 1 $N); do
         >"put$i.out" 2>"put$i.err" &
     pids+=($!)
 done
-put_failed=0
 for i in $(seq 1 $N); do
     if ! wait "${pids[$((i - 1))]}"; then
         fail "put $i failed: $(cat "put$i.err")"
-        put_failed=1
     fi
 done
 
