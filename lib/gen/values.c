@@ -159,6 +159,7 @@ static const char *format_sample(plan_format format) {
       [FMT_RELATIVE_JSON_POINTER] = "0",
       [FMT_REGEX] = "^[a-z]+$",
       [FMT_URI_TEMPLATE] = "https://example.com/{id}",
+      [FMT_BYTE] = "aWF0aw==",
   };
   return format < sizeof samples / sizeof samples[0] ? samples[format] : NULL;
 }
@@ -192,6 +193,24 @@ static int fits_length(const plan_node *n, const iatk_buf *b) {
          (n->max_length < 0 || (int64_t)len <= n->max_length);
 }
 
+/* A match of an unanchored pattern stays a match with filler around it:
+ * pad short candidates at the end, or else at the start. */
+static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
+  size_t have = code_points(b->data ? b->data : "", b->len);
+  if ((int64_t)have >= n->min_length || !n->pattern_is_own)
+    return;
+  size_t need = (size_t)n->min_length - have, len = b->len;
+  for (size_t i = 0; i < need; i++)
+    iatk_buf_putc(b, 'a');
+  if (regex_search(g->regexes, n->pattern, b->data, b->len) == 1)
+    return;
+  iatk_buf_reserve(b, need);
+  if (b->failed)
+    return;
+  memmove(b->data + need, b->data, len); /* filler to the front instead */
+  memset(b->data, 'a', need);
+}
+
 /* Candidates from the pattern until one fits the length bounds and PCRE2
  * confirms the match; the first is minimal unless in random mode. */
 static void gen_pattern(iatk_gen *g, const plan_node *n) {
@@ -201,6 +220,7 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
     int minimal = attempt == 0 && g->mode != IATK_MODE_RANDOM;
     int extra = 3 + attempt / 2 + (int)(n->min_length > 0 ? n->min_length / 2 : 0);
     rx_generate(n->rx, &g->rng, minimal, extra, b);
+    pad_to_min_length(g, n, b);
     if (!b->failed && fits_length(n, b) &&
         regex_search(g->regexes, n->pattern, b->data ? b->data : "", b->len) == 1)
       break;
@@ -208,19 +228,34 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
   iatk_buf_json_string(&g->out, b->data ? b->data : "", b->len);
 }
 
+/* date-time and time also have a short UTC form, for tight maxLength. */
+static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
+  if (n->format != FMT_DATE_TIME && n->format != FMT_TIME)
+    return 0;
+  char text[40];
+  iatk_instant t = g->now;
+  iatk_instant_format_utc(&t, text);
+  iatk_buf_reset(b);
+  iatk_buf_puts(b, n->format == FMT_TIME ? text + 11 : text);
+  return fits_length(n, b);
+}
+
 /* A formatted value when one fits the length bounds: the format's own
  * (now, a uuid, the representative sample) outside random mode. */
 static int gen_format_value(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
   iatk_buf_reset(b);
-  if (!time_or_uuid(g, n->format, b)) {
+  if (time_or_uuid(g, n->format, b)) {
+    if (!fits_length(n, b) && !short_time(g, n, b))
+      return 0;
+  } else {
     const char *sample = format_sample(n->format);
     if (!sample || g->mode == IATK_MODE_RANDOM)
       return 0; /* random values come from the format's pattern */
     iatk_buf_puts(b, sample);
+    if (!fits_length(n, b))
+      return 0;
   }
-  if (!fits_length(n, b))
-    return 0;
   iatk_buf_json_string(&g->out, b->data, b->len);
   return 1;
 }

@@ -363,11 +363,29 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   return n->pattern ? IATK_OK : compile_oom(c);
 }
 
+/* OpenAPI int32/int64: the integer's range is part of its format. */
+static void clamp_to_format(plan_node *n) {
+  double lo = n->format == FMT_INT32 ? -2147483648.0 : -9223372036854775808.0;
+  double hi = n->format == FMT_INT32 ? 2147483647.0 : 9223372036854774784.0;
+  if (!n->has_minimum || n->minimum < lo) {
+    n->has_minimum = 1;
+    n->minimum = lo;
+    n->exclusive_minimum = 0;
+  }
+  if (!n->has_maximum || n->maximum > hi) {
+    n->has_maximum = 1;
+    n->maximum = hi;
+    n->exclusive_maximum = 0;
+  }
+}
+
 /* A format without a pattern generates from the format's own template. */
 static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   plan_node *n = NODE(c, idx);
   n->format = format ? plan_format_parse(format) : FMT_NONE;
+  if (n->format == FMT_INT32 || n->format == FMT_INT64)
+    clamp_to_format(n);
   const char *template = plan_format_pattern(n->format);
   if (n->pattern || !template)
     return IATK_OK;

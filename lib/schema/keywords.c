@@ -41,6 +41,9 @@ plan_format plan_format_parse(const char *name) {
       {"relative-json-pointer", FMT_RELATIVE_JSON_POINTER},
       {"regex", FMT_REGEX},
       {"uri-template", FMT_URI_TEMPLATE},
+      {"byte", FMT_BYTE},
+      {"int32", FMT_INT32},
+      {"int64", FMT_INT64},
   };
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
     if (strcmp(name, formats[i].name) == 0)
@@ -48,20 +51,23 @@ plan_format plan_format_parse(const char *name) {
   return FMT_NONE;
 }
 
+/* Templates are wide on purpose: generation picks a value that also fits
+ * minLength/maxLength, from "a@b.io"-short to long. */
 const char *plan_format_pattern(plan_format format) {
   static const char *patterns[] = {
-      [FMT_DURATION] = "^P([1-9][0-9]?D|T[1-9][0-9]?H|[1-9]W|[1-9]Y[1-9]M)$",
-      [FMT_EMAIL] = "^[a-z][a-z0-9]{0,11}@[a-z]{1,10}\\.(com|org|net|io)$",
-      [FMT_HOSTNAME] = "^[a-z][a-z0-9]{0,9}(\\.[a-z]{2,8}){1,2}$",
-      [FMT_IPV4] = "^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-                   "(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$",
-      [FMT_IPV6] = "^[0-9a-f]{1,4}(:[0-9a-f]{1,4}){7}$",
-      [FMT_URI] = "^https://[a-z]{1,10}\\.example\\.com(/[a-z0-9]{1,8}){0,3}$",
-      [FMT_URI_REFERENCE] = "^(/[a-z0-9]{1,8}){1,3}$",
-      [FMT_JSON_POINTER] = "^(/[a-z0-9]{1,8}){0,4}$",
+      [FMT_DURATION] = "^P([1-9][0-9]{0,3}D|T[1-9][0-9]{0,3}H|[1-9][0-9]{0,3}W|[1-9]Y[1-9]M)$",
+      [FMT_EMAIL] = "^[a-z][a-z0-9]{0,40}@[a-z]{1,20}\\.(com|org|net|io)$",
+      [FMT_HOSTNAME] = "^[a-z]([a-z0-9]{0,30}[a-z0-9])?(\\.[a-z][a-z0-9]{1,30}){0,3}$",
+      [FMT_IPV4] = "^([1-9]?[0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])"
+                   "(\\.([1-9]?[0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])){3}$",
+      [FMT_IPV6] = "^(::|::1|[0-9a-f]{1,4}(:[0-9a-f]{1,4}){7})$",
+      [FMT_URI] = "^(urn:[a-z]{1,8}|https://[a-z]{1,20}\\.example\\.com(/[a-z0-9]{1,12}){0,6})$",
+      [FMT_URI_REFERENCE] = "^/?[a-z0-9]{1,12}(/[a-z0-9]{1,12}){0,5}$",
+      [FMT_JSON_POINTER] = "^(/[a-z0-9]{1,8}){0,6}$",
       [FMT_RELATIVE_JSON_POINTER] = "^(0|[1-9][0-9]?)(#|(/[a-z]{1,6}){0,3})$",
-      [FMT_REGEX] = "^\\^[a-z]{1,4}[0-9]*\\$$",
-      [FMT_URI_TEMPLATE] = "^https://example\\.com/\\{[a-z]{1,8}\\}$",
+      [FMT_REGEX] = "^[a-z]{1,30}$",
+      [FMT_URI_TEMPLATE] = "^(https://example\\.com/)?\\{[a-z]{1,12}\\}(/[a-z]{1,12}){0,4}$",
+      [FMT_BYTE] = "^([A-Za-z0-9+/]{4}){1,8}$",
   };
   return format < sizeof patterns / sizeof patterns[0] ? patterns[format] : NULL;
 }

@@ -42,7 +42,10 @@ typedef enum plan_format {
   FMT_JSON_POINTER,
   FMT_RELATIVE_JSON_POINTER,
   FMT_REGEX,
-  FMT_URI_TEMPLATE
+  FMT_URI_TEMPLATE,
+  FMT_BYTE,  /* OpenAPI: base64 */
+  FMT_INT32, /* OpenAPI: integer ranges */
+  FMT_INT64
 } plan_format;
 
 #define RANK_INFINITE UINT32_MAX

@@ -133,7 +133,20 @@ static int json_pointer_ok(const char *s, size_t len) {
   return 1;
 }
 
+static int base64_ok(const char *s, size_t len) {
+  if (len % 4)
+    return 0;
+  for (size_t i = 0; i < len; i++) {
+    int pad_ok = s[i] == '=' && i >= len - 2 && (i == len - 1 || s[len - 1] == '=');
+    if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/' && !pad_ok)
+      return 0;
+  }
+  return 1;
+}
+
 int v_format_ok(const char *format, const char *text, size_t len) {
+  if (!strcmp(format, "byte"))
+    return base64_ok(text, len);
   if (!strcmp(format, "date-time"))
     return date_time_ok(text, len);
   if (!strcmp(format, "date"))
