@@ -1,4 +1,5 @@
 /* iatk generate: schema -> plan -> events -> contexts -> output. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static const char generate_help[] =
     "                         JSON pointer such as #/components/schemas/X\n"
     "generation:\n"
     "  --mode MODE            barebone (default), sample or random\n"
-    "  --seed N               seed for random mode (default 0)\n"
+    "  --seed N               seed for random mode (default 0); given in any\n"
+    "                         mode, it also fixes the contexts' random values\n"
     "  --count N              number of events (default 1), NDJSON\n"
     "  --start K              index of the first event (default 0)\n"
     "  --skip-optional        emit only required properties\n"
@@ -51,7 +53,7 @@ typedef struct context_step {
 typedef struct generate_opts {
   cli_source src;
   const char *event_ref, *now, *output;
-  int mode, skip_optional, pretty, validate;
+  int mode, skip_optional, pretty, validate, seed_given;
   unsigned long long seed, count, start;
   context_step *steps;
   size_t step_count;
@@ -121,7 +123,10 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
   case OPT_SKIP_OPTIONAL: o->skip_optional = 1; return 0;
   case OPT_PRETTY: o->pretty = 1; return 0;
   case 'v': o->src.verbose = 1; return 0;
-  case OPT_SEED: case OPT_COUNT: case OPT_START:
+  case OPT_SEED:
+    o->seed_given = 1;
+    return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
+  case OPT_COUNT: case OPT_START:
     return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
   case OPT_MODE:
     o->mode = iatk_mode_parse(arg);
@@ -139,6 +144,10 @@ static int check_source(const generate_opts *o) {
     return rc;
   if (o->count == 0)
     return cli_usage("--count must be at least 1");
+  if (o->start > UINT64_MAX - (o->count - (o->count > 0)))
+    return cli_usage("--start %llu with --count %llu goes past the last event "
+                     "index %llu",
+                     o->start, o->count, (unsigned long long)UINT64_MAX);
   return 0;
 }
 
@@ -172,26 +181,30 @@ typedef struct generate_run {
   cli_output output;
 } generate_run;
 
+/* Reads a merge patch file and checks it, so its errors name the file. */
 static char *read_merge_patch(const char *path, iatk_error *err) {
-  iatk_schema *probe = NULL;
-  (void)probe;
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-  if (!f) {
+  json_error_t jerr;
+  int from_stdin = strcmp(path, "-") == 0;
+  json_t *patch = from_stdin ? json_loadf(stdin, 0, &jerr) : json_load_file(path, 0, &jerr);
+  const char *name = from_stdin ? "<stdin>" : path;
+  if (!patch && jerr.line < 0) {
     err->code = IATK_EIO;
-    snprintf(err->message, sizeof err->message, "cannot open merge patch %s", path);
-    return NULL;
-  }
-  char *text = NULL;
-  size_t cap = 0;
-  ssize_t n = getdelim(&text, &cap, '\0', f);
-  if (f != stdin)
-    fclose(f);
-  if (n < 0) {
-    free(text);
+    snprintf(err->message, sizeof err->message, "cannot open merge patch %s: %s",
+             name, strerror(errno));
+  } else if (!patch && jerr.position == 0) {
     err->code = IATK_EJSON;
-    snprintf(err->message, sizeof err->message, "merge patch %s is empty", path);
-    return NULL;
+    snprintf(err->message, sizeof err->message, "merge patch %s is empty", name);
+  } else if (!patch) {
+    err->code = IATK_EJSON;
+    snprintf(err->message, sizeof err->message, "merge patch %s:%d:%d: %s", name,
+             jerr.line, jerr.column, jerr.text);
+  } else if (!json_is_object(patch)) {
+    err->code = IATK_EJSON;
+    snprintf(err->message, sizeof err->message,
+             "merge patch %s must be a JSON object", name);
   }
+  char *text = err->code ? NULL : json_dumps(patch, JSON_COMPACT);
+  json_decref(patch);
   return text;
 }
 
@@ -212,7 +225,7 @@ static int build_pipeline(generate_run *r, const generate_opts *o, iatk_error *e
     return err->code;
   if (o->now && iatk_pipeline_set_now(r->pipeline, o->now, err) != IATK_OK)
     return err->code;
-  if (o->mode == IATK_MODE_RANDOM)
+  if (o->mode == IATK_MODE_RANDOM || o->seed_given)
     iatk_pipeline_set_seed(r->pipeline, o->seed);
   for (size_t i = 0; i < o->step_count; i++)
     if (add_step_to_pipeline(r, &o->steps[i], err) != IATK_OK)
@@ -246,10 +259,10 @@ static int emit(generate_run *r, const generate_opts *o, uint64_t index,
     if (!owned)
       return err->code;
     if (o->pretty) {
-      json_t *doc = json_loads(owned, 0, NULL);
-      free(owned);
-      owned = json_dumps(doc, JSON_INDENT(2));
-      json_decref(doc);
+      char *pretty = iatk_format_json(owned, strlen(owned), 1, err);
+      iatk_free(owned);
+      if (!(owned = pretty))
+        return err->code;
     }
     text = owned;
     len = strlen(owned);
@@ -263,7 +276,8 @@ static int emit(generate_run *r, const generate_opts *o, uint64_t index,
   iatk_free(owned);
   if (failed) {
     err->code = IATK_EIO;
-    snprintf(err->message, sizeof err->message, "cannot write the events");
+    snprintf(err->message, sizeof err->message, "cannot write to %s: %s",
+             r->output.path ? r->output.path : "standard output", strerror(errno));
   }
   return err->code;
 }

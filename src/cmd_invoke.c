@@ -45,8 +45,9 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
     if (opt == 'e')
       o->event = optarg;
     else if (opt == 't') {
-      if (cli_parse_u64("--timeout", optarg, &o->timeout_s) ||
-          o->timeout_s > 86400)
+      if (cli_parse_u64("--timeout", optarg, &o->timeout_s))
+        return EXIT_USAGE;
+      if (o->timeout_s > 86400)
         return cli_usage("--timeout must be between 0 and 86400 seconds");
     } else
       return cli_usage("%s '%s' (run 'iatk invoke --help')",
@@ -65,8 +66,11 @@ static char *read_event(const char *path, size_t *len, iatk_error *err) {
   int from_stdin = strcmp(path, "-") == 0;
   json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY, &jerr)
                            : json_load_file(path, JSON_DECODE_ANY, &jerr);
-  char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+  char *compact = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
   json_decref(doc);
+  /* re-written in iatk's own form, so numbers reach the consumer unchanged */
+  char *text = compact ? iatk_format_json(compact, strlen(compact), 0, NULL) : NULL;
+  free(compact);
   if (!doc) {
     err->code = jerr.line < 0 ? IATK_EIO : IATK_EJSON;
     snprintf(err->message, sizeof err->message, "event %s is not valid JSON: %d:%d: %s",

@@ -1,5 +1,6 @@
 /* iatk: generate mock events from event schemas, enrich them with contexts
  * and feed them to the consumer under test. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,7 +32,22 @@ static int print_usage(FILE *out) {
   return out == stdout ? 0 : EXIT_USAGE;
 }
 
-int main(int argc, char **argv) {
+/* Output lost on a full disk or a closed pipe must not exit 0. */
+static int finish(int status) {
+  if (fflush(stdout) == 0 && !ferror(stdout))
+    return status;
+  if (status == 0) {
+    fprintf(stderr, "iatk: error: cannot write to standard output: %s\n", strerror(errno));
+    return 7;
+  }
+  return status;
+}
+
+static int run(int argc, char **argv);
+
+int main(int argc, char **argv) { return finish(run(argc, argv)); }
+
+static int run(int argc, char **argv) {
   if (argc < 2) {
     if (!isatty(STDIN_FILENO))
       return cli_rpc(stdin, stdout);

@@ -98,6 +98,11 @@ IATK_EXTERN int iatk_err_exit_status(int code);
 
 /* Version of the linked library, "MAJOR.MINOR.PATCH".  Static. */
 IATK_EXTERN const char *iatk_version(void);
+/* Re-writes JSON text compactly (pretty == 0) or indented by two spaces,
+ * with numbers in their shortest round-trip form.  Caller frees the result
+ * with iatk_free.  EJSON with the position when the text does not parse. */
+IATK_EXTERN char *iatk_format_json(const char *text, size_t len, int pretty,
+                                   iatk_error *err);
 /* Releases memory the library handed to the caller as `char *`. */
 IATK_EXTERN void iatk_free(void *ptr);
 

@@ -46,6 +46,12 @@ void iatk_buf_putc(iatk_buf *b, char c);
 void iatk_buf_printf(iatk_buf *b, const char *fmt, ...) IATK_PRINTF(2, 3);
 /* Appends `s` (n bytes of UTF-8) as a quoted, escaped JSON string. */
 void iatk_buf_json_string(iatk_buf *b, const char *s, size_t n);
+/* Shortest text that reads back as the same double. */
+void iatk_buf_double(iatk_buf *b, double v);
+/* Appends a jansson value as compact JSON, numbers in shortest form. */
+void iatk_json_write(iatk_buf *b, const json_t *v);
+/* Appends compact JSON `text` indented by two spaces per level. */
+void iatk_json_indent(iatk_buf *b, const char *text, size_t len);
 /* Takes ownership of the data (caller frees with free()); resets b. */
 char *iatk_buf_steal(iatk_buf *b);
 

@@ -1,6 +1,7 @@
 /* The set (RFC 6901 pointer assignment) and merge (RFC 7386 merge patch)
  * contexts. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,23 +9,25 @@
 
 /* ------------------------------------------------------- pointer walking */
 
-/* Decodes the token starting at p (after its '/'); returns its end. */
-static const char *next_token(const char *p, iatk_buf *token, int *bad) {
-  iatk_buf_reset(token);
-  iatk_buf_reserve(token, 1);
-  for (; *p && *p != '/'; p++) {
-    if (*p != '~') {
-      iatk_buf_putc(token, *p);
-      continue;
+/* Splits "/a/b~1c" into decoded tokens; returns the count or -1 when a '~'
+ * is not followed by 0 or 1.  The tokens live in `json` (an array). */
+static int split_pointer(const char *p, json_t *tokens) {
+  iatk_buf token;
+  iatk_buf_init(&token);
+  while (*p == '/') {
+    iatk_buf_reset(&token);
+    iatk_buf_reserve(&token, 1);
+    for (p++; *p && *p != '/'; p++) {
+      if (*p == '~' && p[1] != '0' && p[1] != '1') {
+        iatk_buf_release(&token);
+        return -1;
+      }
+      iatk_buf_putc(&token, *p == '~' ? (*++p == '0' ? '~' : '/') : *p);
     }
-    if (p[1] != '0' && p[1] != '1') {
-      *bad = 1;
-      return p;
-    }
-    iatk_buf_putc(token, p[1] == '0' ? '~' : '/');
-    p++;
+    json_array_append_new(tokens, json_stringn(token.data, token.len));
   }
-  return p;
+  iatk_buf_release(&token);
+  return (int)json_array_size(tokens);
 }
 
 /* Array index token: "-" (one past the end) or a decimal without leading
@@ -45,14 +48,20 @@ static int fail_pointer(iatk_error *err, const char *pointer, const char *why) {
                       pointer, why);
 }
 
+/* What to create for a missing member: an array when the next token
+ * indexes one ("-" or a number), else an object. */
+static json_t *container_for(const char *next) {
+  return array_index(next, 0) >= 0 ? json_array() : json_object();
+}
+
 /* Steps into (or creates) the child `token` of `parent`, or assigns
- * `value` there when `last` is set. */
-static json_t *step(json_t *parent, const char *token, json_t *value, int last,
-                    const char *pointer, iatk_error *err) {
+ * `value` there when `next` is NULL (the last token). */
+static json_t *step(json_t *parent, const char *token, const char *next,
+                    json_t *value, const char *pointer, iatk_error *err) {
   if (json_is_object(parent)) {
     json_t *child = json_object_get(parent, token);
-    if (last || !child) {
-      child = last ? json_incref(value) : json_object();
+    if (!next || !child) {
+      child = !next ? json_incref(value) : container_for(next);
       json_object_set_new(parent, token, child);
     }
     return child;
@@ -62,14 +71,20 @@ static json_t *step(json_t *parent, const char *token, json_t *value, int last,
     return NULL;
   }
   long i = array_index(token, json_array_size(parent));
-  if (i < 0 || (size_t)i > json_array_size(parent)) {
+  if (i < 0) {
+    char why[200];
+    snprintf(why, sizeof why, "'%.60s' is not an array index (use a number or '-' to append)", token);
+    fail_pointer(err, pointer, why);
+    return NULL;
+  }
+  if ((size_t)i > json_array_size(parent)) {
     fail_pointer(err, pointer, "array index out of range (use '-' to append)");
     return NULL;
   }
-  json_t *child = last ? json_incref(value) : json_object();
+  json_t *child = !next ? json_incref(value) : container_for(next);
   if ((size_t)i == json_array_size(parent))
     json_array_append_new(parent, child);
-  else if (last)
+  else if (!next)
     json_array_set_new(parent, (size_t)i, child);
   else {
     json_decref(child);
@@ -86,22 +101,17 @@ int pointer_set(json_t *doc, const char *pointer, json_t *value,
     json_object_clear(doc);
     return json_object_update(doc, value) ? iatk_fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
   }
-  iatk_buf token;
-  iatk_buf_init(&token);
+  json_t *tokens = json_array();
+  int n = tokens ? split_pointer(pointer, tokens) : -1;
   json_t *node = doc;
-  const char *p = pointer;
-  int bad = 0, rc = IATK_OK;
-  while (node && *p == '/' && !bad) {
-    p = next_token(p + 1, &token, &bad);
-    if (!bad)
-      node = step(node, token.data, value, *p == '\0', pointer, err);
-  }
-  if (bad)
-    rc = fail_pointer(err, pointer, "'~' must be followed by 0 or 1");
-  else if (!node)
-    rc = iatk_error_code(err, IATK_EPOINTER);
-  iatk_buf_release(&token);
-  return rc;
+  for (int i = 0; node && i < n; i++)
+    node = step(node, json_string_value(json_array_get(tokens, (size_t)i)),
+                i + 1 < n ? json_string_value(json_array_get(tokens, (size_t)i + 1)) : NULL,
+                value, pointer, err);
+  json_decref(tokens);
+  if (n < 0)
+    return fail_pointer(err, pointer, "'~' must be followed by 0 or 1");
+  return node ? IATK_OK : iatk_error_code(err, IATK_EPOINTER);
 }
 
 /* ------------------------------------------------------------- set */
@@ -139,10 +149,15 @@ static int parse_assignment(const char *assignment, set_data *d,
   json_error_t jerr;
   d->value = json_loads(eq + 1, JSON_DECODE_ANY, &jerr);
   if (!d->value)
-    return iatk_fail(err, IATK_EJSON,
+    return iatk_fail(err, IATK_EINVAL,
                      "invalid --set '%s': the value is not JSON (%d:%d: %s); "
                      "quote strings, e.g. /name='\"text\"'",
                      assignment, jerr.line, jerr.column, jerr.text);
+  if (eq == assignment && !json_is_object(d->value))
+    return iatk_fail(err, IATK_EPOINTER,
+                     "invalid --set '%s': the whole event can only be replaced "
+                     "by an object",
+                     assignment);
   d->pointer = strndup(assignment, (size_t)(eq - assignment));
   return d->pointer ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
 }

@@ -122,7 +122,8 @@ static int run_entry(const context_entry *e, json_t *event, iatk_error *err) {
   int rc = e->fn(event, e->userdata, &local);
   if (rc == IATK_OK)
     return IATK_OK;
-  int code = local.code ? local.code : IATK_ECONTEXT;
+  /* Whatever went wrong inside, the step that failed is a context. */
+  int code = IATK_ECONTEXT;
   if (local.message[0])
     return iatk_fail_at(err, code, local.where[0] ? local.where : NULL,
                         "context '%s' failed: %s", e->name, local.message);
@@ -154,11 +155,16 @@ static json_t *parse_event(const char *text, iatk_error *err) {
 }
 
 static char *dump_and_free(json_t *event, iatk_error *err) {
-  char *text = json_dumps(event, JSON_COMPACT | JSON_ENCODE_ANY);
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_json_write(&b, event);
   json_decref(event);
-  if (!text)
+  if (b.failed) {
+    iatk_buf_release(&b);
     iatk_fail(err, IATK_ENOMEM, "out of memory");
-  return text;
+    return NULL;
+  }
+  return iatk_buf_steal(&b);
 }
 
 char *iatk_pipeline_run_text(iatk_pipeline *p, const char *event_json,

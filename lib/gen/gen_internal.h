@@ -32,7 +32,6 @@ struct iatk_gen {
 /* Scalar writers (values.c). */
 void gen_string(iatk_gen *g, const plan_node *n);
 void gen_number(iatk_gen *g, const plan_node *n, int integer);
-void gen_double(iatk_buf *out, double v);
 /* Appends a jansson value as compact JSON. */
 void gen_json(iatk_gen *g, const json_t *v);
 

@@ -352,17 +352,12 @@ int iatk_gen_set_now(iatk_gen *g, const char *rfc3339, iatk_error *err) {
   return iatk_clock_pin(&g->clock, rfc3339, err);
 }
 
-/* Pretty output re-reads the compact text: a human-facing path, so the
- * fast path stays free of indentation logic. */
+/* Pretty output re-indents the compact text: numbers stay as written. */
 static int prettify(iatk_gen *g, iatk_error *err) {
-  json_t *doc = json_loadb(g->out.data, g->out.len, JSON_DECODE_ANY, NULL);
-  char *text = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
-  json_decref(doc);
-  if (!text)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
   iatk_buf_reset(&g->pretty_out);
-  iatk_buf_puts(&g->pretty_out, text);
-  free(text);
+  iatk_json_indent(&g->pretty_out, g->out.data, g->out.len);
+  if (g->pretty_out.failed)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
   return IATK_OK;
 }
 

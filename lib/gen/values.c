@@ -11,31 +11,7 @@
 
 #define PATTERN_ATTEMPTS 64
 
-void gen_json(iatk_gen *g, const json_t *v) {
-  size_t need = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_ENCODE_ANY);
-  if (need == 0 || iatk_buf_reserve(&g->out, need) != 0) {
-    g->out.failed = 1;
-    return;
-  }
-  json_dumpb(v, g->out.data + g->out.len, need, JSON_COMPACT | JSON_ENCODE_ANY);
-  g->out.len += need;
-  g->out.data[g->out.len] = '\0';
-}
-
-/* Shortest text that reads back as the same double. */
-void gen_double(iatk_buf *out, double v) {
-  if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-    iatk_buf_printf(out, "%.0f", v);
-    return;
-  }
-  char text[40];
-  for (int precision = 15; precision <= 17; precision++) {
-    snprintf(text, sizeof text, "%.*g", precision, v);
-    if (strtod(text, NULL) == v)
-      break;
-  }
-  iatk_buf_puts(out, text);
-}
+void gen_json(iatk_gen *g, const json_t *v) { iatk_json_write(&g->out, v); }
 
 /* ------------------------------------------------------------- numbers */
 
@@ -98,7 +74,7 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   v = clamp(n, r, v, integer);
   if (n->multiple_of > 0)
     v = snap_multiple(n, r, v);
-  gen_double(&g->out, v);
+  iatk_buf_double(&g->out, v);
 }
 
 /* ------------------------------------------------------------- strings */

@@ -90,8 +90,8 @@ static int read_types(compile_ctx *c, int idx, const json_t *s) {
   } else if (read_type_name(c, idx, type) != IATK_OK) {
     return c->err ? c->err->code : IATK_EUNSUPPORTED;
   }
-  if (json_is_true(json_object_get(s, "nullable")))
-    add_type(NODE(c, idx), JT_NULL);
+  if (c->plan->openapi && json_is_true(json_object_get(s, "nullable")))
+    add_type(NODE(c, idx), JT_NULL); /* an OpenAPI keyword, not JSON Schema's */
   return IATK_OK;
 }
 
@@ -115,7 +115,13 @@ static int value_has_type(const json_t *v, unsigned types) {
 }
 
 static char *dump_compact(const json_t *v) {
-  return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_json_write(&b, v);
+  if (!b.failed)
+    return iatk_buf_steal(&b);
+  iatk_buf_release(&b);
+  return NULL;
 }
 
 static int read_const(compile_ctx *c, int idx, const json_t *s) {

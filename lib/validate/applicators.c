@@ -59,7 +59,8 @@ static int check_type(vctx *c, const json_t *s, const json_t *inst,
   const json_t *type = KEY(s, "type");
   if (!type)
     return 1;
-  if (json_is_null(inst) && json_is_true(KEY(s, "nullable")))
+  if (json_is_null(inst) && json_is_true(KEY(s, "nullable")) &&
+      c->v->dialect == DIALECT_OAS30)
     return 1;
   if (json_is_string(type))
     return has_type(c, inst, json_string_value(type)) ||

@@ -20,9 +20,10 @@ static void test_set_and_append(void **state) {
   assert_int_equal(iatk_pipeline_add_set(p, "/orderItems/-={\"count\":1}", NULL), 0);
   assert_int_equal(iatk_pipeline_add_set(p, "/orderItems/0/count=2", NULL), 0);
   assert_int_equal(iatk_pipeline_add_set(p, "/new/deep/a~1b=true", NULL), 0);
+  assert_int_equal(iatk_pipeline_add_set(p, "/fresh/-=3", NULL), 0);
   char *out = run_text(p, "{\"address\":\"\",\"orderItems\":[]}");
   assert_string_equal(out, "{\"address\":\"99 Some Street\",\"orderItems\":"
-                           "[{\"count\":2}],\"new\":{\"deep\":{\"a/b\":true}}}");
+                           "[{\"count\":2}],\"new\":{\"deep\":{\"a/b\":true}},\"fresh\":[3]}");
   iatk_free(out);
   iatk_pipeline_free(p);
 }
@@ -35,13 +36,13 @@ static void test_set_errors(void **state) {
   assert_int_equal(iatk_pipeline_add_set(p, "address=1", &err), IATK_EPOINTER);
   assert_string_equal(err.message, "invalid --set 'address=1': the JSON pointer must start with '/'");
   iatk_error_clear(&err);
-  assert_int_equal(iatk_pipeline_add_set(p, "/a=not json", &err), IATK_EJSON);
+  assert_int_equal(iatk_pipeline_add_set(p, "/a=not json", &err), IATK_EINVAL);
   iatk_error_clear(&err);
   assert_int_equal(iatk_pipeline_add_set(p, "/a~2=1", &err), IATK_EPOINTER);
   iatk_error_clear(&err);
   assert_int_equal(iatk_pipeline_add_set(p, "/list/5=1", &err), IATK_OK);
   assert_null(iatk_pipeline_run_text(p, "{\"list\":[]}", 0, &err));
-  assert_int_equal(err.code, IATK_EPOINTER);
+  assert_int_equal(err.code, IATK_ECONTEXT);
   assert_string_equal(err.message, "context 'set' failed: cannot set /list/5: "
                                    "array index out of range (use '-' to append)");
   iatk_pipeline_free(p);
