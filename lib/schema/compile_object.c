@@ -13,11 +13,15 @@
 static int add_prop(compile_ctx *c, int idx, const char *name, int child,
                     int required) {
   plan_node *n = NODE(c, idx);
-  plan_prop *props = realloc(n->props, (n->prop_count + 1) * sizeof *props);
-  if (!props)
-    return compile_oom(c);
-  n->props = props;
-  plan_prop *p = &props[n->prop_count];
+  if (n->prop_count == n->prop_cap) { /* geometric: schemas with 100k members */
+    size_t cap = n->prop_cap ? n->prop_cap * 2 : 8;
+    plan_prop *props = realloc(n->props, cap * sizeof *props);
+    if (!props)
+      return compile_oom(c);
+    n->props = props;
+    n->prop_cap = cap;
+  }
+  plan_prop *p = &n->props[n->prop_count];
   memset(p, 0, sizeof *p);
   if (!(p->name = strdup(name)))
     return compile_oom(c);

@@ -83,7 +83,7 @@ typedef struct plan_node {
   int pattern_is_own;      /* pattern came from the schema, not a format */
   struct rx_program *rx;   /* its generator program, NULL if unparsable */
   plan_prop *props;
-  size_t prop_count;
+  size_t prop_count, prop_cap;
   int additional;          /* node for other properties; NO_NODE = any */
   plan_pattern_prop *pattern_props;
   size_t pattern_prop_count;

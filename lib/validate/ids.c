@@ -49,13 +49,17 @@ char *uri_join(const char *base, const char *ref) {
 static int add_id(iatk_validator *v, char *uri, const json_t *schema) {
   if (!uri)
     return IATK_ENOMEM;
-  id_entry *ids = realloc(v->ids, (v->id_count + 1) * sizeof *ids);
-  if (!ids) {
-    free(uri);
-    return IATK_ENOMEM;
+  if (v->id_count == v->id_cap) {
+    size_t cap = v->id_cap ? v->id_cap * 2 : 16;
+    id_entry *ids = realloc(v->ids, cap * sizeof *ids);
+    if (!ids) {
+      free(uri);
+      return IATK_ENOMEM;
+    }
+    v->ids = ids;
+    v->id_cap = cap;
   }
-  v->ids = ids;
-  ids[v->id_count++] = (id_entry){uri, schema};
+  v->ids[v->id_count++] = (id_entry){uri, schema};
   return IATK_OK;
 }
 
@@ -94,11 +98,15 @@ static const char *id_of(const iatk_validator *v, const json_t *s) {
 static int remember_base(iatk_validator *v, const json_t *holder, const char *base) {
   if (!*base || !json_is_string(json_object_get(holder, "$ref")))
     return IATK_OK;
-  char **bases = realloc(v->bases, (v->base_count + 1) * sizeof *bases);
-  if (!bases)
-    return IATK_ENOMEM;
-  v->bases = bases;
-  if (!(bases[v->base_count] = strdup(base)))
+  if (v->base_count == v->base_cap) {
+    size_t cap = v->base_cap ? v->base_cap * 2 : 16;
+    char **bases = realloc(v->bases, cap * sizeof *bases);
+    if (!bases)
+      return IATK_ENOMEM;
+    v->bases = bases;
+    v->base_cap = cap;
+  }
+  if (!(v->bases[v->base_count] = strdup(base)))
     return IATK_ENOMEM;
   return iatk_ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);
 }

@@ -27,13 +27,13 @@ struct iatk_validator {
   json_t *doc;
   iatk_ptrmap ref_bases; /* object with $ref -> index in bases (lexical base) */
   char **bases;
-  size_t base_count;
+  size_t base_count, base_cap;
   const json_t *root; /* the event's schema */
   char *root_pointer;
   char *root_base;    /* base URI in force at the root */
   dialect dialect;
   id_entry *ids;
-  size_t id_count;
+  size_t id_count, id_cap;
   regex_cache *regexes;
 };
 
