@@ -1,6 +1,8 @@
 /* The EventBridge context: fills the envelope members an EventBridge event
- * must have, leaving every member that already has a value untouched, so it
- * composes with --set and user contexts in any order. */
+ * must have, leaving every member that already has a value of the right
+ * form untouched (so it composes with --set and user contexts), and
+ * replacing values a generator made up that EventBridge would reject
+ * (an account that is not 12 digits, a malformed region or time). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,16 +27,55 @@ static void eventbridge_free(void *userdata) {
   free(d);
 }
 
-/* Missing, null, "" and [] all count as "no value yet". */
+/* Missing, null and "" count as "no value yet". */
 static int is_empty(const json_t *v) {
   return !v || json_is_null(v) ||
          (json_is_string(v) && json_string_length(v) == 0);
 }
 
-static void fill(json_t *event, const char *key, json_t *value) {
-  if (value && is_empty(json_object_get(event, key)))
+/* What EventBridge accepts for a member; NULL: any non-empty value. */
+typedef int (*member_check)(const char *text);
+
+static int all_digits(const char *s, size_t n) {
+  if (strlen(s) != n)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (s[i] < '0' || s[i] > '9')
+      return 0;
+  return 1;
+}
+
+static int is_account(const char *s) { return all_digits(s, 12); }
+
+static int is_version(const char *s) { return *s && all_digits(s, strlen(s)); }
+
+static int is_time(const char *s) {
+  iatk_instant t;
+  return iatk_instant_parse(s, &t, NULL) == IATK_OK;
+}
+
+/* e.g. us-east-1, eu-central-2, us-gov-west-1 */
+static int is_region(const char *s) {
+  size_t n = strlen(s), i = 0, dashes = 0;
+  while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
+    dashes += s[i++] == '-';
+  return i >= 4 && i < n && s[i - 1] == '-' && dashes >= 2 && all_digits(s + i, n - i);
+}
+
+/* Keeps a member the user or the generator already set when it is of
+ * EventBridge's form; fills it when missing, empty or malformed. */
+static void fill_checked(json_t *event, const char *key, json_t *value,
+                         member_check check) {
+  const json_t *old = json_object_get(event, key);
+  int keep = !is_empty(old) &&
+             (!check || (json_is_string(old) && check(json_string_value(old))));
+  if (value && !keep)
     json_object_set(event, key, value);
   json_decref(value);
+}
+
+static void fill(json_t *event, const char *key, json_t *value) {
+  fill_checked(event, key, value, NULL);
 }
 
 static json_t *random_account(iatk_rng *rng) {
@@ -65,15 +106,15 @@ static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
     return iatk_fail(err, IATK_ECONTEXT, "the event is not a JSON object");
   iatk_rng rng;
   context_env_rng(d->env, STREAM_EVENTBRIDGE, &rng);
-  fill(event, "version", json_string("0"));
+  fill_checked(event, "version", json_string("0"), is_version);
   fill(event, "id", uuid(&rng));
   if (d->detail_type)
     fill(event, "detail-type", json_string(d->detail_type));
   if (d->source)
     fill(event, "source", json_string(d->source));
-  fill(event, "account", random_account(&rng));
-  fill(event, "time", utc_time(d->env));
-  fill(event, "region", json_string(d->region));
+  fill_checked(event, "account", random_account(&rng), is_account);
+  fill_checked(event, "time", utc_time(d->env), is_time);
+  fill_checked(event, "region", json_string(d->region), is_region);
   if (!json_is_array(json_object_get(event, "resources")))
     json_object_set_new(event, "resources", json_array());
   if (!json_object_get(event, "detail"))

@@ -121,6 +121,23 @@ static void test_eventbridge_fills_only_empty_members(void **state) {
   unsetenv("AWS_REGION");
 }
 
+static void test_eventbridge_replaces_malformed_members(void **state) {
+  (void)state;
+  char *out = iatk_eventbridge_context_text(
+      "{\"account\":\"PbjV\",\"region\":\"AYR\",\"time\":\"soon\","
+      "\"version\":\"x\",\"id\":\"mine\"}",
+      NULL, NULL, NULL);
+  json_t *e = json_loads(out, 0, NULL);
+  const char *account = json_string_value(json_object_get(e, "account"));
+  assert_int_equal(strspn(account, "0123456789"), 12);
+  assert_string_equal(json_string_value(json_object_get(e, "region")), "us-east-1");
+  assert_string_equal(json_string_value(json_object_get(e, "version")), "0");
+  assert_string_equal(json_string_value(json_object_get(e, "id")), "mine");
+  assert_int_equal(json_string_value(json_object_get(e, "time"))[19], 'Z');
+  json_decref(e);
+  iatk_free(out);
+}
+
 static void test_eventbridge_seeded_is_reproducible(void **state) {
   (void)state;
   char *outs[2];
@@ -171,6 +188,7 @@ int main(void) {
       cmocka_unit_test(test_merge_patch),
       cmocka_unit_test(test_user_contexts_run_in_order),
       cmocka_unit_test(test_eventbridge_fills_only_empty_members),
+      cmocka_unit_test(test_eventbridge_replaces_malformed_members),
       cmocka_unit_test(test_eventbridge_seeded_is_reproducible),
       cmocka_unit_test(test_unknown_builtin_and_bad_event),
       cmocka_unit_test(test_clock_round_trip),
