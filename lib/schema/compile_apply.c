@@ -176,6 +176,80 @@ static int read_conditional(compile_ctx *c, int idx, const json_t *s) {
   return rc;
 }
 
+/* The first schema-valued entry of dependentSchemas / dependencies. */
+static const char *first_dependent_schema(const json_t *s, const char **keyword,
+                                          const json_t **schema) {
+  static const char *keys[] = {"dependentSchemas", "dependencies"};
+  for (int k = 0; k < 2; k++) {
+    const char *name;
+    json_t *dep;
+    json_object_foreach(json_object_get(s, keys[k]), name, dep) {
+      if (json_is_object(dep) || json_is_boolean(dep)) {
+        *keyword = keys[k];
+        *schema = dep;
+        return name;
+      }
+    }
+  }
+  return NULL;
+}
+
+/* `s` without one entry of one dependency keyword; owned by the context. */
+static json_t *without_dependency(compile_ctx *c, const json_t *s,
+                                  const char *keyword, const char *name) {
+  json_t *base = json_copy((json_t *)s), *map = json_copy(json_object_get(s, keyword));
+  if (!base || !map) {
+    json_decref(base);
+    json_decref(map);
+    return NULL;
+  }
+  json_object_del(map, name);
+  if (json_object_size(map))
+    json_object_set_new(base, keyword, map);
+  else {
+    json_object_del(base, keyword);
+    json_decref(map);
+  }
+  json_array_append_new(c->owned, base);
+  return base;
+}
+
+/* dependentSchemas {name: S} holds exactly when the object has `name` and
+ * satisfies S, or lacks `name`: two variants, so generation never emits
+ * `name` without what S demands.  One entry at a time; the variants'
+ * own compile handles the rest. */
+static int read_dependent_schemas(compile_ctx *c, int idx, const json_t *s) {
+  const char *keyword;
+  const json_t *dep;
+  const char *name = first_dependent_schema(s, &keyword, &dep);
+  json_t *base = name ? without_dependency(c, s, keyword, name) : NULL;
+  json_t *with = base ? json_pack("{s:[s],s:[O]}", "required", name, "allOf", dep) : NULL;
+  json_t *without = base ? json_pack("{s:{s:b}}", "properties", name, 0) : NULL;
+  if (!with || !without) {
+    json_decref(with);
+    json_decref(without);
+    return compile_oom(c);
+  }
+  json_array_append_new(c->owned, with);
+  json_array_append_new(c->owned, without);
+  static const char *none[] = {NULL};
+  char *at = pointer_child(NODE(c, idx)->pointer, keyword);
+  int rc = add_branch(c, idx, base, with, none, at ? pointer_child(at, name) : NULL);
+  if (rc == IATK_OK)
+    rc = add_branch(c, idx, base, without, none, at);
+  else
+    free(at);
+  if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
+    rc = no_branch_left(c, idx, keyword);
+  return rc;
+}
+
+static int has_dependent_schema(const json_t *s) {
+  const char *keyword;
+  const json_t *dep;
+  return first_dependent_schema(s, &keyword, &dep) != NULL;
+}
+
 int read_array_keywords(compile_ctx *c, int idx, const json_t *s) {
   int rc = read_items(c, idx, s);
   return rc == IATK_OK ? read_contains(c, idx, s) : rc;
@@ -188,5 +262,7 @@ int read_variant_keywords(compile_ctx *c, int idx, const json_t *s) {
     return read_alternatives(c, idx, s, "oneOf");
   if (json_object_get(s, "if"))
     return read_conditional(c, idx, s);
+  if (has_dependent_schema(s))
+    return read_dependent_schemas(c, idx, s);
   return IATK_OK;
 }
