@@ -7,6 +7,7 @@
 #include "gen/gen_internal.h"
 #include "gen/regex_gen.h"
 #include "validate/validate_internal.h"
+#include <stdio.h>
 
 /* Attempts per event when the self-check rejects one; deterministic, so
  * the same (seed, index) always needs the same attempts. */
@@ -96,12 +97,37 @@ static int name_taken(const plan_node *n, const char *name, size_t len) {
 
 /* A fresh member name for minProperties, and the node of its value: from
  * a patternProperties pattern, else propertyNames' pattern, else "extraN". */
+/* Invented names must satisfy propertyNames whatever its form. */
+static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *name) {
+  if (!g->check)
+    return 1;
+  char *at = malloc(strlen(n->pointer) + sizeof "/propertyNames");
+  json_t *value = json_stringn(name->data, name->len);
+  int ok = 1;
+  if (at && value) {
+    sprintf(at, "%s/propertyNames", n->pointer);
+    /* no propertyNames there: nothing to check */
+    ok = !ids_lookup(g->check, at) || validator_check_at(g->check, at, value);
+  }
+  free(at);
+  json_decref(value);
+  return ok;
+}
+
 static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
                       iatk_buf *name) {
   for (int attempt = 0; attempt < 16; attempt++) {
     iatk_buf_reset(name);
     int node = n->additional;
-    if (n->pattern_prop_count) {
+    size_t values = json_array_size(n->name_values);
+    const char *value = values ? json_string_value(json_array_get(
+                                     n->name_values, ((size_t)k + (size_t)attempt) % values))
+                               : NULL;
+    if (values && !value)
+      continue; /* a non-string in propertyNames' enum names nothing */
+    if (value) {
+      iatk_buf_puts(name, value);
+    } else if (n->pattern_prop_count) {
       const plan_pattern_prop *pp = &n->pattern_props[(size_t)k % n->pattern_prop_count];
       if (pp->rx)
         rx_generate(pp->rx, &g->rng, 0, 4 + attempt, name);
@@ -109,9 +135,11 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
     } else if (n->name_rx) {
       rx_generate(n->name_rx, &g->rng, 0, 4 + attempt, name);
     }
-    if (!name->len)
-      iatk_buf_printf(name, "extra%d", k + attempt * 100);
-    if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data)) {
+    if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
+      for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
+        iatk_buf_putc(name, (char)('a' + (i - 1) % 26));
+    if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data) &&
+        name_passes_check(g, n, name)) {
       json_object_set_new(seen, name->data, json_true());
       return node;
     }
@@ -185,22 +213,62 @@ static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
   return feasible_length(g, n, len);
 }
 
+/* Whether the item written at out[start..] equals an earlier item. */
+static int repeats_earlier(const iatk_gen *g, const size_t *starts, int64_t i,
+                           size_t start) {
+  size_t len = g->out.len - start;
+  for (int64_t k = 0; k < i; k++) {
+    size_t klen = starts[k + 1] - starts[k] - 1; /* minus the comma */
+    if (klen == len && memcmp(g->out.data + starts[k], g->out.data + start, len) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* uniqueItems: an item equal to an earlier one is drawn again, at random,
+ * a bounded number of times (the self-check judges what remains). */
+static int gen_unique_item(iatk_gen *g, int node, int escape, size_t *starts,
+                           int64_t i) {
+  size_t start = g->out.len;
+  iatk_mode mode = g->mode;
+  int rc = IATK_OK;
+  for (int attempt = 0; attempt < 32 && rc == IATK_OK; attempt++) {
+    g->out.len = start;
+    rc = gen_value(g, node, escape);
+    if (!repeats_earlier(g, starts, i, start))
+      break;
+    g->mode = IATK_MODE_RANDOM;
+  }
+  g->mode = mode;
+  starts[i + 1] = g->out.len + 1;
+  return rc;
+}
+
+static int item_node(const plan_node *n, int64_t i) {
+  if (n->contains != NO_NODE && i >= (int64_t)n->prefix_count &&
+      i < (int64_t)n->prefix_count + n->min_contains)
+    return n->contains;
+  return plan_item_node(n, (size_t)i);
+}
+
 static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = array_length(g, n, escape);
+  size_t *starts = n->unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
+  if (n->unique_items && !starts)
+    return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
   iatk_buf_putc(&g->out, '[');
-  for (int64_t i = 0; i < len; i++) {
+  int rc = IATK_OK;
+  if (starts)
+    starts[0] = g->out.len;
+  for (int64_t i = 0; i < len && rc == IATK_OK; i++) {
     if (i)
       iatk_buf_putc(&g->out, ',');
-    int node = plan_item_node(n, (size_t)i);
-    if (n->contains != NO_NODE && i >= (int64_t)n->prefix_count &&
-        i < (int64_t)n->prefix_count + n->min_contains)
-      node = n->contains;
-    int rc = gen_value(g, node, escape);
-    if (rc != IATK_OK)
-      return rc;
+    rc = starts ? gen_unique_item(g, item_node(n, i), escape, starts, i)
+                : gen_value(g, item_node(n, i), escape);
   }
+  free(starts);
   iatk_buf_putc(&g->out, ']');
-  return IATK_OK;
+  return rc;
 }
 
 /* Preferred type: the first declared one that admits a finite value; when

@@ -163,6 +163,30 @@ static int property_escape(parser *ps, rx_set *s) {
   return 0;
 }
 
+/* Decodes the UTF-8 character at ps->p and advances; -1 if malformed. */
+static long utf8_char(parser *ps) {
+  const unsigned char *u = (const unsigned char *)ps->p;
+  uint32_t cp = u[0];
+  int n = 1;
+  if (u[0] >= 0xf0) {
+    cp = u[0] & 7;
+    n = 4;
+  } else if (u[0] >= 0xe0) {
+    cp = u[0] & 15;
+    n = 3;
+  } else if (u[0] >= 0xc0) {
+    cp = u[0] & 31;
+    n = 2;
+  }
+  for (int i = 1; i < n; i++) {
+    if ((u[i] & 0xc0) != 0x80)
+      return -1;
+    cp = (cp << 6) | (u[i] & 63);
+  }
+  ps->p += n;
+  return (long)cp;
+}
+
 /* Reads one class member: a character, a range or an escape class. */
 static int class_member(parser *ps, rx_set *s) {
   long lo;
@@ -186,10 +210,8 @@ static int class_member(parser *ps, rx_set *s) {
     } else if ((lo = escape_char(ps)) < 0) {
       return 0;
     }
-  } else {
-    lo = (unsigned char)*ps->p++;
-    if (lo >= 0x80)
-      return 0; /* raw UTF-8 in a class: not generated */
+  } else if ((lo = utf8_char(ps)) < 0) {
+    return 0;
   }
   if (ps->p[0] == '-' && ps->p[1] && ps->p[1] != ']') {
     ps->p++;
@@ -198,7 +220,7 @@ static int class_member(parser *ps, rx_set *s) {
       ps->p++;
       hi = escape_char(ps);
     } else {
-      hi = (unsigned char)*ps->p++;
+      hi = utf8_char(ps);
     }
     if (hi < lo || hi > 0x10ffff)
       return 0;
@@ -313,28 +335,10 @@ static int parse_escape_atom(parser *ps) {
   return cp < 0 ? -1 : single_set(ps, (uint32_t)cp, (uint32_t)cp, 0);
 }
 
-/* A literal UTF-8 character (one or more bytes). */
+/* A literal character (one or more UTF-8 bytes). */
 static int literal(parser *ps) {
-  const unsigned char *u = (const unsigned char *)ps->p;
-  uint32_t cp = u[0];
-  int n = 1;
-  if (u[0] >= 0xf0) {
-    cp = u[0] & 7;
-    n = 4;
-  } else if (u[0] >= 0xe0) {
-    cp = u[0] & 15;
-    n = 3;
-  } else if (u[0] >= 0xc0) {
-    cp = u[0] & 31;
-    n = 2;
-  }
-  for (int i = 1; i < n; i++) {
-    if ((u[i] & 0xc0) != 0x80)
-      return -1;
-    cp = (cp << 6) | (u[i] & 63);
-  }
-  ps->p += n;
-  return single_set(ps, cp, cp, 0);
+  long cp = utf8_char(ps);
+  return cp < 0 ? -1 : single_set(ps, (uint32_t)cp, (uint32_t)cp, 0);
 }
 
 static int parse_atom(parser *ps) {

@@ -74,7 +74,10 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   v = clamp(n, r, v, integer);
   if (n->multiple_of > 0)
     v = snap_multiple(n, r, v);
-  iatk_buf_double(&g->out, v);
+  if (integer) /* all digits, never an exponent: readers must see an integer */
+    iatk_buf_printf(&g->out, "%.0f", v == 0 ? 0.0 : v);
+  else
+    iatk_buf_double(&g->out, v);
 }
 
 /* ------------------------------------------------------------- strings */

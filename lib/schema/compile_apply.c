@@ -7,6 +7,8 @@
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
 
+static int has_dependent_schema(const json_t *s);
+
 /* ---------------------------------------------------------------- arrays */
 
 static int read_prefix(compile_ctx *c, int idx, const json_t *list,
@@ -33,6 +35,19 @@ static int read_prefix(compile_ctx *c, int idx, const json_t *list,
   return IATK_OK;
 }
 
+/* Items after the tuple must satisfy unevaluatedItems, unless contains
+ * evaluated them: {"anyOf": [contains, unevaluatedItems]}. */
+static const json_t *unevaluated_items(compile_ctx *c, const json_t *s) {
+  const json_t *rest = json_object_get(s, "unevaluatedItems");
+  const json_t *contains = json_object_get(s, "contains");
+  if (!contains)
+    return rest;
+  json_t *either = json_pack("{s:[OO]}", "anyOf", contains, rest);
+  if (either)
+    json_array_append_new(c->owned, either);
+  return either;
+}
+
 /* Array items in every dialect's spelling: prefixItems + items (2020-12),
  * items array + additionalItems (draft-04 to 2019-09), or items alone. */
 static int read_items(compile_ctx *c, int idx, const json_t *s) {
@@ -45,6 +60,13 @@ static int read_items(compile_ctx *c, int idx, const json_t *s) {
     rest = json_object_get(s, "additionalItems");
     rest_key = "additionalItems";
   }
+  if (!rest && json_object_get(s, "unevaluatedItems") && !has_variant_keywords(s)) {
+    rest = unevaluated_items(c, s); /* what follows the tuple */
+    rest_key = "unevaluatedItems";
+    if (!rest)
+      return compile_oom(c);
+  }
+  NODE(c, idx)->unique_items = json_is_true(json_object_get(s, "uniqueItems"));
   int rc = json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
   if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
     return rc;
@@ -248,6 +270,12 @@ static int has_dependent_schema(const json_t *s) {
   const char *keyword;
   const json_t *dep;
   return first_dependent_schema(s, &keyword, &dep) != NULL;
+}
+
+int has_variant_keywords(const json_t *s) {
+  return json_is_array(json_object_get(s, "anyOf")) ||
+         json_is_array(json_object_get(s, "oneOf")) || json_object_get(s, "if") ||
+         has_dependent_schema(s);
 }
 
 int read_array_keywords(compile_ctx *c, int idx, const json_t *s) {

@@ -59,6 +59,8 @@ int compile_child(compile_ctx *c, const json_t *sub, const char *base,
 int read_object_keywords(compile_ctx *c, int idx, const json_t *s);
 int read_array_keywords(compile_ctx *c, int idx, const json_t *s);
 int read_variant_keywords(compile_ctx *c, int idx, const json_t *s);
+/* Whether a schema has keywords that compile into variants. */
+int has_variant_keywords(const json_t *s);
 
 /* Compiles a schema into a node; returns its number or -1 (err set). */
 int compile_node(compile_ctx *c, const json_t *schema, char *pointer);

@@ -54,6 +54,27 @@ static int name_allowed(compile_ctx *c, int idx, const json_t *s, const char *na
   return ok;
 }
 
+/* A declared property whose name also matches patternProperties must
+ * satisfy those schemas too: {"allOf": [declared, matching...]}. */
+static const json_t *with_patterns(compile_ctx *c, const json_t *s,
+                                   const char *name, const json_t *sub) {
+  const json_t *pats = json_object_get(s, "patternProperties");
+  if (!json_is_object(pats) || (!c->regexes && !(c->regexes = regex_cache_new())))
+    return sub;
+  json_t *all = NULL;
+  const char *pattern;
+  json_t *pschema;
+  json_object_foreach((json_t *)pats, pattern, pschema) {
+    if (regex_search(c->regexes, pattern, name, strlen(name)) != 1)
+      continue;
+    if (!all && (all = json_pack("{s:[O]}", "allOf", sub)))
+      json_array_append_new(c->owned, all);
+    if (all)
+      json_array_append(json_object_get(all, "allOf"), pschema);
+  }
+  return all ? all : sub;
+}
+
 static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   const json_t *props = json_object_get(s, "properties");
   if (!json_is_object(props))
@@ -67,7 +88,7 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   json_object_foreach((json_t *)props, name, sub) {
     if (!name_allowed(c, idx, s, name))
       continue; /* never emitted; `required` reports it if needed */
-    int child = compile_child(c, sub, base, name);
+    int child = compile_child(c, with_patterns(c, s, name, sub), base, name);
     rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
                    : add_prop(c, idx, name, child, 0);
     if (rc != IATK_OK)
@@ -108,14 +129,19 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
 }
 
 static int read_additional(compile_ctx *c, int idx, const json_t *s) {
-  const json_t *extra = json_object_get(s, "additionalProperties");
+  /* unevaluatedProperties acts as additionalProperties for what we emit,
+   * except where variants add properties: each variant, merged, applies it */
+  const char *key = json_object_get(s, "additionalProperties") || has_variant_keywords(s)
+                        ? "additionalProperties"
+                        : "unevaluatedProperties";
+  const json_t *extra = json_object_get(s, key);
   if (json_is_false(extra)) {
     NODE(c, idx)->additional_forbidden = 1;
     return IATK_OK;
   }
   if (!json_is_object(extra))
     return IATK_OK;
-  int child = compile_child(c, extra, NODE(c, idx)->pointer, "additionalProperties");
+  int child = compile_child(c, extra, NODE(c, idx)->pointer, key);
   if (child < 0)
     return iatk_error_code(c->err, IATK_ENOMEM);
   NODE(c, idx)->additional = child;
@@ -225,8 +251,13 @@ static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
   const json_t *hi = json_object_get(s, "maxProperties");
   n->min_properties = json_is_number(lo) ? (int64_t)json_number_value(lo) : 0;
   n->max_properties = json_is_number(hi) ? (int64_t)json_number_value(hi) : -1;
-  const char *pattern = json_string_value(
-      json_object_get(json_object_get(s, "propertyNames"), "pattern"));
+  const json_t *names = json_object_get(s, "propertyNames");
+  const json_t *values = json_object_get(names, "enum");
+  if (json_is_array(values))
+    n->name_values = json_incref((json_t *)values);
+  else if (json_is_string(json_object_get(names, "const")))
+    n->name_values = json_pack("[O]", json_object_get(names, "const"));
+  const char *pattern = json_string_value(json_object_get(names, "pattern"));
   if (pattern) {
     n->name_pattern = strdup(pattern);
     n->name_rx = rx_parse(pattern);

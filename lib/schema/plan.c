@@ -48,6 +48,7 @@ void plan_release_nodes(iatk_plan *plan) {
     }
     free(n->pattern_props);
     free(n->name_pattern);
+    json_decref(n->name_values);
     rx_free(n->name_rx);
     free(n->props);
     free(n->variants);

@@ -88,6 +88,8 @@ typedef struct plan_node {
   plan_pattern_prop *pattern_props;
   size_t pattern_prop_count;
   char *name_pattern;      /* propertyNames.pattern, for extra names */
+  json_t *name_values;     /* propertyNames' enum (or const), or NULL */
+  int unique_items;
   struct rx_program *name_rx;
   int64_t min_properties, max_properties; /* max: -1 when unbounded */
   int contains;            /* items that must occur (merged with items) */
