@@ -1,5 +1,6 @@
 /* Scalar values: strings (plain and formatted), numbers within bounds, and
  * copies of literal JSON from the schema. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,8 +240,69 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
   return 1;
 }
 
+/* A value of the node's format into `b` (time, uuid, or the template). */
+static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
+  iatk_buf_reset(b);
+  if (time_or_uuid(g, n->format, b))
+    return;
+  const char *sample = format_sample(n->format);
+  if (sample)
+    iatk_buf_puts(b, sample);
+}
+
+static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
+  iatk_buf view = {(char *)s, len, len + 1, 0};
+  return fits_length(n, &view) && regex_search(g->regexes, n->pattern, s, len) == 1 &&
+         v_format_ok(plan_format_name(n->format), s, len);
+}
+
+/* Both a pattern and a format: a pattern match completed by a format value
+ * (its tail after the match, or its head before it), in either case of the
+ * letters, until PCRE2 and the format check both agree. */
+static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
+  iatk_buf cand, fmt, mix;
+  iatk_buf_init(&cand);
+  iatk_buf_init(&fmt);
+  iatk_buf_init(&mix);
+  int found = 0;
+  for (int attempt = 0; attempt < PATTERN_ATTEMPTS && !found; attempt++) {
+    iatk_buf_reset(&cand);
+    rx_generate(n->rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
+    format_candidate(g, n, &fmt);
+    for (int variant = 0; variant < 6 && !found && !cand.failed && !fmt.failed; variant++) {
+      iatk_buf_reset(&mix);
+      size_t c = cand.len, f = fmt.len;
+      const char *cs = cand.data ? cand.data : "";
+      if (variant % 3 == 0)
+        iatk_buf_append(&mix, cs, c);
+      else if (variant % 3 == 1) {
+        iatk_buf_append(&mix, cs, c);
+        if (f > c)
+          iatk_buf_append(&mix, fmt.data + c, f - c);
+      } else {
+        if (f > c)
+          iatk_buf_append(&mix, fmt.data, f - c);
+        iatk_buf_append(&mix, cs, c);
+      }
+      if (variant == 2) /* second round: the format value in upper case */
+        for (size_t i = 0; i < fmt.len; i++)
+          fmt.data[i] = (char)toupper((unsigned char)fmt.data[i]);
+      found = mix.data && string_ok(g, n, mix.data, mix.len);
+    }
+  }
+  if (found)
+    iatk_buf_json_string(&g->out, mix.data, mix.len);
+  iatk_buf_release(&cand);
+  iatk_buf_release(&fmt);
+  iatk_buf_release(&mix);
+  return found;
+}
+
 void gen_string(iatk_gen *g, const plan_node *n) {
   if (n->format != FMT_NONE && !n->pattern_is_own && gen_format_value(g, n))
+    return;
+  if (n->format != FMT_NONE && n->pattern_is_own && n->rx &&
+      gen_pattern_and_format(g, n))
     return;
   if (n->rx) {
     gen_pattern(g, n);

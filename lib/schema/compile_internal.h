@@ -25,6 +25,9 @@ char *pointer_index(const char *parent, size_t index);
  * `at` is the pointer of the $ref for messages. */
 const json_t *ref_resolve(compile_ctx *c, const json_t *holder,
                           const char *ref, const char *at);
+/* A $dynamicRef's target in the outermost dynamic scope, or NULL to
+ * resolve it statically. */
+const json_t *ref_resolve_dynamic(compile_ctx *c, const char *ref);
 /* The validator over the whole document (made on first use): its $id and
  * $anchor index also serves compile-time resolution. */
 iatk_validator *compile_index(compile_ctx *c);

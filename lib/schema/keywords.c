@@ -17,37 +17,34 @@ unsigned plan_type_bit(const char *name) {
   return 0;
 }
 
+/* Parsing table shared by plan_format_parse and plan_format_name. */
+#define FORMAT_NAMES(XX)                                                      \
+  XX("date-time", FMT_DATE_TIME) XX("date", FMT_DATE) XX("time", FMT_TIME)    \
+  XX("duration", FMT_DURATION) XX("email", FMT_EMAIL)                         \
+  XX("idn-email", FMT_EMAIL) XX("hostname", FMT_HOSTNAME)                     \
+  XX("idn-hostname", FMT_HOSTNAME) XX("ipv4", FMT_IPV4) XX("ipv6", FMT_IPV6)  \
+  XX("uri", FMT_URI) XX("iri", FMT_URI) XX("uri-reference", FMT_URI_REFERENCE) \
+  XX("iri-reference", FMT_URI_REFERENCE) XX("uuid", FMT_UUID)                 \
+  XX("json-pointer", FMT_JSON_POINTER)                                        \
+  XX("relative-json-pointer", FMT_RELATIVE_JSON_POINTER) XX("regex", FMT_REGEX) \
+  XX("uri-template", FMT_URI_TEMPLATE) XX("byte", FMT_BYTE)                   \
+  XX("int32", FMT_INT32) XX("int64", FMT_INT64)
+
+const char *plan_format_name(plan_format format) {
+#define XX(name, value)                                                       \
+  if (format == value)                                                        \
+    return name;
+  FORMAT_NAMES(XX)
+#undef XX
+  return "";
+}
+
 plan_format plan_format_parse(const char *name) {
-  static const struct {
-    const char *name;
-    plan_format format;
-  } formats[] = {
-      {"date-time", FMT_DATE_TIME},
-      {"date", FMT_DATE},
-      {"time", FMT_TIME},
-      {"duration", FMT_DURATION},
-      {"email", FMT_EMAIL},
-      {"idn-email", FMT_EMAIL},
-      {"hostname", FMT_HOSTNAME},
-      {"idn-hostname", FMT_HOSTNAME},
-      {"ipv4", FMT_IPV4},
-      {"ipv6", FMT_IPV6},
-      {"uri", FMT_URI},
-      {"iri", FMT_URI},
-      {"uri-reference", FMT_URI_REFERENCE},
-      {"iri-reference", FMT_URI_REFERENCE},
-      {"uuid", FMT_UUID},
-      {"json-pointer", FMT_JSON_POINTER},
-      {"relative-json-pointer", FMT_RELATIVE_JSON_POINTER},
-      {"regex", FMT_REGEX},
-      {"uri-template", FMT_URI_TEMPLATE},
-      {"byte", FMT_BYTE},
-      {"int32", FMT_INT32},
-      {"int64", FMT_INT64},
-  };
-  for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
-    if (strcmp(name, formats[i].name) == 0)
-      return formats[i].format;
+#define XX(text, value)                                                       \
+  if (strcmp(name, text) == 0)                                                \
+    return value;
+  FORMAT_NAMES(XX)
+#undef XX
   return FMT_NONE;
 }
 

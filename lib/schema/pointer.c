@@ -133,3 +133,18 @@ unresolvable:
                at);
   return NULL;
 }
+
+/* $dynamicRef "#name": the dynamic scope starts at the document's root
+ * resource, the outermost one, so its own dynamic anchor of that name wins
+ * when it has one; otherwise the reference resolves like $ref. */
+const json_t *ref_resolve_dynamic(compile_ctx *c, const char *ref) {
+  if (ref[0] != '#' || ref[1] == '/' || ref[1] == '\0')
+    return NULL;
+  iatk_validator *index = compile_index(c);
+  const char *root_id = json_string_value(json_object_get(c->schema->doc, "$id"));
+  char *uri = index ? uri_join(root_id ? root_id : "", ref) : NULL;
+  const json_t *target = uri ? ids_lookup(index, uri) : NULL;
+  free(uri);
+  const char *anchor = json_string_value(json_object_get(target, "$dynamicAnchor"));
+  return anchor && strcmp(anchor, ref + 1) == 0 ? target : NULL;
+}

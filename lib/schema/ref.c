@@ -8,8 +8,8 @@
  * refused as too long (it is not necessarily a cycle). */
 #define MAX_REF_HOPS IATK_MAX_SCHEMA_DEPTH
 
-/* $ref, or the dynamic forms resolved statically (their dynamic scope is
- * the document itself, which covers schemas that extend themselves). */
+/* $ref, or the dynamic forms, resolved at compile time (see
+ * ref_resolve_dynamic: the event's document is the outermost scope). */
 static const char *ref_of(const json_t *schema) {
   static const char *keys[] = {"$ref", "$dynamicRef", "$recursiveRef"};
   for (int i = 0; json_is_object(schema) && i < 3; i++) {
@@ -99,7 +99,10 @@ static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
     }
     chain[n++] = ref;
     char *at = *pointer;
-    schema = ref_resolve(c, schema, ref, at);
+    const json_t *holder = schema;
+    schema = json_object_get(holder, "$ref") ? NULL : ref_resolve_dynamic(c, ref);
+    if (!schema)
+      schema = ref_resolve(c, holder, ref, at);
     if (!schema)
       return NULL;
     char *target = strdup(ref);

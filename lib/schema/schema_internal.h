@@ -143,6 +143,8 @@ char *schema_event_pointer(const iatk_schema *schema, const char *ref,
 /* Bit for a JSON type name, 0 when unknown. */
 unsigned plan_type_bit(const char *name);
 plan_format plan_format_parse(const char *name);
+/* The keyword spelling of a format (the first, for aliases). */
+const char *plan_format_name(plan_format format);
 /* A pattern whose matches are valid values of `format`, or NULL. */
 const char *plan_format_pattern(plan_format format);
 

@@ -96,7 +96,9 @@ static const char *id_of(const iatk_validator *v, const json_t *s) {
 }
 
 static int remember_base(iatk_validator *v, const json_t *holder, const char *base) {
-  if (!*base || !json_is_string(json_object_get(holder, "$ref")))
+  if (!*base || (!json_is_string(json_object_get(holder, "$ref")) &&
+                 !json_is_string(json_object_get(holder, "$dynamicRef")) &&
+                 !json_is_string(json_object_get(holder, "$recursiveRef"))))
     return IATK_OK;
   if (v->base_count == v->base_cap) {
     size_t cap = v->base_cap ? v->base_cap * 2 : 16;
