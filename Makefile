@@ -34,8 +34,13 @@ demo: build
 	IATK=$(CURDIR)/$(BUILD)/iatk IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHON=$(PYTHON) \
 	  bash examples/04-event_generation/run.sh
 
+# Speed and memory (C), validity rate per dialect and mode, and the Python
+# binding against a JSON-RPC round trip.  Figures are printed, not asserted.
 bench: build
 	$(BUILD)/bench_generate
+	IATK=$(CURDIR)/$(BUILD)/iatk $(PYTHON) bench/validity_rate.py
+	IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHONPATH=$(CURDIR)/bindings/python \
+	  $(PYTHON) bench/bench_python.py --iatk $(BUILD)/iatk
 
 install: build
 	cmake --install $(BUILD)
