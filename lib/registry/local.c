@@ -613,23 +613,6 @@ static char *read_version(const char *schema_dir, const char *number,
   return text;
 }
 
-/* Parses version `number` of the schema in `schema_dir`. */
-static iatk_schema *load_version(const char *schema_dir, const char *registry,
-                                 const char *schema, const char *number,
-                                 iatk_error *err) {
-  /* Relative-looking, so error positions read
-   * "orders/Placed/2/schema.json:3:14". */
-  char *origin = join(registry, schema, number, "schema.json", NULL);
-  const char *type;
-  size_t len;
-  char *text = origin ? read_version(schema_dir, number, &type, &len, err)
-                      : fail_null(err, IATK_ENOMEM, "out of memory");
-  iatk_schema *doc = text ? iatk_schema_load(text, len, type, origin, err) : NULL;
-  free(text);
-  free(origin);
-  return doc;
-}
-
 /* Sets *number to the version to load: `wanted`, or the latest when 0. */
 static int pick_version(const char *schema_dir, const char *registry,
                         const char *schema, int wanted, int latest,
@@ -649,23 +632,6 @@ static int pick_version(const char *schema_dir, const char *registry,
                    "version %d of schema '%s' not found in registry '%s' "
                    "(latest is %d)",
                    wanted, schema, registry, latest);
-}
-
-iatk_schema *iatk_registry_load(iatk_registry *reg, const char *registry,
-                                const char *schema, const char *version,
-                                iatk_error *err) {
-  int wanted = 0, latest;
-  char *dir, number[16];
-  if (check_names(reg, registry, schema ? schema : "", err) != IATK_OK ||
-      (version && iatk_registry_check_version(version, &wanted, err)) ||
-      locate_schema(reg, registry, schema, &dir, &latest, err) != IATK_OK)
-    return NULL;
-  iatk_schema *doc = NULL;
-  if (pick_version(dir, registry, schema, wanted, latest, number, err) ==
-      IATK_OK)
-    doc = load_version(dir, registry, schema, number, err);
-  free(dir);
-  return doc;
 }
 
 char *iatk_registry_read(iatk_registry *reg, const char *registry,
@@ -691,4 +657,26 @@ char *iatk_registry_read(iatk_registry *reg, const char *registry,
   if (text && version_out)
     *version_out = atoi(number);
   return text;
+}
+
+iatk_schema *iatk_registry_load(iatk_registry *reg, const char *registry,
+                                const char *schema, const char *version,
+                                iatk_error *err) {
+  size_t len = 0;
+  const char *type = NULL;
+  int number = 0;
+  char *text = iatk_registry_read(reg, registry, schema, version, &len, &type,
+                                  &number, err);
+  if (!text)
+    return NULL;
+  /* Relative-looking, so error positions read
+   * "orders/Placed/2/schema.json:3:14". */
+  char num[16];
+  snprintf(num, sizeof num, "%d", number);
+  char *origin = join(registry, schema, num, "schema.json", NULL);
+  iatk_schema *doc = origin ? iatk_schema_load(text, len, type, origin, err)
+                            : fail_null(err, IATK_ENOMEM, "out of memory");
+  free(origin);
+  free(text);
+  return doc;
 }

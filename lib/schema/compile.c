@@ -488,29 +488,10 @@ static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
   return idx;
 }
 
-static int compile_object(compile_ctx *c, const json_t *s, char *pointer);
-
-/* A schema compiled from a rewritten form (`split`) but memoised under
- * its original object `key`, so references to it still meet. */
-static int compile_split(compile_ctx *c, const json_t *key, const json_t *split,
-                         char *pointer) {
-  const json_t *merged = merge_all_of(c, split, pointer);
-  if (!merged) {
-    free(pointer);
-    return -1;
-  }
-  int idx = plan_add_node(c->plan, pointer);
-  if (idx < 0) {
-    free(pointer);
-    return compile_oom(c), -1;
-  }
-  if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
-    return compile_oom(c), -1;
-  return read_keywords(c, idx, merged) == IATK_OK ? idx : -1;
-}
-
-static int compile_object(compile_ctx *c, const json_t *s, char *pointer) {
-  const json_t *key = s;
+/* Compiles `s` into a node memoised under `key`: the schema object itself,
+ * or the original of a rewritten form, so references to it still meet. */
+static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
+                          char *pointer) {
   if (json_object_get(s, "allOf")) {
     s = merge_all_of(c, s, pointer);
     if (!s) {
@@ -546,7 +527,7 @@ int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
       return -1;
     }
     c->depth++;
-    int idx = compile_split(c, key, split, pointer);
+    int idx = compile_object(c, key, split, pointer);
     c->depth--;
     return idx;
   }
@@ -563,7 +544,7 @@ int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
     return -1;
   }
   c->depth++;
-  int idx = compile_object(c, schema, pointer);
+  int idx = compile_object(c, schema, schema, pointer);
   c->depth--;
   return idx;
 }
