@@ -130,10 +130,10 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
     } else if (n->pattern_prop_count) {
       const plan_pattern_prop *pp = &n->pattern_props[(size_t)k % n->pattern_prop_count];
       if (pp->rx)
-        rx_generate(pp->rx, &g->rng, 0, 4 + attempt, name);
+        rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
       node = pp->node;
     } else if (n->name_rx) {
-      rx_generate(n->name_rx, &g->rng, 0, 4 + attempt, name);
+      rx_generate(n->name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
     }
     if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
       for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
@@ -338,9 +338,8 @@ static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
   }
   if (n->variant_count)
     return gen_value(g, pick_variant(g, n, escape), escape);
-  if (g->mode == IATK_MODE_SAMPLE && json_array_size(n->samples) &&
-      !n->enum_values)
-    return gen_sample(g, n);
+  if (g->mode == IATK_MODE_SAMPLE && json_array_size(n->samples))
+    return gen_sample(g, n); /* vetted at compile time, enum included */
   if (n->enum_values)
     return gen_enum(g, n);
   return gen_typed(g, n, escape);

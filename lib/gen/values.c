@@ -41,12 +41,12 @@ static double clamp(const plan_node *n, range r, double v, int integer) {
   if (v < r.lo || (!integer && n->exclusive_minimum && v <= r.lo)) {
     v = r.lo;
     if (!integer && n->exclusive_minimum)
-      v = isfinite(r.hi) ? r.lo + (r.hi - r.lo) / 2 : r.lo + 1;
+      v = isfinite(r.hi) ? r.lo + fmin(1, (r.hi - r.lo) / 2) : r.lo + 1;
   }
   if (v > r.hi || (!integer && n->exclusive_maximum && v >= r.hi)) {
     v = r.hi;
     if (!integer && n->exclusive_maximum)
-      v = isfinite(r.lo) ? r.lo + (r.hi - r.lo) / 2 : r.hi - 1;
+      v = isfinite(r.lo) ? r.hi - fmin(1, (r.hi - r.lo) / 2) : r.hi - 1;
   }
   return v;
 }
@@ -173,22 +173,32 @@ static int fits_length(const plan_node *n, const iatk_buf *b) {
          (n->max_length < 0 || (int64_t)len <= n->max_length);
 }
 
-/* A match of an unanchored pattern stays a match with filler around it:
- * pad short candidates at the end, or else at the start. */
+/* Fills a short candidate up to minLength and keeps the first filling the
+ * pattern still matches: the match's last character repeated at the end
+ * (^[A-Z]+$), its first repeated at the start, or 'a' at either end (an
+ * unanchored pattern matches inside any filler). */
 static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   size_t have = code_points(b->data ? b->data : "", b->len);
-  if ((int64_t)have >= n->min_length || !n->pattern_is_own)
+  if ((int64_t)have >= n->min_length || !n->pattern_is_own || b->len == 0 ||
+      (b->data[b->len - 1] & 0x80) || (b->data[0] & 0x80))
     return;
   size_t need = (size_t)n->min_length - have, len = b->len;
-  for (size_t i = 0; i < need; i++)
-    iatk_buf_putc(b, 'a');
-  if (regex_search(g->regexes, n->pattern, b->data, b->len) == 1)
-    return;
-  iatk_buf_reserve(b, need);
-  if (b->failed)
-    return;
-  memmove(b->data + need, b->data, len); /* filler to the front instead */
-  memset(b->data, 'a', need);
+  char *orig = strndup(b->data, len);
+  const char fill[4][2] = {{orig ? orig[len - 1] : 'a', 1}, {orig ? orig[0] : 'a', 0},
+                           {'a', 1}, {'a', 0}};
+  for (int k = 0; orig && k < 4; k++) {
+    iatk_buf_reset(b);
+    if (!fill[k][1])
+      for (size_t i = 0; i < need; i++)
+        iatk_buf_putc(b, fill[k][0]);
+    iatk_buf_append(b, orig, len);
+    if (fill[k][1])
+      for (size_t i = 0; i < need; i++)
+        iatk_buf_putc(b, fill[k][0]);
+    if (b->failed || regex_search(g->regexes, n->pattern, b->data, b->len) == 1)
+      break;
+  }
+  free(orig);
 }
 
 /* Candidates from the pattern until one fits the length bounds and PCRE2

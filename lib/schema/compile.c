@@ -155,15 +155,16 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
 
 /* Schemas' examples and defaults are often wrong; sample mode uses only
  * those the validator accepts for this very schema. */
-static int sample_is_valid(compile_ctx *c, int idx, const json_t *sample) {
-  if (!c->samples_check)
-    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
-  return c->samples_check &&
-         validator_check_at(c->samples_check, NODE(c, idx)->pointer, sample);
+/* Judged against the schema object being compiled (after allOf merging,
+ * so every member's constraints count), not a pointer into the document. */
+static int sample_is_valid(compile_ctx *c, const json_t *s, const json_t *sample) {
+  iatk_validator *index = compile_index(c);
+  return index && validator_check_schema(index, s, sample);
 }
 
-static void keep_valid(compile_ctx *c, int idx, json_t *samples, const json_t *v) {
-  if (v && sample_is_valid(c, idx, v))
+static void keep_valid(compile_ctx *c, const json_t *s, json_t *samples,
+                       const json_t *v) {
+  if (v && sample_is_valid(c, s, v))
     json_array_append(samples, (json_t *)v);
 }
 
@@ -172,9 +173,9 @@ static void read_samples(compile_ctx *c, int idx, const json_t *s) {
   size_t i;
   json_t *v;
   json_array_foreach(json_object_get(s, "examples"), i, v)
-    keep_valid(c, idx, samples, v);
-  keep_valid(c, idx, samples, json_object_get(s, "example"));
-  keep_valid(c, idx, samples, json_object_get(s, "default"));
+    keep_valid(c, s, samples, v);
+  keep_valid(c, s, samples, json_object_get(s, "example"));
+  keep_valid(c, s, samples, json_object_get(s, "default"));
   NODE(c, idx)->samples = samples;
 }
 

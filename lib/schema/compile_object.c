@@ -75,6 +75,36 @@ static const json_t *with_patterns(compile_ctx *c, const json_t *s,
   return all ? all : sub;
 }
 
+/* A property schema that contradicts itself (say, two dependent schemas
+ * giving it different consts) is no error: the property allows no value,
+ * so it is never emitted, and if it is required that is reported with the
+ * reason.  Other failures stay errors. */
+static int compile_property(compile_ctx *c, const json_t *sub, const char *base,
+                            const char *name) {
+  iatk_error local;
+  iatk_error_clear(&local);
+  iatk_error *outer = c->err;
+  c->err = &local;
+  int child = compile_child(c, sub, base, name);
+  c->err = outer;
+  if (child >= 0)
+    return child;
+  if (local.code != IATK_EUNSAT) {
+    if (outer && !outer->code)
+      *outer = local;
+    return -1;
+  }
+  char *at = pointer_child(base, name);
+  int never = at ? plan_add_node(c->plan, at) : -1;
+  if (never < 0) {
+    free(at);
+    return compile_oom(c), -1;
+  }
+  NODE(c, never)->types = 0;
+  NODE(c, never)->unsat_reason = strdup(local.message);
+  return never;
+}
+
 static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   const json_t *props = json_object_get(s, "properties");
   if (!json_is_object(props))
@@ -88,7 +118,7 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   json_object_foreach((json_t *)props, name, sub) {
     if (!name_allowed(c, idx, s, name))
       continue; /* never emitted; `required` reports it if needed */
-    int child = compile_child(c, with_patterns(c, s, name, sub), base, name);
+    int child = compile_property(c, with_patterns(c, s, name, sub), base, name);
     rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
                    : add_prop(c, idx, name, child, 0);
     if (rc != IATK_OK)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "schema/compile_internal.h"
+#include "validate/validate_internal.h"
 
 #define MAX_ALLOF_DEPTH 32
 
@@ -123,6 +124,18 @@ static void merge_bound(json_t *dst, const char *key, json_t *src, int lower) {
     json_object_set(dst, key, src);
 }
 
+/* Tuples meet position by position; the longer one's tail stays. */
+static void merge_tuple(json_t *dst, const char *key, json_t *src) {
+  json_t *old = json_object_get(dst, key), *merged = json_array();
+  size_t n = json_array_size(old) > json_array_size(src) ? json_array_size(old)
+                                                         : json_array_size(src);
+  for (size_t i = 0; i < n; i++) {
+    json_t *a = json_array_get(old, i), *b = json_array_get(src, i);
+    json_array_append_new(merged, a && b ? pair_all_of(a, b) : json_incref(a ? a : b));
+  }
+  json_object_set_new(dst, key, merged);
+}
+
 static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
                          json_t *src, const char *pointer) {
   json_t *old = json_object_get(dst, key);
@@ -142,6 +155,9 @@ static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
                         pointer);
   else if (is_lower_bound(key) || is_upper_bound(key))
     merge_bound(dst, key, src, is_lower_bound(key));
+  else if ((!strcmp(key, "prefixItems") || !strcmp(key, "items")) &&
+           json_is_array(old) && json_is_array(src))
+    merge_tuple(dst, key, src);
   else if (!strcmp(key, "nullable") && (json_is_false(old) || json_is_false(src)))
     json_object_set_new(dst, key, json_false());
   else if (!strcmp(key, "items") || !strcmp(key, "additionalProperties"))
@@ -245,6 +261,9 @@ const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
       json_object_set(ref_only, refs[i], ref);
     json_object_del(rest, refs[i]);
   }
+  iatk_validator *index = compile_index(c);
+  if (index && ref_only)
+    ids_note_base(index, ref_only, ids_base_of(index, schema));
   json_t *both = ref_only && rest ? json_pack("{s:[oo]}", "allOf", ref_only, rest) : NULL;
   if (!both) {
     json_decref(ref_only);

@@ -138,6 +138,9 @@ unresolvable:
  * resource, the outermost one, so its own dynamic anchor of that name wins
  * when it has one; otherwise the reference resolves like $ref. */
 const json_t *ref_resolve_dynamic(compile_ctx *c, const char *ref) {
+  if (strcmp(ref, "#") == 0) /* $recursiveRef: the root, if it opts in */
+    return json_is_true(json_object_get(c->schema->doc, "$recursiveAnchor"))
+               ? c->schema->doc : NULL;
   if (ref[0] != '#' || ref[1] == '/' || ref[1] == '\0')
     return NULL;
   iatk_validator *index = compile_index(c);

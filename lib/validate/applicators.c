@@ -480,6 +480,11 @@ static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
   const char *base = c->base, *new_base = base;
   char *owned = NULL;
   const json_t *target = v_resolve(c, ref, &new_base, &owned);
+  /* $recursiveRef "#": the outermost resource that sets $recursiveAnchor */
+  if (!strcmp(ref, "#") && !KEY(s, "$dynamicRef") && c->scope_depth > 0 &&
+      json_is_true(KEY(c->dynamic_scope[0], "$recursiveAnchor")) &&
+      json_is_true(KEY(target, "$recursiveAnchor")))
+    target = c->dynamic_scope[0];
   /* The outermost resource with the same dynamic anchor wins. */
   const char *anchor = ref[0] == '#' ? ref + 1 : NULL;
   for (int i = 0; anchor && *anchor && i < c->scope_depth; i++) {

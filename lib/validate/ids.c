@@ -113,6 +113,10 @@ static int remember_base(iatk_validator *v, const json_t *holder, const char *ba
   return iatk_ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);
 }
 
+int ids_note_base(iatk_validator *v, const json_t *holder, const char *base) {
+  return remember_base(v, holder, base);
+}
+
 const char *ids_base_of(const iatk_validator *v, const json_t *holder) {
   int i = iatk_ptrmap_get(&v->ref_bases, holder);
   return i >= 0 ? v->bases[i] : "";

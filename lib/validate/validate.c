@@ -277,10 +277,13 @@ void iatk_validator_free(iatk_validator *v) {
   free(v);
 }
 
-int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
-  const json_t *schema = ids_lookup(v, pointer);
+int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst) {
   vctx c = {.v = v, .err = NULL, .base = "", .quiet = 1};
   return schema && v_apply(&c, schema, inst, NULL, NULL, NULL);
+}
+
+int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
+  return validator_check_schema(v, ids_lookup(v, pointer), inst);
 }
 
 int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
@@ -289,6 +292,7 @@ int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
   iatk_error local;
   iatk_error_clear(&local);
   vctx c = {.v = v, .err = &local, .base = ""};
+  c.dynamic_scope[c.scope_depth++] = v->doc; /* the outermost resource */
   if (v_apply(&c, v->root, event, NULL, NULL, NULL))
     return IATK_OK;
   if (!local.code)

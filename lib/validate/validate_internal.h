@@ -66,6 +66,9 @@ typedef struct vctx {
 /* validate.c */
 /* 1 when `inst` is valid against the schema at `pointer` of the document. */
 int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst);
+/* 1 when `inst` is valid against `schema` (any schema object; its $refs
+ * resolve in the validator's document). */
+int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst);
 /* A validator over a document (borrowed and incref'd) whose event schema is
  * at `pointer` ("#/..."); used by generators to check their own output. */
 iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
@@ -104,5 +107,8 @@ const json_t *ids_lookup(const iatk_validator *v, const char *uri);
 /* The base URI in force where `holder` (an object with $ref) stands; "" when
  * no $id encloses it. */
 const char *ids_base_of(const iatk_validator *v, const json_t *holder);
+/* Records the base URI in force for a holder made outside the document
+ * (a rewritten schema), so its relative $ref resolves as the original's. */
+int ids_note_base(iatk_validator *v, const json_t *holder, const char *base);
 
 #endif
