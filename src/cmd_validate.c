@@ -102,32 +102,37 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
   return text;
 }
 
-/* Validates one event; prints its failure.  Returns 1 when valid. */
+/* Validates one event and prints its failure; returns the iatk_code
+ * (EINVALID for an invalid event, EJSON for text that is not JSON). */
 static int check_one(iatk_validator *v, const char *text, size_t len, size_t number) {
   iatk_error err;
   iatk_error_clear(&err);
   if (iatk_validate_text(v, text, len, &err) == IATK_OK)
-    return 1;
+    return IATK_OK;
   fprintf(stderr, "iatk: error: event %zu: %s\n", number, err.message);
-  return 0;
+  return err.code;
 }
 
-/* One JSON document, or else NDJSON with one event per non-blank line. */
+/* One JSON document, or else NDJSON with one event per non-blank line.
+ * Returns the worst code: EJSON (not JSON) over EINVALID over OK. */
 static int check_input(iatk_validator *v, char *text, size_t len, size_t *count) {
   json_t *whole = json_loadb(text, len, JSON_DECODE_ANY, NULL);
   if (whole) {
     json_decref(whole);
     *count = 1;
-    return check_one(v, text, len, 1) ? 0 : 1;
+    return check_one(v, text, len, 1);
   }
-  size_t invalid = 0, number = 0;
+  int worst = IATK_OK;
+  size_t number = 0;
   for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
     if (strspn(line, " \t\r") == strlen(line))
       continue;
-    invalid += !check_one(v, line, strlen(line), ++number);
+    int rc = check_one(v, line, strlen(line), ++number);
+    if (rc == IATK_EJSON || (rc != IATK_OK && worst == IATK_OK))
+      worst = rc;
   }
   *count = number;
-  return invalid ? 1 : 0;
+  return worst;
 }
 
 int cmd_validate(int argc, char **argv) {
@@ -141,11 +146,14 @@ int cmd_validate(int argc, char **argv) {
   iatk_validator *v = schema ? iatk_validator_new(schema, o.event_ref, &err) : NULL;
   size_t len = 0, count = 0;
   char *text = v ? read_all(o.input, &len, &err) : NULL;
-  rc = text ? check_input(v, text, len, &count) : cli_fail(&err);
-  if (rc == 1)
-    rc = iatk_err_exit_status(IATK_EINVALID);
-  else if (rc == 0 && !o.quiet)
-    fprintf(stderr, "iatk: %zu event%s valid\n", count, count == 1 ? "" : "s");
+  if (!text) {
+    rc = cli_fail(&err);
+  } else {
+    int code = check_input(v, text, len, &count);
+    rc = iatk_err_exit_status(code);
+    if (code == IATK_OK && !o.quiet)
+      fprintf(stderr, "iatk: %zu event%s valid\n", count, count == 1 ? "" : "s");
+  }
   free(text);
   iatk_validator_free(v);
   iatk_schema_free(schema);

@@ -23,6 +23,8 @@ uint64_t iatk_rng_next(iatk_rng *r) {
 }
 
 uint64_t iatk_rng_below(iatk_rng *r, uint64_t n) {
+  if (n == 0)
+    return 0;
   /* Rejection sampling removes modulo bias. */
   uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t x;

@@ -117,7 +117,7 @@ static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
   fill_checked(event, "region", json_string(d->region), is_region);
   if (!json_is_array(json_object_get(event, "resources")))
     json_object_set_new(event, "resources", json_array());
-  if (!json_object_get(event, "detail"))
+  if (is_empty(json_object_get(event, "detail")))
     json_object_set_new(event, "detail", json_object());
   return IATK_OK;
 }

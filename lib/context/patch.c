@@ -24,7 +24,11 @@ static int split_pointer(const char *p, json_t *tokens) {
       }
       iatk_buf_putc(&token, *p == '~' ? (*++p == '0' ? '~' : '/') : *p);
     }
-    json_array_append_new(tokens, json_stringn(token.data, token.len));
+    json_t *decoded = json_stringn(token.data, token.len);
+    if (!decoded || json_array_append_new(tokens, decoded)) {
+      iatk_buf_release(&token);
+      return -2; /* not UTF-8 */
+    }
   }
   iatk_buf_release(&token);
   return (int)json_array_size(tokens);
@@ -109,6 +113,8 @@ int pointer_set(json_t *doc, const char *pointer, json_t *value,
                 i + 1 < n ? json_string_value(json_array_get(tokens, (size_t)i + 1)) : NULL,
                 value, pointer, err);
   json_decref(tokens);
+  if (n == -2)
+    return fail_pointer(err, pointer, "a token is not valid UTF-8");
   if (n < 0)
     return fail_pointer(err, pointer, "'~' must be followed by 0 or 1");
   return node ? IATK_OK : iatk_error_code(err, IATK_EPOINTER);
@@ -132,7 +138,13 @@ static void set_free(void *userdata) {
 
 static int set_apply(json_t *event, void *userdata, iatk_error *err) {
   const set_data *d = userdata;
-  return pointer_set(event, d->pointer, d->value, err);
+  /* a copy per event: a later step may edit what this one put there, and
+   * event i must not depend on event i-1 */
+  json_t *value = json_deep_copy(d->value);
+  int rc = value ? pointer_set(event, d->pointer, value, err)
+                 : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  json_decref(value);
+  return rc;
 }
 
 static int parse_assignment(const char *assignment, set_data *d,
@@ -204,7 +216,7 @@ static void merge_patch(json_t *target, const json_t *patch) {
       merge_patch(fresh, value); /* drops nulls nested in the patch */
       json_object_set_new(target, key, fresh);
     } else {
-      json_object_set(target, key, value);
+      json_object_set_new(target, key, json_deep_copy(value)); /* see set_apply */
     }
   }
 }

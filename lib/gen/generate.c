@@ -39,9 +39,20 @@ static int coin(iatk_gen *g) {
   return g->depth < 12 && iatk_rng_below(&g->rng, 2) == 0;
 }
 
-static int include_optional(iatk_gen *g, const plan_prop *p, int escape) {
+static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_prop *p) {
+  for (size_t k = 0; k < p->need_count; k++) {
+    const plan_prop *q = &n->props[p->needs[k]];
+    if (q->impossible || node_rank(g, q->node) == RANK_INFINITE ||
+        (q->node != NO_NODE && g->active[q->node]))
+      return 0;
+  }
+  return 1;
+}
+
+static int include_optional(iatk_gen *g, const plan_node *n, const plan_prop *p,
+                            int escape) {
   if (g->skip_optional || escape || p->impossible ||
-      node_rank(g, p->node) == RANK_INFINITE)
+      node_rank(g, p->node) == RANK_INFINITE || !needs_are_finite(g, n, p))
     return 0;
   if (p->node != NO_NODE && g->active[p->node])
     return 0; /* optional recursion stops at the cycle */
@@ -170,7 +181,7 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   if (!inc)
     return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
   for (size_t i = 0; i < n->prop_count; i++)
-    inc[i] = n->props[i].required || include_optional(g, &n->props[i], escape);
+    inc[i] = n->props[i].required || include_optional(g, n, &n->props[i], escape);
   size_t count = close_needs(g, n, inc);
   cap_properties(n, inc, &count);
   int first = 1, rc = IATK_OK;
@@ -346,6 +357,9 @@ static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
 }
 
 static int gen_value(iatk_gen *g, int node, int escape) {
+  if (g->out.len > MAX_EVENT_BYTES)
+    return iatk_fail(g->err, IATK_ELIMIT, "the event would be larger than %u MiB",
+                     MAX_EVENT_BYTES / (1024 * 1024));
   if (node == NO_NODE) {
     iatk_buf_puts(&g->out, "null");
     return IATK_OK;

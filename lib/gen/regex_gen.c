@@ -73,6 +73,8 @@ static uint32_t pick_positive(rx_walk *w, const rx_set *s) {
   uint64_t total = 0;
   for (size_t i = 0; i < s->count; i++)
     total += s->ranges[i][1] - s->ranges[i][0] + 1;
+  if (total == 0)
+    return 0; /* [] matches nothing: the candidate will be rejected */
   for (int tries = 0; tries < 16; tries++) {
     uint64_t k = w->minimal && tries == 0 ? 0 : iatk_rng_below(w->rng, total);
     for (size_t i = 0; i < s->count; i++) {

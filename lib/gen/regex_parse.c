@@ -363,7 +363,7 @@ static int read_int(parser *ps, int *out) {
   if (!isdigit((unsigned char)*ps->p))
     return 0;
   long v = strtol(ps->p, (char **)&ps->p, 10);
-  *out = v > 1000 ? 1000 : (int)v;
+  *out = v > 100000 ? 100000 : (int)v; /* the walk stops at 1 MiB anyway */
   return 1;
 }
 
@@ -405,36 +405,65 @@ static int quantify(parser *ps, int atom) {
 
 /* ------------------------------------------------ sequences, alternation */
 
+/* A growable list of node numbers while a sequence or alternation is read. */
+typedef struct kid_list {
+  int *items;
+  int count, cap;
+} kid_list;
+
+static int kid_push(kid_list *k, int node) {
+  if (k->count == k->cap) {
+    int cap = k->cap ? k->cap * 2 : 16;
+    int *items = realloc(k->items, (size_t)cap * sizeof *items);
+    if (!items)
+      return -1;
+    k->items = items;
+    k->cap = cap;
+  }
+  k->items[k->count++] = node;
+  return 0;
+}
+
+/* Turns a kid list into a node of `kind` (frees the list). */
+static int kids_node(parser *ps, kid_list *k, rx_kind kind) {
+  int first = add_kids(ps, k->items, k->count);
+  int count = k->count;
+  free(k->items);
+  return add_node(ps, (rx_node){.kind = kind, .first = first, .count = count});
+}
+
 static int parse_seq(parser *ps) {
-  int kids[256], n = 0;
+  kid_list kids = {0};
   while (*ps->p && *ps->p != '|' && *ps->p != ')') {
     int atom = parse_atom(ps);
-    if (atom < 0 || n == 256)
+    if (atom >= 0)
+      atom = quantify(ps, atom);
+    if (atom < 0 || kid_push(&kids, atom) != 0) {
+      free(kids.items);
       return -1;
-    atom = quantify(ps, atom);
-    if (atom < 0)
-      return -1;
-    kids[n++] = atom;
+    }
   }
-  int first = add_kids(ps, kids, n);
-  return add_node(ps, (rx_node){.kind = RX_SEQ, .first = first, .count = n});
+  return kids_node(ps, &kids, RX_SEQ);
 }
 
 static int parse_alt(parser *ps) {
   if (++ps->depth > MAX_RX_DEPTH)
     return -1;
-  int kids[64], n = 0;
+  kid_list kids = {0};
   do {
     int seq = parse_seq(ps);
-    if (seq < 0 || n == 64)
+    if (seq < 0 || kid_push(&kids, seq) != 0) {
+      free(kids.items);
       return -1;
-    kids[n++] = seq;
+    }
   } while (*ps->p == '|' && ps->p++);
   ps->depth--;
-  if (n == 1)
-    return kids[0];
-  int first = add_kids(ps, kids, n);
-  return add_node(ps, (rx_node){.kind = RX_ALT, .first = first, .count = n});
+  if (kids.count == 1) {
+    int only = kids.items[0];
+    free(kids.items);
+    return only;
+  }
+  return kids_node(ps, &kids, RX_ALT);
 }
 
 rx_program *rx_parse(const char *pattern) {

@@ -40,13 +40,15 @@ static range allowed_range(const plan_node *n, int integer) {
 static double clamp(const plan_node *n, range r, double v, int integer) {
   if (v < r.lo || (!integer && n->exclusive_minimum && v <= r.lo)) {
     v = r.lo;
-    if (!integer && n->exclusive_minimum)
-      v = isfinite(r.hi) ? r.lo + fmin(1, (r.hi - r.lo) / 2) : r.lo + 1;
+    if (!integer && n->exclusive_minimum) /* just above, at any magnitude */
+      v = fmax(nextafter(r.lo, INFINITY),
+               isfinite(r.hi) ? r.lo + fmin(1, (r.hi - r.lo) / 2) : r.lo + 1);
   }
   if (v > r.hi || (!integer && n->exclusive_maximum && v >= r.hi)) {
     v = r.hi;
     if (!integer && n->exclusive_maximum)
-      v = isfinite(r.lo) ? r.hi - fmin(1, (r.hi - r.lo) / 2) : r.hi - 1;
+      v = fmin(nextafter(r.hi, -INFINITY),
+               isfinite(r.lo) ? r.hi - fmin(1, (r.hi - r.lo) / 2) : r.hi - 1);
   }
   return v;
 }
@@ -64,6 +66,8 @@ static double random_in(iatk_gen *g, range r, int integer) {
   double lo = isfinite(r.lo) ? r.lo : (isfinite(r.hi) ? r.hi - 1000 : -1000);
   double hi = isfinite(r.hi) ? r.hi : lo + 1000;
   double u = (double)(iatk_rng_next(&g->rng) >> 11) / 9007199254740992.0;
+  if (!isfinite(hi - lo)) /* a range wider than a double: mix the halves */
+    return lo * (1 - u) + hi * u;
   if (integer) /* every integer of [lo, hi] equally likely */
     return fmin(hi, floor(lo + (hi - lo + 1) * u));
   return lo + (hi - lo) * u;
@@ -223,7 +227,7 @@ static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   if (n->format != FMT_DATE_TIME && n->format != FMT_TIME)
     return 0;
   char text[40];
-  iatk_instant t = g->now;
+  iatk_instant t = instant_for(g); /* random mode: random, never the clock */
   iatk_instant_format_utc(&t, text);
   iatk_buf_reset(b);
   iatk_buf_puts(b, n->format == FMT_TIME ? text + 11 : text);

@@ -112,12 +112,25 @@ static int pump(child_io *io, const char *input, size_t len, int timeout_ms,
   return IATK_OK;
 }
 
-static int wait_child(pid_t pid, int kill_first, iatk_invoke_result *r) {
+/* Waits for the consumer; a consumer that closed its stdout but keeps
+ * running is still bound by the deadline (deadline < 0: none). */
+static int wait_child(pid_t pid, int kill_first, int64_t deadline,
+                      iatk_invoke_result *r) {
   int status = 0;
   if (kill_first)
     kill(pid, SIGKILL);
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    ;
+  pid_t done;
+  while ((done = waitpid(pid, &status, deadline < 0 || kill_first ? 0 : WNOHANG)) == 0 ||
+         (done < 0 && errno == EINTR)) {
+    if (done == 0 && now_ms() >= deadline) {
+      kill(pid, SIGKILL);
+      r->timed_out = 1;
+      deadline = -1;
+    } else if (done == 0) {
+      struct timespec pause = {0, 5 * 1000000};
+      nanosleep(&pause, NULL);
+    }
+  }
   r->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   return status;
@@ -168,6 +181,7 @@ char *iatk_invoke_command(char *const argv[], const char *input,
     return NULL;
   }
   child_io io;
+  int64_t started = now_ms();
   if (spawn_child(argv, &io, err) != IATK_OK)
     return NULL;
   sigset_t old;
@@ -178,7 +192,9 @@ char *iatk_invoke_command(char *const argv[], const char *input,
   r->timed_out = rc == IATK_ETIMEOUT;
   close_fd(&io.to_child);
   close_fd(&io.from_child);
-  wait_child(io.pid, rc != IATK_OK, r);
+  wait_child(io.pid, rc != IATK_OK, timeout_ms > 0 ? started + timeout_ms : -1, r);
+  if (r->timed_out && rc == IATK_OK)
+    rc = IATK_ETIMEOUT;
   restore_sigpipe(&old);
   if (rc == IATK_OK || rc == IATK_ETIMEOUT)
     rc = judge(argv[0], r, timeout_ms, err);

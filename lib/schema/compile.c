@@ -17,6 +17,11 @@
 #define MAX_MIN_LENGTH (16 * 1024 * 1024)
 
 int compile_oom(compile_ctx *c) {
+  if (c->plan->count >= PLAN_MAX_NODES)
+    return iatk_fail(c->err, IATK_ELIMIT,
+                     "the schema compiles to more than %d nodes (alternatives "
+                     "inside alternatives multiply)",
+                     PLAN_MAX_NODES);
   return iatk_fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
 }
 
@@ -286,6 +291,10 @@ static int check_size_limits(compile_ctx *c, const plan_node *n) {
     return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minItems %lld at %s is above the limit of %d",
                         (long long)n->min_items, n->pointer, MAX_MIN_ITEMS);
+  if (n->min_properties > MAX_MIN_ITEMS)
+    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+                        "minProperties %lld at %s is above the limit of %d",
+                        (long long)n->min_properties, n->pointer, MAX_MIN_ITEMS);
   if (n->min_length > MAX_MIN_LENGTH)
     return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minLength %lld at %s is above the limit of %d",
@@ -322,6 +331,8 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   n->max_items = read_count(s, "maxItems", -1);
   n->min_length = read_count(s, "minLength", 0);
   n->max_length = read_count(s, "maxLength", -1);
+  n->min_properties = read_count(s, "minProperties", 0);
+  n->max_properties = read_count(s, "maxProperties", -1);
   if (check_size_limits(c, n) != IATK_OK)
     return c->err ? c->err->code : IATK_ELIMIT;
   read_bound(s, "minimum", "exclusiveMinimum", &n->has_minimum, &n->minimum,
@@ -391,8 +402,8 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   plan_node *n = NODE(c, idx);
   n->format = format ? plan_format_parse(format) : FMT_NONE;
-  if (n->format == FMT_INT32 || n->format == FMT_INT64)
-    clamp_to_format(n);
+  if ((n->format == FMT_INT32 || n->format == FMT_INT64) && c->plan->openapi_formats)
+    clamp_to_format(n); /* an OpenAPI format; JSON Schema does not define it */
   const char *template = plan_format_pattern(n->format);
   if (n->pattern || !template)
     return IATK_OK;

@@ -84,9 +84,13 @@ static int read_contains(compile_ctx *c, int idx, const json_t *s) {
   if (!contains)
     return IATK_OK;
   const json_t *min = json_object_get(s, "minContains");
-  int64_t wanted = json_is_number(min) ? (int64_t)json_number_value(min) : 1;
+  int64_t wanted = json_is_number(min) ? compile_count(json_number_value(min)) : 1;
   if (wanted <= 0)
     return IATK_OK;
+  if (wanted > 1000000)
+    return iatk_fail_at(c->err, IATK_ELIMIT, NODE(c, idx)->pointer,
+                        "minContains %lld at %s is above the limit of 1000000",
+                        (long long)wanted, NODE(c, idx)->pointer);
   const json_t *items = json_object_get(s, "items");
   json_t *both = json_pack("{s:[OO]}", "allOf", contains,
                            json_is_object(items) || json_is_boolean(items)

@@ -11,6 +11,7 @@ typedef struct compile_ctx {
   json_t *owned;    /* merged schema objects, kept alive until the end */
   iatk_error *err;
   int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
+  long merges;      /* allOf member merges, bounded: diamonds multiply them */
   iatk_validator *samples_check; /* vets examples/default, made on demand */
   struct regex_cache *regexes;   /* matches names against patternProperties */
 } compile_ctx;
@@ -53,6 +54,10 @@ const json_t *merge_branch(compile_ctx *c, const json_t *base,
                            const json_t *branch, const char *const *drop,
                            const char *pointer);
 
+/* A size keyword's value as a count, saturated (no UB on 1e300). */
+static inline int64_t compile_count(double d) {
+  return d <= 0 ? 0 : d > 1e15 ? (int64_t)1e15 : (int64_t)d;
+}
 /* Fails with ENOMEM ("out of memory compiling the schema"). */
 int compile_oom(compile_ctx *c);
 /* Compiles sub-schema `sub` found at base/key; node number or -1. */

@@ -84,25 +84,32 @@ static int compile_property(compile_ctx *c, const json_t *sub, const char *base,
   iatk_error local;
   iatk_error_clear(&local);
   iatk_error *outer = c->err;
+  size_t before = c->plan->count;
   c->err = &local;
   int child = compile_child(c, sub, base, name);
   c->err = outer;
   if (child >= 0)
     return child;
-  if (local.code != IATK_EUNSAT) {
+  if (local.code != IATK_EUNSAT || before == c->plan->count) {
     if (outer && !outer->code)
       *outer = local;
     return -1;
   }
-  char *at = pointer_child(base, name);
-  int never = at ? plan_add_node(c->plan, at) : -1;
-  if (never < 0) {
-    free(at);
-    return compile_oom(c), -1;
+  /* Nodes made by the failed compile may be half-built, and are memoised:
+   * every one of them allows nothing, so no reference to them emits
+   * anything (a required one is then reported with the reason). */
+  for (size_t i = before; i < c->plan->count; i++) {
+    plan_node *n = &c->plan->nodes[i];
+    n->types = 0;
+    n->variant_count = 0;
+    free(n->const_text);
+    n->const_text = NULL;
+    json_decref(n->enum_values);
+    n->enum_values = NULL;
+    if (!n->unsat_reason)
+      n->unsat_reason = strdup(local.message);
   }
-  NODE(c, never)->types = 0;
-  NODE(c, never)->unsat_reason = strdup(local.message);
-  return never;
+  return (int)before;
 }
 
 static int read_properties(compile_ctx *c, int idx, const json_t *s) {
@@ -277,10 +284,6 @@ static int read_dependent_required(compile_ctx *c, int idx, const json_t *s) {
 
 static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
   plan_node *n = NODE(c, idx);
-  const json_t *lo = json_object_get(s, "minProperties");
-  const json_t *hi = json_object_get(s, "maxProperties");
-  n->min_properties = json_is_number(lo) ? (int64_t)json_number_value(lo) : 0;
-  n->max_properties = json_is_number(hi) ? (int64_t)json_number_value(hi) : -1;
   const json_t *names = json_object_get(s, "propertyNames");
   const json_t *values = json_object_get(names, "enum");
   if (json_is_array(values))

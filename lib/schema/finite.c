@@ -16,12 +16,23 @@ static uint32_t plus_one(uint32_t r) {
   return r == RANK_INFINITE ? RANK_INFINITE : r + 1;
 }
 
+/* A property's rank including what it needs (dependentRequired, one
+ * level: needs of needs are rare and the self-check covers them). */
+static uint32_t prop_rank(const iatk_plan *plan, const plan_node *n, size_t i) {
+  uint32_t worst = rank_of(plan, n->props[i].node);
+  for (size_t k = 0; k < n->props[i].need_count; k++) {
+    uint32_t r = rank_of(plan, n->props[n->props[i].needs[k]].node);
+    worst = r > worst ? r : worst;
+  }
+  return worst;
+}
+
 static uint32_t object_rank(const iatk_plan *plan, const plan_node *n) {
   uint32_t worst = 0;
   for (size_t i = 0; i < n->prop_count; i++) {
     if (!n->props[i].required)
       continue;
-    uint32_t r = rank_of(plan, n->props[i].node);
+    uint32_t r = prop_rank(plan, n, i);
     worst = r > worst ? r : worst;
   }
   return plus_one(worst);
@@ -84,9 +95,15 @@ static int relax(iatk_plan *plan, plan_node *n) {
 
 /* Finds the first member of `n` that admits no finite value. */
 static int infinite_member(const iatk_plan *plan, const plan_node *n) {
-  for (size_t i = 0; i < n->prop_count; i++)
-    if (n->props[i].required && rank_of(plan, n->props[i].node) == RANK_INFINITE)
+  for (size_t i = 0; i < n->prop_count; i++) {
+    if (!n->props[i].required || prop_rank(plan, n, i) != RANK_INFINITE)
+      continue;
+    if (rank_of(plan, n->props[i].node) == RANK_INFINITE)
       return n->props[i].node;
+    for (size_t k = 0; k < n->props[i].need_count; k++)
+      if (rank_of(plan, n->props[n->props[i].needs[k]].node) == RANK_INFINITE)
+        return n->props[n->props[i].needs[k]].node;
+  }
   for (size_t i = 0; i < (size_t)n->min_items && i <= n->prefix_count; i++)
     if (rank_of(plan, plan_item_node(n, i)) == RANK_INFINITE)
       return plan_item_node(n, i);

@@ -4,6 +4,8 @@
 #include "schema/schema_internal.h"
 
 unsigned plan_type_bit(const char *name) {
+  if (!name)
+    return 0;
   static const struct {
     const char *name;
     unsigned bit;

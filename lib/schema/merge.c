@@ -10,6 +10,8 @@
 #include "validate/validate_internal.h"
 
 #define MAX_ALLOF_DEPTH 32
+#define MAX_MERGES 20000
+#define MAX_PRODUCT 256
 
 /* Keeps a merged object alive for the whole compile; returns it borrowed. */
 static json_t *own(compile_ctx *c, json_t *obj) {
@@ -19,7 +21,15 @@ static json_t *own(compile_ctx *c, json_t *obj) {
   return obj;
 }
 
+/* {"allOf": [a, b]}, flattened when `a` is already such a pair, so many
+ * members meeting on one property stay one level deep. */
 static json_t *pair_all_of(json_t *a, json_t *b) {
+  json_t *list = json_object_get(a, "allOf");
+  if (json_is_object(a) && json_object_size(a) == 1 && json_is_array(list)) {
+    json_t *flat = json_copy(list);
+    json_array_append(flat, b);
+    return json_pack("{s:o}", "allOf", flat);
+  }
   return json_pack("{s:[OO]}", "allOf", a, b);
 }
 
@@ -109,11 +119,13 @@ static int merge_enum(compile_ctx *c, json_t *dst, json_t *src,
 
 static int is_lower_bound(const char *key) {
   return !strcmp(key, "minimum") || !strcmp(key, "minLength") ||
+         !strcmp(key, "exclusiveMinimum") || !strcmp(key, "minContains") ||
          !strcmp(key, "minItems") || !strcmp(key, "minProperties");
 }
 
 static int is_upper_bound(const char *key) {
   return !strcmp(key, "maximum") || !strcmp(key, "maxLength") ||
+         !strcmp(key, "exclusiveMaximum") || !strcmp(key, "maxContains") ||
          !strcmp(key, "maxItems") || !strcmp(key, "maxProperties");
 }
 
@@ -136,6 +148,39 @@ static void merge_tuple(json_t *dst, const char *key, json_t *src) {
   json_object_set_new(dst, key, merged);
 }
 
+/* Integer multipleOf values meet at their least common multiple. */
+static void merge_multiple(json_t *dst, json_t *a, json_t *b) {
+  json_int_t x = json_integer_value(a), y = json_integer_value(b), g = x, h = y;
+  while (h) {
+    json_int_t t = g % h;
+    g = h;
+    h = t;
+  }
+  if (g > 0 && x / g <= INT64_MAX / (y ? y : 1))
+    json_object_set_new(dst, "multipleOf", json_integer(x / g * y));
+}
+
+/* Two members' anyOf (or oneOf) lists: the pairwise allOf of their
+ * branches is an exact equivalent (for oneOf too: exactly one a and
+ * exactly one b match iff exactly one pair does). */
+static int merge_alternatives(compile_ctx *c, json_t *dst, const char *key,
+                              json_t *src, const char *pointer) {
+  json_t *old = json_object_get(dst, key);
+  if (!json_is_array(old) || !json_is_array(src) ||
+      json_array_size(old) * json_array_size(src) > MAX_PRODUCT)
+    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, pointer,
+                        "allOf at %s: members' %s lists combine into more than "
+                        "%d branches",
+                        pointer, key, MAX_PRODUCT);
+  json_t *product = json_array();
+  size_t i, j;
+  json_t *a, *b;
+  json_array_foreach(old, i, a) json_array_foreach(src, j, b)
+      json_array_append_new(product, json_pack("{s:[OO]}", "allOf", a, b));
+  json_object_set_new(dst, key, product);
+  return IATK_OK;
+}
+
 static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
                          json_t *src, const char *pointer) {
   json_t *old = json_object_get(dst, key);
@@ -153,7 +198,8 @@ static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
     return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
                         "allOf at %s: members require different const values",
                         pointer);
-  else if (is_lower_bound(key) || is_upper_bound(key))
+  else if ((is_lower_bound(key) || is_upper_bound(key)) && json_is_number(old) &&
+           json_is_number(src))
     merge_bound(dst, key, src, is_lower_bound(key));
   else if ((!strcmp(key, "prefixItems") || !strcmp(key, "items")) &&
            json_is_array(old) && json_is_array(src))
@@ -162,11 +208,14 @@ static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
     json_object_set_new(dst, key, json_false());
   else if (!strcmp(key, "items") || !strcmp(key, "additionalProperties"))
     json_object_set_new(dst, key, pair_all_of(old, src));
-  else if ((!strcmp(key, "anyOf") || !strcmp(key, "oneOf")) &&
-           !json_equal(old, src))
-    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, pointer,
-                        "allOf at %s: more than one member has %s", pointer,
-                        key);
+  else if (!strcmp(key, "multipleOf") && json_is_integer(old) && json_is_integer(src))
+    merge_multiple(dst, old, src);
+  else if ((!strcmp(key, "anyOf") || !strcmp(key, "oneOf")) && !json_equal(old, src))
+    return merge_alternatives(c, dst, key, src, pointer);
+  else if (!json_equal(old, src))
+    /* a keyword this merge cannot combine: the first member's value is
+     * kept for generation, and the self-check enforces every member */
+    c->plan->needs_check = 1;
   return IATK_OK;
 }
 
@@ -195,6 +244,11 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
 
 static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                         const char *pointer, int depth) {
+  if (++c->merges > MAX_MERGES)
+    return iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+                        "allOf at %s needs more than %d merges (shared "
+                        "references multiply them)",
+                        pointer, MAX_MERGES);
   if (depth > MAX_ALLOF_DEPTH)
     return iatk_fail_at(c->err, IATK_ECYCLE, pointer,
                         "allOf at %s nests or refers to itself more than %d "
@@ -211,6 +265,8 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
    * member without nullable makes the merge non-nullable for good */
   if (json_object_get(member, "type") && !json_is_true(json_object_get(member, "nullable")))
     json_object_set_new(dst, "nullable", json_false());
+  if (depth > 0 && json_object_get(member, "additionalProperties"))
+    c->plan->needs_check = 1; /* it judges the union's extra properties */
   json_object_foreach((json_t *)member, key, value) {
     if (strcmp(key, "allOf") == 0)
       continue;

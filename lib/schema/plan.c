@@ -9,6 +9,8 @@
 #include "validate/validate_internal.h"
 
 int plan_add_node(iatk_plan *plan, char *pointer) {
+  if (plan->count >= PLAN_MAX_NODES)
+    return -1;
   if (plan->count == plan->cap) {
     size_t cap = plan->cap ? plan->cap * 2 : 16;
     plan_node *nodes = realloc(plan->nodes, cap * sizeof *nodes);
@@ -197,6 +199,15 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   return c->plan->root < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : IATK_OK;
 }
 
+/* OpenAPI 3.0 (nullable; no null without it).  3.1 schema objects are
+ * JSON Schema 2020-12.  A registry type without a version means 3.0. */
+static int is_openapi30(const iatk_schema *schema) {
+  if (strcmp(schema->type, IATK_TYPE_OPENAPI3) != 0)
+    return 0;
+  const char *version = json_string_value(json_object_get(schema->doc, "openapi"));
+  return !version || strncmp(version, "3.0", 3) == 0;
+}
+
 /* 2019-09, 2020-12 and OpenAPI 3.1 apply a $ref's sibling keywords;
  * earlier drafts and OpenAPI 3.0 ignore them. */
 static int refs_apply_with_siblings(const json_t *doc) {
@@ -220,7 +231,8 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   int rc = plan && c.owned ? IATK_OK
                            : iatk_fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK) {
-    plan->openapi = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
+    plan->openapi = is_openapi30(schema);
+    plan->openapi_formats = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
     plan->doc = json_incref(schema->doc);
     plan->refs_with_siblings = refs_apply_with_siblings(schema->doc);
     rc = compile_root(&c, event_ref);

@@ -49,6 +49,9 @@ typedef enum plan_format {
 } plan_format;
 
 #define RANK_INFINITE UINT32_MAX
+/* Plans larger than this are refused (ELIMIT): variants of variants can
+ * multiply, and a plan must fit in memory. */
+#define PLAN_MAX_NODES 2000000
 #define NO_NODE (-1)
 
 typedef struct plan_prop {
@@ -117,6 +120,7 @@ struct iatk_plan {
   size_t cap;
   int root;
   int openapi;             /* OpenAPI 3.0: untyped does not admit null */
+  int openapi_formats;     /* any OpenAPI version: int32/int64 ranges */
   json_t *doc;             /* the document, for generators' self-check */
   int needs_check;         /* some keyword is not guaranteed by construction */
   int refs_with_siblings;  /* 2019-09 and later: $ref does not hide siblings */
