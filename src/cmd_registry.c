@@ -1,4 +1,5 @@
 /* iatk registry: manage a local registry tree. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,19 +95,28 @@ static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   return 0;
 }
 
-static char *read_input(const char *path, size_t *len, iatk_error *err) {
-  /* Parse first with the file's own name, so errors point into it. */
-  iatk_schema *probe = iatk_schema_load_file(path, NULL, err);
-  iatk_schema_free(probe);
-  if (!probe)
+/* Reads the file once, and parses it under its own name first so errors
+ * point into it ("order.json:3:14") rather than into the registry. */
+static char *read_input(const char *path, const char *type, size_t *len,
+                        iatk_error *err) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    err->code = IATK_EIO;
+    snprintf(err->message, sizeof err->message, "cannot open %s: %s", path,
+             strerror(errno));
     return NULL;
-  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  }
   char *text = NULL;
   size_t cap = 0;
-  ssize_t n = f ? getdelim(&text, &cap, '\0', f) : -1;
-  if (f && f != stdin)
-    fclose(f);
+  ssize_t n = getdelim(&text, &cap, '\0', f);
+  fclose(f);
   *len = n > 0 ? (size_t)n : 0;
+  iatk_schema *probe = iatk_schema_load(text ? text : "", *len, type, path, err);
+  iatk_schema_free(probe);
+  if (!probe) {
+    free(text);
+    return NULL;
+  }
   return text;
 }
 
@@ -118,7 +128,7 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (strcmp(o->args[0], "-") == 0)
     return cli_usage("put reads a file; save standard input to a file first");
   size_t len = 0;
-  char *text = read_input(o->args[0], &len, err);
+  char *text = read_input(o->args[0], o->type, &len, err);
   int version = 0;
   int rc = text ? iatk_registry_put(reg, o->registry, o->schema, o->type, text,
                                     len, &version, err)

@@ -162,7 +162,8 @@ typedef struct iatk_plan iatk_plan;
  *    under components/schemas, or fails with ENOEVENT when there are several.
  *  - JSON Schema: NULL or "" for the root, a name under definitions/$defs,
  *    or a JSON pointer.
- * Fails with ENOEVENT, EREF, ECYCLE, EUNSAT, EUNSUPPORTED or ELIMIT, with
+ * Fails with ENOEVENT, EREF, ECYCLE, EUNSAT, ESCHEMA (an invalid keyword
+ * value, such as a pattern PCRE2 rejects), EUNSUPPORTED, ELIMIT or ENOMEM, with
  * `where` set to the JSON pointer of the offending schema.  The plan keeps
  * no reference to `schema`; free them in any order.
  */
@@ -192,6 +193,7 @@ typedef struct iatk_gen iatk_gen;
 
 IATK_EXTERN iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err);
 IATK_EXTERN void iatk_gen_free(iatk_gen *gen);
+/* The setters do nothing when gen is NULL; an unknown mode is ignored. */
 IATK_EXTERN void iatk_gen_set_mode(iatk_gen *gen, iatk_mode mode);
 IATK_EXTERN void iatk_gen_set_seed(iatk_gen *gen, uint64_t seed);
 /* Non-zero: emit only `required` properties (AWS IATK skip_optional). */
@@ -214,9 +216,11 @@ IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index,
 /* --------------------------------------------------------------- contexts */
 
 /*
- * A context edits an event in place.  It returns 0 on success, or an
- * iatk_code after filling `err` (ECONTEXT when nothing more precise fits).
- * It must not keep `event` beyond the call.
+ * A context edits an event in place.  It returns 0 on success, or non-zero
+ * after (optionally) filling `err` with a message.  The pipeline reports
+ * any failure as IATK_ECONTEXT "context '<name>' failed: <message>", so
+ * callers (and the iatk tool's exit status 6) see one code for "a context
+ * failed".  It must not keep `event` beyond the call.
  */
 typedef int (*iatk_context_fn)(json_t *event, void *userdata, iatk_error *err);
 

@@ -13,15 +13,6 @@ static int local_offset_minutes(time_t when) {
   return (int)(local.tm_gmtoff / 60);
 }
 
-iatk_instant iatk_clock_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  iatk_instant t;
-  t.epoch_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-  t.offset_minutes = local_offset_minutes(ts.tv_sec);
-  return t;
-}
-
 /* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
  * well-known days_from_civil formula), so parsing needs no time zone. */
 static int64_t days_from_civil(int64_t y, int m, int d) {

@@ -68,11 +68,6 @@ int iatk_fail_at(iatk_error *err, int code, const char *where,
   return code;
 }
 
-void iatk_error_locate(iatk_error *err, const char *where) {
-  if (err && error_is_set(err) && err->where[0] == '\0' && where)
-    snprintf(err->where, sizeof err->where, "%s", where);
-}
-
 int iatk_error_code(const iatk_error *err, int fallback) {
   return err && err->code ? err->code : fallback;
 }

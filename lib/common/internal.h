@@ -17,14 +17,12 @@ int iatk_fail(iatk_error *err, int code, const char *fmt, ...)
 /* Same, with a location (JSON pointer or file:line:col). */
 int iatk_fail_at(iatk_error *err, int code, const char *where,
                  const char *fmt, ...) IATK_PRINTF(4, 5);
-/* Sets the location of an error that has none yet. */
-void iatk_error_locate(iatk_error *err, const char *where);
 /* Code of a possibly-NULL error, IATK_ENOMEM when err is NULL (callers use
  * it to propagate "some failure" when the caller passed no err). */
 int iatk_error_code(const iatk_error *err, int fallback);
 
-/* Allocation that never returns NULL silently: callers check. */
-void *iatk_xcalloc(size_t n, size_t size);
+
+/* strdup that passes NULL through. */
 char *iatk_strdup(const char *s);
 
 /* ------------------------------------------------------- growable buffer */
@@ -69,8 +67,6 @@ typedef struct iatk_instant {
   int offset_minutes; /* offset used when printing local time */
 } iatk_instant;
 
-/* The system clock in the local time zone. */
-iatk_instant iatk_clock_now(void);
 /* Parses RFC 3339 ("2023-10-18T21:08:04.782196-07:00", "...Z").  0 or EINVAL. */
 int iatk_instant_parse(const char *text, iatk_instant *out, iatk_error *err);
 /* "2023-10-18T21:08:04.782196-07:00" (Python isoformat style, local offset). */

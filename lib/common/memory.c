@@ -6,6 +6,5 @@
 
 void iatk_free(void *ptr) { free(ptr); }
 
-void *iatk_xcalloc(size_t n, size_t size) { return calloc(n ? n : 1, size); }
 
 char *iatk_strdup(const char *s) { return s ? strdup(s) : NULL; }

@@ -106,10 +106,14 @@ int iatk_pipeline_add_merge(iatk_pipeline *p, const char *patch_json,
 
 int iatk_pipeline_set_now(iatk_pipeline *p, const char *rfc3339,
                           iatk_error *err) {
+  if (!p)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline given");
   return iatk_clock_pin(&p->env.clock, rfc3339, err);
 }
 
 void iatk_pipeline_set_seed(iatk_pipeline *p, uint64_t seed) {
+  if (!p)
+    return;
   p->env.seeded = 1;
   p->env.seed = seed;
 }

@@ -321,13 +321,14 @@ static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
 static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
   if (escape)
     return n->variants[n->escape_variant];
-  int finite[64], count = 0;
-  for (size_t v = 0; v < n->variant_count && count < 64; v++)
-    if (node_rank(g, n->variants[v]) != RANK_INFINITE)
-      finite[count++] = n->variants[v];
-  if (is_random(g))
-    return finite[iatk_rng_below(&g->rng, (uint64_t)count)];
-  return finite[0];
+  uint64_t count = 0;
+  for (size_t v = 0; v < n->variant_count; v++)
+    count += node_rank(g, n->variants[v]) != RANK_INFINITE;
+  uint64_t pick = is_random(g) ? iatk_rng_below(&g->rng, count) : 0;
+  for (size_t v = 0; v < n->variant_count; v++)
+    if (node_rank(g, n->variants[v]) != RANK_INFINITE && pick-- == 0)
+      return n->variants[v];
+  return n->variants[n->escape_variant];
 }
 
 static int gen_enum(iatk_gen *g, const plan_node *n) {
@@ -397,7 +398,7 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   }
   g->plan = plan;
   if (plan->needs_check &&
-      !(g->check = validator_create(plan->doc, plan->openapi, plan->pointer, err))) {
+      !(g->check = validator_borrow(plan->doc, plan->openapi, plan->pointer, err))) {
     iatk_gen_free(g);
     return NULL;
   }
@@ -424,12 +425,27 @@ void iatk_gen_free(iatk_gen *g) {
   free(g);
 }
 
-void iatk_gen_set_mode(iatk_gen *g, iatk_mode mode) { g->mode = mode; }
-void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) { g->seed = seed; }
-void iatk_gen_set_skip_optional(iatk_gen *g, int skip) { g->skip_optional = skip; }
-void iatk_gen_set_pretty(iatk_gen *g, int pretty) { g->pretty = pretty; }
+/* Setters ignore a NULL generator (and an unknown mode), as the header says. */
+void iatk_gen_set_mode(iatk_gen *g, iatk_mode mode) {
+  if (g && mode >= IATK_MODE_BAREBONE && mode <= IATK_MODE_RANDOM)
+    g->mode = mode;
+}
+void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) {
+  if (g)
+    g->seed = seed;
+}
+void iatk_gen_set_skip_optional(iatk_gen *g, int skip) {
+  if (g)
+    g->skip_optional = skip;
+}
+void iatk_gen_set_pretty(iatk_gen *g, int pretty) {
+  if (g)
+    g->pretty = pretty;
+}
 
 int iatk_gen_set_now(iatk_gen *g, const char *rfc3339, iatk_error *err) {
+  if (!g)
+    return iatk_fail(err, IATK_EINVAL, "no generator given");
   return iatk_clock_pin(&g->clock, rfc3339, err);
 }
 

@@ -436,7 +436,8 @@ static int keyword_is_guaranteed(const char *key) {
       "dependentRequired", "title", "description", "examples", "example",
       "default", "$schema", "$id", "id", "definitions", "$defs", "$comment",
       "readOnly", "writeOnly", "deprecated", "discriminator", "externalDocs",
-      "xml", NULL};
+      "xml", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$vocabulary",
+      "contentMediaType", "contentEncoding", "contentSchema", NULL};
   if (strncmp(key, "x-", 2) == 0)
     return 1;
   for (const char **k = safe; *k; k++)

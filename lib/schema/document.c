@@ -71,7 +71,7 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
   }
   if (type && !canonical_type(type)) {
     iatk_fail(err, IATK_EINVAL,
-              "unknown schema type '%s' (expected OpenApi3 or JSONSchemaDraft4)",
+              "unknown schema type '%s': expected OpenApi3 or JSONSchemaDraft4",
               type);
     return NULL;
   }

@@ -181,16 +181,21 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   if (!pointer)
     return iatk_error_code(c->err, IATK_ENOMEM);
   c->plan->pointer = strdup(pointer);
-  const json_t *root = ref_resolve(c, NULL, pointer, pointer);
-  if (!root) {
-    if (c->err && c->err->code == IATK_EREF) {
-      c->err->code = IATK_ENOEVENT;
-      snprintf(c->err->message, sizeof c->err->message,
-               "event_ref '%s' not found: %s does not exist in the document",
-               event_ref, pointer);
-    }
+  if (!c->plan->pointer) {
     free(pointer);
-    return iatk_error_code(c->err, IATK_ENOEVENT);
+    return compile_oom(c);
+  }
+  iatk_error *outer = c->err, local;
+  iatk_error_clear(&local);
+  c->err = &local; /* an unresolvable root is "event not found", not EREF */
+  const json_t *root = ref_resolve(c, NULL, pointer, pointer);
+  c->err = outer;
+  if (!root) {
+    iatk_fail_at(outer, local.code == IATK_EREF ? IATK_ENOEVENT : local.code, pointer,
+                 "event_ref '%s' not found: %s does not exist in the document",
+                 event_ref ? event_ref : "", pointer);
+    free(pointer);
+    return iatk_error_code(outer, IATK_ENOEVENT);
   }
   c->plan->detail_type =
       string_member(root, c->schema->doc, "x-amazon-events-detail-type");

@@ -2,6 +2,7 @@
  * applies to, plus the in-place applicators (allOf, anyOf, oneOf, not,
  * if/then/else, dependencies) and unevaluated*. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,24 +95,37 @@ static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
 
 /* ------------------------------------------------------------ numbers */
 
+/* A number as it would be written in JSON (not %g's six digits). */
+static const char *num(char text[40], double v) {
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_buf_double(&b, v);
+  snprintf(text, 40, "%s", b.data ? b.data : "?");
+  iatk_buf_release(&b);
+  return text;
+}
+
 static int bound(vctx *c, const json_t *s, double x, const vpath *ip,
                  const vpath *sp, int lower) {
   const char *key = lower ? "minimum" : "maximum";
   const char *ekey = lower ? "exclusiveMinimum" : "exclusiveMaximum";
-  const json_t *b = KEY(s, key), *e = KEY(s, ekey);
-  if (json_is_number(b)) {
-    double v = json_number_value(b);
+  const json_t *limit = KEY(s, key), *e = KEY(s, ekey);
+  if (json_is_number(limit)) {
+    double v = json_number_value(limit);
     int excl = json_is_true(e);
     int bad = lower ? (excl ? x <= v : x < v) : (excl ? x >= v : x > v);
+    char a[40], b[40];
     if (bad)
-      return v_fail(c, ip, sp, excl ? ekey : key, "%g is %s %g", x,
-                    lower ? "below" : "above", v);
+      return v_fail(c, ip, sp, excl ? ekey : key, "%s is %s %s", num(a, x),
+                    lower ? (excl ? "not above" : "below") : (excl ? "not below" : "above"),
+                    num(b, v));
   }
   if (json_is_number(e)) {
     double v = json_number_value(e);
+    char a[40], b[40];
     if (lower ? x <= v : x >= v)
-      return v_fail(c, ip, sp, ekey, "%g is not %s %g", x,
-                    lower ? "greater than" : "less than", v);
+      return v_fail(c, ip, sp, ekey, "%s is not %s %s", num(a, x),
+                    lower ? "greater than" : "less than", num(b, v));
   }
   return 1;
 }
@@ -130,8 +144,11 @@ static int check_number(vctx *c, const json_t *s, const json_t *inst,
     return 0;
   const json_t *m = KEY(s, "multipleOf");
   if (json_is_number(m) && json_number_value(m) > 0 && !multiple_ok(inst, m))
-    return v_fail(c, ip, sp, "multipleOf", "%g is not a multiple of %g", x,
-                  json_number_value(m));
+  {
+    char a[40], b[40];
+    return v_fail(c, ip, sp, "multipleOf", "%s is not a multiple of %s",
+                  num(a, x), num(b, json_number_value(m)));
+  }
   return 1;
 }
 

@@ -219,7 +219,7 @@ static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
   return IATK_OK;
 }
 
-static iatk_validator *create(json_t *doc, dialect d, char *pointer,
+static iatk_validator *create(json_t *doc, dialect d, char *pointer, int borrow,
                               iatk_error *err) {
   iatk_validator *v = calloc(1, sizeof *v);
   if (!v || !(v->regexes = regex_cache_new())) {
@@ -228,7 +228,8 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer,
     iatk_fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  v->doc = json_incref(doc);
+  v->borrowed = borrow;
+  v->doc = borrow ? doc : json_incref(doc);
   v->dialect = d;
   if (ids_build(v, err) != IATK_OK || locate_root(v, pointer, err) != IATK_OK) {
     if (!v->root_pointer)
@@ -239,13 +240,25 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer,
   return v;
 }
 
-iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
-                                 iatk_error *err) {
+static iatk_validator *create_for(json_t *doc, int openapi, const char *pointer,
+                                  int borrow, iatk_error *err) {
   dialect d = dialect_of(doc);
   if (openapi && d == DIALECT_DRAFT4)
     d = DIALECT_OAS30;
   char *copy = strdup(pointer);
-  return copy ? create(doc, d, copy, err) : NULL;
+  if (!copy)
+    iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return copy ? create(doc, d, copy, borrow, err) : NULL;
+}
+
+iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+                                 iatk_error *err) {
+  return create_for(doc, openapi, pointer, 0, err);
+}
+
+iatk_validator *validator_borrow(json_t *doc, int openapi, const char *pointer,
+                                 iatk_error *err) {
+  return create_for(doc, openapi, pointer, 1, err);
 }
 
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
@@ -258,7 +271,7 @@ iatk_validator *iatk_validator_new(const iatk_schema *schema,
   if (!pointer)
     return NULL;
   json_t *doc = (json_t *)iatk_schema_document(schema);
-  return create(doc, dialect_of(doc), pointer, err);
+  return create(doc, dialect_of(doc), pointer, 0, err);
 }
 
 void iatk_validator_free(iatk_validator *v) {
@@ -273,7 +286,8 @@ void iatk_validator_free(iatk_validator *v) {
   iatk_ptrmap_release(&v->ref_bases);
   free(v->root_pointer);
   regex_cache_free(v->regexes);
-  json_decref(v->doc);
+  if (!v->borrowed)
+    json_decref(v->doc);
   free(v);
 }
 

@@ -25,6 +25,7 @@ typedef struct regex_cache regex_cache;
 
 struct iatk_validator {
   json_t *doc;
+  int borrowed;          /* doc is not ours to decref */
   iatk_ptrmap ref_bases; /* object with $ref -> index in bases (lexical base) */
   char **bases;
   size_t base_count, base_cap;
@@ -72,6 +73,11 @@ int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t
 /* A validator over a document (borrowed and incref'd) whose event schema is
  * at `pointer` ("#/..."); used by generators to check their own output. */
 iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+                                 iatk_error *err);
+/* The same, borrowing `doc` without a reference: for generators, whose
+ * plan (which holds the document) outlives them.  No refcount is touched,
+ * so threads sharing one plan never write to it. */
+iatk_validator *validator_borrow(json_t *doc, int openapi, const char *pointer,
                                  iatk_error *err);
 int v_apply(vctx *c, const json_t *schema, const json_t *inst,
             const vpath *ipath, const vpath *spath, evaluated *ev);
