@@ -6,6 +6,8 @@
 
 #include "cli.h"
 
+#define MAX_VALIDATE_INPUT ((size_t)256 * 1024 * 1024)
+
 static const char validate_help[] =
     "usage: iatk validate (--registry R --schema S | --file PATH) [options] [EVENTS|-]\n"
     "\n"
@@ -87,18 +89,33 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
     snprintf(err->message, sizeof err->message, "cannot open %s", path);
     return NULL;
   }
-  char *text = NULL;
-  size_t cap = 0;
-  ssize_t n = getdelim(&text, &cap, '\0', f);
+  /* Bounded, so a runaway stream is an error rather than all of memory. */
+  size_t cap = 1 << 16, n = 0, got;
+  char *text = malloc(cap + 1);
+  while (text) {
+    if (n == cap) {
+      char *grown = cap < MAX_VALIDATE_INPUT ? realloc(text, cap * 2 + 1) : NULL;
+      if (!grown)
+        break; /* at the limit (or out of memory): reported below */
+      text = grown;
+      cap *= 2;
+    }
+    if ((got = fread(text + n, 1, cap - n, f)) == 0)
+      break;
+    n += got;
+  }
+  int too_big = text && n == cap; /* stopped at the limit, not at the end */
   if (f != stdin)
     fclose(f);
-  *len = n > 0 ? (size_t)n : 0;
-  if (n <= 0) {
+  if (!text || n == 0 || too_big) {
     free(text);
-    err->code = IATK_EJSON;
-    snprintf(err->message, sizeof err->message, "%s holds no event", path);
+    err->code = too_big ? IATK_ELIMIT : text ? IATK_EJSON : IATK_ENOMEM;
+    snprintf(err->message, sizeof err->message,
+             too_big ? "%s is larger than the 256 MiB limit" : "%s holds no event", path);
     return NULL;
   }
+  text[n] = '\0';
+  *len = n;
   return text;
 }
 
