@@ -11,7 +11,7 @@ static size_t scheme_length(const char *uri) {
   size_t i = 0;
   if (!isalpha((unsigned char)uri[0]))
     return 0;
-  while (isalnum((unsigned char)uri[i]) || strchr("+-.", uri[i]))
+  while (uri[i] && (isalnum((unsigned char)uri[i]) || strchr("+-.", uri[i])))
     i++;
   return uri[i] == ':' ? i + 1 : 0;
 }
