@@ -38,6 +38,21 @@ typedef struct cli_source {
   const char *registry_dir, *registry, *schema, *version, *file, *type;
   int verbose;
 } cli_source;
+/* The source options every schema-reading command takes, for getopt_long;
+ * a command's own option values start at CLI_OPT_SOURCE_END. */
+enum {
+  CLI_OPT_REGISTRY_DIR = 256, CLI_OPT_REGISTRY, CLI_OPT_SCHEMA, CLI_OPT_VERSION,
+  CLI_OPT_FILE, CLI_OPT_TYPE, CLI_OPT_SOURCE_END
+};
+#define CLI_SOURCE_LONG_OPTIONS                                               \
+  {"registry-dir", required_argument, 0, CLI_OPT_REGISTRY_DIR},               \
+  {"registry", required_argument, 0, CLI_OPT_REGISTRY},                       \
+  {"schema", required_argument, 0, CLI_OPT_SCHEMA},                           \
+  {"schema-version", required_argument, 0, CLI_OPT_VERSION},                  \
+  {"file", required_argument, 0, CLI_OPT_FILE},                               \
+  {"type", required_argument, 0, CLI_OPT_TYPE}
+/* Records a source option; 1 when `opt` was one, else 0. */
+int cli_source_option(cli_source *s, int opt, const char *arg);
 /* Checks the combination of source options; 0 or an exit status. */
 int cli_source_check(const cli_source *s, const char *command);
 /* Loads the schema, saying where it came from with -v. */

@@ -60,19 +60,13 @@ typedef struct generate_opts {
 } generate_opts;
 
 enum {
-  OPT_REGISTRY_DIR = 256, OPT_REGISTRY, OPT_SCHEMA, OPT_VERSION, OPT_FILE,
-  OPT_TYPE, OPT_EVENT_REF, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
+  OPT_EVENT_REF = CLI_OPT_SOURCE_END, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
   OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY,
   OPT_VALIDATE
 };
 
 static const struct option long_options[] = {
-    {"registry-dir", required_argument, 0, OPT_REGISTRY_DIR},
-    {"registry", required_argument, 0, OPT_REGISTRY},
-    {"schema", required_argument, 0, OPT_SCHEMA},
-    {"schema-version", required_argument, 0, OPT_VERSION},
-    {"file", required_argument, 0, OPT_FILE},
-    {"type", required_argument, 0, OPT_TYPE},
+    CLI_SOURCE_LONG_OPTIONS,
     {"event-ref", required_argument, 0, OPT_EVENT_REF},
     {"mode", required_argument, 0, OPT_MODE},
     {"seed", required_argument, 0, OPT_SEED},
@@ -109,13 +103,9 @@ static int parse_numbers(generate_opts *o, int opt, const char *arg) {
 
 /* Returns 0 to go on, or an exit status (-1 meaning "exit 0"). */
 static int parse_option(generate_opts *o, int opt, const char *arg) {
+  if (cli_source_option(&o->src, opt, arg))
+    return 0;
   switch (opt) {
-  case OPT_REGISTRY_DIR: o->src.registry_dir = arg; return 0;
-  case OPT_REGISTRY: o->src.registry = arg; return 0;
-  case OPT_SCHEMA: o->src.schema = arg; return 0;
-  case OPT_VERSION: o->src.version = arg; return 0;
-  case OPT_FILE: o->src.file = arg; return 0;
-  case OPT_TYPE: o->src.type = arg; return 0;
   case OPT_VALIDATE: o->validate = 1; return 0;
   case OPT_EVENT_REF: o->event_ref = arg; return 0;
   case OPT_NOW: o->now = arg; return 0;

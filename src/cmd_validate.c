@@ -26,16 +26,10 @@ static const char validate_help[] =
     "Exit status 0 when all are valid, 8 when any is invalid, 3 when the input\n"
     "is not JSON.\n";
 
-enum { OPT_DIR = 256, OPT_REGISTRY, OPT_SCHEMA, OPT_VERSION, OPT_FILE, OPT_TYPE,
-       OPT_EVENT_REF };
+enum { OPT_EVENT_REF = CLI_OPT_SOURCE_END };
 
 static const struct option long_options[] = {
-    {"registry-dir", required_argument, 0, OPT_DIR},
-    {"registry", required_argument, 0, OPT_REGISTRY},
-    {"schema", required_argument, 0, OPT_SCHEMA},
-    {"schema-version", required_argument, 0, OPT_VERSION},
-    {"file", required_argument, 0, OPT_FILE},
-    {"type", required_argument, 0, OPT_TYPE},
+    CLI_SOURCE_LONG_OPTIONS,
     {"event-ref", required_argument, 0, OPT_EVENT_REF},
     {"quiet", no_argument, 0, 'q'},
     {"verbose", no_argument, 0, 'v'},
@@ -49,13 +43,9 @@ typedef struct validate_opts {
 } validate_opts;
 
 static int parse_option(validate_opts *o, int opt) {
+  if (cli_source_option(&o->src, opt, optarg))
+    return 0;
   switch (opt) {
-  case OPT_DIR: o->src.registry_dir = optarg; return 0;
-  case OPT_REGISTRY: o->src.registry = optarg; return 0;
-  case OPT_SCHEMA: o->src.schema = optarg; return 0;
-  case OPT_VERSION: o->src.version = optarg; return 0;
-  case OPT_FILE: o->src.file = optarg; return 0;
-  case OPT_TYPE: o->src.type = optarg; return 0;
   case OPT_EVENT_REF: o->event_ref = optarg; return 0;
   case 'q': o->quiet = 1; return 0;
   case 'v': o->src.verbose = 1; return 0;

@@ -1,7 +1,20 @@
 /* The schema a command works on: from a local registry or from a file. */
+#include <getopt.h>
 #include <string.h>
 
 #include "cli.h"
+
+int cli_source_option(cli_source *s, int opt, const char *arg) {
+  switch (opt) {
+  case CLI_OPT_REGISTRY_DIR: s->registry_dir = arg; return 1;
+  case CLI_OPT_REGISTRY: s->registry = arg; return 1;
+  case CLI_OPT_SCHEMA: s->schema = arg; return 1;
+  case CLI_OPT_VERSION: s->version = arg; return 1;
+  case CLI_OPT_FILE: s->file = arg; return 1;
+  case CLI_OPT_TYPE: s->type = arg; return 1;
+  default: return 0;
+  }
+}
 
 int cli_source_check(const cli_source *s, const char *command) {
   int from_registry = s->registry || s->schema || s->version;

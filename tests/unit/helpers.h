@@ -12,6 +12,19 @@
 
 #include "iatk/iatk.h"
 
+/* The seed document's schema (its CDK stack's MyEvent and Item). */
+static const char seed_schema[] __attribute__((unused)) =
+    "{\"openapi\":\"3.0.0\",\"info\":{\"version\":\"1.0.0\",\"title\":\"my-event\"},"
+    "\"paths\":{},\"components\":{\"schemas\":{"
+    "\"MyEvent\":{\"type\":\"object\",\"properties\":{"
+    "\"customerId\":{\"type\":\"string\"},"
+    "\"datetime\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"membershipType\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"]},"
+    "\"address\":{\"type\":\"string\"},"
+    "\"orderItems\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Item\"}}}},"
+    "\"Item\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},"
+    "\"unitPrice\":{\"type\":\"number\"},\"count\":{\"type\":\"integer\"}}}}}}";
+
 #define PINNED_NOW "2023-10-18T21:08:04.782196-07:00"
 
 /* Compiles `text` (type detected) at `ref`; NULL and *err filled on failure. */

@@ -3,18 +3,6 @@
 
 #include "helpers.h"
 
-static const char seed_schema[] =
-    "{\"openapi\":\"3.0.0\",\"info\":{\"version\":\"1.0.0\",\"title\":\"my-event\"},"
-    "\"paths\":{},\"components\":{\"schemas\":{"
-    "\"MyEvent\":{\"type\":\"object\",\"properties\":{"
-    "\"customerId\":{\"type\":\"string\"},"
-    "\"datetime\":{\"type\":\"string\",\"format\":\"date-time\"},"
-    "\"membershipType\":{\"type\":\"string\",\"enum\":[\"A\",\"B\",\"C\"]},"
-    "\"address\":{\"type\":\"string\"},"
-    "\"orderItems\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/Item\"}}}},"
-    "\"Item\":{\"type\":\"object\",\"properties\":{\"sku\":{\"type\":\"string\"},"
-    "\"unitPrice\":{\"type\":\"number\"},\"count\":{\"type\":\"integer\"}}}}}}";
-
 static void expect_compile_error(const char *text, const char *ref, int code,
                                  const char *message) {
   iatk_error err;
