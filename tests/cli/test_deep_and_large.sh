@@ -6,20 +6,7 @@
 # (one "iatk: error: " line, an exit status below 128, nothing on stdout),
 # and never crashes, hangs (60 s) or uses unbounded memory (a watchdog kills
 # it above the limit).
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-PYTHON=${PYTHON:-/usr/bin/python3}
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-large.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" large
 
 # Sanitizer builds use several times the memory: scale the limits.
 scale=1

@@ -6,22 +6,8 @@
 #    "type": "number" member is never null, whatever `nullable` says);
 #  - draft-04's boolean exclusiveMinimum/exclusiveMaximum are honoured;
 #  - a type array admits each of its types.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-PYTHON=${PYTHON:-/usr/bin/python3}
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-dialects.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" dialects
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
 
 if ! "$PYTHON" -c 'import jsonschema' 2>/dev/null; then
     echo "skip: python3-jsonschema is not installed (apt-get install python3-jsonschema)"

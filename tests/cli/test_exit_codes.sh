@@ -5,22 +5,8 @@
 # descriptor) is an I/O error for every command — exit 7 and one
 # "iatk: error: cannot write to standard output: <reason>" line — never a
 # silent success with lost output.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-SOURCE_DIR=${IATK_SOURCE_DIR:-$here/../..}
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-exit.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" exit
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
 
 # ------------------------------------ the error table and the documentation
 header=$SOURCE_DIR/include/iatk/iatk.h

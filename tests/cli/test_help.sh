@@ -3,22 +3,8 @@
 # nothing on stderr); every option a help text lists is one the command
 # accepts; `iatk` with no arguments prints its usage and exits 2 on a
 # terminal, and answers JSON-RPC when standard input is not a terminal.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-PYTHON=${PYTHON:-/usr/bin/python3}
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-help.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" help
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
 
 # check_help PREFIX ARGS... — `iatk ARGS` must exit 0 with stdout starting
 # "usage: iatk PREFIX" and an empty stderr.

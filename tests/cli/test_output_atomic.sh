@@ -4,22 +4,9 @@
 # the middle of a run, a signal) FILE is left as it was — absent or with its
 # old content — and no FILE.tmp-* file is left behind.  Special targets (a
 # FIFO, a symlink) are written through, not replaced.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-NOW=2023-10-18T21:08:04.782196-07:00
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-atomic.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" atomic
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
+NOW=2023-10-18T21:08:04.782196-07:00
 
 # Leftover temporary files next to a target.
 leftovers() { compgen -G "$1.tmp-*" || true; }

@@ -3,22 +3,9 @@
 # twice gives the same bytes, and a run split into --start/--count pieces
 # (in any order, in parallel processes) concatenates to exactly the NDJSON of
 # one run — with and without contexts.  Different seeds give different events.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-NOW=2023-10-18T21:08:04.782196-07:00
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-split.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" split
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
+NOW=2023-10-18T21:08:04.782196-07:00
 
 cat >seed.json <<'EOF'
 {"openapi": "3.0.0", "info": {"title": "my-event", "version": "1.0.0"}, "paths": {},

@@ -3,21 +3,8 @@
 # 1..N, each holding exactly the content its put printed; parallel puts into
 # fresh registries and schemas all succeed; readers running meanwhile never
 # see half a version; nothing temporary is left in the tree.
-set -u
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
-IATK=${IATK:-$here/../../build/iatk}
-[[ $IATK == /* ]] || IATK=$PWD/$IATK
-[[ -x $IATK ]] || { echo "no iatk binary at $IATK (set IATK)"; exit 2; }
-unset IATK_REGISTRY_DIR AWS_REGION AWS_DEFAULT_REGION
-export LC_ALL=C TZ=UTC
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/iatk-concurrency.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" concurrency
 cd "$tmp" || exit 2
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-ok() { echo "ok: $*"; }
 N=24
 reg=(--registry-dir "$tmp/tree")
 
