@@ -162,3 +162,29 @@ def take_string(ptr):
         return ctypes.string_at(ptr).decode("utf-8")
     finally:
         lib().iatk_free(ptr)
+
+
+class Owned:
+    """Base of the classes that own a C handle: it is freed by close(), at
+    the end of a ``with`` block, or when the object is collected."""
+
+    _free = None  # name of the library's iatk_*_free function
+    _handle = None
+
+    def close(self):
+        """Frees the handle now (NULL-safe, idempotent)."""
+        handle, self._handle = self._handle, None
+        if handle:
+            getattr(lib(), self._free)(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone
+            pass

@@ -37,12 +37,14 @@ def opened(root_dir=None):
         _lib.lib().iatk_registry_free(handle)
 
 
-class Registry:
+class Registry(_lib.Owned):
     """A local registry tree: ``ROOT/<registry>/<schema>/<version>/``.
 
     ``root_dir`` None means ``$IATK_REGISTRY_DIR``.  The root need not exist:
     creating a registry or putting a schema creates it.  Methods may be
     called from several threads (calls on one object are serialised)."""
+
+    _free = "iatk_registry_free"
 
     def __init__(self, root_dir=None):
         self._lock = threading.Lock()
@@ -98,19 +100,3 @@ class Registry:
             raise invalid("the registry is closed")
         return self._handle
 
-    def close(self):
-        handle, self._handle = self._handle, None
-        if handle is not None:
-            _lib.lib().iatk_registry_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass

@@ -51,9 +51,11 @@ def _check_seed(seed):
     return seed
 
 
-class Schema:
+class Schema(_lib.Owned):
     """A parsed schema document.  Use :meth:`from_text` or :meth:`from_file`,
     or :meth:`iatk.Registry.load`."""
+
+    _free = "iatk_schema_free"
 
     def __init__(self, handle):
         self._handle = handle
@@ -99,24 +101,6 @@ class Schema:
         if not self._handle:
             raise invalid("the schema is closed")
         return self._handle
-
-    def close(self):
-        """Frees the document now (also done when the object is collected)."""
-        handle, self._handle = self._handle, None
-        if handle:
-            _lib.lib().iatk_schema_free(handle)
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown: the library may be gone
-            pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 class Plan:
@@ -171,8 +155,10 @@ class Plan:
             pass
 
 
-class Generator:
+class Generator(_lib.Owned):
     """One C generator over a plan: per-thread state, not shareable."""
+
+    _free = "iatk_gen_free"
 
     def __init__(self, plan, *, mode=None, seed=None, skip_optional=False, now=None):
         self._handle = None
@@ -207,27 +193,12 @@ class Generator:
         check_rc(rc, err)
         return ctypes.string_at(text.value, length.value).decode("utf-8")
 
-    def close(self):
-        handle, self._handle = self._handle, None
-        if handle:
-            _lib.lib().iatk_gen_free(handle)
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
-
-
-class Validator:
+class Validator(_lib.Owned):
     """Checks events against one event schema, by a code path independent of
     generation.  Not thread-safe: use one per thread."""
+
+    _free = "iatk_validator_free"
 
     def __init__(self, schema, event_ref=None):
         self._handle = None
@@ -261,19 +232,3 @@ class Validator:
                 raise
             return False
 
-    def close(self):
-        handle, self._handle = self._handle, None
-        if handle:
-            _lib.lib().iatk_validator_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        try:
-            self.close()
-        except Exception:
-            pass
