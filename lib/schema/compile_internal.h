@@ -14,6 +14,8 @@ typedef struct compile_ctx {
   long merges;      /* allOf member merges, bounded: diamonds multiply them */
   iatk_validator *samples_check; /* vets examples/default, made on demand */
   struct regex_cache *regexes;   /* matches names against patternProperties */
+  json_t *names;                 /* property name -> index for names_node */
+  int names_node;
 } compile_ctx;
 
 /* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees. */

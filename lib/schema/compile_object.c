@@ -28,15 +28,26 @@ static int add_prop(compile_ctx *c, int idx, const char *name, int child,
   p->name_len = strlen(name);
   p->node = child;
   p->required = required;
+  if (c->names_node == idx)
+    json_object_set_new(c->names, name, json_integer((json_int_t)n->prop_count));
   n->prop_count++;
   return IATK_OK;
 }
 
-static int find_prop(const plan_node *n, const char *name) {
-  for (size_t i = 0; i < n->prop_count; i++)
-    if (strcmp(n->props[i].name, name) == 0)
-      return (int)i;
-  return -1;
+/* The index of property `name` of node idx, or -1.  A name -> index map
+ * for the node last asked about keeps `required` lists of many thousand
+ * names linear (children compiled in between only cost a rebuild). */
+static int find_prop(compile_ctx *c, int idx, const char *name) {
+  if (c->names_node != idx) {
+    json_decref(c->names);
+    c->names = json_object();
+    c->names_node = idx;
+    for (size_t i = 0; c->names && i < NODE(c, idx)->prop_count; i++)
+      json_object_set_new(c->names, NODE(c, idx)->props[i].name,
+                          json_integer((json_int_t)i));
+  }
+  const json_t *at = json_object_get(c->names, name);
+  return at ? (int)json_integer_value(at) : -1;
 }
 
 /* Whether a name is acceptable to propertyNames (checked by the validator,
@@ -197,7 +208,7 @@ static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name
 
 static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
   plan_node *n = NODE(c, idx);
-  int at = find_prop(n, name);
+  int at = find_prop(c, idx, name);
   if (at >= 0) {
     n->props[at].required = 1;
     return IATK_OK;
@@ -233,7 +244,7 @@ static int read_required(compile_ctx *c, int idx, const json_t *s) {
 /* dependentRequired (and array-valued dependencies): when a property is
  * emitted, the ones it names must be too. */
 static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *list) {
-  int owner = find_prop(NODE(c, idx), name);
+  int owner = find_prop(c, idx, name);
   if (owner < 0 || !json_is_array(list))
     return IATK_OK; /* never emitted, so never triggers */
   size_t i;
@@ -242,7 +253,7 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
     const char *needed = json_string_value(dep);
     if (!needed)
       continue;
-    int at = find_prop(NODE(c, idx), needed);
+    int at = find_prop(c, idx, needed);
     int node = at < 0 ? pattern_node_for(c, NODE(c, idx), needed) : -2;
     if (at < 0 && node == -2 && NODE(c, idx)->additional_forbidden) {
       plan_prop *p = &NODE(c, idx)->props[owner];

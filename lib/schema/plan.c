@@ -231,7 +231,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   }
   iatk_plan *plan = calloc(1, sizeof *plan);
   compile_ctx c = {.schema = schema, .plan = plan, .err = err,
-                   .owned = json_array()};
+                   .owned = json_array(), .names_node = -1};
   iatk_ptrmap_init(&c.memo);
   int rc = plan && c.owned ? IATK_OK
                            : iatk_fail(err, IATK_ENOMEM, "out of memory");
@@ -247,6 +247,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   iatk_ptrmap_release(&c.memo);
   iatk_validator_free(c.samples_check);
   regex_cache_free(c.regexes);
+  json_decref(c.names);
   json_decref(c.owned);
   if (rc != IATK_OK) {
     iatk_plan_free(plan);
