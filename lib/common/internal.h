@@ -108,6 +108,19 @@ void iatk_rng_uuid4(iatk_rng *r, char out[37]);
 char *iatk_read_file(const char *path, size_t limit, size_t *len,
                      iatk_error *err);
 
+/* ---------------------------------------------------------- JSON pointers */
+
+/* Decodes the token after the '/' at *p into `token` ("~0", "~1", and with
+ * `percent` the %XX escapes of URI fragments) and moves *p to its end.
+ * 0, or -1 for a malformed escape. */
+int iatk_pointer_token(const char **p, int percent, iatk_buf *token);
+/* An array index token: a decimal without leading zeros, or "-" (which
+ * means `size`, one past the end).  -1 when it is neither. */
+long iatk_pointer_index(const char *token, size_t size);
+/* The value at `pointer` ("" or "/a/0") below `root`, or NULL. */
+const json_t *iatk_pointer_get(const json_t *root, const char *pointer,
+                               int percent);
+
 /* ------------------------------------------------------------ pointer map */
 
 /* Maps addresses (schema objects) to node numbers.  Open addressing; no

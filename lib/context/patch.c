@@ -15,14 +15,9 @@ static int split_pointer(const char *p, json_t *tokens) {
   iatk_buf token;
   iatk_buf_init(&token);
   while (*p == '/') {
-    iatk_buf_reset(&token);
-    iatk_buf_reserve(&token, 1);
-    for (p++; *p && *p != '/'; p++) {
-      if (*p == '~' && p[1] != '0' && p[1] != '1') {
-        iatk_buf_release(&token);
-        return -1;
-      }
-      iatk_buf_putc(&token, *p == '~' ? (*++p == '0' ? '~' : '/') : *p);
+    if (iatk_pointer_token(&p, 0, &token) != 0) {
+      iatk_buf_release(&token);
+      return -1;
     }
     json_t *decoded = json_stringn(token.data, token.len);
     if (!decoded || json_array_append_new(tokens, decoded)) {
@@ -34,19 +29,6 @@ static int split_pointer(const char *p, json_t *tokens) {
   return (int)json_array_size(tokens);
 }
 
-/* Array index token: "-" (one past the end) or a decimal without leading
- * zeros.  Returns -1 when it is neither. */
-static long array_index(const char *token, size_t size) {
-  if (strcmp(token, "-") == 0)
-    return (long)size;
-  if (!*token || (token[0] == '0' && token[1]) || strlen(token) > 9)
-    return -1;
-  for (const char *q = token; *q; q++)
-    if (!isdigit((unsigned char)*q))
-      return -1;
-  return strtol(token, NULL, 10);
-}
-
 static int fail_pointer(iatk_error *err, const char *pointer, const char *why) {
   return iatk_fail_at(err, IATK_EPOINTER, pointer, "cannot set %s: %s",
                       pointer, why);
@@ -55,7 +37,7 @@ static int fail_pointer(iatk_error *err, const char *pointer, const char *why) {
 /* What to create for a missing member: an array when the next token
  * indexes one ("-" or a number), else an object. */
 static json_t *container_for(const char *next) {
-  return array_index(next, 0) >= 0 ? json_array() : json_object();
+  return iatk_pointer_index(next, 0) >= 0 ? json_array() : json_object();
 }
 
 /* Steps into (or creates) the child `token` of `parent`, or assigns
@@ -74,7 +56,7 @@ static json_t *step(json_t *parent, const char *token, const char *next,
     fail_pointer(err, pointer, "a member on the way is neither an object nor an array");
     return NULL;
   }
-  long i = array_index(token, json_array_size(parent));
+  long i = iatk_pointer_index(token, json_array_size(parent));
   if (i < 0) {
     char why[200];
     snprintf(why, sizeof why, "'%.60s' is not an array index (use a number or '-' to append)", token);

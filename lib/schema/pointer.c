@@ -34,51 +34,6 @@ char *pointer_index(const char *parent, size_t index) {
   return pointer_child(parent, key);
 }
 
-static int hex_value(char ch) {
-  if (isdigit((unsigned char)ch))
-    return ch - '0';
-  ch = (char)tolower((unsigned char)ch);
-  return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
-/* Decodes one reference token: percent-escapes (URI fragment) then ~1, ~0.
- * Returns 0, or -1 for a malformed escape. */
-static int decode_token(const char *s, size_t n, iatk_buf *out) {
-  iatk_buf_reset(out);
-  for (size_t i = 0; i < n; i++) {
-    char ch = s[i];
-    if (ch == '%') {
-      if (i + 2 >= n)
-        return -1;
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi < 0 || lo < 0)
-        return -1;
-      ch = (char)(hi * 16 + lo);
-      i += 2;
-    }
-    if (ch == '~') {
-      char next = i + 1 < n ? s[i + 1] : 0;
-      if (next != '0' && next != '1')
-        return -1;
-      ch = next == '0' ? '~' : '/';
-      i++;
-    }
-    iatk_buf_putc(out, ch);
-  }
-  return out->failed ? -1 : 0;
-}
-
-static const json_t *step(const json_t *node, const char *token) {
-  if (json_is_object(node))
-    return json_object_get(node, token);
-  if (!json_is_array(node) || !*token)
-    return NULL;
-  for (const char *p = token; *p; p++)
-    if (!isdigit((unsigned char)*p) || (p == token && *p == '0' && p[1]))
-      return NULL;
-  return json_array_get(node, strtoul(token, NULL, 10));
-}
-
 iatk_validator *compile_index(compile_ctx *c) {
   if (!c->samples_check)
     c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
@@ -110,25 +65,9 @@ const json_t *ref_resolve(compile_ctx *c, const json_t *holder,
   iatk_validator *index = plain_pointer && holder ? compile_index(c) : NULL;
   if (!plain_pointer || (index && *ids_base_of(index, holder)))
     return resolve_by_uri(c, holder, ref, at);
-  const json_t *node = c->schema->doc;
-  const char *p = ref + 1;
-  if (*p && *p != '/')
-    goto unresolvable;
-  iatk_buf token;
-  iatk_buf_init(&token);
-  while (node && *p == '/') {
-    const char *start = ++p;
-    while (*p && *p != '/')
-      p++;
-    if (decode_token(start, (size_t)(p - start), &token) != 0)
-      node = NULL;
-    else
-      node = step(node, token.data ? token.data : "");
-  }
-  iatk_buf_release(&token);
+  const json_t *node = iatk_pointer_get(c->schema->doc, ref + 1, 1);
   if (node)
     return node;
-unresolvable:
   iatk_fail_at(c->err, IATK_EREF, at, "$ref '%s' at %s does not resolve", ref,
                at);
   return NULL;

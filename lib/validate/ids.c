@@ -165,39 +165,6 @@ static const json_t *find_exact(const iatk_validator *v, const char *uri,
   return len == 0 ? v->doc : NULL;
 }
 
-static int hexval(char ch) {
-  return isdigit((unsigned char)ch) ? ch - '0'
-                                    : (tolower((unsigned char)ch) - 'a' + 10);
-}
-
-/* Follows a JSON pointer fragment (percent-decoded) from `node`. */
-static const json_t *follow_pointer(const json_t *node, const char *p) {
-  char token[1024];
-  while (node && *p == '/') {
-    size_t n = 0;
-    for (p++; *p && *p != '/' && n < sizeof token - 1; p++) {
-      char ch = *p;
-      if (ch == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-        ch = (char)(hexval(p[1]) * 16 + hexval(p[2]));
-        p += 2;
-      } else if (ch == '~' && (p[1] == '0' || p[1] == '1')) {
-        ch = p[1] == '0' ? '~' : '/';
-        p++;
-      }
-      token[n++] = ch;
-    }
-    token[n] = '\0';
-    if (json_is_array(node)) {
-      char *end;
-      unsigned long i = strtoul(token, &end, 10);
-      node = *token && !*end ? json_array_get(node, i) : NULL;
-    } else {
-      node = json_object_get(node, token);
-    }
-  }
-  return *p ? NULL : node;
-}
-
 const json_t *ids_lookup(const iatk_validator *v, const char *uri) {
   const char *hash = strchr(uri, '#');
   size_t doc_len = hash ? (size_t)(hash - uri) : strlen(uri);
@@ -205,6 +172,6 @@ const json_t *ids_lookup(const iatk_validator *v, const char *uri) {
   if (!hash || !hash[1])
     return resource;
   if (hash[1] == '/')
-    return resource ? follow_pointer(resource, hash + 1) : NULL;
+    return resource ? iatk_pointer_get(resource, hash + 1, 1) : NULL;
   return find_exact(v, uri, strlen(uri)); /* an anchor */
 }
