@@ -270,9 +270,32 @@ static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len)
          v_format_ok(plan_format_name(n->format), s, len);
 }
 
+/* Tries the pattern match `cand` alone, followed by the tail of the format
+ * value `fmt`, and after its head; leaves the first acceptable one in mix. */
+static int try_completions(iatk_gen *g, const plan_node *n, const iatk_buf *cand,
+                           const iatk_buf *fmt, iatk_buf *mix) {
+  const char *cs = cand->data ? cand->data : "", *fs = fmt->data ? fmt->data : "";
+  size_t c = cand->len, f = fmt->len, rest = f > c ? f - c : 0;
+  for (int form = 0; form < 3; form++) {
+    iatk_buf_reset(mix);
+    if (form == 2)
+      iatk_buf_append(mix, fs, rest); /* format head, then the match */
+    iatk_buf_append(mix, cs, c);
+    if (form == 1 && rest)
+      iatk_buf_append(mix, fs + c, rest); /* the match, then the format tail */
+    if (!mix->failed && mix->data && string_ok(g, n, mix->data, mix->len))
+      return 1;
+  }
+  return 0;
+}
+
+static void upper_case(iatk_buf *b) {
+  for (size_t i = 0; i < b->len; i++)
+    b->data[i] = (char)toupper((unsigned char)b->data[i]);
+}
+
 /* Both a pattern and a format: a pattern match completed by a format value
- * (its tail after the match, or its head before it), in either case of the
- * letters, until PCRE2 and the format check both agree. */
+ * (as it is, then in upper case) until PCRE2 and the format check agree. */
 static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
   iatk_buf cand, fmt, mix;
   iatk_buf_init(&cand);
@@ -283,25 +306,10 @@ static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
     iatk_buf_reset(&cand);
     rx_generate(n->rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
     format_candidate(g, n, &fmt);
-    for (int variant = 0; variant < 6 && !found && !cand.failed && !fmt.failed; variant++) {
-      iatk_buf_reset(&mix);
-      size_t c = cand.len, f = fmt.len;
-      const char *cs = cand.data ? cand.data : "";
-      if (variant % 3 == 0)
-        iatk_buf_append(&mix, cs, c);
-      else if (variant % 3 == 1) {
-        iatk_buf_append(&mix, cs, c);
-        if (f > c)
-          iatk_buf_append(&mix, fmt.data + c, f - c);
-      } else {
-        if (f > c)
-          iatk_buf_append(&mix, fmt.data, f - c);
-        iatk_buf_append(&mix, cs, c);
-      }
-      if (variant == 2) /* second round: the format value in upper case */
-        for (size_t i = 0; i < fmt.len; i++)
-          fmt.data[i] = (char)toupper((unsigned char)fmt.data[i]);
-      found = mix.data && string_ok(g, n, mix.data, mix.len);
+    found = try_completions(g, n, &cand, &fmt, &mix);
+    if (!found && fmt.data) {
+      upper_case(&fmt);
+      found = try_completions(g, n, &cand, &fmt, &mix);
     }
   }
   if (found)
