@@ -13,6 +13,9 @@
 int cli_fail(const iatk_error *err);
 /* Prints "iatk: error: <message>" for a usage problem and returns 2. */
 int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reports an option getopt rejected (':' missing value, else unknown)
+ * with a pointer to the command's --help; returns 2. */
+int cli_bad_option(int opt, const char *arg, const char *command);
 /* Prints "iatk: <message>" on stderr when verbose output is on. */
 void cli_verbose(int on, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

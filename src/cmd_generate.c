@@ -149,9 +149,7 @@ static int parse_args(generate_opts *o, int argc, char **argv) {
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":o:vh", long_options, NULL)) != -1) {
     if (opt == '?' || opt == ':')
-      return cli_usage("%s '%s' (run 'iatk generate --help')",
-                       opt == ':' ? "missing value for option" : "unknown option",
-                       argv[optind - 1]);
+      return cli_bad_option(opt, argv[optind - 1], "generate");
     if ((rc = parse_option(o, opt, optarg)) != 0)
       return rc;
   }

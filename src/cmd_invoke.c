@@ -50,9 +50,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
       if (o->timeout_s > 86400)
         return cli_usage("--timeout must be between 0 and 86400 seconds");
     } else
-      return cli_usage("%s '%s' (run 'iatk invoke --help')",
-                       opt == ':' ? "missing value for option" : "unknown option",
-                       argv[optind - 1]);
+      return cli_bad_option(opt, argv[optind - 1], "invoke");
   }
   if (optind >= argc)
     return cli_usage("no consumer command given (iatk invoke -- COMMAND)");

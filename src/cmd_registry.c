@@ -63,9 +63,7 @@ static int parse_args(registry_opts *o, int argc, char **argv) {
     case 'v': o->verbose = 1; break;
     case 'h': fputs(registry_help, stdout); return -1;
     default:
-      return cli_usage("%s '%s' (run 'iatk registry --help')",
-                       opt == ':' ? "missing value for option" : "unknown option",
-                       argv[optind - 1]);
+      return cli_bad_option(opt, argv[optind - 1], "registry");
     }
   }
   o->args = argv + optind;

@@ -60,9 +60,7 @@ static int parse_args(validate_opts *o, int argc, char **argv) {
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":qvh", long_options, NULL)) != -1) {
     if (opt == '?' || opt == ':')
-      return cli_usage("%s '%s' (run 'iatk validate --help')",
-                       opt == ':' ? "missing value for option" : "unknown option",
-                       argv[optind - 1]);
+      return cli_bad_option(opt, argv[optind - 1], "validate");
     if ((rc = parse_option(o, opt)) != 0)
       return rc;
   }

@@ -26,6 +26,12 @@ int cli_usage(const char *fmt, ...) {
   return EXIT_USAGE;
 }
 
+int cli_bad_option(int opt, const char *arg, const char *command) {
+  return cli_usage("%s '%s' (run 'iatk %s --help')",
+                   opt == ':' ? "missing value for option" : "unknown option", arg,
+                   command);
+}
+
 void cli_verbose(int on, const char *fmt, ...) {
   if (!on)
     return;
