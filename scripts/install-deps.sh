@@ -9,6 +9,10 @@ packages=(
   libcmocka-dev
   python3 python3-jsonschema python3-pytest
   json-schema-test-suite
+  # python3-jsonschema checks these formats only with the packages it
+  # recommends; we install with --no-install-recommends, so name them.
+  python3-rfc3987 python3-idna python3-json-pointer python3-uritemplate
+  python3-webcolors
 )
 
 missing=()

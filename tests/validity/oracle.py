@@ -260,11 +260,11 @@ def is_email(v):
 
 
 def _valid_idn_hostname(dom):
+    import idna  # python3-idna; require_format_checkers() has vouched for it
     try:
-        import idna
         idna.encode(dom)
         return True
-    except Exception:
+    except (idna.IDNAError, UnicodeError, ValueError):
         return _valid_hostname(dom)
 
 
@@ -321,8 +321,35 @@ OPENAPI_FORMATS = {
 }
 
 
+# Formats whose jsonschema checker exists only when an optional Debian package
+# is installed.  Without it jsonschema silently accepts every string, so the
+# oracle would judge less than it claims: refuse to run instead.
+REQUIRED_CHECKERS = {
+    "uri": "python3-rfc3987", "uri-reference": "python3-rfc3987",
+    "iri": "python3-rfc3987", "iri-reference": "python3-rfc3987",
+    "idn-hostname": "python3-idna", "json-pointer": "python3-json-pointer",
+    "relative-json-pointer": "python3-json-pointer", "color": "python3-webcolors",
+}
+
+
+class OracleIncomplete(SystemExit):
+    """The oracle cannot judge every format it relies on."""
+
+
+def require_format_checkers(available=None):
+    """Raise OracleIncomplete naming the missing Debian packages, if any."""
+    if available is None:
+        available = FormatChecker().checkers
+    missing = sorted({pkg for fmt, pkg in REQUIRED_CHECKERS.items() if fmt not in available})
+    if missing:
+        raise OracleIncomplete(
+            "oracle: python3-jsonschema cannot check every format it is relied on for; "
+            "install %s (apt-get install %s)" % (", ".join(missing), " ".join(missing)))
+
+
 def format_checker(dialect):
     """A FormatChecker with every format this oracle can judge."""
+    require_format_checkers()
     fc = FormatChecker()  # all of jsonschema's checkers, across drafts
     for name, fn in OWN_FORMATS.items():
         fc.checks(name)(fn)
