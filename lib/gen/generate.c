@@ -149,6 +149,8 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
     if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
       for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
         iatk_buf_putc(name, (char)('a' + (i - 1) % 26));
+    if (node_rank(g, node) == RANK_INFINITE)
+      continue; /* its value schema admits nothing: try another name */
     if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data) &&
         name_passes_check(g, n, name)) {
       json_object_set_new(seen, name->data, json_true());

@@ -89,9 +89,7 @@ static int read_types(compile_ctx *c, int idx, const json_t *s) {
     json_array_foreach(type, i, name) if (read_type_name(c, idx, name) != IATK_OK)
       return c->err ? c->err->code : IATK_EUNSUPPORTED;
     if (json_array_size(type) == 0)
-      return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
-                          "empty type list at %s allows no value",
-                          NODE(c, idx)->pointer);
+      compile_forbid(NODE(c, idx), JT_ANY, "its type list is empty");
   } else if (read_type_name(c, idx, type) != IATK_OK) {
     return c->err ? c->err->code : IATK_EUNSUPPORTED;
   }
@@ -134,9 +132,10 @@ static int read_const(compile_ctx *c, int idx, const json_t *s) {
   if (!value)
     return IATK_OK;
   plan_node *n = NODE(c, idx);
-  if (!value_has_type(value, n->types))
-    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
-                        "const at %s contradicts its type", n->pointer);
+  if (!value_has_type(value, n->types)) {
+    compile_forbid(n, JT_ANY, "its const contradicts its type");
+    return IATK_OK;
+  }
   return (n->const_text = dump_compact(value)) ? IATK_OK : compile_oom(c);
 }
 
@@ -153,8 +152,7 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
     json_array_append(kept, v);
   n->enum_values = kept;
   if (json_array_size(kept) == 0)
-    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
-                        "enum at %s has no value its type allows", n->pointer);
+    compile_forbid(n, JT_ANY, "its enum has no value its type allows");
   return IATK_OK;
 }
 
@@ -186,14 +184,15 @@ static void read_samples(compile_ctx *c, int idx, const json_t *s) {
 
 /* ---------------------------------------------------- numbers and sizes */
 
-/* Removes `types` from a node, remembering why for the error message. */
-static void forbid(plan_node *n, unsigned types, const char *reason) {
-  if (!(n->types & types))
-    return;
+void compile_forbid(plan_node *n, unsigned types, const char *reason) {
+  if (!(n->types & types) && n->types)
+    return; /* it did not allow those types anyway */
   n->types &= ~types;
   if (!n->unsat_reason)
     n->unsat_reason = strdup(reason);
 }
+
+#define forbid compile_forbid
 
 /* forbid() with a reason naming two numbers. */
 static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
@@ -503,14 +502,31 @@ static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
 
 /* Compiles `s` into a node memoised under `key`: the schema object itself,
  * or the original of a rewritten form, so references to it still meet. */
+/* allOf members that contradict each other make this node admit nothing
+ * (NULL with *why set); other failures stay errors (NULL, why empty). */
+static const json_t *merge_or_explain(compile_ctx *c, const json_t *s,
+                                      const char *pointer, iatk_error *why) {
+  iatk_error *outer = c->err;
+  iatk_error_clear(why);
+  c->err = why;
+  const json_t *merged = merge_all_of(c, s, pointer);
+  c->err = outer;
+  if (merged || why->code == IATK_EUNSAT)
+    return merged;
+  if (outer && !outer->code)
+    *outer = *why;
+  iatk_error_clear(why);
+  return NULL;
+}
+
 static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
                           char *pointer) {
-  if (json_object_get(s, "allOf")) {
-    s = merge_all_of(c, s, pointer);
-    if (!s) {
-      free(pointer);
-      return -1;
-    }
+  iatk_error why;
+  iatk_error_clear(&why);
+  if (json_object_get(s, "allOf") && !(s = merge_or_explain(c, s, pointer, &why)) &&
+      why.code != IATK_EUNSAT) {
+    free(pointer);
+    return -1;
   }
   int idx = plan_add_node(c->plan, pointer);
   if (idx < 0) {
@@ -519,6 +535,10 @@ static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
   }
   if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
     return compile_oom(c), -1;
+  if (!s) { /* contradictory members: the node exists, but admits nothing */
+    compile_forbid(NODE(c, idx), JT_ANY, why.message);
+    return idx;
+  }
   return read_keywords(c, idx, s) == IATK_OK ? idx : -1;
 }
 

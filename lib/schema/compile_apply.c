@@ -1,5 +1,6 @@
 /* Compiling the array keywords (tuple items, items, contains) and the
  * applicators that become variants (anyOf, oneOf, if/then/else). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,9 +156,10 @@ static int add_branch(compile_ctx *c, int idx, const json_t *s,
 }
 
 static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
-  return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
-                      "no branch of %s at %s can be satisfied", keyword,
-                      NODE(c, idx)->pointer);
+  char reason[160];
+  snprintf(reason, sizeof reason, "no branch of its %s can be satisfied", keyword);
+  compile_forbid(NODE(c, idx), JT_ANY, reason);
+  return IATK_OK;
 }
 
 /* anyOf/oneOf: each branch merged with the rest of the schema becomes a

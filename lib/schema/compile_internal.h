@@ -50,6 +50,11 @@ const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema);
  * object owned by the context. */
 const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
                            const char *pointer);
+/* Before `member` is merged into `dst`: writes out each side's
+ * additionalProperties for the names the other declares, and its items
+ * for the tuple positions the other covers (merge_local.c).  Returns the
+ * member to merge (an owned copy when changed), NULL on error. */
+const json_t *merge_localize(compile_ctx *c, json_t *dst, const json_t *member);
 /* Merges a base schema, minus the keywords in `drop` (NULL-terminated),
  * with one branch. */
 const json_t *merge_branch(compile_ctx *c, const json_t *base,
@@ -60,6 +65,11 @@ const json_t *merge_branch(compile_ctx *c, const json_t *base,
 static inline int64_t compile_count(double d) {
   return d <= 0 ? 0 : d > 1e15 ? (int64_t)1e15 : (int64_t)d;
 }
+/* Removes `types` from a node, keeping the first reason for messages.  A
+ * contradiction is local: it makes its own node (or one type of it) admit
+ * nothing, and the finiteness analysis decides whether that empties the
+ * whole schema (a required member) or only drops an optional one. */
+void compile_forbid(plan_node *n, unsigned types, const char *reason);
 /* Fails with ENOMEM ("out of memory compiling the schema"). */
 int compile_oom(compile_ctx *c);
 /* Compiles sub-schema `sub` found at base/key; node number or -1. */

@@ -1,6 +1,8 @@
 /* Compiling the object keywords: properties, patternProperties,
  * additionalProperties, required, propertyNames, dependentRequired and the
  * property counts. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,43 +88,6 @@ static const json_t *with_patterns(compile_ctx *c, const json_t *s,
   return all ? all : sub;
 }
 
-/* A property schema that contradicts itself (say, two dependent schemas
- * giving it different consts) is no error: the property allows no value,
- * so it is never emitted, and if it is required that is reported with the
- * reason.  Other failures stay errors. */
-static int compile_property(compile_ctx *c, const json_t *sub, const char *base,
-                            const char *name) {
-  iatk_error local;
-  iatk_error_clear(&local);
-  iatk_error *outer = c->err;
-  size_t before = c->plan->count;
-  c->err = &local;
-  int child = compile_child(c, sub, base, name);
-  c->err = outer;
-  if (child >= 0)
-    return child;
-  if (local.code != IATK_EUNSAT || before == c->plan->count) {
-    if (outer && !outer->code)
-      *outer = local;
-    return -1;
-  }
-  /* Nodes made by the failed compile may be half-built, and are memoised:
-   * every one of them allows nothing, so no reference to them emits
-   * anything (a required one is then reported with the reason). */
-  for (size_t i = before; i < c->plan->count; i++) {
-    plan_node *n = &c->plan->nodes[i];
-    n->types = 0;
-    n->variant_count = 0;
-    free(n->const_text);
-    n->const_text = NULL;
-    json_decref(n->enum_values);
-    n->enum_values = NULL;
-    if (!n->unsat_reason)
-      n->unsat_reason = strdup(local.message);
-  }
-  return (int)before;
-}
-
 static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   const json_t *props = json_object_get(s, "properties");
   if (!json_is_object(props))
@@ -136,7 +101,7 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   json_object_foreach((json_t *)props, name, sub) {
     if (!name_allowed(c, idx, s, name))
       continue; /* never emitted; `required` reports it if needed */
-    int child = compile_property(c, with_patterns(c, s, name, sub), base, name);
+    int child = compile_child(c, with_patterns(c, s, name, sub), base, name);
     rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
                    : add_prop(c, idx, name, child, 0);
     if (rc != IATK_OK)
@@ -206,6 +171,19 @@ static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name
   return -2;
 }
 
+/* An object that must have a member it may not have: objects are out,
+ * other types the node allows are not (required only constrains objects). */
+__attribute__((format(printf, 2, 3))) static int
+forbid_object(plan_node *n, const char *fmt, ...) {
+  char reason[600];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(reason, sizeof reason, fmt, ap);
+  va_end(ap);
+  compile_forbid(n, JT_OBJECT, reason);
+  return IATK_OK;
+}
+
 static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
   plan_node *n = NODE(c, idx);
   int at = find_prop(c, idx, name);
@@ -214,16 +192,12 @@ static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
     return IATK_OK;
   }
   if (!name_allowed(c, idx, s, name))
-    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
-                        "required property '%s' at %s does not satisfy "
-                        "propertyNames",
-                        name, n->pointer);
+    return forbid_object(n, "required property '%s' does not satisfy propertyNames",
+                         name);
   int node = pattern_node_for(c, n, name);
   if (node == -2 && n->additional_forbidden)
-    return iatk_fail_at(c->err, IATK_EUNSAT, n->pointer,
-                        "required property '%s' at %s is forbidden by "
-                        "additionalProperties: false",
-                        name, n->pointer);
+    return forbid_object(n, "required property '%s' is forbidden by "
+                            "additionalProperties: false", name);
   return add_prop(c, idx, name, node == -2 ? n->additional : node, 1);
 }
 
@@ -258,11 +232,9 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
     if (at < 0 && node == -2 && NODE(c, idx)->additional_forbidden) {
       plan_prop *p = &NODE(c, idx)->props[owner];
       if (p->required)
-        return iatk_fail_at(c->err, IATK_EUNSAT, NODE(c, idx)->pointer,
-                            "required property '%s' at %s needs '%s' "
-                            "(dependentRequired), which additionalProperties: "
-                            "false forbids",
-                            name, NODE(c, idx)->pointer, needed);
+        return forbid_object(NODE(c, idx), "required property '%s' needs '%s' "
+                             "(dependentRequired), which additionalProperties: "
+                             "false forbids", name, needed);
       p->impossible = 1;
       continue;
     }

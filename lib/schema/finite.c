@@ -66,7 +66,9 @@ static uint32_t type_rank(const iatk_plan *plan, const plan_node *n,
 static int relax(iatk_plan *plan, plan_node *n) {
   uint32_t best = RANK_INFINITE;
   unsigned finite = 0;
-  if (n->variant_count) {
+  if (!n->types) {
+    /* a contradiction: no instance at all (compile_forbid) */
+  } else if (n->variant_count) {
     for (size_t v = 0; v < n->variant_count; v++) {
       uint32_t r = plus_one(rank_of(plan, n->variants[v]));
       if (r < best) {
@@ -107,6 +109,9 @@ static int infinite_member(const iatk_plan *plan, const plan_node *n) {
   for (size_t i = 0; i < (size_t)n->min_items && i <= n->prefix_count; i++)
     if (rank_of(plan, plan_item_node(n, i)) == RANK_INFINITE)
       return plan_item_node(n, i);
+  if (n->contains != NO_NODE && n->min_contains > 0 &&
+      rank_of(plan, n->contains) == RANK_INFINITE)
+    return n->contains;
   if (n->variant_count)
     return n->variants[0];
   return NO_NODE;

@@ -206,7 +206,8 @@ static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
     merge_tuple(dst, key, src);
   else if (!strcmp(key, "nullable") && (json_is_false(old) || json_is_false(src)))
     json_object_set_new(dst, key, json_false());
-  else if (!strcmp(key, "items") || !strcmp(key, "additionalProperties"))
+  else if (!strcmp(key, "items") || !strcmp(key, "additionalItems") ||
+           !strcmp(key, "additionalProperties"))
     json_object_set_new(dst, key, pair_all_of(old, src));
   else if (!strcmp(key, "multipleOf") && json_is_integer(old) && json_is_integer(src))
     merge_multiple(dst, old, src);
@@ -265,8 +266,8 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
    * member without nullable makes the merge non-nullable for good */
   if (json_object_get(member, "type") && !json_is_true(json_object_get(member, "nullable")))
     json_object_set_new(dst, "nullable", json_false());
-  if (depth > 0 && json_object_get(member, "additionalProperties"))
-    c->plan->needs_check = 1; /* it judges the union's extra properties */
+  if (!(member = merge_localize(c, dst, member)))
+    return iatk_error_code(c->err, IATK_ENOMEM);
   json_object_foreach((json_t *)member, key, value) {
     if (strcmp(key, "allOf") == 0)
       continue;

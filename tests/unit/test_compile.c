@@ -133,14 +133,40 @@ static void test_allof_contradictions(void **state) {
   (void)state;
   expect_compile_error("{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
                        NULL, IATK_EUNSAT,
-                       "allOf member #/allOf/1 shares no type with the members before it");
+                       "schema at # allows no value: allOf member #/allOf/1 "
+                       "shares no type with the members before it");
   expect_compile_error("{\"type\":\"string\",\"const\":3}", NULL, IATK_EUNSAT,
-                       "const at # contradicts its type");
+                       "schema at # allows no value: its const contradicts its type");
   expect_compile_error("{\"type\":\"object\",\"required\":[\"a\"],"
                        "\"additionalProperties\":false}",
                        NULL, IATK_EUNSAT,
-                       "required property 'a' at # is forbidden by "
-                       "additionalProperties: false");
+                       "schema at # allows no value: required property 'a' is "
+                       "forbidden by additionalProperties: false");
+}
+
+/* A contradiction rules out its own node; it empties the schema only when
+ * that node is required. */
+static void test_contradictions_are_local(void **state) {
+  (void)state;
+  static const char *satisfiable[] = {
+      "{\"properties\":{\"a\":{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}}}",
+      "{\"type\":\"array\",\"items\":{\"type\":\"string\",\"const\":1}}",
+      "{\"required\":[\"x\"],\"additionalProperties\":false}",
+      "{\"additionalProperties\":{\"enum\":[1],\"type\":\"string\"},\"minProperties\":0}",
+      "{\"anyOf\":[{\"type\":[]},{\"type\":\"null\"}]}",
+  };
+  for (size_t i = 0; i < sizeof satisfiable / sizeof *satisfiable; i++) {
+    iatk_error err;
+    iatk_plan *plan = compile_text(satisfiable[i], NULL, &err);
+    if (!plan)
+      fail_msg("%s: %s", satisfiable[i], err.message);
+    iatk_plan_free(plan);
+  }
+  expect_compile_error("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":[]}},"
+                       "\"required\":[\"a\"]}", NULL, IATK_EUNSAT,
+                       "schema at #/properties/a allows no value: its type list is "
+                       "empty (it is required: # -> #/properties/a)");
+  expect_compile_error("{\"type\":\"array\",\"contains\":false}", NULL, IATK_EUNSAT, NULL);
 }
 
 static void test_absurd_sizes_are_refused(void **state) {
@@ -209,6 +235,7 @@ int main(void) {
       cmocka_unit_test(test_required_cycle_is_an_error),
       cmocka_unit_test(test_required_cycle_with_escape_compiles),
       cmocka_unit_test(test_allof_contradictions),
+      cmocka_unit_test(test_contradictions_are_local),
       cmocka_unit_test(test_absurd_sizes_are_refused),
       cmocka_unit_test(test_deep_nesting_is_bounded),
       cmocka_unit_test(test_error_table),
