@@ -39,13 +39,14 @@ void cli_output_abort(cli_output *o);
 /* Where a command's schema comes from: a registry or a file. */
 typedef struct cli_source {
   const char *registry_dir, *registry, *schema, *version, *file, *type;
+  const char *dialect; /* --dialect: overrides what the document says */
   int verbose;
 } cli_source;
 /* The source options every schema-reading command takes, for getopt_long;
  * a command's own option values start at CLI_OPT_SOURCE_END. */
 enum {
   CLI_OPT_REGISTRY_DIR = 256, CLI_OPT_REGISTRY, CLI_OPT_SCHEMA, CLI_OPT_VERSION,
-  CLI_OPT_FILE, CLI_OPT_TYPE, CLI_OPT_SOURCE_END
+  CLI_OPT_FILE, CLI_OPT_TYPE, CLI_OPT_DIALECT, CLI_OPT_SOURCE_END
 };
 #define CLI_SOURCE_LONG_OPTIONS                                               \
   {"registry-dir", required_argument, 0, CLI_OPT_REGISTRY_DIR},               \
@@ -53,7 +54,8 @@ enum {
   {"schema", required_argument, 0, CLI_OPT_SCHEMA},                           \
   {"schema-version", required_argument, 0, CLI_OPT_VERSION},                  \
   {"file", required_argument, 0, CLI_OPT_FILE},                               \
-  {"type", required_argument, 0, CLI_OPT_TYPE}
+  {"type", required_argument, 0, CLI_OPT_TYPE},                               \
+  {"dialect", required_argument, 0, CLI_OPT_DIALECT}
 /* Records a source option; 1 when `opt` was one, else 0. */
 int cli_source_option(cli_source *s, int opt, const char *arg);
 /* Checks the combination of source options; 0 or an exit status. */

@@ -16,7 +16,7 @@ static const char validate_help[] =
     "\n"
     "options:\n"
     "  --registry-dir DIR, --registry R, --schema S, --schema-version V,\n"
-    "  --file PATH, --type TYPE, --event-ref REF   as for 'iatk generate'\n"
+    "  --file PATH, --type TYPE, --dialect D, --event-ref REF   as for 'iatk generate'\n"
     "  -q, --quiet            print nothing on success\n"
     "  -v, --verbose          say which source served the schema\n"
     "  -h, --help             show this help\n"

@@ -12,6 +12,7 @@ int cli_source_option(cli_source *s, int opt, const char *arg) {
   case CLI_OPT_VERSION: s->version = arg; return 1;
   case CLI_OPT_FILE: s->file = arg; return 1;
   case CLI_OPT_TYPE: s->type = arg; return 1;
+  case CLI_OPT_DIALECT: s->dialect = arg; return 1;
   default: return 0;
   }
 }
@@ -28,7 +29,7 @@ int cli_source_check(const cli_source *s, const char *command) {
   return 0;
 }
 
-iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
+static iatk_schema *load(const cli_source *s, iatk_error *err) {
   if (s->file) {
     cli_verbose(s->verbose, "schema from file %s", s->file);
     return iatk_schema_load_file(s->file, s->type, err);
@@ -45,5 +46,17 @@ iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
                 iatk_schema_type(schema), iatk_registry_root(reg));
   }
   iatk_registry_free(reg);
+  return schema;
+}
+
+iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
+  iatk_schema *schema = load(s, err);
+  if (schema && s->dialect && iatk_schema_set_dialect(schema, s->dialect, err) != IATK_OK) {
+    iatk_schema_free(schema);
+    return NULL;
+  }
+  if (schema)
+    cli_verbose(s->verbose, "dialect %s%s", iatk_schema_dialect(schema),
+                s->dialect ? " (--dialect)" : "");
   return schema;
 }

@@ -145,6 +145,19 @@ IATK_EXTERN iatk_schema *iatk_schema_load_file(const char *path,
 IATK_EXTERN void iatk_schema_free(iatk_schema *schema);
 /* The document's type (IATK_TYPE_*).  Static string. */
 IATK_EXTERN const char *iatk_schema_type(const iatk_schema *schema);
+/* The JSON Schema dialect the document is read in: "draft4", "draft6",
+ * "draft7", "2019-09", "2020-12", "openapi-3.0" or "openapi-3.1".  Decided
+ * at load time: an OpenAPI document's version; else a recognised "$schema";
+ * else the type given at load (JSONSchemaDraft4 means draft4, OpenApi3
+ * means openapi-3.0); else "2020-12".  The compiler and the validator both
+ * use it.  Static string; NULL for a NULL schema. */
+IATK_EXTERN const char *iatk_schema_dialect(const iatk_schema *schema);
+/* Reads the document in another dialect (one of the names above), for
+ * schemas whose "$schema" is missing or wrong.  Call it before compiling
+ * or validating; not safe while other threads use the schema.  EINVAL for
+ * a NULL schema or an unknown name. */
+IATK_EXTERN int iatk_schema_set_dialect(iatk_schema *schema, const char *name,
+                                        iatk_error *err);
 /* Where the document came from, as given at load time.  Owned by schema. */
 IATK_EXTERN const char *iatk_schema_origin(const iatk_schema *schema);
 /* The parsed document.  Borrowed: do not modify or decref. */

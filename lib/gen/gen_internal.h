@@ -24,6 +24,7 @@ struct iatk_gen {
   iatk_instant now;  /* read once per event so all its times agree */
   iatk_error *err;
   int depth;
+  int exploring; /* a retry: also try shapes the mode would not pick */
   iatk_validator *check; /* set when the plan needs_check */
   struct regex_cache *regexes; /* matches pattern candidates */
   iatk_buf scratch;      /* candidate strings */

@@ -161,12 +161,12 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
 }
 
 static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
-                             int *first, int escape) {
+                             int64_t want, int *first, int escape) {
   iatk_buf name;
   iatk_buf_init(&name);
   json_t *seen = json_object(); /* names already added to this object */
   int rc = IATK_OK;
-  for (int k = 0; (int64_t)count < n->min_properties && rc == IATK_OK; k++, count++) {
+  for (int k = 0; (int64_t)count < want && rc == IATK_OK; k++, count++) {
     int node = extra_name(g, n, k, seen, &name);
     if (node == -2 || (n->additional_forbidden && !n->pattern_prop_count))
       break; /* the self-check reports what could not be met */
@@ -175,6 +175,19 @@ static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
   json_decref(seen);
   iatk_buf_release(&name);
   return rc;
+}
+
+/* minProperties, or while searching (see generate_checked) sometimes one or
+ * two undeclared members: keywords such as `not` or oneOf may need them. */
+static int64_t members_wanted(iatk_gen *g, const plan_node *n, size_t count,
+                              int escape) {
+  int64_t want = n->min_properties;
+  int open = !n->additional_forbidden || n->pattern_prop_count;
+  if (g->exploring && !escape && open && coin(g))
+    want = (int64_t)count + 1 + (int64_t)iatk_rng_below(&g->rng, 2);
+  if (n->max_properties >= 0 && want > n->max_properties)
+    want = n->max_properties;
+  return want > n->min_properties ? want : n->min_properties;
 }
 
 static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
@@ -192,8 +205,9 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
     if (inc[i])
       rc = emit_member(g, n->props[i].name, n->props[i].name_len, n->props[i].node,
                        &first, escape);
-  if (rc == IATK_OK && (int64_t)count < n->min_properties)
-    rc = add_extra_members(g, n, count, &first, escape);
+  int64_t want = members_wanted(g, n, count, escape);
+  if (rc == IATK_OK && (int64_t)count < want)
+    rc = add_extra_members(g, n, count, want, &first, escape);
   iatk_buf_putc(&g->out, '}');
   if (inc != small)
     free(inc);
@@ -400,7 +414,7 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   }
   g->plan = plan;
   if (plan->needs_check &&
-      !(g->check = validator_borrow(plan->doc, plan->openapi, plan->pointer, err))) {
+      !(g->check = validator_borrow(plan->doc, plan->dialect, plan->pointer, err))) {
     iatk_gen_free(g);
     return NULL;
   }
@@ -469,8 +483,10 @@ static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
   iatk_mode mode = g->mode;
   if (attempt > 0)
     g->mode = IATK_MODE_RANDOM;
+  g->exploring = attempt % 2 == 0 && attempt > 0; /* every other retry */
   int rc = gen_value(g, g->plan->root, 0);
   g->mode = mode;
+  g->exploring = 0;
   if (rc != IATK_OK) /* an error unwound the stack without the decrements */
     memset(g->active, 0, g->plan->count * sizeof *g->active);
   if (rc == IATK_OK && g->out.failed)
@@ -487,8 +503,14 @@ static int generate_checked(iatk_gen *g, uint64_t index) {
     if (rc != IATK_OK || !g->check)
       return rc;
     iatk_error_clear(&last);
-    if (iatk_validate_text(g->check, g->out.data, g->out.len, &last) == IATK_OK)
+    rc = iatk_validate_text(g->check, g->out.data, g->out.len, &last);
+    if (rc == IATK_OK)
       return IATK_OK;
+    if (rc != IATK_EINVALID) { /* a limit or resource error is no verdict */
+      if (g->err && !g->err->code)
+        *g->err = last;
+      return rc;
+    }
   }
   return iatk_fail_at(g->err, IATK_EUNSAT, last.where,
                       "no valid event found in %d attempts (the schema may be "

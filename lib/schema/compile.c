@@ -519,9 +519,26 @@ static const json_t *merge_or_explain(compile_ctx *c, const json_t *s,
   return NULL;
 }
 
+/* `s` without the keywords its dialect does not have (draft-04 has no
+ * const, draft-07 no dependentSchemas...): they are annotations there, as
+ * the validator treats them.  Owned by the context when copied. */
+static const json_t *dialect_keywords(compile_ctx *c, const json_t *s) {
+  if (!schema_has_inactive_keyword(c->plan->dialect, s))
+    return s;
+  json_t *copy = json_object();
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)s, key, value)
+    if (schema_keyword_active(c->plan->dialect, key))
+      json_object_set(copy, key, value);
+  json_array_append_new(c->owned, copy);
+  return copy;
+}
+
 static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
                           char *pointer) {
   iatk_error why;
+  s = dialect_keywords(c, s);
   iatk_error_clear(&why);
   if (json_object_get(s, "allOf") && !(s = merge_or_explain(c, s, pointer, &why)) &&
       why.code != IATK_EUNSAT) {

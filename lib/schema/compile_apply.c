@@ -162,6 +162,29 @@ static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
   return IATK_OK;
 }
 
+/* oneOf with two branches that accept everything matches no value with
+ * exactly one: usually keywords the dialect does not have (draft-04 has no
+ * const), so the reason names them. */
+static int oneof_matches_nothing(compile_ctx *c, int idx, const json_t *branches) {
+  size_t i, open = 0;
+  json_t *branch;
+  const char *ignored = NULL;
+  json_array_foreach(branches, i, branch)
+    open += schema_accepts_everything(c->plan->dialect, branch, &ignored);
+  if (open < 2)
+    return 0;
+  char reason[300];
+  if (ignored)
+    snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
+             "so none matches exactly one (%s has no '%s' keyword: it is ignored)",
+             open, schema_dialect_name(c->plan->dialect), ignored);
+  else
+    snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
+             "so none matches exactly one", open);
+  compile_forbid(NODE(c, idx), JT_ANY, reason);
+  return 1;
+}
+
 /* anyOf/oneOf: each branch merged with the rest of the schema becomes a
  * variant; barebone takes the first that admits a finite value.  (oneOf's
  * exclusivity is left to the generator's self-check.) */
@@ -169,6 +192,8 @@ static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
                              const char *keyword) {
   const char *drop[] = {keyword, NULL};
   const json_t *branches = json_object_get(s, keyword);
+  if (!strcmp(keyword, "oneOf") && oneof_matches_nothing(c, idx, branches))
+    return IATK_OK;
   char *base = pointer_child(NODE(c, idx)->pointer, keyword);
   size_t i;
   json_t *branch;

@@ -58,7 +58,7 @@ static int name_allowed(compile_ctx *c, int idx, const json_t *s, const char *na
   if (!json_object_get(s, "propertyNames"))
     return 1;
   if (!c->samples_check)
-    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
+    c->samples_check = validator_create(c->schema->doc, c->plan->dialect, "#", NULL);
   char *at = pointer_child(NODE(c, idx)->pointer, "propertyNames");
   json_t *value = json_string(name);
   int ok = !c->samples_check || !at || validator_check_at(c->samples_check, at, value);

@@ -105,6 +105,7 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
   }
   schema->doc = doc;
   schema->type = type ? canonical_type(type) : detect_type(doc);
+  schema->dialect = schema_dialect_detect(doc, type ? schema->type : NULL);
   return schema;
 }
 
@@ -138,6 +139,21 @@ const char *iatk_schema_type(const iatk_schema *schema) {
 
 const char *iatk_schema_origin(const iatk_schema *schema) {
   return schema ? schema->origin : NULL;
+}
+
+const char *iatk_schema_dialect(const iatk_schema *schema) {
+  return schema ? schema_dialect_name(schema->dialect) : NULL;
+}
+
+int iatk_schema_set_dialect(iatk_schema *schema, const char *name, iatk_error *err) {
+  dialect d = schema_dialect_parse(name);
+  if (!schema || d == DIALECT_NONE)
+    return iatk_fail(err, IATK_EINVAL,
+                     "unknown dialect '%s': expected draft4, draft6, draft7, "
+                     "2019-09, 2020-12, openapi-3.0 or openapi-3.1",
+                     name ? name : "");
+  schema->dialect = d;
+  return IATK_OK;
 }
 
 const json_t *iatk_schema_document(const iatk_schema *schema) {

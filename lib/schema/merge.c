@@ -269,7 +269,7 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
   if (!(member = merge_localize(c, dst, member)))
     return iatk_error_code(c->err, IATK_ENOMEM);
   json_object_foreach((json_t *)member, key, value) {
-    if (strcmp(key, "allOf") == 0)
+    if (strcmp(key, "allOf") == 0 || !schema_keyword_active(c->plan->dialect, key))
       continue;
     /* OpenAPI 3.0.3: nullable only qualifies a `type` beside it */
     if (strcmp(key, "nullable") == 0 && !json_object_get(member, "type"))

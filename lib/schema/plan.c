@@ -204,23 +204,10 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   return c->plan->root < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : IATK_OK;
 }
 
-/* OpenAPI 3.0 (nullable; no null without it).  3.1 schema objects are
- * JSON Schema 2020-12.  A registry type without a version means 3.0. */
-static int is_openapi30(const iatk_schema *schema) {
-  if (strcmp(schema->type, IATK_TYPE_OPENAPI3) != 0)
-    return 0;
-  const char *version = json_string_value(json_object_get(schema->doc, "openapi"));
-  return !version || strncmp(version, "3.0", 3) == 0;
-}
-
 /* 2019-09, 2020-12 and OpenAPI 3.1 apply a $ref's sibling keywords;
  * earlier drafts and OpenAPI 3.0 ignore them. */
-static int refs_apply_with_siblings(const json_t *doc) {
-  const char *openapi = json_string_value(json_object_get(doc, "openapi"));
-  if (openapi)
-    return strncmp(openapi, "3.0", 3) != 0;
-  const char *uri = json_string_value(json_object_get(doc, "$schema"));
-  return uri && (strstr(uri, "2019-09") || strstr(uri, "2020-12"));
+static int refs_apply_with_siblings(dialect d) {
+  return d == DIALECT_2019 || d == DIALECT_2020 || d == DIALECT_OAS31;
 }
 
 iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
@@ -236,10 +223,12 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   int rc = plan && c.owned ? IATK_OK
                            : iatk_fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK) {
-    plan->openapi = is_openapi30(schema);
-    plan->openapi_formats = strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0;
+    plan->dialect = schema->dialect;
+    plan->openapi = schema->dialect == DIALECT_OAS30;
+    plan->openapi_formats = schema->dialect == DIALECT_OAS30 ||
+                            schema->dialect == DIALECT_OAS31;
     plan->doc = json_incref(schema->doc);
-    plan->refs_with_siblings = refs_apply_with_siblings(schema->doc);
+    plan->refs_with_siblings = refs_apply_with_siblings(schema->dialect);
     rc = compile_root(&c, event_ref);
   }
   if (rc == IATK_OK)

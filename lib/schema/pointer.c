@@ -36,7 +36,7 @@ char *pointer_index(const char *parent, size_t index) {
 
 iatk_validator *compile_index(compile_ctx *c) {
   if (!c->samples_check)
-    c->samples_check = validator_create(c->schema->doc, c->plan->openapi, "#", NULL);
+    c->samples_check = validator_create(c->schema->doc, c->plan->dialect, "#", NULL);
   return c->samples_check;
 }
 

@@ -122,14 +122,29 @@ const char *ids_base_of(const iatk_validator *v, const json_t *holder) {
   return i >= 0 ? v->bases[i] : "";
 }
 
+/* `"id": "#name"` names a schema without changing the base, as $anchor
+ * does in later drafts. */
+static int index_plain_name(iatk_validator *v, const json_t *s, const char *base,
+                            const char *id) {
+  int rc = add_id(v, uri_join(base, id), s);
+  if (rc == IATK_OK)
+    rc = remember_base(v, s, base);
+  return rc == IATK_OK ? index_children(v, s, base) : rc;
+}
+
 static int index_schema(iatk_validator *v, const json_t *s, const char *base) {
   if (!json_is_object(s) && !json_is_array(s))
     return IATK_OK;
   char *own_base = NULL;
   const char *id = json_is_object(s) ? id_of(v, s) : NULL;
+  if (id && id[0] == '#' && id[1]) /* draft-04..07: a plain-name fragment */
+    return index_plain_name(v, s, base, id);
   if (id) {
     own_base = uri_join(base, id);
-    if (!own_base || add_id(v, strdup(own_base), s))
+    if (!own_base)
+      return IATK_ENOMEM;
+    own_base[strcspn(own_base, "#")] = '\0'; /* "http://x/s#" is "http://x/s" */
+    if (add_id(v, strdup(own_base), s))
       return free(own_base), IATK_ENOMEM;
     base = own_base;
   }

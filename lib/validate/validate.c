@@ -192,22 +192,9 @@ int v_apply(vctx *c, const json_t *schema, const json_t *inst,
 
 /* ------------------------------------------------------------ public API */
 
-static dialect dialect_of(const json_t *doc) {
-  const char *openapi = json_string_value(json_object_get(doc, "openapi"));
-  if (openapi)
-    return strncmp(openapi, "3.0", 3) == 0 ? DIALECT_OAS30 : DIALECT_2020;
-  const char *uri = json_string_value(json_object_get(doc, "$schema"));
-  if (!uri)
-    return DIALECT_DRAFT4;
-  if (strstr(uri, "draft-04"))
-    return DIALECT_DRAFT4;
-  if (strstr(uri, "draft-06"))
-    return DIALECT_DRAFT6;
-  if (strstr(uri, "draft-07"))
-    return DIALECT_DRAFT7;
-  if (strstr(uri, "2019-09"))
-    return DIALECT_2019;
-  return DIALECT_2020;
+/* OpenAPI 3.1 schema objects are 2020-12 schemas. */
+static dialect validation_dialect(dialect d) {
+  return d == DIALECT_OAS31 ? DIALECT_2020 : d;
 }
 
 static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
@@ -240,25 +227,22 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer, int borrow,
   return v;
 }
 
-static iatk_validator *create_for(json_t *doc, int openapi, const char *pointer,
+static iatk_validator *create_for(json_t *doc, dialect d, const char *pointer,
                                   int borrow, iatk_error *err) {
-  dialect d = dialect_of(doc);
-  if (openapi && d == DIALECT_DRAFT4)
-    d = DIALECT_OAS30;
   char *copy = strdup(pointer);
   if (!copy)
     iatk_fail(err, IATK_ENOMEM, "out of memory");
-  return copy ? create(doc, d, copy, borrow, err) : NULL;
+  return copy ? create(doc, validation_dialect(d), copy, borrow, err) : NULL;
 }
 
-iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+iatk_validator *validator_create(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err) {
-  return create_for(doc, openapi, pointer, 0, err);
+  return create_for(doc, d, pointer, 0, err);
 }
 
-iatk_validator *validator_borrow(json_t *doc, int openapi, const char *pointer,
+iatk_validator *validator_borrow(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err) {
-  return create_for(doc, openapi, pointer, 1, err);
+  return create_for(doc, d, pointer, 1, err);
 }
 
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
@@ -271,7 +255,7 @@ iatk_validator *iatk_validator_new(const iatk_schema *schema,
   if (!pointer)
     return NULL;
   json_t *doc = (json_t *)iatk_schema_document(schema);
-  return create(doc, dialect_of(doc), pointer, 0, err);
+  return create(doc, validation_dialect(schema->dialect), pointer, 0, err);
 }
 
 void iatk_validator_free(iatk_validator *v) {

@@ -5,15 +5,7 @@
 #define IATK_VALIDATE_INTERNAL_H
 
 #include "common/internal.h"
-
-typedef enum dialect {
-  DIALECT_DRAFT4 = 4,
-  DIALECT_DRAFT6 = 6,
-  DIALECT_DRAFT7 = 7,
-  DIALECT_2019 = 2019,
-  DIALECT_2020 = 2020,
-  DIALECT_OAS30 = 30 /* OpenAPI 3.0 schema objects: draft-04 + nullable */
-} dialect;
+#include "schema/schema_internal.h" /* the dialect decision */
 
 /* Maps every "$id"/"id"/"$anchor" in the document to its schema. */
 typedef struct id_entry {
@@ -72,12 +64,12 @@ int validator_check_at(iatk_validator *v, const char *pointer, const json_t *ins
 int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst);
 /* A validator over a document (borrowed and incref'd) whose event schema is
  * at `pointer` ("#/..."); used by generators to check their own output. */
-iatk_validator *validator_create(json_t *doc, int openapi, const char *pointer,
+iatk_validator *validator_create(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err);
 /* The same, borrowing `doc` without a reference: for generators, whose
  * plan (which holds the document) outlives them.  No refcount is touched,
  * so threads sharing one plan never write to it. */
-iatk_validator *validator_borrow(json_t *doc, int openapi, const char *pointer,
+iatk_validator *validator_borrow(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err);
 int v_apply(vctx *c, const json_t *schema, const json_t *inst,
             const vpath *ipath, const vpath *spath, evaluated *ev);

@@ -10,7 +10,7 @@ reg=(--registry-dir "$tmp/tree")
 
 # N schemas that differ, so each version can be traced to its put.
 for i in $(seq 1 $N); do
-    printf '{"type": "object", "required": ["n"], "properties": {"n": {"const": %d}}}\n' "$i" >"s$i.json"
+    printf '{"type": "object", "required": ["n"], "properties": {"n": {"enum": [%d]}}}\n' "$i" >"s$i.json"
 done
 
 # --------------------------------------------- N puts into one schema

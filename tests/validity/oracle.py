@@ -92,17 +92,19 @@ def dialect_of_uri(uri):
 def detect_dialect(doc, file_type=None):
     """Dialect of a schema document, the way iatk is meant to pick it.
 
-    OpenAPI documents by their "openapi" version; JSON Schema by "$schema";
-    otherwise the registry/--type fallback (JSONSchemaDraft4 -> draft4)."""
+    OpenAPI documents by their "openapi" version; JSON Schema by a recognised
+    "$schema"; otherwise --type JSONSchemaDraft4 means draft4, and anything
+    else the latest draft, 2020-12."""
     if isinstance(doc, dict) and isinstance(doc.get("openapi"), str):
         return "openapi3.1" if doc["openapi"].startswith("3.1") else "openapi3.0"
     if file_type == "OpenApi3":
         return "openapi3.0"
-    if isinstance(doc, dict) and isinstance(doc.get("$schema"), str):
-        d = dialect_of_uri(doc["$schema"])
-        if d:
-            return d
-    return "draft4"
+    has_uri = isinstance(doc, dict) and isinstance(doc.get("$schema"), str)
+    if has_uri and dialect_of_uri(doc["$schema"]):
+        return dialect_of_uri(doc["$schema"])
+    if file_type == "JSONSchemaDraft4" and not has_uri:
+        return "draft4"
+    return "draft2020-12"  # iatk's documented default (docs/dialects.md)
 
 
 def with_schema_uri(schema, dialect):

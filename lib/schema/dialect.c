@@ -1,0 +1,145 @@
+/* Which JSON Schema dialect a document is written in, decided once when it
+ * is loaded, and which keywords each dialect has.  The compiler and the
+ * validator both read the decision from the schema, so they can never
+ * disagree about what a keyword means. */
+#include <string.h>
+
+#include "schema/schema_internal.h"
+
+/* Names accepted by --dialect and iatk_schema_set_dialect. */
+#define DIALECT_NAMES(XX)                                                     \
+  XX("draft4", DIALECT_DRAFT4) XX("draft6", DIALECT_DRAFT6)                   \
+  XX("draft7", DIALECT_DRAFT7) XX("2019-09", DIALECT_2019)                    \
+  XX("2020-12", DIALECT_2020) XX("openapi-3.0", DIALECT_OAS30)                \
+  XX("openapi-3.1", DIALECT_OAS31)
+
+const char *schema_dialect_name(dialect d) {
+#define XX(name, value)                                                       \
+  if (d == value)                                                             \
+    return name;
+  DIALECT_NAMES(XX)
+#undef XX
+  return "";
+}
+
+dialect schema_dialect_parse(const char *name) {
+#define XX(text, value)                                                       \
+  if (name && strcmp(name, text) == 0)                                        \
+    return value;
+  DIALECT_NAMES(XX)
+#undef XX
+  return DIALECT_NONE;
+}
+
+/* $schema URIs, matched without scheme and trailing '#'. */
+static dialect dialect_of_uri(const char *uri) {
+  static const struct {
+    const char *uri;
+    dialect d;
+  } known[] = {
+      {"json-schema.org/draft-04/schema", DIALECT_DRAFT4},
+      {"json-schema.org/draft-06/schema", DIALECT_DRAFT6},
+      {"json-schema.org/draft-07/schema", DIALECT_DRAFT7},
+      {"json-schema.org/draft/2019-09/schema", DIALECT_2019},
+      {"json-schema.org/draft/2020-12/schema", DIALECT_2020},
+  };
+  const char *rest = strstr(uri, "://");
+  rest = rest ? rest + 3 : uri;
+  size_t len = strcspn(rest, "#");
+  for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strlen(known[i].uri) == len && strncmp(rest, known[i].uri, len) == 0)
+      return known[i].d;
+  return DIALECT_NONE;
+}
+
+/* OpenAPI's version decides; then a recognised $schema; then the registry
+ * type the caller gave (AWS's JSONSchemaDraft4 means draft-04); then the
+ * latest draft, as JSON Schema itself recommends for schemas that do not
+ * say.  An unrecognised $schema also gets the default. */
+dialect schema_dialect_detect(const json_t *doc, const char *given_type) {
+  const char *openapi = json_string_value(json_object_get(doc, "openapi"));
+  if (openapi)
+    return strncmp(openapi, "3.0", 3) == 0 ? DIALECT_OAS30 : DIALECT_OAS31;
+  if (given_type && strcmp(given_type, IATK_TYPE_OPENAPI3) == 0)
+    return DIALECT_OAS30; /* the registry's type without a version: 3.0 */
+  const char *uri = json_string_value(json_object_get(doc, "$schema"));
+  dialect d = uri ? dialect_of_uri(uri) : DIALECT_NONE;
+  if (d != DIALECT_NONE)
+    return d;
+  if (given_type && !uri && strcmp(given_type, IATK_TYPE_JSONSCHEMA_DRAFT4) == 0)
+    return DIALECT_DRAFT4;
+  return DIALECT_DEFAULT;
+}
+
+/* The JSON Schema draft a dialect's keywords come from. */
+static int draft_of(dialect d) {
+  switch (d) {
+  case DIALECT_OAS30: return 4; /* OpenAPI 3.0: draft-04 plus nullable */
+  case DIALECT_OAS31: return 2020;
+  default: return (int)d;
+  }
+}
+
+/* Keywords that exist only in some drafts: (name, first, last draft).
+ * Any other keyword means the same in every dialect that has it. */
+#define VERSIONED_KEYWORDS(XX)                                                \
+  XX("const", 6, 2020) XX("contains", 6, 2020) XX("propertyNames", 6, 2020)   \
+  XX("if", 7, 2020) XX("then", 7, 2020) XX("else", 7, 2020)                   \
+  XX("dependencies", 4, 7) XX("dependentRequired", 2019, 2020)                \
+  XX("dependentSchemas", 2019, 2020) XX("unevaluatedItems", 2019, 2020)       \
+  XX("unevaluatedProperties", 2019, 2020) XX("minContains", 2019, 2020)       \
+  XX("maxContains", 2019, 2020) XX("$recursiveRef", 2019, 2019)               \
+  XX("$recursiveAnchor", 2019, 2019) XX("prefixItems", 2020, 2020)            \
+  XX("$dynamicRef", 2020, 2020) XX("$dynamicAnchor", 2020, 2020)
+
+int schema_keyword_active(dialect d, const char *keyword) {
+  int draft = draft_of(d);
+#define XX(name, first, last)                                                 \
+  if (strcmp(keyword, name) == 0)                                             \
+    return draft >= (first) && draft <= (last);
+  VERSIONED_KEYWORDS(XX)
+#undef XX
+  return 1;
+}
+
+/* Whether an object has a keyword its dialect does not have. */
+int schema_has_inactive_keyword(dialect d, const json_t *s) {
+  if (draft_of(d) == 2020 && !json_object_get(s, "dependencies") &&
+      !json_object_get(s, "$recursiveRef") && !json_object_get(s, "$recursiveAnchor"))
+    return 0; /* the common case, without a table walk per key */
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)s, key, value) if (!schema_keyword_active(d, key))
+    return 1;
+  return 0;
+}
+
+/* Keywords that describe and never constrain. */
+static int is_annotation_keyword(const char *key) {
+  static const char *keys[] = {"$id", "id", "$schema", "$comment", "$anchor",
+                               "$defs", "definitions", "title", "description",
+                               "examples", "example", "default", "deprecated",
+                               "readOnly", "writeOnly", NULL};
+  for (const char **k = keys; *k; k++)
+    if (strcmp(key, *k) == 0)
+      return 1;
+  return strncmp(key, "x-", 2) == 0;
+}
+
+int schema_accepts_everything(dialect d, const json_t *s, const char **ignored) {
+  if (json_is_true(s))
+    return 1;
+  if (!json_is_object(s))
+    return 0;
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)s, key, value) {
+    if (!schema_keyword_active(d, key)) {
+      if (ignored && !*ignored)
+        *ignored = key;
+    } else if (!is_annotation_keyword(key)) {
+      return 0;
+    }
+  }
+  return 1;
+}
