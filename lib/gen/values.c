@@ -56,6 +56,8 @@ static double clamp(const plan_node *n, range r, double v, int integer) {
 /* The multiple of m nearest v inside the range, preferring upward. */
 static double snap_multiple(const plan_node *n, range r, double v) {
   double m = n->multiple_of;
+  if (!isfinite(v / m))
+    return v; /* no double multiple there: the self-check refuses it */
   double k = ceil(v / m) * m;
   if (k > r.hi || (n->exclusive_maximum && k >= r.hi))
     k = floor(v / m) * m;
@@ -73,9 +75,22 @@ static double random_in(iatk_gen *g, range r, int integer) {
   return lo + (hi - lo) * u;
 }
 
+/* Beyond 2^52 multiples of m, v/m stops being exact (and past the largest
+ * double it overflows), so whether v is a multiple can no longer be told:
+ * random draws stay where it can, when the bounds allow. */
+static range where_multiples_are_exact(const plan_node *n, range r) {
+  double limit = n->multiple_of * 4503599627370496.0;
+  if (n->multiple_of <= 0 || !isfinite(limit))
+    return r;
+  range near = {fmax(r.lo, -limit), fmin(r.hi, limit)};
+  return near.lo <= near.hi ? near : r;
+}
+
 void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   range r = allowed_range(n, integer);
   double v = g->mode == IATK_MODE_RANDOM ? random_in(g, r, integer) : 0;
+  range exact = where_multiples_are_exact(n, r);
+  v = fmin(fmax(v, exact.lo), exact.hi);
   v = clamp(n, r, v, integer);
   if (n->multiple_of > 0)
     v = snap_multiple(n, r, v);

@@ -11,7 +11,8 @@ typedef struct compile_ctx {
   json_t *owned;    /* merged schema objects, kept alive until the end */
   iatk_error *err;
   int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
-  long merges;      /* allOf member merges, bounded: diamonds multiply them */
+  long merges;      /* allOf member merges in this compile, bounded */
+  iatk_ptrmap *merged; /* members already in the merge under way */
   iatk_validator *samples_check; /* vets examples/default, made on demand */
   struct regex_cache *regexes;   /* matches names against patternProperties */
   json_t *names;                 /* property name -> index for names_node */

@@ -53,17 +53,17 @@ static int find_prop(compile_ctx *c, int idx, const char *name) {
 }
 
 /* Whether a name is acceptable to propertyNames (checked by the validator,
- * so the compile and the check agree). */
-static int name_allowed(compile_ctx *c, int idx, const json_t *s, const char *name) {
-  if (!json_object_get(s, "propertyNames"))
+ * so the compile and the check agree).  Judged against the schema object
+ * being compiled: after merging, its propertyNames may come from a branch
+ * or a member, so no pointer into the document names it. */
+static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
+  const json_t *names = json_object_get(s, "propertyNames");
+  if (!names)
     return 1;
-  if (!c->samples_check)
-    c->samples_check = validator_create(c->schema->doc, c->plan->dialect, "#", NULL);
-  char *at = pointer_child(NODE(c, idx)->pointer, "propertyNames");
+  iatk_validator *index = compile_index(c);
   json_t *value = json_string(name);
-  int ok = !c->samples_check || !at || validator_check_at(c->samples_check, at, value);
+  int ok = !index || !value || validator_check_schema(index, names, value);
   json_decref(value);
-  free(at);
   return ok;
 }
 
@@ -99,7 +99,7 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   json_t *sub;
   int rc = IATK_OK;
   json_object_foreach((json_t *)props, name, sub) {
-    if (!name_allowed(c, idx, s, name))
+    if (!name_allowed(c, s, name))
       continue; /* never emitted; `required` reports it if needed */
     int child = compile_child(c, with_patterns(c, s, name, sub), base, name);
     rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
@@ -191,7 +191,7 @@ static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
     n->props[at].required = 1;
     return IATK_OK;
   }
-  if (!name_allowed(c, idx, s, name))
+  if (!name_allowed(c, s, name))
     return forbid_object(n, "required property '%s' does not satisfy propertyNames",
                          name);
   int node = pattern_node_for(c, n, name);

@@ -9,8 +9,11 @@
 #include "schema/compile_internal.h"
 #include "validate/validate_internal.h"
 
-#define MAX_ALLOF_DEPTH 32
-#define MAX_MERGES 20000
+/* Bounds on work, not on meaning: a member met twice in one merge is
+ * merged once (A and A is A), so shared references and cycles cost
+ * nothing; what remains is the size of the schema itself. */
+#define MAX_ALLOF_DEPTH 1000
+#define MAX_MERGES 2000000
 #define MAX_PRODUCT 256
 
 /* Keeps a merged object alive for the whole compile; returns it borrowed. */
@@ -231,8 +234,9 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
   json_array_foreach(all_of, i, member) {
     char *at = base ? pointer_index(base, i) : NULL;
     const json_t *target = at ? ref_follow(c, member, &at) : NULL;
-    int rc = target ? merge_member(c, dst, target, at, depth + 1)
-                    : iatk_error_code(c->err, IATK_ENOMEM);
+    int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
+             : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK /* met before */
+             : merge_member(c, dst, target, at, depth + 1);
     free(at);
     if (rc != IATK_OK) {
       free(base);
@@ -251,10 +255,11 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                         "references multiply them)",
                         pointer, MAX_MERGES);
   if (depth > MAX_ALLOF_DEPTH)
-    return iatk_fail_at(c->err, IATK_ECYCLE, pointer,
-                        "allOf at %s nests or refers to itself more than %d "
-                        "levels deep",
+    return iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+                        "allOf at %s nests more than %d levels deep",
                         pointer, MAX_ALLOF_DEPTH);
+  if (iatk_ptrmap_put(c->merged, member, 1) != IATK_OK)
+    return compile_oom(c);
   if (json_is_false(member))
     return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
                         "allOf at %s contains the schema false", pointer);
@@ -290,7 +295,13 @@ const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
     iatk_fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  return merge_member(c, dst, schema, pointer, 0) == IATK_OK ? dst : NULL;
+  iatk_ptrmap merged, *outer = c->merged; /* merges do not nest, but be safe */
+  iatk_ptrmap_init(&merged);
+  c->merged = &merged;
+  int rc = merge_member(c, dst, schema, pointer, 0);
+  c->merged = outer;
+  iatk_ptrmap_release(&merged);
+  return rc == IATK_OK ? dst : NULL;
 }
 
 const json_t *merge_branch(compile_ctx *c, const json_t *base,

@@ -1,5 +1,6 @@
 /* Generation: barebone parity with the seed, modes, determinism, bounds. */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -59,6 +60,30 @@ static void test_allof_merges_objects(void **state) {
       "{\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":2}},"
       "\"required\":[\"n\"]}]}",
       NULL, IATK_MODE_BAREBONE, "{\"id\":\"\",\"n\":2}");
+}
+
+/* d0 -> d1 twice -> d2 twice ... : 2^40 paths to the bottom, but each
+ * shared member is merged once, so it compiles at once; and a member that
+ * refers back to its own allOf adds nothing (A and A is A). */
+static void test_allof_diamonds_and_self_reference(void **state) {
+  (void)state;
+  enum { LEVELS = 40 };
+  char *text = malloc(LEVELS * 160 + 256);
+  size_t n = (size_t)sprintf(text, "{\"$ref\":\"#/$defs/d0\",\"$defs\":{");
+  for (int i = 0; i < LEVELS; i++)
+    n += (size_t)sprintf(text + n,
+                         "\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},"
+                         "{\"$ref\":\"#/$defs/d%d\"}],\"required\":[\"p%d\"]},",
+                         i, i + 1, i + 1, i % 3);
+  sprintf(text + n, "\"d%d\":{\"type\":\"object\",\"properties\":{\"p0\":"
+          "{\"minimum\":4,\"type\":\"integer\"}}}}}", LEVELS);
+  char *event = generate_text(text, NULL, IATK_MODE_BAREBONE, 0, 0, 0);
+  assert_string_equal(event, "{\"p0\":4,\"p1\":null,\"p2\":null}");
+  free(event);
+  free(text);
+  assert_generates("{\"$defs\":{\"a\":{\"allOf\":[{\"$ref\":\"#/$defs/a\"}],"
+                   "\"type\":\"string\",\"minLength\":2}},\"$ref\":\"#/$defs/a\"}",
+                   NULL, IATK_MODE_BAREBONE, "\"aa\"");
 }
 
 static void test_optional_recursion_stops(void **state) {
@@ -212,6 +237,7 @@ int main(void) {
       cmocka_unit_test(test_smallest_valid_values),
       cmocka_unit_test(test_types_const_enum_nullable),
       cmocka_unit_test(test_allof_merges_objects),
+      cmocka_unit_test(test_allof_diamonds_and_self_reference),
       cmocka_unit_test(test_optional_recursion_stops),
       cmocka_unit_test(test_sample_mode),
       cmocka_unit_test(test_random_is_a_function_of_seed_and_index),
