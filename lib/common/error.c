@@ -1,6 +1,7 @@
 /* The error table made into code: names, descriptions, exit statuses, and
  * the first-error-wins filling of iatk_error. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -40,14 +41,49 @@ static int error_is_set(const iatk_error *err) {
   return err->code != IATK_OK;
 }
 
+/* Steps back from `at` to the start of a UTF-8 character. */
+static size_t char_start(const char *s, size_t at) {
+  while (at > 0 && ((unsigned char)s[at] & 0xc0) == 0x80)
+    at--;
+  return at;
+}
+
+void iatk_copy_elided(char *dst, size_t size, const char *src, size_t len) {
+  static const char mark[] = "...";
+  if (len < size) {
+    memcpy(dst, src, len);
+    dst[len] = '\0';
+    return;
+  }
+  /* The head says what failed and the tail usually why: keep both. */
+  size_t keep = (size - sizeof mark) / 2;
+  size_t head = char_start(src, keep);
+  size_t tail = len - keep;
+  while (tail < len && ((unsigned char)src[tail] & 0xc0) == 0x80)
+    tail++;
+  memcpy(dst, src, head);
+  memcpy(dst + head, mark, sizeof mark - 1);
+  memcpy(dst + head + sizeof mark - 1, src + tail, len - tail);
+  dst[head + sizeof mark - 1 + len - tail] = '\0';
+}
+
 static int fail_v(iatk_error *err, int code, const char *where,
                   const char *fmt, va_list ap) {
   if (!err || error_is_set(err))
     return code;
   err->code = code;
-  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_list again;
+  va_copy(again, ap);
+  int len = vsnprintf(err->message, sizeof err->message, fmt, ap);
+  char *whole = len >= (int)sizeof err->message ? malloc((size_t)len + 1) : NULL;
+  if (whole) { /* too long for the buffer: elide its middle, not its end */
+    vsnprintf(whole, (size_t)len + 1, fmt, again);
+    iatk_copy_elided(err->message, sizeof err->message, whole, (size_t)len);
+    free(whole);
+  }
+  va_end(again);
   if (where)
-    snprintf(err->where, sizeof err->where, "%s", where);
+    iatk_copy_elided(err->where, sizeof err->where, where, strlen(where));
   return code;
 }
 

@@ -10,8 +10,13 @@
 
 #define IATK_PRINTF(f, a) __attribute__((format(printf, f, a)))
 
+/* Copies src[0..len) into dst (size bytes, NUL-terminated); when it does
+ * not fit, its middle is replaced by "..." so both ends survive, cut on
+ * UTF-8 character boundaries. */
+void iatk_copy_elided(char *dst, size_t size, const char *src, size_t len);
 /* Fills err (if non-NULL and still clear) and returns `code`, so callers can
- * write `return iatk_fail(err, IATK_EIO, "cannot read %s", path);`. */
+ * write `return iatk_fail(err, IATK_EIO, "cannot read %s", path);`.  A
+ * message longer than the buffer keeps its beginning and its end. */
 int iatk_fail(iatk_error *err, int code, const char *fmt, ...)
     IATK_PRINTF(3, 4);
 /* Same, with a location (JSON pointer or file:line:col). */

@@ -175,12 +175,18 @@ static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name
  * other types the node allows are not (required only constrains objects). */
 __attribute__((format(printf, 2, 3))) static int
 forbid_object(plan_node *n, const char *fmt, ...) {
-  char reason[600];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(reason, sizeof reason, fmt, ap);
+  int len = vsnprintf(NULL, 0, fmt, ap);
   va_end(ap);
-  compile_forbid(n, JT_OBJECT, reason);
+  char *reason = len >= 0 ? malloc((size_t)len + 1) : NULL;
+  if (reason) { /* names can be long: the reason is never cut */
+    va_start(ap, fmt);
+    vsnprintf(reason, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+  }
+  compile_forbid(n, JT_OBJECT, reason ? reason : "a required property is not allowed");
+  free(reason);
   return IATK_OK;
 }
 

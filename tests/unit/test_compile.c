@@ -1,4 +1,5 @@
 /* Compile stage: documents, event_ref lookup, $ref, allOf, cycles, errors. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "helpers.h"
@@ -169,6 +170,27 @@ static void test_contradictions_are_local(void **state) {
   expect_compile_error("{\"type\":\"array\",\"contains\":false}", NULL, IATK_EUNSAT, NULL);
 }
 
+/* A message longer than iatk_error's buffer loses its middle, never the
+ * reason at its end. */
+static void test_long_messages_keep_their_reason(void **state) {
+  (void)state;
+  enum { NAME = 5000 };
+  char *text = malloc(NAME + 128);
+  int n = sprintf(text, "{\"type\":\"object\",\"required\":[\"");
+  memset(text + n, 'x', NAME);
+  strcpy(text + n + NAME, "\"],\"additionalProperties\":false}");
+  iatk_error err;
+  assert_null(compile_text(text, NULL, &err));
+  assert_int_equal(err.code, IATK_EUNSAT);
+  const char *tail = "' is forbidden by additionalProperties: false";
+  size_t len = strlen(err.message);
+  assert_true(len < sizeof err.message);
+  assert_string_equal(err.message + len - strlen(tail), tail);
+  assert_non_null(strstr(err.message, "xxx...xxx"));
+  assert_memory_equal(err.message, "schema at # allows no value", 27);
+  free(text);
+}
+
 static void test_absurd_sizes_are_refused(void **state) {
   (void)state;
   expect_compile_error("{\"type\":\"array\",\"minItems\":1e12}", NULL,
@@ -236,6 +258,7 @@ int main(void) {
       cmocka_unit_test(test_required_cycle_with_escape_compiles),
       cmocka_unit_test(test_allof_contradictions),
       cmocka_unit_test(test_contradictions_are_local),
+      cmocka_unit_test(test_long_messages_keep_their_reason),
       cmocka_unit_test(test_absurd_sizes_are_refused),
       cmocka_unit_test(test_deep_nesting_is_bounded),
       cmocka_unit_test(test_error_table),
