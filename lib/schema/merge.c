@@ -247,6 +247,23 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
   return IATK_OK;
 }
 
+/* In 2019-09 and later a member's $ref with siblings is one more member:
+ * its target is merged, resolved against the base URI where the member
+ * stands (a merged copy no longer knows it). */
+static int merge_member_ref(compile_ctx *c, json_t *dst, const json_t *member,
+                            const char *pointer, int depth) {
+  const char *ref = json_string_value(json_object_get(member, "$ref"));
+  if (!ref || !c->plan->refs_with_siblings)
+    return IATK_OK;
+  char *at = pointer_child(pointer, "$ref");
+  const json_t *target = at ? ref_resolve(c, member, ref, at) : NULL;
+  int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
+           : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK
+           : merge_member(c, dst, target, at, depth + 1);
+  free(at);
+  return rc;
+}
+
 static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                         const char *pointer, int depth) {
   if (++c->merges > MAX_MERGES)
@@ -271,15 +288,19 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
    * member without nullable makes the merge non-nullable for good */
   if (json_object_get(member, "type") && !json_is_true(json_object_get(member, "nullable")))
     json_object_set_new(dst, "nullable", json_false());
+  int rc = merge_member_ref(c, dst, member, pointer, depth);
+  if (rc != IATK_OK)
+    return rc;
   if (!(member = merge_localize(c, dst, member)))
     return iatk_error_code(c->err, IATK_ENOMEM);
   json_object_foreach((json_t *)member, key, value) {
-    if (strcmp(key, "allOf") == 0 || !schema_keyword_active(c->plan->dialect, key))
+    if (strcmp(key, "allOf") == 0 || !schema_keyword_active(c->plan->dialect, key) ||
+        (strcmp(key, "$ref") == 0 && c->plan->refs_with_siblings))
       continue;
     /* OpenAPI 3.0.3: nullable only qualifies a `type` beside it */
     if (strcmp(key, "nullable") == 0 && !json_object_get(member, "type"))
       continue;
-    int rc = merge_keyword(c, dst, key, value, pointer);
+    rc = merge_keyword(c, dst, key, value, pointer);
     if (rc != IATK_OK)
       return rc;
   }
