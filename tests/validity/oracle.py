@@ -436,6 +436,16 @@ def _json_schema_ref(doc, event_ref):
 # Judges
 
 
+class LocalRefResolver(RefResolver):
+    """Resolves references inside the document only: a reference jsonschema
+    cannot place in it is an error, never a network request (tests must
+    not reach beyond loopback)."""
+
+    def resolve_remote(self, uri):
+        raise jsonschema.exceptions.RefResolutionError(
+            "remote reference %r refused: the oracle never fetches" % uri)
+
+
 class Judge:
     """Validates instances against one schema of one dialect."""
 
@@ -453,7 +463,7 @@ class Judge:
         else:
             root = doc
             schema = _resolve_pointer(doc, _json_schema_ref(doc, event_ref)) if event_ref else doc
-        resolver = RefResolver.from_schema(root, id_of=cls.ID_OF) if isinstance(root, dict) else None
+        resolver = LocalRefResolver.from_schema(root, id_of=cls.ID_OF) if isinstance(root, dict) else None
         self.validator = cls(schema, resolver=resolver, format_checker=format_checker(dialect))
 
     def problem(self, instance):
