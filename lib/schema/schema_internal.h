@@ -20,7 +20,7 @@ typedef enum dialect {
   DIALECT_2019 = 2019,
   DIALECT_2020 = 2020
 } dialect;
-/* For documents that name no dialect (documented in docs/dialects.md). */
+/* For documents that name no dialect (docs/design-notes.md, "Dialects"). */
 #define DIALECT_DEFAULT DIALECT_2020
 
 struct iatk_schema {
