@@ -49,6 +49,9 @@ def parse_args(argv):
     p.add_argument("-v", "--verbose", action="store_true",
                    help="list every refused (group, mode), not just a summary")
     p.add_argument("--json", dest="json_out", help="write the full results to this file")
+    p.add_argument("--exclude-unsound", action="store_true",
+                   help="measure only the groups the judge gets right, instead of failing "
+                        "(for newer suites than python3-jsonschema 4.10 knows: IATK_SUITE_DIR)")
     return p.parse_args(argv)
 
 
@@ -150,17 +153,21 @@ def main(argv=None):
         print("0 passed, 1 failed")
         return 1
     disagreements = oracle.self_check(drafts)
-    if disagreements:
+    unsound = oracle.unsound_group_keys(disagreements) if args.exclude_unsound else set()
+    if unsound:
+        print("excluded: %d groups the judge cannot judge soundly" % len(unsound))
+    elif disagreements:
         print("the oracle disagrees with the suite's own expected results:")
         for d in disagreements:
             print("  " + d)
         print("0 passed, %d failed" % len(disagreements))
         return 1
-    groups = [g for g in oracle.suite_groups(drafts) if args.filter in g[0]]
+    groups = [g for g in oracle.suite_groups(drafts)
+              if args.filter in g[0] and g[0].split(" ", 1)[0] not in unsound]
     schemas = {key: schema for key, _, schema in groups}
     print("iatk validity on the JSON Schema Test Suite: %s" % binary)
-    print("oracle: python3-jsonschema %s, agrees with all of the suite's expected results"
-          % oracle.jsonschema_version())
+    print("oracle: python3-jsonschema %s, agrees with all of the suite's expected results%s"
+          % (oracle.jsonschema_version(), " on the groups kept" if unsound else ""))
     print("suite %s (%s), %d groups x modes %s x seeds 0..%d x --count %d, %d workers"
           % (oracle.SUITE_DIR, ",".join(drafts), len(groups), ",".join(modes),
              args.seeds - 1, args.count, args.jobs))
