@@ -82,6 +82,9 @@ def parse_args():
     p.add_argument("--count", type=int, default=100000, help="events per timed run")
     p.add_argument("--repeat", type=int, default=3, help="timed runs, best kept (default 3)")
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--schemas-dir", metavar="DIR",
+                   help="also measure every *.json schema in DIR (say, a SchemaStore "
+                        "checkout's src/schemas/json), each in every mode")
     return p.parse_args()
 
 
@@ -99,6 +102,39 @@ def validity(args):
           "valid; refusals count as not valid" % (oracle.jsonschema_version(), time.monotonic() - t0))
     print()
     print(oracle.format_table(oracle.tabulate(results)))
+
+
+def _loadable(path):
+    """The document, if it is a JSON object whose references stay inside it."""
+    try:
+        doc = oracle.read_json_file(path)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return doc if isinstance(doc, dict) and not oracle._has_remote_ref(doc) else None
+
+
+def real_world(args):
+    """Third-party schemas, judged like the corpus: every event valid, or a
+    refusal; a refusal of a real-world schema counts against iatk."""
+    paths = sorted(os.path.join(args.schemas_dir, n) for n in os.listdir(args.schemas_dir)
+                   if n.endswith(".json"))
+    docs = [(p, _loadable(p)) for p in paths]
+    docs = [(p, d) for p, d in docs if d is not None]
+    seeds = list(range(min(args.seeds, 3)))
+    print("\n## real-world schemas: %d of %d files in %s (JSON objects with no remote "
+          "$ref), seeds 0..%d x --count 3" % (len(docs), len(paths), args.schemas_dir,
+                                              len(seeds) - 1))
+    tasks = [{"doc": d, "dialect": oracle.detect_dialect(d), "mode": m, "seeds": seeds,
+              "count": 3, "schema_path": p} for p, d in docs for m in oracle.MODES]
+    results = oracle.run_checks(tasks, jobs=args.jobs)
+    for m in oracle.MODES:
+        rs = [(t["schema_path"], r) for t, r in zip(tasks, results) if t["mode"] == m]
+        ok = sum(r["status"] == "pass" for _, r in rs)
+        print("%-9s %3d/%d schemas all valid (%.1f%%)" % (m, ok, len(rs), 100.0 * ok / len(rs)))
+        for path, r in rs:
+            if r["status"] != "pass":
+                print("    %s %s: %s" % (r["status"], os.path.basename(path),
+                                         str(r.get("detail"))[:160]))
 
 
 FORMATS = ("date-time date time duration email idn-email hostname idn-hostname ipv4 ipv6 "
@@ -198,6 +234,8 @@ def main():
     if not args.no_suite:
         validity(args)
         formats(args)
+    if args.schemas_dir:
+        real_world(args)
     if not args.no_speed:
         speed(args)
     return 0

@@ -8,7 +8,13 @@
 
 #include "validate/validate_internal.h"
 
-#define KEY(s, k) json_object_get((s), (k))
+/* A keyword of schema s, or NULL when absent or not a keyword of the
+ * dialect (draft-04 has no const): the same table the compiler uses. */
+static const json_t *keyword_of(const vctx *c, const json_t *s, const char *k) {
+  const json_t *v = json_object_get(s, k);
+  return v && !schema_keyword_active(c->v->dialect, k) ? NULL : v;
+}
+#define KEY(s, k) keyword_of(c, (s), (k))
 
 static int sub(vctx *c, const json_t *schema, const json_t *inst,
                const vpath *ipath, const vpath *spath, const char *key,
@@ -374,7 +380,7 @@ static int check_dependencies(vctx *c, const json_t *s, const json_t *inst,
   for (int k = 0; k < 3; k++) {
     const char *key;
     json_t *dep;
-    json_object_foreach(KEY(s, keys[k]), key, dep) {
+    json_object_foreach((json_t *)KEY(s, keys[k]), key, dep) {
       if (!json_object_get(inst, key))
         continue;
       if (json_is_array(dep)) {
