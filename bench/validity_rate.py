@@ -139,7 +139,7 @@ def real_world(args):
 
 FORMATS = ("date-time date time duration email idn-email hostname idn-hostname ipv4 ipv6 "
            "uri uri-reference iri iri-reference uuid uri-template json-pointer "
-           "relative-json-pointer regex").split()
+           "relative-json-pointer regex color").split()
 
 
 def formats(args):

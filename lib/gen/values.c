@@ -159,6 +159,7 @@ static const char *format_sample(plan_format format) {
       [FMT_REGEX] = "^[a-z]+$",
       [FMT_URI_TEMPLATE] = "https://example.com/{id}",
       [FMT_BYTE] = "aWF0aw==",
+      [FMT_COLOR] = "#000000",
   };
   return format < sizeof samples / sizeof samples[0] ? samples[format] : NULL;
 }

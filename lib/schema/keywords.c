@@ -30,7 +30,7 @@ unsigned plan_type_bit(const char *name) {
   XX("json-pointer", FMT_JSON_POINTER)                                        \
   XX("relative-json-pointer", FMT_RELATIVE_JSON_POINTER) XX("regex", FMT_REGEX) \
   XX("uri-template", FMT_URI_TEMPLATE) XX("byte", FMT_BYTE)                   \
-  XX("int32", FMT_INT32) XX("int64", FMT_INT64)
+  XX("int32", FMT_INT32) XX("int64", FMT_INT64) XX("color", FMT_COLOR)
 
 const char *plan_format_name(plan_format format) {
 #define XX(name, value)                                                       \
@@ -67,6 +67,7 @@ const char *plan_format_pattern(plan_format format) {
       [FMT_REGEX] = "^[a-z]{1,30}$",
       [FMT_URI_TEMPLATE] = "^(https://example\\.com/)?\\{[a-z]{1,12}\\}(/[a-z]{1,12}){0,4}$",
       [FMT_BYTE] = "^([A-Za-z0-9+/]{4}){1,8}$",
+      [FMT_COLOR] = "^#([0-9a-f]{3}|[0-9a-f]{6})$",
   };
   return format < sizeof patterns / sizeof patterns[0] ? patterns[format] : NULL;
 }

@@ -76,7 +76,8 @@ typedef enum plan_format {
   FMT_URI_TEMPLATE,
   FMT_BYTE,  /* OpenAPI: base64 */
   FMT_INT32, /* OpenAPI: integer ranges */
-  FMT_INT64
+  FMT_INT64,
+  FMT_COLOR  /* draft-03's CSS color, still common in real-world schemas */
 } plan_format;
 
 #define RANK_INFINITE UINT32_MAX
