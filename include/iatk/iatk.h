@@ -196,8 +196,36 @@ IATK_EXTERN void iatk_gen_free(iatk_gen *gen);
 /* The setters do nothing when gen is NULL; an unknown mode is ignored. */
 IATK_EXTERN void iatk_gen_set_mode(iatk_gen *gen, iatk_mode mode);
 IATK_EXTERN void iatk_gen_set_seed(iatk_gen *gen, uint64_t seed);
-/* Non-zero: emit only `required` properties (AWS IATK skip_optional). */
-IATK_EXTERN void iatk_gen_set_skip_optional(iatk_gen *gen, int skip);
+/*
+ * Which optional properties (those an object's `required` list leaves out)
+ * are dropped.  Required properties are always emitted, and so is whatever
+ * the schema forces (minProperties, dependentRequired).
+ *  - OFF: none are dropped; the mode decides which optional properties
+ *    appear (barebone and sample: all; random: a seeded choice).
+ *  - SCHEMA: JSON Schema's meaning of `required`: every optional property
+ *    is dropped, so an object without a `required` list comes out as {}.
+ *    The iatk tool's --skip-optional.
+ *  - AWS: AWS IATK's skip_optional: only objects that have a `required`
+ *    list (even an empty one) drop their optional properties; an object
+ *    without one is generated as with OFF.  What AWS IATK's
+ *    generate_mock_event(skip_optional=True) and its JSON-RPC SkipOptional
+ *    do, so the Python package and service mode use it.
+ * Each object decides for itself.  In barebone mode, the object schema
+ *   {"required": ["a"], "properties": {"c": {"type": "string"},
+ *    "a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
+ * gives {"a": {"b": ""}} under AWS and {"a": {}} under SCHEMA.  After allOf
+ * merging, an object has a `required` list when any merged schema has one.
+ */
+typedef enum iatk_skip_optional {
+  IATK_SKIP_OPTIONAL_OFF = 0,
+  IATK_SKIP_OPTIONAL_SCHEMA = 1,
+  IATK_SKIP_OPTIONAL_AWS = 2
+} iatk_skip_optional;
+
+/* Sets the rule above (default OFF).  A value outside the enum is ignored,
+ * so 0/1 from older callers keep their meaning. */
+IATK_EXTERN void iatk_gen_set_skip_optional(iatk_gen *gen,
+                                            iatk_skip_optional skip);
 /* Pretty-prints with two-space indentation when non-zero. */
 IATK_EXTERN void iatk_gen_set_pretty(iatk_gen *gen, int pretty);
 /* Pins the clock to an RFC 3339 instant; its offset is kept for output.

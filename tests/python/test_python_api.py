@@ -113,11 +113,17 @@ def test_schema_version_string_and_integer_and_latest(client):
     assert "Description" in detail(None)["detail"]  # latest
 
 
-def test_skip_optional_keeps_only_required(client):
-    assert my_event(client, skip_optional=True) == {}
+def test_skip_optional_is_aws_iatks(client):
+    # MyEvent has no `required` list: AWS IATK keeps all of its properties.
+    full = my_event(client, now=NOW)
+    assert my_event(client, skip_optional=True, now=NOW) == full
+    assert my_event(client, skip_optional="aws", now=NOW) == full
+    assert my_event(client, skip_optional="schema") == {}  # JSON Schema's meaning
     event = client.generate_mock_event(registry_name=AWS_REG, schema_name=AWS_SCHEMA,
                                        event_ref="AWSEvent", skip_optional=True).event
     assert set(event) == set(ENVELOPE)
+    expect_error(lambda: my_event(client, skip_optional="some"), 10, "IATK_EINVAL",
+                 contains="unknown skip_optional 'some'")
 
 
 def test_event_ref_as_json_pointer(client):
@@ -459,8 +465,11 @@ def test_schema_plan_and_generator_objects():
         plan.event(mode="sample", now=NOW)
     assert list(plan.events(3, mode="random", seed=1, now=NOW)) == \
         [plan.event(i, mode="random", seed=1, now=NOW) for i in range(3)]
-    with iatk.Generator(plan, skip_optional=True) as gen:
+    with iatk.Generator(plan, skip_optional=True) as gen:  # iatk's own: JSON Schema's
         assert gen.text(0) == "{}"
+    with iatk.Generator(plan, skip_optional="aws", now=NOW) as gen:
+        assert json.loads(gen.text(0)) == plan.event(now=NOW)
+    assert plan.event_text(skip_optional="schema") == "{}"
     expect_error(lambda: schema.compile("MyEvent"), 10, "IATK_EINVAL")  # closed
     eb = iatk.Registry(EXAMPLE_REGISTRY).load(AWS_REG, AWS_SCHEMA).compile("AWSEvent")
     assert (eb.detail_type, eb.source) == ("EC2 Instance Launch Successful", "aws.autoscaling")
