@@ -295,9 +295,18 @@ IATK_EXTERN char *iatk_pipeline_run_text(iatk_pipeline *pipeline,
                                          const char *event_json,
                                          uint64_t index, iatk_error *err);
 
-/* The EventBridge context on its own, text in and text out: fills the
- * envelope without overwriting non-empty members.  detail_type and source
- * may be NULL.  Caller frees the result with iatk_free. */
+/* The EventBridge context on its own, text in and text out: makes the
+ * envelope look as EventBridge delivers it.  Members already in
+ * EventBridge's form are kept; missing or malformed ones are filled:
+ * version "0", id a UUID, account 12 digits, region ($AWS_REGION,
+ * $AWS_DEFAULT_REGION, us-east-1), resources an array of strings, detail
+ * an object, detail-type and source non-empty strings (`detail_type` and
+ * `source`, or "detail-type" and "source", AWS IATK's placeholders, when
+ * NULL).  `time` is written as EventBridge writes it, in UTC with whole
+ * seconds ("2019-11-30T09:02:36Z"): a date-time already there keeps its
+ * instant, anything else becomes the current time.  (Through a pipeline,
+ * "the current time" is the pipeline's clock, see iatk_pipeline_set_now.)
+ * Caller frees the result with iatk_free. */
 IATK_EXTERN char *iatk_eventbridge_context_text(const char *event_json,
                                                 const char *detail_type,
                                                 const char *source,
