@@ -82,7 +82,10 @@ static int is_string_array(const json_t *v) {
   json_t *item;
   if (!json_is_array(v))
     return 0;
-  json_array_foreach(v, i, item) if (!json_is_string(item)) return 0;
+  json_array_foreach(v, i, item) {
+    if (!json_is_string(item))
+      return 0;
+  }
   return 1;
 }
 
