@@ -34,7 +34,10 @@ static const char generate_help[] =
     "                         mode, it also fixes the contexts' random values\n"
     "  --count N              number of events (default 1), NDJSON\n"
     "  --start K              index of the first event (default 0)\n"
-    "  --skip-optional        emit only required properties\n"
+    "  --skip-optional        emit only required properties (JSON Schema's\n"
+    "                         meaning: an object with no required list is {})\n"
+    "  --skip-optional=aws    AWS IATK's skip_optional: only objects with a\n"
+    "                         required list drop their other properties\n"
     "  --now RFC3339          pin the clock (e.g. 2023-10-18T21:08:04.782196-07:00)\n"
     "contexts, applied in the order given:\n"
     "  --context eventbridge  fill the EventBridge envelope (id, time, ...)\n"
@@ -57,7 +60,8 @@ typedef struct context_step {
 typedef struct generate_opts {
   cli_source src;
   const char *event_ref, *now, *output;
-  int mode, skip_optional, pretty, validate, seed_given;
+  int mode, pretty, validate, seed_given;
+  iatk_skip_optional skip_optional;
   unsigned long long seed, count, start;
   context_step *steps;
   size_t step_count;
@@ -76,7 +80,7 @@ static const struct option long_options[] = {
     {"seed", required_argument, 0, OPT_SEED},
     {"count", required_argument, 0, OPT_COUNT},
     {"start", required_argument, 0, OPT_START},
-    {"skip-optional", no_argument, 0, OPT_SKIP_OPTIONAL},
+    {"skip-optional", optional_argument, 0, OPT_SKIP_OPTIONAL},
     {"now", required_argument, 0, OPT_NOW},
     {"context", required_argument, 0, OPT_CONTEXT},
     {"set", required_argument, 0, OPT_SET},
@@ -97,6 +101,17 @@ static int add_step(generate_opts *o, char kind, const char *arg) {
   return 0;
 }
 
+/* --skip-optional alone keeps JSON Schema's meaning; =aws picks AWS IATK's. */
+static int parse_skip_optional(generate_opts *o, const char *arg) {
+  if (!arg || !strcmp(arg, "schema"))
+    o->skip_optional = IATK_SKIP_OPTIONAL_SCHEMA;
+  else if (!strcmp(arg, "aws"))
+    o->skip_optional = IATK_SKIP_OPTIONAL_AWS;
+  else
+    return cli_usage("unknown --skip-optional '%s' (expected schema or aws)", arg);
+  return 0;
+}
+
 static int parse_numbers(generate_opts *o, int opt, const char *arg) {
   unsigned long long *slot = opt == OPT_SEED    ? &o->seed
                              : opt == OPT_COUNT ? &o->count
@@ -114,7 +129,6 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
   case OPT_EVENT_REF: o->event_ref = arg; return 0;
   case OPT_NOW: o->now = arg; return 0;
   case 'o': o->output = arg; return 0;
-  case OPT_SKIP_OPTIONAL: o->skip_optional = 1; return 0;
   case OPT_PRETTY: o->pretty = 1; return 0;
   case 'v': o->src.verbose = 1; return 0;
   case OPT_SEED:
@@ -122,6 +136,7 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
     return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
   case OPT_COUNT: case OPT_START:
     return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
+  case OPT_SKIP_OPTIONAL: return parse_skip_optional(o, arg);
   case OPT_MODE:
     o->mode = iatk_mode_parse(arg);
     return o->mode < 0 ? cli_usage("unknown mode '%s' (expected barebone, sample or random)", arg) : 0;

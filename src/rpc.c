@@ -287,7 +287,9 @@ static iatk_plan *rpc_compile(const rpc_params *p, rpc_error *e) {
 static int rpc_run(iatk_gen *gen, const rpc_params *p, const char **text,
                    size_t *len, iatk_error *err) {
   iatk_gen_set_mode(gen, IATK_MODE_BAREBONE);
-  iatk_gen_set_skip_optional(gen, p->skip_optional);
+  /* AWS IATK's meaning: objects without a `required` list keep everything. */
+  iatk_gen_set_skip_optional(gen, p->skip_optional ? IATK_SKIP_OPTIONAL_AWS
+                                                   : IATK_SKIP_OPTIONAL_OFF);
   return iatk_gen_event(gen, 0, text, len, err);
 }
 

@@ -51,6 +51,11 @@ def rfc3339(s, fraction=False):
         return False
     return m.group(9) is None or (int(m.group(10)) < 24 and int(m.group(11)) < 60)
 
+def eventbridge_time(s):
+    """True if s is written as EventBridge writes `time`: UTC, whole seconds,
+    "Z" (2019-11-30T09:02:36Z)."""
+    return rfc3339(s) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", s) is not None
+
 raw = sys.stdin.read()
 try:
     e = json.loads(raw)
@@ -60,7 +65,8 @@ except ValueError as err:
 ok = True
 for expr in sys.argv[1:]:
     try:
-        good = bool(eval(expr, {"e": e, "raw": raw, "rfc3339": rfc3339}))
+        good = bool(eval(expr, {"e": e, "raw": raw, "rfc3339": rfc3339, "re": re,
+                                "eventbridge_time": eventbridge_time}))
         why = ""
     except Exception as err:
         good, why = False, f"  ({type(err).__name__}: {err})"
@@ -191,7 +197,10 @@ test_generate_eventbridge_event() {
         'e["id"] != ""' \
         'e["account"] != ""' \
         'e["time"] != ""' \
-        'rfc3339(e["time"])' \
+        'eventbridge_time(e["time"])' \
+        're.fullmatch(r"[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", e["id"])' \
+        're.fullmatch(r"[0-9]{12}", e["account"])' \
+        'e["version"] == "0"' \
         'e["detail-type"] == "EC2 Instance Launch Successful"' \
         'e["source"] == "aws.autoscaling"' \
         'isinstance(e["resources"], list)' \

@@ -209,8 +209,36 @@ IATK_EXTERN void iatk_gen_free(iatk_gen *gen);
 /* The setters do nothing when gen is NULL; an unknown mode is ignored. */
 IATK_EXTERN void iatk_gen_set_mode(iatk_gen *gen, iatk_mode mode);
 IATK_EXTERN void iatk_gen_set_seed(iatk_gen *gen, uint64_t seed);
-/* Non-zero: emit only `required` properties (AWS IATK skip_optional). */
-IATK_EXTERN void iatk_gen_set_skip_optional(iatk_gen *gen, int skip);
+/*
+ * Which optional properties (those an object's `required` list leaves out)
+ * are dropped.  Required properties are always emitted, and so is whatever
+ * the schema forces (minProperties, dependentRequired).
+ *  - OFF: none are dropped; the mode decides which optional properties
+ *    appear (barebone and sample: all; random: a seeded choice).
+ *  - SCHEMA: JSON Schema's meaning of `required`: every optional property
+ *    is dropped, so an object without a `required` list comes out as {}.
+ *    The iatk tool's --skip-optional.
+ *  - AWS: AWS IATK's skip_optional: only objects that have a `required`
+ *    list (even an empty one) drop their optional properties; an object
+ *    without one is generated as with OFF.  What AWS IATK's
+ *    generate_mock_event(skip_optional=True) and its JSON-RPC SkipOptional
+ *    do, so the Python package and service mode use it.
+ * Each object decides for itself.  In barebone mode, the object schema
+ *   {"required": ["a"], "properties": {"c": {"type": "string"},
+ *    "a": {"type": "object", "properties": {"b": {"type": "string"}}}}}
+ * gives {"a": {"b": ""}} under AWS and {"a": {}} under SCHEMA.  After allOf
+ * merging, an object has a `required` list when any merged schema has one.
+ */
+typedef enum iatk_skip_optional {
+  IATK_SKIP_OPTIONAL_OFF = 0,
+  IATK_SKIP_OPTIONAL_SCHEMA = 1,
+  IATK_SKIP_OPTIONAL_AWS = 2
+} iatk_skip_optional;
+
+/* Sets the rule above (default OFF).  A value outside the enum is ignored,
+ * so 0/1 from older callers keep their meaning. */
+IATK_EXTERN void iatk_gen_set_skip_optional(iatk_gen *gen,
+                                            iatk_skip_optional skip);
 /* Pretty-prints with two-space indentation when non-zero. */
 IATK_EXTERN void iatk_gen_set_pretty(iatk_gen *gen, int pretty);
 /* Pins the clock to an RFC 3339 instant; its offset is kept for output.
@@ -280,9 +308,18 @@ IATK_EXTERN char *iatk_pipeline_run_text(iatk_pipeline *pipeline,
                                          const char *event_json,
                                          uint64_t index, iatk_error *err);
 
-/* The EventBridge context on its own, text in and text out: fills the
- * envelope without overwriting non-empty members.  detail_type and source
- * may be NULL.  Caller frees the result with iatk_free. */
+/* The EventBridge context on its own, text in and text out: makes the
+ * envelope look as EventBridge delivers it.  Members already in
+ * EventBridge's form are kept; missing or malformed ones are filled:
+ * version "0", id a UUID, account 12 digits, region ($AWS_REGION,
+ * $AWS_DEFAULT_REGION, us-east-1), resources an array of strings, detail
+ * an object, detail-type and source non-empty strings (`detail_type` and
+ * `source`, or "detail-type" and "source", AWS IATK's placeholders, when
+ * NULL).  `time` is written as EventBridge writes it, in UTC with whole
+ * seconds ("2019-11-30T09:02:36Z"): a date-time already there keeps its
+ * instant, anything else becomes the current time.  (Through a pipeline,
+ * "the current time" is the pipeline's clock, see iatk_pipeline_set_now.)
+ * Caller frees the result with iatk_free. */
 IATK_EXTERN char *iatk_eventbridge_context_text(const char *event_json,
                                                 const char *detail_type,
                                                 const char *source,

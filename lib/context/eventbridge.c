@@ -1,8 +1,11 @@
-/* The EventBridge context: fills the envelope members an EventBridge event
- * must have, leaving every member that already has a value of the right
- * form untouched (so it composes with --set and user contexts), and
- * replacing values a generator made up that EventBridge would reject
- * (an account that is not 12 digits, a malformed region or time). */
+/* The EventBridge context: makes the envelope look as EventBridge delivers
+ * it.  A member that already has a value of EventBridge's form is left
+ * untouched (so the context composes with --set and user contexts); one
+ * that is missing, or that a generator made up in a form EventBridge never
+ * delivers (an account that is not 12 digits, an id that is not a UUID, a
+ * made-up region), is filled.  `time` keeps its instant but is always
+ * written in EventBridge's form. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,55 +30,74 @@ static void eventbridge_free(void *userdata) {
   free(d);
 }
 
-/* Missing, null and "" count as "no value yet". */
-static int is_empty(const json_t *v) {
-  return !v || json_is_null(v) ||
-         (json_is_string(v) && json_string_length(v) == 0);
+/* What EventBridge delivers for a member: a value that passes is kept. */
+typedef int (*member_check)(const json_t *value);
+
+static int is_nonempty_string(const json_t *v) {
+  return json_is_string(v) && json_string_length(v) > 0;
 }
 
-/* What EventBridge accepts for a member; NULL: any non-empty value. */
-typedef int (*member_check)(const char *text);
+static int is_digits(const char *s, size_t n) {
+  return strlen(s) == n && strspn(s, "0123456789") == n;
+}
 
-static int all_digits(const char *s, size_t n) {
-  if (strlen(s) != n)
+/* "version": EventBridge documents it as "0" in every event. */
+static int is_version(const json_t *v) {
+  return json_is_string(v) && strcmp(json_string_value(v), "0") == 0;
+}
+
+static int is_account(const json_t *v) {
+  return json_is_string(v) && is_digits(json_string_value(v), 12);
+}
+
+/* "id": a UUID, 8-4-4-4-12 hexadecimal digits. */
+static int is_uuid(const json_t *v) {
+  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+  const char *s = json_string_value(v);
+  if (!s || strlen(s) != sizeof shape - 1)
     return 0;
-  for (size_t i = 0; i < n; i++)
-    if (s[i] < '0' || s[i] > '9')
+  for (size_t i = 0; shape[i]; i++)
+    if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
       return 0;
   return 1;
 }
 
-static int is_account(const char *s) { return all_digits(s, 12); }
-
-static int is_version(const char *s) { return *s && all_digits(s, strlen(s)); }
-
-static int is_time(const char *s) {
-  iatk_instant t;
-  return iatk_instant_parse(s, &t, NULL) == IATK_OK;
+/* A region's shape: a two-letter area, one or more lowercase words and a
+ * number (us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1).  A
+ * list of real regions would go stale; the shape rejects made-up text. */
+static int is_region(const json_t *v) {
+  static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
+  const char *s = json_string_value(v);
+  if (!s || strspn(s, lower) != 2 || s[2] != '-')
+    return 0;
+  s += 3;
+  int words = 0;
+  for (size_t n; (n = strspn(s, lower)) > 0 && s[n] == '-'; s += n + 1)
+    words++;
+  return words > 0 && *s && is_digits(s, strlen(s));
 }
 
-/* e.g. us-east-1, eu-central-2, us-gov-west-1 */
-static int is_region(const char *s) {
-  size_t n = strlen(s), i = 0, dashes = 0;
-  while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || s[i] == '-'))
-    dashes += s[i++] == '-';
-  return i >= 4 && i < n && s[i - 1] == '-' && dashes >= 2 && all_digits(s + i, n - i);
+static int is_string_array(const json_t *v) {
+  size_t i;
+  json_t *item;
+  if (!json_is_array(v))
+    return 0;
+  json_array_foreach(v, i, item) {
+    if (!json_is_string(item))
+      return 0;
+  }
+  return 1;
 }
+
+static int is_object(const json_t *v) { return json_is_object(v); }
 
 /* Keeps a member the user or the generator already set when it is of
- * EventBridge's form; fills it when missing, empty or malformed. */
+ * EventBridge's form; sets `value` (stolen) when it is missing or not. */
 static void fill_checked(json_t *event, const char *key, json_t *value,
                          member_check check) {
-  const json_t *old = json_object_get(event, key);
-  int keep = !is_empty(old) &&
-             (!check || (json_is_string(old) && check(json_string_value(old))));
-  if (value && !keep)
+  if (value && !check(json_object_get(event, key)))
     json_object_set(event, key, value);
   json_decref(value);
-}
-
-static void fill(json_t *event, const char *key, json_t *value) {
-  fill_checked(event, key, value, NULL);
 }
 
 static json_t *random_account(iatk_rng *rng) {
@@ -86,18 +108,31 @@ static json_t *random_account(iatk_rng *rng) {
   return json_string(digits);
 }
 
-static json_t *utc_time(const context_env *env) {
-  iatk_clock clock = env->clock; /* a copy: the context only reads the env */
-  iatk_instant now = iatk_clock_read(&clock);
-  char text[40];
-  iatk_instant_format_utc(&now, text);
-  return json_string(text);
-}
-
 static json_t *uuid(iatk_rng *rng) {
   char text[37];
   iatk_rng_uuid4(rng, text);
   return json_string(text);
+}
+
+/* Instants EventBridge's form can write: years 0000 to 9999. */
+#define FIRST_US (-62167219200LL * 1000000)
+#define END_US (253402300800LL * 1000000)
+
+/* "time" as EventBridge writes it: UTC, whole seconds, "Z"
+ * (2019-11-30T09:02:36Z), since consumers may parse it strictly.  A
+ * date-time already there (the generator's, a --set one) keeps its instant
+ * in that form; anything else is the clock's (--now) instant. */
+static json_t *eventbridge_time(const json_t *old, const context_env *env) {
+  iatk_instant t;
+  const char *text = json_string_value(old);
+  if (!text || iatk_instant_parse(text, &t, NULL) != IATK_OK ||
+      t.epoch_us < FIRST_US || t.epoch_us >= END_US) {
+    iatk_clock clock = env->clock; /* a copy: the context only reads the env */
+    t = iatk_clock_read(&clock);
+  }
+  char out[40];
+  iatk_instant_format_utc(&t, out);
+  return json_string(out);
 }
 
 static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
@@ -107,18 +142,14 @@ static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
   iatk_rng rng;
   context_env_rng(d->env, STREAM_EVENTBRIDGE, &rng);
   fill_checked(event, "version", json_string("0"), is_version);
-  fill(event, "id", uuid(&rng));
-  if (d->detail_type)
-    fill(event, "detail-type", json_string(d->detail_type));
-  if (d->source)
-    fill(event, "source", json_string(d->source));
+  fill_checked(event, "id", uuid(&rng), is_uuid);
+  fill_checked(event, "detail-type", json_string(d->detail_type), is_nonempty_string);
+  fill_checked(event, "source", json_string(d->source), is_nonempty_string);
   fill_checked(event, "account", random_account(&rng), is_account);
-  fill_checked(event, "time", utc_time(d->env), is_time);
+  json_object_set_new(event, "time", eventbridge_time(json_object_get(event, "time"), d->env));
   fill_checked(event, "region", json_string(d->region), is_region);
-  if (!json_is_array(json_object_get(event, "resources")))
-    json_object_set_new(event, "resources", json_array());
-  if (is_empty(json_object_get(event, "detail")))
-    json_object_set_new(event, "detail", json_object());
+  fill_checked(event, "resources", json_array(), is_string_array);
+  fill_checked(event, "detail", json_object(), is_object);
   return IATK_OK;
 }
 
@@ -136,10 +167,12 @@ int eventbridge_context_make(const context_env *env, const char *detail_type,
   if (!d)
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   d->env = env;
-  d->detail_type = detail_type ? strdup(detail_type) : NULL;
-  d->source = source ? strdup(source) : NULL;
+  /* EventBridge never delivers an event without them; lacking the schema's
+   * x-amazon-events-*, use AWS IATK's placeholders. */
+  d->detail_type = strdup(detail_type && *detail_type ? detail_type : "detail-type");
+  d->source = strdup(source && *source ? source : "source");
   d->region = strdup(default_region());
-  if ((detail_type && !d->detail_type) || (source && !d->source) || !d->region) {
+  if (!d->detail_type || !d->source || !d->region) {
     eventbridge_free(d);
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   }

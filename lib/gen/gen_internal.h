@@ -14,7 +14,7 @@ struct iatk_gen {
   const iatk_plan *plan;
   iatk_mode mode;
   uint64_t seed;
-  int skip_optional;
+  iatk_skip_optional skip_optional;
   int pretty;
   iatk_clock clock;
   iatk_buf out;

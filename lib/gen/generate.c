@@ -49,9 +49,16 @@ static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_pr
   return 1;
 }
 
+/* Whether object `n` drops its optional properties: always under SCHEMA;
+ * under AWS only when it has a `required` list, as AWS IATK decides. */
+static int skips_optional(const iatk_gen *g, const plan_node *n) {
+  return g->skip_optional == IATK_SKIP_OPTIONAL_SCHEMA ||
+         (g->skip_optional == IATK_SKIP_OPTIONAL_AWS && n->has_required);
+}
+
 static int include_optional(iatk_gen *g, const plan_node *n, const plan_prop *p,
                             int escape) {
-  if (g->skip_optional || escape || p->impossible ||
+  if (skips_optional(g, n) || escape || p->impossible ||
       node_rank(g, p->node) == RANK_INFINITE || !needs_are_finite(g, n, p))
     return 0;
   if (p->node != NO_NODE && g->active[p->node])
@@ -450,8 +457,8 @@ void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) {
   if (g)
     g->seed = seed;
 }
-void iatk_gen_set_skip_optional(iatk_gen *g, int skip) {
-  if (g)
+void iatk_gen_set_skip_optional(iatk_gen *g, iatk_skip_optional skip) {
+  if (g && skip >= IATK_SKIP_OPTIONAL_OFF && skip <= IATK_SKIP_OPTIONAL_AWS)
     g->skip_optional = skip;
 }
 void iatk_gen_set_pretty(iatk_gen *g, int pretty) {

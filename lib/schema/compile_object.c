@@ -211,6 +211,8 @@ static int read_required(compile_ctx *c, int idx, const json_t *s) {
   const json_t *required = json_object_get(s, "required");
   size_t i;
   json_t *name;
+  if (json_is_array(required))
+    NODE(c, idx)->has_required = 1;
   json_array_foreach(required, i, name) {
     if (!json_is_string(name))
       continue;

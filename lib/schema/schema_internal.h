@@ -130,6 +130,8 @@ typedef struct plan_node {
   int contains;            /* items that must occur (merged with items) */
   int64_t min_contains;
   int additional_forbidden; /* additionalProperties: false */
+  int has_required;        /* a `required` list was given (possibly empty):
+                            * AWS IATK's skip_optional keys on it */
   int *prefix;             /* nodes of the first items (tuple forms) */
   size_t prefix_count;
   int items;               /* node for the items after them; NO_NODE = any */

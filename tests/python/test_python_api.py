@@ -23,6 +23,8 @@ EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
 REG, SCHEMA = "MyRegistry-local", "MySchema-local"
 AWS_REG, AWS_SCHEMA = "aws.events", "aws.autoscaling@EC2InstanceLaunchSuccessful"
 RFC3339_FRACTION = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+([Zz]|[+-]\d\d:\d\d)")
+# `time` as EventBridge writes it: UTC, whole seconds, "Z".
+EVENTBRIDGE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 NOW = "2024-05-06T07:08:09.123456Z"
 ENVELOPE = ["detail-type", "resources", "id", "source", "time", "detail", "region", "version",
             "account"]
@@ -113,11 +115,17 @@ def test_schema_version_string_and_integer_and_latest(client):
     assert "Description" in detail(None)["detail"]  # latest
 
 
-def test_skip_optional_keeps_only_required(client):
-    assert my_event(client, skip_optional=True) == {}
+def test_skip_optional_is_aws_iatks(client):
+    # MyEvent has no `required` list: AWS IATK keeps all of its properties.
+    full = my_event(client, now=NOW)
+    assert my_event(client, skip_optional=True, now=NOW) == full
+    assert my_event(client, skip_optional="aws", now=NOW) == full
+    assert my_event(client, skip_optional="schema") == {}  # JSON Schema's meaning
     event = client.generate_mock_event(registry_name=AWS_REG, schema_name=AWS_SCHEMA,
                                        event_ref="AWSEvent", skip_optional=True).event
     assert set(event) == set(ENVELOPE)
+    expect_error(lambda: my_event(client, skip_optional="some"), 10, "IATK_EINVAL",
+                 contains="unknown skip_optional 'some'")
 
 
 def test_event_ref_as_json_pointer(client):
@@ -234,7 +242,11 @@ def test_eventbridge_context_in_generate_uses_the_schema(client):
     assert event["detail-type"] == "EC2 Instance Launch Successful"
     assert event["source"] == "aws.autoscaling"
     assert uuid.UUID(event["id"]) and re.fullmatch(r"\d{12}", event["account"])
-    assert event["version"] == "0" and event["region"] and event["time"]
+    assert event["version"] == "0" and event["region"]
+    assert EVENTBRIDGE_TIME.fullmatch(event["time"]), event["time"]
+    # A strict consumer's parse: the instant is now, in UTC.
+    parsed = datetime.datetime.strptime(event["time"], "%Y-%m-%dT%H:%M:%SZ")
+    assert abs(parsed.replace(tzinfo=datetime.timezone.utc).timestamp() - time.time()) < 60
 
 
 def test_eventbridge_context_with_seed_and_now_is_reproducible(client):
@@ -245,7 +257,18 @@ def test_eventbridge_context_with_seed_and_now_is_reproducible(client):
                                           contexts=[eventbridge_event_context]).event
     assert run(0) == run(0)
     assert run(0)["id"] != run(1)["id"]
-    assert run(0)["time"].startswith("2024-01-02T03:04:05")
+    assert run(0)["time"] == "2024-01-02T03:04:05Z"
+
+
+def test_eventbridge_time_is_utc_whole_seconds_z(client):
+    def event_time(now, **kw):
+        return client.generate_mock_event(AWS_REG, AWS_SCHEMA, event_ref="AWSEvent", now=now,
+                                          contexts=[eventbridge_event_context], **kw).event["time"]
+    assert event_time("2023-10-18T21:08:04.782196-07:00") == "2023-10-19T04:08:04Z"
+    assert event_time(NOW) == "2024-05-06T07:08:09Z"
+    for seed in range(5):  # random mode's made-up times keep their instant, in this form
+        assert EVENTBRIDGE_TIME.fullmatch(event_time(NOW, mode="random", seed=seed,
+                                                     validate=True))
 
 
 def test_eventbridge_event_context_standalone():
@@ -256,7 +279,11 @@ def test_eventbridge_event_context_standalone():
         assert key in event
     assert event["source"] == "mine" and event["detail"] == {"k": 1}
     assert uuid.UUID(event["id"]) and re.fullmatch(r"\d{12}", event["account"])
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]00:00)", event["time"])
+    assert EVENTBRIDGE_TIME.fullmatch(event["time"]), event["time"]
+    # AWS IATK's placeholders when nothing names them; never empty.
+    assert event["detail-type"] == "detail-type"
+    kept = eventbridge_event_context({"time": "2019-11-30T10:02:36.250+01:00"})
+    assert kept["time"] == "2019-11-30T09:02:36Z"
     named = eventbridge_event_context({}, detail_type="Thing Happened", source="my.app")
     assert named["detail-type"] == "Thing Happened" and named["source"] == "my.app"
 
@@ -459,8 +486,11 @@ def test_schema_plan_and_generator_objects():
         plan.event(mode="sample", now=NOW)
     assert list(plan.events(3, mode="random", seed=1, now=NOW)) == \
         [plan.event(i, mode="random", seed=1, now=NOW) for i in range(3)]
-    with iatk.Generator(plan, skip_optional=True) as gen:
+    with iatk.Generator(plan, skip_optional=True) as gen:  # iatk's own: JSON Schema's
         assert gen.text(0) == "{}"
+    with iatk.Generator(plan, skip_optional="aws", now=NOW) as gen:
+        assert json.loads(gen.text(0)) == plan.event(now=NOW)
+    assert plan.event_text(skip_optional="schema") == "{}"
     expect_error(lambda: schema.compile("MyEvent"), 10, "IATK_EINVAL")  # closed
     eb = iatk.Registry(EXAMPLE_REGISTRY).load(AWS_REG, AWS_SCHEMA).compile("AWSEvent")
     assert (eb.detail_type, eb.source) == ("EC2 Instance Launch Successful", "aws.autoscaling")

@@ -40,7 +40,7 @@ static inline iatk_plan *compile_text(const char *text, const char *ref,
 /* Generates event `index` in `mode` with the clock pinned; returns a copy. */
 static inline char *generate_text(const char *schema, const char *ref,
                                   iatk_mode mode, uint64_t seed, uint64_t index,
-                                  int skip_optional) {
+                                  iatk_skip_optional skip_optional) {
   iatk_error err;
   iatk_plan *plan = compile_text(schema, ref, &err);
   if (!plan)

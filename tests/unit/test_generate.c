@@ -16,9 +16,79 @@ static void test_skip_optional(void **state) {
   (void)state;
   const char *schema = "{\"type\":\"object\",\"required\":[\"b\"],\"properties\":"
                        "{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"integer\"}}}";
-  char *got = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0, 1);
+  char *got = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0,
+                            IATK_SKIP_OPTIONAL_SCHEMA);
   assert_string_equal(got, "{\"b\":0}");
   free(got);
+}
+
+static void expect_skip(const char *schema, iatk_skip_optional skip,
+                        const char *expected) {
+  char *got = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0, skip);
+  assert_string_equal(got, expected);
+  free(got);
+}
+
+/* AWS IATK's skip_optional drops optional properties only in objects that
+ * have a `required` list; each nested object decides for itself. */
+static void test_skip_optional_aws(void **state) {
+  (void)state;
+  const char *nested =
+      "{\"type\":\"object\",\"required\":[\"a\",\"list\"],\"properties\":{"
+      "\"c\":{\"type\":\"string\"},"
+      "\"a\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"string\"}}},"
+      "\"list\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"object\","
+      "\"required\":[\"k\"],\"properties\":{\"k\":{\"type\":\"integer\"},"
+      "\"opt\":{\"type\":\"boolean\"}}}}}}";
+  expect_skip(nested, IATK_SKIP_OPTIONAL_AWS, "{\"a\":{\"b\":\"\"},\"list\":[{\"k\":0}]}");
+  expect_skip(nested, IATK_SKIP_OPTIONAL_SCHEMA, "{\"a\":{},\"list\":[{\"k\":0}]}");
+  expect_skip(nested, IATK_SKIP_OPTIONAL_OFF,
+              "{\"c\":\"\",\"a\":{\"b\":\"\"},\"list\":[{\"k\":0,\"opt\":false}]}");
+  /* No `required` at all: AWS keeps everything, SCHEMA keeps nothing. */
+  const char *none = "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}";
+  expect_skip(none, IATK_SKIP_OPTIONAL_AWS, "{\"x\":\"\"}");
+  expect_skip(none, IATK_SKIP_OPTIONAL_SCHEMA, "{}");
+  /* An empty list is a `required` list (AWS IATK tests for presence). */
+  expect_skip("{\"type\":\"object\",\"required\":[],\"properties\":"
+              "{\"x\":{\"type\":\"string\"}}}",
+              IATK_SKIP_OPTIONAL_AWS, "{}");
+  /* allOf: the merged object has a list when any part has one. */
+  expect_skip("{\"allOf\":[{\"type\":\"object\",\"properties\":{\"x\":{\"type\":"
+              "\"string\"},\"y\":{\"type\":\"string\"}}},{\"required\":[\"y\"]}]}",
+              IATK_SKIP_OPTIONAL_AWS, "{\"y\":\"\"}");
+}
+
+/* Where no object has a `required` list, AWS is OFF, draw for draw. */
+static void test_skip_optional_aws_random_matches_off(void **state) {
+  (void)state;
+  const char *schema =
+      "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"string\"},"
+      "\"o\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"integer\"},"
+      "\"c\":{\"type\":\"boolean\"}}}}}";
+  for (uint64_t seed = 0; seed < 20; seed++) {
+    char *aws = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed, IATK_SKIP_OPTIONAL_AWS);
+    char *off = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed, IATK_SKIP_OPTIONAL_OFF);
+    assert_string_equal(aws, off);
+    free(aws);
+    free(off);
+  }
+}
+
+/* Unknown values leave the setting alone; NULL is ignored. */
+static void test_skip_optional_setter_ignores_unknown(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_plan *plan = compile_text("{\"type\":\"object\",\"properties\":{\"x\":"
+                                 "{\"type\":\"integer\"}}}", NULL, &err);
+  iatk_gen *gen = iatk_gen_new(plan, &err);
+  iatk_gen_set_skip_optional(gen, IATK_SKIP_OPTIONAL_SCHEMA);
+  iatk_gen_set_skip_optional(gen, (iatk_skip_optional)7);
+  iatk_gen_set_skip_optional(NULL, IATK_SKIP_OPTIONAL_AWS);
+  const char *text = NULL;
+  assert_int_equal(iatk_gen_event(gen, 0, &text, NULL, &err), IATK_OK);
+  assert_string_equal(text, "{}");
+  iatk_gen_free(gen);
+  iatk_plan_free(plan);
 }
 
 static void test_smallest_valid_values(void **state) {
@@ -234,6 +304,9 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_seed_barebone),
       cmocka_unit_test(test_skip_optional),
+      cmocka_unit_test(test_skip_optional_aws),
+      cmocka_unit_test(test_skip_optional_aws_random_matches_off),
+      cmocka_unit_test(test_skip_optional_setter_ignores_unknown),
       cmocka_unit_test(test_smallest_valid_values),
       cmocka_unit_test(test_types_const_enum_nullable),
       cmocka_unit_test(test_allof_merges_objects),

@@ -11,7 +11,7 @@ Schemas checked:
     checked for every components/schemas entry.
 
 Each is generated in barebone, sample and random mode with seeds 0..4 and
---count 3 (plus barebone --skip-optional for the examples), and every event
+--count 3 (plus --skip-optional and --skip-optional=aws for the examples), and every event
 is judged by python3-jsonschema (see oracle.py).  Fails on any invalid event,
 and on a refusal (these schemas are all satisfiable).
 
@@ -80,8 +80,8 @@ def _case_args(case_dir):
             out["file_type"] = nxt
         elif w == "--event-ref" and nxt is not None:
             out["event_ref"] = nxt
-        elif w == "--skip-optional":
-            out["extra"] = ("--skip-optional",)
+        elif w.startswith("--skip-optional"):
+            out["extra"] = (w,)
     return out
 
 
@@ -95,7 +95,7 @@ def collect(root):
         dialect = oracle.detect_dialect(doc, ftype)
         for ref in _event_refs(doc, dialect):
             items.append((os.path.relpath(path, root), path, doc, dialect, ftype, ref,
-                          [(), ("--skip-optional",)]))
+                          [(), ("--skip-optional",), ("--skip-optional=aws",)]))
     for case_dir in sorted(glob.glob(os.path.join(root, "tests", "cases", "*"))):
         path = os.path.join(case_dir, "schema.json")
         if not os.path.isfile(path) or not _case_expects_success(case_dir):

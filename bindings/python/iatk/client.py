@@ -18,7 +18,7 @@ from .context_generation import eventbridge_event_context, run_eventbridge
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
                          check_ptr, invalid, new_error)
 from .registry import Registry, _strings, opened
-from .schema import Generator, Schema, _check_seed, _parse_mode, format_now
+from .schema import Generator, Schema, _check_seed, _parse_mode, format_now, skip_optional_rule
 
 __all__ = ["AwsIatk", "GenerateMockEventOutput", "clear_plan_cache"]
 
@@ -204,7 +204,7 @@ class _Request:
     event_ref: object = None
     mode: object = None
     seed: object = None
-    skip_optional: bool = False
+    skip_optional: object = None
     now: object = None
     contexts: list = dataclasses.field(default_factory=list)
     validate: bool = False
@@ -212,6 +212,8 @@ class _Request:
     def __post_init__(self):
         _parse_mode(self.mode)
         _check_seed(self.seed)
+        # AwsIatk is the drop-in: True means AWS IATK's skip_optional.
+        self.skip_optional = skip_optional_rule(self.skip_optional, default="aws")
         self.now = format_now(self.now)
         self.contexts = _check_contexts(self.contexts)
         self.key, self.load = _resolve(self.source)
@@ -300,7 +302,11 @@ class AwsIatk:
                             schema_type=None):
         """Generates one mock event; returns ``GenerateMockEventOutput``.
 
-        AWS IATK's parameters first.  iatk's: ``mode`` ("barebone" default,
+        AWS IATK's parameters first, with its meanings: ``skip_optional=True``
+        drops the properties an object's ``required`` list leaves out, and an
+        object without a ``required`` list keeps all of its properties
+        (``skip_optional="schema"`` gives JSON Schema's meaning instead, where
+        such an object is {}).  iatk's: ``mode`` ("barebone" default,
         "sample", "random"), ``seed`` (random mode), ``now`` (pins the clock:
         RFC 3339 text or a datetime), ``index`` (which event of the seeded
         sequence), ``validate`` (check the final event, after the contexts,
@@ -342,7 +348,7 @@ class AwsIatk:
                          args["schema_version"], args["schema_file"], args["schema_text"],
                          args["schema_type"])
         return _Request(source=source, event_ref=args["event_ref"], mode=args.get("mode"),
-                        seed=args.get("seed"), skip_optional=bool(args.get("skip_optional")),
+                        seed=args.get("seed"), skip_optional=args.get("skip_optional"),
                         now=args.get("now"), contexts=args.get("contexts"),
                         validate=bool(args.get("validate")))
 

@@ -35,15 +35,19 @@ def _merge_into(event, result):
 
 
 def eventbridge_event_context(event, *, detail_type=None, source=None):
-    """Fills the EventBridge envelope of ``event`` and returns it.
+    """Makes the EventBridge envelope of ``event`` look as EventBridge
+    delivers it, and returns it.
 
-    Adds what an EventBridge event must have without overwriting members that
-    already have a value (missing, null and "" count as no value): ``version``
-    "0", a fresh UUID ``id``, a 12-digit ``account``, the current UTC ``time``,
-    ``region`` ($AWS_REGION, $AWS_DEFAULT_REGION or us-east-1), ``resources``
-    [] and ``detail`` {}; and ``detail-type``/``source`` when given.  Used in
-    ``generate_mock_event(contexts=[...])``, the two come from the schema's
-    ``x-amazon-events-detail-type`` and ``x-amazon-events-source``.
+    Members already in EventBridge's form are kept; missing ones (missing,
+    null and "" count as no value) and malformed ones are filled: ``version``
+    "0", a fresh UUID ``id``, a 12-digit ``account``, ``region``
+    ($AWS_REGION, $AWS_DEFAULT_REGION or us-east-1), ``resources`` [] and
+    ``detail`` {}, and ``detail-type``/``source`` (the arguments, else AWS
+    IATK's placeholders "detail-type" and "source").  ``time`` is written in
+    UTC with whole seconds and "Z" ("2019-11-30T09:02:36Z"): a date-time
+    already there keeps its instant, anything else becomes now.  Used in
+    ``generate_mock_event(contexts=[...])``, detail-type and source come from
+    the schema's ``x-amazon-events-detail-type`` and ``x-amazon-events-source``.
 
     The dict is updated in place and also returned.
     """

@@ -14,6 +14,11 @@ from . import _lib
 from .exceptions import IATK_EINVALID, IatkException, check_ptr, check_rc, invalid, new_error
 
 MODES = ("barebone", "sample", "random")
+# skip_optional by name: iatk_skip_optional's values (include/iatk/iatk.h).
+# "schema": JSON Schema's meaning, every optional property is dropped (an
+# object without a `required` list is {}); "aws": AWS IATK's, only objects
+# that have a `required` list drop theirs.
+SKIP_OPTIONAL = {"schema": 1, "aws": 2}
 
 
 def _parse_mode(mode):
@@ -24,6 +29,19 @@ def _parse_mode(mode):
     if value < 0:
         raise invalid(f"unknown mode {mode!r}: expected one of {', '.join(MODES)}")
     return value
+
+
+def skip_optional_rule(value, default="schema"):
+    """skip_optional -> the name of its rule, or None to keep optional
+    properties.  A name in SKIP_OPTIONAL picks that rule; any other truthy
+    value picks ``default``, the calling surface's meaning of ``True``."""
+    if isinstance(value, (str, bytes)) and value:
+        name = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        if name not in SKIP_OPTIONAL:
+            raise invalid(f"unknown skip_optional {value!r}: expected True, False, "
+                          f"or one of {', '.join(SKIP_OPTIONAL)}")
+        return name
+    return default if value else None
 
 
 def format_now(now):
@@ -128,7 +146,9 @@ class Plan:
         return _lib.decode(_lib.lib().iatk_plan_pointer(self._handle))
 
     def event_text(self, index=0, *, mode=None, seed=None, skip_optional=False, now=None):
-        """Event number ``index`` as compact JSON text."""
+        """Event number ``index`` as compact JSON text.  ``skip_optional``:
+        False, True or "schema" (JSON Schema's meaning, as ``iatk generate
+        --skip-optional``), or "aws" (AWS IATK's, see :class:`Generator`)."""
         with Generator(self, mode=mode, seed=seed, skip_optional=skip_optional, now=now) as gen:
             return gen.text(index)
 
@@ -156,18 +176,24 @@ class Plan:
 
 
 class Generator(_lib.Owned):
-    """One C generator over a plan: per-thread state, not shareable."""
+    """One C generator over a plan: per-thread state, not shareable.
+
+    ``skip_optional``: False keeps optional properties; True or "schema"
+    drops every property an object's ``required`` list leaves out (an
+    object without the list comes out as {}); "aws" is AWS IATK's rule,
+    where only objects that have a ``required`` list drop the others."""
 
     _free = "iatk_gen_free"
 
     def __init__(self, plan, *, mode=None, seed=None, skip_optional=False, now=None):
         self._handle = None
         c_mode, c_seed, c_now = _parse_mode(mode), _check_seed(seed), format_now(now)
+        c_skip = SKIP_OPTIONAL.get(skip_optional_rule(skip_optional), 0)
         self._plan = plan  # keeps the plan alive while the generator lives
         err, perr = new_error()
         self._handle = check_ptr(_lib.lib().iatk_gen_new(plan._handle, perr), err)
         try:
-            self._configure(c_mode, c_seed, bool(skip_optional), c_now)
+            self._configure(c_mode, c_seed, c_skip, c_now)
         except BaseException:
             self.close()
             raise
@@ -177,7 +203,7 @@ class Generator(_lib.Owned):
         lib.iatk_gen_set_mode(self._handle, mode)
         if seed is not None:
             lib.iatk_gen_set_seed(self._handle, seed)
-        lib.iatk_gen_set_skip_optional(self._handle, 1 if skip_optional else 0)
+        lib.iatk_gen_set_skip_optional(self._handle, skip_optional)
         if now is not None:
             err, perr = new_error()
             check_rc(lib.iatk_gen_set_now(self._handle, now, perr), err)
