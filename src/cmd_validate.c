@@ -24,7 +24,10 @@ static const char validate_help[] =
     "Each invalid event is reported as 'iatk: error: event N: ...' with the\n"
     "failing keyword and JSON pointers into the event and the schema.\n"
     "Exit status 0 when all are valid, 8 when any is invalid, 3 when the input\n"
-    "is not JSON.\n";
+    "is not JSON or an event cannot be validated: a limit was reached (the\n"
+    "validator's work or depth limit, PCRE2's match limit) or the schema is\n"
+    "broken (a pattern that does not compile, a $ref that does not resolve).\n"
+    "Integers of any size and strings holding \\u0000 are read.\n";
 
 enum { OPT_EVENT_REF = CLI_OPT_SOURCE_END };
 
@@ -108,7 +111,8 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
 }
 
 /* Validates one event and prints its failure; returns the iatk_code
- * (EINVALID for an invalid event, EJSON for text that is not JSON). */
+ * (EINVALID for an invalid event, EJSON for text that is not JSON, another
+ * error when the event could not be validated). */
 static int check_one(iatk_validator *v, const char *text, size_t len, size_t number) {
   iatk_error err;
   iatk_error_clear(&err);
@@ -118,23 +122,33 @@ static int check_one(iatk_validator *v, const char *text, size_t len, size_t num
   return err.code;
 }
 
+/* The worse of two outcomes: an error (no verdict) over an invalid event
+ * over a valid one; between errors, the first. */
+static int worse(int worst, int rc) {
+  if (worst == IATK_OK || (worst == IATK_EINVALID && rc != IATK_EINVALID))
+    return rc;
+  return worst;
+}
+
 /* One JSON document, or else NDJSON with one event per non-blank line.
- * Returns the worst code: EJSON (not JSON) over EINVALID over OK. */
+ * The whole text is tried first through the library's own reader, which
+ * also takes what jansson alone refuses (integers beyond int64, \u0000). */
 static int check_input(iatk_validator *v, char *text, size_t len, size_t *count) {
-  json_t *whole = json_loadb(text, len, JSON_DECODE_ANY, NULL);
-  if (whole) {
-    json_decref(whole);
+  iatk_error err;
+  iatk_error_clear(&err);
+  int rc = iatk_validate_text(v, text, len, &err);
+  if (rc != IATK_EJSON) {
     *count = 1;
-    return check_one(v, text, len, 1);
+    if (rc != IATK_OK)
+      fprintf(stderr, "iatk: error: event 1: %s\n", err.message);
+    return rc;
   }
   int worst = IATK_OK;
   size_t number = 0;
   for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
     if (strspn(line, " \t\r") == strlen(line))
       continue;
-    int rc = check_one(v, line, strlen(line), ++number);
-    if (rc == IATK_EJSON || (rc != IATK_OK && worst == IATK_OK))
-      worst = rc;
+    worst = worse(worst, check_one(v, line, strlen(line), ++number));
   }
   *count = number;
   return worst;

@@ -345,10 +345,18 @@ IATK_EXTERN void iatk_validator_free(iatk_validator *v);
  * failing keyword in err->message and, in err->where, the JSON pointer
  * into the event followed by the schema location, e.g.
  * "/orderItems/0/count (schema #/components/schemas/Item/properties/count/type)".
+ * Any other code means no verdict: validation stopped at a limit
+ * (IATK_ELIMIT: the validator's work budget or depth limit, PCRE2's match,
+ * depth or heap limit) or at a broken schema (IATK_ESCHEMA: a pattern that
+ * does not compile; IATK_EREF: a reference that does not resolve), with the
+ * cause and the same kind of location in err.  A caller that retries on
+ * IATK_EINVALID must not retry on these.
  */
 IATK_EXTERN int iatk_validate(iatk_validator *v, const json_t *event,
                               iatk_error *err);
-/* The same for JSON text (EJSON when it does not parse). */
+/* The same for JSON text (EJSON when it does not parse).  Integers of any
+ * size and strings holding "\u0000" are read; an integer beyond int64 is
+ * compared as the nearest double. */
 IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
                                    size_t len, iatk_error *err);
 

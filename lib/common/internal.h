@@ -58,6 +58,25 @@ void iatk_json_indent(iatk_buf *b, const char *text, size_t len);
 /* Takes ownership of the data (caller frees with free()); resets b. */
 char *iatk_buf_steal(iatk_buf *b);
 
+/* ------------------------------------------------------------ JSON input */
+
+/* Integers of a JSON text that int64 cannot hold, read as reals: their
+ * values (sorted), so "written in digits" is still known. */
+typedef struct iatk_wide_ints {
+  double *values;
+  size_t count, cap;
+} iatk_wide_ints;
+
+/* json_loadb with `flags` plus JSON_ALLOW_NUL, which also reads integers
+ * beyond int64 (as reals, noted in `wide`).  `jerr` may be NULL; `wide`
+ * may be NULL, else it is reset and the caller releases it whatever the
+ * result.  Error positions refer to `text` as given. */
+json_t *iatk_json_read(const char *text, size_t len, size_t flags,
+                       json_error_t *jerr, iatk_wide_ints *wide);
+/* Whether `v` is the value of a wide integer of the text (w may be NULL). */
+int iatk_wide_ints_has(const iatk_wide_ints *w, double v);
+void iatk_wide_ints_release(iatk_wide_ints *w);
+
 /* ----------------------------------------------------------- string lists */
 
 iatk_strlist *iatk_strlist_new(void);

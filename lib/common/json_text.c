@@ -115,10 +115,26 @@ void iatk_json_indent(iatk_buf *out, const char *text, size_t len) {
   }
 }
 
+/* Compact text as written: whitespace outside strings dropped.  For text
+ * with integers beyond int64, whose digits a jansson round trip would
+ * round to a double. */
+static void strip_whitespace(iatk_buf *out, const char *text, size_t len) {
+  for (size_t i = 0; i < len;) {
+    if (text[i] == '"')
+      i = copy_string(out, text, len, i);
+    else if (strchr(" \t\r\n", text[i]) && text[i])
+      i++;
+    else
+      iatk_buf_putc(out, text[i++]);
+  }
+}
+
 char *iatk_format_json(const char *text, size_t len, int pretty, iatk_error *err) {
   json_error_t jerr;
-  json_t *doc = text ? json_loadb(text, len, JSON_DECODE_ANY, &jerr) : NULL;
+  iatk_wide_ints wide = {0};
+  json_t *doc = text ? iatk_json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
   if (!doc) {
+    iatk_wide_ints_release(&wide);
     iatk_fail(err, IATK_EJSON, "not valid JSON: %d:%d: %s", text ? jerr.line : 0,
               text ? jerr.column : 0, text ? jerr.text : "no text");
     return NULL;
@@ -126,8 +142,12 @@ char *iatk_format_json(const char *text, size_t len, int pretty, iatk_error *err
   iatk_buf compact, out;
   iatk_buf_init(&compact);
   iatk_buf_init(&out);
-  iatk_json_write(&compact, doc);
+  if (wide.count)
+    strip_whitespace(&compact, text, len);
+  else
+    iatk_json_write(&compact, doc);
   json_decref(doc);
+  iatk_wide_ints_release(&wide);
   if (pretty)
     iatk_json_indent(&out, compact.data, compact.len);
   iatk_buf *result = pretty ? &out : &compact;

@@ -47,8 +47,8 @@ static json_t *parse_json(const char *text, size_t len, const char *origin,
     return NULL;
   }
   json_error_t jerr;
-  json_t *doc = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES |
-                                          JSON_ALLOW_NUL, &jerr);
+  json_t *doc = iatk_json_read(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+                               &jerr, NULL);
   if (doc)
     return doc;
   char where[600];

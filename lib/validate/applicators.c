@@ -24,11 +24,13 @@ static int sub(vctx *c, const json_t *schema, const json_t *inst,
   return v_apply(c, schema, inst, ipath, indexed ? &s2 : &s1, ev);
 }
 
-/* Runs a sub-validation whose failure is expected and not an error. */
+/* Runs a sub-validation whose failure is expected and not an error (the
+ * schema path still matters: a halt inside reports it). */
 static int quietly(vctx *c, const json_t *schema, const json_t *inst,
-                   const vpath *ipath, evaluated *ev) {
+                   const vpath *ipath, const vpath *spath, const char *key,
+                   size_t index, int indexed, evaluated *ev) {
   c->quiet++;
-  int ok = v_apply(c, schema, inst, ipath, NULL, ev);
+  int ok = sub(c, schema, inst, ipath, spath, key, index, indexed, ev);
   c->quiet--;
   return ok;
 }
@@ -48,14 +50,21 @@ static const char *type_name(const json_t *inst) {
   }
 }
 
+/* A real is an integer when it has no fraction from draft-06 on (1.0, as
+ * in the oracle), and in draft-04 when its text wrote it in digits: an
+ * integer beyond int64, which jansson can hold only as a real. */
+static int real_is_integer(const vctx *c, double x) {
+  if (!isfinite(x) || x != floor(x))
+    return 0;
+  if (c->v->dialect != DIALECT_DRAFT4 && c->v->dialect != DIALECT_OAS30)
+    return 1;
+  return iatk_wide_ints_has(c->wide, x);
+}
+
 static int has_type(const vctx *c, const json_t *inst, const char *type) {
-  if (!strcmp(type, "integer")) {
-    if (json_is_integer(inst))
-      return 1;
-    /* 1.0 is an integer from draft-06 on, as in the oracle */
-    return json_is_real(inst) && c->v->dialect != DIALECT_DRAFT4 &&
-           json_real_value(inst) == floor(json_real_value(inst));
-  }
+  if (!strcmp(type, "integer"))
+    return json_is_integer(inst) ||
+           (json_is_real(inst) && real_is_integer(c, json_real_value(inst)));
   if (!strcmp(type, "number"))
     return json_is_number(inst);
   return !strcmp(type, type_name(inst));
@@ -167,6 +176,19 @@ static size_t code_points(const char *s, size_t len) {
   return n;
 }
 
+/* A pattern that PCRE2 cannot compile or finish matching gives no verdict:
+ * the schema is broken, or a limit (match, depth, heap) was reached. */
+static int regex_trouble(vctx *c, const vpath *ip, const vpath *sp,
+                         const char *keyword, const char *pattern, int rc) {
+  if (rc == -1)
+    return v_halt(c, IATK_ESCHEMA, ip, sp, keyword,
+                  "/%s/ is not a regular expression PCRE2 compiles", pattern);
+  return v_halt(c, IATK_ELIMIT, ip, sp, keyword,
+                "matching /%s/ failed: PCRE2 reached its match, depth or heap "
+                "limit (or the text is not UTF-8)",
+                pattern);
+}
+
 static int check_string(vctx *c, const json_t *s, const json_t *inst,
                         const vpath *ip, const vpath *sp) {
   const char *text = json_string_value(inst);
@@ -179,7 +201,10 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
     return v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
                   json_number_value(hi));
   const char *pattern = json_string_value(KEY(s, "pattern"));
-  if (pattern && regex_search(c->v->regexes, pattern, text, len) == 0)
+  int match = pattern ? regex_search(c->v->regexes, pattern, text, len) : 1;
+  if (match < 0)
+    return regex_trouble(c, ip, sp, "pattern", pattern, match);
+  if (match == 0)
     return v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
   const char *format = json_string_value(KEY(s, "format"));
   if (format && !v_format_ok(format, text, len))
@@ -268,6 +293,20 @@ static int check_items(vctx *c, const json_t *s, const json_t *inst,
   return 1;
 }
 
+/* 2020-12: an item that matches "contains" counts as evaluated. */
+static void mark_item(evaluated *ev, size_t i, size_t n) {
+  if (!ev->marked) {
+    ev->marked = calloc(n, 1);
+    if (!ev->marked) { /* without memory, err on the side of "evaluated" */
+      ev->all_items = 1;
+      return;
+    }
+    ev->marked_len = n;
+  }
+  if (i < ev->marked_len)
+    ev->marked[i] = 1;
+}
+
 static int check_contains(vctx *c, const json_t *s, const json_t *inst,
                           const vpath *ip, const vpath *sp, evaluated *ev) {
   const json_t *contains = KEY(s, "contains");
@@ -276,7 +315,12 @@ static int check_contains(vctx *c, const json_t *s, const json_t *inst,
   size_t matches = 0, n = json_array_size(inst);
   for (size_t i = 0; i < n; i++) {
     vpath here = {ip, NULL, i};
-    matches += quietly(c, contains, json_array_get(inst, i), &here, NULL);
+    int hit = quietly(c, contains, json_array_get(inst, i), &here, sp, "contains", 0, 0, NULL);
+    if (c->halted)
+      return 0;
+    matches += hit;
+    if (hit && ev && c->v->dialect == DIALECT_2020)
+      mark_item(ev, i, n);
   }
   const json_t *lo = KEY(s, "minContains"), *hi = KEY(s, "maxContains");
   double min = json_is_number(lo) ? json_number_value(lo) : 1;
@@ -288,19 +332,23 @@ static int check_contains(vctx *c, const json_t *s, const json_t *inst,
   if (json_is_number(hi) && c->v->dialect >= DIALECT_2019 && matches > json_number_value(hi))
     return v_fail(c, ip, sp, "maxContains", "%zu items match, more than %g",
                   matches, json_number_value(hi));
-  if (ev && matches == n && c->v->dialect == DIALECT_2020)
-    ev->all_items = 1;
   return 1;
 }
 
 /* ------------------------------------------------------------ objects */
 
-static void mark(evaluated *ev, const char *key) {
+/* Member names are (pointer, length): a name may hold "\u0000". */
+static void mark(evaluated *ev, const char *key, size_t key_len) {
   if (!ev)
     return;
   if (!ev->props)
     ev->props = json_object();
-  json_object_set_new(ev->props, key, json_true());
+  json_object_setn_new(ev->props, key, key_len, json_true());
+}
+
+static int has_member(const json_t *inst, const json_t *name) {
+  return json_is_string(name) &&
+         json_object_getn(inst, json_string_value(name), json_string_length(name));
 }
 
 static int check_object_sizes(vctx *c, const json_t *s, const json_t *inst,
@@ -316,37 +364,48 @@ static int check_object_sizes(vctx *c, const json_t *s, const json_t *inst,
   const json_t *req = KEY(s, "required");
   size_t i;
   json_t *name;
-  json_array_foreach(req, i, name) if (json_is_string(name) &&
-                                        !json_object_get(inst, json_string_value(name)))
+  json_array_foreach(req, i, name) if (json_is_string(name) && !has_member(inst, name))
     return v_fail(c, ip, sp, "required", "'%s' is missing",
                   json_string_value(name));
   return 1;
 }
 
+/* patternProperties for one member: 1 (with *matched set when a pattern
+ * matched), 0 when invalid or halted. */
+static int check_patterns(vctx *c, const json_t *s, const char *key,
+                          size_t key_len, const json_t *value,
+                          const vpath *here, const vpath *sp, int *matched) {
+  const char *pattern;
+  json_t *pschema;
+  json_object_foreach((json_t *)KEY(s, "patternProperties"), pattern, pschema) {
+    int m = regex_search(c->v->regexes, pattern, key, key_len);
+    if (m < 0)
+      return regex_trouble(c, here, sp, "patternProperties", pattern, m);
+    if (m == 0)
+      continue;
+    *matched = 1;
+    vpath s1 = {sp, "patternProperties", 0};
+    if (!sub(c, pschema, value, here, &s1, pattern, 0, 0, NULL))
+      return 0;
+  }
+  return 1;
+}
+
 /* properties, patternProperties, additionalProperties for one member. */
-static int check_member(vctx *c, const json_t *s, const char *key,
+static int check_member(vctx *c, const json_t *s, const char *key, size_t key_len,
                         const json_t *value, const vpath *ip, const vpath *sp,
                         evaluated *ev) {
   vpath here = {ip, key, 0};
   int matched = 0;
-  const json_t *props = KEY(s, "properties"), *pats = KEY(s, "patternProperties");
-  const json_t *ps = json_object_get(props, key);
+  const json_t *ps = json_object_getn(KEY(s, "properties"), key, key_len);
   if (ps) {
     matched = 1;
     vpath s1 = {sp, "properties", 0};
     if (!sub(c, ps, value, &here, &s1, key, 0, 0, NULL))
       return 0;
   }
-  const char *pattern;
-  json_t *pschema;
-  json_object_foreach((json_t *)pats, pattern, pschema) {
-    if (regex_search(c->v->regexes, pattern, key, strlen(key)) != 1)
-      continue;
-    matched = 1;
-    vpath s1 = {sp, "patternProperties", 0};
-    if (!sub(c, pschema, value, &here, &s1, pattern, 0, 0, NULL))
-      return 0;
-  }
+  if (!check_patterns(c, s, key, key_len, value, &here, sp, &matched))
+    return 0;
   const json_t *extra = KEY(s, "additionalProperties");
   if (!matched && extra) {
     if (json_is_false(extra))
@@ -357,16 +416,18 @@ static int check_member(vctx *c, const json_t *s, const char *key,
     matched = 1;
   }
   if (matched)
-    mark(ev, key);
+    mark(ev, key, key_len);
   return 1;
 }
 
 static int check_property_names(vctx *c, const json_t *s, const char *key,
-                                const vpath *ip, const vpath *sp) {
+                                size_t key_len, const vpath *ip, const vpath *sp) {
   const json_t *names = KEY(s, "propertyNames");
   if (!names)
     return 1;
-  json_t *name = json_string(key);
+  json_t *name = json_stringn(key, key_len);
+  if (!name)
+    return v_halt(c, IATK_ENOMEM, ip, sp, "propertyNames", "out of memory");
   vpath here = {ip, key, 0};
   int ok = sub(c, names, name, &here, sp, "propertyNames", 0, 0, NULL);
   json_decref(name);
@@ -379,14 +440,15 @@ static int check_dependencies(vctx *c, const json_t *s, const json_t *inst,
                                "dependentSchemas"};
   for (int k = 0; k < 3; k++) {
     const char *key;
+    size_t key_len;
     json_t *dep;
-    json_object_foreach((json_t *)KEY(s, keys[k]), key, dep) {
-      if (!json_object_get(inst, key))
+    json_object_keylen_foreach((json_t *)KEY(s, keys[k]), key, key_len, dep) {
+      if (!json_object_getn(inst, key, key_len))
         continue;
       if (json_is_array(dep)) {
         size_t i;
         json_t *name;
-        json_array_foreach(dep, i, name) if (!json_object_get(inst, json_string_value(name)))
+        json_array_foreach(dep, i, name) if (json_is_string(name) && !has_member(inst, name))
           return v_fail(c, ip, sp, keys[k], "'%s' requires '%s'", key,
                         json_string_value(name));
       } else if (!sub(c, dep, inst, ip, sp, keys[k], 0, 0, ev)) {
@@ -402,10 +464,11 @@ static int check_object(vctx *c, const json_t *s, const json_t *inst,
   if (!check_object_sizes(c, s, inst, ip, sp))
     return 0;
   const char *key;
+  size_t key_len;
   json_t *value;
-  json_object_foreach((json_t *)inst, key, value) {
-    if (!check_member(c, s, key, value, ip, sp, ev) ||
-        !check_property_names(c, s, key, ip, sp))
+  json_object_keylen_foreach((json_t *)inst, key, key_len, value) {
+    if (!check_member(c, s, key, key_len, value, ip, sp, ev) ||
+        !check_property_names(c, s, key, key_len, ip, sp))
       return 0;
   }
   return check_dependencies(c, s, inst, ip, sp, ev);
@@ -422,6 +485,9 @@ static int check_all_of(vctx *c, const json_t *s, const json_t *inst,
   return 1;
 }
 
+/* A branch that halted (a limit, a broken pattern) did not "fail": the
+ * applicator stops and the halt is the outcome, never "no branch matches"
+ * or, under not, "valid". */
 static int check_any_one_of(vctx *c, const json_t *s, const json_t *inst,
                             const vpath *ip, const vpath *sp, evaluated *ev,
                             const char *key) {
@@ -433,11 +499,14 @@ static int check_any_one_of(vctx *c, const json_t *s, const json_t *inst,
   json_array_foreach(branches, i, branch) {
     evaluated local;
     evaluated_init(&local);
-    if (quietly(c, branch, inst, ip, &local)) {
+    int ok = quietly(c, branch, inst, ip, sp, key, i, 1, &local);
+    if (ok && !c->halted) {
       passed++;
       evaluated_merge(ev, &local);
     }
     evaluated_release(&local);
+    if (c->halted)
+      return 0;
   }
   if (passed == 0)
     return v_fail(c, ip, sp, key, "no branch matches");
@@ -449,17 +518,24 @@ static int check_any_one_of(vctx *c, const json_t *s, const json_t *inst,
 static int check_not_if(vctx *c, const json_t *s, const json_t *inst,
                         const vpath *ip, const vpath *sp, evaluated *ev) {
   const json_t *not = KEY(s, "not");
-  if (not && quietly(c, not, inst, ip, NULL))
-    return v_fail(c, ip, sp, "not", "value matches the schema under not");
+  if (not) {
+    int matches = quietly(c, not, inst, ip, sp, "not", 0, 0, NULL);
+    if (c->halted)
+      return 0;
+    if (matches)
+      return v_fail(c, ip, sp, "not", "value matches the schema under not");
+  }
   const json_t *cond = KEY(s, "if");
   if (!cond || c->v->dialect < DIALECT_DRAFT7)
     return 1;
   evaluated local;
   evaluated_init(&local);
-  int holds = quietly(c, cond, inst, ip, &local);
-  if (holds)
+  int holds = quietly(c, cond, inst, ip, sp, "if", 0, 0, &local);
+  if (holds && !c->halted)
     evaluated_merge(ev, &local);
   evaluated_release(&local);
+  if (c->halted)
+    return 0;
   const char *branch = holds ? "then" : "else";
   const json_t *next = KEY(s, branch);
   return !next || sub(c, next, inst, ip, sp, branch, 0, 0, ev);
@@ -467,59 +543,121 @@ static int check_not_if(vctx *c, const json_t *s, const json_t *inst,
 
 /* ------------------------------------------------------- unevaluated */
 
+static int check_unevaluated_items(vctx *c, const json_t *ui, const json_t *inst,
+                                   const vpath *ip, const vpath *sp, evaluated *ev) {
+  for (size_t i = ev->items; i < json_array_size(inst); i++) {
+    if (i < ev->marked_len && ev->marked[i])
+      continue;
+    vpath here = {ip, NULL, i};
+    if (!sub(c, ui, json_array_get(inst, i), &here, sp, "unevaluatedItems", 0, 0, NULL))
+      return 0;
+  }
+  ev->all_items = 1;
+  return 1;
+}
+
 static int check_unevaluated(vctx *c, const json_t *s, const json_t *inst,
                              const vpath *ip, const vpath *sp, evaluated *ev) {
   const json_t *up = KEY(s, "unevaluatedProperties");
   if (up && json_is_object(inst) && !ev->all_props) {
     const char *key;
+    size_t key_len;
     json_t *value;
-    json_object_foreach((json_t *)inst, key, value) {
-      if (ev->props && json_object_get(ev->props, key))
+    json_object_keylen_foreach((json_t *)inst, key, key_len, value) {
+      if (ev->props && json_object_getn(ev->props, key, key_len))
         continue;
       vpath here = {ip, key, 0};
       if (json_is_false(up))
         return v_fail(c, &here, sp, "unevaluatedProperties", "'%s' is not allowed", key);
       if (!sub(c, up, value, &here, sp, "unevaluatedProperties", 0, 0, NULL))
         return 0;
-      mark(ev, key);
+      mark(ev, key, key_len);
     }
   }
   const json_t *ui = KEY(s, "unevaluatedItems");
-  if (ui && json_is_array(inst) && !ev->all_items) {
-    if (!items_from(c, ui, inst, ev->items, ip, sp, "unevaluatedItems"))
-      return 0;
-    ev->all_items = 1;
-  }
+  if (ui && json_is_array(inst) && !ev->all_items)
+    return check_unevaluated_items(c, ui, inst, ip, sp, ev);
   return 1;
+}
+
+/* ------------------------------------------------------ dynamic refs */
+
+/* The fragment of a reference when it is a plain name ("#items"). */
+static const char *plain_anchor(const char *ref) {
+  const char *hash = strchr(ref, '#');
+  return hash && hash[1] && hash[1] != '/' ? hash + 1 : NULL;
+}
+
+/* The outermost resource of the dynamic scope that has `anchor` as a
+ * $dynamicAnchor: that schema, with the resource's base in *base. */
+static const json_t *outermost_dynamic(const vctx *c, const char *anchor,
+                                       const char **base) {
+  const json_t *found = NULL;
+  for (const vscope *s = c->scope; s; s = s->up) {
+    const json_t *t = ids_lookup_dynamic(c->v, s->base, anchor);
+    if (t) {
+      found = t;
+      *base = s->base;
+    }
+  }
+  return found;
+}
+
+/* $recursiveRef "#" (2019-09): when the resource it names sets
+ * $recursiveAnchor, the outermost resource in the dynamic scope that sets
+ * it too. */
+static const json_t *outermost_recursive(const vctx *c, const json_t *target,
+                                         const char **base) {
+  if (!json_is_true(KEY(target, "$recursiveAnchor")))
+    return target;
+  for (const vscope *s = c->scope; s; s = s->up) {
+    const json_t *root = ids_lookup(c->v, s->base);
+    if (json_is_true(KEY(root, "$recursiveAnchor"))) {
+      target = root;
+      *base = s->base;
+    }
+  }
+  return target;
+}
+
+/* $dynamicRef resolves like $ref, except when it names a "$dynamicAnchor"
+ * (or names an anchor its own resource lacks, as the generator reads it):
+ * then the outermost resource in the dynamic scope with that dynamic
+ * anchor is the target. */
+static const json_t *resolve_dynamic(vctx *c, const json_t *holder,
+                                     const char *ref, int recursive,
+                                     const char **base, char **owned) {
+  const json_t *target = v_resolve(c, holder, ref, base, owned);
+  const char *anchor = recursive ? NULL : plain_anchor(ref);
+  if (anchor && (!target || ids_lookup_dynamic(c->v, *base, anchor))) {
+    const char *dynamic_base = *base;
+    const json_t *dynamic = outermost_dynamic(c, anchor, &dynamic_base);
+    if (dynamic) {
+      target = dynamic;
+      *base = dynamic_base;
+    }
+  }
+  if (recursive && target && !strcmp(ref, "#"))
+    target = outermost_recursive(c, target, base);
+  return target;
 }
 
 static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
                              const vpath *ip, const vpath *sp, evaluated *ev) {
-  const char *ref = json_string_value(KEY(s, "$dynamicRef"));
+  const char *keyword = "$dynamicRef";
+  const char *ref = json_string_value(KEY(s, keyword));
   if (!ref)
-    ref = json_string_value(KEY(s, "$recursiveRef"));
+    ref = json_string_value(KEY(s, keyword = "$recursiveRef"));
   if (!ref)
     return 1;
-  const char *base = c->base, *new_base = base;
+  const char *base = c->base;
   char *owned = NULL;
-  const json_t *target = v_resolve(c, ref, &new_base, &owned);
-  /* $recursiveRef "#": the outermost resource that sets $recursiveAnchor */
-  if (!strcmp(ref, "#") && !KEY(s, "$dynamicRef") && c->scope_depth > 0 &&
-      json_is_true(KEY(c->dynamic_scope[0], "$recursiveAnchor")) &&
-      json_is_true(KEY(target, "$recursiveAnchor")))
-    target = c->dynamic_scope[0];
-  /* The outermost resource with the same dynamic anchor wins. */
-  const char *anchor = ref[0] == '#' ? ref + 1 : NULL;
-  for (int i = 0; anchor && *anchor && i < c->scope_depth; i++) {
-    const json_t *r = c->dynamic_scope[i];
-    if (json_is_object(r) && !strcmp(json_string_value(KEY(r, "$dynamicAnchor")) ?: "", anchor)) {
-      target = r;
-      break;
-    }
-  }
-  int ok = target ? (c->base = new_base, sub(c, target, inst, ip, sp, "$dynamicRef", 0, 0, ev))
-                  : v_fail(c, ip, sp, "$dynamicRef", "'%s' does not resolve", ref);
-  c->base = base;
+  const json_t *target = resolve_dynamic(c, s, ref, keyword[1] == 'r', &base, &owned);
+  vpath here = {sp, keyword, 0};
+  int ok = target ? v_apply_in(c, target, base, inst, ip, &here, ev)
+                  : v_halt(c, IATK_EREF, ip, sp, keyword,
+                           "'%s' does not resolve (references resolve within "
+                           "the document only)", ref);
   free(owned);
   return ok;
 }

@@ -26,7 +26,68 @@ static char *concat(const char *a, size_t alen, const char *b) {
   return out;
 }
 
-char *uri_join(const char *base, const char *ref) {
+/* Drops the last segment written to out[0..*n) (RFC 3986 5.2.4 step C). */
+static void drop_segment(char *out, size_t *n) {
+  while (*n > 0 && out[*n - 1] != '/')
+    (*n)--;
+  if (*n > 0)
+    (*n)--;
+}
+
+/* RFC 3986 remove_dot_segments on path[0..len), in place; returns the new
+ * length.  "a/b/../c" and "a/./c" are "a/c": relative ids and refs such as
+ * "./bar.json" must name the resource its id names. */
+static size_t remove_dots(char *path, size_t len) {
+  size_t in = 0, n = 0; /* n <= in: the output overwrites read input only */
+  while (in < len) {
+    const char *p = path + in;
+    size_t rest = len - in;
+    if (rest >= 3 && !strncmp(p, "../", 3)) {
+      in += 3;
+    } else if (rest >= 2 && !strncmp(p, "./", 2)) {
+      in += 2;
+    } else if (rest >= 3 && !strncmp(p, "/./", 3)) {
+      in += 2;
+    } else if (rest == 2 && !strncmp(p, "/.", 2)) {
+      path[n++] = '/';
+      in = len;
+    } else if (rest >= 4 && !strncmp(p, "/../", 4)) {
+      drop_segment(path, &n);
+      in += 3;
+    } else if (rest == 3 && !strncmp(p, "/..", 3)) {
+      drop_segment(path, &n);
+      path[n++] = '/';
+      in = len;
+    } else if ((rest == 1 && p[0] == '.') || (rest == 2 && !strncmp(p, "..", 2))) {
+      in = len;
+    } else {
+      do
+        path[n++] = path[in++];
+      while (in < len && path[in] != '/');
+    }
+  }
+  return n;
+}
+
+/* Where the path of an absolute URI starts: after "scheme://authority", or
+ * after "scheme:" (urn:...); 0 for a relative one. */
+static size_t path_start(const char *uri) {
+  size_t s = scheme_length(uri);
+  if (s && uri[s] == '/' && uri[s + 1] == '/')
+    return s + 2 + strcspn(uri + s + 2, "/?#");
+  return s;
+}
+
+static char *normalize(char *uri) {
+  if (!uri)
+    return NULL;
+  size_t start = path_start(uri), len = strcspn(uri + start, "?#");
+  size_t kept = remove_dots(uri + start, len);
+  memmove(uri + start + kept, uri + start + len, strlen(uri + start + len) + 1);
+  return uri;
+}
+
+static char *join(const char *base, const char *ref) {
   if (scheme_length(ref))
     return strdup(ref);
   size_t doc_len = strcspn(base, "#");
@@ -46,7 +107,11 @@ char *uri_join(const char *base, const char *ref) {
   return concat(base, dir, ref);
 }
 
-static int add_id(iatk_validator *v, char *uri, const json_t *schema) {
+char *uri_join(const char *base, const char *ref) {
+  return normalize(join(base, ref));
+}
+
+static int add_id(iatk_validator *v, char *uri, const json_t *schema, int dynamic) {
   if (!uri)
     return IATK_ENOMEM;
   if (v->id_count == v->id_cap) {
@@ -59,7 +124,7 @@ static int add_id(iatk_validator *v, char *uri, const json_t *schema) {
     v->ids = ids;
     v->id_cap = cap;
   }
-  v->ids[v->id_count++] = (id_entry){uri, schema};
+  v->ids[v->id_count++] = (id_entry){uri, schema, dynamic};
   return IATK_OK;
 }
 
@@ -88,7 +153,15 @@ static int index_children(iatk_validator *v, const json_t *node, const char *bas
   return IATK_OK;
 }
 
-static const char *id_of(const iatk_validator *v, const json_t *s) {
+/* Whether `$ref` replaces its siblings, $id included (draft-07 and before,
+ * OpenAPI 3.0). */
+static int ref_overrides(const iatk_validator *v) {
+  return v->dialect != DIALECT_2019 && v->dialect != DIALECT_2020;
+}
+
+const char *ids_id_of(const iatk_validator *v, const json_t *s) {
+  if (ref_overrides(v) && json_object_get(s, "$ref"))
+    return NULL;
   const char *id = json_string_value(json_object_get(s, "$id"));
   if (!id && (v->dialect == DIALECT_DRAFT4 || v->dialect == DIALECT_OAS30))
     id = json_string_value(json_object_get(s, "id"));
@@ -117,48 +190,67 @@ int ids_note_base(iatk_validator *v, const json_t *holder, const char *base) {
   return remember_base(v, holder, base);
 }
 
+const char *ids_resource_uri(const iatk_validator *v, const json_t *s) {
+  int i = iatk_ptrmap_get(&v->resources, s);
+  return i >= 0 ? v->ids[i].uri : NULL;
+}
+
 const char *ids_base_of(const iatk_validator *v, const json_t *holder) {
   int i = iatk_ptrmap_get(&v->ref_bases, holder);
   return i >= 0 ? v->bases[i] : "";
 }
 
-/* `"id": "#name"` names a schema without changing the base, as $anchor
- * does in later drafts. */
+/* `"id": "#name"` (draft-04 to -07) names a schema without changing the
+ * base, as $anchor does in later drafts. */
 static int index_plain_name(iatk_validator *v, const json_t *s, const char *base,
                             const char *id) {
-  int rc = add_id(v, uri_join(base, id), s);
+  return add_id(v, uri_join(base, id), s, 0);
+}
+
+/* Registers base#name for an "$anchor" or a "$dynamicAnchor". */
+static int add_anchor(iatk_validator *v, const json_t *s, const char *base,
+                      const char *keyword) {
+  const char *name = json_string_value(json_object_get(s, keyword));
+  if (!name)
+    return IATK_OK;
+  iatk_buf frag;
+  iatk_buf_init(&frag);
+  iatk_buf_putc(&frag, '#');
+  iatk_buf_puts(&frag, name);
+  char *uri = frag.failed ? NULL : uri_join(base, frag.data);
+  iatk_buf_release(&frag);
+  return add_id(v, uri, s, keyword[1] == 'd');
+}
+
+static int index_object(iatk_validator *v, const json_t *s, const char *base) {
+  int rc = remember_base(v, s, base);
   if (rc == IATK_OK)
-    rc = remember_base(v, s, base);
-  return rc == IATK_OK ? index_children(v, s, base) : rc;
+    rc = add_anchor(v, s, base, "$anchor");
+  if (rc == IATK_OK)
+    rc = add_anchor(v, s, base, "$dynamicAnchor");
+  return rc;
 }
 
 static int index_schema(iatk_validator *v, const json_t *s, const char *base) {
   if (!json_is_object(s) && !json_is_array(s))
     return IATK_OK;
   char *own_base = NULL;
-  const char *id = json_is_object(s) ? id_of(v, s) : NULL;
-  if (id && id[0] == '#' && id[1]) /* draft-04..07: a plain-name fragment */
-    return index_plain_name(v, s, base, id);
+  const char *id = json_is_object(s) ? ids_id_of(v, s) : NULL;
+  if (id && id[0] == '#' && id[1]) {
+    if (index_plain_name(v, s, base, id) != IATK_OK)
+      return IATK_ENOMEM;
+    id = NULL;
+  }
   if (id) {
     own_base = uri_join(base, id);
-    if (!own_base)
-      return IATK_ENOMEM;
-    own_base[strcspn(own_base, "#")] = '\0'; /* "http://x/s#" is "http://x/s" */
-    if (add_id(v, strdup(own_base), s))
+    if (own_base) /* "http://x/s#" names the resource "http://x/s" */
+      own_base[strcspn(own_base, "#")] = '\0';
+    if (!own_base || add_id(v, strdup(own_base), s, 0) ||
+        iatk_ptrmap_put(&v->resources, s, (int)v->id_count - 1))
       return free(own_base), IATK_ENOMEM;
     base = own_base;
   }
-  const char *anchor = json_is_object(s)
-                           ? json_string_value(json_object_get(s, "$anchor"))
-                           : NULL;
-  if (!anchor && json_is_object(s))
-    anchor = json_string_value(json_object_get(s, "$dynamicAnchor"));
-  int rc = json_is_object(s) ? remember_base(v, s, base) : IATK_OK;
-  if (anchor && rc == IATK_OK) {
-    char frag[512];
-    snprintf(frag, sizeof frag, "#%s", anchor);
-    rc = add_id(v, uri_join(base, frag), s);
-  }
+  int rc = json_is_object(s) ? index_object(v, s, base) : IATK_OK;
   if (rc == IATK_OK)
     rc = index_children(v, s, base);
   free(own_base);
@@ -189,4 +281,17 @@ const json_t *ids_lookup(const iatk_validator *v, const char *uri) {
   if (hash[1] == '/')
     return resource ? iatk_pointer_get(resource, hash + 1, 1) : NULL;
   return find_exact(v, uri, strlen(uri)); /* an anchor */
+}
+
+const json_t *ids_lookup_dynamic(const iatk_validator *v, const char *base,
+                                 const char *anchor) {
+  size_t base_len = strcspn(base, "#"), anchor_len = strlen(anchor);
+  for (size_t i = 0; i < v->id_count; i++) {
+    const char *uri = v->ids[i].uri;
+    if (v->ids[i].dynamic && !strncmp(uri, base, base_len) && uri[base_len] == '#' &&
+        !strncmp(uri + base_len + 1, anchor, anchor_len) &&
+        uri[base_len + 1 + anchor_len] == '\0')
+      return v->ids[i].schema;
+  }
+  return NULL;
 }

@@ -64,10 +64,13 @@ static regex_entry *find_or_compile(regex_cache *rc, const char *pattern) {
 int regex_search(regex_cache *rc, const char *pattern, const char *text,
                  size_t len) {
   regex_entry *e = find_or_compile(rc, pattern);
-  if (!e || !e->code)
+  if (!e)
+    return -2; /* out of memory */
+  if (!e->code)
     return -1;
   if (!rc->match && !(rc->match = pcre2_match_data_create(1, NULL)))
-    return -1;
+    return -2;
   int rcm = pcre2_match(e->code, (PCRE2_SPTR)text, len, 0, 0, rc->match, NULL);
-  return rcm >= 0 ? 1 : 0;
+  /* Only NOMATCH is "no match": a limit or bad UTF is no answer at all. */
+  return rcm >= 0 ? 1 : rcm == PCRE2_ERROR_NOMATCH ? 0 : -2;
 }

@@ -1,5 +1,6 @@
 /* The validator's core: error reporting with instance and schema pointers,
  * $ref/$dynamicRef resolution, and the public API. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,12 @@
 #include "validate/validate_internal.h"
 
 #define MAX_VALIDATE_DEPTH 2000
+/* The work budget: schema applications per validation, this many plus
+ * DEFAULT_BUDGET_PER_VALUE for every value in the instance.  About a second
+ * of work on a small event: far beyond any real schema, well short of the
+ * exponential ones (allOf fan-outs through $ref) that would take years. */
+#define DEFAULT_BUDGET_BASE 4000000u
+#define DEFAULT_BUDGET_PER_VALUE 64u
 
 /* ------------------------------------------------------------- errors */
 
@@ -31,19 +38,27 @@ static void render(iatk_buf *b, const vpath *p) {
   }
 }
 
+/* "/a/0 (schema #/properties/a/type)": the instance and schema locations. */
+static void render_where(iatk_buf *where, const vctx *c, const vpath *ipath,
+                         const vpath *spath, const char *keyword) {
+  render(where, ipath);
+  if (!ipath)
+    iatk_buf_puts(where, "the root");
+  iatk_buf_puts(where, " (schema ");
+  iatk_buf_puts(where, c->v->root_pointer);
+  render(where, spath);
+  if (keyword)
+    iatk_buf_printf(where, "/%s", keyword);
+  iatk_buf_putc(where, ')');
+}
+
 int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
            const char *fmt, ...) {
   if (c->quiet || !c->err || c->err->code)
     return 0;
   iatk_buf where;
   iatk_buf_init(&where);
-  render(&where, ipath);
-  if (!ipath)
-    iatk_buf_puts(&where, "the root");
-  iatk_buf_puts(&where, " (schema ");
-  iatk_buf_puts(&where, c->v->root_pointer);
-  render(&where, spath);
-  iatk_buf_printf(&where, "/%s)", keyword);
+  render_where(&where, c, ipath, spath, keyword);
   char detail[700];
   va_list ap;
   va_start(ap, fmt);
@@ -52,6 +67,28 @@ int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
   iatk_fail_at(c->err, IATK_EINVALID, where.data,
                "event is invalid at %s: '%s' failed: %s", where.data, keyword,
                detail);
+  iatk_buf_release(&where);
+  return 0;
+}
+
+/* Recorded even when quiet: a halt is an error of the validation, not a
+ * failure of the branch being tried. */
+int v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
+           const char *keyword, const char *fmt, ...) {
+  if (c->halted)
+    return 0;
+  c->halted = code;
+  iatk_buf where;
+  iatk_buf_init(&where);
+  render_where(&where, c, ipath, spath, keyword);
+  char detail[700];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  /* The cause first: a deep location may fill the message. */
+  iatk_fail_at(&c->halt, code, where.data, "cannot validate the event: %s, at %s",
+               detail, where.data);
   iatk_buf_release(&where);
   return 0;
 }
@@ -76,9 +113,10 @@ int v_json_equal(const json_t *a, const json_t *b) {
     if (json_object_size(a) != json_object_size(b))
       return 0;
     const char *key;
+    size_t key_len;
     json_t *value;
-    json_object_foreach((json_t *)a, key, value) {
-      json_t *other = json_object_get(b, key);
+    json_object_keylen_foreach((json_t *)a, key, key_len, value) {
+      json_t *other = json_object_getn(b, key, key_len);
       if (!other || !v_json_equal(value, other))
         return 0;
     }
@@ -93,7 +131,23 @@ void evaluated_init(evaluated *e) { memset(e, 0, sizeof *e); }
 
 void evaluated_release(evaluated *e) {
   json_decref(e->props);
+  free(e->marked);
   evaluated_init(e);
+}
+
+static void merge_marks(evaluated *into, const evaluated *from) {
+  if (from->marked_len > into->marked_len) {
+    unsigned char *m = realloc(into->marked, from->marked_len);
+    if (!m) { /* without memory, err on the side of "evaluated" */
+      into->all_items = 1;
+      return;
+    }
+    memset(m + into->marked_len, 0, from->marked_len - into->marked_len);
+    into->marked = m;
+    into->marked_len = from->marked_len;
+  }
+  for (size_t i = 0; i < from->marked_len; i++)
+    into->marked[i] |= from->marked[i];
 }
 
 void evaluated_merge(evaluated *into, const evaluated *from) {
@@ -108,13 +162,15 @@ void evaluated_merge(evaluated *into, const evaluated *from) {
       into->props = json_object();
     json_object_update(into->props, from->props);
   }
+  if (from->marked_len)
+    merge_marks(into, from);
 }
 
 /* ------------------------------------------------------------ references */
 
-const json_t *v_resolve(vctx *c, const char *ref, const char **new_base,
-                        char **owned_base) {
-  char *uri = uri_join(c->base ? c->base : "", ref);
+const json_t *v_resolve(vctx *c, const json_t *holder, const char *ref,
+                        const char **new_base, char **owned_base) {
+  char *uri = uri_join(ids_base_of(c->v, holder), ref);
   const json_t *target = uri ? ids_lookup(c->v, uri) : NULL;
   if (uri) {
     uri[strcspn(uri, "#")] = '\0';
@@ -124,20 +180,37 @@ const json_t *v_resolve(vctx *c, const char *ref, const char **new_base,
   return target;
 }
 
+int v_apply_in(vctx *c, const json_t *target, const char *base,
+               const json_t *inst, const vpath *ipath, const vpath *spath,
+               evaluated *ev) {
+  const char *outer = c->base;
+  const vscope *scope = c->scope;
+  vscope entered = {scope, base};
+  if (strcmp(base, outer) != 0)
+    c->scope = &entered; /* following a reference into another resource */
+  c->base = base;
+  int ok = v_apply(c, target, inst, ipath, spath, ev);
+  c->base = outer;
+  c->scope = scope;
+  return ok;
+}
+
 int v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
-                     const vpath *ipath, const vpath *spath, evaluated *ev) {
+                const vpath *ipath, const vpath *spath, evaluated *ev) {
   const char *ref = json_string_value(json_object_get(s, "$ref"));
-  const char *base = c->base, *new_base = base;
+  if (!ref)
+    return 1; /* a "$ref" that is not a string is not a reference */
+  const char *new_base = c->base;
   char *owned = NULL;
-  const json_t *target = v_resolve(c, ref, &new_base, &owned);
+  const json_t *target = v_resolve(c, s, ref, &new_base, &owned);
   int ok;
   if (!target) {
-    ok = v_fail(c, ipath, spath, "$ref", "'%s' does not resolve", ref);
+    ok = v_halt(c, IATK_EREF, ipath, spath, "$ref",
+                "'%s' does not resolve (references resolve within the "
+                "document only)", ref);
   } else {
     vpath here = {spath, "$ref", 0};
-    c->base = new_base;
-    ok = v_apply(c, target, inst, ipath, &here, ev);
-    c->base = base;
+    ok = v_apply_in(c, target, new_base, inst, ipath, &here, ev);
   }
   free(owned);
   return ok;
@@ -148,34 +221,33 @@ static int ref_overrides(const vctx *c) {
   return c->v->dialect != DIALECT_2019 && c->v->dialect != DIALECT_2020;
 }
 
-static int enter_resource(vctx *c, const json_t *s, char **owned) {
-  const char *id = json_string_value(json_object_get(s, "$id"));
-  if (!id && !ref_overrides(c))
-    return 0;
-  if (!id)
-    id = json_string_value(json_object_get(s, "id"));
+/* A schema with an id starts a resource: its URI becomes the base, and the
+ * dynamic scope's innermost entry while it is applied.  The URI is the
+ * one the id has where it stands, however evaluation got there. */
+static int enter_resource(vctx *c, const json_t *s, char **owned, vscope *node) {
+  const char *id = ids_id_of(c->v, s);
   if (!id || id[0] == '#')
     return 0;
-  *owned = uri_join(c->base ? c->base : "", id);
-  if (*owned)
-    c->base = *owned;
-  if (c->scope_depth < 64)
-    c->dynamic_scope[c->scope_depth++] = s;
+  const char *uri = ids_resource_uri(c->v, s);
+  if (!uri) { /* a schema made outside the document */
+    if (!(*owned = uri_join(c->base ? c->base : "", id)))
+      return 0;
+    (*owned)[strcspn(*owned, "#")] = '\0';
+    uri = *owned;
+  }
+  c->base = uri;
+  *node = (vscope){c->scope, uri};
+  c->scope = node;
   return 1;
 }
 
-int v_apply(vctx *c, const json_t *schema, const json_t *inst,
-            const vpath *ipath, const vpath *spath, evaluated *ev) {
-  if (json_is_true(schema) || (!json_is_object(schema) && !json_is_false(schema)))
-    return 1;
-  if (json_is_false(schema))
-    return v_fail(c, ipath, spath, "false", "the schema false allows nothing");
-  if (c->depth >= MAX_VALIDATE_DEPTH)
-    return v_fail(c, ipath, spath, "$ref", "references nest deeper than %d",
-                  MAX_VALIDATE_DEPTH);
+static int v_apply_object(vctx *c, const json_t *schema, const json_t *inst,
+                          const vpath *ipath, const vpath *spath, evaluated *ev) {
   const char *base = c->base;
+  const vscope *scope = c->scope;
   char *owned = NULL;
-  int scoped = enter_resource(c, schema, &owned);
+  vscope node;
+  enter_resource(c, schema, &owned, &node);
   c->depth++;
   int ok;
   if (json_object_get(schema, "$ref") && ref_overrides(c))
@@ -183,16 +255,39 @@ int v_apply(vctx *c, const json_t *schema, const json_t *inst,
   else
     ok = v_keywords(c, schema, inst, ipath, spath, ev);
   c->depth--;
-  if (scoped && c->scope_depth > 0 && c->dynamic_scope[c->scope_depth - 1] == schema)
-    c->scope_depth--;
+  c->scope = scope;
   c->base = base;
   free(owned);
   return ok;
 }
 
+/* Every schema application passes here, so it is where work is counted:
+ * a schema whose applicators multiply (allOf of allOf of the same $ref…)
+ * stops at the budget instead of running for hours. */
+int v_apply(vctx *c, const json_t *schema, const json_t *inst,
+            const vpath *ipath, const vpath *spath, evaluated *ev) {
+  if (c->halted)
+    return 0;
+  if (++c->steps > c->budget)
+    return v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
+                  "it takes more than %" PRIu64 " schema evaluations (the "
+                  "validator's work limit for this event)",
+                  c->budget);
+  if (json_is_true(schema) || (!json_is_object(schema) && !json_is_false(schema)))
+    return 1;
+  if (json_is_false(schema))
+    return v_fail(c, ipath, spath, "false", "the schema false allows nothing");
+  if (c->depth >= MAX_VALIDATE_DEPTH)
+    return v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
+                  "schemas and references nest deeper than %d levels",
+                  MAX_VALIDATE_DEPTH);
+  return v_apply_object(c, schema, inst, ipath, spath, ev);
+}
+
 /* ------------------------------------------------------------ public API */
 
-/* OpenAPI 3.1 schema objects are 2020-12 schemas. */
+/* OpenAPI 3.1 schema objects are 2020-12 schemas; the dialect itself is
+ * decided once, when the document is loaded (lib/schema/dialect.c). */
 static dialect validation_dialect(dialect d) {
   return d == DIALECT_OAS31 ? DIALECT_2020 : d;
 }
@@ -206,9 +301,10 @@ static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
   return IATK_OK;
 }
 
-static iatk_validator *create(json_t *doc, dialect d, char *pointer, int borrow,
-                              iatk_error *err) {
-  iatk_validator *v = calloc(1, sizeof *v);
+/* Takes `pointer` (freed on failure). */
+static iatk_validator *create(json_t *doc, dialect d, char *pointer,
+                              int borrow, iatk_error *err) {
+  iatk_validator *v = pointer ? calloc(1, sizeof *v) : NULL;
   if (!v || !(v->regexes = regex_cache_new())) {
     free(v);
     free(pointer);
@@ -218,6 +314,7 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer, int borrow,
   v->borrowed = borrow;
   v->doc = borrow ? doc : json_incref(doc);
   v->dialect = d;
+  validator_set_budget(v, 0, 0);
   if (ids_build(v, err) != IATK_OK || locate_root(v, pointer, err) != IATK_OK) {
     if (!v->root_pointer)
       free(pointer);
@@ -227,22 +324,14 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer, int borrow,
   return v;
 }
 
-static iatk_validator *create_for(json_t *doc, dialect d, const char *pointer,
-                                  int borrow, iatk_error *err) {
-  char *copy = strdup(pointer);
-  if (!copy)
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
-  return copy ? create(doc, validation_dialect(d), copy, borrow, err) : NULL;
-}
-
 iatk_validator *validator_create(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err) {
-  return create_for(doc, d, pointer, 0, err);
+  return create(doc, validation_dialect(d), strdup(pointer), 0, err);
 }
 
 iatk_validator *validator_borrow(json_t *doc, dialect d, const char *pointer,
                                  iatk_error *err) {
-  return create_for(doc, d, pointer, 1, err);
+  return create(doc, validation_dialect(d), strdup(pointer), 1, err);
 }
 
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
@@ -268,6 +357,7 @@ void iatk_validator_free(iatk_validator *v) {
     free(v->bases[i]);
   free(v->bases);
   iatk_ptrmap_release(&v->ref_bases);
+  iatk_ptrmap_release(&v->resources);
   free(v->root_pointer);
   regex_cache_free(v->regexes);
   if (!v->borrowed)
@@ -275,24 +365,71 @@ void iatk_validator_free(iatk_validator *v) {
   free(v);
 }
 
+void validator_set_budget(iatk_validator *v, uint64_t base, uint64_t per_value) {
+  if (base == 0 && per_value == 0) {
+    base = DEFAULT_BUDGET_BASE;
+    per_value = DEFAULT_BUDGET_PER_VALUE;
+  }
+  v->budget_base = base;
+  v->budget_per_value = per_value;
+}
+
+/* Values in the instance (as deep as validation can go): work legitimately
+ * grows with the event, while the blow-ups the budget is for do not. */
+static uint64_t count_values(const json_t *inst, int depth) {
+  uint64_t n = 1;
+  const char *key;
+  json_t *child;
+  size_t i;
+  if (depth >= MAX_VALIDATE_DEPTH)
+    return n;
+  if (json_is_object(inst))
+    json_object_foreach((json_t *)inst, key, child) n += count_values(child, depth + 1);
+  else if (json_is_array(inst))
+    json_array_foreach(inst, i, child) n += count_values(child, depth + 1);
+  return n;
+}
+
+/* One validation of `inst` against `schema`: IATK_OK, IATK_EINVALID (with
+ * the first failure in `detail` unless NULL), or the halt's code in err. */
+static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
+               const iatk_wide_ints *wide, iatk_error *detail, iatk_error *err) {
+  vscope outermost = {NULL, ""}; /* the document's own resource */
+  vctx c = {.v = v, .err = detail, .quiet = !detail, .base = "",
+            .scope = &outermost, .wide = wide};
+  uint64_t values = count_values(inst, 0);
+  c.budget = v->budget_base + (values > UINT64_MAX / 2 / (v->budget_per_value + 1)
+                                   ? UINT64_MAX / 2
+                                   : values * v->budget_per_value);
+  int ok = schema && v_apply(&c, schema, inst, NULL, NULL, NULL);
+  if (c.halted) {
+    if (err && !err->code)
+      *err = c.halt;
+    return c.halted;
+  }
+  return ok ? IATK_OK : IATK_EINVALID;
+}
+
+int validator_judge(iatk_validator *v, const json_t *schema, const json_t *inst,
+                    iatk_error *err) {
+  return run(v, schema, inst, NULL, NULL, err);
+}
+
 int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst) {
-  vctx c = {.v = v, .err = NULL, .base = "", .quiet = 1};
-  return schema && v_apply(&c, schema, inst, NULL, NULL, NULL);
+  return validator_judge(v, schema, inst, NULL) == IATK_OK;
 }
 
 int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
   return validator_check_schema(v, ids_lookup(v, pointer), inst);
 }
 
-int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
-  if (!v || !event)
-    return iatk_fail(err, IATK_EINVAL, "no validator or event given");
+static int validate_event(iatk_validator *v, const json_t *event,
+                          const iatk_wide_ints *wide, iatk_error *err) {
   iatk_error local;
   iatk_error_clear(&local);
-  vctx c = {.v = v, .err = &local, .base = ""};
-  c.dynamic_scope[c.scope_depth++] = v->doc; /* the outermost resource */
-  if (v_apply(&c, v->root, event, NULL, NULL, NULL))
-    return IATK_OK;
+  int rc = run(v, v->root, event, wide, &local, err);
+  if (rc != IATK_EINVALID)
+    return rc;
   if (!local.code)
     iatk_fail(&local, IATK_EINVALID, "event is invalid");
   if (err && !err->code)
@@ -300,15 +437,27 @@ int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
   return IATK_EINVALID;
 }
 
+int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
+  if (!v || !event)
+    return iatk_fail(err, IATK_EINVAL, "no validator or event given");
+  return validate_event(v, event, NULL, err);
+}
+
 int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
                        iatk_error *err) {
+  if (!v)
+    return iatk_fail(err, IATK_EINVAL, "no validator given");
   json_error_t jerr;
-  json_t *event = text ? json_loadb(text, len, JSON_DECODE_ANY, &jerr) : NULL;
+  iatk_wide_ints wide = {0};
+  json_t *event = text ? iatk_json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
+  int rc;
   if (!event)
-    return iatk_fail_at(err, IATK_EJSON, "<event>",
-                        "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
-                        text ? jerr.column : 0, text ? jerr.text : "no text");
-  int rc = iatk_validate(v, event, err);
+    rc = iatk_fail_at(err, IATK_EJSON, "<event>",
+                      "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
+                      text ? jerr.column : 0, text ? jerr.text : "no text");
+  else
+    rc = validate_event(v, event, &wide, err);
   json_decref(event);
+  iatk_wide_ints_release(&wide);
   return rc;
 }
