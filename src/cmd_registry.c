@@ -159,9 +159,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
     return cli_fail(err);
   cli_verbose(o->verbose, "%s/%s version %d (%s) from local registry %s",
               o->registry, o->schema, version, type, iatk_registry_root(reg));
+  /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
-  if (rc == 0 && len && text[len - 1] != '\n')
-    putchar('\n');
   iatk_free(text);
   return rc ? 7 : 0;
 }
