@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "iatk/iatk.h"
+#include "registry/registry_internal.h"
 
 #define OPENAPI_DOC                                                            \
   "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": "        \
@@ -515,6 +516,60 @@ static void test_concurrent_puts(void **state) {
   closedir(d);
 }
 
+/* ------------------------------------------------------- size limits */
+
+static void test_stored_file_over_limit(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  /* Sparse: 100 MB that cost no disk, refused by its size alone. */
+  assert_int_equal(truncate(at(f, "r/s/1/schema.json"), 100L << 20), 0);
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, "r", "s", NULL, &err));
+  char msg[600];
+  snprintf(msg, sizeof msg,
+           "%s is larger than the 64 MiB limit (104857600 bytes)",
+           at(f, "r/s/1/schema.json"));
+  assert_error(&err, IATK_ELIMIT, msg);
+}
+
+/* Reads `n` bytes through a pipe with iatk_read_fd and limit 10. */
+static char *read_pipe(size_t n, size_t *len, iatk_error *err) {
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  assert_int_equal(write(fds[1], "0123456789ABCDEF", n), (ssize_t)n);
+  close(fds[1]);
+  return iatk_read_fd(fds[0], "pipe", 10, len, err);
+}
+
+static void test_read_limits(void **state) {
+  fixture *f = *state;
+  iatk_error err;
+  size_t len = 0;
+  iatk_error_clear(&err);
+  char *text = read_pipe(10, &len, &err);
+  assert_non_null(text);
+  assert_int_equal(len, 10);
+  free(text);
+  assert_null(read_pipe(11, &len, &err));
+  assert_error(&err, IATK_ELIMIT, "pipe is larger than the 10-byte limit");
+
+  char path[256];
+  snprintf(path, sizeof path, "%s/ten", f->tmp);
+  write_text(path, "0123456789");
+  iatk_error_clear(&err);
+  text = iatk_read_file(path, 10, &len, &err);
+  assert_non_null(text);
+  assert_int_equal(len, 10);
+  free(text);
+  iatk_error_clear(&err);
+  assert_null(iatk_read_file(path, 9, &len, &err));
+  char msg[600];
+  snprintf(msg, sizeof msg, "%s is larger than the 9-byte limit (10 bytes)",
+           path);
+  assert_error(&err, IATK_ELIMIT, msg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup,
@@ -539,6 +594,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_content_located, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stored_file_over_limit, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
