@@ -516,6 +516,157 @@ static void test_concurrent_puts(void **state) {
   closedir(d);
 }
 
+/* ----------------------------------------------- links inside the tree */
+
+/* tmp/outside/<rel>: where planted links point. */
+static const char *outside(const fixture *f, const char *rel) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s/outside%s%s", f->tmp, *rel ? "/" : "", rel);
+  return path;
+}
+
+/* Plants ROOT/<rel> -> tmp/outside/<target>. */
+static void plant(const fixture *f, const char *rel, const char *target) {
+  char to[512];
+  snprintf(to, sizeof to, "%s", outside(f, target));
+  assert_int_equal(symlink(to, at(f, rel)), 0);
+}
+
+static int count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+static void assert_link_refused(const fixture *f, const iatk_error *err,
+                                const char *rel) {
+  char msg[600];
+  snprintf(msg, sizeof msg,
+           "registry tree: '%s' is a symbolic link; refusing to follow it",
+           rel);
+  assert_error(err, IATK_ESCHEMA, msg);
+  assert_string_equal(err->where, at(f, rel));
+  assert_int_equal(iatk_err_exit_status(err->code), 3);
+}
+
+/* Every entry point that reaches registry r, schema s meets the link at
+ * `rel` and refuses it. */
+static void assert_all_refuse(fixture *f, const char *r, const char *s,
+                              const char *rel) {
+  iatk_error err;
+  int v = 0;
+  iatk_error_clear(&err);
+  assert_int_equal(iatk_registry_put(f->reg, r, s, NULL, JSONSCHEMA_DOC,
+                                     strlen(JSONSCHEMA_DOC), &v, &err),
+                   IATK_ESCHEMA);
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, r, s, NULL, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_read(f->reg, r, s, "1", NULL, NULL, NULL, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_versions(f->reg, r, s, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_list(f->reg, r, &err));
+  assert_link_refused(f, &err, rel);
+}
+
+static void test_links_to_directories_refused(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  /* Outside: a directory that looks like a registry, and an empty one. */
+  const char *dirs[] = {"", "empty", "reg", "reg/s", "reg/s/1"};
+  for (size_t i = 0; i < 5; i++)
+    assert_int_equal(mkdir(outside(f, dirs[i]), 0777), 0);
+  write_text(outside(f, "reg/s/1/schema.json"), "{\"title\": \"outside\"}");
+  write_text(outside(f, "reg/s/1/meta.json"), "{\"type\": \"OpenApi3\"}");
+
+  plant(f, "evil", "reg");
+  assert_all_refuse(f, "evil", "s", "evil");
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_list(f->reg, NULL, &err));
+  assert_link_refused(f, &err, "evil");
+  iatk_error_clear(&err);
+  assert_int_equal(iatk_registry_create(f->reg, "evil", &err), IATK_ESCHEMA);
+  assert_link_refused(f, &err, "evil");
+  assert_int_equal(unlink(at(f, "evil")), 0);
+
+  plant(f, "r/linked", "reg/s");
+  assert_all_refuse(f, "r", "linked", "r/linked");
+  assert_int_equal(unlink(at(f, "r/linked")), 0);
+
+  plant(f, "r/s/2", "reg/s/1");
+  assert_all_refuse(f, "r", "s", "r/s/2");
+  assert_int_equal(unlink(at(f, "r/s/2")), 0);
+
+  /* Links to where nothing is yet: nothing may be created there. */
+  plant(f, "r/s/2", "empty/2");
+  assert_all_refuse(f, "r", "s", "r/s/2");
+  assert_int_equal(unlink(at(f, "r/s/2")), 0);
+  plant(f, "r/fresh", "empty/fresh");
+  assert_all_refuse(f, "r", "fresh", "r/fresh");
+  assert_int_equal(unlink(at(f, "r/fresh")), 0);
+  plant(f, "fresh", "empty/fresh");
+  assert_all_refuse(f, "fresh", "s", "fresh");
+  assert_int_equal(count_entries(outside(f, "empty")), 0);
+  assert_int_equal(count_entries(outside(f, "reg/s")), 1);
+  assert_int_equal(count_entries(outside(f, "reg/s/1")), 2);
+}
+
+static void test_links_to_files_refused(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  assert_int_equal(mkdir(outside(f, ""), 0777), 0);
+  write_text(outside(f, "secret.json"), "{\"title\": \"secret\"}");
+  write_text(outside(f, "meta.json"), "{\"type\": \"JSONSchemaDraft4\"}");
+  assert_int_equal(unlink(at(f, "r/s/1/schema.json")), 0);
+  plant(f, "r/s/1/schema.json", "secret.json");
+  assert_int_equal(unlink(at(f, "r/s/2/meta.json")), 0);
+  plant(f, "r/s/2/meta.json", "meta.json");
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(
+      iatk_registry_read(f->reg, "r", "s", "1", NULL, NULL, NULL, &err));
+  assert_link_refused(f, &err, "r/s/1/schema.json");
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, "r", "s", NULL, &err));
+  assert_link_refused(f, &err, "r/s/2/meta.json");
+  /* Listings do not open the files: the versions are still listed. */
+  const char *want[] = {"1", "2"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 2, want);
+}
+
+/* The root is the user's choice of place, so it may be a link. */
+static void test_root_may_be_a_link(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  char link[256];
+  snprintf(link, sizeof link, "%s/link", f->tmp);
+  assert_int_equal(symlink(f->root, link), 0);
+  iatk_registry *reg = iatk_registry_open(link, NULL);
+  int v = 0;
+  assert_int_equal(iatk_registry_put(reg, "r", "s", NULL, JSONSCHEMA_DOC,
+                                     strlen(JSONSCHEMA_DOC), &v, NULL),
+                   IATK_OK);
+  assert_int_equal(v, 2);
+  const char *want[] = {"1", "2"};
+  assert_list(iatk_registry_versions(reg, "r", "s", NULL), 2, want);
+  iatk_schema *doc = iatk_registry_load(reg, "r", "s", "2", NULL);
+  assert_non_null(doc);
+  iatk_schema_free(doc);
+  iatk_registry_free(reg);
+  assert_true(exists(at(f, "r/s/2/schema.json")));
+}
+
 /* ------------------------------------------------------- size limits */
 
 static void test_stored_file_over_limit(void **state) {
@@ -594,6 +745,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_content_located, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_links_to_directories_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_links_to_files_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_root_may_be_a_link, setup, teardown),
       cmocka_unit_test_setup_teardown(test_stored_file_over_limit, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
