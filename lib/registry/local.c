@@ -400,8 +400,10 @@ int iatk_registry_put(iatk_registry *reg, const char *registry,
   char tmp[IATK_TEMP_NAME_SIZE] = "";
   int version = 0;
   rc = make_schema_dir(reg, registry, schema, &p, err);
-  if (rc == IATK_OK)
+  if (rc == IATK_OK) {
+    iatk_temp_clean_stale(&p.schema);
     rc = write_temp_version(&p.schema, content, len, stored_type, tmp, err);
+  }
   if (rc == IATK_OK)
     rc = publish(&p.schema, tmp, &version, err);
   if (rc != IATK_OK && tmp[0])

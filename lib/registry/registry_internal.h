@@ -100,5 +100,8 @@ int iatk_temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
 /* Best effort: removes temporary directory `name` of `schema` and the
  * files a put writes into it. */
 void iatk_temp_remove(const iatk_tree_dir *schema, const char *name);
+/* Best effort: removes the temporary directories in `schema` that no
+ * running put can still be using (rules in temp.c). */
+void iatk_temp_clean_stale(const iatk_tree_dir *schema);
 
 #endif

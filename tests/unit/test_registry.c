@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/time.h>
 
 #include "iatk/iatk.h"
 #include "registry/registry_internal.h"
@@ -667,6 +668,108 @@ static void test_root_may_be_a_link(void **state) {
   assert_true(exists(at(f, "r/s/2/schema.json")));
 }
 
+/* ------------------------------------------------- stale temporaries */
+
+/* A pid no process has: a child that exited and was reaped. */
+static pid_t dead_pid(void) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0)
+    _exit(0);
+  assert_int_equal(waitpid(pid, NULL, 0), pid);
+  return pid;
+}
+
+/* ROOT/r/s/<name>, as a put leaves it when killed before its rename. */
+static void make_leftover(fixture *f, const char *name) {
+  char rel[128];
+  snprintf(rel, sizeof rel, "r/s/%s", name);
+  assert_int_equal(mkdir(at(f, rel), 0777), 0);
+  snprintf(rel, sizeof rel, "r/s/%s/schema.json", name);
+  write_text(at(f, rel), "{\"ti");
+  snprintf(rel, sizeof rel, "r/s/%s/meta.json", name);
+  write_text(at(f, rel), "{\"type\": \"JSONSchemaDraft4\"}\n");
+}
+
+/* Moves the modification time of ROOT/<rel> `seconds` into the past. */
+static void make_old(fixture *f, const char *rel, long seconds) {
+  struct timeval times[2];
+  gettimeofday(&times[0], NULL);
+  times[0].tv_sec -= seconds;
+  times[1] = times[0];
+  assert_int_equal(lutimes(at(f, rel), times), 0);
+}
+
+static int leftover_exists(fixture *f, const char *name) {
+  char rel[128];
+  snprintf(rel, sizeof rel, "r/s/%s", name);
+  return exists(at(f, rel));
+}
+
+#define TWO_DAYS (2 * 24 * 3600L)
+
+static void test_stale_temps_cleaned(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  iatk_rng rng;
+  iatk_rng_init(&rng, 1, 2);
+  char dead[IATK_TEMP_NAME_SIZE], live[IATK_TEMP_NAME_SIZE],
+      kept[IATK_TEMP_NAME_SIZE];
+  iatk_temp_name(dead_pid(), &rng, dead);
+  iatk_temp_name(getpid(), &rng, live); /* a writer that is running */
+  iatk_temp_name(dead_pid(), &rng, kept);
+  make_leftover(f, dead);
+  make_leftover(f, live);
+  make_leftover(f, kept);
+  char rel[128], notes[128];
+  /* Something a put never writes: not ours to delete. */
+  snprintf(notes, sizeof notes, "r/s/%s/notes.txt", kept);
+  write_text(at(f, notes), "mine\n");
+  snprintf(rel, sizeof rel, "r/s/%s", live);
+  make_old(f, rel, TWO_DAYS); /* a live writer is never judged by age */
+  /* Leftovers whose writer cannot be asked: only age counts. */
+  make_leftover(f, ".tmp-abc123");
+  make_old(f, "r/s/.tmp-abc123", TWO_DAYS);
+  make_leftover(f, ".tmp-def456");
+  /* An old link named like a temporary directory is not removed through. */
+  assert_int_equal(mkdir(outside(f, ""), 0777), 0);
+  write_text(outside(f, "keep.json"), "{}");
+  plant(f, "r/s/.tmp-link01", "");
+  make_old(f, "r/s/.tmp-link01", TWO_DAYS);
+
+  const char *want1[] = {"1"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 1, want1);
+  assert_true(leftover_exists(f, dead)); /* readers do not clean */
+
+  assert_int_equal(put(f, "r", "s", NULL, JSONSCHEMA_DOC), 2);
+  assert_false(leftover_exists(f, dead));
+  assert_true(leftover_exists(f, live));
+  assert_true(exists(at(f, notes)));
+  assert_false(leftover_exists(f, ".tmp-abc123"));
+  assert_true(leftover_exists(f, ".tmp-def456"));
+  assert_true(leftover_exists(f, ".tmp-link01"));
+  assert_true(exists(outside(f, "keep.json")));
+  const char *want2[] = {"1", "2"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 2, want2);
+  /* Live, with notes, recent foreign, the link, and nothing of ours. */
+  assert_int_equal(count_entries(at(f, "r/s")), 2 + 4);
+}
+
+static void test_temp_names(void **state) {
+  (void)state;
+  iatk_rng rng;
+  iatk_rng_init(&rng, 3, 4);
+  char a[IATK_TEMP_NAME_SIZE], b[IATK_TEMP_NAME_SIZE];
+  iatk_temp_name(4194304, &rng, a);
+  iatk_temp_name(4194304, &rng, b);
+  /* ".tmp-" + 16 hex digits of owner + "-4194304-" + 6 random */
+  assert_int_equal(strlen(a), 5 + 16 + 9 + 6);
+  assert_memory_equal(a, ".tmp-", 5);
+  assert_memory_equal(a, b, 5 + 16 + 9);
+  assert_string_not_equal(a, b);
+  assert_true(iatk_registry_check_name('s', a, NULL) != IATK_OK);
+}
+
 /* ------------------------------------------------------- size limits */
 
 static void test_stored_file_over_limit(void **state) {
@@ -750,6 +853,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_links_to_files_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_root_may_be_a_link, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stale_temps_cleaned, setup,
+                                      teardown),
+      cmocka_unit_test(test_temp_names),
       cmocka_unit_test_setup_teardown(test_stored_file_over_limit, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
