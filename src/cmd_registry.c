@@ -1,8 +1,11 @@
 /* iatk registry: manage a local registry tree. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -93,23 +96,85 @@ static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   return 0;
 }
 
+/* Fills *err like the library does (the tool sees only the public API). */
+static void set_error(iatk_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_error(iatk_error *err, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  err->code = code;
+  vsnprintf(err->message, sizeof err->message, fmt, ap);
+  va_end(ap);
+}
+
+/* Refuses a regular file over the limit before reading a byte of it. */
+static int check_size(FILE *f, const char *path, iatk_error *err) {
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+      (uintmax_t)st.st_size <= IATK_MAX_DOCUMENT_BYTES)
+    return 0;
+  set_error(err, IATK_ELIMIT, "%s is larger than the %u MiB limit (%jd bytes)",
+            path, IATK_MAX_DOCUMENT_BYTES / (1024 * 1024), (intmax_t)st.st_size);
+  return -1;
+}
+
+/* Doubles the buffer, up to limit + 2 bytes: room to read one byte past
+ * the limit, which is how a too-large input is told, and for the NUL.
+ * Going straight there from half the limit saves copying 64 MiB. */
+static int grow(char **text, size_t *cap, size_t limit) {
+  size_t want = *cap ? *cap * 2 : 65536;
+  want = want < limit ? want : limit + 2;
+  char *bigger = realloc(*text, want);
+  if (!bigger)
+    return -1;
+  *text = bigger;
+  *cap = want;
+  return 0;
+}
+
+/* Reads all of `f`, but never more than one byte past the limit: a pipe
+ * or a device has no size to check first, and may never end. */
+static char *read_bounded(FILE *f, const char *path, size_t *len, iatk_error *err) {
+  const size_t limit = IATK_MAX_DOCUMENT_BYTES;
+  char *text = NULL;
+  size_t n = 0, cap = 0, got = 0;
+  int nomem = 0;
+  do {
+    if (cap - n <= 1 && (nomem = grow(&text, &cap, limit)) != 0)
+      break;
+    got = fread(text + n, 1, cap - 1 - n, f);
+    n += got;
+  } while (got > 0 && n <= limit);
+  if (nomem)
+    set_error(err, IATK_ENOMEM, "out of memory reading %s", path);
+  else if (n > limit)
+    set_error(err, IATK_ELIMIT, "%s is larger than the %u MiB limit", path,
+              IATK_MAX_DOCUMENT_BYTES / (1024 * 1024));
+  else if (ferror(f))
+    set_error(err, IATK_EIO, "cannot read %s: %s", path, strerror(errno));
+  if (nomem || n > limit || ferror(f)) {
+    free(text);
+    return NULL;
+  }
+  text[n] = '\0';
+  *len = n;
+  return text;
+}
+
 /* Reads the file once, and parses it under its own name first so errors
  * point into it ("order.json:3:14") rather than into the registry. */
 static char *read_input(const char *path, const char *type, size_t *len,
                         iatk_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    err->code = IATK_EIO;
-    snprintf(err->message, sizeof err->message, "cannot open %s: %s", path,
-             strerror(errno));
+    set_error(err, IATK_EIO, "cannot open %s: %s", path, strerror(errno));
     return NULL;
   }
-  char *text = NULL;
-  size_t cap = 0;
-  ssize_t n = getdelim(&text, &cap, '\0', f);
+  char *text = check_size(f, path, err) == 0 ? read_bounded(f, path, len, err) : NULL;
   fclose(f);
-  *len = n > 0 ? (size_t)n : 0;
-  iatk_schema *probe = iatk_schema_load(text ? text : "", *len, type, path, err);
+  if (!text)
+    return NULL;
+  iatk_schema *probe = iatk_schema_load(text, *len, type, path, err);
   iatk_schema_free(probe);
   if (!probe) {
     free(text);
@@ -159,9 +224,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
     return cli_fail(err);
   cli_verbose(o->verbose, "%s/%s version %d (%s) from local registry %s",
               o->registry, o->schema, version, type, iatk_registry_root(reg));
+  /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
-  if (rc == 0 && len && text[len - 1] != '\n')
-    putchar('\n');
   iatk_free(text);
   return rc ? 7 : 0;
 }

@@ -1,33 +1,71 @@
 /* Reading whole inputs with a size limit, so a huge file is an error
- * rather than unbounded memory. */
+ * rather than unbounded memory.  The limit is enforced before reading
+ * where the size is known (a regular file), and by never reading more than
+ * one byte past it where it is not (a pipe, a terminal, a device). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
-static char *read_stream(FILE *f, const char *path, size_t limit, size_t *len,
+#define MIB (1024u * 1024u)
+
+/* "the 64 MiB limit", or "the 65536-byte limit" when not whole MiBs. */
+static int too_large(iatk_error *err, const char *name, size_t limit,
+                     const char *detail) {
+  if (limit >= MIB && limit % MIB == 0)
+    return iatk_fail_at(err, IATK_ELIMIT, name,
+                        "%s is larger than the %zu MiB limit%s", name,
+                        limit / MIB, detail);
+  return iatk_fail_at(err, IATK_ELIMIT, name,
+                      "%s is larger than the %zu-byte limit%s", name, limit,
+                      detail);
+}
+
+/* Refuses a regular file whose size is already over the limit, so that a
+ * 2 GB file costs one fstat rather than 2 GB of reading. */
+static int check_size(FILE *f, const char *name, size_t limit,
+                      iatk_error *err) {
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
+      (uintmax_t)st.st_size <= limit)
+    return IATK_OK;
+  char detail[64];
+  snprintf(detail, sizeof detail, " (%jd bytes)", (intmax_t)st.st_size);
+  return too_large(err, name, limit, detail);
+}
+
+/* Appends the next chunk of `f` to `b`, reading no further than limit + 1
+ * bytes in all: enough to know an input is too large.  0 at the end. */
+static size_t read_chunk(FILE *f, iatk_buf *b, size_t limit) {
+  char chunk[65536];
+  size_t room = limit + 1 - b->len;
+  size_t n = fread(chunk, 1, room < sizeof chunk ? room : sizeof chunk, f);
+  iatk_buf_append(b, chunk, n);
+  return n;
+}
+
+static char *read_stream(FILE *f, const char *name, size_t limit, size_t *len,
                          iatk_error *err) {
+  if (check_size(f, name, limit, err) != IATK_OK)
+    return NULL;
   iatk_buf b;
   iatk_buf_init(&b);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-    if (b.len + n > limit) {
-      iatk_buf_release(&b);
-      iatk_fail_at(err, IATK_ELIMIT, path,
-                   "%s is larger than the %zu MiB limit", path,
-                   limit / (1024 * 1024));
-      return NULL;
-    }
-    iatk_buf_append(&b, chunk, n);
+  while (b.len <= limit && !b.failed && read_chunk(f, &b, limit) > 0)
+    continue;
+  if (b.len > limit) {
+    iatk_buf_release(&b);
+    too_large(err, name, limit, "");
+    return NULL;
   }
   if (ferror(f) || b.failed) {
     int e = errno, code = b.failed ? IATK_ENOMEM : IATK_EIO;
     iatk_buf_release(&b);
-    iatk_fail_at(err, code, path,
-                 "cannot read %s: %s", path, strerror(e));
+    iatk_fail_at(err, code, name, "cannot read %s: %s", name, strerror(e));
     return NULL;
   }
   *len = b.len;
@@ -45,6 +83,21 @@ char *iatk_read_file(const char *path, size_t limit, size_t *len,
     return NULL;
   }
   char *data = read_stream(f, path, limit, len, err);
+  fclose(f);
+  return data;
+}
+
+char *iatk_read_fd(int fd, const char *name, size_t limit, size_t *len,
+                   iatk_error *err) {
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    int e = errno;
+    close(fd);
+    iatk_fail_at(err, e == ENOMEM ? IATK_ENOMEM : IATK_EIO, name,
+                 "cannot read %s: %s", name, strerror(e));
+    return NULL;
+  }
+  char *data = read_stream(f, name, limit, len, err);
   fclose(f);
   return data;
 }

@@ -128,9 +128,13 @@ void iatk_rng_uuid4(iatk_rng *r, char out[37]);
 
 /* ------------------------------------------------------------ small files */
 
-/* Reads a whole file ("-" = stdin), refusing more than `limit` bytes. */
+/* Reads a whole file ("-" = stdin), refusing more than `limit` bytes
+ * (a regular file before reading it, anything else after limit + 1). */
 char *iatk_read_file(const char *path, size_t limit, size_t *len,
                      iatk_error *err);
+/* The same for an open descriptor, which it closes; `name` is for messages. */
+char *iatk_read_fd(int fd, const char *name, size_t limit, size_t *len,
+                   iatk_error *err);
 
 /* ---------------------------------------------------------- JSON pointers */
 

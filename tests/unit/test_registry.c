@@ -15,8 +15,10 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sys/time.h>
 
 #include "iatk/iatk.h"
+#include "registry/registry_internal.h"
 
 #define OPENAPI_DOC                                                            \
   "{\"openapi\": \"3.0.0\", \"info\": {\"title\": \"t\", \"version\": "        \
@@ -515,6 +517,313 @@ static void test_concurrent_puts(void **state) {
   closedir(d);
 }
 
+/* ----------------------------------------------- links inside the tree */
+
+/* tmp/outside/<rel>: where planted links point. */
+static const char *outside(const fixture *f, const char *rel) {
+  static char path[512];
+  snprintf(path, sizeof path, "%s/outside%s%s", f->tmp, *rel ? "/" : "", rel);
+  return path;
+}
+
+/* Plants ROOT/<rel> -> tmp/outside/<target>. */
+static void plant(const fixture *f, const char *rel, const char *target) {
+  char to[512];
+  snprintf(to, sizeof to, "%s", outside(f, target));
+  assert_int_equal(symlink(to, at(f, rel)), 0);
+}
+
+static int count_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  int n = 0;
+  for (struct dirent *e; (e = readdir(d)) != NULL;)
+    n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+  closedir(d);
+  return n;
+}
+
+static void assert_link_refused(const fixture *f, const iatk_error *err,
+                                const char *rel) {
+  char msg[600];
+  snprintf(msg, sizeof msg,
+           "registry tree: '%s' is a symbolic link; refusing to follow it",
+           rel);
+  assert_error(err, IATK_ESCHEMA, msg);
+  assert_string_equal(err->where, at(f, rel));
+  assert_int_equal(iatk_err_exit_status(err->code), 3);
+}
+
+/* Every entry point that reaches registry r, schema s meets the link at
+ * `rel` and refuses it. */
+static void assert_all_refuse(fixture *f, const char *r, const char *s,
+                              const char *rel) {
+  iatk_error err;
+  int v = 0;
+  iatk_error_clear(&err);
+  assert_int_equal(iatk_registry_put(f->reg, r, s, NULL, JSONSCHEMA_DOC,
+                                     strlen(JSONSCHEMA_DOC), &v, &err),
+                   IATK_ESCHEMA);
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, r, s, NULL, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_read(f->reg, r, s, "1", NULL, NULL, NULL, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_versions(f->reg, r, s, &err));
+  assert_link_refused(f, &err, rel);
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_list(f->reg, r, &err));
+  assert_link_refused(f, &err, rel);
+}
+
+static void test_links_to_directories_refused(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  /* Outside: a directory that looks like a registry, and an empty one. */
+  const char *dirs[] = {"", "empty", "reg", "reg/s", "reg/s/1"};
+  for (size_t i = 0; i < 5; i++)
+    assert_int_equal(mkdir(outside(f, dirs[i]), 0777), 0);
+  write_text(outside(f, "reg/s/1/schema.json"), "{\"title\": \"outside\"}");
+  write_text(outside(f, "reg/s/1/meta.json"), "{\"type\": \"OpenApi3\"}");
+
+  plant(f, "evil", "reg");
+  assert_all_refuse(f, "evil", "s", "evil");
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_list(f->reg, NULL, &err));
+  assert_link_refused(f, &err, "evil");
+  iatk_error_clear(&err);
+  assert_int_equal(iatk_registry_create(f->reg, "evil", &err), IATK_ESCHEMA);
+  assert_link_refused(f, &err, "evil");
+  assert_int_equal(unlink(at(f, "evil")), 0);
+
+  plant(f, "r/linked", "reg/s");
+  assert_all_refuse(f, "r", "linked", "r/linked");
+  assert_int_equal(unlink(at(f, "r/linked")), 0);
+
+  plant(f, "r/s/2", "reg/s/1");
+  assert_all_refuse(f, "r", "s", "r/s/2");
+  assert_int_equal(unlink(at(f, "r/s/2")), 0);
+
+  /* Links to where nothing is yet: nothing may be created there. */
+  plant(f, "r/s/2", "empty/2");
+  assert_all_refuse(f, "r", "s", "r/s/2");
+  assert_int_equal(unlink(at(f, "r/s/2")), 0);
+  plant(f, "r/fresh", "empty/fresh");
+  assert_all_refuse(f, "r", "fresh", "r/fresh");
+  assert_int_equal(unlink(at(f, "r/fresh")), 0);
+  plant(f, "fresh", "empty/fresh");
+  assert_all_refuse(f, "fresh", "s", "fresh");
+  assert_int_equal(count_entries(outside(f, "empty")), 0);
+  assert_int_equal(count_entries(outside(f, "reg/s")), 1);
+  assert_int_equal(count_entries(outside(f, "reg/s/1")), 2);
+}
+
+static void test_links_to_files_refused(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  assert_int_equal(mkdir(outside(f, ""), 0777), 0);
+  write_text(outside(f, "secret.json"), "{\"title\": \"secret\"}");
+  write_text(outside(f, "meta.json"), "{\"type\": \"JSONSchemaDraft4\"}");
+  assert_int_equal(unlink(at(f, "r/s/1/schema.json")), 0);
+  plant(f, "r/s/1/schema.json", "secret.json");
+  assert_int_equal(unlink(at(f, "r/s/2/meta.json")), 0);
+  plant(f, "r/s/2/meta.json", "meta.json");
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(
+      iatk_registry_read(f->reg, "r", "s", "1", NULL, NULL, NULL, &err));
+  assert_link_refused(f, &err, "r/s/1/schema.json");
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, "r", "s", NULL, &err));
+  assert_link_refused(f, &err, "r/s/2/meta.json");
+  /* Listings do not open the files: the versions are still listed. */
+  const char *want[] = {"1", "2"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 2, want);
+}
+
+/* The root is the user's choice of place, so it may be a link. */
+static void test_root_may_be_a_link(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  char link[256];
+  snprintf(link, sizeof link, "%s/link", f->tmp);
+  assert_int_equal(symlink(f->root, link), 0);
+  iatk_registry *reg = iatk_registry_open(link, NULL);
+  int v = 0;
+  assert_int_equal(iatk_registry_put(reg, "r", "s", NULL, JSONSCHEMA_DOC,
+                                     strlen(JSONSCHEMA_DOC), &v, NULL),
+                   IATK_OK);
+  assert_int_equal(v, 2);
+  const char *want[] = {"1", "2"};
+  assert_list(iatk_registry_versions(reg, "r", "s", NULL), 2, want);
+  iatk_schema *doc = iatk_registry_load(reg, "r", "s", "2", NULL);
+  assert_non_null(doc);
+  iatk_schema_free(doc);
+  iatk_registry_free(reg);
+  assert_true(exists(at(f, "r/s/2/schema.json")));
+}
+
+/* ------------------------------------------------- stale temporaries */
+
+/* A pid no process has: a child that exited and was reaped. */
+static pid_t dead_pid(void) {
+  pid_t pid = fork();
+  assert_true(pid >= 0);
+  if (pid == 0)
+    _exit(0);
+  assert_int_equal(waitpid(pid, NULL, 0), pid);
+  return pid;
+}
+
+/* ROOT/r/s/<name>, as a put leaves it when killed before its rename. */
+static void make_leftover(fixture *f, const char *name) {
+  char rel[128];
+  snprintf(rel, sizeof rel, "r/s/%s", name);
+  assert_int_equal(mkdir(at(f, rel), 0777), 0);
+  snprintf(rel, sizeof rel, "r/s/%s/schema.json", name);
+  write_text(at(f, rel), "{\"ti");
+  snprintf(rel, sizeof rel, "r/s/%s/meta.json", name);
+  write_text(at(f, rel), "{\"type\": \"JSONSchemaDraft4\"}\n");
+}
+
+/* Moves the modification time of ROOT/<rel> `seconds` into the past. */
+static void make_old(fixture *f, const char *rel, long seconds) {
+  struct timeval times[2];
+  gettimeofday(&times[0], NULL);
+  times[0].tv_sec -= seconds;
+  times[1] = times[0];
+  assert_int_equal(lutimes(at(f, rel), times), 0);
+}
+
+static int leftover_exists(fixture *f, const char *name) {
+  char rel[128];
+  snprintf(rel, sizeof rel, "r/s/%s", name);
+  return exists(at(f, rel));
+}
+
+#define TWO_DAYS (2 * 24 * 3600L)
+
+static void test_stale_temps_cleaned(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  iatk_rng rng;
+  iatk_rng_init(&rng, 1, 2);
+  char dead[IATK_TEMP_NAME_SIZE], live[IATK_TEMP_NAME_SIZE],
+      kept[IATK_TEMP_NAME_SIZE];
+  iatk_temp_name(dead_pid(), &rng, dead);
+  iatk_temp_name(getpid(), &rng, live); /* a writer that is running */
+  iatk_temp_name(dead_pid(), &rng, kept);
+  make_leftover(f, dead);
+  make_leftover(f, live);
+  make_leftover(f, kept);
+  char rel[128], notes[128];
+  /* Something a put never writes: not ours to delete. */
+  snprintf(notes, sizeof notes, "r/s/%s/notes.txt", kept);
+  write_text(at(f, notes), "mine\n");
+  snprintf(rel, sizeof rel, "r/s/%s", live);
+  make_old(f, rel, TWO_DAYS); /* a live writer is never judged by age */
+  /* Leftovers whose writer cannot be asked: only age counts. */
+  make_leftover(f, ".tmp-abc123");
+  make_old(f, "r/s/.tmp-abc123", TWO_DAYS);
+  make_leftover(f, ".tmp-def456");
+  /* An old link named like a temporary directory is not removed through. */
+  assert_int_equal(mkdir(outside(f, ""), 0777), 0);
+  write_text(outside(f, "keep.json"), "{}");
+  plant(f, "r/s/.tmp-link01", "");
+  make_old(f, "r/s/.tmp-link01", TWO_DAYS);
+
+  const char *want1[] = {"1"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 1, want1);
+  assert_true(leftover_exists(f, dead)); /* readers do not clean */
+
+  assert_int_equal(put(f, "r", "s", NULL, JSONSCHEMA_DOC), 2);
+  assert_false(leftover_exists(f, dead));
+  assert_true(leftover_exists(f, live));
+  assert_true(exists(at(f, notes)));
+  assert_false(leftover_exists(f, ".tmp-abc123"));
+  assert_true(leftover_exists(f, ".tmp-def456"));
+  assert_true(leftover_exists(f, ".tmp-link01"));
+  assert_true(exists(outside(f, "keep.json")));
+  const char *want2[] = {"1", "2"};
+  assert_list(iatk_registry_versions(f->reg, "r", "s", NULL), 2, want2);
+  /* Live, with notes, recent foreign, the link, and nothing of ours. */
+  assert_int_equal(count_entries(at(f, "r/s")), 2 + 4);
+}
+
+static void test_temp_names(void **state) {
+  (void)state;
+  iatk_rng rng;
+  iatk_rng_init(&rng, 3, 4);
+  char a[IATK_TEMP_NAME_SIZE], b[IATK_TEMP_NAME_SIZE];
+  iatk_temp_name(4194304, &rng, a);
+  iatk_temp_name(4194304, &rng, b);
+  /* ".tmp-" + 16 hex digits of owner + "-4194304-" + 6 random */
+  assert_int_equal(strlen(a), 5 + 16 + 9 + 6);
+  assert_memory_equal(a, ".tmp-", 5);
+  assert_memory_equal(a, b, 5 + 16 + 9);
+  assert_string_not_equal(a, b);
+  assert_true(iatk_registry_check_name('s', a, NULL) != IATK_OK);
+}
+
+/* ------------------------------------------------------- size limits */
+
+static void test_stored_file_over_limit(void **state) {
+  fixture *f = *state;
+  put(f, "r", "s", NULL, JSONSCHEMA_DOC);
+  /* Sparse: 100 MB that cost no disk, refused by its size alone. */
+  assert_int_equal(truncate(at(f, "r/s/1/schema.json"), 100L << 20), 0);
+  iatk_error err;
+  iatk_error_clear(&err);
+  assert_null(iatk_registry_load(f->reg, "r", "s", NULL, &err));
+  char msg[600];
+  snprintf(msg, sizeof msg,
+           "%s is larger than the 64 MiB limit (104857600 bytes)",
+           at(f, "r/s/1/schema.json"));
+  assert_error(&err, IATK_ELIMIT, msg);
+}
+
+/* Reads `n` bytes through a pipe with iatk_read_fd and limit 10. */
+static char *read_pipe(size_t n, size_t *len, iatk_error *err) {
+  int fds[2];
+  assert_int_equal(pipe(fds), 0);
+  assert_int_equal(write(fds[1], "0123456789ABCDEF", n), (ssize_t)n);
+  close(fds[1]);
+  return iatk_read_fd(fds[0], "pipe", 10, len, err);
+}
+
+static void test_read_limits(void **state) {
+  fixture *f = *state;
+  iatk_error err;
+  size_t len = 0;
+  iatk_error_clear(&err);
+  char *text = read_pipe(10, &len, &err);
+  assert_non_null(text);
+  assert_int_equal(len, 10);
+  free(text);
+  assert_null(read_pipe(11, &len, &err));
+  assert_error(&err, IATK_ELIMIT, "pipe is larger than the 10-byte limit");
+
+  char path[256];
+  snprintf(path, sizeof path, "%s/ten", f->tmp);
+  write_text(path, "0123456789");
+  iatk_error_clear(&err);
+  text = iatk_read_file(path, 10, &len, &err);
+  assert_non_null(text);
+  assert_int_equal(len, 10);
+  free(text);
+  iatk_error_clear(&err);
+  assert_null(iatk_read_file(path, 9, &len, &err));
+  char msg[600];
+  snprintf(msg, sizeof msg, "%s is larger than the 9-byte limit (10 bytes)",
+           path);
+  assert_error(&err, IATK_ELIMIT, msg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_create_and_duplicate, setup,
@@ -539,6 +848,17 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_content_located, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_concurrent_puts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_links_to_directories_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_links_to_files_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_root_may_be_a_link, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_stale_temps_cleaned, setup,
+                                      teardown),
+      cmocka_unit_test(test_temp_names),
+      cmocka_unit_test_setup_teardown(test_stored_file_over_limit, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_read_limits, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
