@@ -20,16 +20,23 @@ typedef struct range {
   double lo, hi; /* inclusive; infinities when unbounded */
 } range;
 
+/* Beyond 2^53 a bound written in digits (18446744073709551615) may have
+ * been rounded to a double past it (2^64): the next double inward is
+ * within the written bound, whatever its last digits were. */
+static double inward(double bound, double toward) {
+  return fabs(bound) >= 9007199254740992.0 ? nextafter(bound, toward) : bound;
+}
+
 /* The inclusive range a node allows, for integers or for numbers. */
 static range allowed_range(const plan_node *n, int integer) {
   range r = {-INFINITY, INFINITY};
   if (n->has_minimum) {
-    r.lo = n->minimum;
+    r.lo = inward(n->minimum, INFINITY);
     if (integer)
       r.lo = n->exclusive_minimum ? floor(r.lo) + 1 : ceil(r.lo);
   }
   if (n->has_maximum) {
-    r.hi = n->maximum;
+    r.hi = inward(n->maximum, -INFINITY);
     if (integer)
       r.hi = n->exclusive_maximum ? ceil(r.hi) - 1 : floor(r.hi);
   }
