@@ -13,7 +13,8 @@ scale=1
 if ldd "$IATK" 2>/dev/null | grep -q 'libasan'; then
     scale=4
 fi
-TIME_LIMIT=60
+# The time limit catches hangs, not slowness: sanitizers run several times slower.
+TIME_LIMIT=$((60 * scale))
 MEM_LIMIT_KB=$((1024 * 1024 * scale)) # 1 GiB
 # Under the memory limit but still bounded: a 50 MB schema may use this much.
 BIG_MEM_KB=$((768 * 1024 * scale))
