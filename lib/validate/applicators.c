@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate/regex.h"
 #include "validate/validate_internal.h"
 
 #define KEY(s, k) json_object_get((s), (k))
@@ -173,7 +174,8 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
     return v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
                   json_number_value(hi));
   const char *pattern = json_string_value(KEY(s, "pattern"));
-  if (pattern && regex_search(c->v->regexes, pattern, text, len) == 0)
+  if (pattern && regex_search_n(c->v->regexes, pattern,
+                                json_string_length(KEY(s, "pattern")), text, len) == 0)
     return v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
   const char *format = json_string_value(KEY(s, "format"));
   if (format && !v_format_ok(format, text, len))
