@@ -121,7 +121,7 @@ static int check_one(iatk_validator *v, const char *text, size_t len, size_t num
 /* One JSON document, or else NDJSON with one event per non-blank line.
  * Returns the worst code: EJSON (not JSON) over EINVALID over OK. */
 static int check_input(iatk_validator *v, char *text, size_t len, size_t *count) {
-  json_t *whole = json_loadb(text, len, JSON_DECODE_ANY, NULL);
+  json_t *whole = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
   if (whole) {
     json_decref(whole);
     *count = 1;

@@ -117,7 +117,8 @@ void iatk_json_indent(iatk_buf *out, const char *text, size_t len) {
 
 char *iatk_format_json(const char *text, size_t len, int pretty, iatk_error *err) {
   json_error_t jerr;
-  json_t *doc = text ? json_loadb(text, len, JSON_DECODE_ANY, &jerr) : NULL;
+  json_t *doc =
+      text ? json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr) : NULL;
   if (!doc) {
     iatk_fail(err, IATK_EJSON, "not valid JSON: %d:%d: %s", text ? jerr.line : 0,
               text ? jerr.column : 0, text ? jerr.text : "no text");

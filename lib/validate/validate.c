@@ -319,7 +319,8 @@ int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
 int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
                        iatk_error *err) {
   json_error_t jerr;
-  json_t *event = text ? json_loadb(text, len, JSON_DECODE_ANY, &jerr) : NULL;
+  json_t *event =
+      text ? json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr) : NULL;
   if (!event)
     return iatk_fail_at(err, IATK_EJSON, "<event>",
                         "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
