@@ -62,8 +62,8 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
 static char *read_event(const char *path, size_t *len, iatk_error *err) {
   json_error_t jerr;
   int from_stdin = strcmp(path, "-") == 0;
-  json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY, &jerr)
-                           : json_load_file(path, JSON_DECODE_ANY, &jerr);
+  json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)
+                           : json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   char *compact = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
   json_decref(doc);
   /* re-written in iatk's own form, so numbers reach the consumer unchanged */

@@ -150,7 +150,8 @@ int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
 
 static json_t *parse_event(const char *text, iatk_error *err) {
   json_error_t jerr;
-  json_t *event = text ? json_loads(text, JSON_REJECT_DUPLICATES, &jerr) : NULL;
+  json_t *event =
+      text ? json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr) : NULL;
   if (!event)
     iatk_fail_at(err, IATK_EJSON, "<event>", "event is not valid JSON: %d:%d: %s",
                  text ? jerr.line : 0, text ? jerr.column : 0,

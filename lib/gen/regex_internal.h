@@ -1,10 +1,13 @@
-/* The rx_program representation shared by regex_parse.c and regex_gen.c. */
+/* The rx_program representation shared by regex_parse.c, regex_props.c and
+ * regex_gen.c. */
 #ifndef IATK_REGEX_INTERNAL_H
 #define IATK_REGEX_INTERNAL_H
 
 #include "gen/regex_gen.h"
 
-#define RX_MAX_GROUPS 9 /* \1..\9 are the back-references ECMA allows here */
+/* Groups whose text a back-reference can repeat; a reference to a later
+ * group makes the pattern unparsable (the self-check decides). */
+#define RX_MAX_GROUPS 32
 
 typedef enum rx_kind {
   RX_EMPTY,   /* anchors, word boundaries, lookarounds: produce nothing */
@@ -39,5 +42,21 @@ struct rx_program {
   size_t set_count;
   int root;
 };
+
+/* regex_props.c.  The code points a one-character ECMA class matches (`text`
+ * is a "[...]" class or a "\p{...}" escape, `len` bytes), found with PCRE2
+ * among representatives of every general category, script and binary
+ * property, most readable first; when none of those matches and *scans > 0
+ * (then decremented), the first few found by scanning Unicode.  Writes at
+ * most RX_MEMBERS_MAX code points to `out` and returns how many (0: the
+ * class matches nothing generable), or -1 when the class does not compile
+ * or memory ran out. */
+#define RX_MEMBERS_MAX 1024
+int rx_class_members(const char *text, size_t len, uint32_t *out, int *scans);
+
+/* regex_gen.c: one code point as UTF-8 into out[0..3]; returns the bytes. */
+size_t rx_utf8(uint32_t cp, char out[4]);
+/* The code point of the well-formed UTF-8 character at s. */
+uint32_t rx_utf8_decode(const char *s);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "gen/gen_internal.h"
 #include "gen/regex_gen.h"
+#include "validate/regex.h"
 #include "validate/validate_internal.h"
 
 #define PATTERN_ATTEMPTS 64
@@ -210,7 +211,9 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
       (b->data[b->len - 1] & 0x80) || (b->data[0] & 0x80))
     return;
   size_t need = (size_t)n->min_length - have, len = b->len;
-  char *orig = strndup(b->data, len);
+  char *orig = malloc(len); /* not strndup: the candidate may hold U+0000 */
+  if (orig)
+    memcpy(orig, b->data, len);
   const char fill[4][2] = {{orig ? orig[len - 1] : 'a', 1}, {orig ? orig[0] : 'a', 0},
                            {'a', 1}, {'a', 0}};
   for (int k = 0; orig && k < 4; k++) {
@@ -222,7 +225,8 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
     if (fill[k][1])
       for (size_t i = 0; i < need; i++)
         iatk_buf_putc(b, fill[k][0]);
-    if (b->failed || regex_search(g->regexes, n->pattern, b->data, b->len) == 1)
+    if (b->failed ||
+        regex_search_n(g->regexes, n->pattern, n->pattern_len, b->data, b->len) == 1)
       break;
   }
   free(orig);
@@ -239,7 +243,8 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
     rx_generate(n->rx, &g->rng, minimal, extra, b);
     pad_to_min_length(g, n, b);
     if (!b->failed && fits_length(n, b) &&
-        regex_search(g->regexes, n->pattern, b->data ? b->data : "", b->len) == 1)
+        regex_search_n(g->regexes, n->pattern, n->pattern_len, b->data ? b->data : "",
+                       b->len) == 1)
       break;
   }
   iatk_buf_json_string(&g->out, b->data ? b->data : "", b->len);
@@ -289,7 +294,8 @@ static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
 
 static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
   iatk_buf view = {(char *)s, len, len + 1, 0};
-  return fits_length(n, &view) && regex_search(g->regexes, n->pattern, s, len) == 1 &&
+  return fits_length(n, &view) &&
+         regex_search_n(g->regexes, n->pattern, n->pattern_len, s, len) == 1 &&
          v_format_ok(plan_format_name(n->format), s, len);
 }
 

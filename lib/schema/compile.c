@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
 #include "gen/regex_gen.h"
 #include "schema/compile_internal.h"
+#include "validate/regex.h"
 #include "validate/validate_internal.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
@@ -355,14 +353,16 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
 /* A pattern must compile (with the options the validator uses); the
  * generator program is optional: without it the self-check decides. */
 static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
-  const char *pattern = json_string_value(json_object_get(s, "pattern"));
+  const json_t *value = json_object_get(s, "pattern");
+  const char *pattern = json_string_value(value);
   if (!pattern)
     return IATK_OK;
+  size_t len = json_string_length(value); /* "\u0000" does not end it */
   int code;
-  PCRE2_SIZE offset;
-  pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                 PCRE2_UTF | PCRE2_ALT_BSUX | PCRE2_ALLOW_EMPTY_CLASS,
-                                 &code, &offset, NULL);
+  size_t offset;
+  pcre2_code *re = regex_compile(pattern, len, &code, &offset);
+  if (!re && code == PCRE2_ERROR_NOMEMORY)
+    return compile_oom(c);
   if (!re) {
     PCRE2_UCHAR why[200];
     pcre2_get_error_message(code, why, sizeof why);
@@ -374,10 +374,14 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   }
   pcre2_code_free(re);
   plan_node *n = NODE(c, idx);
-  n->pattern = strdup(pattern);
+  n->pattern = malloc(len + 1);
+  if (!n->pattern)
+    return compile_oom(c);
+  memcpy(n->pattern, pattern, len + 1);
+  n->pattern_len = len;
   n->pattern_is_own = 1;
-  n->rx = rx_parse(pattern);
-  return n->pattern ? IATK_OK : compile_oom(c);
+  n->rx = rx_parse_n(pattern, len);
+  return IATK_OK;
 }
 
 /* OpenAPI int32/int64: the integer's range is part of its format. */
@@ -407,6 +411,7 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
   if (n->pattern || !template)
     return IATK_OK;
   n->pattern = strdup(template);
+  n->pattern_len = strlen(template);
   n->rx = rx_parse(template);
   return n->pattern && n->rx ? IATK_OK : compile_oom(c);
 }

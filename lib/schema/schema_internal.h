@@ -115,6 +115,7 @@ typedef struct plan_node {
   json_t *samples;         /* examples/example/default, in that order */
   plan_format format;
   char *pattern;           /* ECMA-262 pattern, or the format's template */
+  size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
   int pattern_is_own;      /* pattern came from the schema, not a format */
   struct rx_program *rx;   /* its generator program, NULL if unparsable */
   plan_prop *props;

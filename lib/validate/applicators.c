@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "validate/regex.h"
 #include "validate/validate_internal.h"
 
 /* A keyword of schema s, or NULL when absent or not a keyword of the
@@ -201,7 +202,8 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
     return v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
                   json_number_value(hi));
   const char *pattern = json_string_value(KEY(s, "pattern"));
-  int match = pattern ? regex_search(c->v->regexes, pattern, text, len) : 1;
+  int match = pattern ? regex_search_n(c->v->regexes, pattern,
+                                         json_string_length(KEY(s, "pattern")), text, len) : 1;
   if (match < 0)
     return regex_trouble(c, ip, sp, "pattern", pattern, match);
   if (match == 0)
