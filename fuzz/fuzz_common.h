@@ -121,6 +121,27 @@ static inline int fuzz_known_empty_alternative(const char *p) {
   }
 }
 
+/* Known bug F1 (FINDINGS.md): the compiler (lib/schema/plan.c) and the
+ * validator (lib/validate/validate.c) each detect the dialect, and
+ * disagree on a "$schema" naming no known draft or several, and on a
+ * non-string "openapi".  Non-zero for such a document. */
+static inline int fuzz_known_dialect_mismatch(const json_t *doc) {
+  if (fuzz_try_known())
+    return 0;
+  const json_t *openapi = json_object_get(doc, "openapi");
+  if (openapi && !json_is_string(openapi))
+    return 1;
+  const char *uri = json_string_value(json_object_get(doc, "$schema"));
+  if (!uri || openapi)
+    return 0;
+  static const char *const drafts[] = {"draft-04", "draft-06", "draft-07",
+                                       "2019-09", "2020-12"};
+  int named = 0;
+  for (size_t i = 0; i < sizeof drafts / sizeof drafts[0]; i++)
+    named += strstr(uri, drafts[i]) != NULL;
+  return named != 1;
+}
+
 /* ------------------------------------------------------ work limits */
 
 /* Product of the counted quantifiers' bounds: a crude measure of how long
@@ -272,14 +293,16 @@ static inline int fuzz_verbose(void) {
   return verbose;
 }
 
-/* IATK_FUZZ_STRICT=1 in the environment: a generation failure after a
- * successful compile is reported too (README: "or iatk says why none
- * exists" is meant of compile errors). */
+/* IATK_FUZZ_STRICT in the environment: 1 reports a generation failure
+ * after another run of the same plan found a valid event (the schema is
+ * satisfiable, yet iatk says "may be unsatisfiable": FINDINGS.md, F4);
+ * 2 reports every generation failure after a successful compile.  By
+ * default both count as "iatk says why none exists". */
 static inline int fuzz_strict(void) {
   static int strict = -1;
   if (strict < 0) {
     const char *s = getenv("IATK_FUZZ_STRICT");
-    strict = s && *s == '1';
+    strict = s && *s >= '0' && *s <= '9' ? *s - '0' : 0;
   }
   return strict;
 }
@@ -296,10 +319,11 @@ static inline void fuzz_report_event(const char *what, const char *ref,
 }
 
 /* One event: generated (twice in random mode, to check it is a pure
- * function of seed and index), then validated.  Returns the generator's
- * answer. */
-static inline int fuzz_one_event(iatk_gen *gen, iatk_validator *v, const char *ref,
-                           const fuzz_run *r) {
+ * function of seed and index), then validated.  `satisfiable`: an earlier
+ * run of this plan found a valid event.  Returns the generator's answer. */
+static inline int fuzz_one_event(iatk_gen *gen, iatk_validator *v,
+                                 const char *ref, const fuzz_run *r,
+                                 int satisfiable) {
   iatk_error err;
   const char *text = NULL;
   size_t len = 0;
@@ -314,8 +338,12 @@ static inline int fuzz_one_event(iatk_gen *gen, iatk_validator *v, const char *r
             r->skip_optional, rc == IATK_OK ? text : err.message);
   if (rc != IATK_OK) {
     fuzz_check_error("iatk_gen_event", rc, &err);
-    if (fuzz_strict() && rc != IATK_ELIMIT)
-      fuzz_report_event("compiled, but generation failed", ref, r, NULL, &err);
+    if (rc != IATK_ELIMIT &&
+        (fuzz_strict() >= 2 || (fuzz_strict() == 1 && satisfiable)))
+      fuzz_report_event(satisfiable ? "generation failed, though another "
+                                      "mode found a valid event"
+                                    : "compiled, but generation failed",
+                        ref, r, NULL, &err);
     return rc;
   }
   if (!text || strlen(text) != len)
@@ -365,11 +393,15 @@ static inline void fuzz_check_ref(const iatk_schema *schema, const char *ref) {
     fuzz_check_error("iatk_gen_new", err.code, &err);
   } else {
     iatk_gen_set_now(gen, "2024-02-29T23:59:59.123456+05:30", NULL);
-    /* After a failure the other runs would mostly repeat its (costly)
-     * attempts: stop there. */
-    for (size_t i = 0; i < sizeof fuzz_runs / sizeof fuzz_runs[0]; i++)
-      if (fuzz_one_event(gen, v, ref, &fuzz_runs[i]) != IATK_OK)
+    /* A failure before any success most likely means an unsatisfiable
+     * schema: the other runs would repeat its (costly) attempts. */
+    int satisfiable = 0;
+    for (size_t i = 0; i < sizeof fuzz_runs / sizeof fuzz_runs[0]; i++) {
+      if (fuzz_one_event(gen, v, ref, &fuzz_runs[i], satisfiable) == IATK_OK)
+        satisfiable = 1;
+      else if (!satisfiable)
         break;
+    }
   }
   iatk_gen_free(gen);
   iatk_validator_free(v);
@@ -399,7 +431,7 @@ static inline void fuzz_check_document(const char *text, size_t len) {
     return;
   }
   const json_t *doc = iatk_schema_document(schema);
-  if (fuzz_within_limits(doc, 0)) {
+  if (fuzz_within_limits(doc, 0) && !fuzz_known_dialect_mismatch(doc)) {
     fuzz_check_ref(schema, NULL);
     const char *name = fuzz_first_name(doc, "components", "schemas");
     if (!name)
