@@ -47,10 +47,11 @@ fuzz_die(const char *fmt, ...) {
 
 /* A failed call must leave an ordinary error: the code it returned, in
  * the table, with a NUL-terminated non-empty message. */
-static inline void fuzz_check_error(const char *call, int rc, const iatk_error *err) {
+static inline void fuzz_check_error(const char *call, int rc,
+                                    const iatk_error *err) {
   if (rc <= IATK_OK || rc >= IATK_ERROR_COUNT)
-    fuzz_die("%s failed with code %d: no error set, or not an iatk_code",
-             call, rc);
+    fuzz_die("%s failed with code %d: no error set, or not an iatk_code", call,
+             rc);
   if (err->code != rc)
     fuzz_die("%s returned %s but the error says %s (%s)", call,
              iatk_err_name(rc), iatk_err_name(err->code), err->message);
@@ -215,7 +216,11 @@ static inline int fuzz_pattern_nested(const char *p) {
         inner[depth] |= busy;
       }
       break;
-    case '*': case '+': case '?': case '{': case '|': inner[depth] = 1; break;
+    case '*':
+    case '+':
+    case '?':
+    case '{':
+    case '|': inner[depth] = 1; break;
     }
   }
   return 0;
@@ -238,7 +243,10 @@ static inline int fuzz_within_limits(const json_t *v, int depth) {
   if (json_is_array(v)) {
     size_t i;
     json_t *item;
-    json_array_foreach(v, i, item) if (!fuzz_within_limits(item, depth + 1)) return 0;
+    json_array_foreach(v, i, item) {
+      if (!fuzz_within_limits(item, depth + 1))
+        return 0;
+    }
     return 1;
   }
   if (!json_is_object(v))
@@ -255,7 +263,10 @@ static inline int fuzz_within_limits(const json_t *v, int depth) {
     if (strcmp(key, "patternProperties") == 0 && json_is_object(item)) {
       const char *name;
       json_t *ignored;
-      json_object_foreach(item, name, ignored) if (!fuzz_pattern_ok(name)) return 0;
+      json_object_foreach(item, name, ignored) {
+        if (!fuzz_pattern_ok(name))
+          return 0;
+      }
     }
     if (!fuzz_within_limits(item, depth + 1))
       return 0;
@@ -308,8 +319,8 @@ static inline int fuzz_strict(void) {
 }
 
 static inline void fuzz_report_event(const char *what, const char *ref,
-                              const fuzz_run *r, const char *event,
-                              const iatk_error *err) {
+                                     const fuzz_run *r, const char *event,
+                                     const iatk_error *err) {
   fuzz_die("%s\n  event_ref: %s\n  mode: %s seed=%llu index=%llu "
            "skip_optional=%d\n  event: %.4000s\n  error: %s: %s\n  at: %s",
            what, ref ? ref : "(null)", r->mode_name,
@@ -363,8 +374,8 @@ static inline int fuzz_one_event(iatk_gen *gen, iatk_validator *v,
   iatk_error_clear(&err);
   rc = iatk_validate_text(v, first, strlen(first), &err);
   if (rc != IATK_OK)
-    fuzz_report_event("the validator rejects a generated event", ref, r,
-                      first, &err);
+    fuzz_report_event("the validator rejects a generated event", ref, r, first,
+                      &err);
   free(first);
   return IATK_OK;
 }
@@ -410,7 +421,7 @@ static inline void fuzz_check_ref(const iatk_schema *schema, const char *ref) {
 
 /* The first name under an object member of the document, if any. */
 static inline const char *fuzz_first_name(const json_t *doc, const char *a,
-                                   const char *b) {
+                                          const char *b) {
   const json_t *o = json_object_get(doc, a);
   if (b)
     o = json_object_get(o, b);
@@ -425,6 +436,8 @@ static inline const char *fuzz_first_name(const json_t *doc, const char *a,
 static inline void fuzz_check_document(const char *text, size_t len) {
   iatk_error err;
   iatk_error_clear(&err);
+  if (fuzz_verbose())
+    fprintf(stderr, "[schema] %.*s\n", (int)(len < 4000 ? len : 4000), text);
   iatk_schema *schema = iatk_schema_load(text, len, NULL, "fuzz.json", &err);
   if (!schema) {
     fuzz_check_error("iatk_schema_load", err.code, &err);

@@ -208,7 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (a) {
     char *ta = dump(a), *tb = dump(b);
     if (strcmp(ta, tb) != 0)
-      fuzz_die("two runs on the same event differ:\n  %.2000s\n  %.2000s", ta, tb);
+      fuzz_die("two runs on the same event differ:\n  %.2000s\n  %.2000s", ta,
+               tb);
     iatk_error err;
     iatk_error_clear(&err);
     char *text = iatk_pipeline_run_text(p, event_text, 3, &err);

@@ -10,6 +10,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
+/* clang-format off */
 static const char schema_text[] =
     "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
     " \"$id\": \"https://example.com/order\",\n"
@@ -88,14 +89,15 @@ static const char schema_text[] =
     "           \"additionalProperties\": false}\n"
     " }\n"
     "}\n";
+/* clang-format on */
 
 static iatk_validator *validator;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_schema *schema =
-      iatk_schema_load(schema_text, sizeof schema_text - 1, NULL, "rich.json", &err);
+  iatk_schema *schema = iatk_schema_load(schema_text, sizeof schema_text - 1,
+                                         NULL, "rich.json", &err);
   if (schema)
     validator = iatk_validator_new(schema, NULL, &err);
   if (!validator) {
@@ -124,12 +126,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return -1;
   iatk_error e1, e2;
   iatk_error_clear(&e1);
-  int rc1 = verdict(iatk_validate_text(validator, (const char *)data, size, &e1),
-                    &e1, "iatk_validate_text");
+  int rc1 =
+      verdict(iatk_validate_text(validator, (const char *)data, size, &e1), &e1,
+              "iatk_validate_text");
   iatk_error_clear(&e2);
-  int rc2 = verdict(iatk_validate_text(validator, (const char *)data, size, &e2),
-                    &e2, "iatk_validate_text (again)");
-  if (rc1 != rc2 || strcmp(e1.message, e2.message) || strcmp(e1.where, e2.where))
+  int rc2 =
+      verdict(iatk_validate_text(validator, (const char *)data, size, &e2), &e2,
+              "iatk_validate_text (again)");
+  if (rc1 != rc2 || strcmp(e1.message, e2.message) ||
+      strcmp(e1.where, e2.where))
     fuzz_die("the same event, validated twice: %s '%s' then %s '%s'",
              iatk_err_name(rc1), e1.message, iatk_err_name(rc2), e2.message);
   if (rc1 == IATK_EJSON)
