@@ -2,11 +2,14 @@
 # missing Debian packages first (see scripts/install-deps.sh).
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TIME  ?= 600
+FUZZ_TARGETS := fuzz_schema fuzz_pattern fuzz_validate fuzz_context fuzz_registry
 PYTHON     ?= /usr/bin/python3
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: all deps build build-asan test test-fast test-asan demo bench install clean
+.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz fuzz demo bench install clean
 
 all: build
 
@@ -21,14 +24,32 @@ build-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DIATK_SANITIZE=ON $(CMAKE_ARGS) >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 
-# The whole suite, then once more under ASan+UBSan.
-test: test-fast test-asan
+# libFuzzer targets (fuzz/): clang, ASan+UBSan, no other tests.
+build-fuzz: deps
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIATK_FUZZ=ON \
+	  -DIATK_BUILD_TESTS=OFF $(CMAKE_ARGS) >/dev/null
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+
+# The whole suite, then once more under ASan+UBSan, then a short run of
+# each fuzz target over its seed corpus.
+test: test-fast test-asan test-fuzz
 
 test-fast: build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 test-asan: build-asan
 	ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+
+test-fuzz: build-fuzz
+	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS)
+
+# Each target for FUZZ_TIME seconds, one after the other.  The corpus grows
+# in $(FUZZ_BUILD)/corpus/<target>, crashes land in $(FUZZ_BUILD)/crashes/.
+fuzz: build-fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  FUZZ_TIME=$(FUZZ_TIME) fuzz/run.sh long $(FUZZ_BUILD)/fuzz/$$t $(FUZZ_BUILD); \
+	done
+	@fuzz/run.sh summary $(FUZZ_BUILD)
 
 demo: build
 	IATK=$(CURDIR)/$(BUILD)/iatk IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHON=$(PYTHON) \
@@ -46,4 +67,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

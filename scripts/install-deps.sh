@@ -13,6 +13,9 @@ packages=(
   # recommends; we install with --no-install-recommends, so name them.
   python3-rfc3987 python3-idna python3-json-pointer python3-uritemplate
   python3-webcolors
+  # The fuzz targets (make test-fuzz, make fuzz): clang, and libFuzzer with
+  # the sanitizer runtimes, which clang-14 only recommends.
+  clang clang-14 libclang-rt-14-dev
 )
 
 missing=()
