@@ -64,84 +64,6 @@ static inline void fuzz_check_error(const char *call, int rc,
     fuzz_die("%s ran out of memory: %s", call, err->message);
 }
 
-/* -------------------------------------------------- known library bugs */
-
-/* Inputs that hit a library bug already reported in fuzz/FINDINGS.md and
- * being fixed in lib/ are skipped, so that the short ctest runs stay green
- * and long runs look for new bugs.  IATK_FUZZ_KNOWN=1 in the environment
- * tries them anyway: use it to confirm a fix, then delete the filter. */
-static inline int fuzz_try_known(void) {
-  static int known = -1;
-  if (known < 0) {
-    const char *s = getenv("IATK_FUZZ_KNOWN");
-    known = s && *s == '1';
-  }
-  return known;
-}
-
-/* Known bug K1 (FINDINGS.md): an empty alternative ("", "a|", "()",
- * "(?:)") makes lib/gen/regex_parse.c call memcpy(NULL, 0).  Non-zero
- * when `p` (as the C string the parser sees) has one; errs on the side of
- * "yes". */
-static inline int fuzz_known_empty_alternative(const char *p) {
-  int empty = 1, in_class = 0;
-  for (;; p++) {
-    char c = *p;
-    if (in_class) {
-      if (!c)
-        return 0;
-      if (c == '\\' && p[1])
-        p++;
-      else if (c == ']')
-        in_class = 0;
-      continue;
-    }
-    if (c == '\0' || c == '|' || c == ')') {
-      if (empty)
-        return 1;
-      if (!c)
-        return 0;
-      empty = c == '|';
-      continue;
-    }
-    if (c == '(') {
-      empty = 1;
-      if (p[1] == '?' && (p[2] == ':' || p[2] == '=' || p[2] == '!'))
-        p += 2;
-      else if (p[1] == '?' && p[2] == '<' && (p[3] == '=' || p[3] == '!'))
-        p += 3;
-      else if (p[1] == '?' && p[2] == '<' && strchr(p, '>'))
-        p = strchr(p, '>');
-      continue;
-    }
-    empty = 0;
-    if (c == '\\' && p[1])
-      p++;
-    else if (c == '[')
-      in_class = 1;
-  }
-}
-
-/* Known bug F1 (FINDINGS.md): the compiler (lib/schema/plan.c) and the
- * validator (lib/validate/validate.c) each detect the dialect, and
- * disagree on a "$schema" naming no known draft or several, and on a
- * non-string "openapi".  Non-zero for such a document. */
-static inline int fuzz_known_dialect_mismatch(const json_t *doc) {
-  if (fuzz_try_known())
-    return 0;
-  const json_t *openapi = json_object_get(doc, "openapi");
-  if (openapi && !json_is_string(openapi))
-    return 1;
-  const char *uri = json_string_value(json_object_get(doc, "$schema"));
-  if (!uri || openapi)
-    return 0;
-  static const char *const drafts[] = {"draft-04", "draft-06", "draft-07",
-                                       "2019-09", "2020-12"};
-  int named = 0;
-  for (size_t i = 0; i < sizeof drafts / sizeof drafts[0]; i++)
-    named += strstr(uri, drafts[i]) != NULL;
-  return named != 1;
-}
 
 /* ------------------------------------------------------ work limits */
 
@@ -226,16 +148,12 @@ static inline int fuzz_pattern_nested(const char *p) {
   return 0;
 }
 
-/* Non-zero when the pattern is cheap to generate from and to match, and
- * hits no known bug. */
+/* Non-zero when the pattern is cheap to generate from and to match. */
 static inline int fuzz_pattern_ok(const char *p) {
-  return fuzz_pattern_work(p) <= FUZZ_MAX_PATTERN_WORK &&
-         !fuzz_pattern_nested(p) &&
-         (fuzz_try_known() || !fuzz_known_empty_alternative(p));
+  return fuzz_pattern_work(p) <= FUZZ_MAX_PATTERN_WORK && !fuzz_pattern_nested(p);
 }
 
-/* Non-zero when the document asks for nothing too costly to fuzz and hits
- * no known bug.  Looks at every member, whatever its role, so it
+/* Non-zero when the document asks for nothing too costly to fuzz.  Looks at every member, whatever its role, so it
  * over-approximates. */
 static inline int fuzz_within_limits(const json_t *v, int depth) {
   if (depth > 4000)
@@ -444,7 +362,7 @@ static inline void fuzz_check_document(const char *text, size_t len) {
     return;
   }
   const json_t *doc = iatk_schema_document(schema);
-  if (fuzz_within_limits(doc, 0) && !fuzz_known_dialect_mismatch(doc)) {
+  if (fuzz_within_limits(doc, 0)) {
     fuzz_check_ref(schema, NULL);
     const char *name = fuzz_first_name(doc, "components", "schemas");
     if (!name)

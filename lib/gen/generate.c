@@ -12,6 +12,7 @@
 /* Attempts per event when the self-check rejects one; deterministic, so
  * the same (seed, index) always needs the same attempts. */
 #define MAX_ATTEMPTS 200
+#define BAREBONE_RETRY 8 /* see retry_mode */
 #define RANDOM_GROWTH_BYTES 65536
 
 int iatk_mode_parse(const char *name) {
@@ -483,16 +484,28 @@ static int prettify(iatk_gen *g, iatk_error *err) {
 
 /* One attempt: attempt 0 is the mode's own choice; later ones draw random
  * values from a stream keyed by (seed, index, attempt). */
+/* The mode a retry draws in: random, except one barebone try after a few
+ * failed ones, since the smallest event is the likeliest to meet upper
+ * bounds (maxLength, maxContains) that random draws overshoot. */
+static iatk_mode retry_mode(const iatk_gen *g, unsigned attempt) {
+  if (attempt == 0)
+    return g->mode;
+  return attempt == BAREBONE_RETRY ? IATK_MODE_BAREBONE : IATK_MODE_RANDOM;
+}
+
 static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
   iatk_buf_reset(&g->out);
   iatk_rng_init(&g->rng, g->seed + attempt * 0x9e3779b97f4a7c15ULL, index);
   g->depth = 0;
   iatk_mode mode = g->mode;
-  if (attempt > 0)
-    g->mode = IATK_MODE_RANDOM;
+  iatk_skip_optional skip = g->skip_optional;
+  g->mode = retry_mode(g, attempt);
   g->exploring = attempt % 2 == 0 && attempt > 0; /* every other retry */
+  if (attempt >= MAX_ATTEMPTS / 2) /* validity comes before brevity */
+    g->skip_optional = IATK_SKIP_OPTIONAL_OFF;
   int rc = gen_value(g, g->plan->root, 0);
   g->mode = mode;
+  g->skip_optional = skip;
   g->exploring = 0;
   if (rc != IATK_OK) /* an error unwound the stack without the decrements */
     memset(g->active, 0, g->plan->count * sizeof *g->active);
