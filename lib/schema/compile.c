@@ -190,14 +190,13 @@ void compile_forbid(plan_node *n, unsigned types, const char *reason) {
     n->unsat_reason = strdup(reason);
 }
 
-#define forbid compile_forbid
 
-/* forbid() with a reason naming two numbers. */
+/* compile_forbid() with a reason naming two numbers. */
 static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
                     double b) {
   char reason[200];
   snprintf(reason, sizeof reason, fmt, a, b);
-  forbid(n, types, reason);
+  compile_forbid(n, types, reason);
 }
 
 /* Whether some multiple of multipleOf lies within the (real) bounds. */
@@ -232,7 +231,7 @@ static void check_numeric_range(plan_node *n) {
 static void read_not(plan_node *n, const json_t *s) {
   const json_t *not = json_object_get(s, "not");
   if (json_is_true(not) || (json_is_object(not) && json_object_size(not) == 0)) {
-    forbid(n, JT_ANY, "'not' forbids every value");
+    compile_forbid(n, JT_ANY, "'not' forbids every value");
     return;
   }
   const json_t *type = json_object_get(not, "type");
