@@ -86,9 +86,12 @@ static size_t copy_string(rewrite *r, const char *text, size_t len, size_t i) {
 
 /* Whether text[0..n) is "-?[0-9]+" beyond int64; *value is its double. */
 static int is_wide_integer(const char *text, size_t n, double *value) {
-  size_t digits = n - (text[0] == '-');
-  if (digits == 0 || strspn(text + (text[0] == '-'), "0123456789") != digits)
+  size_t sign = n > 0 && text[0] == '-';
+  if (n == sign)
     return 0;
+  for (size_t k = sign; k < n; k++) /* the text is not NUL-terminated at n */
+    if (text[k] < '0' || text[k] > '9')
+      return 0;
   char *copy = malloc(n + 1), *end;
   if (!copy)
     return 0; /* jansson then reports the integer as too big */
