@@ -20,10 +20,12 @@
 
 #define RPC_METHOD "mock.generate_barebone_event"
 
-/* A failure to report: a code and a message. */
+/* A failure to report: a code and a message.  The longest message is an
+ * iatk_error's, passed on verbatim (rpc_op_failed); the protocol's own ones
+ * quote at most 300 bytes of the request, so they fit as well. */
 typedef struct rpc_error {
   int code;
-  char message[1100];
+  char message[IATK_ERROR_MESSAGE_SIZE];
 } rpc_error;
 
 /* The params of mock.generate_barebone_event; strings borrow the request. */

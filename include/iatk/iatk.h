@@ -78,13 +78,21 @@ typedef enum iatk_code {
   IATK_ERROR_COUNT
 } iatk_code;
 
+/* Sizes in bytes of iatk_error's text buffers, terminating NUL included.
+ * Part of the ABI: changing one changes the struct's layout.  The library
+ * shortens a longer text in its middle and marks the cut with "...". */
+#define IATK_ERROR_WHERE_SIZE 512
+#define IATK_ERROR_MESSAGE_SIZE 1024
+
 /* Details of a failure.  `where` is a location such as "file.json:3:14" or
- * a JSON pointer "#/components/schemas/Item"; empty when there is none. */
+ * a JSON pointer "#/components/schemas/Item"; empty when there is none.
+ * Both texts are always NUL-terminated within their buffers. */
 typedef struct iatk_error {
   int code;           /* an iatk_code, IATK_OK when nothing failed */
   int line, column;   /* 1-based position in a JSON input, 0 if none */
-  char where[512];
-  char message[1024]; /* complete sentence fragment, no trailing newline */
+  char where[IATK_ERROR_WHERE_SIZE];
+  char message[IATK_ERROR_MESSAGE_SIZE]; /* complete sentence fragment, no
+                                          * trailing newline */
 } iatk_error;
 
 /* Resets *err to "no error".  NULL-safe. */
@@ -95,6 +103,18 @@ IATK_EXTERN const char *iatk_strerror(int code);
 IATK_EXTERN const char *iatk_err_name(int code);
 /* Exit status the iatk tool uses for a code (table above). */
 IATK_EXTERN int iatk_err_exit_status(int code);
+/*
+ * For language bindings that declare iatk_error themselves (ctypes, cffi,
+ * FFI): the layout of iatk_error as this library was compiled, so a binding
+ * can check its own declaration against it, or build it from these values,
+ * instead of trusting a copy of this header.  Stores the byte offsets and
+ * sizes of `where` and `message` through the pointers that are not NULL and
+ * returns sizeof(iatk_error).  C callers use the struct and the
+ * IATK_ERROR_*_SIZE constants directly.
+ */
+IATK_EXTERN size_t iatk_error_layout(size_t *where_offset, size_t *where_size,
+                                     size_t *message_offset,
+                                     size_t *message_size);
 
 /* Version of the linked library, "MAJOR.MINOR.PATCH".  Static. */
 IATK_EXTERN const char *iatk_version(void);

@@ -1,5 +1,6 @@
 /* The error table made into code: names, descriptions, exit statuses, and
- * the first-error-wins filling of iatk_error. */
+ * the first-error-wins filling of iatk_error, and its layout for bindings. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,23 @@ int iatk_err_exit_status(int code) {
 void iatk_error_clear(iatk_error *err) {
   if (err)
     memset(err, 0, sizeof *err);
+}
+
+/* Sets *out when the caller asked for it. */
+static void store_size(size_t *out, size_t value) {
+  if (out)
+    *out = value;
+}
+
+/* Reports the layout as compiled here, not as any header copy says: that is
+ * what a binding's own declaration has to agree with. */
+size_t iatk_error_layout(size_t *where_offset, size_t *where_size,
+                         size_t *message_offset, size_t *message_size) {
+  store_size(where_offset, offsetof(iatk_error, where));
+  store_size(where_size, sizeof ((iatk_error *)0)->where);
+  store_size(message_offset, offsetof(iatk_error, message));
+  store_size(message_size, sizeof ((iatk_error *)0)->message);
+  return sizeof(iatk_error);
 }
 
 static int error_is_set(const iatk_error *err) {

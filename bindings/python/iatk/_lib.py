@@ -7,7 +7,9 @@ The library is looked for, in order:
    for wheels or installs that ship the library inside the package;
 3. ``ctypes.util.find_library("iatk")``, i.e. the system's library path.
 
-Every declaration mirrors ``include/iatk/iatk.h``.  ctypes releases the GIL
+Every declaration mirrors ``include/iatk/iatk.h``; the one struct,
+``iatk_error``, is checked against the library's ``iatk_error_layout()`` when
+the library is loaded.  ctypes releases the GIL
 around each foreign call, so C work in one thread never blocks the others.
 """
 import ctypes
@@ -23,15 +25,22 @@ _c_size_t = ctypes.c_size_t
 _c_uint64 = ctypes.c_uint64
 
 
+# IATK_ERROR_WHERE_SIZE and IATK_ERROR_MESSAGE_SIZE.  A copy of the header,
+# so _open() checks it against iatk_error_layout() before any call can
+# write through a wrongly sized struct.
+ERROR_WHERE_SIZE = 512
+ERROR_MESSAGE_SIZE = 1024
+
+
 class IatkError(ctypes.Structure):
-    """``iatk_error``: code, line, column, where[512], message[1024]."""
+    """``iatk_error``: code, line, column, where, message."""
 
     _fields_ = [
         ("code", ctypes.c_int),
         ("line", ctypes.c_int),
         ("column", ctypes.c_int),
-        ("where", ctypes.c_char * 512),
-        ("message", ctypes.c_char * 1024),
+        ("where", ctypes.c_char * ERROR_WHERE_SIZE),
+        ("message", ctypes.c_char * ERROR_MESSAGE_SIZE),
     ]
 
 
@@ -44,6 +53,7 @@ _PROTOTYPES = {
     "iatk_strerror": (_c_char_p, [_c_int]),
     "iatk_err_name": (_c_char_p, [_c_int]),
     "iatk_error_clear": (None, [_ERR]),
+    "iatk_error_layout": (_c_size_t, [ctypes.POINTER(_c_size_t)] * 4),
     "iatk_strlist_count": (_c_size_t, [_c_void_p]),
     "iatk_strlist_get": (_c_char_p, [_c_void_p, _c_size_t]),
     "iatk_strlist_free": (None, [_c_void_p]),
@@ -118,12 +128,41 @@ def _declare(lib, table):
         fn.argtypes = argtypes
 
 
+def error_layout(lib):
+    """iatk_error's layout as the library was compiled: a dict of its size
+    and the offsets and sizes of ``where`` and ``message``."""
+    where_offset, where_size = _c_size_t(), _c_size_t()
+    message_offset, message_size = _c_size_t(), _c_size_t()
+    size = lib.iatk_error_layout(ctypes.byref(where_offset), ctypes.byref(where_size),
+                                 ctypes.byref(message_offset), ctypes.byref(message_size))
+    return {"size": size, "where_offset": where_offset.value,
+            "where_size": where_size.value, "message_offset": message_offset.value,
+            "message_size": message_size.value}
+
+
+def struct_layout(struct):
+    """The same dict for a ctypes declaration of iatk_error."""
+    return {"size": ctypes.sizeof(struct), "where_offset": struct.where.offset,
+            "where_size": struct.where.size, "message_offset": struct.message.offset,
+            "message_size": struct.message.size}
+
+
+def check_error_layout(lib, struct=IatkError):
+    """Raises OSError unless ``struct`` matches the library's iatk_error:
+    a mismatch would let C write past the buffers Python allocated."""
+    theirs, ours = error_layout(lib), struct_layout(struct)
+    if theirs != ours:
+        raise OSError(f"{lib._name}: iatk_error layout {theirs} does not match "
+                      f"the binding's {ours}; the library and the package differ")
+
+
 def _open():
     errors = []
     for path in _candidates():
         try:
             lib = ctypes.CDLL(path)
             _declare(lib, _PROTOTYPES)
+            check_error_layout(lib)
             return lib
         except OSError as e:
             errors.append(f"{path}: {e}")
