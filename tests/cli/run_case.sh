@@ -14,68 +14,36 @@ set -u
 die() { echo "run_case.sh: $*" >&2; exit 2; }
 
 [[ $# -eq 1 && -d $1 ]] || die "usage: run_case.sh CASE_DIR"
-case_dir=$(cd "$1" && pwd -P) || die "cannot enter $1"
-name=$(basename "$case_dir")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
+# shellcheck source=case_lib.sh source-path=SCRIPTDIR
+. "$here/case_lib.sh"
 IATK=${IATK:-$here/../../build/iatk}
 [[ $IATK == /* ]] || IATK=$PWD/$IATK
 [[ -x $IATK ]] || die "no iatk binary at $IATK (set IATK)"
-[[ -f $case_dir/args ]] || die "$name: no args file"
 limit=${IATK_CASE_TIMEOUT:-60}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/iatk-case.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$scratch"' EXIT
-tmp_dir=$scratch/tmp # what @TMP@ stands for
-mkdir "$tmp_dir"
-# A registry/ tree is also copied under @TMP@ so a case can write into it
-# (registry put) without touching the source tree.
-if [[ -d $case_dir/registry ]]; then
-    cp -R "$case_dir/registry" "$tmp_dir/registry" || die "cannot copy registry/"
-fi
+# Sets case_dir, tmp_dir (with a copy of the registry), registry_dir,
+# case_args, case_env and case_stdin; expand/expand_file replace the tokens.
+case_prepare "$1" "$scratch"
+name=$(basename "$case_dir")
+args=("${case_args[@]+"${case_args[@]}"}")
 
-# Replaces @DIR@ and @TMP@ in a string.
-expand() {
-    local s=${1//@DIR@/$case_dir}
-    printf '%s' "${s//@TMP@/$tmp_dir}"
+# What the run must leave alone: the case folder and a shared fixture.
+snapshot() {
+    (cd "$case_dir" && find . | LC_ALL=C sort)
+    if [[ $registry_dir == "$fixtures_dir"/* ]]; then
+        (cd "$registry_dir" && find . | LC_ALL=C sort | sed "s|^\\.|@REGISTRY@|")
+    fi
 }
 
-# Writes a copy of an expected_* file with the tokens replaced.
-expand_file() {
-    local out
-    # Read byte-exactly, including a last line without a newline.
-    out=$(cat "$1"; printf x)
-    out=${out%x}
-    out=${out//@DIR@/$case_dir}
-    printf '%s' "${out//@TMP@/$tmp_dir}" >"$2"
-}
-
-mapfile -t raw_args <"$case_dir/args"
-args=()
-for a in "${raw_args[@]+"${raw_args[@]}"}"; do
-    args+=("$(expand "$a")")
-done
-
-stdin=/dev/null
-[[ -f $case_dir/stdin ]] && stdin=$case_dir/stdin
-
-# The environment: no registry or AWS settings leak in from the caller; an
-# optional env file adds NAME=VALUE lines (tokens replaced).
-env_args=(-u IATK_REGISTRY_DIR -u AWS_REGION -u AWS_DEFAULT_REGION
-          -u AWS_PROFILE -u AWS_CONFIG_FILE -u AWS_SHARED_CREDENTIALS_FILE
-          LC_ALL=C TZ="${TZ:-UTC}")
-if [[ -f $case_dir/env ]]; then
-    while IFS= read -r line || [[ -n $line ]]; do
-        [[ -z $line || $line == \#* ]] && continue
-        env_args+=("$(expand "$line")")
-    done <"$case_dir/env"
-fi
-
-before=$(cd "$case_dir" && find . | LC_ALL=C sort)
+before=$(snapshot)
 (cd "$case_dir" &&
-    exec env "${env_args[@]}" timeout -k 5 "$limit" "$IATK" "${args[@]+"${args[@]}"}") \
-    <"$stdin" >"$scratch/stdout" 2>"$scratch/stderr"
+    exec env "${case_env[@]}" timeout -k 5 "$limit" "$IATK" "${args[@]+"${args[@]}"}") \
+    <"$case_stdin" >"$scratch/stdout" 2>"$scratch/stderr"
 status=$?
-after=$(cd "$case_dir" && find . | LC_ALL=C sort)
+after=$(snapshot)
 
 failed=0
 fail() { echo "case $name: $*"; failed=1; }
@@ -129,7 +97,7 @@ else
 fi
 
 if [[ $before != "$after" ]]; then
-    fail "the run changed the case folder (write under @TMP@ instead):"
+    fail "the run changed the case folder or its fixture (write under @TMP@ instead):"
     diff -u --label before --label after <(echo "$before") <(echo "$after")
 fi
 
