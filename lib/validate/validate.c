@@ -52,17 +52,25 @@ static void render_where(iatk_buf *where, const vctx *c, const vpath *ipath,
   iatk_buf_putc(where, ')');
 }
 
+/* Where a check failed (into *where, which the caller releases) and what
+ * the keyword said (into detail). */
+static void describe(vctx *c, const vpath *ipath, const vpath *spath,
+                     const char *keyword, iatk_buf *where, char *detail,
+                     size_t size, const char *fmt, va_list ap) {
+  iatk_buf_init(where);
+  render_where(where, c, ipath, spath, keyword);
+  vsnprintf(detail, size, fmt, ap);
+}
+
 int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
            const char *fmt, ...) {
   if (c->quiet || !c->err || c->err->code)
     return 0;
   iatk_buf where;
-  iatk_buf_init(&where);
-  render_where(&where, c, ipath, spath, keyword);
   char detail[700];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
   iatk_fail_at(c->err, IATK_EINVALID, where.data,
                "event is invalid at %s: '%s' failed: %s", where.data, keyword,
@@ -79,12 +87,10 @@ int v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
     return 0;
   c->halted = code;
   iatk_buf where;
-  iatk_buf_init(&where);
-  render_where(&where, c, ipath, spath, keyword);
   char detail[700];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
+  describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
   /* The cause first: a deep location may fill the message. */
   iatk_fail_at(&c->halt, code, where.data, "cannot validate the event: %s, at %s",
