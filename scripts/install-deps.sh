@@ -6,6 +6,9 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libjansson-dev libpcre2-dev
+  # The AWS request layer (HTTP, SigV4, config files, STS's XML answers)
+  # and the registry server.
+  libcurl4-openssl-dev libssl-dev libinih-dev libxml2-dev libmicrohttpd-dev
   libcmocka-dev
   python3 python3-jsonschema python3-pytest
   json-schema-test-suite
@@ -13,6 +16,9 @@ packages=(
   # recommends; we install with --no-install-recommends, so name them.
   python3-rfc3987 python3-idna python3-json-pointer python3-uritemplate
   python3-webcolors
+  # Real counterparts of the AWS layer: botocore's signer judges SigV4, the
+  # AWS CLI talks to `iatk registry serve`, wrk loads it (make bench).
+  python3-botocore awscli wrk
   # The fuzz targets (make test-fuzz, make fuzz): clang, and libFuzzer with
   # the sanitizer runtimes, which clang-14 only recommends.
   clang clang-14 libclang-rt-14-dev

@@ -45,7 +45,8 @@ extern "C" {
  * Codes are append-only; a code's number never changes once released.
  * Exit statuses: 1 internal, 2 usage, 3 bad input, 4 not found,
  * 5 unsatisfiable schema, 6 context failed, 7 I/O, 8 invalid event,
- * 9 consumer failed.
+ * 9 consumer failed, 10 AWS refused the request (service error, bad
+ * credentials or signature), 11 network (no answer after retries).
  */
 #define IATK_ERROR_MAP(XX)                                                    \
   XX(OK, 0, "success")                                                        \
@@ -69,7 +70,11 @@ extern "C" {
   XX(ECONTEXT, 6, "context failed")                                           \
   XX(EINVALID, 8, "event does not validate")                                  \
   XX(ECONSUMER, 9, "consumer failed")                                         \
-  XX(ETIMEOUT, 9, "consumer timed out")
+  XX(ETIMEOUT, 9, "consumer timed out")                                       \
+  XX(EAWS, 10, "AWS service error")                                           \
+  XX(ECREDENTIALS, 10, "no usable AWS credentials")                           \
+  XX(ESIGNATURE, 10, "request signature rejected")                            \
+  XX(ENETWORK, 11, "network error")
 
 typedef enum iatk_code {
 #define IATK_XX_ENUM(name, exit_status, text) IATK_##name,
@@ -379,6 +384,28 @@ IATK_EXTERN int iatk_validate(iatk_validator *v, const json_t *event,
  * compared as the nearest double. */
 IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
                                    size_t len, iatk_error *err);
+
+/* -------------------------------------------------------------------- AWS */
+
+/*
+ * An AWS client configuration, resolved the way the AWS CLI and SDKs do:
+ * the profile (`profile`, else AWS_PROFILE, else "default"), the region
+ * (`region`, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region),
+ * endpoints (`endpoint_url` for every service, else AWS_ENDPOINT_URL_<SVC>,
+ * AWS_ENDPOINT_URL, the profile's services section and endpoint_url, else
+ * AWS's own), and credentials through the provider chain (environment,
+ * shared files, credential_process, assume role, web identity, SSO,
+ * container, instance metadata), fetched at the first request and cached
+ * until shortly before they expire.  NULL arguments follow the chain.
+ * Thread-safe once made: requests from several threads may share it.
+ */
+typedef struct iatk_aws iatk_aws;
+IATK_EXTERN iatk_aws *iatk_aws_new(const char *profile, const char *region,
+                                   const char *endpoint_url, iatk_error *err);
+IATK_EXTERN void iatk_aws_free(iatk_aws *aws);
+/* The region requests go to; NULL when nothing names one (then every
+ * request fails with EINVAL saying so).  Owned by aws. */
+IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
 
 /* ------------------------------------------------------- local registries */
 
