@@ -166,13 +166,6 @@ static const char *payload_hash(const iatk__sigv4_request *req, char hex[65]) {
   return hex;
 }
 
-int iatk__sigv4_amz_date(time_t now, char out[17]) {
-  struct tm tm;
-  if (!gmtime_r(&now, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year < -1900)
-    return -1;
-  return strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm) == 16 ? 0 : -1;
-}
-
 static int authorization(iatk__sigv4_signature *out,
                          const iatk__aws_creds *creds, const char *region,
                          const char *service, const iatk__sigv4_headers *h,
@@ -197,6 +190,11 @@ static int check_sign_args(const iatk__sigv4_request *req,
   if (!req || !req->method || !region || !*region || !service || !*service)
     return iatk_fail(err, IATK_EINVAL,
                      "signing needs a request, a region and a service");
+  int has_host = req->host && *req->host;
+  for (size_t i = 0; !has_host && i < req->header_count; i++)
+    has_host = iatk__sigv4_name_is(req->headers[i].name, "host");
+  if (!has_host)
+    return iatk_fail(err, IATK_EINVAL, "signing needs the request's host");
   if (!creds || !creds->access_key_id || !*creds->access_key_id ||
       !creds->secret_access_key)
     return iatk_fail(err, IATK_ECREDENTIALS,

@@ -54,8 +54,14 @@ int iatk__sigv4_compute(const iatk__sigv4_input *in,
 /* The canonical request of `in` (sigv4_canonical.c). */
 void iatk__sigv4_canonical_request(iatk_buf *out, const iatk__sigv4_input *in);
 
-/* Writes `t` as "20150830T123600Z"; -1 when the year has not 4 digits. */
+/* sigv4_time.c.  Writes `t` as "20150830T123600Z"; -1 when its year has
+ * not 4 digits. */
 int iatk__sigv4_amz_date(time_t t, char out[17]);
+/* Reads "20150830T123600Z" (X-Amz-Date); 0, or -1 if it is not one. */
+int iatk__sigv4_parse_amz_date(const char *text, time_t *out);
+/* Reads an HTTP date, "Sun, 30 Aug 2015 12:36:00 GMT" (or -0000, +0000,
+ * UTC); 0 or -1. */
+int iatk__sigv4_parse_http_date(const char *text, time_t *out);
 
 /* Lower-case hex SHA-256 of data[0..n). */
 void iatk__sigv4_sha256_hex(const void *data, size_t n, char hex[65]);

@@ -154,6 +154,10 @@ static int parse_authorization(verify_state *s) {
   return IATK_OK;
 }
 
+/* RFC 9110's token characters, letters in lower case. */
+#define HEADER_NAME_CHARS                                                      \
+  "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
+
 /* SignedHeaders as botocore writes it: lower-case names, sorted, distinct,
  * host among them (AWS refuses a signature that does not cover it). */
 static int check_signed_headers(verify_state *s) {
@@ -162,7 +166,7 @@ static int check_signed_headers(verify_state *s) {
   int has_host = 0;
   for (const char *p = list;; p++) {
     size_t n = strcspn(p, ";");
-    int ok = n > 0 && strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-_.") >= n;
+    int ok = n > 0 && strspn(p, HEADER_NAME_CHARS) >= n;
     if (ok && prev) {
       int c = memcmp(prev, p, prev_len < n ? prev_len : n);
       ok = c < 0 || (c == 0 && prev_len < n);
@@ -183,45 +187,6 @@ static int check_signed_headers(verify_state *s) {
 
 /* -------------------------------------------------------------- the date */
 
-static int parse_amz_date(const char *text, time_t *out) {
-  struct tm tm = {0};
-  char again[17];
-  if (strlen(text) != 16 ||
-      sscanf(text, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
-             &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-    return -1;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  *out = timegm(&tm);
-  /* timegm() normalises 20151340: only a date that reads back is one */
-  return iatk__sigv4_amz_date(*out, again) == 0 && strcmp(again, text) == 0
-             ? 0
-             : -1;
-}
-
-/* "Sun, 30 Aug 2015 12:36:00 GMT", or "-0000" as botocore's formatdate()
- * writes it when a request carries Date instead of X-Amz-Date. */
-static int parse_http_date(const char *text, time_t *out) {
-  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  char day[4], month[4], zone[6];
-  int n = 0;
-  struct tm tm = {0};
-  if (sscanf(text, "%3[A-Za-z], %2d %3[A-Za-z] %4d %2d:%2d:%2d %5s%n", day,
-             &tm.tm_mday, month, &tm.tm_year, &tm.tm_hour, &tm.tm_min,
-             &tm.tm_sec, zone, &n) != 8 ||
-      text[n] != '\0')
-    return -1;
-  const char *m = strstr(months, month);
-  if (!m || (m - months) % 3 != 0 ||
-      (strcmp(zone, "GMT") && strcmp(zone, "UTC") && strcmp(zone, "+0000") &&
-       strcmp(zone, "-0000")))
-    return -1;
-  tm.tm_mon = (int)(m - months) / 3;
-  tm.tm_year -= 1900;
-  *out = timegm(&tm);
-  return 0;
-}
-
 /* The request's time from X-Amz-Date, else Date, in s->amz_date. */
 static int request_time(verify_state *s, time_t *t) {
   const char *amz = find_header(s->req, "x-amz-date");
@@ -231,7 +196,8 @@ static int request_time(verify_state *s, time_t *t) {
                   "Authorization header requires existence of either a "
                   "'X-Amz-Date' or a 'Date' header. Authorization=%s",
                   s->authorization);
-  int bad = amz ? parse_amz_date(amz, t) : parse_http_date(date, t);
+  int bad = amz ? iatk__sigv4_parse_amz_date(amz, t)
+                : iatk__sigv4_parse_http_date(date, t);
   if (bad || iatk__sigv4_amz_date(*t, s->amz_date) != 0)
     return reject(s, INCOMPLETE,
                   "Date must be in ISO-8601 'basic format'. Got '%s'. See "

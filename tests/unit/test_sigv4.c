@@ -288,6 +288,10 @@ static void test_sign_errors(void **state) {
   assert_int_equal(iatk__sigv4_sign(&r, &creds, NULL, "schemas", 0, &sig, NULL),
                    IATK_EINVAL);
   iatk__sigv4_signature_release(&sig);
+  r.host = NULL;
+  assert_int_equal(iatk__sigv4_sign(&r, &creds, "us-east-1", "schemas", 0, &sig, NULL),
+                   IATK_EINVAL);
+  iatk__sigv4_signature_release(&sig);
   iatk__sigv4_signature_release(NULL);
 }
 
