@@ -111,12 +111,21 @@ static int split_credential(auth_header *a, char *credential) {
 static int parse_components(verify_state *s, char *rest) {
   auth_header *a = &s->auth;
   char *save = NULL; /* strtok_r: servers verify on several threads */
-  for (char *c = strtok_r(rest, ",", &save); c; c = strtok_r(NULL, ",", &save))
-    if (store_component(a, c) != 0)
+  for (char *c = strtok_r(rest, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+    char shown[256];
+    snprintf(shown, sizeof shown, "%s", trim(c));
+    if (store_component(a, c) == 0)
+      continue;
+    if (!strchr(shown, '='))
       return reject(s, INCOMPLETE,
                     "'%s' not a valid key=value pair (missing equal-sign) in "
                     "Authorization header: '%s'.",
-                    trim(c), s->authorization);
+                    shown, s->authorization);
+    return reject(s, INCOMPLETE,
+                  "'%s' is an unknown, repeated or empty parameter in "
+                  "Authorization header: '%s'.",
+                  shown, s->authorization);
+  }
   const char *missing = !a->credential       ? "Credential"
                         : !a->signed_headers ? "SignedHeaders"
                         : !a->signature      ? "Signature"

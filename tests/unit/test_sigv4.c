@@ -482,6 +482,13 @@ static void test_verify_missing_and_malformed(void **state) {
       "SignedHeaders=host, Signature",
   };
   rc.headers[3].name = "Authorization";
+  snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[2]);
+  verify_at(&rc, "schemas", 0, message);
+  assert_true(strncmp(message, "Authorization header requires 'SignedHeaders' parameter.",
+                      56) == 0);
+  snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[3]);
+  verify_at(&rc, "schemas", 0, message);
+  assert_non_null(strstr(message, "Credential must have exactly 5 slash-delimited elements"));
   for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
     snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[i]);
     const char *code = verify_at(&rc, "schemas", 0, message);
