@@ -169,3 +169,42 @@ def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+def botocore_authorization(request, access_key, secret_key, session_token,
+                           region, service):
+    """The Authorization header botocore's SigV4Auth computes for what a
+    fake received, at the X-Amz-Date it carries, over the headers iatk
+    says it signed."""
+    import datetime
+    import types
+    from unittest import mock
+
+    import botocore.auth
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    h = request.headers
+    signed = h["authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+    added_by_signer = ("host", "x-amz-date", "x-amz-security-token")
+    aws_request = AWSRequest(method=request.method, url=f"http://{h['host']}{request.path}",
+                             data=request.body or None)
+    for name in signed:
+        if name not in added_by_signer:
+            aws_request.headers[name] = h[name]
+    now = datetime.datetime.strptime(h["x-amz-date"], "%Y%m%dT%H%M%SZ")
+
+    class Frozen(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return now
+
+    if hasattr(botocore.auth, "get_current_datetime"):
+        patch = mock.patch.object(botocore.auth, "get_current_datetime", lambda *a, **k: now)
+    else:
+        patch = mock.patch.object(botocore.auth, "datetime", types.SimpleNamespace(datetime=Frozen))
+    with patch:
+        SigV4Auth(Credentials(access_key, secret_key, session_token), service,
+                  region).add_auth(aws_request)
+    return aws_request.headers["Authorization"]
