@@ -157,6 +157,16 @@ int iatk__aws_creds_set(iatk__aws_creds *out, const char *key_id,
                         iatk_error *err);
 /* credentials.c: an RFC 3339 instant ("2024-05-01T10:00:00Z") as time_t. */
 int iatk__aws_parse_time(const char *text, time_t *out);
+/* credentials.c: one exchange with a metadata endpoint, tried up to
+ * `attempts` times when no answer or a 5xx comes back. */
+int iatk__aws_fetch(const iatk__http_request *req, int attempts,
+                    iatk__http_response *resp, iatk_error *err);
+/* credentials.c: AccessKeyId, SecretAccessKey, the session token under
+ * `token_key` and Expiration of a JSON object; `what` names its origin in
+ * messages. */
+int iatk__aws_creds_from_json(const json_t *doc, const char *token_key,
+                              const char *source, const char *what,
+                              iatk__aws_creds *out, iatk_error *err);
 
 /* credentials_static.c */
 int iatk__aws_creds_env(const iatk__aws_chain *chain, iatk__aws_creds *out,
@@ -165,5 +175,32 @@ int iatk__aws_creds_shared_file(const iatk__aws_chain *chain,
                                 iatk__aws_creds *out, iatk_error *err);
 int iatk__aws_creds_config_file(const iatk__aws_chain *chain,
                                 iatk__aws_creds *out, iatk_error *err);
+
+/* credentials_process.c: the profile's credential_process. */
+int iatk__aws_creds_process(const iatk__aws_chain *chain,
+                            iatk__aws_creds *out, iatk_error *err);
+/* A finished child: its exit status (-1 when killed by a signal), and
+ * whether it was killed for running past the deadline. */
+typedef struct iatk__aws_child {
+  int exit_status;
+  int timed_out;
+} iatk__aws_child;
+/* Runs argv (PATH searched) with stdout and stderr captured (each up to
+ * `limit` bytes), killed after timeout_ms.  Fails only when it cannot
+ * start (or out of memory); the child's fate is in *child. */
+int iatk__aws_run_process(char *const argv[], int timeout_ms, size_t limit,
+                          iatk_buf *out, iatk_buf *errout,
+                          iatk__aws_child *child, iatk_error *err);
+
+/* credentials_container.c: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
+ * _FULL_URI (https, or http to a loopback or the ECS/EKS agent). */
+int iatk__aws_creds_container(const iatk__aws_chain *chain,
+                              iatk__aws_creds *out, iatk_error *err);
+/* Whether a full URI may be asked for credentials. */
+int iatk__aws_container_url_allowed(const char *url);
+
+/* credentials_imds.c: EC2 instance metadata, IMDSv2 (v1 as fallback). */
+int iatk__aws_creds_imds(const iatk__aws_chain *chain, iatk__aws_creds *out,
+                         iatk_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aws/aws_private.h"
 
@@ -17,16 +18,21 @@ typedef struct provider {
 static const provider chain_providers[] = {
     {"environment", iatk__aws_creds_env},
     {"shared credentials file", iatk__aws_creds_shared_file},
+    {"credential_process", iatk__aws_creds_process},
     {"config file", iatk__aws_creds_config_file},
+    {"container", iatk__aws_creds_container},
+    {"instance metadata", iatk__aws_creds_imds},
 };
 
 /* What a source_profile may use: its own keys, never the environment. */
 static const provider profile_providers[] = {
     {"shared credentials file", iatk__aws_creds_shared_file},
+    {"credential_process", iatk__aws_creds_process},
     {"config file", iatk__aws_creds_config_file},
 };
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
+#define METADATA_PAUSE_MS 100
 
 /* ------------------------------------------------------------ the creds */
 
@@ -78,6 +84,50 @@ int iatk__aws_parse_time(const char *text, time_t *out) {
   int64_t s = t.epoch_us / 1000000;
   *out = (time_t)s;
   return 0;
+}
+
+/* The shape the container endpoint, IMDS and credential_process share:
+ * AccessKeyId, SecretAccessKey, a session token under `token_key`, an
+ * optional Expiration.  Nothing of the document goes into messages. */
+int iatk__aws_creds_from_json(const json_t *doc, const char *token_key,
+                              const char *source, const char *what,
+                              iatk__aws_creds *out, iatk_error *err) {
+  const char *id = json_string_value(json_object_get(doc, "AccessKeyId"));
+  const char *secret =
+      json_string_value(json_object_get(doc, "SecretAccessKey"));
+  const char *token = json_string_value(json_object_get(doc, token_key));
+  const char *expires = json_string_value(json_object_get(doc, "Expiration"));
+  time_t expiration = 0;
+  if (!json_is_object(doc))
+    return iatk_fail(err, IATK_ECREDENTIALS, "%s: the answer is not a JSON "
+                     "object", what);
+  if (!id || !id[0] || !secret || !secret[0])
+    return iatk_fail(err, IATK_ECREDENTIALS, "%s: the answer has no "
+                     "AccessKeyId and SecretAccessKey", what);
+  if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
+    return iatk_fail(err, IATK_ECREDENTIALS, "%s: Expiration '%s' is not an "
+                     "RFC 3339 time", what, expires);
+  return iatk__aws_creds_set(out, id, secret, token, expiration, source, err);
+}
+
+/* Metadata endpoints (container agent, IMDS) are local and fast: a short
+ * fixed pause between attempts, retried on no answer and on 5xx only. */
+int iatk__aws_fetch(const iatk__http_request *req, int attempts,
+                    iatk__http_response *resp, iatk_error *err) {
+  for (int i = 1;; i++) {
+    iatk_error local;
+    iatk_error_clear(&local);
+    int rc = iatk__http_perform(req, resp, &local);
+    int again = (rc == IATK_ENETWORK || (rc == IATK_OK && resp->status >= 500));
+    if (!again || i >= attempts) {
+      if (rc != IATK_OK)
+        iatk_fail(err, rc, "%s", local.message);
+      return rc;
+    }
+    iatk__http_response_release(resp);
+    struct timespec pause = {0, METADATA_PAUSE_MS * 1000000L};
+    nanosleep(&pause, NULL);
+  }
 }
 
 /* ------------------------------------------------------------ the chain */
