@@ -112,7 +112,7 @@ static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
     return cli_usage("usage: iatk registry create R");
   if (iatk_registry_create(reg, o->args[0], err) != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "created registry %s in %s", o->args[0], iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "created registry %s", o->args[0]);
   return 0;
 }
 
@@ -219,8 +219,7 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   free(text);
   if (rc != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "stored %s/%s version %d in %s", o->registry, o->schema,
-              version, iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "stored %s/%s version %d", o->registry, o->schema, version);
   printf("%d\n", version);
   return 0;
 }
@@ -242,8 +241,7 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
-  cli_verbose(o->verbose, "%s/%s version %d (%s) from %s",
-              o->registry, o->schema, version, type, iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "%s/%s version %d (%s)", o->registry, o->schema, version, type);
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);
@@ -308,9 +306,10 @@ typedef int (*action_fn)(iatk_registry *, registry_opts *, iatk_error *);
 static iatk_registry *open_for(const char *action, registry_opts *o, iatk_error *err) {
   int writes = !strcmp(action, "create") || !strcmp(action, "put");
   const char *env = getenv("IATK_SOURCE");
-  if (writes && !o->aws.source && !(env && *env))
-    return iatk_registry_open(o->dir, err);
-  return cli_registry_open(o->dir, &o->aws, o->verbose, err);
+  const char *source = writes && !o->aws.source && !(env && *env) ? "local" : o->aws.source;
+  cli_aws aws = o->aws;
+  aws.source = source;
+  return cli_registry_open(o->dir, &aws, o->verbose, err);
 }
 
 static int do_pull(registry_opts *o, iatk_error *err) { return do_sync(o, 1, err); }
