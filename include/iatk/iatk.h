@@ -458,6 +458,17 @@ IATK_EXTERN iatk_schema *iatk_registry_load(iatk_registry *reg,
                                             const char *schema,
                                             const char *version,
                                             iatk_error *err);
+/* When a version (NULL = latest) was written: its directory's modification
+ * time, in microseconds since 1970-01-01T00:00:00Z, stored in *epoch_us.
+ * The tree itself stores no times; since versions are immutable this time
+ * only changes when someone edits the tree by hand.  Fails like
+ * iatk_registry_read (ENAME, ENOREGISTRY, ENOSCHEMA, ENOVERSION, ESCHEMA
+ * for a symbolic link, EIO); EINVAL when reg or epoch_us is NULL. */
+IATK_EXTERN int iatk_registry_version_time(iatk_registry *reg,
+                                           const char *registry,
+                                           const char *schema,
+                                           const char *version,
+                                           int64_t *epoch_us, iatk_error *err);
 
 /* ------------------------------------------------------------- consumers */
 
