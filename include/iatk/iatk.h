@@ -407,17 +407,49 @@ IATK_EXTERN void iatk_aws_free(iatk_aws *aws);
  * request fails with EINVAL saying so).  Owned by aws. */
 IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
 
-/* ------------------------------------------------------- local registries */
+/* ------------------------------------------------------------- registries */
 
-/* A local registry tree: DIR/<registry>/<schema>/<version>/. */
+/*
+ * A schema registry: a local tree (DIR/<registry>/<schema>/<version>/) or
+ * the AWS EventBridge Schemas API.  The calls below work the same on both;
+ * names and content are checked before anything is sent or written.
+ * A handle may be used by one thread at a time.
+ */
 typedef struct iatk_registry iatk_registry;
 
 /* Opens the tree at `root_dir` (created by iatk_registry_create if
  * missing).  NULL root_dir means $IATK_REGISTRY_DIR. */
 IATK_EXTERN iatk_registry *iatk_registry_open(const char *root_dir,
                                               iatk_error *err);
+/*
+ * The AWS Schemas API through `aws` (borrowed: it must outlive the
+ * handle).  Fetched versions are immutable, so they are kept in a local
+ * tree under `cache_dir` (NULL: $IATK_CACHE_DIR, else
+ * $XDG_CACHE_HOME/iatk, else ~/.cache/iatk; "": no cache) and served from
+ * there; the latest version is always asked of AWS.
+ */
+IATK_EXTERN iatk_registry *iatk_registry_open_aws(iatk_aws *aws,
+                                                  const char *cache_dir,
+                                                  iatk_error *err);
+/*
+ * The source a command should read: `source` "local" or "aws"; NULL means
+ * $IATK_SOURCE, else "local" when a tree is configured (`root_dir` or
+ * $IATK_REGISTRY_DIR) and "aws" when none is.  For "aws" the handle makes
+ * and owns an iatk_aws from `profile`, `region` and `endpoint_url` (see
+ * iatk_aws_new).  iatk_registry_describe says which source was chosen.
+ */
+IATK_EXTERN iatk_registry *iatk_registry_open_source(const char *source,
+                                                     const char *root_dir,
+                                                     const char *profile,
+                                                     const char *region,
+                                                     const char *endpoint_url,
+                                                     iatk_error *err);
 IATK_EXTERN void iatk_registry_free(iatk_registry *reg);
+/* The local tree's directory; NULL for other sources. */
 IATK_EXTERN const char *iatk_registry_root(const iatk_registry *reg);
+/* Where the handle reads and writes, for messages: "local registry DIR"
+ * or "AWS Schemas API at URL (region R, profile P)".  Owned by reg. */
+IATK_EXTERN const char *iatk_registry_describe(const iatk_registry *reg);
 /* 0 when `name` is a valid registry (kind 'r') or schema (kind 's') name,
  * else ENAME with the reason. */
 IATK_EXTERN int iatk_registry_check_name(char kind, const char *name,
@@ -435,6 +467,17 @@ IATK_EXTERN int iatk_registry_put(iatk_registry *reg, const char *registry,
                                   const char *schema, const char *type,
                                   const char *content, size_t len,
                                   int *version_out, iatk_error *err);
+/*
+ * Stores content as exactly version `version` (for mirroring a registry
+ * whose numbers must be kept): IATK_OK when that version already holds
+ * the same type and content, EEXIST when it holds other content.  AWS
+ * numbers versions itself: there this fails with EUNSUPPORTED.
+ */
+IATK_EXTERN int iatk_registry_put_version(iatk_registry *reg,
+                                          const char *registry,
+                                          const char *schema, const char *type,
+                                          const char *content, size_t len,
+                                          int version, iatk_error *err);
 /* Registries (registry == NULL) or schemas of a registry, sorted. */
 IATK_EXTERN iatk_strlist *iatk_registry_list(iatk_registry *reg,
                                              const char *registry,

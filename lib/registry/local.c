@@ -21,9 +21,8 @@
 
 #include "registry/registry_internal.h"
 
-struct iatk_registry {
-  char *root; /* as given, without trailing slashes */
-};
+/* The local tree's handle is the common one: reg->root is the directory,
+ * as given, without trailing slashes. */
 
 /* Concurrent writers may take the number a put chose; each retry rescans,
  * so this bounds how many of them one put can lose to. */
@@ -173,21 +172,6 @@ static iatk_strlist *list_dir(const iatk_tree_dir *dir, char kind,
 
 /* ------------------------------------------------------------ lookups */
 
-static int check_handle(const iatk_registry *reg, iatk_error *err) {
-  return reg ? IATK_OK
-             : iatk_fail(err, IATK_EINVAL, "no registry handle given");
-}
-
-static int check_names(const iatk_registry *reg, const char *registry,
-                       const char *schema, iatk_error *err) {
-  int rc = check_handle(reg, err);
-  if (rc == IATK_OK)
-    rc = iatk_registry_check_name('r', registry, err);
-  if (rc == IATK_OK && schema)
-    rc = iatk_registry_check_name('s', schema, err);
-  return rc;
-}
-
 /* Opens ROOT and ROOT/<registry>, which must exist. */
 static int locate_registry(const iatk_registry *reg, const char *registry,
                            schema_path *p, iatk_error *err) {
@@ -218,37 +202,6 @@ static int locate_schema(const iatk_registry *reg, const char *registry,
 
 /* ------------------------------------------------------------- handles */
 
-iatk_registry *iatk_registry_open(const char *root_dir, iatk_error *err) {
-  const char *root = root_dir ? root_dir : getenv("IATK_REGISTRY_DIR");
-  if (!root || !*root)
-    return fail_null(err, IATK_EINVAL,
-                     "no local registry directory: pass --registry-dir DIR or "
-                     "set IATK_REGISTRY_DIR");
-  iatk_registry *reg = calloc(1, sizeof *reg);
-  if (reg)
-    reg->root = iatk_strdup(root);
-  if (!reg || !reg->root) {
-    free(reg);
-    return fail_null(err, IATK_ENOMEM, "out of memory");
-  }
-  /* "dir/" and "dir" are the same tree; keep messages free of "//". */
-  size_t n = strlen(reg->root);
-  while (n > 1 && reg->root[n - 1] == '/')
-    reg->root[--n] = '\0';
-  return reg;
-}
-
-void iatk_registry_free(iatk_registry *reg) {
-  if (!reg)
-    return;
-  free(reg->root);
-  free(reg);
-}
-
-const char *iatk_registry_root(const iatk_registry *reg) {
-  return reg ? reg->root : NULL;
-}
-
 /* Why mkdir of a registry failed: it exists, it is a link, or the system
  * said no. */
 static int create_failed(const iatk_tree_dir *root, const char *registry, int e,
@@ -271,13 +224,10 @@ static int create_failed(const iatk_tree_dir *root, const char *registry, int e,
   return rc;
 }
 
-int iatk_registry_create(iatk_registry *reg, const char *registry,
-                         iatk_error *err) {
-  int rc = check_names(reg, registry, NULL, err);
-  if (rc != IATK_OK)
-    return rc;
+static int local_create(iatk_registry *reg, const char *registry,
+                        iatk_error *err) {
   iatk_tree_dir root = IATK_TREE_DIR_NONE;
-  rc = iatk_tree_open_root(reg->root, 1, &root, err);
+  int rc = iatk_tree_open_root(reg->root, 1, &root, err);
   if (rc == IATK_OK && mkdirat(root.fd, registry, 0777) != 0)
     rc = create_failed(&root, registry, errno, err);
   iatk_tree_close(&root);
@@ -306,11 +256,37 @@ static int write_temp_version(const iatk_tree_dir *schema_dir,
   return rc;
 }
 
-/* Renames the temporary directory to the next free number.  rename(2)
- * fails with EEXIST/ENOTEMPTY when a concurrent put took that number
- * first (a version directory is never empty); then rescan and retry. */
-static int publish(const iatk_tree_dir *schema_dir, const char *tmp,
-                   int *version, iatk_error *err) {
+/* Renames the temporary directory to version `number`: 0 when it is
+ * taken (rename(2) fails with EEXIST/ENOTEMPTY: a version directory is
+ * never empty), 1 when published, or an error. */
+static int rename_to(const iatk_tree_dir *schema_dir, const char *tmp,
+                     int number, iatk_error *err) {
+  char name[16];
+  snprintf(name, sizeof name, "%d", number);
+  if (renameat(schema_dir->fd, tmp, schema_dir->fd, name) == 0) {
+    /* Published: from here on failing would misreport a stored version,
+     * so making the rename durable is best effort. */
+    iatk_tree_sync(schema_dir, NULL);
+    return 1;
+  }
+  if (errno == EEXIST || errno == ENOTEMPTY)
+    return 0;
+  int e = errno;
+  char *from = join(schema_dir->path, tmp, NULL, NULL, NULL);
+  char *to = join(schema_dir->path, name, NULL, NULL, NULL);
+  int rc = from && to
+               ? iatk_fail_at(err, IATK_EIO, to, "cannot rename %s to %s: %s",
+                              from, to, strerror(e))
+               : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  free(from);
+  free(to);
+  return -rc;
+}
+
+/* Publishes the temporary directory as the next free number.  When a
+ * concurrent put took that number first, rescan and retry. */
+static int publish_next(const iatk_tree_dir *schema_dir, const char *tmp,
+                        int *version, iatk_error *err) {
   for (int attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
     int latest;
     int rc = latest_version(schema_dir, &latest, err);
@@ -319,26 +295,12 @@ static int publish(const iatk_tree_dir *schema_dir, const char *tmp,
     if (latest == INT_MAX)
       return iatk_fail_at(err, IATK_ELIMIT, schema_dir->path,
                           "%s has no version number left", schema_dir->path);
-    char number[16];
-    snprintf(number, sizeof number, "%d", latest + 1);
-    if (renameat(schema_dir->fd, tmp, schema_dir->fd, number) == 0) {
-      /* Published: from here on failing would misreport a stored version,
-       * so making the rename durable is best effort. */
+    int done = rename_to(schema_dir, tmp, latest + 1, err);
+    if (done < 0)
+      return -done;
+    if (done) {
       *version = latest + 1;
-      iatk_tree_sync(schema_dir, NULL);
       return IATK_OK;
-    }
-    if (errno != EEXIST && errno != ENOTEMPTY) {
-      int e = errno;
-      char *from = join(schema_dir->path, tmp, NULL, NULL, NULL);
-      char *to = join(schema_dir->path, number, NULL, NULL, NULL);
-      rc = from && to
-               ? iatk_fail_at(err, IATK_EIO, to, "cannot rename %s to %s: %s",
-                              from, to, strerror(e))
-               : iatk_fail(err, IATK_ENOMEM, "out of memory");
-      free(from);
-      free(to);
-      return rc;
     }
   }
   return iatk_fail_at(err, IATK_EIO, schema_dir->path,
@@ -347,30 +309,45 @@ static int publish(const iatk_tree_dir *schema_dir, const char *tmp,
                       schema_dir->path, PUBLISH_ATTEMPTS);
 }
 
-/* Refuses what is not a schema document before anything is written, and
- * settles the type to store (detected when not given). */
-static int validate_content(const char *registry, const char *schema,
-                            const char *type, const char *content, size_t len,
-                            const char **stored_type, iatk_error *err) {
-  if (type && strcmp(type, IATK_TYPE_OPENAPI3) != 0 &&
-      strcmp(type, IATK_TYPE_JSONSCHEMA_DRAFT4) != 0)
-    return iatk_fail(err, IATK_EINVAL,
-                     "unknown schema type '%s': expected OpenApi3 or "
-                     "JSONSchemaDraft4",
-                     type);
-  if (!content && len > 0)
-    return iatk_fail(err, IATK_EINVAL, "no schema content given");
-  char *origin = join(registry, schema, NULL, NULL, NULL);
-  if (!origin)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  iatk_schema *doc =
-      iatk_schema_load(content ? content : "", len, type, origin, err);
-  free(origin);
-  if (!doc)
-    return iatk_error_code(err, IATK_ESCHEMA);
-  *stored_type = iatk_schema_type(doc); /* static string: outlives doc */
-  iatk_schema_free(doc);
-  return IATK_OK;
+static char *read_version(const iatk_tree_dir *version_dir, const char **type,
+                          size_t *len, iatk_error *err);
+
+/* Whether version `number` of the schema holds exactly `type` and
+ * `content`: IATK_OK when it does, EEXIST when it holds something else. */
+static int same_version(const iatk_tree_dir *schema_dir, int number,
+                        const char *type, const char *content, size_t len,
+                        iatk_error *err) {
+  char name[16];
+  snprintf(name, sizeof name, "%d", number);
+  iatk_tree_dir dir = IATK_TREE_DIR_NONE;
+  const char *stored_type = NULL;
+  size_t stored_len = 0;
+  char *stored = NULL;
+  int rc = iatk_tree_open(schema_dir, name, 0, &dir, err);
+  if (rc == IATK_OK && dir.fd >= 0)
+    stored = read_version(&dir, &stored_type, &stored_len, err);
+  if (stored && (stored_type != type || stored_len != len ||
+                 memcmp(stored, content, len) != 0))
+    rc = iatk_fail_at(err, IATK_EEXIST, dir.path,
+                      "version %d already exists in %s with other content",
+                      number, schema_dir->path);
+  else if (rc == IATK_OK && !stored)
+    rc = iatk_error_code(err, IATK_EIO);
+  free(stored);
+  iatk_tree_close(&dir);
+  return rc;
+}
+
+/* Publishes the temporary directory as exactly version `number`. */
+static int publish_at(const iatk_tree_dir *schema_dir, const char *tmp,
+                      int number, const char *type, const char *content,
+                      size_t len, iatk_error *err) {
+  int done = rename_to(schema_dir, tmp, number, err);
+  if (done < 0)
+    return -done;
+  if (done)
+    return IATK_OK;
+  return same_version(schema_dir, number, type, content, len, err);
 }
 
 /* Opens ROOT/<registry>/<schema>, creating whatever is missing. */
@@ -385,30 +362,27 @@ static int make_schema_dir(const iatk_registry *reg, const char *registry,
   return rc;
 }
 
-int iatk_registry_put(iatk_registry *reg, const char *registry,
-                      const char *schema, const char *type, const char *content,
-                      size_t len, int *version_out, iatk_error *err) {
-  const char *stored_type = NULL;
-  int rc = check_names(reg, registry, schema ? schema : "", err);
-  if (rc == IATK_OK)
-    rc = validate_content(registry, schema, type, content, len, &stored_type,
-                          err);
-  if (rc != IATK_OK)
-    return rc;
+static int local_put(iatk_registry *reg, const char *registry,
+                     const char *schema, const char *type, const char *content,
+                     size_t len, int version, int *version_out,
+                     iatk_error *err) {
   schema_path p;
   path_init(&p);
   char tmp[IATK_TEMP_NAME_SIZE] = "";
-  int version = 0;
-  rc = make_schema_dir(reg, registry, schema, &p, err);
+  int rc = make_schema_dir(reg, registry, schema, &p, err);
   if (rc == IATK_OK) {
     iatk_temp_clean_stale(&p.schema);
-    rc = write_temp_version(&p.schema, content, len, stored_type, tmp, err);
+    rc = write_temp_version(&p.schema, content, len, type, tmp, err);
   }
-  if (rc == IATK_OK)
-    rc = publish(&p.schema, tmp, &version, err);
-  if (rc != IATK_OK && tmp[0])
+  if (rc == IATK_OK && version == 0)
+    rc = publish_next(&p.schema, tmp, &version, err);
+  else if (rc == IATK_OK)
+    rc = publish_at(&p.schema, tmp, version, type, content, len, err);
+  /* Left over after a failure, or after finding the version already
+   * there: a published directory has been renamed away. */
+  if (tmp[0])
     iatk_temp_remove(&p.schema, tmp);
-  if (rc == IATK_OK && version_out)
+  if (rc == IATK_OK)
     *version_out = version;
   path_close(&p);
   return rc;
@@ -416,11 +390,8 @@ int iatk_registry_put(iatk_registry *reg, const char *registry,
 
 /* ------------------------------------------------------------- reading */
 
-iatk_strlist *iatk_registry_list(iatk_registry *reg, const char *registry,
-                                 iatk_error *err) {
-  if (check_handle(reg, err) != IATK_OK ||
-      (registry && check_names(reg, registry, NULL, err) != IATK_OK))
-    return NULL;
+static iatk_strlist *local_list(iatk_registry *reg, const char *registry,
+                                iatk_error *err) {
   schema_path p;
   path_init(&p);
   iatk_strlist *list = NULL;
@@ -435,25 +406,16 @@ iatk_strlist *iatk_registry_list(iatk_registry *reg, const char *registry,
   return list;
 }
 
-iatk_strlist *iatk_registry_versions(iatk_registry *reg, const char *registry,
-                                     const char *schema, iatk_error *err) {
+static iatk_strlist *local_versions(iatk_registry *reg, const char *registry,
+                                    const char *schema, iatk_error *err) {
   schema_path p;
   path_init(&p);
   int latest;
   iatk_strlist *list = NULL;
-  if (check_names(reg, registry, schema ? schema : "", err) == IATK_OK &&
-      locate_schema(reg, registry, schema, &p, &latest, err) == IATK_OK)
+  if (locate_schema(reg, registry, schema, &p, &latest, err) == IATK_OK)
     list = list_dir(&p.schema, 'v', compare_versions, err);
   path_close(&p);
   return list;
-}
-
-static const char *known_type(const char *type) {
-  if (type && strcmp(type, IATK_TYPE_OPENAPI3) == 0)
-    return IATK_TYPE_OPENAPI3;
-  if (type && strcmp(type, IATK_TYPE_JSONSCHEMA_DRAFT4) == 0)
-    return IATK_TYPE_JSONSCHEMA_DRAFT4;
-  return NULL;
 }
 
 /* Parses meta.json's text; ESCHEMA located at `path` when it is not one
@@ -461,7 +423,8 @@ static const char *known_type(const char *type) {
 static int parse_meta(const char *text, size_t len, const char *path,
                       const char **type, iatk_error *err) {
   json_t *meta = json_loadb(text, len, 0, NULL);
-  *type = known_type(json_string_value(json_object_get(meta, "type")));
+  *type =
+      iatk__registry_known_type(json_string_value(json_object_get(meta, "type")));
   json_decref(meta);
   if (!*type)
     return iatk_fail_at(err, IATK_ESCHEMA, path,
@@ -471,7 +434,6 @@ static int parse_meta(const char *text, size_t len, const char *path,
                         path);
   return IATK_OK;
 }
-
 /* The type recorded in meta.json.  Any problem with it is a damaged tree
  * (ESCHEMA, located at the file), not a missing schema. */
 static int read_meta(const iatk_tree_dir *version_dir, const char **type,
@@ -518,51 +480,54 @@ static int open_version(const schema_path *p, const char *registry,
                    number, schema, registry, latest);
 }
 
-char *iatk_registry_read(iatk_registry *reg, const char *registry,
-                         const char *schema, const char *version, size_t *len,
-                         const char **type, int *version_out, iatk_error *err) {
-  int wanted = 0, latest = 0;
+static char *local_read(iatk_registry *reg, const char *registry,
+                        const char *schema, int wanted, size_t *len,
+                        const char **type, int *version_out, iatk_error *err) {
+  int latest = 0;
   schema_path p;
   path_init(&p);
   iatk_tree_dir version_dir = IATK_TREE_DIR_NONE;
   char *text = NULL;
-  const char *found_type = NULL;
-  size_t found_len = 0;
-  if (check_names(reg, registry, schema ? schema : "", err) == IATK_OK &&
-      (!version || iatk_registry_check_version(version, &wanted, err) == 0) &&
-      locate_schema(reg, registry, schema, &p, &latest, err) == IATK_OK &&
+  if (locate_schema(reg, registry, schema, &p, &latest, err) == IATK_OK &&
       open_version(&p, registry, schema, wanted, latest, &version_dir, err) ==
           IATK_OK)
-    text = read_version(&version_dir, &found_type, &found_len, err);
+    text = read_version(&version_dir, type, len, err);
   iatk_tree_close(&version_dir);
   path_close(&p);
-  if (text && len)
-    *len = found_len;
-  if (text && type)
-    *type = found_type;
-  if (text && version_out)
+  if (text)
     *version_out = wanted ? wanted : latest;
   return text;
 }
 
-iatk_schema *iatk_registry_load(iatk_registry *reg, const char *registry,
-                                const char *schema, const char *version,
-                                iatk_error *err) {
-  size_t len = 0;
-  const char *type = NULL;
-  int number = 0;
-  char *text = iatk_registry_read(reg, registry, schema, version, &len, &type,
-                                  &number, err);
-  if (!text)
-    return NULL;
-  /* Relative-looking, so error positions read
-   * "orders/Placed/2/schema.json:3:14". */
-  char num[16];
-  snprintf(num, sizeof num, "%d", number);
-  char *origin = join(registry, schema, num, "schema.json", NULL);
-  iatk_schema *doc = origin ? iatk_schema_load(text, len, type, origin, err)
-                            : fail_null(err, IATK_ENOMEM, "out of memory");
-  free(origin);
-  free(text);
-  return doc;
+/* ------------------------------------------------------------- handles */
+
+static void local_release(iatk_registry *reg) { (void)reg; }
+
+static const iatk__registry_ops local_ops = {
+    1, local_release, local_create, local_put, local_list, local_versions,
+    local_read};
+
+iatk_registry *iatk__local_open(const char *root, iatk_error *err) {
+  iatk_registry *reg = calloc(1, sizeof *reg);
+  if (reg)
+    reg->root = iatk_strdup(root);
+  if (!reg || !reg->root) {
+    free(reg);
+    return fail_null(err, IATK_ENOMEM, "out of memory");
+  }
+  reg->ops = &local_ops;
+  /* "dir/" and "dir" are the same tree; keep messages free of "//". */
+  size_t n = strlen(reg->root);
+  while (n > 1 && reg->root[n - 1] == '/')
+    reg->root[--n] = '\0';
+  iatk_buf d;
+  iatk_buf_init(&d);
+  iatk_buf_printf(&d, "local registry %s", reg->root);
+  reg->description = d.failed ? NULL : iatk_buf_steal(&d);
+  if (!reg->description) {
+    iatk_buf_release(&d);
+    iatk_registry_free(reg);
+    return fail_null(err, IATK_ENOMEM, "out of memory");
+  }
+  return reg;
 }

@@ -28,6 +28,49 @@ int iatk_registry_check_version(const char *text, int *out, iatk_error *err);
 void iatk_registry_display(const char *name,
                            char out[IATK_REGISTRY_DISPLAY_SIZE]);
 
+/* ------------------------------------------------------------- backends */
+
+/*
+ * A registry handle is one of several sources behind the same public
+ * calls: the local tree (local.c) or the AWS Schemas API (aws.c).
+ * registry.c checks names, versions and content before it calls a backend,
+ * so a backend receives valid names, a version number (0 = the latest, or
+ * for put: the next one) and a validated, known type.
+ */
+typedef struct iatk__registry_ops {
+  /* Whether put can store a given version number (a local tree can; AWS
+   * numbers versions itself). */
+  int keeps_numbers;
+  void (*release)(iatk_registry *reg); /* frees the backend's part */
+  int (*create)(iatk_registry *reg, const char *registry, iatk_error *err);
+  /* Stores a version: the next number when `version` is 0; else exactly
+   * `version`, which is IATK_OK when it already holds the same type and
+   * content and EEXIST when it holds something else. */
+  int (*put)(iatk_registry *reg, const char *registry, const char *schema,
+             const char *type, const char *content, size_t len, int version,
+             int *version_out, iatk_error *err);
+  iatk_strlist *(*list)(iatk_registry *reg, const char *registry,
+                        iatk_error *err);
+  iatk_strlist *(*versions)(iatk_registry *reg, const char *registry,
+                            const char *schema, iatk_error *err);
+  char *(*read)(iatk_registry *reg, const char *registry, const char *schema,
+                int version, size_t *len, const char **type, int *version_out,
+                iatk_error *err);
+} iatk__registry_ops;
+
+/* What every backend's handle starts with. */
+struct iatk_registry {
+  const iatk__registry_ops *ops;
+  char *root;        /* the local tree's directory, NULL for other sources */
+  char *description; /* "local registry DIR", "AWS Schemas API at URL ..." */
+};
+
+/* The local tree at `root` (already checked non-empty). */
+iatk_registry *iatk__local_open(const char *root, iatk_error *err);
+/* The static type string equal to `type`, or NULL when it is neither
+ * OpenApi3 nor JSONSchemaDraft4. */
+const char *iatk__registry_known_type(const char *type);
+
 /* ---------------------------------------------------------------- tree.c */
 
 /* A directory of the tree, opened without following any symbolic link
