@@ -506,7 +506,8 @@ IATK_EXTERN iatk_schema *iatk_registry_load(iatk_registry *reg,
  * The tree itself stores no times; since versions are immutable this time
  * only changes when someone edits the tree by hand.  Fails like
  * iatk_registry_read (ENAME, ENOREGISTRY, ENOSCHEMA, ENOVERSION, ESCHEMA
- * for a symbolic link, EIO); EINVAL when reg or epoch_us is NULL. */
+ * for a symbolic link, EIO); EINVAL when reg or epoch_us is NULL;
+ * EUNSUPPORTED for a source other than a local tree. */
 IATK_EXTERN int iatk_registry_version_time(iatk_registry *reg,
                                            const char *registry,
                                            const char *schema,

@@ -76,6 +76,11 @@ int iatk_registry_version_time(iatk_registry *reg, const char *registry,
                                int64_t *epoch_us, iatk_error *err) {
   if (!reg || !epoch_us)
     return iatk_fail(err, IATK_EINVAL, "no registry handle or result given");
+  if (!iatk_registry_root(reg))
+    return iatk_fail(err, IATK_EUNSUPPORTED,
+                     "%s keeps no version directories: version times come "
+                     "from a local registry tree",
+                     iatk_registry_describe(reg));
   int number = 0, latest = 0;
   int rc = pick_version(reg, registry, schema, version, &number, &latest, err);
   if (rc != IATK_OK)
