@@ -24,6 +24,8 @@ static const char registry_help[] =
     "                                             print a version as stored\n"
     "                                             (default: the latest)\n"
     "  versions --registry R --schema S           list a schema's versions\n"
+    "  serve [--listen HOST:PORT]                 serve the tree over the AWS\n"
+    "                                             Schemas API (serve --help)\n"
     "\n"
     "options:\n"
     "  --registry-dir DIR   the tree (default $IATK_REGISTRY_DIR)\n"
@@ -258,6 +260,8 @@ int cmd_registry(int argc, char **argv) {
     fputs(registry_help, stdout);
     return 0;
   }
+  if (!strcmp(argv[1], "serve"))
+    return cmd_serve(argc - 1, argv + 1);
   action_fn action = find_action(argv[1]);
   if (!action)
     return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
