@@ -36,10 +36,40 @@ int cli_output_open(cli_output *o, const char *path, iatk_error *err);
 int cli_output_commit(cli_output *o, iatk_error *err);
 void cli_output_abort(cli_output *o);
 
+/* Which registry source serves a command (--source) and the AWS client's
+ * settings; NULL fields follow iatk_registry_open_source's rule. */
+typedef struct cli_aws {
+  const char *source, *profile, *region, *endpoint_url;
+} cli_aws;
+enum {
+  CLI_OPT_AWS_SOURCE = 600, CLI_OPT_AWS_PROFILE, CLI_OPT_AWS_REGION,
+  CLI_OPT_AWS_ENDPOINT_URL
+};
+#define CLI_AWS_LONG_OPTIONS                                                  \
+  {"source", required_argument, 0, CLI_OPT_AWS_SOURCE},                       \
+  {"profile", required_argument, 0, CLI_OPT_AWS_PROFILE},                     \
+  {"region", required_argument, 0, CLI_OPT_AWS_REGION},                       \
+  {"endpoint-url", required_argument, 0, CLI_OPT_AWS_ENDPOINT_URL}
+/* The help lines for CLI_AWS_LONG_OPTIONS. */
+#define CLI_AWS_HELP                                                          \
+  "  --source SRC           local or aws (default $IATK_SOURCE, else local\n" \
+  "                         when a tree is configured, else aws)\n"          \
+  "  --profile P            AWS profile (default $AWS_PROFILE, else default)\n" \
+  "  --region R             AWS region (default $AWS_REGION, the profile's)\n" \
+  "  --endpoint-url URL     send AWS requests to URL (e.g. iatk registry\n"  \
+  "                         serve); default $AWS_ENDPOINT_URL_SCHEMAS, ...\n"
+/* Records an AWS option; 1 when `opt` was one, else 0. */
+int cli_aws_option(cli_aws *a, int opt, const char *arg);
+/* Opens the source for `dir` and `a` by iatk_registry_open_source's rule
+ * and says which with -v. */
+iatk_registry *cli_registry_open(const char *dir, const cli_aws *a, int verbose,
+                                 iatk_error *err);
+
 /* Where a command's schema comes from: a registry or a file. */
 typedef struct cli_source {
   const char *registry_dir, *registry, *schema, *version, *file, *type;
   const char *dialect; /* --dialect: overrides what the document says */
+  cli_aws aws;
   int verbose;
 } cli_source;
 /* The source options every schema-reading command takes, for getopt_long;
@@ -55,7 +85,8 @@ enum {
   {"schema-version", required_argument, 0, CLI_OPT_VERSION},                  \
   {"file", required_argument, 0, CLI_OPT_FILE},                               \
   {"type", required_argument, 0, CLI_OPT_TYPE},                               \
-  {"dialect", required_argument, 0, CLI_OPT_DIALECT}
+  {"dialect", required_argument, 0, CLI_OPT_DIALECT},                        \
+  CLI_AWS_LONG_OPTIONS
 /* Records a source option; 1 when `opt` was one, else 0. */
 int cli_source_option(cli_source *s, int opt, const char *arg);
 /* Checks the combination of source options; 0 or an exit status. */

@@ -21,6 +21,7 @@ static const char generate_help[] =
     "  --file PATH            a schema file outside any registry ('-': stdin)\n"
     "  --type TYPE            type of --file: OpenApi3 or JSONSchemaDraft4\n"
     "                         (default: detected)\n"
+    CLI_AWS_HELP
     "  --dialect D            read the schema as draft4, draft6, draft7,\n"
     "                         2019-09, 2020-12, openapi-3.0 or openapi-3.1\n"
     "                         (default: its openapi version or $schema, else\n"

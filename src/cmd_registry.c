@@ -1,4 +1,5 @@
-/* iatk registry: manage a local registry tree. */
+/* iatk registry: manage a registry (a local tree or AWS's), and copy
+ * schemas between the two. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -12,7 +13,8 @@
 static const char registry_help[] =
     "usage: iatk registry <action> [options]\n"
     "\n"
-    "Manage a local schema registry tree: plain files a team can commit.\n"
+    "Manage a schema registry: a local tree of plain files a team can commit,\n"
+    "or the Amazon EventBridge schema registry (--source aws).\n"
     "\n"
     "actions:\n"
     "  create R                                   create registry R\n"
@@ -24,11 +26,25 @@ static const char registry_help[] =
     "                                             print a version as stored\n"
     "                                             (default: the latest)\n"
     "  versions --registry R --schema S           list a schema's versions\n"
+    "  pull --registry R [--schema S]             copy R's schemas (or S) with\n"
+    "                                             all their versions from AWS\n"
+    "                                             into the local tree, keeping\n"
+    "                                             AWS's version numbers\n"
+    "  push --registry R [--schema S]             publish the local versions to\n"
+    "                                             AWS, skipping content AWS\n"
+    "                                             already holds\n"
     "  serve [--listen HOST:PORT]                 serve the tree over the AWS\n"
     "                                             Schemas API (serve --help)\n"
     "\n"
+    "list, show and versions read the source --source names (default: the\n"
+    "local tree when one is configured, else AWS); create and put write the\n"
+    "local tree unless --source aws (or IATK_SOURCE=aws) says otherwise.\n"
+    "\n"
     "options:\n"
     "  --registry-dir DIR   the tree (default $IATK_REGISTRY_DIR)\n"
+    "  --source SRC         local or aws\n"
+    "  --profile P, --region R, --endpoint-url URL\n"
+    "                       the AWS client (see 'iatk generate --help')\n"
     "  --type TYPE          OpenApi3 or JSONSchemaDraft4 (default: detected)\n"
     "  -v, --verbose        say where things are read and written\n"
     "  -h, --help           show this help\n"
@@ -37,6 +53,7 @@ static const char registry_help[] =
 
 typedef struct registry_opts {
   const char *dir, *registry, *schema, *version, *type;
+  cli_aws aws;
   int verbose;
   char **args; /* positional arguments after the action */
   int arg_count;
@@ -50,6 +67,7 @@ static const struct option long_options[] = {
     {"schema", required_argument, 0, OPT_SCHEMA},
     {"schema-version", required_argument, 0, OPT_VERSION},
     {"type", required_argument, 0, OPT_TYPE},
+    CLI_AWS_LONG_OPTIONS,
     {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0}};
@@ -59,6 +77,8 @@ static int parse_args(registry_opts *o, int argc, char **argv) {
   opterr = 0;
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
+    if (cli_aws_option(&o->aws, opt, optarg))
+      continue;
     switch (opt) {
     case OPT_DIR: o->dir = optarg; break;
     case OPT_REGISTRY: o->registry = optarg; break;
@@ -94,7 +114,7 @@ static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
     return cli_usage("usage: iatk registry create R");
   if (iatk_registry_create(reg, o->args[0], err) != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "created registry %s in %s", o->args[0], iatk_registry_root(reg));
+  cli_verbose(o->verbose, "created registry %s in %s", o->args[0], iatk_registry_describe(reg));
   return 0;
 }
 
@@ -202,7 +222,7 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (rc != IATK_OK)
     return cli_fail(err);
   cli_verbose(o->verbose, "stored %s/%s version %d in %s", o->registry, o->schema,
-              version, iatk_registry_root(reg));
+              version, iatk_registry_describe(reg));
   printf("%d\n", version);
   return 0;
 }
@@ -224,8 +244,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
-  cli_verbose(o->verbose, "%s/%s version %d (%s) from local registry %s",
-              o->registry, o->schema, version, type, iatk_registry_root(reg));
+  cli_verbose(o->verbose, "%s/%s version %d (%s) from %s",
+              o->registry, o->schema, version, type, iatk_registry_describe(reg));
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);
@@ -239,17 +259,81 @@ static int do_versions(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   return list ? print_list(list) : cli_fail(err);
 }
 
+/* Counts and, with -v, names each version a pull or push looked at. */
+typedef struct sync_tally {
+  const char *verb; /* "pulled", "pushed" */
+  int verbose;
+  unsigned copied, held;
+} sync_tally;
+
+static void on_synced(const char *registry, const char *schema, int from_version,
+                      int to_version, int copied, void *userdata) {
+  sync_tally *t = userdata;
+  if (copied)
+    t->copied++;
+  else
+    t->held++;
+  cli_verbose(t->verbose, "%s/%s version %d: %s as version %d", registry, schema,
+              from_version, copied ? t->verb : "already there", to_version);
+}
+
+/* pull: AWS -> the local tree; push: the local tree -> AWS. */
+static int do_sync(registry_opts *o, int pull, iatk_error *err) {
+  if (!o->registry || o->arg_count)
+    return cli_usage("usage: iatk registry %s --registry R [--schema S]",
+                     pull ? "pull" : "push");
+  iatk_registry *local = iatk_registry_open(o->dir, err);
+  iatk_registry *aws =
+      local ? iatk_registry_open_source("aws", NULL, o->aws.profile, o->aws.region,
+                                        o->aws.endpoint_url, err)
+            : NULL;
+  sync_tally tally = {pull ? "pulled" : "pushed", o->verbose, 0, 0};
+  int rc = aws ? IATK_OK : err->code;
+  if (aws) {
+    cli_verbose(o->verbose, "%s %s", pull ? "from" : "to", iatk_registry_describe(aws));
+    rc = iatk_registry_sync(pull ? aws : local, pull ? local : aws, o->registry,
+                            o->schema, on_synced, &tally, err);
+  }
+  iatk_registry_free(aws);
+  iatk_registry_free(local);
+  if (rc != IATK_OK)
+    return cli_fail(err);
+  fprintf(stderr, "iatk: %s %u version%s (%u already there)\n", tally.verb,
+          tally.copied, tally.copied == 1 ? "" : "s", tally.held);
+  return 0;
+}
+
 typedef int (*action_fn)(iatk_registry *, registry_opts *, iatk_error *);
 
-static action_fn find_action(const char *name) {
-  static const struct {
-    const char *name;
-    action_fn fn;
-  } actions[] = {{"create", do_create}, {"put", do_put},   {"list", do_list},
-                 {"show", do_show},     {"versions", do_versions}};
+/* Reads follow the source rule; writes go to the local tree unless AWS is
+ * named explicitly, so that no command publishes to AWS by default. */
+static iatk_registry *open_for(const char *action, registry_opts *o, iatk_error *err) {
+  int writes = !strcmp(action, "create") || !strcmp(action, "put");
+  const char *env = getenv("IATK_SOURCE");
+  if (writes && !o->aws.source && !(env && *env))
+    return iatk_registry_open(o->dir, err);
+  return cli_registry_open(o->dir, &o->aws, o->verbose, err);
+}
+
+static int do_pull(registry_opts *o, iatk_error *err) { return do_sync(o, 1, err); }
+static int do_push(registry_opts *o, iatk_error *err) { return do_sync(o, 0, err); }
+
+/* An action runs on the one source open_for picks, or opens its own. */
+typedef struct registry_action {
+  const char *name;
+  action_fn on_source;
+  int (*on_own)(registry_opts *, iatk_error *);
+} registry_action;
+
+static const registry_action *find_action(const char *name) {
+  static const registry_action actions[] = {
+      {"create", do_create, NULL}, {"put", do_put, NULL},
+      {"list", do_list, NULL},     {"show", do_show, NULL},
+      {"versions", do_versions, NULL},
+      {"pull", NULL, do_pull},     {"push", NULL, do_push}};
   for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
     if (strcmp(name, actions[i].name) == 0)
-      return actions[i].fn;
+      return &actions[i];
   return NULL;
 }
 
@@ -262,7 +346,7 @@ int cmd_registry(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "serve"))
     return cmd_serve(argc - 1, argv + 1);
-  action_fn action = find_action(argv[1]);
+  const registry_action *action = find_action(argv[1]);
   if (!action)
     return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
   registry_opts o = {0};
@@ -271,8 +355,10 @@ int cmd_registry(int argc, char **argv) {
     return rc < 0 ? 0 : rc;
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_registry *reg = iatk_registry_open(o.dir, &err);
-  rc = reg ? action(reg, &o, &err) : cli_fail(&err);
+  if (action->on_own)
+    return action->on_own(&o, &err);
+  iatk_registry *reg = open_for(argv[1], &o, &err);
+  rc = reg ? action->on_source(reg, &o, &err) : cli_fail(&err);
   iatk_registry_free(reg);
   return rc;
 }

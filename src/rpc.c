@@ -34,6 +34,7 @@ typedef struct rpc_params {
   const char *schema;
   const char *version;
   const char *event_ref;
+  const char *region, *profile; /* for the AWS source; NULL: the chain's */
   int skip_optional;
 } rpc_params;
 
@@ -242,24 +243,27 @@ static int rpc_check_param_names(json_t *params, rpc_error *e) {
   return 0;
 }
 
-/* Region and Profile are checked for type and otherwise ignored: the
- * schemas come from the local registry tree ($IATK_REGISTRY_DIR). */
+/* Region and Profile configure the AWS source, which serves the request
+ * when no local tree is configured (iatk_registry_open_source's rule). */
 static int rpc_parse_params(json_t *params, rpc_params *p, rpc_error *e) {
-  const char *region, *profile;
   if (rpc_check_param_names(params, e) ||
       param_string(params, "RegistryName", &p->registry, e) ||
       param_string(params, "SchemaName", &p->schema, e) ||
       param_string(params, "SchemaVersion", &p->version, e) ||
       param_string(params, "EventRef", &p->event_ref, e) ||
       param_bool(params, "SkipOptional", &p->skip_optional, e) ||
-      param_string(params, "Region", &region, e) ||
-      param_string(params, "Profile", &profile, e))
+      param_string(params, "Region", &p->region, e) ||
+      param_string(params, "Profile", &p->profile, e))
     return -1;
   if (param_required("RegistryName", p->registry, e) ||
       param_required("SchemaName", p->schema, e))
     return -1;
   if (p->version && !*p->version)
     p->version = NULL; /* "" means latest, as null does */
+  if (p->region && !*p->region)
+    p->region = NULL; /* "" means unset, as AWS IATK's clients send it */
+  if (p->profile && !*p->profile)
+    p->profile = NULL;
   return 0;
 }
 
@@ -274,7 +278,8 @@ static int rpc_op_failed(const iatk_error *err, rpc_error *e) {
 static iatk_plan *rpc_compile(const rpc_params *p, rpc_error *e) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_registry *reg = iatk_registry_open(NULL, &err);
+  iatk_registry *reg =
+      iatk_registry_open_source(NULL, NULL, p->profile, p->region, NULL, &err);
   iatk_schema *schema =
       reg ? iatk_registry_load(reg, p->registry, p->schema, p->version, &err) : NULL;
   iatk_plan *plan = schema ? iatk_compile(schema, p->event_ref, &err) : NULL;

@@ -13,8 +13,27 @@ int cli_source_option(cli_source *s, int opt, const char *arg) {
   case CLI_OPT_FILE: s->file = arg; return 1;
   case CLI_OPT_TYPE: s->type = arg; return 1;
   case CLI_OPT_DIALECT: s->dialect = arg; return 1;
+  default: return cli_aws_option(&s->aws, opt, arg);
+  }
+}
+
+int cli_aws_option(cli_aws *a, int opt, const char *arg) {
+  switch (opt) {
+  case CLI_OPT_AWS_SOURCE: a->source = arg; return 1;
+  case CLI_OPT_AWS_PROFILE: a->profile = arg; return 1;
+  case CLI_OPT_AWS_REGION: a->region = arg; return 1;
+  case CLI_OPT_AWS_ENDPOINT_URL: a->endpoint_url = arg; return 1;
   default: return 0;
   }
+}
+
+iatk_registry *cli_registry_open(const char *dir, const cli_aws *a, int verbose,
+                                 iatk_error *err) {
+  iatk_registry *reg = iatk_registry_open_source(
+      a->source, dir, a->profile, a->region, a->endpoint_url, err);
+  if (reg)
+    cli_verbose(verbose, "source: %s", iatk_registry_describe(reg));
+  return reg;
 }
 
 int cli_source_check(const cli_source *s, const char *command) {
@@ -26,6 +45,8 @@ int cli_source_check(const cli_source *s, const char *command) {
                      "(run 'iatk %s --help')", command);
   if (s->type && !s->file)
     return cli_usage("--type applies to --file only (registries store the type)");
+  if (s->file && (s->aws.source || s->aws.profile || s->aws.region || s->aws.endpoint_url))
+    return cli_usage("--source/--profile/--region/--endpoint-url apply to registries, not --file");
   return 0;
 }
 
@@ -34,16 +55,16 @@ static iatk_schema *load(const cli_source *s, iatk_error *err) {
     cli_verbose(s->verbose, "schema from file %s", s->file);
     return iatk_schema_load_file(s->file, s->type, err);
   }
-  iatk_registry *reg = iatk_registry_open(s->registry_dir, err);
+  iatk_registry *reg = cli_registry_open(s->registry_dir, &s->aws, s->verbose, err);
   iatk_schema *schema =
       reg ? iatk_registry_load(reg, s->registry, s->schema, s->version, err) : NULL;
   if (schema && s->verbose) {
     /* the origin is "REGISTRY/SCHEMA/VERSION/schema.json" */
     const char *origin = iatk_schema_origin(schema);
     const char *version = origin + strlen(s->registry) + strlen(s->schema) + 2;
-    cli_verbose(1, "schema %s/%s (version %.*s, %s) from local registry %s",
+    cli_verbose(1, "schema %s/%s (version %.*s, %s) from %s",
                 s->registry, s->schema, (int)strcspn(version, "/"), version,
-                iatk_schema_type(schema), iatk_registry_root(reg));
+                iatk_schema_type(schema), iatk_registry_describe(reg));
   }
   iatk_registry_free(reg);
   return schema;

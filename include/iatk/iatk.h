@@ -514,6 +514,25 @@ IATK_EXTERN int iatk_registry_version_time(iatk_registry *reg,
                                            const char *version,
                                            int64_t *epoch_us, iatk_error *err);
 
+/* Told about each version iatk_registry_sync looked at: its number in the
+ * source and in the destination, and whether it was copied (0: the
+ * destination held it already). */
+typedef void (*iatk_registry_sync_cb)(const char *registry, const char *schema,
+                                      int from_version, int to_version,
+                                      int copied, void *userdata);
+/*
+ * Copies every version of `schema` of `registry` (schema NULL: of every
+ * schema of the registry) from `from` to `to`, creating what is missing.
+ * A local tree keeps the source's version numbers (a version it holds with
+ * other content is EEXIST); AWS numbers versions itself, so only content
+ * it does not hold yet is added.  Running it twice copies nothing the
+ * second time.  `progress` may be NULL.
+ */
+IATK_EXTERN int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
+                                   const char *registry, const char *schema,
+                                   iatk_registry_sync_cb progress,
+                                   void *userdata, iatk_error *err);
+
 /* ------------------------------------------------------------- consumers */
 
 /* What happened to a consumer run by iatk_invoke_command. */

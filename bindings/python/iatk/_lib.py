@@ -89,6 +89,13 @@ _PROTOTYPES = {
     "iatk_validator_free": (None, [_c_void_p]),
     "iatk_validate_text": (_c_int, [_c_void_p, _c_char_p, _c_size_t, _ERR]),
     "iatk_registry_open": (_c_void_p, [_c_char_p, _ERR]),
+    "iatk_registry_open_source": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _c_char_p,
+                                              _c_char_p, _ERR]),
+    "iatk_registry_describe": (_c_char_p, [_c_void_p]),
+    # Returned char * must reach iatk_free: keep it as a raw pointer.
+    "iatk_registry_read": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _c_char_p,
+                                       ctypes.POINTER(_c_size_t), ctypes.POINTER(_c_char_p),
+                                       ctypes.POINTER(_c_int), _ERR]),
     "iatk_registry_free": (None, [_c_void_p]),
     "iatk_registry_root": (_c_char_p, [_c_void_p]),
     "iatk_registry_check_name": (_c_int, [ctypes.c_char, _c_char_p, _ERR]),

@@ -118,11 +118,6 @@ def _latest_version(reg, root, registry, schema):
     return version
 
 
-def _root_of(reg):
-    root = _lib.decode(_lib.lib().iatk_registry_root(reg))
-    return root if os.path.isabs(root) else os.path.abspath(root)
-
-
 def _registry_load(root, registry, schema, version):
     with opened(root) as reg:
         err, perr = new_error()
@@ -131,15 +126,30 @@ def _registry_load(root, registry, schema, version):
         return Schema(check_ptr(handle, err))
 
 
-def _resolve_registry(root_dir, registry, schema, version):
-    """(cache key, loader) for a registry schema; the version is pinned now,
-    so the plan and the validator of one call read the same version."""
-    with opened(root_dir) as reg:
-        root = _root_of(reg)
+def _resolve_local(reg, registry, schema, version):
+    """(cache key, loader) for a local tree; the version is pinned now, so
+    the plan and the validator of one call read the same version."""
+    root = reg.root if os.path.isabs(reg.root) else os.path.abspath(reg.root)
+    with opened(root) as handle:
         if version is None:
-            version = _latest_version(reg, root, registry, schema)
+            version = _latest_version(handle, root, registry, schema)
     key = ("registry", root, registry, schema, version) if version is not None else None
     return key, lambda: _registry_load(root, registry, schema, version)
+
+
+def _resolve_remote(reg, registry, schema, version):
+    """(cache key, loader) for the AWS source: the latest version is asked
+    every time (it changes), and the text read pins the version."""
+    content, schema_type, number = reg.read(registry, schema, version)
+    origin = f"{registry}/{schema}/{number}/schema.json"
+    key = ("aws", reg.description, registry, schema, number)
+    return key, lambda: Schema.from_text(content, schema_type, origin)
+
+
+def _resolve_registry(reg, registry, schema, version):
+    if reg.root is not None:
+        return _resolve_local(reg, registry, schema, version)
+    return _resolve_remote(reg, registry, schema, version)
 
 
 def _resolve(source):
@@ -265,7 +275,7 @@ def _version_text(version):
     return str(version)
 
 
-def _source(registry_dir, registry_name, schema_name, schema_version, schema_file,
+def _source(registry, registry_name, schema_name, schema_version, schema_file,
             schema_text, schema_type):
     """Where the schema comes from: ("registry"|"text"|"file", args...)."""
     if schema_file is not None and schema_text is not None:
@@ -279,21 +289,48 @@ def _source(registry_dir, registry_name, schema_name, schema_version, schema_fil
     for name, value in (("registry_name", registry_name), ("schema_name", schema_name)):
         if not isinstance(value, str) or not value:
             raise invalid(f"{name} is required (a non-empty string)")
-    return ("registry", registry_dir, registry_name, schema_name, _version_text(schema_version))
+    return ("registry", registry(), registry_name, schema_name, _version_text(schema_version))
 
 
 class AwsIatk:
     """AWS IATK's entry point, answered by libiatk.
 
-    ``region`` and ``profile`` are accepted for compatibility and kept as
-    attributes; schemas come from the local registry tree ``registry_dir``
-    (None: ``$IATK_REGISTRY_DIR``), so they are not used.
+    Schemas come from the local registry tree ``registry_dir`` (None:
+    ``$IATK_REGISTRY_DIR``) when one is configured, and otherwise from the
+    EventBridge schema registry in ``region`` with ``profile``'s credentials
+    (None: the AWS CLI's chain), as AWS IATK reads them.  ``source`` ("local"
+    or "aws"; None: ``$IATK_SOURCE`` or that rule) and ``endpoint_url``
+    (e.g. an ``iatk registry serve``) say otherwise.  Fetched versions are
+    cached on disk; the latest version is asked of AWS on every call.
     """
 
-    def __init__(self, region=None, profile=None, registry_dir=None):
+    def __init__(self, region=None, profile=None, registry_dir=None, *, source=None,
+                 endpoint_url=None):
         self.region = region
         self.profile = profile
         self.registry_dir = os.fspath(registry_dir) if registry_dir is not None else None
+        self.source = source
+        self.endpoint_url = endpoint_url
+        self._registries = {}
+        self._registries_lock = threading.Lock()
+
+    def _registry_for(self, registry_dir):
+        """The Registry serving ``registry_dir`` (None: the instance's), kept
+        for the instance's life so AWS credentials are resolved once."""
+        if registry_dir is None:
+            registry_dir = self.registry_dir
+        # The environment takes part in the choice of source: a change to
+        # it must reach the next call, as it did when nothing was kept.
+        key = (registry_dir, os.environ.get("IATK_REGISTRY_DIR"), os.environ.get("IATK_SOURCE"))
+        with self._registries_lock:
+            reg = self._registries.get(key)
+            if reg is None:
+                reg = Registry(registry_dir, source=self.source, region=self.region,
+                               profile=self.profile, endpoint_url=self.endpoint_url)
+                if len(self._registries) > 64:
+                    self._registries.clear()
+                self._registries[key] = reg
+            return reg
 
     def generate_mock_event(self, registry_name=None, schema_name=None, schema_version=None,
                             event_ref=None, skip_optional=None, contexts=None, *,
@@ -341,10 +378,8 @@ class AwsIatk:
         self._request(locals()).validator().validate(event)
 
     def _request(self, args):
-        registry_dir = args["registry_dir"]
-        if registry_dir is None:
-            registry_dir = self.registry_dir
-        source = _source(registry_dir, args["registry_name"], args["schema_name"],
+        source = _source(lambda: self._registry_for(args["registry_dir"]),
+                         args["registry_name"], args["schema_name"],
                          args["schema_version"], args["schema_file"], args["schema_text"],
                          args["schema_type"])
         return _Request(source=source, event_ref=args["event_ref"], mode=args.get("mode"),
@@ -353,5 +388,6 @@ class AwsIatk:
                         validate=bool(args.get("validate")))
 
     def registry(self):
-        """The local registry this instance reads, as a :class:`Registry`."""
-        return Registry(self.registry_dir)
+        """The registry this instance reads, as a new :class:`Registry`."""
+        return Registry(self.registry_dir, source=self.source, region=self.region,
+                        profile=self.profile, endpoint_url=self.endpoint_url)

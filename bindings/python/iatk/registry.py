@@ -1,5 +1,6 @@
-"""Local schema registries: the offline counterpart of the EventBridge
-schema registry (see docs/registry.md for the tree's layout)."""
+"""Schema registries: a local tree (the offline counterpart of the
+EventBridge schema registry, see docs/registry.md for its layout) or the
+EventBridge schema registry itself, through the AWS Schemas API."""
 import contextlib
 import ctypes
 import os
@@ -27,6 +28,18 @@ def _open(root_dir):
     return check_ptr(_lib.lib().iatk_registry_open(root, perr), err)
 
 
+def _open_source(source, root_dir, profile, region, endpoint_url):
+    """A C handle on the source iatk_registry_open_source picks: ``source``
+    "local" or "aws"; None means ``$IATK_SOURCE``, else the local tree when
+    one is configured and AWS when none is."""
+    root = os.fspath(root_dir) if root_dir is not None else None
+    err, perr = new_error()
+    handle = _lib.lib().iatk_registry_open_source(
+        _lib.encode(source), _lib.encode(root), _lib.encode(profile), _lib.encode(region),
+        _lib.encode(endpoint_url), perr)
+    return check_ptr(handle, err)
+
+
 @contextlib.contextmanager
 def opened(root_dir=None):
     """A C registry handle for the duration of a ``with`` block."""
@@ -38,24 +51,54 @@ def opened(root_dir=None):
 
 
 class Registry(_lib.Owned):
-    """A local registry tree: ``ROOT/<registry>/<schema>/<version>/``.
+    """A schema registry: a local tree ``ROOT/<registry>/<schema>/<version>/``
+    or, with ``source="aws"``, the EventBridge schema registry.
 
     ``root_dir`` None means ``$IATK_REGISTRY_DIR``.  The root need not exist:
-    creating a registry or putting a schema creates it.  Methods may be
-    called from several threads (calls on one object are serialised)."""
+    creating a registry or putting a schema creates it.  ``source`` None
+    keeps the local tree when ``root_dir`` or ``$IATK_REGISTRY_DIR`` names
+    one, and reads AWS otherwise (``$IATK_SOURCE`` overrides);
+    ``region``, ``profile`` and ``endpoint_url`` configure the AWS client
+    (None: the AWS CLI's chain).  Methods may be called from several threads
+    (calls on one object are serialised)."""
 
     _free = "iatk_registry_free"
 
-    def __init__(self, root_dir=None):
+    def __init__(self, root_dir=None, *, source=None, region=None, profile=None,
+                 endpoint_url=None):
         self._lock = threading.Lock()
         self._handle = None
-        self._handle = _open(root_dir)
+        self._handle = _open_source(source, root_dir, profile, region, endpoint_url)
 
     @property
     def root(self):
-        """The tree's root directory, as given."""
+        """The local tree's root directory, as given; None for AWS."""
         with self._lock:
             return _lib.decode(_lib.lib().iatk_registry_root(self._live()))
+
+    @property
+    def description(self):
+        """Where this registry reads and writes ("local registry DIR",
+        "AWS Schemas API at URL ...")."""
+        with self._lock:
+            return _lib.decode(_lib.lib().iatk_registry_describe(self._live()))
+
+    def read(self, registry, schema, version=None):
+        """A version (None: the latest) exactly as stored: returns
+        ``(content, type, version)`` with content as str."""
+        version = None if version is None else str(version)
+        size, kind, number = ctypes.c_size_t(), ctypes.c_char_p(), ctypes.c_int()
+        err, perr = new_error()
+        with self._lock:
+            ptr = _lib.lib().iatk_registry_read(
+                self._live(), _lib.encode(registry), _lib.encode(schema), _lib.encode(version),
+                ctypes.byref(size), ctypes.byref(kind), ctypes.byref(number), perr)
+            check_ptr(ptr, err)
+        try:
+            content = ctypes.string_at(ptr, size.value).decode("utf-8")
+        finally:
+            _lib.lib().iatk_free(ptr)
+        return content, _lib.decode(kind.value), number.value
 
     def create(self, registry):
         """Creates an empty registry; IatkException (EEXIST) if it exists."""

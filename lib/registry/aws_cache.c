@@ -1,0 +1,109 @@
+/* Where the AWS source keeps the versions it fetched, and how it names
+ * itself.  The cache is a local registry tree per endpoint and identity
+ *
+ *   <base>/aws/<16 hex digits of SHA-256(endpoint, identity)>/<registry>/...
+ *
+ * because the same registry name holds different schemas in two accounts
+ * or regions, and a local test server is not AWS.  The identity is the
+ * profile, or the access key id when the keys come from the environment
+ * (several accounts may be used from one shell that way). */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/aws_internal.h"
+#include "registry/registry_aws.h"
+
+int iatk__aws_cache_dir(const char *given, char **out, iatk_error *err) {
+  const char *env = getenv("IATK_CACHE_DIR");
+  const char *xdg = getenv("XDG_CACHE_HOME");
+  const char *home = getenv("HOME");
+  iatk_buf dir;
+  iatk_buf_init(&dir);
+  if (given || env)
+    iatk_buf_puts(&dir, given ? given : env);
+  else if (xdg && *xdg)
+    iatk_buf_printf(&dir, "%s/iatk", xdg);
+  else if (home && *home)
+    iatk_buf_printf(&dir, "%s/.cache/iatk", home);
+  *out = NULL;
+  if (dir.failed)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  if (dir.len)
+    *out = iatk_buf_steal(&dir);
+  iatk_buf_release(&dir);
+  return IATK_OK;
+}
+
+static void hex16(const char *text, char out[17]) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  EVP_Digest(text, strlen(text), md, &n, EVP_sha256(), NULL);
+  for (int i = 0; i < 8; i++)
+    snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+/* "endpoint\nidentity", or NULL when either cannot be settled. */
+static char *cache_key_text(aws_registry *a) {
+  const iatk__aws_config *cfg = iatk__aws_config_of(a->aws);
+  const char *source = NULL;
+  char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
+  iatk__aws_creds creds;
+  memset(&creds, 0, sizeof creds);
+  if (!endpoint || iatk__aws_credentials(a->aws, &creds, NULL) != IATK_OK) {
+    free(endpoint);
+    iatk__aws_creds_release(&creds);
+    return NULL;
+  }
+  iatk_buf key;
+  iatk_buf_init(&key);
+  if (strcmp(creds.source, "environment") == 0)
+    iatk_buf_printf(&key, "%s\nkey %s", endpoint, creds.access_key_id);
+  else
+    iatk_buf_printf(&key, "%s\nprofile %s", endpoint, cfg->profile);
+  free(endpoint);
+  iatk__aws_creds_release(&creds);
+  return key.failed ? (iatk_buf_release(&key), NULL) : iatk_buf_steal(&key);
+}
+
+iatk_registry *iatk__aws_cache(aws_registry *a) {
+  if (a->cache || a->cache_failed || !a->cache_dir)
+    return a->cache;
+  char *key = cache_key_text(a);
+  char hex[17];
+  iatk_buf dir;
+  iatk_buf_init(&dir);
+  if (key) {
+    hex16(key, hex);
+    iatk_buf_printf(&dir, "%s/aws/%s", a->cache_dir, hex);
+  }
+  free(key);
+  if (key && !dir.failed)
+    a->cache = iatk__local_open(dir.data, NULL);
+  iatk_buf_release(&dir);
+  a->cache_failed = a->cache == NULL;
+  return a->cache;
+}
+
+int iatk__aws_registry_describe(aws_registry *a, iatk_error *err) {
+  const iatk__aws_config *cfg = iatk__aws_config_of(a->aws);
+  const char *source = NULL;
+  char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
+  iatk_buf d;
+  iatk_buf_init(&d);
+  iatk_buf_puts(&d, "AWS Schemas API");
+  if (endpoint)
+    iatk_buf_printf(&d, " at %s (%s)", endpoint, source);
+  iatk_buf_printf(&d, ", region %s, profile %s",
+                  cfg->region ? cfg->region : "(none)", cfg->profile);
+  if (cfg->region && cfg->region_source)
+    iatk_buf_printf(&d, " (region from %s)", cfg->region_source);
+  free(endpoint);
+  if (d.failed) {
+    iatk_buf_release(&d);
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  }
+  a->base.description = iatk_buf_steal(&d);
+  return IATK_OK;
+}
