@@ -11,6 +11,7 @@ import os
 import pathlib
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -379,7 +380,7 @@ def test_protocol_errors(server):
     assert status == 200 and resp.getheader("x-amzn-RequestId")
 
 
-def test_body_limit_answered_before_the_body(server):
+def test_body_limit_answered_before_the_body(server, tree):
     """A 2 MiB Content-Length is refused from the headers alone."""
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=TIMEOUT)
     try:
@@ -393,6 +394,21 @@ def test_body_limit_answered_before_the_body(server):
         assert_aws_error(resp.status, resp, body, 413, "RequestEntityTooLargeException")
     finally:
         conn.close()
+    # A chunked body has no length to check first: past 1 MiB the server
+    # closes the connection without answering.
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as sock:
+        sock.sendall(b"POST /v1/registries/name/chunked HTTP/1.1\r\nHost: x\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n")
+        chunk = b"a" * 65536
+        answer = b""
+        try:
+            for _ in range(40):
+                sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            answer = sock.recv(4096)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert answer == b""
+    assert not (tree / "chunked").exists()
     # A body of 100001 characters fits the request limit but not the API's.
     big = json.dumps({"Type": "JSONSchemaDraft4", "Content": " " * 99999 + "{}"})
     status, resp, body = raw(server, "POST",
