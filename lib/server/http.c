@@ -268,14 +268,14 @@ static int socket_family(int fd) {
                                                              : AF_INET;
 }
 
-int iatk__srv_http_start(iatk_server *srv, iatk_error *err) {
+int iatk__srv_http_start(iatk_server *srv, int fd, iatk_error *err) {
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
                    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL | MHD_USE_ITC;
-  if (socket_family(srv->listen_fd) == AF_INET6)
+  if (socket_family(fd) == AF_INET6)
     flags |= MHD_USE_IPv6;
   srv->daemon = MHD_start_daemon(
-      flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET,
-      srv->listen_fd, MHD_OPTION_URI_LOG_CALLBACK, on_target, srv,
+      flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd,
+      MHD_OPTION_URI_LOG_CALLBACK, on_target, srv,
       MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)IATK__SRV_MAX_HEADER_BYTES,
@@ -298,7 +298,6 @@ void iatk__srv_http_stop(iatk_server *srv) {
   if (fd != MHD_INVALID_SOCKET)
     close(fd);
   flight_wait(srv);
-  MHD_stop_daemon(srv->daemon);
+  MHD_stop_daemon(srv->daemon); /* closes the socket unless quiesced */
   srv->daemon = NULL;
-  srv->listen_fd = -1; /* closed above, or by MHD_stop_daemon */
 }

@@ -3,7 +3,6 @@
  * request threads read them without locks. */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -55,7 +54,6 @@ iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err) {
     iatk_fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  srv->listen_fd = -1;
   if (set_string(&srv->root, iatk_registry_root(reg), err) != IATK_OK ||
       set_string(&srv->region, "us-east-1", err) != IATK_OK ||
       set_string(&srv->account, "123456789012", err) != IATK_OK ||
@@ -75,8 +73,6 @@ void iatk_server_free(iatk_server *srv) {
   if (!srv)
     return;
   iatk__srv_http_stop(srv);
-  if (srv->listen_fd >= 0)
-    close(srv->listen_fd);
   for (size_t i = 0; i < srv->key_count; i++) {
     /* Secrets do not linger in freed memory. */
     OPENSSL_cleanse(srv->keys[i].secret, strlen(srv->keys[i].secret));
@@ -142,14 +138,10 @@ int iatk_server_listen(iatk_server *srv, const char *address,
     rc = iatk_fail(err, IATK_EINVAL, "no listen address given");
   if (rc != IATK_OK)
     return rc;
-  rc = iatk__srv_listen_socket(address, &srv->listen_fd, &srv->port, srv->url,
-                               err);
+  int fd = -1;
+  rc = iatk__srv_listen_socket(address, &fd, &srv->port, srv->url, err);
   if (rc == IATK_OK)
-    rc = iatk__srv_http_start(srv, err);
-  if (rc != IATK_OK && srv->listen_fd >= 0) {
-    close(srv->listen_fd);
-    srv->listen_fd = -1;
-  }
+    rc = iatk__srv_http_start(srv, fd, err);
   if (rc != IATK_OK) {
     srv->port = 0;
     srv->url[0] = '\0';

@@ -68,7 +68,6 @@ struct iatk_server {
   pthread_cond_t flight_done;
   unsigned in_flight;
   struct MHD_Daemon *daemon;
-  int listen_fd;           /* -1 once handed back and closed */
   int port;
   char url[80];            /* "http://127.0.0.1:4010" */
 };
@@ -241,8 +240,11 @@ int iatk__srv_listen_socket(const char *address, int *fd, int *port,
 
 /* ---------------------------------------------------------------- http.c */
 
-/* Starts libmicrohttpd on srv->listen_fd. */
-int iatk__srv_http_start(iatk_server *srv, iatk_error *err);
+/* Starts libmicrohttpd on the listening socket `fd`, which it takes in
+ * every case: MHD closes it when it stops, and on most of its own failure
+ * paths too, so the caller must not close it even after a failure (at
+ * worst a failed start leaks it). */
+int iatk__srv_http_start(iatk_server *srv, int fd, iatk_error *err);
 /* Stops accepting, lets in-flight requests finish (bounded), stops. */
 void iatk__srv_http_stop(iatk_server *srv);
 
