@@ -142,7 +142,9 @@ void iatk__aws_uri_encode(iatk_buf *out, const char *s, size_t n,
 /* The resolved configuration of one client.  Strings are owned. */
 typedef struct iatk__aws_config {
   char *profile;          /* the selected profile ("default" if none) */
-  int profile_explicit;   /* named by the caller or AWS_PROFILE */
+  int profile_explicit;   /* named by the caller (2) or AWS_PROFILE (1);
+                           * only the caller's naming skips the
+                           * environment's credentials, as in the CLI */
   char *region;           /* NULL when nothing names one */
   const char *region_source;   /* static, for -v */
   char *endpoint_url;     /* the caller's override (--endpoint-url) */

@@ -1,0 +1,216 @@
+/* One HTTP exchange with libcurl's easy interface.  No retries here (that
+ * is request.c's job), no redirects (AWS answers never need one, and a
+ * signed request must not wander), libcurl's own proxy variables left on
+ * (http_proxy, https_proxy, no_proxy), as the SDKs honour them too. */
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/aws_internal.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+/* curl_global_init is not thread-safe in every libcurl we may meet. */
+static void init_curl(void) {
+  curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+typedef struct exchange {
+  iatk__http_response *resp;
+  size_t max_response;
+  int too_big;
+  int nomem;
+} exchange;
+
+static size_t on_body(char *data, size_t size, size_t n, void *user) {
+  exchange *x = user;
+  size_t len = size * n;
+  if (len > x->max_response - x->resp->body.len) {
+    x->too_big = 1;
+    return 0;
+  }
+  iatk_buf_append(&x->resp->body, data, len);
+  if (x->resp->body.failed) {
+    x->nomem = 1;
+    return 0;
+  }
+  return len;
+}
+
+/* Keeps the header lines of the last response only: a "100 Continue" or a
+ * proxy's CONNECT answer comes first and starts with its own status line. */
+static size_t on_header(char *data, size_t size, size_t n, void *user) {
+  exchange *x = user;
+  size_t len = size * n, keep = len;
+  while (keep > 0 && (data[keep - 1] == '\r' || data[keep - 1] == '\n'))
+    keep--;
+  if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+    iatk_strlist_free(x->resp->headers);
+    x->resp->headers = iatk_strlist_new();
+    if (!x->resp->headers)
+      x->nomem = 1;
+    return x->nomem ? 0 : len;
+  }
+  if (keep == 0 || !x->resp->headers)
+    return len;
+  char *line = strndup(data, keep);
+  if (!line || iatk_strlist_push(x->resp->headers, line) != IATK_OK)
+    x->nomem = 1;
+  free(line);
+  return x->nomem ? 0 : len;
+}
+
+/* The host[:port] of a URL, without any user:password@, for messages. */
+static void url_host(const char *url, char *out, size_t size) {
+  const char *p = strstr(url, "://");
+  p = p ? p + 3 : url;
+  size_t n = strcspn(p, "/?#");
+  const char *at = memchr(p, '@', n);
+  if (at) {
+    n -= (size_t)(at + 1 - p);
+    p = at + 1;
+  }
+  iatk_copy_elided(out, size, p, n);
+}
+
+static struct curl_slist *build_headers(const iatk__http_request *req) {
+  struct curl_slist *list = NULL, *next;
+  int has_type = 0;
+  iatk_buf line;
+  iatk_buf_init(&line);
+  for (size_t i = 0; i < req->header_count; i++) {
+    iatk_buf_reset(&line);
+    iatk_buf_printf(&line, "%s: %s", req->headers[i].name,
+                    req->headers[i].value);
+    has_type |= strcasecmp(req->headers[i].name, "Content-Type") == 0;
+    if (line.failed || !(next = curl_slist_append(list, line.data)))
+      goto fail;
+    list = next;
+  }
+  /* No "Expect: 100-continue" round trip, and no Content-Type curl would
+   * make up for a POST body. */
+  if (!(next = curl_slist_append(list, "Expect:")))
+    goto fail;
+  list = next;
+  if (!has_type && req->body_len && !(list = curl_slist_append(list, "Content-Type:")))
+    goto fail;
+  iatk_buf_release(&line);
+  return list;
+fail:
+  iatk_buf_release(&line);
+  curl_slist_free_all(list);
+  return NULL;
+}
+
+static void set_method(CURL *curl, const iatk__http_request *req) {
+  const char *m = req->method ? req->method : "GET";
+  const char *body = req->body ? req->body : "";
+  if (strcmp(m, "GET") == 0 && !req->body_len) {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    return;
+  }
+  if (strcmp(m, "HEAD") == 0) {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    return;
+  }
+  if (strcmp(m, "POST") != 0)
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
+  /* A body, even an empty one, so PUT and POST send Content-Length. */
+  if (req->body_len || strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                     (curl_off_t)req->body_len);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+  }
+}
+
+static void set_options(CURL *curl, const iatk__http_request *req,
+                        struct curl_slist *headers, exchange *x,
+                        char *errbuf) {
+  curl_easy_setopt(curl, CURLOPT_URL, req->url);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM */
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "iatk/" IATK_VERSION_STRING);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
+  if (req->connect_timeout_ms > 0)
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     (long)req->connect_timeout_ms);
+  if (req->timeout_ms > 0)
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+  if (req->ca_bundle)
+    curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_bundle);
+  set_method(curl, req);
+}
+
+static int curl_failure(CURLcode rc, const exchange *x, const char *url,
+                        const char *errbuf, iatk_error *err) {
+  char host[256];
+  url_host(url, host, sizeof host);
+  const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  if (x->too_big)
+    return iatk_fail(err, IATK_ELIMIT, "the answer from %s is larger than "
+                     "%zu bytes", host, x->max_response);
+  if (x->nomem || rc == CURLE_OUT_OF_MEMORY)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory reading from %s", host);
+  if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
+    return iatk_fail(err, IATK_EINVAL, "cannot use URL for %s: %s", host, why);
+  return iatk_fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
+}
+
+int iatk__http_perform(const iatk__http_request *req,
+                       iatk__http_response *resp, iatk_error *err) {
+  memset(resp, 0, sizeof *resp);
+  iatk_buf_init(&resp->body);
+  pthread_once(&curl_once, init_curl);
+  if (curl_init_result != CURLE_OK)
+    return iatk_fail(err, IATK_ENETWORK, "libcurl could not start: %s",
+                     curl_easy_strerror(curl_init_result));
+  CURL *curl = curl_easy_init();
+  struct curl_slist *headers = curl ? build_headers(req) : NULL;
+  if (!curl || !headers) {
+    curl_easy_cleanup(curl);
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  }
+  exchange x = {resp, req->max_response ? req->max_response : SIZE_MAX, 0, 0};
+  char errbuf[CURL_ERROR_SIZE] = "";
+  set_options(curl, req, headers, &x, errbuf);
+  CURLcode rc = curl_easy_perform(curl);
+  if (rc == CURLE_OK && !x.nomem)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+  int result = rc == CURLE_OK && !x.nomem
+                   ? IATK_OK
+                   : curl_failure(rc, &x, req->url, errbuf, err);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(curl);
+  return result;
+}
+
+const char *iatk__http_header_get(const iatk__http_response *resp,
+                                  const char *name) {
+  size_t n = strlen(name);
+  for (size_t i = 0; i < iatk_strlist_count(resp->headers); i++) {
+    const char *line = iatk_strlist_get(resp->headers, i);
+    if (strncasecmp(line, name, n) == 0 && line[n] == ':') {
+      line += n + 1;
+      return line + strspn(line, " \t");
+    }
+  }
+  return NULL;
+}
+
+void iatk__http_response_release(iatk__http_response *resp) {
+  if (!resp)
+    return;
+  iatk_buf_release(&resp->body);
+  iatk_strlist_free(resp->headers);
+  resp->headers = NULL;
+  resp->status = 0;
+}
