@@ -530,6 +530,30 @@ def test_sigv4_botocore_client_and_env_keys(tree):
     assert rc == 0
 
 
+def test_iatk_aws_source_against_the_server(signed_server, tmp_path):
+    """iatk's own AWS source (signer, request layer, cache) against the
+    server, signatures checked."""
+    env = clean_env(AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET,
+                    AWS_REGION="us-east-1", IATK_CACHE_DIR=str(tmp_path / "cache"))
+
+    def iatk(*args):
+        run = subprocess.run([IATK, *args, "--source", "aws", "--endpoint-url", signed_server.url],
+                             capture_output=True, timeout=TIMEOUT, env=env)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.decode()
+
+    event = json.loads(iatk("generate", "--registry", "aws.events", "--schema", AT_SCHEMA,
+                            "--event-ref", "AWSEvent"))
+    assert "detail" in event
+    assert iatk("registry", "list").split() == ["MyRegistry-local", "aws.events"]
+    schema = tmp_path / "pushed.json"
+    schema.write_text('{"type": "object"}')
+    assert iatk("registry", "put", "--registry", "MyRegistry-local", "--schema", "Pushed",
+                str(schema)).strip() == "1"
+    assert iatk("registry", "show", "--registry", "MyRegistry-local", "--schema",
+                "Pushed") == '{"type": "object"}'
+
+
 # -------------------------------------------------------- the command itself
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
