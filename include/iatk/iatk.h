@@ -578,7 +578,8 @@ typedef struct iatk_server iatk_server;
 /* A server over the tree of `reg`.  Only the tree's root is taken from
  * reg (copied): each request opens its own handle, so reg may be freed at
  * any time.  ARNs use region us-east-1 and account 123456789012 until
- * iatk_server_set_arn says otherwise.  EINVAL when reg is NULL. */
+ * iatk_server_set_arn says otherwise.  EINVAL when reg is NULL or not a
+ * local tree (iatk_registry_root gives NULL). */
 IATK_EXTERN iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err);
 /* Stops accepting connections, lets requests in progress finish (for at
  * most a few seconds), stops every server thread and frees.  NULL-safe. */
