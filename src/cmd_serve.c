@@ -174,6 +174,12 @@ static int configure(iatk_server *srv, const serve_opts *o, iatk_error *err) {
   return add_keys(srv, o, err);
 }
 
+/* Whether the server can only be reached from this machine. */
+static int loopback(const char *url) {
+  return strncmp(url, "http://127.", 11) == 0 ||
+         strncmp(url, "http://[::1]:", 13) == 0;
+}
+
 /* Listens, then waits for SIGINT or SIGTERM.  The signals are blocked
  * before the server starts its threads, so they all inherit the mask and
  * the signal can only be taken here, by sigwait: no handler runs in the
@@ -189,6 +195,10 @@ static int serve(iatk_server *srv, const serve_opts *o, const char *root,
   if (iatk_server_listen(srv, o->listen, err))
     return cli_fail(err);
   fprintf(stderr, "iatk: serving %s on %s\n", root, iatk_server_url(srv));
+  if (!loopback(iatk_server_url(srv)) && !o->verify)
+    fprintf(stderr, "iatk: warning: without --verify-sigv4, anyone who can "
+                    "reach %s can add schemas to the tree\n",
+            iatk_server_url(srv));
   int sig;
   while (sigwait(&stop, &sig) != 0)
     ;
