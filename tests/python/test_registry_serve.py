@@ -36,6 +36,19 @@ TIMEOUT = 60
 
 # ------------------------------------------------------------------ server
 
+STARTED = []  # every server process, so none outlives its test
+
+
+@pytest.fixture(autouse=True)
+def no_server_left_behind():
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 class Server:
     """`iatk registry serve` on 127.0.0.1:0; its stderr is collected."""
 
@@ -47,6 +60,7 @@ class Server:
              "--listen", "127.0.0.1:0", "-v", *options],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             env=env if env is not None else clean_env())
+        STARTED.append(self.proc)
         threading.Thread(target=self._read, daemon=True).start()
         if not self.ready.wait(20):
             self.proc.kill()
