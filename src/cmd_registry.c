@@ -33,6 +33,8 @@ static const char registry_help[] =
     "  push --registry R [--schema S]             publish the local versions to\n"
     "                                             AWS, skipping content AWS\n"
     "                                             already holds\n"
+    "  serve [--listen HOST:PORT]                 serve the tree over the AWS\n"
+    "                                             Schemas API (serve --help)\n"
     "\n"
     "list, show and versions read the source --source names (default: the\n"
     "local tree when one is configured, else AWS); create and put write the\n"
@@ -341,6 +343,8 @@ int cmd_registry(int argc, char **argv) {
     fputs(registry_help, stdout);
     return 0;
   }
+  if (!strcmp(argv[1], "serve"))
+    return cmd_serve(argc - 1, argv + 1);
   const registry_action *action = find_action(argv[1]);
   if (!action)
     return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
