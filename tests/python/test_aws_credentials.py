@@ -285,8 +285,9 @@ def test_imds_without_a_role(home):
         _, proc = show_config(imds_env(home, fake))
     assert proc.returncode == EXIT_AWS
     assert error_line(proc) == (
-        "no AWS credentials found for profile 'default' (tried: environment, shared credentials "
-        "file, credential_process, config file, container, instance metadata)")
+        "no AWS credentials found for profile 'default' (tried: environment, assume role, "
+        "web identity, shared credentials file, credential_process, config file, container, "
+        "instance metadata)")
 
 
 def test_imds_failed_code(home):
