@@ -217,6 +217,11 @@ int iatk__aws_creds_assume_role(const iatk__aws_chain *chain,
 int iatk__aws_creds_web_identity(const iatk__aws_chain *chain,
                                  iatk__aws_creds *out, iatk_error *err);
 
+/* credentials_sso.c: sso_account_id + sso_role_name with an sso-session
+ * (or legacy sso_start_url + sso_region), from `aws sso login`'s token. */
+int iatk__aws_creds_sso(const iatk__aws_chain *chain, iatk__aws_creds *out,
+                        iatk_error *err);
+
 /* credentials_container.c: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
  * _FULL_URI (https, or http to a loopback or the ECS/EKS agent). */
 int iatk__aws_creds_container(const iatk__aws_chain *chain,

@@ -286,7 +286,7 @@ def test_imds_without_a_role(home):
     assert proc.returncode == EXIT_AWS
     assert error_line(proc) == (
         "no AWS credentials found for profile 'default' (tried: environment, assume role, "
-        "web identity, shared credentials file, credential_process, config file, container, "
+        "web identity, sso, shared credentials file, credential_process, config file, container, "
         "instance metadata)")
 
 
