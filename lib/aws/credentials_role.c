@@ -37,13 +37,6 @@ static int is_role_profile(const iatk__aws_config *cfg, const char *profile) {
          !iatk__aws_config_get(cfg, profile, "web_identity_token_file");
 }
 
-static int profile_exists(const iatk__aws_config *cfg, const char *name) {
-  char section[512];
-  snprintf(section, sizeof section, "profile %s", name);
-  return iatk__aws_ini_has_section(cfg->files, IATK__AWS_CONFIG_FILE, section) ||
-         iatk__aws_ini_has_section(cfg->files, IATK__AWS_CREDENTIALS_FILE, section);
-}
-
 static int contains(const iatk_strlist *list, const char *s) {
   for (size_t i = 0; i < iatk_strlist_count(list); i++)
     if (strcmp(iatk_strlist_get(list, i), s) == 0)
@@ -91,7 +84,7 @@ static int from_source_profile(const iatk__aws_chain *chain,
                                const char *source, iatk__aws_creds *src,
                                iatk_error *err) {
   const iatk__aws_config *cfg = chain->cfg;
-  if (!profile_exists(cfg, source))
+  if (!iatk__aws_profile_exists(cfg, source))
     return iatk_fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
                      "'%s' does not exist", source, chain->profile);
   iatk_strlist *path = path_with(chain);
