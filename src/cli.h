@@ -97,6 +97,8 @@ iatk_schema *cli_source_load(const cli_source *s, iatk_error *err);
 /* The subcommands. */
 int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
+/* iatk registry serve (cmd_serve.c): argv[0] is "serve". */
+int cmd_serve(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 /* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */

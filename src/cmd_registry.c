@@ -33,6 +33,8 @@ static const char registry_help[] =
     "  push --registry R [--schema S]             publish the local versions to\n"
     "                                             AWS, skipping content AWS\n"
     "                                             already holds\n"
+    "  serve [--listen HOST:PORT]                 serve the tree over the AWS\n"
+    "                                             Schemas API (serve --help)\n"
     "\n"
     "list, show and versions read the source --source names (default: the\n"
     "local tree when one is configured, else AWS); create and put write the\n"
@@ -112,7 +114,7 @@ static int do_create(iatk_registry *reg, registry_opts *o, iatk_error *err) {
     return cli_usage("usage: iatk registry create R");
   if (iatk_registry_create(reg, o->args[0], err) != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "created registry %s in %s", o->args[0], iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "created registry %s", o->args[0]);
   return 0;
 }
 
@@ -219,8 +221,7 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   free(text);
   if (rc != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "stored %s/%s version %d in %s", o->registry, o->schema,
-              version, iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "stored %s/%s version %d", o->registry, o->schema, version);
   printf("%d\n", version);
   return 0;
 }
@@ -242,8 +243,7 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
-  cli_verbose(o->verbose, "%s/%s version %d (%s) from %s",
-              o->registry, o->schema, version, type, iatk_registry_describe(reg));
+  cli_verbose(o->verbose, "%s/%s version %d (%s)", o->registry, o->schema, version, type);
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);
@@ -308,9 +308,10 @@ typedef int (*action_fn)(iatk_registry *, registry_opts *, iatk_error *);
 static iatk_registry *open_for(const char *action, registry_opts *o, iatk_error *err) {
   int writes = !strcmp(action, "create") || !strcmp(action, "put");
   const char *env = getenv("IATK_SOURCE");
-  if (writes && !o->aws.source && !(env && *env))
-    return iatk_registry_open(o->dir, err);
-  return cli_registry_open(o->dir, &o->aws, o->verbose, err);
+  const char *source = writes && !o->aws.source && !(env && *env) ? "local" : o->aws.source;
+  cli_aws aws = o->aws;
+  aws.source = source;
+  return cli_registry_open(o->dir, &aws, o->verbose, err);
 }
 
 static int do_pull(registry_opts *o, iatk_error *err) { return do_sync(o, 1, err); }
@@ -342,6 +343,8 @@ int cmd_registry(int argc, char **argv) {
     fputs(registry_help, stdout);
     return 0;
   }
+  if (!strcmp(argv[1], "serve"))
+    return cmd_serve(argc - 1, argv + 1);
   const registry_action *action = find_action(argv[1]);
   if (!action)
     return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);

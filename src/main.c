@@ -14,7 +14,8 @@ static const char usage_text[] =
     "\n"
     "commands:\n"
     "  generate   generate events from a registry schema or a schema file\n"
-    "  registry   create local registries; put, list, show and version schemas\n"
+    "  registry   create registries; put, list, show and version schemas;\n"
+    "             pull from and push to AWS; serve the Schemas API locally\n"
     "  validate   check events against a schema\n"
     "  invoke     run a local consumer with an event on its standard input\n"
     "  version    print the version\n"
@@ -22,10 +23,16 @@ static const char usage_text[] =
     "With no arguments and a non-terminal standard input, iatk answers one\n"
     "JSON-RPC 2.0 request (AWS IATK's service protocol).\n"
     "\n"
+    "Schemas come from a local registry tree (--registry-dir, IATK_REGISTRY_DIR)\n"
+    "or, when none is configured or with --source aws, from the EventBridge\n"
+    "schema registry with the AWS CLI's configuration (profiles, regions,\n"
+    "credentials, AWS_ENDPOINT_URL...).\n"
+    "\n"
     "Run 'iatk <command> --help' for a command's options; 'man iatk' for more.\n"
     "Exit status: 0 ok, 1 internal error, 2 usage, 3 bad input, 4 not found,\n"
     "5 unsatisfiable schema, 6 context failed, 7 I/O error, 8 invalid event,\n"
-    "9 consumer failed.\n";
+    "9 consumer failed, 10 AWS refused the request (service error, credentials,\n"
+    "signature), 11 network error (no answer after retries).\n";
 
 static int print_usage(FILE *out) {
   fputs(usage_text, out);

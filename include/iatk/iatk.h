@@ -501,6 +501,18 @@ IATK_EXTERN iatk_schema *iatk_registry_load(iatk_registry *reg,
                                             const char *schema,
                                             const char *version,
                                             iatk_error *err);
+/* When a version (NULL = latest) was written: its directory's modification
+ * time, in microseconds since 1970-01-01T00:00:00Z, stored in *epoch_us.
+ * The tree itself stores no times; since versions are immutable this time
+ * only changes when someone edits the tree by hand.  Fails like
+ * iatk_registry_read (ENAME, ENOREGISTRY, ENOSCHEMA, ENOVERSION, ESCHEMA
+ * for a symbolic link, EIO); EINVAL when reg or epoch_us is NULL;
+ * EUNSUPPORTED for a source other than a local tree. */
+IATK_EXTERN int iatk_registry_version_time(iatk_registry *reg,
+                                           const char *registry,
+                                           const char *schema,
+                                           const char *version,
+                                           int64_t *epoch_us, iatk_error *err);
 
 /* Told about each version iatk_registry_sync looked at: its number in the
  * source and in the destination, and whether it was copied (0: the
@@ -542,6 +554,90 @@ IATK_EXTERN char *iatk_invoke_command(char *const argv[], const char *input,
                                       size_t *out_len,
                                       iatk_invoke_result *result,
                                       iatk_error *err);
+
+/* ------------------------------------------------------- registry server */
+
+/*
+ * The Amazon EventBridge Schemas REST API over a local registry tree, so
+ * the AWS CLI, the SDKs and iatk's own AWS source can use the tree as they
+ * use AWS (endpoint http://HOST:PORT).  Served: ListRegistries,
+ * DescribeRegistry, CreateRegistry, UpdateRegistry, ListSchemas,
+ * DescribeSchema, CreateSchema, UpdateSchema, ListSchemaVersions; answers
+ * and errors as AWS sends them (status, x-amzn-ErrorType, {"Code",
+ * "Message"}).  docs/registry-serve.md has the details.
+ *
+ * Lifecycle: make it with iatk_server_new, configure it (the setters,
+ * iatk_server_add_key), start it with iatk_server_listen, stop it with
+ * iatk_server_free.  Configuration is refused (EINVAL) once listening.
+ * Thread safety: configure and free from one thread; once listening it
+ * answers requests concurrently on threads of its own, and
+ * iatk_server_port / iatk_server_url may be called from any thread.
+ */
+typedef struct iatk_server iatk_server;
+
+/* A server over the tree of `reg`.  Only the tree's root is taken from
+ * reg (copied): each request opens its own handle, so reg may be freed at
+ * any time.  ARNs use region us-east-1 and account 123456789012 until
+ * iatk_server_set_arn says otherwise.  EINVAL when reg is NULL or not a
+ * local tree (iatk_registry_root gives NULL). */
+IATK_EXTERN iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err);
+/* Stops accepting connections, lets requests in progress finish (for at
+ * most a few seconds), stops every server thread and frees.  NULL-safe. */
+IATK_EXTERN void iatk_server_free(iatk_server *srv);
+/* The region and account of the ARNs in answers
+ * (arn:aws:schemas:REGION:ACCOUNT:registry/R, .../schema/R/S).  NULL keeps
+ * the current value.  EINVAL for a region that is not lower-case letters,
+ * digits and '-', or an account that is not 12 digits. */
+IATK_EXTERN int iatk_server_set_arn(iatk_server *srv, const char *region,
+                                    const char *account, iatk_error *err);
+/*
+ * Accepts requests signed (AWS Signature Version 4, service "schemas")
+ * with this access key.  Once a key is added, every request must carry a
+ * valid signature by one of the keys, dated within 5 minutes of the
+ * server's clock; others are refused as AWS refuses them (403 with
+ * MissingAuthenticationTokenException, IncompleteSignatureException,
+ * UnrecognizedClientException or InvalidSignatureException).  Both
+ * strings are copied.  EINVAL for an empty or non-alphanumeric id or an
+ * empty secret; EEXIST when the id was added with another secret.
+ */
+IATK_EXTERN int iatk_server_add_key(iatk_server *srv, const char *access_key_id,
+                                    const char *secret_access_key,
+                                    iatk_error *err);
+/* Adds the key of every profile of an AWS shared credentials file
+ * (aws_access_key_id / aws_secret_access_key).  EIO when unreadable,
+ * EINVAL when it holds no complete key or a profile holds half of one. */
+IATK_EXTERN int iatk_server_add_credentials_file(iatk_server *srv,
+                                                 const char *path,
+                                                 iatk_error *err);
+/*
+ * Called once per answered request, from the thread that served it (so
+ * possibly from several threads at once): the method, the request target
+ * as received (non-printable bytes shown as '?', cut after 512 bytes), the
+ * HTTP status, the AWS error code or NULL on success, and the time from
+ * the request's first line to its completion.  The strings live for the
+ * call only.
+ */
+typedef void (*iatk_server_log_fn)(const char *method, const char *target,
+                                   int status, const char *error_code,
+                                   double elapsed_ms, void *userdata);
+/* Sets (or, with NULL, removes) the request log. */
+IATK_EXTERN int iatk_server_set_log(iatk_server *srv, iatk_server_log_fn fn,
+                                    void *userdata, iatk_error *err);
+/*
+ * Starts serving on `address`: "HOST:PORT" with HOST an IPv4 literal,
+ * "[IPv6 literal]", "localhost" or empty (both mean 127.0.0.1); port 0
+ * picks a free port (see iatk_server_port).  Returns once the socket
+ * listens; requests are answered on the server's own threads.  EINVAL for
+ * a malformed address or a second call, EIO when the address cannot be
+ * bound (in use, not local, no permission).
+ */
+IATK_EXTERN int iatk_server_listen(iatk_server *srv, const char *address,
+                                   iatk_error *err);
+/* The port listened on; 0 before iatk_server_listen. */
+IATK_EXTERN int iatk_server_port(const iatk_server *srv);
+/* "http://127.0.0.1:4010" (an IPv6 host in brackets); "" before
+ * iatk_server_listen.  Owned by srv. */
+IATK_EXTERN const char *iatk_server_url(const iatk_server *srv);
 
 #ifdef __cplusplus
 }

@@ -40,6 +40,16 @@ static void schemas_path(iatk_buf *b, const char *registry, const char *schema,
 
 /* ------------------------------------------------------------- requests */
 
+/* Appends why AWS was asked at all to a configuration error. */
+static void explain_source(const aws_registry *a, iatk_error *err) {
+  if (!err || strstr(err->message, a->chosen_because))
+    return;
+  char text[IATK_ERROR_MESSAGE_SIZE * 2];
+  int n = snprintf(text, sizeof text, "%s (%s)", err->message, a->chosen_because);
+  iatk_copy_elided(err->message, sizeof err->message, text,
+                   n < (int)sizeof text ? (size_t)n : sizeof text - 1);
+}
+
 /* One call; on success *body holds the parsed JSON answer (may be an
  * empty object).  On failure resp's error code says which AWS error. */
 static int call(aws_registry *a, const char *method, const char *path,
@@ -53,6 +63,8 @@ static int call(aws_registry *a, const char *method, const char *path,
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
   int rc = iatk__aws_send(a->aws, &req, &resp, err);
+  if ((rc == IATK_EINVAL || rc == IATK_ECREDENTIALS) && a->chosen_because)
+    explain_source(a, err);
   if (aws_code)
     snprintf(aws_code, 128, "%s", resp.error_code);
   if (rc == IATK_OK && answer) {
@@ -81,7 +93,7 @@ static int recode(iatk_error *err, int code) {
 /* Collects `member`'s `field` from every page of GET `path`. */
 static iatk_strlist *list_pages(aws_registry *a, const char *path,
                                 const char *member, const char *field,
-                                iatk_error *err) {
+                                char code[128], iatk_error *err) {
   iatk_strlist *names = iatk_strlist_new();
   char *token = NULL;
   int rc = names ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
@@ -98,7 +110,7 @@ static iatk_strlist *list_pages(aws_registry *a, const char *path,
       iatk__aws_uri_encode(&query, token, strlen(token), 0);
     }
     json_t *answer = NULL;
-    rc = call(a, "GET", path, token ? query.data : NULL, NULL, &answer, NULL,
+    rc = call(a, "GET", path, token ? query.data : NULL, NULL, &answer, code,
               err);
     iatk_buf_release(&query);
     free(token);
@@ -128,35 +140,39 @@ static iatk_strlist *aws_list(iatk_registry *reg, const char *registry,
   iatk_buf path;
   iatk_buf_init(&path);
   schemas_path(&path, registry, NULL, registry ? "/schemas" : NULL);
+  char code[128] = "";
   iatk_strlist *names =
-      registry ? list_pages(a, path.data, "Schemas", "SchemaName", err)
-               : list_pages(a, path.data, "Registries", "RegistryName", err);
+      registry ? list_pages(a, path.data, "Schemas", "SchemaName", code, err)
+               : list_pages(a, path.data, "Registries", "RegistryName", code, err);
   iatk_buf_release(&path);
-  if (!names && registry && err && err->code == IATK_EAWS &&
-      strstr(err->message, "NotFoundException"))
+  if (!names && registry && strcmp(code, "NotFoundException") == 0)
     recode(err, IATK_ENOREGISTRY);
   if (names)
     iatk_strlist_sort(names, compare_names);
   return names;
 }
 
-/* Which of registry, schema or version a NotFoundException meant: AWS's
- * message says it in words, so ask the narrower questions. */
-static int not_found(aws_registry *a, const char *registry, const char *schema,
-                     int version, iatk_error *err) {
+/* Whether GET `path` of the registry (schema NULL) or schema answers. */
+static int exists(aws_registry *a, const char *registry, const char *schema) {
   iatk_buf path;
   iatk_buf_init(&path);
-  schemas_path(&path, registry, version ? schema : NULL, NULL);
-  char code[128];
-  int rc = call(a, "GET", path.data, NULL, NULL, NULL, code, NULL);
+  schemas_path(&path, registry, schema, NULL);
+  int rc = call(a, "GET", path.data, NULL, NULL, NULL, NULL, NULL);
   iatk_buf_release(&path);
-  if (rc == IATK_OK)
-    return recode(err, version ? IATK_ENOVERSION : IATK_ENOSCHEMA);
-  if (strcmp(code, "NotFoundException") == 0)
-    return recode(err, version ? (not_found(a, registry, schema, 0, NULL),
-                                  IATK_ENOSCHEMA)
-                               : IATK_ENOREGISTRY);
-  return iatk_error_code(err, IATK_EAWS);
+  return rc == IATK_OK;
+}
+
+/* Which of registry, schema or version a NotFoundException meant: AWS's
+ * message says it in words, so ask the narrower questions.  The message
+ * stays AWS's; only the code (and so the exit status) is settled. */
+static int not_found(aws_registry *a, const char *registry, const char *schema,
+                     int version, iatk_error *err) {
+  int code = IATK_ENOREGISTRY;
+  if (version && exists(a, registry, schema))
+    code = IATK_ENOVERSION;
+  else if (schema && exists(a, registry, NULL))
+    code = IATK_ENOSCHEMA;
+  return recode(err, code);
 }
 
 static iatk_strlist *aws_versions(iatk_registry *reg, const char *registry,
@@ -165,11 +181,11 @@ static iatk_strlist *aws_versions(iatk_registry *reg, const char *registry,
   iatk_buf path;
   iatk_buf_init(&path);
   schemas_path(&path, registry, schema, "/versions");
+  char code[128] = "";
   iatk_strlist *versions =
-      list_pages(a, path.data, "SchemaVersions", "SchemaVersion", err);
+      list_pages(a, path.data, "SchemaVersions", "SchemaVersion", code, err);
   iatk_buf_release(&path);
-  if (!versions && err && err->code == IATK_EAWS &&
-      strstr(err->message, "NotFoundException"))
+  if (!versions && strcmp(code, "NotFoundException") == 0)
     not_found(a, registry, schema, 0, err);
   if (versions)
     iatk_strlist_sort(versions, compare_numbers);

@@ -92,13 +92,17 @@ int iatk__aws_registry_describe(aws_registry *a, iatk_error *err) {
   char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
   iatk_buf d;
   iatk_buf_init(&d);
+  /* e.g. "AWS Schemas API at http://127.0.0.1:4010 (endpoint from
+   * argument), region us-east-1 (from AWS_REGION), profile default" */
   iatk_buf_puts(&d, "AWS Schemas API");
   if (endpoint)
-    iatk_buf_printf(&d, " at %s (%s)", endpoint, source);
-  iatk_buf_printf(&d, ", region %s, profile %s",
-                  cfg->region ? cfg->region : "(none)", cfg->profile);
-  if (cfg->region && cfg->region_source)
-    iatk_buf_printf(&d, " (region from %s)", cfg->region_source);
+    iatk_buf_printf(&d, " at %s (endpoint from %s)", endpoint, source);
+  if (cfg->region)
+    iatk_buf_printf(&d, ", region %s (from %s)", cfg->region,
+                    cfg->region_source ? cfg->region_source : "?");
+  else
+    iatk_buf_puts(&d, ", no region");
+  iatk_buf_printf(&d, ", profile %s", cfg->profile);
   free(endpoint);
   if (d.failed) {
     iatk_buf_release(&d);

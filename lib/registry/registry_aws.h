@@ -12,6 +12,9 @@ typedef struct aws_registry {
   iatk_registry *cache;  /* opened at first use (it depends on the key) */
   int cache_failed;      /* opening it failed once: do not retry */
   unsigned long cache_hits;
+  /* Why AWS serves, when no one asked for it: added to the errors a user
+   * would otherwise not connect with having no local tree configured. */
+  const char *chosen_because;
 } aws_registry;
 
 /* aws.c: the handle; takes `aws` over when owns_aws (freed on failure). */

@@ -28,6 +28,7 @@ iatk_registry *iatk_registry_open_source(const char *source,
                                          iatk_error *err) {
   const char *env = getenv("IATK_SOURCE");
   const char *chosen = source ? source : (env && *env ? env : NULL);
+  int automatic = !chosen;
   if (!chosen)
     chosen = tree_configured(root_dir) ? "local" : "aws";
   if (strcmp(chosen, "local") == 0)
@@ -39,5 +40,10 @@ iatk_registry *iatk_registry_open_source(const char *source,
     return NULL;
   }
   iatk_aws *aws = iatk_aws_new(profile, region, endpoint_url, err);
-  return aws ? iatk__aws_registry_new(aws, 1, NULL, err) : NULL;
+  iatk_registry *reg = aws ? iatk__aws_registry_new(aws, 1, NULL, err) : NULL;
+  if (reg && automatic)
+    ((aws_registry *)reg)->chosen_because =
+        "schemas are read from AWS because no local registry is configured: "
+        "pass --registry-dir DIR or set IATK_REGISTRY_DIR to read a local one";
+  return reg;
 }
