@@ -40,6 +40,17 @@ STARTED = []  # every server process, so none outlives its test
 
 
 @pytest.fixture(autouse=True)
+def isolated_aws_settings(monkeypatch):
+    """botocore in this process sees no AWS settings but the test's own (an
+    empty AWS_PROFILE, as ctest sets to hide the user's, names a profile)."""
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in clean_env().items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
+
+
+@pytest.fixture(autouse=True)
 def no_server_left_behind():
     yield
     while STARTED:
