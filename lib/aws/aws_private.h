@@ -55,8 +55,6 @@ const char *iatk__aws_ini_path(const iatk__aws_ini *ini, iatk__aws_file file);
 
 /* --------------------------------------------------------------- config.c */
 
-/* getenv, with an empty value taken as unset (as a shell `export X=`). */
-const char *iatk__aws_env(const char *name);
 /* Whether either file has the profile's section, even an empty one. */
 int iatk__aws_profile_exists(const iatk__aws_config *cfg, const char *name);
 /* A key of `profile` in one of the files only (NULL when absent). */

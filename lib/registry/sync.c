@@ -13,6 +13,8 @@ typedef struct sync_job {
   const char *registry;
   iatk_registry_sync_cb progress;
   void *userdata;
+  int named; /* one schema was named: the registry is made only once it is
+              * known to exist at the source */
 } sync_job;
 
 /* One version as read from a source. */
@@ -97,12 +99,18 @@ static iatk_strlist *versions_held(iatk_registry *to, const char *registry,
   return NULL;
 }
 
+static int ensure_registry(const sync_job *job, iatk_error *err);
+
+/* The source's versions are listed first, so that a schema that does not
+ * exist there creates nothing at the destination. */
 static int sync_schema(const sync_job *job, const char *schema,
                        iatk_error *err) {
   iatk_strlist *versions =
       job->from->ops->versions(job->from, job->registry, schema, err);
   iatk_strlist *held =
-      versions ? versions_held(job->to, job->registry, schema, err) : NULL;
+      versions && (!job->named || ensure_registry(job, err) == IATK_OK)
+          ? versions_held(job->to, job->registry, schema, err)
+          : NULL;
   int rc = held ? IATK_OK : iatk_error_code(err, IATK_EIO);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(versions); i++) {
     int number = iatk_registry_parse_version(iatk_strlist_get(versions, i));
@@ -134,12 +142,12 @@ int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
   int rc = iatk_registry_check_name('r', registry, err);
   if (rc == IATK_OK && schema)
     rc = iatk_registry_check_name('s', schema, err);
-  sync_job job = {from, to, registry, progress, userdata};
+  sync_job job = {from, to, registry, progress, userdata, schema != NULL};
   iatk_strlist *schemas =
       rc == IATK_OK && !schema ? from->ops->list(from, registry, err) : NULL;
   if (rc == IATK_OK && !schema && !schemas)
     rc = iatk_error_code(err, IATK_EIO);
-  if (rc == IATK_OK)
+  if (rc == IATK_OK && !schema)
     rc = ensure_registry(&job, err);
   if (rc == IATK_OK && schema)
     rc = sync_schema(&job, schema, err);
