@@ -408,6 +408,13 @@ IATK_EXTERN void iatk_aws_free(iatk_aws *aws);
 /* The region requests go to; NULL when nothing names one (then every
  * request fails with EINVAL saying so).  Owned by aws. */
 IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
+/* Whether an operation's host prefix ("sync-" for Step Functions'
+ * StartSyncExecution) is put before the endpoint's host, an explicit
+ * endpoint's too, as botocore does: on unless AWS_DISABLE_HOST_PREFIX_
+ * INJECTION or the profile's disable_host_prefix_injection is true.  Turn
+ * it off for a loopback endpoint (sync-127.0.0.1 resolves to nothing).
+ * Call before the handle sends requests (not thread-safe with them). */
+IATK_EXTERN void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on);
 
 /* ------------------------------------------------------------- registries */
 
@@ -556,6 +563,79 @@ IATK_EXTERN char *iatk_invoke_command(char *const argv[], const char *input,
                                       size_t *out_len,
                                       iatk_invoke_result *result,
                                       iatk_error *err);
+
+/* ---------------------------------------------------- consumers on AWS */
+
+/* Flags of iatk_lambda_invoke. */
+#define IATK_LAMBDA_ASYNC 1    /* InvocationType Event: queued, no answer */
+#define IATK_LAMBDA_LOG_TAIL 2 /* LogType Tail: the last 4 KB of the log */
+
+/* What a Lambda Invoke answered.  Strings are the caller's: release them
+ * all with iatk_lambda_result_release (not each with iatk_free). */
+typedef struct iatk_lambda_result {
+  int status_code;        /* 200 (RequestResponse), 202 (Event) */
+  char *payload;          /* the function's answer or error object, NUL-
+                           * terminated; "" for an asynchronous invoke */
+  size_t payload_len;
+  char *function_error;   /* X-Amz-Function-Error ("Unhandled"), else NULL */
+  char *log_tail;         /* X-Amz-Log-Result decoded, else NULL */
+  char *executed_version; /* X-Amz-Executed-Version ("$LATEST"), or NULL */
+} iatk_lambda_result;
+
+/*
+ * Invokes a Lambda function through `aws` with `payload` (JSON text,
+ * len bytes).  `function` is a name, a partial ARN (ACCOUNT:function:NAME)
+ * or a full ARN, each optionally followed by ":QUALIFIER" (a version or an
+ * alias); the qualifier is split off and sent as Lambda's Qualifier
+ * parameter.  `flags` is IATK_LAMBDA_ASYNC and/or IATK_LAMBDA_LOG_TAIL.
+ * Returns 0 when the function answered without error.  A function error
+ * fails with ECONSUMER "errorType: errorMessage" (from the error object;
+ * the payload is still in *out); a malformed `function` with EINVAL; a
+ * refusal by Lambda with EAWS "Code: Message" (ResourceNotFoundException,
+ * ...), after the standard retries for throttling and 5xx.  *out (may be
+ * NULL) is filled as far as the answer went; release it in every case.
+ * Thread-safe as `aws` is: concurrent invokes may share it.
+ */
+IATK_EXTERN int iatk_lambda_invoke(iatk_aws *aws, const char *function,
+                                   const char *payload, size_t len, int flags,
+                                   iatk_lambda_result *out, iatk_error *err);
+/* Frees the strings of *r and zeroes it.  NULL-safe. */
+IATK_EXTERN void iatk_lambda_result_release(iatk_lambda_result *r);
+
+/* Flags of iatk_sfn_run. */
+#define IATK_SFN_SYNC 1 /* StartSyncExecution (Express workflows) */
+
+/* How a Step Functions execution ended.  Strings are the caller's:
+ * release them with iatk_sfn_result_release. */
+typedef struct iatk_sfn_result {
+  char *execution_arn; /* NULL when the execution did not start */
+  char *status;        /* "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED",
+                        * "RUNNING" (iatk's own timeout), or NULL */
+  char *output;        /* the execution's output (JSON text), or NULL */
+  char *error;         /* the error and cause of a failed execution, or */
+  char *cause;         /* NULL */
+  int polls;           /* DescribeExecution calls made */
+} iatk_sfn_result;
+
+/*
+ * Runs a state machine with `input` (JSON text, len bytes) and waits for
+ * the end: StartExecution, then DescribeExecution every 100 ms, doubling
+ * up to 5 s, until the status is not RUNNING; with IATK_SFN_SYNC one
+ * StartSyncExecution call instead (Express workflows; host prefix "sync-",
+ * see iatk_aws_set_inject_host_prefix).  `name` names the execution (NULL:
+ * Step Functions picks one).  timeout_ms > 0 bounds the wait: past it the
+ * call fails with ETIMEOUT naming the execution, which is left running.
+ * Returns 0 when the execution SUCCEEDED; FAILED, TIMED_OUT and ABORTED
+ * fail with ECONSUMER "STATUS: error: cause"; refusals with EAWS.  *out
+ * (may be NULL) is filled as far as the run went; release it in every
+ * case.  Thread-safe as `aws` is.
+ */
+IATK_EXTERN int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn,
+                             const char *name, const char *input, size_t len,
+                             int flags, int timeout_ms, iatk_sfn_result *out,
+                             iatk_error *err);
+/* Frees the strings of *r and zeroes it.  NULL-safe. */
+IATK_EXTERN void iatk_sfn_result_release(iatk_sfn_result *r);
 
 /* ------------------------------------------------------- registry server */
 
