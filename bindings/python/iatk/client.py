@@ -13,7 +13,7 @@ import os
 import threading
 import time
 
-from . import _lib
+from . import _lib, consumers
 from .context_generation import eventbridge_event_context, run_eventbridge
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
                          check_ptr, invalid, new_error)
@@ -313,6 +313,7 @@ class AwsIatk:
         self.endpoint_url = endpoint_url
         self._registries = {}
         self._registries_lock = threading.Lock()
+        self._aws = consumers.AwsHandle(profile, region, endpoint_url)
 
     def _registry_for(self, registry_dir):
         """The Registry serving ``registry_dir`` (None: the instance's), kept
@@ -386,6 +387,41 @@ class AwsIatk:
                         seed=args.get("seed"), skip_optional=args.get("skip_optional"),
                         now=args.get("now"), contexts=args.get("contexts"),
                         validate=bool(args.get("validate")))
+
+    def invoke(self, event, *, lambda_=None, state_machine=None, qualifier=None, sync=False,
+               timeout=None, name=None, asynchronous=False, log_tail=False):
+        """Delivers ``event`` (a dict, or JSON text) to one consumer and
+        returns a :class:`consumers.InvokeOutput` with its answer.
+
+        * ``lambda_``: a Lambda function (name, partial or full ARN, with an
+          optional ``:QUALIFIER``; ``qualifier`` appends one), invoked with
+          ``asynchronous`` (InvocationType Event) and ``log_tail``.
+        * ``state_machine``: a state machine ARN; StartExecution (execution
+          ``name`` optional), then DescribeExecution until it ends, at most
+          ``timeout`` seconds (None: 60, 0: no limit; past it the execution
+          is left running); ``sync`` uses StartSyncExecution.
+
+        The AWS settings are the instance's ``region``, ``profile`` and
+        ``endpoint_url``.  A consumer that fails raises IatkException with
+        ``iatk_name`` IATK_ECONSUMER (IATK_ETIMEOUT for the timeout), and
+        ``error_type``/``error_message`` set from the function's errorType
+        and errorMessage, or the execution's error and cause; AWS refusals
+        raise IATK_EAWS.
+        """
+        chosen = [k for k, v in (("lambda_", lambda_), ("state_machine", state_machine))
+                  if v is not None]
+        if len(chosen) != 1:
+            raise invalid("invoke needs exactly one consumer: lambda_= or state_machine=")
+        text = consumers.event_text(event)
+        if lambda_ is not None:
+            if sync or name is not None or timeout is not None:
+                raise invalid("sync, name and timeout apply to state_machine only")
+            return consumers.invoke_lambda(self._aws, text, lambda_, qualifier=qualifier,
+                                           asynchronous=asynchronous, log_tail=log_tail)
+        if qualifier is not None or asynchronous or log_tail:
+            raise invalid("qualifier, asynchronous and log_tail apply to lambda_ only")
+        return consumers.run_state_machine(self._aws, text, state_machine, name=name,
+                                           sync=sync, timeout=timeout)
 
     def registry(self):
         """The registry this instance reads, as a new :class:`Registry`."""
