@@ -42,7 +42,7 @@ static int held_as(iatk_registry *to, const char *registry, const char *schema,
     int rc = read_number(to, registry, schema, n, &mine, err);
     if (rc != IATK_OK)
       return rc;
-    if (mine.type == v->type && mine.len == v->len &&
+    if (strcmp(mine.type, v->type) == 0 && mine.len == v->len &&
         memcmp(mine.text, v->text, v->len) == 0)
       *number = n;
     free(mine.text);
