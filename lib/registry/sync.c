@@ -97,18 +97,26 @@ static iatk_strlist *versions_held(iatk_registry *to, const char *registry,
   return NULL;
 }
 
+/* Copies the versions of `schema` listed in `versions` (the source's) that
+ * `to` lacks. */
 static int sync_schema(const sync_job *job, const char *schema,
-                       iatk_error *err) {
-  iatk_strlist *versions =
-      job->from->ops->versions(job->from, job->registry, schema, err);
-  iatk_strlist *held =
-      versions ? versions_held(job->to, job->registry, schema, err) : NULL;
+                       const iatk_strlist *versions, iatk_error *err) {
+  iatk_strlist *held = versions_held(job->to, job->registry, schema, err);
   int rc = held ? IATK_OK : iatk_error_code(err, IATK_EIO);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(versions); i++) {
     int number = iatk_registry_parse_version(iatk_strlist_get(versions, i));
     rc = copy_version(job, schema, number, held, err);
   }
   iatk_strlist_free(held);
+  return rc;
+}
+
+static int sync_listed_schema(const sync_job *job, const char *schema,
+                              iatk_error *err) {
+  iatk_strlist *versions =
+      job->from->ops->versions(job->from, job->registry, schema, err);
+  int rc = versions ? sync_schema(job, schema, versions, err)
+                    : iatk_error_code(err, IATK_EIO);
   iatk_strlist_free(versions);
   return rc;
 }
@@ -135,16 +143,23 @@ int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
   if (rc == IATK_OK && schema)
     rc = iatk_registry_check_name('s', schema, err);
   sync_job job = {from, to, registry, progress, userdata};
-  iatk_strlist *schemas =
-      rc == IATK_OK && !schema ? from->ops->list(from, registry, err) : NULL;
-  if (rc == IATK_OK && !schema && !schemas)
+  /* What to copy is read before anything is written, so that a registry
+   * or schema `from` lacks leaves nothing behind in `to` (on AWS, that
+   * would be a CreateRegistry for a typo). */
+  iatk_strlist *schemas = NULL, *versions = NULL;
+  if (rc == IATK_OK && schema)
+    versions = from->ops->versions(from, registry, schema, err);
+  else if (rc == IATK_OK)
+    schemas = from->ops->list(from, registry, err);
+  if (rc == IATK_OK && !schemas && !versions)
     rc = iatk_error_code(err, IATK_EIO);
   if (rc == IATK_OK)
     rc = ensure_registry(&job, err);
   if (rc == IATK_OK && schema)
-    rc = sync_schema(&job, schema, err);
+    rc = sync_schema(&job, schema, versions, err);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(schemas); i++)
-    rc = sync_schema(&job, iatk_strlist_get(schemas, i), err);
+    rc = sync_listed_schema(&job, iatk_strlist_get(schemas, i), err);
+  iatk_strlist_free(versions);
   iatk_strlist_free(schemas);
   return rc;
 }

@@ -208,6 +208,14 @@ static void test_sync_empty_registry_and_missing(void **state) {
   assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "nope", NULL, NULL,
                                       &err),
                    IATK_ENOSCHEMA);
+  /* A registry the source lacks is not created in the destination first. */
+  iatk_error_clear(&err);
+  assert_int_equal(iatk_registry_sync(f->from, f->to, "q", "s", NULL, NULL,
+                                      &err),
+                   IATK_ENOREGISTRY);
+  registries = iatk_registry_list(f->to, NULL, &err);
+  assert_int_equal(iatk_strlist_count(registries), 1);
+  iatk_strlist_free(registries);
 }
 
 static void test_describe_names_the_tree(void **state) {
