@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The seed's three tests (tests/python/test_example_04.py), run through the
 # iatk command-line tool against the local registry in ./registry and the
-# local consumer in ./consumer.  `make demo` runs this script.
+# local consumer in ./consumer; then once more through the AWS path: the
+# same registry served over the EventBridge Schemas API by
+# `iatk registry serve` (with SigV4 checked), read with --source aws.
+# `make demo` runs this script.
 #
 # Environment:
 #   IATK    the iatk binary      (default: <repo>/build/iatk)
@@ -130,9 +133,9 @@ myevent_keys='all(k in e for k in ["address", "customerId", "datetime", "members
 test_generate_barebone_event() {
     local event
     echo "  Generate a barebone MyEvent from $registry_name/$schema_name:"
-    say generate --registry-dir "$registry_dir" --registry "$registry_name" \
+    say generate "${source_args[@]}" --registry "$registry_name" \
         --schema "$schema_name" --event-ref MyEvent
-    event=$("$IATK" generate --registry-dir "$registry_dir" --registry "$registry_name" \
+    event=$("$IATK" generate "${source_args[@]}" --registry "$registry_name" \
         --schema "$schema_name" --event-ref MyEvent) || return 1
     show "$event" || return 1
     check "$event" \
@@ -157,9 +160,9 @@ test_generate_contextful_event() {
         sets+=(--set "/orderItems/-={\"unitPrice\":$(((i + 1) * 2)),\"count\":$((i + 1))}")
     done
     echo "  Generate a MyEvent with the seed's apply_context given as --set options:"
-    say generate --registry-dir "$registry_dir" --registry "$registry_name" \
+    say generate "${source_args[@]}" --registry "$registry_name" \
         --schema "$schema_name" --event-ref MyEvent "${sets[@]}"
-    event=$("$IATK" generate --registry-dir "$registry_dir" --registry "$registry_name" \
+    event=$("$IATK" generate "${source_args[@]}" --registry "$registry_name" \
         --schema "$schema_name" --event-ref MyEvent "${sets[@]}") || return 1
     show "$event" || return 1
     check "$event" \
@@ -185,7 +188,7 @@ test_generate_contextful_event() {
 # ---------------------------------------------------------------- test 3
 test_generate_eventbridge_event() {
     local event
-    local -a args=(--registry-dir "$registry_dir" --registry aws.events
+    local -a args=("${source_args[@]}" --registry aws.events
         --schema aws.autoscaling@EC2InstanceLaunchSuccessful --schema-version 2
         --event-ref AWSEvent --context eventbridge)
     echo "  Generate an EventBridge event, version 2 of an AWS schema, with the eventbridge context:"
@@ -226,9 +229,50 @@ echo "  iatk:     $IATK"
 echo "  registry: $registry_dir"
 echo "  outputs:  RegistryName=$registry_name SchemaName=$schema_name CalculatorFunction=$function_name"
 
-run_test test_generate_barebone_event "a barebone event from the stack's schema"
-run_test test_generate_contextful_event "an event enriched with contexts, fed to the calculator"
-run_test test_generate_eventbridge_event "an AWS EventBridge event with the eventbridge context"
+run_all() {
+    run_test test_generate_barebone_event "a barebone event from the stack's schema"
+    run_test test_generate_contextful_event "an event enriched with contexts, fed to the calculator"
+    run_test test_generate_eventbridge_event "an AWS EventBridge event with the eventbridge context"
+}
+
+printf '\n##### from the local registry tree\n'
+source_args=(--registry-dir "$registry_dir")
+run_all
+
+# ------------------------------------------------- through the AWS path
+# The same registry behind the EventBridge Schemas REST API, on loopback,
+# refusing any request not signed with this (made-up) key: iatk's AWS
+# source signs with SigV4 and reads it as it would read AWS.
+serve_log=$(mktemp "${TMPDIR:-/tmp}/iatk-demo-serve.XXXXXX")
+cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/iatk-demo-cache.XXXXXX")
+server_pid=
+stop_server() {
+    [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+    rm -rf "$serve_log" "$cache_dir"
+}
+trap stop_server EXIT
+export AWS_ACCESS_KEY_ID=AKIDIATKDEMO AWS_SECRET_ACCESS_KEY=iatk-demo-secret
+export AWS_EC2_METADATA_DISABLED=true IATK_CACHE_DIR=$cache_dir
+unset AWS_PROFILE AWS_SESSION_TOKEN IATK_REGISTRY_DIR
+"$IATK" registry serve --registry-dir "$registry_dir" --listen 127.0.0.1:0 \
+    --verify-sigv4 2>"$serve_log" &
+server_pid=$!
+endpoint=
+for _ in $(seq 100); do
+    endpoint=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$serve_log" || true)
+    [[ -n $endpoint ]] && break
+    sleep 0.05
+done
+printf '\n##### through the AWS path: iatk registry serve on %s, --source aws\n' \
+    "${endpoint:-(did not start)}"
+if [[ -z $endpoint ]]; then
+    sed 's/^/    /' "$serve_log"
+    echo "FAIL iatk registry serve did not start"
+    failed=$((failed + 1))
+else
+    source_args=(--source aws --endpoint-url "$endpoint" --region us-east-1)
+    run_all
+fi
 
 echo
 echo "$passed passed, $failed failed"

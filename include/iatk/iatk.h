@@ -389,14 +389,16 @@ IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
 
 /*
  * An AWS client configuration, resolved the way the AWS CLI and SDKs do:
- * the profile (`profile`, else AWS_PROFILE, else "default"), the region
- * (`region`, else AWS_REGION, AWS_DEFAULT_REGION, the profile's region),
- * endpoints (`endpoint_url` for every service, else AWS_ENDPOINT_URL_<SVC>,
- * AWS_ENDPOINT_URL, the profile's services section and endpoint_url, else
- * AWS's own), and credentials through the provider chain (environment,
- * shared files, credential_process, assume role, web identity, SSO,
- * container, instance metadata), fetched at the first request and cached
- * until shortly before they expire.  NULL arguments follow the chain.
+ * the profile (`profile`, else AWS_PROFILE, AWS_DEFAULT_PROFILE, else
+ * "default"), the region (`region`, else AWS_REGION, AWS_DEFAULT_REGION,
+ * the profile's region), endpoints (`endpoint_url` for every service, else
+ * AWS_ENDPOINT_URL_<SVC>, AWS_ENDPOINT_URL, the profile's services section
+ * and endpoint_url, else AWS's own), and credentials through the provider
+ * chain (environment, assume role, web identity, SSO, the shared
+ * credentials file, credential_process, the config file, container,
+ * instance metadata; a profile named by `profile` skips the environment),
+ * fetched at the first request and cached until shortly before they
+ * expire.  NULL arguments follow the chain; see docs/aws.md.
  * Thread-safe once made: requests from several threads may share it.
  */
 typedef struct iatk_aws iatk_aws;

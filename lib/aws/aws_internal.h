@@ -155,6 +155,9 @@ typedef struct iatk__aws_config {
   struct iatk__aws_ini *files; /* parsed ~/.aws/config and credentials */
 } iatk__aws_config;
 
+/* getenv, with an empty value taken as unset (as a shell `export X=`). */
+const char *iatk__aws_env(const char *name);
+
 /* Resolves everything but credentials.  NULL arguments mean "follow the
  * chain" (AWS_PROFILE, AWS_REGION, ...). */
 int iatk__aws_config_load(iatk__aws_config *cfg, const char *profile,

@@ -55,8 +55,8 @@ const char *iatk__aws_ini_path(const iatk__aws_ini *ini, iatk__aws_file file);
 
 /* --------------------------------------------------------------- config.c */
 
-/* getenv, with an empty value taken as unset (as a shell `export X=`). */
-const char *iatk__aws_env(const char *name);
+/* Whether either file has the profile's section, even an empty one. */
+int iatk__aws_profile_exists(const iatk__aws_config *cfg, const char *name);
 /* A key of `profile` in one of the files only (NULL when absent). */
 const char *iatk__aws_profile_get(const iatk__aws_config *cfg,
                                   iatk__aws_file file, const char *profile,
@@ -191,6 +191,36 @@ typedef struct iatk__aws_child {
 int iatk__aws_run_process(char *const argv[], int timeout_ms, size_t limit,
                           iatk_buf *out, iatk_buf *errout,
                           iatk__aws_child *child, iatk_error *err);
+
+/* credentials_sts.c: one STS call that answers <Credentials>: `params`
+ * (NULL values skipped) form-encoded after Action and Version, signed
+ * with `signer` or sent unsigned when it is NULL.  `what` starts the
+ * messages ("assume role arn:... for profile 'dev'"); AWS refusals fail
+ * with ECREDENTIALS. */
+typedef struct iatk__aws_sts_param {
+  const char *name;
+  const char *value;
+} iatk__aws_sts_param;
+int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
+                              const iatk__aws_sts_param *params, size_t count,
+                              const iatk__aws_creds *signer,
+                              const char *source, const char *what,
+                              iatk__aws_creds *out, iatk_error *err);
+/* The given session name, else "iatk-session-<epoch seconds>". */
+void iatk__aws_session_name(const char *given, char *out, size_t size);
+
+/* credentials_role.c: role_arn with source_profile or credential_source. */
+int iatk__aws_creds_assume_role(const iatk__aws_chain *chain,
+                                iatk__aws_creds *out, iatk_error *err);
+/* credentials_web_identity.c: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN,
+ * or the profile's web_identity_token_file + role_arn. */
+int iatk__aws_creds_web_identity(const iatk__aws_chain *chain,
+                                 iatk__aws_creds *out, iatk_error *err);
+
+/* credentials_sso.c: sso_account_id + sso_role_name with an sso-session
+ * (or legacy sso_start_url + sso_region), from `aws sso login`'s token. */
+int iatk__aws_creds_sso(const iatk__aws_chain *chain, iatk__aws_creds *out,
+                        iatk_error *err);
 
 /* credentials_container.c: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or
  * _FULL_URI (https, or http to a loopback or the ECS/EKS agent). */

@@ -148,7 +148,7 @@ static int load_files(iatk__aws_config *cfg, iatk_error *err) {
 
 /* -------------------------------------------------------------- profile */
 
-static int profile_exists(const iatk__aws_config *cfg, const char *name) {
+int iatk__aws_profile_exists(const iatk__aws_config *cfg, const char *name) {
   iatk_buf section;
   iatk_buf_init(&section);
   iatk_buf_printf(&section, "profile %s", name);
@@ -176,7 +176,7 @@ static int choose_profile(iatk__aws_config *cfg, const char *profile,
   cfg->profile = strdup(name ? name : "default");
   if (!cfg->profile)
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  if (cfg->profile_explicit && !profile_exists(cfg, cfg->profile))
+  if (cfg->profile_explicit && !iatk__aws_profile_exists(cfg, cfg->profile))
     return iatk_fail(err, IATK_EINVAL, "the config profile (%s) could not be "
                      "found in %s or %s", cfg->profile,
                      iatk__aws_ini_path(cfg->files, IATK__AWS_CONFIG_FILE),

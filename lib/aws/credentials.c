@@ -17,6 +17,9 @@ typedef struct provider {
 
 static const provider chain_providers[] = {
     {"environment", iatk__aws_creds_env},
+    {"assume role", iatk__aws_creds_assume_role},
+    {"web identity", iatk__aws_creds_web_identity},
+    {"sso", iatk__aws_creds_sso},
     {"shared credentials file", iatk__aws_creds_shared_file},
     {"credential_process", iatk__aws_creds_process},
     {"config file", iatk__aws_creds_config_file},
@@ -26,6 +29,8 @@ static const provider chain_providers[] = {
 
 /* What a source_profile may use: its own keys, never the environment. */
 static const provider profile_providers[] = {
+    {"web identity", iatk__aws_creds_web_identity},
+    {"sso", iatk__aws_creds_sso},
     {"shared credentials file", iatk__aws_creds_shared_file},
     {"credential_process", iatk__aws_creds_process},
     {"config file", iatk__aws_creds_config_file},

@@ -95,8 +95,11 @@ static struct curl_slist *build_headers(const iatk__http_request *req) {
   if (!(next = curl_slist_append(list, "Expect:")))
     goto fail;
   list = next;
-  if (!has_type && req->body_len && !(list = curl_slist_append(list, "Content-Type:")))
-    goto fail;
+  if (!has_type && req->body_len) {
+    if (!(next = curl_slist_append(list, "Content-Type:")))
+      goto fail;
+    list = next;
+  }
   iatk_buf_release(&line);
   return list;
 fail:

@@ -40,12 +40,11 @@ static void schemas_path(iatk_buf *b, const char *registry, const char *schema,
 
 /* ------------------------------------------------------------- requests */
 
-/* Appends why AWS was asked at all to a configuration error. */
-static void explain_source(const aws_registry *a, iatk_error *err) {
-  if (!err || strstr(err->message, a->chosen_because))
+void iatk__aws_explain_source(const char *why, iatk_error *err) {
+  if (!err || strstr(err->message, why))
     return;
   char text[IATK_ERROR_MESSAGE_SIZE * 2];
-  int n = snprintf(text, sizeof text, "%s (%s)", err->message, a->chosen_because);
+  int n = snprintf(text, sizeof text, "%s (%s)", err->message, why);
   iatk_copy_elided(err->message, sizeof err->message, text,
                    n < (int)sizeof text ? (size_t)n : sizeof text - 1);
 }
@@ -64,7 +63,7 @@ static int call(aws_registry *a, const char *method, const char *path,
   memset(&resp, 0, sizeof resp);
   int rc = iatk__aws_send(a->aws, &req, &resp, err);
   if ((rc == IATK_EINVAL || rc == IATK_ECREDENTIALS) && a->chosen_because)
-    explain_source(a, err);
+    iatk__aws_explain_source(a->chosen_because, err);
   if (aws_code)
     snprintf(aws_code, 128, "%s", resp.error_code);
   if (rc == IATK_OK && answer) {
@@ -242,9 +241,26 @@ static char *aws_read(iatk_registry *reg, const char *registry,
 
 /* -------------------------------------------------------------- writing */
 
+/* Publishing to AWS is never a default: a handle that reads AWS only
+ * because no local tree is configured refuses to write there. */
+static int refuse_automatic_write(const aws_registry *a, const char *what,
+                                  iatk_error *err) {
+  if (!a->chosen_because)
+    return IATK_OK;
+  return iatk_fail(err, IATK_EINVAL,
+                   "refusing to %s on AWS: AWS was chosen only because no "
+                   "local registry is configured; name the source aws "
+                   "explicitly (--source aws, IATK_SOURCE=aws, source=\"aws\") "
+                   "to publish, or configure a local registry",
+                   what);
+}
+
 static int aws_create(iatk_registry *reg, const char *registry,
                       iatk_error *err) {
   aws_registry *a = (aws_registry *)reg;
+  int refused = refuse_automatic_write(a, "create a registry", err);
+  if (refused != IATK_OK)
+    return refused;
   iatk_buf path;
   iatk_buf_init(&path);
   schemas_path(&path, registry, NULL, NULL);
@@ -282,6 +298,9 @@ static int aws_put(iatk_registry *reg, const char *registry,
                    size_t len, int version, int *version_out,
                    iatk_error *err) {
   aws_registry *a = (aws_registry *)reg;
+  int refused = refuse_automatic_write(a, "put a schema", err);
+  if (refused != IATK_OK)
+    return refused;
   char code[128] = "";
   iatk_error first;
   iatk_error_clear(&first);

@@ -6,7 +6,10 @@
  * because the same registry name holds different schemas in two accounts
  * or regions, and a local test server is not AWS.  The identity is the
  * profile, or the access key id when the keys come from the environment
- * (several accounts may be used from one shell that way). */
+ * (several accounts may be used from one shell that way).  Two accounts
+ * used through one profile name share a cache: versions are immutable, so
+ * that can only serve another account's version N of a schema of the
+ * same name; `rm -r` of the directory empties it. */
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,26 +47,25 @@ static void hex16(const char *text, char out[17]) {
     snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
-/* "endpoint\nidentity", or NULL when either cannot be settled. */
+/* "endpoint\nidentity", or NULL when the endpoint cannot be settled.
+ * The identity is decided the way the credential chain decides where keys
+ * come from (the environment's keys win unless the caller named a
+ * profile), without resolving them: a cache hit must not cost an STS call
+ * or a credential_process run. */
 static char *cache_key_text(aws_registry *a) {
   const iatk__aws_config *cfg = iatk__aws_config_of(a->aws);
   const char *source = NULL;
   char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
-  iatk__aws_creds creds;
-  memset(&creds, 0, sizeof creds);
-  if (!endpoint || iatk__aws_credentials(a->aws, &creds, NULL) != IATK_OK) {
-    free(endpoint);
-    iatk__aws_creds_release(&creds);
+  if (!endpoint)
     return NULL;
-  }
+  const char *env_key = iatk__aws_env("AWS_ACCESS_KEY_ID");
   iatk_buf key;
   iatk_buf_init(&key);
-  if (strcmp(creds.source, "environment") == 0)
-    iatk_buf_printf(&key, "%s\nkey %s", endpoint, creds.access_key_id);
+  if (env_key && cfg->profile_explicit != 2)
+    iatk_buf_printf(&key, "%s\nkey %s", endpoint, env_key);
   else
     iatk_buf_printf(&key, "%s\nprofile %s", endpoint, cfg->profile);
   free(endpoint);
-  iatk__aws_creds_release(&creds);
   return key.failed ? (iatk_buf_release(&key), NULL) : iatk_buf_steal(&key);
 }
 
@@ -92,13 +94,17 @@ int iatk__aws_registry_describe(aws_registry *a, iatk_error *err) {
   char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
   iatk_buf d;
   iatk_buf_init(&d);
+  /* e.g. "AWS Schemas API at http://127.0.0.1:4010 (endpoint from
+   * argument), region us-east-1 (from AWS_REGION), profile default" */
   iatk_buf_puts(&d, "AWS Schemas API");
   if (endpoint)
-    iatk_buf_printf(&d, " at %s (%s)", endpoint, source);
-  iatk_buf_printf(&d, ", region %s, profile %s",
-                  cfg->region ? cfg->region : "(none)", cfg->profile);
-  if (cfg->region && cfg->region_source)
-    iatk_buf_printf(&d, " (region from %s)", cfg->region_source);
+    iatk_buf_printf(&d, " at %s (endpoint from %s)", endpoint, source);
+  if (cfg->region)
+    iatk_buf_printf(&d, ", region %s (from %s)", cfg->region,
+                    cfg->region_source ? cfg->region_source : "?");
+  else
+    iatk_buf_puts(&d, ", no region");
+  iatk_buf_printf(&d, ", profile %s", cfg->profile);
   free(endpoint);
   if (d.failed) {
     iatk_buf_release(&d);

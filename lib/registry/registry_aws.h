@@ -21,6 +21,10 @@ typedef struct aws_registry {
 iatk_registry *iatk__aws_registry_new(iatk_aws *aws, int owns_aws,
                                       const char *cache_dir, iatk_error *err);
 
+/* Appends " (why)" to err's message: why AWS was asked at all, for a
+ * configuration error the user would not connect with that choice. */
+void iatk__aws_explain_source(const char *why, iatk_error *err);
+
 /* ------------------------------------------------------------ aws_json.c */
 
 /* Appends each answer[member][i][field] (strings) to `names` and sets

@@ -15,6 +15,11 @@ iatk_registry *iatk_registry_open_aws(iatk_aws *aws, const char *cache_dir,
   return iatk__aws_registry_new(aws, 0, cache_dir, err);
 }
 
+/* Said with a configuration error when AWS was not asked for by name. */
+#define AUTOMATIC_AWS                                                          \
+  "schemas are read from AWS because no local registry is configured: "        \
+  "pass --registry-dir DIR or set IATK_REGISTRY_DIR to read a local one"
+
 static int tree_configured(const char *root_dir) {
   const char *env = getenv("IATK_REGISTRY_DIR");
   return (root_dir && *root_dir) || (env && *env);
@@ -41,9 +46,9 @@ iatk_registry *iatk_registry_open_source(const char *source,
   }
   iatk_aws *aws = iatk_aws_new(profile, region, endpoint_url, err);
   iatk_registry *reg = aws ? iatk__aws_registry_new(aws, 1, NULL, err) : NULL;
-  if (reg && automatic)
-    ((aws_registry *)reg)->chosen_because =
-        "schemas are read from AWS because no local registry is configured: "
-        "pass --registry-dir DIR or set IATK_REGISTRY_DIR to read a local one";
+  if (automatic && reg)
+    ((aws_registry *)reg)->chosen_because = AUTOMATIC_AWS;
+  else if (automatic)
+    iatk__aws_explain_source(AUTOMATIC_AWS, err);
   return reg;
 }

@@ -13,6 +13,8 @@ typedef struct sync_job {
   const char *registry;
   iatk_registry_sync_cb progress;
   void *userdata;
+  int named; /* one schema was named: the registry is made only once it is
+              * known to exist at the source */
 } sync_job;
 
 /* One version as read from a source. */
@@ -97,26 +99,24 @@ static iatk_strlist *versions_held(iatk_registry *to, const char *registry,
   return NULL;
 }
 
-/* Copies the versions of `schema` listed in `versions` (the source's) that
- * `to` lacks. */
+static int ensure_registry(const sync_job *job, iatk_error *err);
+
+/* The source's versions are listed first, so that a schema that does not
+ * exist there creates nothing at the destination. */
 static int sync_schema(const sync_job *job, const char *schema,
-                       const iatk_strlist *versions, iatk_error *err) {
-  iatk_strlist *held = versions_held(job->to, job->registry, schema, err);
+                       iatk_error *err) {
+  iatk_strlist *versions =
+      job->from->ops->versions(job->from, job->registry, schema, err);
+  iatk_strlist *held =
+      versions && (!job->named || ensure_registry(job, err) == IATK_OK)
+          ? versions_held(job->to, job->registry, schema, err)
+          : NULL;
   int rc = held ? IATK_OK : iatk_error_code(err, IATK_EIO);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(versions); i++) {
     int number = iatk_registry_parse_version(iatk_strlist_get(versions, i));
     rc = copy_version(job, schema, number, held, err);
   }
   iatk_strlist_free(held);
-  return rc;
-}
-
-static int sync_listed_schema(const sync_job *job, const char *schema,
-                              iatk_error *err) {
-  iatk_strlist *versions =
-      job->from->ops->versions(job->from, job->registry, schema, err);
-  int rc = versions ? sync_schema(job, schema, versions, err)
-                    : iatk_error_code(err, IATK_EIO);
   iatk_strlist_free(versions);
   return rc;
 }
@@ -142,24 +142,17 @@ int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
   int rc = iatk_registry_check_name('r', registry, err);
   if (rc == IATK_OK && schema)
     rc = iatk_registry_check_name('s', schema, err);
-  sync_job job = {from, to, registry, progress, userdata};
-  /* What to copy is read before anything is written, so that a registry
-   * or schema `from` lacks leaves nothing behind in `to` (on AWS, that
-   * would be a CreateRegistry for a typo). */
-  iatk_strlist *schemas = NULL, *versions = NULL;
-  if (rc == IATK_OK && schema)
-    versions = from->ops->versions(from, registry, schema, err);
-  else if (rc == IATK_OK)
-    schemas = from->ops->list(from, registry, err);
-  if (rc == IATK_OK && !schemas && !versions)
+  sync_job job = {from, to, registry, progress, userdata, schema != NULL};
+  iatk_strlist *schemas =
+      rc == IATK_OK && !schema ? from->ops->list(from, registry, err) : NULL;
+  if (rc == IATK_OK && !schema && !schemas)
     rc = iatk_error_code(err, IATK_EIO);
-  if (rc == IATK_OK)
+  if (rc == IATK_OK && !schema)
     rc = ensure_registry(&job, err);
   if (rc == IATK_OK && schema)
-    rc = sync_schema(&job, schema, versions, err);
+    rc = sync_schema(&job, schema, err);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(schemas); i++)
-    rc = sync_listed_schema(&job, iatk_strlist_get(schemas, i), err);
-  iatk_strlist_free(versions);
+    rc = sync_schema(&job, iatk_strlist_get(schemas, i), err);
   iatk_strlist_free(schemas);
   return rc;
 }

@@ -208,3 +208,96 @@ def botocore_authorization(request, access_key, secret_key, session_token,
         SigV4Auth(Credentials(access_key, secret_key, session_token), service,
                   region).add_auth(aws_request)
     return aws_request.headers["Authorization"]
+
+
+# ---------------------------------------------------------------------- STS
+
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+
+
+def sts_error(status, code, message):
+    return Answer(status, f'<ErrorResponse xmlns="{STS_NS}"><Error><Type>Sender</Type>'
+                          f"<Code>{code}</Code><Message>{message}</Message></Error>"
+                          "<RequestId>4fc9e0f1-0000-0000-0000-000000000000</RequestId>"
+                          "</ErrorResponse>", {"Content-Type": "text/xml"})
+
+
+class StsFake:
+    """AssumeRole and AssumeRoleWithWebIdentity as documented: a form POST,
+    an XML answer.  AssumeRole must be signed (checked with botocore) by a
+    key it knows: `keys` to start with, then every key it issued (with its
+    session token).  Web identity calls must be unsigned and carry
+    `web_token`.  `calls` records (action, form, signing key, region)."""
+
+    def __init__(self, keys=None, web_token=None, expiration="2031-01-01T00:00:00Z"):
+        self.keys = {k: (v, None) for k, v in (keys or {}).items()}
+        self.web_token = web_token
+        self.expiration = expiration
+        self.calls = []
+        self.issued = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, request):
+        import urllib.parse
+        form = dict(urllib.parse.parse_qsl(request.body.decode(), keep_blank_values=True))
+        if form.get("Version") != "2011-06-15":
+            return sts_error(400, "InvalidAction", "unknown version")
+        if form.get("Action") == "AssumeRole":
+            return self._assume_role(request, form)
+        if form.get("Action") == "AssumeRoleWithWebIdentity":
+            return self._web_identity(request, form)
+        return sts_error(400, "InvalidAction", "unknown action")
+
+    def _caller(self, request):
+        auth = request.headers.get("authorization", "")
+        if "Credential=" not in auth:
+            return None, None, sts_error(403, "MissingAuthenticationToken", "not signed")
+        key, _, region = auth.split("Credential=")[1].split(",")[0].split("/")[:3]
+        if key not in self.keys:
+            return None, None, sts_error(403, "InvalidClientTokenId", "unknown key")
+        secret, token = self.keys[key]
+        if request.headers.get("x-amz-security-token") != token:
+            return None, None, sts_error(403, "InvalidClientTokenId", "bad session token")
+        expected = botocore_authorization(request, key, secret, token, region, "sts")
+        if request.headers["authorization"] != expected:
+            return None, None, sts_error(403, "SignatureDoesNotMatch", "bad signature")
+        return key, region, None
+
+    def _assume_role(self, request, form):
+        key, region, refusal = self._caller(request)
+        if refusal:
+            return refusal
+        with self.lock:
+            self.calls.append(("AssumeRole", form, key, region))
+        if "denied" in form.get("RoleArn", ""):
+            return sts_error(403, "AccessDenied", f"User: {key} is not authorized to "
+                                                  f"perform: sts:AssumeRole on resource: {form['RoleArn']}")
+        return self._issue("AssumeRole", form)
+
+    def _web_identity(self, request, form):
+        if "authorization" in request.headers:
+            return sts_error(400, "InvalidAction", "web identity calls are not signed")
+        with self.lock:
+            self.calls.append(("AssumeRoleWithWebIdentity", form, None, None))
+        if form.get("WebIdentityToken") != self.web_token:
+            return sts_error(400, "InvalidIdentityToken", "Couldn't retrieve verification key "
+                                                          "from your identity provider")
+        return self._issue("AssumeRoleWithWebIdentity", form)
+
+    def _issue(self, action, form):
+        with self.lock:
+            self.issued += 1
+            key = f"ASIAISSUED{self.issued:06d}"
+            secret, token = f"issued-secret-{self.issued}", f"issued-token-{self.issued}"
+            self.keys[key] = (secret, token)
+        role = form.get("RoleArn", "")
+        return Answer(200, f'<{action}Response xmlns="{STS_NS}"><{action}Result>'
+                           f"<AssumedRoleUser><Arn>{role}/{form.get('RoleSessionName')}</Arn>"
+                           "<AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser>"
+                           f"<Credentials><AccessKeyId>{key}</AccessKeyId>"
+                           f"<SecretAccessKey>{secret}</SecretAccessKey>"
+                           f"<SessionToken>{token}</SessionToken>"
+                           f"<Expiration>{self.expiration}</Expiration></Credentials>"
+                           f"</{action}Result><ResponseMetadata><RequestId>r</RequestId>"
+                           f"</ResponseMetadata></{action}Response>",
+                      {"Content-Type": "text/xml"})

@@ -215,6 +215,16 @@ def test_container_unreachable(home):
     assert error_line(proc).startswith(f"cannot get container credentials: cannot reach {fake.host}: ")
 
 
+def test_container_answer_size_is_bounded(home):
+    huge = json_answer(200, dict(creds_doc(), Padding="x" * 100_000))
+    with Fake(lambda r: huge) as fake:
+        _, proc = show_config(clean_env(home, AWS_CONTAINER_CREDENTIALS_FULL_URI=fake.url))
+    assert proc.returncode == EXIT_AWS
+    assert error_line(proc) == (f"cannot get container credentials: the answer from {fake.host} "
+                                "is larger than 65536 bytes")
+    assert len(fake.requests) == 1  # not retried
+
+
 def test_container_token_with_line_break(home):
     token_file = write(home / "token", "Bearer a\nInjected: yes\n")
     _, proc = show_config(clean_env(home, AWS_CONTAINER_CREDENTIALS_FULL_URI="http://127.0.0.1:9/",
@@ -285,8 +295,9 @@ def test_imds_without_a_role(home):
         _, proc = show_config(imds_env(home, fake))
     assert proc.returncode == EXIT_AWS
     assert error_line(proc) == (
-        "no AWS credentials found for profile 'default' (tried: environment, shared credentials "
-        "file, credential_process, config file, container, instance metadata)")
+        "no AWS credentials found for profile 'default' (tried: environment, assume role, "
+        "web identity, sso, shared credentials file, credential_process, config file, container, "
+        "instance metadata)")
 
 
 def test_imds_failed_code(home):

@@ -220,3 +220,15 @@ def test_connection_refused(env):
     assert line.startswith(f"cannot reach 127.0.0.1:{url.rsplit(':', 1)[1]}: ")
     # curl says "Connection refused" or, since 7.80, "Couldn't connect to server".
     assert "onnect" in line and line.endswith("(after 2 attempts)")
+
+
+def test_ca_bundle_reaches_libcurl(env):
+    """An https endpoint with AWS_CA_BUNDLE naming a missing file: libcurl
+    says so before any handshake, which shows the bundle is the one used."""
+    with Fake(lambda r: OK) as fake:
+        proc = aws_call(dict(env, AWS_CA_BUNDLE="/nonexistent/ca.pem", AWS_MAX_ATTEMPTS="1"),
+                        "--region", "us-east-1", "--endpoint-url", f"https://{fake.host}",
+                        "--anonymous", "schemas", "GET", "/")
+    assert proc.returncode == EXIT_NETWORK
+    assert error_line(proc) == (f"cannot reach {fake.host}: error setting certificate file: "
+                                "/nonexistent/ca.pem")

@@ -38,19 +38,20 @@ TIMEOUT = 60
 # ------------------------------------------------------------------ server
 
 @pytest.fixture(autouse=True)
-def no_server_left_behind():
-    yield
-    reap()
+def isolated_aws_settings(monkeypatch):
+    """botocore in this process sees no AWS settings but the test's own (an
+    empty AWS_PROFILE, as ctest sets to hide the user's, names a profile)."""
+    for name in [k for k in os.environ if k.startswith("AWS_")]:
+        monkeypatch.delenv(name)
+    for name, value in clean_env().items():
+        if name.startswith("AWS_"):
+            monkeypatch.setenv(name, value)
 
 
 @pytest.fixture(autouse=True)
-def botocore_sees_no_empty_settings(monkeypatch):
-    """ctest blanks the user's AWS settings (AWS_PROFILE= ...); botocore,
-    in this process, would take the empty AWS_PROFILE for a profile named
-    '' and raise ProfileNotFound."""
-    for name, value in list(os.environ.items()):
-        if name.startswith("AWS_") and value == "":
-            monkeypatch.delenv(name)
+def no_server_left_behind():
+    yield
+    reap()
 
 
 @pytest.fixture

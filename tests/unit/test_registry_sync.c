@@ -208,13 +208,21 @@ static void test_sync_empty_registry_and_missing(void **state) {
   assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "nope", NULL, NULL,
                                       &err),
                    IATK_ENOSCHEMA);
-  /* A registry the source lacks is not created in the destination first. */
+}
+
+/* A named schema missing at the source leaves the destination alone. */
+static void test_sync_missing_schema_creates_nothing(void **state) {
+  fixture *f = *state;
+  iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "q", "s", NULL, NULL,
-                                      &err),
-                   IATK_ENOREGISTRY);
-  registries = iatk_registry_list(f->to, NULL, &err);
-  assert_int_equal(iatk_strlist_count(registries), 1);
+  assert_int_equal(iatk_registry_create(f->from, "r", &err), IATK_OK);
+  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "absent", NULL,
+                                      NULL, &err),
+                   IATK_ENOSCHEMA);
+  iatk_error_clear(&err);
+  iatk_strlist *registries = iatk_registry_list(f->to, NULL, &err);
+  assert_non_null(registries);
+  assert_int_equal(iatk_strlist_count(registries), 0);
   iatk_strlist_free(registries);
 }
 
@@ -239,6 +247,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_sync_one_schema_and_conflicts,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_sync_empty_registry_and_missing,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_sync_missing_schema_creates_nothing,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_describe_names_the_tree, setup,
                                       teardown),
