@@ -8,6 +8,7 @@ served tree gives read directly, byte for byte.  Every subprocess gets an
 environment built from scratch (awsfake.clean_env) and a timeout; nothing
 is ever sent anywhere but 127.0.0.1."""
 import datetime
+import hashlib
 import json
 import os
 import shutil
@@ -19,8 +20,8 @@ import time
 import pytest
 
 import iatk as iatk_package
-from awsfake import (Answer, Fake, botocore_authorization, clean_env, json_answer,
-                     sequence, write)
+from awsfake import (Answer, Fake, StsFake, botocore_authorization, clean_env,
+                     json_answer, sequence, write)
 from servefixture import EXAMPLE_REGISTRY, IATK, Server, reap
 
 TIMEOUT = 60
@@ -37,7 +38,12 @@ KEYS = {"env": ("AKIDE2EENV", "env-secret"),
         "profile": ("AKIDE2EPROFILE", "profile-secret"),
         "process": ("AKIDE2EPROCESS", "process-secret"),
         "container": ("AKIDE2ECONTAINER", "container-secret"),
-        "imds": ("AKIDE2EIMDS", "imds-secret")}
+        "imds": ("AKIDE2EIMDS", "imds-secret"),
+        # what the loopback STS fake issues (StsFake's prefix + counter)
+        "assume-role": ("ASIAE2EROLE000001", "issued-secret-1"),
+        "web-identity": ("ASIAE2EWEB000001", "issued-secret-1"),
+        "sso": ("ASIAE2ESSO", "sso-secret")}
+BASE_KEY, BASE_SECRET = "AKIDE2EBASE", "base-secret"  # STS knows it, the server does not
 
 # A schema with three versions: JSON Schema text kept exactly as written
 # (spacing, key order, non-ASCII, no final newline on the last).
@@ -292,8 +298,8 @@ def test_verbose_names_the_source(served, run_aws):
     run = run_aws("generate", *MY_ARGS, "-v")
     assert run.returncode == 0
     assert run.stderr.decode().splitlines()[0] == (
-        "iatk: source: AWS Schemas API at %s (argument), region us-east-1, profile default "
-        "(region from argument)" % served.url)
+        "iatk: source: AWS Schemas API at %s (endpoint from argument), region us-east-1 "
+        "(from argument), profile default" % served.url)
 
 
 # --------------------------------------------- 2. the credentials chain
@@ -399,6 +405,68 @@ def test_credentials_from_imds_v2(served, run_aws, seed_event):
                for r in fake.requests[1:])
 
 
+def test_credentials_from_assume_role(served, run_aws, home, seed_event):
+    write(home / ".aws" / "config",
+          "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/E2E\n"
+          "source_profile = base\n")
+    write(home / ".aws" / "credentials", "[base]\naws_access_key_id = %s\n"
+                                         "aws_secret_access_key = %s\n" % (BASE_KEY, BASE_SECRET))
+    with Fake(StsFake({BASE_KEY: BASE_SECRET}, prefix="ASIAE2EROLE")) as sts:
+        run = generate_seed(run_aws, creds=None, AWS_PROFILE="role",
+                            AWS_ENDPOINT_URL_STS=sts.url)
+        assert_signed_and_served(served, run, seed_event)
+    ((action, form, key, region),) = sts.handler.calls
+    assert (action, form["RoleArn"], key, region) == (
+        "AssumeRole", "arn:aws:iam::123456789012:role/E2E", BASE_KEY, REGION)
+
+
+def test_credentials_from_web_identity(served, run_aws, home, seed_event):
+    token_file = write(home / "web-token", "eyJ.e2e-web-identity.token")
+    with Fake(StsFake(web_token="eyJ.e2e-web-identity.token", prefix="ASIAE2EWEB")) as sts:
+        run = generate_seed(run_aws, creds=None, AWS_ENDPOINT_URL_STS=sts.url,
+                            AWS_WEB_IDENTITY_TOKEN_FILE=token_file,
+                            AWS_ROLE_ARN="arn:aws:iam::123456789012:role/E2EWeb")
+        assert_signed_and_served(served, run, seed_event)
+    ((action, form, key, _),) = sts.handler.calls
+    assert (action, form["RoleArn"], key) == (
+        "AssumeRoleWithWebIdentity", "arn:aws:iam::123456789012:role/E2EWeb", None)
+
+
+class SsoPortal:
+    """GetRoleCredentials of the IAM Identity Center portal: the bearer
+    token `aws sso login` cached must come in x-amz-sso_bearer_token."""
+
+    TOKEN = "aoaAAAAAGZ-e2e-sso-token"
+
+    def __call__(self, request):
+        if not request.path.startswith("/federation/credentials?"):
+            return json_answer(404, {"message": "not found"})
+        if request.headers.get("x-amz-sso_bearer_token") != self.TOKEN:
+            return json_answer(401, {"message": "Session token not found or invalid"},
+                               {"x-amzn-ErrorType": "UnauthorizedException"})
+        key_id, secret = KEYS["sso"]
+        return json_answer(200, {"roleCredentials": {
+            "accessKeyId": key_id, "secretAccessKey": secret,
+            "sessionToken": "sso-session-token", "expiration": 1924992000000}})
+
+
+def test_credentials_from_sso(served, run_aws, home, seed_event):
+    write(home / ".aws" / "config",
+          "[profile sso]\nsso_session = corp\nsso_account_id = 111122223333\n"
+          "sso_role_name = Dev\n"
+          "[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n"
+          "sso_region = eu-west-1\n")
+    write(home / ".aws" / "sso" / "cache" / (hashlib.sha1(b"corp").hexdigest() + ".json"),
+          json.dumps({"startUrl": "https://corp.awsapps.com/start", "region": "eu-west-1",
+                      "accessToken": SsoPortal.TOKEN, "expiresAt": iso(3600)}))
+    with Fake(SsoPortal()) as portal:
+        run = generate_seed(run_aws, creds=None, AWS_PROFILE="sso",
+                            AWS_ENDPOINT_URL_SSO=portal.url)
+        assert_signed_and_served(served, run, seed_event)
+    (request,) = portal.requests
+    assert request.path == "/federation/credentials?account_id=111122223333&role_name=Dev"
+
+
 def test_wrong_secret(run_aws):
     run = run_aws("generate", *MY_ARGS, creds=None, AWS_ACCESS_KEY_ID=KEYS["env"][0],
                   AWS_SECRET_ACCESS_KEY="not-the-secret")
@@ -419,8 +487,9 @@ def test_no_credentials_at_all(served, run_aws):
     run = run_aws("generate", *MY_ARGS, creds=None)
     assert run.returncode == 10
     assert error_line(run) == (
-        "no AWS credentials found for profile 'default' (tried: environment, shared credentials "
-        "file, credential_process, config file, container, instance metadata)")
+        "no AWS credentials found for profile 'default' (tried: environment, assume role, web "
+        "identity, sso, shared credentials file, credential_process, config file, container, "
+        "instance metadata)")
     time.sleep(0.1)
     assert len(served.server.lines) == before  # nothing was sent unsigned
 
@@ -748,7 +817,7 @@ def test_python_registry(served, py_env):
         py_env.setenv(name, value)
     with iatk_package.Registry(source="aws", region=REGION, endpoint_url=served.url) as reg:
         assert reg.root is None and reg.description.startswith(
-            "AWS Schemas API at %s (argument), region us-east-1" % served.url)
+            "AWS Schemas API at %s (endpoint from argument), region us-east-1" % served.url)
         assert reg.list() == ["MyRegistry-local", "aws.events", "many", "multi"]
         assert reg.list("aws.events") == [AT_SCHEMA]
         assert reg.versions("multi", "Versioned") == ["1", "2", "3"]
