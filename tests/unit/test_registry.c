@@ -18,6 +18,7 @@
 #include <sys/time.h>
 
 #include "iatk/iatk.h"
+#include "temp_dir.h"
 #include "registry/registry_internal.h"
 
 #define OPENAPI_DOC                                                            \
@@ -32,18 +33,11 @@ typedef struct fixture {
   iatk_registry *reg;
 } fixture;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  snprintf(f->tmp, sizeof f->tmp, "/tmp/iatk-registry-XXXXXX");
-  if (!mkdtemp(f->tmp))
+  if (temp_dir_make(f->tmp, sizeof f->tmp, "registry") != 0)
     return -1;
   snprintf(f->root, sizeof f->root, "%s/tree", f->tmp);
   f->reg = iatk_registry_open(f->root, NULL);
@@ -54,7 +48,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
   fixture *f = *state;
   iatk_registry_free(f->reg);
-  nftw(f->tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  temp_dir_remove(f->tmp);
   free(f);
   return 0;
 }

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "iatk/iatk.h"
+#include "temp_dir.h"
 
 #define DOC_A "{\"type\": \"object\", \"title\": \"a\"}"
 #define DOC_B "{\"type\": \"object\", \"title\": \"b\"}"
@@ -27,18 +28,11 @@ typedef struct fixture {
   iatk_registry *from, *to;
 } fixture;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  snprintf(f->tmp, sizeof f->tmp, "/tmp/iatk-sync-XXXXXX");
-  if (!mkdtemp(f->tmp))
+  if (temp_dir_make(f->tmp, sizeof f->tmp, "sync") != 0)
     return -1;
   snprintf(f->from_root, sizeof f->from_root, "%s/from", f->tmp);
   snprintf(f->to_root, sizeof f->to_root, "%s/to", f->tmp);
@@ -52,7 +46,7 @@ static int teardown(void **state) {
   fixture *f = *state;
   iatk_registry_free(f->from);
   iatk_registry_free(f->to);
-  nftw(f->tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  temp_dir_remove(f->tmp);
   free(f);
   return 0;
 }

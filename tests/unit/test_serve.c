@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "server/server_internal.h"
+#include "temp_dir.h"
 
 #define DOC "{\"type\": \"object\"}"
 #define OPENAPI                                                                \
@@ -31,16 +32,9 @@ typedef struct fixture {
   json_t *body; /* the last reply's, parsed */
 } fixture;
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
-  snprintf(f->tmp, sizeof f->tmp, "/tmp/iatk-serve-XXXXXX");
-  if (!mkdtemp(f->tmp))
+  if (temp_dir_make(f->tmp, sizeof f->tmp, "serve") != 0)
     return -1;
   f->reg = iatk_registry_open(f->tmp, NULL);
   f->srv = iatk_server_new(f->reg, NULL);
@@ -55,7 +49,7 @@ static int teardown(void **state) {
   json_decref(f->body);
   iatk_server_free(f->srv);
   iatk_registry_free(f->reg);
-  nftw(f->tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  temp_dir_remove(f->tmp);
   free(f);
   return 0;
 }
