@@ -528,7 +528,8 @@ typedef void (*iatk_registry_sync_cb)(const char *registry, const char *schema,
  * A local tree keeps the source's version numbers (a version it holds with
  * other content is EEXIST); AWS numbers versions itself, so only content
  * it does not hold yet is added.  Running it twice copies nothing the
- * second time.  `progress` may be NULL.
+ * second time.  `progress` may be NULL.  A registry or schema that `from`
+ * lacks fails (ENOREGISTRY, ENOSCHEMA) before anything is written to `to`.
  */
 IATK_EXTERN int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
                                    const char *registry, const char *schema,
