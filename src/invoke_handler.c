@@ -63,9 +63,20 @@ static const struct option long_options[] = {
     {"help", no_argument, 0, 'h'},
     {0, 0, 0, 0}};
 
+/* An option only a handler takes (before any "--"): it is this command. */
+static int handler_only(const char *arg) {
+  for (const struct option *o = long_options; o->name; o++) {
+    size_t n = strlen(o->name);
+    if (o->val != OPT_EVENT && o->val != OPT_SETTING && o->val != 'h' &&
+        !strncmp(arg + 2, o->name, n) && (arg[2 + n] == '\0' || arg[2 + n] == '='))
+      return 1;
+  }
+  return 0;
+}
+
 int cli_invoke_wants_handler(int argc, char **argv) {
   for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
-    if (!strcmp(argv[i], "--handler") || !strncmp(argv[i], "--handler=", 10))
+    if (!strncmp(argv[i], "--", 2) && handler_only(argv[i]))
       return 1;
   return 0;
 }
