@@ -105,6 +105,13 @@ _PROTOTYPES = {
     "iatk_registry_list": (_c_void_p, [_c_void_p, _c_char_p, _ERR]),
     "iatk_registry_versions": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
     "iatk_registry_load": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_handler_new": (_c_void_p, [_c_char_p, _c_char_p, _ERR]),
+    "iatk_handler_free": (None, [_c_void_p]),
+    "iatk_handler_set": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
+    # *payload must reach iatk_free: a raw pointer.
+    "iatk_handler_invoke": (_c_int, [_c_void_p, _c_char_p, _c_size_t,
+                                     ctypes.POINTER(_c_void_p), ctypes.POINTER(_c_size_t),
+                                     _ERR]),
 }
 
 _lock = threading.Lock()

@@ -15,6 +15,7 @@ import time
 
 from . import _lib
 from .context_generation import eventbridge_event_context, run_eventbridge
+from .handler import invoke_handler, settings_of
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
                          check_ptr, invalid, new_error)
 from .registry import Registry, _strings, opened
@@ -386,6 +387,30 @@ class AwsIatk:
                         seed=args.get("seed"), skip_optional=args.get("skip_optional"),
                         now=args.get("now"), contexts=args.get("contexts"),
                         validate=bool(args.get("validate")))
+
+    def invoke(self, event, *, handler=None, runtime=None, timeout=None, function_name=None,
+               memory_size=None, region=None, env=None, handler_settings=None):
+        """Delivers ``event`` (a dict, or JSON text) to a consumer and returns
+        its parsed answer.
+
+        ``handler="dir/index.lambdaHandler"`` with ``runtime="nodejs"`` or
+        ``"python"``: the Lambda handler runs locally, as ``iatk invoke
+        --handler`` runs it; ``timeout`` (seconds, default 3),
+        ``function_name``, ``memory_size``, ``region`` (default:
+        the instance's, else $AWS_REGION, else us-east-1), ``env`` (a dict
+        added to the function's environment) and ``handler_settings`` (any
+        other iatk_handler_set name: value, e.g. {"request-id": "..."}) shape
+        its context.  A handler that fails raises IatkException with
+        ``error_type``, ``error_message``, ``trace`` and ``payload`` (Lambda's
+        error document); a timeout has error_type "Sandbox.Timedout".
+        """
+        if handler is None:
+            raise invalid("invoke needs a consumer: handler=")
+        if runtime is None:
+            raise invalid("handler= needs runtime= ('nodejs' or 'python')")
+        settings = settings_of(timeout, function_name, memory_size, region or self.region,
+                               env, handler_settings)
+        return invoke_handler(event, handler, runtime, settings)
 
     def registry(self):
         """The registry this instance reads, as a new :class:`Registry`."""
