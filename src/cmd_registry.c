@@ -243,7 +243,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
-  cli_verbose(o->verbose, "%s/%s version %d (%s)", o->registry, o->schema, version, type);
+  cli_verbose(o->verbose, "%s/%s version %d (%s)%s", o->registry, o->schema, version, type,
+              iatk_registry_cache_hits(reg) ? " from the cache of fetched versions" : "");
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);

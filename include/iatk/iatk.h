@@ -449,6 +449,10 @@ IATK_EXTERN iatk_registry *iatk_registry_open_source(const char *source,
 IATK_EXTERN void iatk_registry_free(iatk_registry *reg);
 /* The local tree's directory; NULL for other sources. */
 IATK_EXTERN const char *iatk_registry_root(const iatk_registry *reg);
+/* How many reads of the handle were answered from its cache of fetched
+ * versions rather than by the source (always 0 for a local tree), so a
+ * caller can say where a schema really came from. */
+IATK_EXTERN unsigned long iatk_registry_cache_hits(const iatk_registry *reg);
 /* Where the handle reads and writes, for messages: "local registry DIR"
  * or "AWS Schemas API at URL (region R, profile P)".  Owned by reg. */
 IATK_EXTERN const char *iatk_registry_describe(const iatk_registry *reg);
@@ -528,7 +532,8 @@ typedef void (*iatk_registry_sync_cb)(const char *registry, const char *schema,
  * A local tree keeps the source's version numbers (a version it holds with
  * other content is EEXIST); AWS numbers versions itself, so only content
  * it does not hold yet is added.  Running it twice copies nothing the
- * second time.  `progress` may be NULL.
+ * second time.  `progress` may be NULL.  A registry or schema that `from`
+ * lacks fails (ENOREGISTRY, ENOSCHEMA) before anything is written to `to`.
  */
 IATK_EXTERN int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
                                    const char *registry, const char *schema,

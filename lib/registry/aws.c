@@ -227,7 +227,7 @@ static char *aws_read(iatk_registry *reg, const char *registry,
                                         type, version_out, NULL)
                      : NULL;
   if (text) {
-    a->cache_hits++;
+    a->base.cache_hits++;
     return text;
   }
   text = describe(a, registry, schema, version, len, type, version_out, err);

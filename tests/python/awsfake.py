@@ -227,12 +227,16 @@ class StsFake:
     an XML answer.  AssumeRole must be signed (checked with botocore) by a
     key it knows: `keys` to start with, then every key it issued (with its
     session token).  Web identity calls must be unsigned and carry
-    `web_token`.  `calls` records (action, form, signing key, region)."""
+    `web_token`.  `calls` records (action, form, signing key, region).
+    Issued keys are `prefix` and a counter from 000001, their secrets
+    issued-secret-1, -2, ..."""
 
-    def __init__(self, keys=None, web_token=None, expiration="2031-01-01T00:00:00Z"):
+    def __init__(self, keys=None, web_token=None, expiration="2031-01-01T00:00:00Z",
+                 prefix="ASIAISSUED"):
         self.keys = {k: (v, None) for k, v in (keys or {}).items()}
         self.web_token = web_token
         self.expiration = expiration
+        self.prefix = prefix
         self.calls = []
         self.issued = 0
         self.lock = threading.Lock()
@@ -287,7 +291,7 @@ class StsFake:
     def _issue(self, action, form):
         with self.lock:
             self.issued += 1
-            key = f"ASIAISSUED{self.issued:06d}"
+            key = f"{self.prefix}{self.issued:06d}"
             secret, token = f"issued-secret-{self.issued}", f"issued-token-{self.issued}"
             self.keys[key] = (secret, token)
         role = form.get("RoleArn", "")

@@ -140,10 +140,13 @@ def _resolve_local(reg, registry, schema, version):
 
 def _resolve_remote(reg, registry, schema, version):
     """(cache key, loader) for the AWS source: the latest version is asked
-    every time (it changes), and the text read pins the version."""
+    every time (it changes), and the text read pins the version.  The key
+    holds the text: the description names the endpoint and profile but not
+    the identity, and two accounts reached with different keys from one
+    process hold different schemas under the same names."""
     content, schema_type, number = reg.read(registry, schema, version)
     origin = f"{registry}/{schema}/{number}/schema.json"
-    key = ("aws", reg.description, registry, schema, number)
+    key = ("aws", reg.description, registry, schema, number, schema_type, content)
     return key, lambda: Schema.from_text(content, schema_type, origin)
 
 
