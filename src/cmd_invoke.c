@@ -10,6 +10,7 @@
 static const char invoke_help[] =
     "usage: iatk invoke [--event FILE|-] [--timeout SECONDS] -- COMMAND [ARGS...]\n"
     INVOKE_AWS_USAGE
+    "       iatk invoke --handler DIR/MODULE.FUNCTION --runtime nodejs|python ...\n"
     "\n"
     "Run COMMAND with the event on its standard input and print what it\n"
     "writes on standard output.  The event must be JSON.\n"
@@ -48,6 +49,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
   while ((opt = getopt_long(argc, argv, "+:h", long_options, NULL)) != -1) {
     if (opt == 'h') {
       fputs(invoke_help, stdout);
+      fputs(cli_invoke_handler_help, stdout);
       return -1;
     }
     if (opt == 'e')
@@ -69,7 +71,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
 }
 
 /* Reads the event and checks it is JSON before any consumer runs. */
-static char *read_event(const char *path, size_t *len, iatk_error *err) {
+char *cli_read_event(const char *path, size_t *len, iatk_error *err) {
   json_error_t jerr;
   int from_stdin = strcmp(path, "-") == 0;
   json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)
@@ -92,13 +94,15 @@ static char *read_event(const char *path, size_t *len, iatk_error *err) {
 
 int cmd_invoke(int argc, char **argv) {
   invoke_opts o = {0};
+  if (cli_invoke_wants_handler(argc, argv))
+    return cmd_invoke_handler(argc, argv);
   int rc = parse_args(&o, argc, argv);
   if (rc)
     return rc < 0 ? 0 : rc;
   iatk_error err;
   iatk_error_clear(&err);
   size_t len = 0, out_len = 0;
-  char *event = read_event(o.event, &len, &err);
+  char *event = cli_read_event(o.event, &len, &err);
   if (!event)
     return cli_fail(&err);
   if (invoke_aws_wanted(&o.aws)) {

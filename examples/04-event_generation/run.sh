@@ -121,7 +121,10 @@ PY
 registry_name=$(output RegistryName)
 schema_name=$(output SchemaName)
 function_name=$(output CalculatorFunction)
-consumer="$here/consumer/$function_name.py"
+# The seed's consumer, a Node.js Lambda handler, run locally by iatk as
+# Lambda runs it (docs/handlers.md); consumer/calculator.py is the same
+# calculator as a plain stdin program (see README.md).
+handler="$here/consumer/$function_name/index.lambdaHandler"
 
 # The keys every MyEvent has, barebone or not (the seed's first assertion).
 myevent_keys='all(k in e for k in ["address", "customerId", "datetime", "membershipType", "orderItems"])'
@@ -173,14 +176,26 @@ test_generate_contextful_event() {
         'e["orderItems"][4] == {"unitPrice": 10, "count": 5}' \
         'rfc3339(e["datetime"], fraction=True)' || return 1
 
-    echo "  Invoke the consumer '$function_name' with it (expect 110):"
-    say invoke --timeout 30 --event - -- "$consumer"
-    result=$(printf '%s\n' "$event" | "$IATK" invoke --timeout 30 --event - -- "$consumer") || return 1
+    echo "  Invoke the Lambda handler of '$function_name' with it, locally (expect 110):"
+    say invoke --handler "${handler#"$here/"}" --runtime nodejs --event -
+    result=$(printf '%s\n' "$event" | "$IATK" invoke --handler "$handler" --runtime nodejs \
+        --event -) || return 1
+    if [[ $result == 110 ]]; then
+        echo "    ok    the handler returned $result"
+    else
+        echo "    FAIL  the handler returned '$result', not 110"
+        return 1
+    fi
+
+    echo "  The same calculator as a local program reading stdin (expect 110):"
+    say invoke --timeout 30 --event - -- consumer/calculator.py
+    result=$(printf '%s\n' "$event" | "$IATK" invoke --timeout 30 --event - -- \
+        "$here/consumer/calculator.py") || return 1
     result=${result//[[:space:]]/}
     if [[ $result == 110 ]]; then
-        echo "    ok    the consumer answered $result"
+        echo "    ok    the program answered $result"
     else
-        echo "    FAIL  the consumer answered '$result', not 110"
+        echo "    FAIL  the program answered '$result', not 110"
         return 1
     fi
 }

@@ -642,6 +642,74 @@ IATK_EXTERN int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn,
 /* Frees the strings of *r and zeroes it.  NULL-safe. */
 IATK_EXTERN void iatk_sfn_result_release(iatk_sfn_result *r);
 
+/* -------------------------------------------------- local Lambda handlers */
+
+/*
+ * A Lambda function's handler run locally, with no container: the system's
+ * `node` (runtime "nodejs") or `python3` (runtime "python") loads the
+ * handler through a small bootstrap shipped with iatk (runtime/node/
+ * bootstrap.mjs, runtime/python/bootstrap.py) the way Lambda's runtimes do,
+ * calls it once with the event and a context object, and the library
+ * returns the invocation's payload: the handler's result as JSON, or
+ * Lambda's error document.  docs/handlers.md has the details.
+ *
+ * The bootstraps are looked for in $IATK_RUNTIME_DIR, then the installed
+ * DATADIR/iatk/runtime, then the source tree the library was built from;
+ * iatk_handler_set(h, "runtime-dir", ...) overrides all three.
+ * One handle per thread at a time; distinct handles may run concurrently.
+ */
+typedef struct iatk_handler iatk_handler;
+
+/*
+ * `handler` is "DIR/MODULE.FUNCTION" ("fn/index.lambdaHandler"): DIR is the
+ * function's code directory (Lambda's task root; none means the current
+ * directory) and MODULE.FUNCTION is Lambda's handler setting.  `runtime` is
+ * "nodejs" or "python", or a Lambda runtime name that starts with one of
+ * them ("nodejs18.x", "python3.12"); the system's interpreter runs it either
+ * way.  Both strings are copied.  EINVAL for a malformed handler or an
+ * unknown runtime.  Defaults: function name = DIR's last component,
+ * version $LATEST, 128 MB, timeout 3 s, region $AWS_REGION or us-east-1,
+ * account 123456789012.
+ */
+IATK_EXTERN iatk_handler *iatk_handler_new(const char *handler,
+                                           const char *runtime,
+                                           iatk_error *err);
+IATK_EXTERN void iatk_handler_free(iatk_handler *h);
+/*
+ * Sets one setting by name (the value is copied):
+ *   "function-name", "function-version", "region", "account" (12 digits),
+ *   "memory-size" (MB, 128..10240), "timeout" (seconds, decimals allowed,
+ *   0 < t <= 900), "log-group", "log-stream", "request-id",
+ *   "runtime-dir" (where the bootstraps are), "interpreter" (the program
+ *   that runs the bootstrap, instead of node / python3),
+ *   "env" ("NAME=VALUE", added to the function's environment; repeatable).
+ * EINVAL for an unknown name or a bad value.
+ */
+IATK_EXTERN int iatk_handler_set(iatk_handler *h, const char *name,
+                                 const char *value, iatk_error *err);
+/*
+ * Invokes the handler once with `event` (len bytes of JSON text).  The
+ * handler's console output (stdout and stderr) goes to this process's
+ * standard error.  *payload (caller frees with iatk_free) and *payload_len
+ * receive what Lambda's Invoke would answer:
+ *  - IATK_OK: the result as JSON text ("null" for no result);
+ *  - IATK_ECONSUMER: the handler failed (threw, rejected, callback(err),
+ *    could not be loaded, result not serialisable, runtime exited): the
+ *    payload is Lambda's error document ({"errorType", "errorMessage",
+ *    "trace"} for Node; {"errorMessage", "errorType", "requestId",
+ *    "stackTrace"} for Python) and err's message is
+ *    "<errorType>: <errorMessage>";
+ *  - IATK_ETIMEOUT: killed at the timeout; the payload is
+ *    {"errorType": "Sandbox.Timedout", "errorMessage": "RequestId: ...
+ *    Error: Task timed out after N.NN seconds"};
+ *  - anything else (EINVAL, EIO: no bootstrap found, ...): *payload NULL.
+ * payload_len may be NULL.  A fresh request id (a UUID) per call unless
+ * "request-id" was set.
+ */
+IATK_EXTERN int iatk_handler_invoke(iatk_handler *h, const char *event,
+                                    size_t len, char **payload,
+                                    size_t *payload_len, iatk_error *err);
+
 /* ------------------------------------------------------- registry server */
 
 /*

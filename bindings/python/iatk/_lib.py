@@ -140,6 +140,13 @@ _PROTOTYPES = {
     "iatk_sfn_run": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _c_size_t, _c_int,
                               _c_int, ctypes.POINTER(SfnResult), _ERR]),
     "iatk_sfn_result_release": (None, [ctypes.POINTER(SfnResult)]),
+    "iatk_handler_new": (_c_void_p, [_c_char_p, _c_char_p, _ERR]),
+    "iatk_handler_free": (None, [_c_void_p]),
+    "iatk_handler_set": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
+    # *payload must reach iatk_free: a raw pointer.
+    "iatk_handler_invoke": (_c_int, [_c_void_p, _c_char_p, _c_size_t,
+                                     ctypes.POINTER(_c_void_p), ctypes.POINTER(_c_size_t),
+                                     _ERR]),
 }
 
 # Flags of iatk_lambda_invoke and iatk_sfn_run.

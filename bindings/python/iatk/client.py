@@ -15,6 +15,7 @@ import time
 
 from . import _lib, consumers
 from .context_generation import eventbridge_event_context, run_eventbridge
+from .handler import invoke_handler, settings_of
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
                          check_ptr, invalid, new_error)
 from .registry import Registry, _strings, opened
@@ -391,10 +392,13 @@ class AwsIatk:
                         now=args.get("now"), contexts=args.get("contexts"),
                         validate=bool(args.get("validate")))
 
-    def invoke(self, event, *, lambda_=None, state_machine=None, qualifier=None, sync=False,
-               timeout=None, name=None, asynchronous=False, log_tail=False):
+    def invoke(self, event, *, lambda_=None, state_machine=None, handler=None, runtime=None,
+               timeout=None, qualifier=None, asynchronous=False, log_tail=False, sync=False,
+               name=None, function_name=None, memory_size=None, region=None, env=None,
+               handler_settings=None):
         """Delivers ``event`` (a dict, or JSON text) to one consumer and
-        returns a :class:`consumers.InvokeOutput` with its answer.
+        returns a :class:`consumers.InvokeOutput` whose ``payload`` is its
+        answer read as JSON.
 
         * ``lambda_``: a Lambda function (name, partial or full ARN, with an
           optional ``:QUALIFIER``; ``qualifier`` appends one), invoked with
@@ -403,18 +407,29 @@ class AwsIatk:
           ``name`` optional), then DescribeExecution until it ends, at most
           ``timeout`` seconds (None: 60, 0: no limit; past it the execution
           is left running); ``sync`` uses StartSyncExecution.
+        * ``handler="dir/index.lambdaHandler"`` with ``runtime="nodejs"`` or
+          ``"python"``: the Lambda handler runs locally, as ``iatk invoke
+          --handler`` runs it; ``timeout`` (seconds, default 3),
+          ``function_name``, ``memory_size``, ``region`` (default: the
+          instance's, else $AWS_REGION, else us-east-1), ``env`` (a dict added
+          to the function's environment) and ``handler_settings`` (any other
+          iatk_handler_set name: value) shape its context.
 
         The AWS settings are the instance's ``region``, ``profile`` and
         ``endpoint_url``.  A consumer that fails raises IatkException with
-        ``iatk_name`` IATK_ECONSUMER (IATK_ETIMEOUT for the timeout), and
-        ``error_type``/``error_message`` set from the function's errorType
-        and errorMessage, or the execution's error and cause; AWS refusals
-        raise IATK_EAWS.
+        ``iatk_name`` IATK_ECONSUMER (IATK_ETIMEOUT for a timeout) and
+        ``error_type``/``error_message`` from the function's errorType and
+        errorMessage (a local handler's also ``trace`` and ``payload``), or
+        the execution's error and cause; AWS refusals raise IATK_EAWS.
         """
-        chosen = [k for k, v in (("lambda_", lambda_), ("state_machine", state_machine))
-                  if v is not None]
+        chosen = [k for k, v in (("lambda_", lambda_), ("state_machine", state_machine),
+                                 ("handler", handler)) if v is not None]
         if len(chosen) != 1:
-            raise invalid("invoke needs exactly one consumer: lambda_= or state_machine=")
+            raise invalid("invoke needs exactly one consumer: lambda_=, state_machine= "
+                          "or handler=")
+        if handler is not None:
+            return self._invoke_handler(event, handler, runtime, timeout, function_name,
+                                        memory_size, region, env, handler_settings)
         text = consumers.event_text(event)
         if lambda_ is not None:
             if sync or name is not None or timeout is not None:
@@ -425,6 +440,15 @@ class AwsIatk:
             raise invalid("qualifier, asynchronous and log_tail apply to lambda_ only")
         return consumers.run_state_machine(self._aws, text, state_machine, name=name,
                                            sync=sync, timeout=timeout)
+
+    def _invoke_handler(self, event, handler, runtime, timeout, function_name, memory_size,
+                        region, env, handler_settings):
+        if runtime is None:
+            raise invalid("handler= needs runtime= ('nodejs' or 'python')")
+        settings = settings_of(timeout, function_name, memory_size, region or self.region,
+                               env, handler_settings)
+        text = invoke_handler(event, handler, runtime, settings)
+        return consumers.InvokeOutput(payload=json.loads(text), text=text)
 
     def registry(self):
         """The registry this instance reads, as a new :class:`Registry`."""
