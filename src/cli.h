@@ -62,6 +62,10 @@ enum {
 int cli_aws_option(cli_aws *a, int opt, const char *arg);
 /* Opens the source for `dir` and `a` by iatk_registry_open_source's rule
  * and says which with -v. */
+/* For -v after a read: where the schema came from when that is not the
+ * source line's ("" when it is): the cache of fetched versions, or the
+ * built-in aws.events catalogue layered over the source. */
+const char *cli_served_note(const iatk_registry *reg, char *buf, size_t size);
 iatk_registry *cli_registry_open(const char *dir, const cli_aws *a, int verbose,
                                  iatk_error *err);
 

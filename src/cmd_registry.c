@@ -1,5 +1,6 @@
 /* iatk registry: manage a registry (a local tree or AWS's), and copy
  * schemas between the two. */
+#include <limits.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -243,8 +244,9 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
+  char note[PATH_MAX + 64];
   cli_verbose(o->verbose, "%s/%s version %d (%s)%s", o->registry, o->schema, version, type,
-              iatk_registry_cache_hits(reg) ? " from the cache of fetched versions" : "");
+              cli_served_note(reg, note, sizeof note));
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);

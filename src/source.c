@@ -1,5 +1,7 @@
 /* The schema a command works on: from a local registry or from a file. */
 #include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -36,6 +38,16 @@ iatk_registry *cli_registry_open(const char *dir, const cli_aws *a, int verbose,
   return reg;
 }
 
+const char *cli_served_note(const iatk_registry *reg, char *buf, size_t size) {
+  const char *by = iatk_registry_served_by(reg);
+  if (iatk_registry_cache_hits(reg))
+    return " from the cache of fetched versions";
+  if (!by || by == iatk_registry_describe(reg) || strcmp(by, iatk_registry_describe(reg)) == 0)
+    return "";
+  snprintf(buf, size, " from %s", by);
+  return buf;
+}
+
 int cli_source_check(const cli_source *s, const char *command) {
   int from_registry = s->registry || s->schema || s->version;
   if (s->file && from_registry)
@@ -62,9 +74,10 @@ static iatk_schema *load(const cli_source *s, iatk_error *err) {
     /* the origin is "REGISTRY/SCHEMA/VERSION/schema.json" */
     const char *origin = iatk_schema_origin(schema);
     const char *version = origin + strlen(s->registry) + strlen(s->schema) + 2;
+    char note[PATH_MAX + 64];
     cli_verbose(1, "schema %s/%s (version %.*s, %s)%s", s->registry, s->schema,
                 (int)strcspn(version, "/"), version, iatk_schema_type(schema),
-                iatk_registry_cache_hits(reg) ? " from the cache of fetched versions" : "");
+                cli_served_note(reg, note, sizeof note));
   }
   iatk_registry_free(reg);
   return schema;

@@ -446,6 +446,15 @@ IATK_EXTERN iatk_registry *iatk_registry_open_aws(iatk_aws *aws,
  * $IATK_REGISTRY_DIR) and "aws" when none is.  For "aws" the handle makes
  * and owns an iatk_aws from `profile`, `region` and `endpoint_url` (see
  * iatk_aws_new).  iatk_registry_describe says which source was chosen.
+ *
+ * Unless AWS was asked for by name ("aws" or $IATK_SOURCE=aws), the
+ * built-in, read-only catalogue of AWS service event schemas answers for the
+ * registry aws.events: over a local tree when the tree has no aws.events of
+ * its own, and always when nothing is configured (no tree, no source), so
+ * aws.events works offline.  Putting into the catalogue fails with
+ * EUNSUPPORTED.  The catalogue is $IATK_CATALOGUE_DIR/aws.events, else the
+ * installed one (DATADIR/iatk/catalogue), else the source tree's data/ for a
+ * build-tree library.  docs/catalogue.md has the details.
  */
 IATK_EXTERN iatk_registry *iatk_registry_open_source(const char *source,
                                                      const char *root_dir,
@@ -463,6 +472,11 @@ IATK_EXTERN unsigned long iatk_registry_cache_hits(const iatk_registry *reg);
 /* Where the handle reads and writes, for messages: "local registry DIR"
  * or "AWS Schemas API at URL (region R, profile P)".  Owned by reg. */
 IATK_EXTERN const char *iatk_registry_describe(const iatk_registry *reg);
+/* What answered the handle's last read: its iatk_registry_describe, or for
+ * aws.events served by the built-in catalogue "the built-in aws.events
+ * catalogue in DIR" (see iatk_registry_open_source).  Owned by reg; valid
+ * until the handle is freed.  NULL for a NULL reg. */
+IATK_EXTERN const char *iatk_registry_served_by(const iatk_registry *reg);
 /* 0 when `name` is a valid registry (kind 'r') or schema (kind 's') name,
  * else ENAME with the reason. */
 IATK_EXTERN int iatk_registry_check_name(char kind, const char *name,

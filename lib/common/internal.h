@@ -30,6 +30,28 @@ int iatk_error_code(const iatk_error *err, int fallback);
 /* strdup that passes NULL through. */
 char *iatk_strdup(const char *s);
 
+/* ------------------------------------------------------ installed data */
+
+/* Where data installed with iatk may be (data_dir.c): $env, else the
+ * installed copy, else this source tree (for a build-tree library). */
+typedef struct iatk__data_place {
+  const char *env;         /* e.g. "IATK_RUNTIME_DIR" */
+  const char *install_dir; /* "" when unknown */
+  const char *source_dir;  /* "" when unknown */
+} iatk__data_place;
+
+/* The resolved path of DIR/relpath when it is readable, else NULL.  Caller
+ * frees. */
+char *iatk__data_path(const char *dir, const char *relpath);
+/* iatk__data_path for a directory the user named (`what` says how, for the
+ * EIO error when it lacks relpath). */
+char *iatk__data_named(const char *dir, const char *what, const char *relpath,
+                       iatk_error *err);
+/* relpath in the first place that has it (a named $env must); EIO naming
+ * the places looked in when none has.  Caller frees. */
+char *iatk__data_find(const iatk__data_place *place, const char *relpath,
+                      iatk_error *err);
+
 /* ------------------------------------------------------- growable buffer */
 
 typedef struct iatk_buf {

@@ -68,6 +68,11 @@ const char *iatk_registry_describe(const iatk_registry *reg) {
   return reg ? reg->description : NULL;
 }
 
+const char *iatk_registry_served_by(const iatk_registry *reg) {
+  const char *layer = reg ? iatk__layered_served_by(reg) : NULL;
+  return layer ? layer : iatk_registry_describe(reg);
+}
+
 /* ------------------------------------------------------------- writing */
 
 int iatk_registry_create(iatk_registry *reg, const char *registry,

@@ -72,6 +72,21 @@ iatk_registry *iatk__local_open(const char *root, iatk_error *err);
  * OpenApi3 nor JSONSchemaDraft4. */
 const char *iatk__registry_known_type(const char *type);
 
+/* ----------------------------------------------------------- catalogue.c */
+
+/* The registry the built-in catalogue holds. */
+#define IATK_CATALOGUE_REGISTRY "aws.events"
+
+/* `primary` (taken over, freed on failure) with the built-in aws.events
+ * catalogue layered over it: over a tree, the catalogue answers for
+ * aws.events unless the tree has its own; over AWS (chosen because nothing
+ * was configured) it always does.  Writes into the catalogue are refused. */
+iatk_registry *iatk__catalogue_layer(iatk_registry *primary, int over_tree,
+                                     iatk_error *err);
+/* What answered the last read of a layered handle; NULL for other
+ * handles and before any read. */
+const char *iatk__layered_served_by(const iatk_registry *reg);
+
 /* ---------------------------------------------------------------- tree.c */
 
 /* A directory of the tree, opened without following any symbolic link

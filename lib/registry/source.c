@@ -36,8 +36,10 @@ iatk_registry *iatk_registry_open_source(const char *source,
   int automatic = !chosen;
   if (!chosen)
     chosen = tree_configured(root_dir) ? "local" : "aws";
+  /* Named explicitly, AWS is AWS; otherwise the built-in aws.events
+   * catalogue is layered over the source chosen (catalogue.c). */
   if (strcmp(chosen, "local") == 0)
-    return iatk_registry_open(root_dir, err);
+    return iatk__catalogue_layer(iatk_registry_open(root_dir, err), 1, err);
   if (strcmp(chosen, "aws") != 0) {
     iatk_fail(err, IATK_EINVAL,
               "unknown schema source '%s'%s: expected local or aws", chosen,
@@ -50,5 +52,5 @@ iatk_registry *iatk_registry_open_source(const char *source,
     ((aws_registry *)reg)->chosen_because = AUTOMATIC_AWS;
   else if (automatic)
     iatk__aws_explain_source(AUTOMATIC_AWS, err);
-  return reg;
+  return automatic ? iatk__catalogue_layer(reg, 0, err) : reg;
 }
