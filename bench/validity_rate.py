@@ -32,7 +32,7 @@ os.environ.setdefault("IATK_SOURCE_DIR", REPO)
 import oracle  # noqa: E402
 
 SEED_SCHEMA = "examples/04-event_generation/registry/MyRegistry-local/MySchema-local/1/schema.json"
-EC2_SCHEMA = ("examples/04-event_generation/registry/aws.events/"
+EC2_SCHEMA = ("data/aws.events/"
               "aws.autoscaling@EC2InstanceLaunchSuccessful/2/schema.json")
 
 # Constrained JSON Schemas written for this benchmark: strings with formats

@@ -206,7 +206,8 @@ test_generate_eventbridge_event() {
     local -a args=("${source_args[@]}" --registry aws.events
         --schema aws.autoscaling@EC2InstanceLaunchSuccessful --schema-version 2
         --event-ref AWSEvent --context eventbridge)
-    echo "  Generate an EventBridge event, version 2 of an AWS schema, with the eventbridge context:"
+    echo "  Generate an EventBridge event, version 2 of an AWS schema (the tree has no aws.events:"
+    echo "  the built-in catalogue serves it), with the eventbridge context:"
     say generate "${args[@]}"
     event=$("$IATK" generate "${args[@]}") || return 1
     show "$event" || return 1
@@ -258,18 +259,23 @@ run_all
 # The same registry behind the EventBridge Schemas REST API, on loopback,
 # refusing any request not signed with this (made-up) key: iatk's AWS
 # source signs with SigV4 and reads it as it would read AWS.
+# AWS holds aws.events itself: the served tree is ./registry plus the
+# built-in catalogue's aws.events (data/aws.events), as AWS would answer.
 serve_log=$(mktemp "${TMPDIR:-/tmp}/iatk-demo-serve.XXXXXX")
 cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/iatk-demo-cache.XXXXXX")
+served_dir=$(mktemp -d "${TMPDIR:-/tmp}/iatk-demo-aws.XXXXXX")
+cp -R "$registry_dir"/. "$served_dir"/
+cp -R "${IATK_CATALOGUE_DIR:-$repo/data}/aws.events" "$served_dir"/
 server_pid=
 stop_server() {
     [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    rm -rf "$serve_log" "$cache_dir"
+    rm -rf "$serve_log" "$cache_dir" "$served_dir"
 }
 trap stop_server EXIT
 export AWS_ACCESS_KEY_ID=AKIDIATKDEMO AWS_SECRET_ACCESS_KEY=iatk-demo-secret
 export AWS_EC2_METADATA_DISABLED=true IATK_CACHE_DIR=$cache_dir
 unset AWS_PROFILE AWS_SESSION_TOKEN IATK_REGISTRY_DIR
-"$IATK" registry serve --registry-dir "$registry_dir" --listen 127.0.0.1:0 \
+"$IATK" registry serve --registry-dir "$served_dir" --listen 127.0.0.1:0 \
     --verify-sigv4 2>"$serve_log" &
 server_pid=$!
 endpoint=

@@ -14,7 +14,7 @@ import time
 
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
 IATK = os.environ.get("IATK", str(SOURCE / "build" / "iatk"))
-EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
+EXAMPLE_REGISTRY = SOURCE / "tests" / "python" / "registry" / "seed"
 
 STARTED = []  # every server process not yet reaped
 

@@ -12,7 +12,7 @@ import pytest
 
 IATK = os.environ.get("IATK", "iatk")
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
-EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
+EXAMPLE_REGISTRY = SOURCE / "tests" / "python" / "registry" / "seed"
 METHOD = "mock.generate_barebone_event"
 MY_EVENT = {"RegistryName": "MyRegistry-local", "SchemaName": "MySchema-local",
             "EventRef": "MyEvent"}

@@ -19,7 +19,7 @@ from aws_iatk.context_generation import eventbridge_event_context
 from iatk import IatkException
 
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
-EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
+EXAMPLE_REGISTRY = SOURCE / "tests" / "python" / "registry" / "seed"
 REG, SCHEMA = "MyRegistry-local", "MySchema-local"
 AWS_REG, AWS_SCHEMA = "aws.events", "aws.autoscaling@EC2InstanceLaunchSuccessful"
 RFC3339_FRACTION = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+([Zz]|[+-]\d\d:\d\d)")

@@ -10,7 +10,7 @@ import iatk
 from iatk.context_generation import eventbridge_event_context
 
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
-EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
+EXAMPLE_REGISTRY = SOURCE / "tests" / "python" / "registry" / "seed"
 NOW = "2024-05-06T07:08:09Z"
 THREADS = 8
 CALLS = 400

@@ -27,7 +27,7 @@ from servefixture import Server, reap, serve_env as clean_env
 
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
 IATK = os.environ.get("IATK", str(SOURCE / "build" / "iatk"))
-EXAMPLE_REGISTRY = SOURCE / "examples" / "04-event_generation" / "registry"
+EXAMPLE_REGISTRY = SOURCE / "tests" / "python" / "registry" / "seed"
 AWS = os.environ.get("IATK_TEST_AWS") or shutil.which("aws")
 KEY_ID, SECRET = "AKIDSERVETEST", "serve-test-secret"
 OTHER_KEY_ID = "AKIDUNKNOWN"

@@ -118,6 +118,7 @@ _PROTOTYPES = {
     "iatk_registry_open_source": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _c_char_p,
                                               _c_char_p, _ERR]),
     "iatk_registry_describe": (_c_char_p, [_c_void_p]),
+    "iatk_registry_served_by": (_c_char_p, [_c_void_p]),
     # Returned char * must reach iatk_free: keep it as a raw pointer.
     "iatk_registry_read": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _c_char_p,
                                        ctypes.POINTER(_c_size_t), ctypes.POINTER(_c_char_p),

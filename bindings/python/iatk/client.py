@@ -134,7 +134,10 @@ def _resolve_local(reg, registry, schema, version):
     with opened(root) as handle:
         if version is None:
             version = _latest_version(handle, root, registry, schema)
-    key = ("registry", root, registry, schema, version) if version is not None else None
+    # Whether the tree holds the registry: when it does not, aws.events is
+    # the built-in catalogue's, a different document under the same name.
+    own = os.path.isdir(os.path.join(root, registry))
+    key = ("registry", root, own, registry, schema, version) if version is not None else None
     return key, lambda: _registry_load(root, registry, schema, version)
 
 

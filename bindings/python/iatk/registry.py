@@ -22,10 +22,10 @@ def _strings(handle):
 
 
 def _open(root_dir):
-    """A new C registry handle; ``root_dir`` None means ``$IATK_REGISTRY_DIR``."""
-    root = _lib.encode(os.fspath(root_dir)) if root_dir is not None else None
-    err, perr = new_error()
-    return check_ptr(_lib.lib().iatk_registry_open(root, perr), err)
+    """A new C handle on the local tree ``root_dir`` (None means
+    ``$IATK_REGISTRY_DIR``), with the built-in aws.events catalogue layered
+    over it as iatk_registry_open_source layers it."""
+    return _open_source("local", root_dir, None, None, None)
 
 
 def _open_source(source, root_dir, profile, region, endpoint_url):
@@ -82,6 +82,14 @@ class Registry(_lib.Owned):
         "AWS Schemas API at URL ...")."""
         with self._lock:
             return _lib.decode(_lib.lib().iatk_registry_describe(self._live()))
+
+    @property
+    def served_by(self):
+        """What answered the last read: the description, or for aws.events
+        served by the built-in catalogue "the built-in aws.events catalogue
+        in DIR"."""
+        with self._lock:
+            return _lib.decode(_lib.lib().iatk_registry_served_by(self._live()))
 
     def read(self, registry, schema, version=None):
         """A version (None: the latest) exactly as stored: returns
