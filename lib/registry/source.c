@@ -52,5 +52,7 @@ iatk_registry *iatk_registry_open_source(const char *source,
     ((aws_registry *)reg)->chosen_because = AUTOMATIC_AWS;
   else if (automatic)
     iatk__aws_explain_source(AUTOMATIC_AWS, err);
-  return automatic ? iatk__catalogue_layer(reg, 0, err) : reg;
+  /* An endpoint given by argument asks for that endpoint's aws.events. */
+  int layered = automatic && !(endpoint_url && *endpoint_url);
+  return layered ? iatk__catalogue_layer(reg, 0, err) : reg;
 }

@@ -420,13 +420,13 @@ def test_error_codes_match_the_c_table():
 def test_registry_round_trip(tmp_path):
     root = tmp_path / "tree"
     with iatk.Registry(root) as reg:
-        assert reg.root == str(root) and reg.list() == []
+        assert reg.root == str(root) and reg.list() == ["aws.events"]  # the built-in catalogue
         reg.create("orders")
         expect_error(lambda: reg.create("orders"), 10, "IATK_EEXIST")
         doc = {"type": "object", "properties": {"a": {"type": "string"}}}
         assert reg.put("orders", "Placed", json.dumps(doc)) == 1
         assert reg.put("orders", "Placed", json.dumps(doc).encode(), "JSONSchemaDraft4") == 2
-        assert reg.list() == ["orders"] and reg.list("orders") == ["Placed"]
+        assert reg.list() == ["aws.events", "orders"] and reg.list("orders") == ["Placed"]
         assert reg.versions("orders", "Placed") == ["1", "2"]
         schema = reg.load("orders", "Placed", 1)
         assert schema.type == "JSONSchemaDraft4"
