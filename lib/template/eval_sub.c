@@ -48,7 +48,13 @@ static int substitute(iatk__eval *ev, const char *s, const json_t *vars,
       s = open + 3;
       continue;
     }
-    char *name = strndup(open + 2, (size_t)(close - open - 2));
+    /* Blanks around the name are CloudFormation's too: "${ Env }". */
+    const char *from = open + 2, *to = close;
+    while (from < to && (*from == ' ' || *from == '\t'))
+      from++;
+    while (to > from && (to[-1] == ' ' || to[-1] == '\t'))
+      to--;
+    char *name = strndup(from, (size_t)(to - from));
     char *text = name ? variable(ev, vars, name, err) : NULL;
     free(name);
     if (!text)

@@ -67,6 +67,9 @@ static int string_prop(iatk__stack *st, const iatk__res *r, const char *prop,
     rc = required ? iatk__eval_fail(&st->ev, err, IATK_EJSON, "a required property is AWS::NoValue") : IATK_OK;
   else if (!json_is_string(value))
     rc = iatk__eval_fail(&st->ev, err, IATK_EJSON, "%s must be a string", prop);
+  else if (strlen(json_string_value(value)) != json_string_length(value))
+    rc = iatk__eval_fail(&st->ev, err, strcmp(prop, "Content") ? IATK_ENAME : IATK_EJSON,
+                         "%s contains a NUL character", prop);
   else if (!(*out = strndup(json_string_value(value), json_string_length(value))))
     rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
   else if (len)
@@ -208,8 +211,9 @@ static int plan(iatk__stack *st, iatk__res *r, iatk_error *err) {
   r->state = RES_BUSY;
   const char *what = st->ev.what;
   char *path = iatk_strdup(st->ev.path.data ? st->ev.path.data : "");
-  char here[300];
-  snprintf(here, sizeof here, "resource %.250s", r->logical);
+  char shown[IATK_REGISTRY_DISPLAY_SIZE], here[IATK_REGISTRY_DISPLAY_SIZE + 16];
+  iatk_registry_display(r->logical, shown);
+  snprintf(here, sizeof here, "resource '%s'", shown);
   iatk__eval_begin(&st->ev, here, "");
   int yes = 0, rc = check_logical(st, r, err);
   if (rc == IATK_OK)
