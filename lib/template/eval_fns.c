@@ -227,7 +227,9 @@ json_t *iatk__fn_cidr(iatk__eval *ev, const json_t *args, iatk_error *err) {
     bad(ev, err, usage);
   } else {
     r = json_array();
-    unsigned long step = 1ul << cb, base = addr & ~((step << 0) - 1) & 0xfffffffful;
+    /* Subnets start at the block's network address. */
+    unsigned long step = 1ul << cb;
+    unsigned long base = prefix ? addr & (0xfffffffful << (32 - prefix)) & 0xfffffffful : 0;
     for (long i = 0; i < n && base + (unsigned long)i * step <= 0xfffffffful; i++) {
       unsigned long s = base + (unsigned long)i * step;
       char text[24];
