@@ -232,8 +232,8 @@ json_t *iatk__fn_cidr(iatk__eval *ev, const json_t *args, iatk_error *err) {
     unsigned long base = prefix ? addr & (0xfffffffful << (32 - prefix)) & 0xfffffffful : 0;
     for (long i = 0; i < n && base + (unsigned long)i * step <= 0xfffffffful; i++) {
       unsigned long s = base + (unsigned long)i * step;
-      char text[24];
-      snprintf(text, sizeof text, "%lu.%lu.%lu.%lu/%ld", s >> 24, s >> 16 & 255,
+      char text[64];
+      snprintf(text, sizeof text, "%lu.%lu.%lu.%lu/%ld", s >> 24 & 255, s >> 16 & 255,
                s >> 8 & 255, s & 255, 32 - cb);
       json_array_append_new(r, json_string(text));
     }
