@@ -31,7 +31,8 @@ static const char import_help[] =
     "  --outputs FILE         write the stacks' Outputs that need no deployed\n"
     "                         stack into FILE as {\"STACK\": {\"KEY\": \"VALUE\"}},\n"
     "                         keeping what FILE already holds otherwise; the\n"
-    "                         outputs left out are listed on stderr\n"
+    "                         outputs left out are listed on stderr; '-'\n"
+    "                         writes them to stdout\n"
     "  -v, --verbose          say where things are read and written\n"
     "  -h, --help             show this help\n"
     "\n"
@@ -161,9 +162,11 @@ static int io_error(const char *what, const char *path) {
 /* The outputs file's current text into *text (NULL when there is none
  * yet); 0 or an exit status. */
 static int read_existing(const char *path, char **text, size_t *len) {
-  FILE *f = fopen(path, "rb");
   *text = NULL;
   *len = 0;
+  if (!strcmp(path, "-"))
+    return 0; /* standard output: nothing to merge with */
+  FILE *f = fopen(path, "rb");
   if (!f)
     return errno == ENOENT ? 0 : io_error("cannot read", path);
   size_t cap = 0;
@@ -210,8 +213,9 @@ static int write_outputs(iatk_import *imp, const import_opts *o, iatk_error *err
   iatk_free(text);
   const iatk_strlist *skipped = iatk_import_skipped(imp);
   for (size_t i = 0; !rc && i < iatk_strlist_count(skipped); i++)
-    fprintf(stderr, "iatk: not evaluated locally, left as %s had it: %s\n",
-            o->outputs, iatk_strlist_get(skipped, i));
+    fprintf(stderr, "iatk: not evaluated locally, %s: %s\n",
+            strcmp(o->outputs, "-") ? "left as the file had it" : "left out",
+            iatk_strlist_get(skipped, i));
   if (!rc)
     cli_verbose(o->verbose, "wrote %s", o->outputs);
   return rc;
