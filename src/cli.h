@@ -103,6 +103,8 @@ int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 /* iatk registry serve (cmd_serve.c): argv[0] is "serve". */
 int cmd_serve(int argc, char **argv);
+/* iatk registry import (cmd_import.c): argv[0] is "import". */
+int cmd_import(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
 /* iatk invoke --handler (invoke_handler.c): whether argv asks for it, the
  * command itself, and its part of invoke's --help. */

@@ -561,6 +561,93 @@ IATK_EXTERN int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
                                    iatk_registry_sync_cb progress,
                                    void *userdata, iatk_error *err);
 
+/* ------------------------------------------------------- template import */
+
+/*
+ * Imports the AWS::EventSchemas::Registry and AWS::EventSchemas::Schema
+ * resources of CloudFormation templates (JSON or YAML with the short-form
+ * tags), SAM templates and CDK output (a cdk.out/<stack>.template.json or
+ * the cdk.out folder itself) into a local registry tree, and evaluates the
+ * stacks' Outputs that need no deployed stack.  docs/templates.md has the
+ * details.  A handle may be used by one thread at a time.
+ */
+typedef struct iatk_import iatk_import;
+
+/* What an import did with one resource (iatk_import_cb's `status`). */
+typedef enum iatk_import_status {
+  IATK_IMPORT_CREATED = 0,     /* a new registry, or a schema's version 1 */
+  IATK_IMPORT_EXISTS = 1,      /* the registry was there already */
+  IATK_IMPORT_UNCHANGED = 2,   /* the latest version has this type+content */
+  IATK_IMPORT_NEW_VERSION = 3  /* the content changed: a new version */
+} iatk_import_status;
+
+/*
+ * Told about each EventSchemas resource once it is written: its stack and
+ * logical ID, the registry, the schema (NULL for a registry), the schema's
+ * version (0 for a registry), the status, and whether the name was
+ * generated (the resource gave no RegistryName / SchemaName).  The strings
+ * live for the duration of the call.
+ */
+typedef void (*iatk_import_cb)(const char *stack, const char *logical_id,
+                               const char *registry, const char *schema,
+                               int version, int status, int generated_name,
+                               void *userdata);
+
+/* A new importer writing into `reg`, a local tree (borrowed: it must
+ * outlive the handle).  EINVAL when reg is NULL or not a local tree. */
+IATK_EXTERN iatk_import *iatk_import_new(iatk_registry *reg, iatk_error *err);
+IATK_EXTERN void iatk_import_free(iatk_import *imp);
+/* A template parameter's value (copied), over its Default.  EINVAL for an
+ * empty name or NULL value. */
+IATK_EXTERN int iatk_import_set_parameter(iatk_import *imp, const char *name,
+                                          const char *value, iatk_error *err);
+/* The stack name for the next plain template (copied); NULL: the file's
+ * base name without .template.json/.json/.yaml/.yml.  A cdk.out folder
+ * names its stacks itself. */
+IATK_EXTERN int iatk_import_set_stack_name(iatk_import *imp, const char *name,
+                                           iatk_error *err);
+/* AWS::Region (default us-east-1; it also sets AWS::Partition and
+ * AWS::URLSuffix) and AWS::AccountId (default 123456789012: twelve
+ * digits).  Copied.  EINVAL for an empty or malformed value. */
+IATK_EXTERN int iatk_import_set_region(iatk_import *imp, const char *region,
+                                       iatk_error *err);
+IATK_EXTERN int iatk_import_set_account(iatk_import *imp, const char *account,
+                                        iatk_error *err);
+/* The progress callback (NULL: none). */
+IATK_EXTERN void iatk_import_set_callback(iatk_import *imp, iatk_import_cb cb,
+                                          void *userdata);
+/*
+ * Imports a template file, or a cdk.out folder (every stack its
+ * manifest.json lists).  Everything of a template is evaluated before
+ * anything is written: a template that fails writes nothing.  Errors:
+ * EJSON (malformed text, with file:line:column, or a malformed template),
+ * EUNSUPPORTED (a value that needs a deployed stack, naming the resource,
+ * the property path and the function), ENAME (an invalid name or logical
+ * ID), ESCHEMA (Content that is no valid schema), ELIMIT (size, depth,
+ * YAML alias expansion), EIO.
+ */
+IATK_EXTERN int iatk_import_file(iatk_import *imp, const char *path,
+                                 iatk_error *err);
+/* The same for `len` bytes of template text; `source` names it in
+ * messages, `stack` is the stack name (NULL: "stack"). */
+IATK_EXTERN int iatk_import_text(iatk_import *imp, const char *text,
+                                 size_t len, const char *source,
+                                 const char *stack, iatk_error *err);
+/*
+ * The outputs file of every stack imported so far, in the shape of
+ * `cdk deploy --outputs-file` ({"<stack>": {"<OutputKey>": "<value>"}}),
+ * merged over `existing` (the file's current text, NULL or len 0 for
+ * none): other stacks and outputs are kept, evaluated outputs replaced.
+ * Two-space indented with a final newline; caller frees with iatk_free.
+ * EJSON when `existing` is not a JSON object of objects.
+ */
+IATK_EXTERN char *iatk_import_outputs(iatk_import *imp, const char *existing,
+                                      size_t len, iatk_error *err);
+/* The outputs that could not be evaluated locally, one line each:
+ * "<stack>.<OutputKey>: <why>".  Owned by the handle; valid until the
+ * next import call. */
+IATK_EXTERN const iatk_strlist *iatk_import_skipped(const iatk_import *imp);
+
 /* ------------------------------------------------------------- consumers */
 
 /* What happened to a consumer run by iatk_invoke_command. */
