@@ -374,7 +374,8 @@ static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
   }
   if (n->variant_count)
     return gen_value(g, pick_variant(g, n, escape), escape);
-  if (g->mode == IATK_MODE_SAMPLE && json_array_size(n->samples))
+  if (json_array_size(n->samples) &&
+      (g->mode == IATK_MODE_SAMPLE || (n->declared && is_random(g))))
     return gen_sample(g, n); /* vetted at compile time, enum included */
   if (n->enum_values)
     return gen_enum(g, n);

@@ -176,6 +176,45 @@ static char *string_member(const json_t *a, const json_t *b, const char *key) {
   return s ? strdup(s) : NULL;
 }
 
+/* Whether `value` is a string the node takes as it is: a plain string
+ * schema (no const, enum, pattern, format or branches) that its length
+ * bounds admit.  Anything more is left to the generator's own values. */
+static int takes_plain_string(const plan_node *n, const char *value) {
+  size_t len = 0;
+  for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+    len += (*p & 0xc0) != 0x80; /* code points, as minLength counts */
+  return (n->types & JT_STRING) && !n->const_text && !n->enum_values &&
+         !n->pattern && n->format == FMT_NONE && !n->variant_count &&
+         (int64_t)len >= n->min_length &&
+         (n->max_length < 0 || (int64_t)len <= n->max_length);
+}
+
+/* An EventBridge event declares its `source` and `detail-type`
+ * (x-amazon-events-source, -detail-type): in sample and random modes the
+ * event carries them, as every real event of the type does, instead of
+ * made-up text that the eventbridge context would have to keep (it keeps
+ * non-empty values, so that a --set before it wins).  Barebone keeps
+ * AWS IATK's "".  Only a property written inline in the event is given
+ * the value: a node reached through $ref may serve other places too. */
+static void declare_envelope(compile_ctx *c, const char *name,
+                             const char *value) {
+  const plan_node *root = &c->plan->nodes[c->plan->root];
+  for (size_t i = 0; value && i < root->prop_count; i++) {
+    const plan_prop *prop = &root->props[i];
+    if (strcmp(prop->name, name) != 0 || prop->node == NO_NODE)
+      continue;
+    plan_node *n = &c->plan->nodes[prop->node];
+    size_t base = strlen(c->plan->pointer);
+    int inline_here = strncmp(n->pointer, c->plan->pointer, base) == 0 &&
+                      strncmp(n->pointer + base, "/properties/", 12) == 0;
+    json_t *v = json_string(value);
+    if (inline_here && v && n->samples && takes_plain_string(n, value) &&
+        json_array_insert(n->samples, 0, v) == 0)
+      n->declared = 1;
+    json_decref(v);
+  }
+}
+
 static int compile_root(compile_ctx *c, const char *event_ref) {
   char *pointer = schema_event_pointer(c->schema, event_ref, c->err);
   if (!pointer)
@@ -201,7 +240,11 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
       string_member(root, c->schema->doc, "x-amazon-events-detail-type");
   c->plan->source = string_member(root, c->schema->doc, "x-amazon-events-source");
   c->plan->root = compile_node(c, root, pointer);
-  return c->plan->root < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : IATK_OK;
+  if (c->plan->root < 0)
+    return iatk_error_code(c->err, IATK_ENOMEM);
+  declare_envelope(c, "source", c->plan->source);
+  declare_envelope(c, "detail-type", c->plan->detail_type);
+  return IATK_OK;
 }
 
 /* 2019-09, 2020-12 and OpenAPI 3.1 apply a $ref's sibling keywords;

@@ -113,6 +113,9 @@ typedef struct plan_node {
   char *const_text;        /* compact JSON of `const`, or NULL */
   json_t *enum_values;     /* array, or NULL */
   json_t *samples;         /* examples/example/default, in that order */
+  int declared;            /* samples[0] is the event's own source or
+                            * detail-type (x-amazon-events-*): written in
+                            * random mode too, see plan.c */
   plan_format format;
   char *pattern;           /* ECMA-262 pattern, or the format's template */
   size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
