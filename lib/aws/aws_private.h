@@ -13,9 +13,10 @@
 
 /* Splits `text` into words the way Python's shlex.split(text) does (POSIX
  * mode, no comments): blanks separate words, '...' is literal, "..."
- * honours \\ \" \$ \` escapes, a backslash outside quotes escapes the next
- * character.  Pushes the words onto `words`.  0, -1 for an unclosed quote,
- * -2 when out of memory. */
+ * honours only the \\ and \" escapes, a backslash outside quotes escapes
+ * the next character.  Pushes the words onto `words`.  0, -1 for an
+ * unclosed quote or a backslash at the very end (where shlex raises
+ * ValueError), -2 when out of memory. */
 int iatk__aws_shell_split(const char *text, iatk_strlist *words);
 
 /* ---------------------------------------------------------- config_file.c */

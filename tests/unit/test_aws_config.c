@@ -208,6 +208,20 @@ static void test_shell_split(void **state) {
   iatk_strlist_free(list);
 }
 
+/* fuzz_aws_answers (FINDINGS.md, F8): inside double quotes Python's shlex
+ * unescapes only \\ and \", not \$, \` or a newline as a shell would;
+ * a backslash ending the text is its "No escaped character" error. */
+static void test_shell_split_like_python(void **state) {
+  (void)state;
+  expect_words("\"a \\$HOME \\` b\\\nc\" \"\\\\ \\\"\"",
+               (const char *[]){"a \\$HOME \\` b\\\nc", "\\ \"", NULL});
+  expect_words("x\\\ny '\\$'", (const char *[]){"x\ny", "\\$", NULL});
+  iatk_strlist *list = iatk_strlist_new();
+  assert_int_equal(iatk__aws_shell_split("end\\", list), -1);
+  assert_int_equal(iatk__aws_shell_split("\"end\\\"", list), -1);
+  iatk_strlist_free(list);
+}
+
 /* ---------------------------------------------------------- endpoints */
 
 static const char *const env_names[] = {
@@ -318,6 +332,7 @@ int main(void) {
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
+      cmocka_unit_test(test_shell_split_like_python),
       cmocka_unit_test_setup_teardown(test_endpoint_precedence, clear_env, clear_env),
       cmocka_unit_test_setup_teardown(test_credential_calls_skip_the_override,
                                       clear_env, clear_env),
