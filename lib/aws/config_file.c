@@ -300,6 +300,12 @@ static int expand_nested(ini_file *f, size_t i) {
   return rc;
 }
 
+/* The name messages give a file: its path, "(text)" for text parsed
+ * without one (iatk__aws_ini_parse_text on a fresh handle). */
+static const char *file_name(const ini_file *f) {
+  return f->path ? f->path : "(text)";
+}
+
 static int expand_all_nested(ini_file *f, iatk_error *err) {
   size_t count = f->count;
   for (size_t i = 0; i < count; i++) {
@@ -309,10 +315,12 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
     int rc = expand_nested(f, i);
     e = &f->entries[i]; /* add_entry may have moved the array */
     if (rc == -2)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s", f->path);
+      return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s",
+                       file_name(f));
     if (rc == -1)
       return iatk_fail(err, IATK_EINVAL, "%s:%d: the nested value of '%s' "
-                       "has a line without '='", f->path, e->line, e->key);
+                       "has a line without '='", file_name(f), e->line,
+                       e->key);
   }
   return IATK_OK;
 }
@@ -320,7 +328,7 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
 /* ---------------------------------------------------------------- parse */
 
 static int parse_failure(const parse_state *ps, int rc, iatk_error *err) {
-  const char *path = ps->file->path ? ps->file->path : "(text)";
+  const char *path = file_name(ps->file);
   if (ps->nomem || rc == -2)
     return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s", path);
   int line = ps->bad_line && (rc <= 0 || ps->bad_line <= rc) ? ps->bad_line : rc;

@@ -165,6 +165,11 @@ static void test_parse_errors(void **state) {
   snprintf(text, sizeof text, "[default]\n%s = v\n", long_key);
   expect_parse_error(text, "(text):2: cannot parse the AWS config file: line "
                            "too long");
+  /* fuzz_aws_config (FINDINGS.md, F9): text without a path is "(text)"
+   * here too, not a NULL given to printf's %s */
+  expect_parse_error("[default]\ns3 =\n  no equals\n",
+                     "(text):2: the nested value of 's3' has a line without "
+                     "'='");
 }
 
 /* A NUL inside the text: strlen stops there, so the test above saw a
