@@ -167,7 +167,12 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
   const char *p = s, *end = s + n;
   while (p < end && is_blank(*p))
     p++;
-  if (p < end && (*p == '#' || *p == ';')) {
+  if (p == end || (p + 1 == end && *p == '\r')) {
+    snprintf(str, (size_t)num, "\n"); /* blank, as a short one would be;
+                                        * not a continuation line */
+    return;
+  }
+  if (*p == '#' || *p == ';') {
     snprintf(str, (size_t)num, "#\n");
     return;
   }

@@ -137,6 +137,26 @@ static void test_long_lines(void **state) {
   iatk__aws_ini_free(ini);
 }
 
+/* fuzz_aws_config (FINDINGS.md, F10): a blank line too long for inih is
+ * still a blank line, not a continuation that adds "\n" to the value
+ * before it. */
+static void test_long_blank_lines(void **state) {
+  (void)state;
+  char blanks[300], text[800];
+  memset(blanks, ' ', sizeof blanks - 1);
+  blanks[sizeof blanks - 1] = '\0';
+  snprintf(text, sizeof text,
+           "[default]\nregion = us-east-1\n%s\noutput = json\n"
+           "s3 =\n  a = 1\n%s\t\r\nend = 1\n",
+           blanks, blanks);
+  iatk__aws_ini *ini = parse(text, "");
+  assert_get(ini, "profile default", "region", "us-east-1");
+  assert_get(ini, "profile default", "output", "json");
+  assert_get(ini, "profile default", "s3.a", "1");
+  assert_get(ini, "profile default", "end", "1");
+  iatk__aws_ini_free(ini);
+}
+
 static void expect_parse_error(const char *text, const char *message) {
   iatk__aws_ini *ini = iatk__aws_ini_new();
   iatk_error err;
@@ -334,6 +354,7 @@ int main(void) {
       cmocka_unit_test(test_comments_and_line_ends),
       cmocka_unit_test(test_later_values_win),
       cmocka_unit_test(test_long_lines),
+      cmocka_unit_test(test_long_blank_lines),
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
