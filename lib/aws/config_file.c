@@ -46,6 +46,9 @@ typedef struct parse_state {
   int line;         /* the line last handed to inih */
   int indented;     /* it began with blank space */
   long last_entry;  /* the entry a continuation line extends, or -1 */
+  char *section;    /* canonical name of the section being read, from its
+                     * header line: inih cuts the name it reports at 49
+                     * bytes; NULL before the first header */
   iatk_strlist *long_values;
   ini_file *file;
   iatk__aws_file which;
@@ -198,8 +201,12 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
 }
 
 /* Section headers go into the file as entries without a key, so empty
- * sections exist too; the line after a header continues no value. */
+ * sections exist too; the line after a header continues no value.  An
+ * indented line after a key is a continuation for inih, whatever it
+ * holds, so it is no header here either. */
 static void note_section(parse_state *ps, const char *line) {
+  if (ps->indented && ps->last_entry >= 0)
+    return;
   while (is_blank(*line))
     line++;
   const char *close = strchr(line, ']');
@@ -208,9 +215,13 @@ static void note_section(parse_state *ps, const char *line) {
   char *raw = strndup(line + 1, (size_t)(close - line - 1));
   iatk_buf name;
   iatk_buf_init(&name);
+  char *canonical = NULL;
   if (!raw || canonical_section(ps, raw, &name) != 0 ||
-      add_entry(ps->file, name.data, NULL, NULL, ps->line) != 0)
+      add_entry(ps->file, name.data, NULL, NULL, ps->line) != 0 ||
+      !(canonical = strdup(name.data)))
     ps->nomem = 1;
+  free(ps->section);
+  ps->section = canonical;
   ps->last_entry = -1;
   iatk_buf_release(&name);
   free(raw);
@@ -252,18 +263,14 @@ static int on_pair(void *user, const char *section, const char *key,
                    const char *value) {
   parse_state *ps = user;
   value = restore(ps, value);
-  if (!section[0]) {
+  if (!section[0] || !ps->section) {
     refuse(ps, "a key before any [section]");
     return 0;
   }
   if (ps->indented && ps->last_entry >= 0)
     return extend_entry(ps->file, ps->last_entry, value) == 0 ? 1
                                                               : (ps->nomem = 1, 0);
-  iatk_buf name;
-  iatk_buf_init(&name);
-  int ok = canonical_section(ps, section, &name) == 0 &&
-           add_entry(ps->file, name.data, key, value, ps->line) == 0;
-  iatk_buf_release(&name);
+  int ok = add_entry(ps->file, ps->section, key, value, ps->line) == 0;
   ps->last_entry = ok ? (long)ps->file->count - 1 : -1;
   if (!ok)
     ps->nomem = 1;
@@ -362,6 +369,7 @@ int iatk__aws_ini_parse_text(iatk__aws_ini *ini, iatk__aws_file file,
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
   iatk_strlist_free(ps.long_values);
+  free(ps.section);
   if (rc != 0 || ps.bad_line || ps.nomem)
     return parse_failure(&ps, rc, err);
   return expand_all_nested(ps.file, err);

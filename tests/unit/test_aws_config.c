@@ -157,6 +157,37 @@ static void test_long_blank_lines(void **state) {
   iatk__aws_ini_free(ini);
 }
 
+/* fuzz_aws_config (FINDINGS.md, F11): inih reports section names cut at
+ * 49 bytes; the keys of a longer one stay in it, and two long names with
+ * the same beginning stay apart.  An indented "[x]" after a key continues
+ * its value, as for configparser. */
+static void test_long_section_names(void **state) {
+  (void)state;
+  iatk__aws_ini *ini = parse(
+      "[profile my-company-sandbox-AdministratorAccess-123456789012]\n"
+      "region = eu-west-1\n"
+      "[profile my-company-sandbox-AdministratorAccess-210987654321]\n"
+      "region = us-east-2\n"
+      "[profile short]\nk = v\n  [other]\nz = 1\n",
+      "[my-company-sandbox-AdministratorAccess-123456789012-long-name]\n"
+      "aws_access_key_id = AKIDLONG\n");
+  assert_get(ini, "profile my-company-sandbox-AdministratorAccess-123456789012",
+             "region", "eu-west-1");
+  assert_get(ini, "profile my-company-sandbox-AdministratorAccess-210987654321",
+             "region", "us-east-2");
+  assert_get(ini, "profile short", "k", "v\n[other]");
+  assert_get(ini, "profile short", "z", "1");
+  assert_false(iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE,
+                                         "profile other"));
+  assert_string_equal(
+      iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
+                        "profile my-company-sandbox-AdministratorAccess-"
+                        "123456789012-long-name",
+                        "aws_access_key_id"),
+      "AKIDLONG");
+  iatk__aws_ini_free(ini);
+}
+
 static void expect_parse_error(const char *text, const char *message) {
   iatk__aws_ini *ini = iatk__aws_ini_new();
   iatk_error err;
@@ -355,6 +386,7 @@ int main(void) {
       cmocka_unit_test(test_later_values_win),
       cmocka_unit_test(test_long_lines),
       cmocka_unit_test(test_long_blank_lines),
+      cmocka_unit_test(test_long_section_names),
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
