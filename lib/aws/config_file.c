@@ -259,6 +259,18 @@ static const char *restore(const parse_state *ps, const char *value) {
   return kept ? kept : "";
 }
 
+/* configparser lower-cases option names (its optionxform), so botocore
+ * reads AWS_ACCESS_KEY_ID as aws_access_key_id; the keys inside a nested
+ * value keep their case, as botocore's own parser leaves them.  Keys are
+ * ASCII in practice, and only ASCII is folded. */
+static char *lower_copy(const char *s) {
+  char *copy = strdup(s);
+  for (char *c = copy; c && *c; c++)
+    if (*c >= 'A' && *c <= 'Z')
+      *c = (char)(*c + 32);
+  return copy;
+}
+
 static int on_pair(void *user, const char *section, const char *key,
                    const char *value) {
   parse_state *ps = user;
@@ -270,7 +282,9 @@ static int on_pair(void *user, const char *section, const char *key,
   if (ps->indented && ps->last_entry >= 0)
     return extend_entry(ps->file, ps->last_entry, value) == 0 ? 1
                                                               : (ps->nomem = 1, 0);
-  int ok = add_entry(ps->file, ps->section, key, value, ps->line) == 0;
+  char *name = lower_copy(key);
+  int ok = name && add_entry(ps->file, ps->section, name, value, ps->line) == 0;
+  free(name);
   ps->last_entry = ok ? (long)ps->file->count - 1 : -1;
   if (!ok)
     ps->nomem = 1;

@@ -188,6 +188,22 @@ static void test_long_section_names(void **state) {
   iatk__aws_ini_free(ini);
 }
 
+/* fuzz_aws_config (FINDINGS.md, F14): keys are case-insensitive, as for
+ * botocore (configparser lower-cases them); a nested value's own keys
+ * keep their case there, and so here. */
+static void test_key_case(void **state) {
+  (void)state;
+  iatk__aws_ini *ini = parse("[default]\nRegion = eu-west-1\nS3 =\n"
+                             "  Addressing_Style = path\n",
+                             "[default]\nAWS_ACCESS_KEY_ID = AKIDUPPER\n");
+  assert_get(ini, "profile default", "region", "eu-west-1");
+  assert_get(ini, "profile default", "s3.Addressing_Style", "path");
+  assert_string_equal(iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
+                                        "profile default", "aws_access_key_id"),
+                      "AKIDUPPER");
+  iatk__aws_ini_free(ini);
+}
+
 static void expect_parse_error(const char *text, const char *message) {
   iatk__aws_ini *ini = iatk__aws_ini_new();
   iatk_error err;
@@ -387,6 +403,7 @@ int main(void) {
       cmocka_unit_test(test_long_lines),
       cmocka_unit_test(test_long_blank_lines),
       cmocka_unit_test(test_long_section_names),
+      cmocka_unit_test(test_key_case),
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
