@@ -4,7 +4,8 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TIME  ?= 600
-FUZZ_TARGETS := fuzz_schema fuzz_pattern fuzz_validate fuzz_context fuzz_registry
+FUZZ_TARGETS := fuzz_schema fuzz_pattern fuzz_validate fuzz_context fuzz_registry \
+                fuzz_sigv4 fuzz_aws_config fuzz_aws_answers fuzz_serve
 PYTHON     ?= /usr/bin/python3
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS := -DPython3_EXECUTABLE=$(PYTHON)

@@ -22,6 +22,10 @@ target_options() {
     fuzz_pattern) echo "-max_len=256 -dict=$here/regex.dict" ;;
     fuzz_context) echo "-max_len=1024 -dict=$here/json.dict" ;;
     fuzz_registry) echo "-max_len=512 -dict=$here/registry.dict" ;;
+    fuzz_sigv4) echo "-max_len=4096 -dict=$here/sigv4.dict" ;;
+    fuzz_aws_config) echo "-max_len=4096 -dict=$here/aws_config.dict" ;;
+    fuzz_aws_answers) echo "-max_len=4096 -dict=$here/aws_answers.dict" ;;
+    fuzz_serve) echo "-max_len=4096 -dict=$here/serve.dict" ;;
     *) echo "-max_len=4096 -dict=$here/json.dict" ;;
   esac
 }

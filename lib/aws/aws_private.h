@@ -13,9 +13,10 @@
 
 /* Splits `text` into words the way Python's shlex.split(text) does (POSIX
  * mode, no comments): blanks separate words, '...' is literal, "..."
- * honours \\ \" \$ \` escapes, a backslash outside quotes escapes the next
- * character.  Pushes the words onto `words`.  0, -1 for an unclosed quote,
- * -2 when out of memory. */
+ * honours only the \\ and \" escapes, a backslash outside quotes escapes
+ * the next character.  Pushes the words onto `words`.  0, -1 for an
+ * unclosed quote or a backslash at the very end (where shlex raises
+ * ValueError), -2 when out of memory. */
 int iatk__aws_shell_split(const char *text, iatk_strlist *words);
 
 /* ---------------------------------------------------------- config_file.c */
@@ -206,6 +207,13 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
                               const iatk__aws_creds *signer,
                               const char *source, const char *what,
                               iatk__aws_creds *out, iatk_error *err);
+/* credentials_sts.c: the <Credentials> of an STS answer (XML text, len
+ * bytes, NULL for none) into `out`; ECREDENTIALS when they are missing or
+ * their Expiration is not an RFC 3339 time.  Separate from the call so
+ * that the reader can be fuzzed without a server. */
+int iatk__aws_sts_read_credentials(const char *answer, size_t len,
+                                   const char *source, const char *what,
+                                   iatk__aws_creds *out, iatk_error *err);
 /* The given session name, else "iatk-session-<epoch seconds>". */
 void iatk__aws_session_name(const char *given, char *out, size_t size);
 

@@ -46,6 +46,9 @@ typedef struct parse_state {
   int line;         /* the line last handed to inih */
   int indented;     /* it began with blank space */
   long last_entry;  /* the entry a continuation line extends, or -1 */
+  char *section;    /* canonical name of the section being read, from its
+                     * header line: inih cuts the name it reports at 49
+                     * bytes; NULL before the first header */
   iatk_strlist *long_values;
   ini_file *file;
   iatk__aws_file which;
@@ -167,7 +170,12 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
   const char *p = s, *end = s + n;
   while (p < end && is_blank(*p))
     p++;
-  if (p < end && (*p == '#' || *p == ';')) {
+  if (p == end || (p + 1 == end && *p == '\r')) {
+    snprintf(str, (size_t)num, "\n"); /* blank, as a short one would be;
+                                        * not a continuation line */
+    return;
+  }
+  if (*p == '#' || *p == ';') {
     snprintf(str, (size_t)num, "#\n");
     return;
   }
@@ -193,8 +201,12 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
 }
 
 /* Section headers go into the file as entries without a key, so empty
- * sections exist too; the line after a header continues no value. */
+ * sections exist too; the line after a header continues no value.  An
+ * indented line after a key is a continuation for inih, whatever it
+ * holds, so it is no header here either. */
 static void note_section(parse_state *ps, const char *line) {
+  if (ps->indented && ps->last_entry >= 0)
+    return;
   while (is_blank(*line))
     line++;
   const char *close = strchr(line, ']');
@@ -203,9 +215,13 @@ static void note_section(parse_state *ps, const char *line) {
   char *raw = strndup(line + 1, (size_t)(close - line - 1));
   iatk_buf name;
   iatk_buf_init(&name);
+  char *canonical = NULL;
   if (!raw || canonical_section(ps, raw, &name) != 0 ||
-      add_entry(ps->file, name.data, NULL, NULL, ps->line) != 0)
+      add_entry(ps->file, name.data, NULL, NULL, ps->line) != 0 ||
+      !(canonical = strdup(name.data)))
     ps->nomem = 1;
+  free(ps->section);
+  ps->section = canonical;
   ps->last_entry = -1;
   iatk_buf_release(&name);
   free(raw);
@@ -243,22 +259,32 @@ static const char *restore(const parse_state *ps, const char *value) {
   return kept ? kept : "";
 }
 
+/* configparser lower-cases option names (its optionxform), so botocore
+ * reads AWS_ACCESS_KEY_ID as aws_access_key_id; the keys inside a nested
+ * value keep their case, as botocore's own parser leaves them.  Keys are
+ * ASCII in practice, and only ASCII is folded. */
+static char *lower_copy(const char *s) {
+  char *copy = strdup(s);
+  for (char *c = copy; c && *c; c++)
+    if (*c >= 'A' && *c <= 'Z')
+      *c = (char)(*c + 32);
+  return copy;
+}
+
 static int on_pair(void *user, const char *section, const char *key,
                    const char *value) {
   parse_state *ps = user;
   value = restore(ps, value);
-  if (!section[0]) {
+  if (!section[0] || !ps->section) {
     refuse(ps, "a key before any [section]");
     return 0;
   }
   if (ps->indented && ps->last_entry >= 0)
     return extend_entry(ps->file, ps->last_entry, value) == 0 ? 1
                                                               : (ps->nomem = 1, 0);
-  iatk_buf name;
-  iatk_buf_init(&name);
-  int ok = canonical_section(ps, section, &name) == 0 &&
-           add_entry(ps->file, name.data, key, value, ps->line) == 0;
-  iatk_buf_release(&name);
+  char *name = lower_copy(key);
+  int ok = name && add_entry(ps->file, ps->section, name, value, ps->line) == 0;
+  free(name);
   ps->last_entry = ok ? (long)ps->file->count - 1 : -1;
   if (!ok)
     ps->nomem = 1;
@@ -300,6 +326,12 @@ static int expand_nested(ini_file *f, size_t i) {
   return rc;
 }
 
+/* The name messages give a file: its path, "(text)" for text parsed
+ * without one (iatk__aws_ini_parse_text on a fresh handle). */
+static const char *file_name(const ini_file *f) {
+  return f->path ? f->path : "(text)";
+}
+
 static int expand_all_nested(ini_file *f, iatk_error *err) {
   size_t count = f->count;
   for (size_t i = 0; i < count; i++) {
@@ -309,10 +341,12 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
     int rc = expand_nested(f, i);
     e = &f->entries[i]; /* add_entry may have moved the array */
     if (rc == -2)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s", f->path);
+      return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s",
+                       file_name(f));
     if (rc == -1)
       return iatk_fail(err, IATK_EINVAL, "%s:%d: the nested value of '%s' "
-                       "has a line without '='", f->path, e->line, e->key);
+                       "has a line without '='", file_name(f), e->line,
+                       e->key);
   }
   return IATK_OK;
 }
@@ -320,7 +354,7 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
 /* ---------------------------------------------------------------- parse */
 
 static int parse_failure(const parse_state *ps, int rc, iatk_error *err) {
-  const char *path = ps->file->path ? ps->file->path : "(text)";
+  const char *path = file_name(ps->file);
   if (ps->nomem || rc == -2)
     return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s", path);
   int line = ps->bad_line && (rc <= 0 || ps->bad_line <= rc) ? ps->bad_line : rc;
@@ -349,6 +383,7 @@ int iatk__aws_ini_parse_text(iatk__aws_ini *ini, iatk__aws_file file,
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
   iatk_strlist_free(ps.long_values);
+  free(ps.section);
   if (rc != 0 || ps.bad_line || ps.nomem)
     return parse_failure(&ps, rc, err);
   return expand_all_nested(ps.file, err);

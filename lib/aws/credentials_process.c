@@ -228,7 +228,8 @@ int iatk__aws_creds_process(const iatk__aws_chain *chain,
   int split = rc == IATK_OK ? iatk__aws_shell_split(command, words) : 0;
   if (rc == IATK_OK && (split != 0 || iatk_strlist_count(words) == 0))
     rc = iatk_fail(err, IATK_ECREDENTIALS, "%s: %s", what.data,
-                   split == -1 ? "unclosed quote in the command"
+                   split == -1 ? "unclosed quote, or a backslash at the "
+                                 "end, in the command"
                                : "the command is empty");
   if (rc == IATK_OK)
     rc = run_command(what.data, words, out, err);

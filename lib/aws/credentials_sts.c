@@ -24,11 +24,10 @@ static void form_body(const char *action, const iatk__aws_sts_param *params,
   }
 }
 
-static int read_credentials(const iatk_buf *answer, const char *source,
-                            const char *what, iatk__aws_creds *out,
-                            iatk_error *err) {
-  xmlDoc *doc = iatk__aws_xml_read(answer->data ? answer->data : "",
-                                   answer->len);
+int iatk__aws_sts_read_credentials(const char *answer, size_t len,
+                                   const char *source, const char *what,
+                                   iatk__aws_creds *out, iatk_error *err) {
+  xmlDoc *doc = iatk__aws_xml_read(answer ? answer : "", len);
   const xmlNode *c = iatk__aws_xml_find(iatk__aws_xml_root(doc), "Credentials");
   char *id = iatk__aws_xml_child_text(c, "AccessKeyId");
   char *secret = iatk__aws_xml_child_text(c, "SecretAccessKey");
@@ -82,7 +81,8 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
   int rc = body.failed ? iatk_fail(&local, IATK_ENOMEM, "out of memory")
                        : iatk__aws_send_to(cfg, &target, &req, &resp, &local);
   if (rc == IATK_OK)
-    rc = read_credentials(&resp.http.body, source, what, out, err);
+    rc = iatk__aws_sts_read_credentials(resp.http.body.data, resp.http.body.len,
+                                        source, what, out, err);
   else
     rc = call_failure(what, &local, err);
   iatk__aws_response_release(&resp);

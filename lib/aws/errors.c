@@ -21,10 +21,10 @@ static void set_code(char *code, size_t size, const char *text,
     text = hash + 1;
     hash = memchr(text, '#', n);
   }
+  if (n >= size)
+    n = size - 1; /* cut first, so that no blank is left at the end */
   while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
     n--;
-  if (n >= size)
-    n = size - 1;
   memcpy(code, text, n);
   code[n] = '\0';
 }

@@ -5,11 +5,13 @@
 
 #include "aws/aws_private.h"
 
-/* Appends one character of a word, or the backslash-escaped one after it
- * inside double quotes (only \\ \" \$ \` and a newline are escapes there). */
+/* Appends the characters up to the closing quote.  Inside double quotes
+ * a backslash escapes only a backslash or a double quote: POSIX-mode
+ * shlex keeps it before anything else ("\$" stays two characters), unlike
+ * a POSIX shell, which also unescapes $, ` and a newline there. */
 static const char *double_quoted(const char *p, iatk_buf *word) {
   while (*p && *p != '"') {
-    if (*p == '\\' && p[1] && strchr("\\\"$`\n", p[1]))
+    if (*p == '\\' && (p[1] == '\\' || p[1] == '"'))
       p++;
     iatk_buf_putc(word, *p++);
   }
@@ -26,14 +28,17 @@ static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Reads the word at p (not blank) into `word`; NULL on an open quote. */
+/* Reads the word at p (not blank) into `word`; NULL on an open quote or
+ * a backslash that ends the text (shlex: "No escaped character"). */
 static const char *read_word(const char *p, iatk_buf *word) {
   while (p && *p && !is_blank(*p)) {
     if (*p == '\'')
       p = single_quoted(p + 1, word);
     else if (*p == '"')
       p = double_quoted(p + 1, word);
-    else if (*p == '\\' && p[1])
+    else if (*p == '\\' && !p[1])
+      p = NULL;
+    else if (*p == '\\')
       iatk_buf_putc(word, p[1]), p += 2;
     else
       iatk_buf_putc(word, *p++);

@@ -267,32 +267,43 @@ static int check_scope(verify_state *s, const char *service) {
 
 /* ----------------------------------------------------------- the headers */
 
-/* The received headers SignedHeaders lists, every value of each. */
+/* Every received value of the header `name` (lower case), or Host from
+ * the request when a server keeps it apart from the other headers. */
+static int gather_one(verify_state *s, const char *name) {
+  size_t before = s->headers.count;
+  for (size_t i = 0; i < s->req->header_count; i++) {
+    const iatk__http_header *h = &s->req->headers[i];
+    if (iatk__sigv4_name_is(h->name, name) &&
+        iatk__sigv4_headers_add(&s->headers, name, h->value, s->err))
+      return iatk_error_code(s->err, IATK_ENOMEM);
+  }
+  if (s->headers.count == before && strcmp(name, "host") == 0 && s->req->host &&
+      iatk__sigv4_headers_add(&s->headers, name, s->req->host, s->err))
+    return iatk_error_code(s->err, IATK_ENOMEM);
+  if (s->headers.count == before)
+    return reject(s, INCOMPLETE,
+                  "Header '%s' is listed in SignedHeaders but is not in the "
+                  "request.",
+                  name);
+  return IATK_OK;
+}
+
+/* The received headers SignedHeaders lists, every value of each.  Names
+ * are copied whole, whatever their length: a name cut short would match
+ * no header, and a request signed over it would be refused. */
 static int gather_headers(verify_state *s) {
   const char *p = s->auth.signed_headers;
-  char name[256];
-  while (*p) {
+  int rc = IATK_OK;
+  while (*p && rc == IATK_OK) {
     size_t n = strcspn(p, ";");
-    snprintf(name, sizeof name, "%.*s", (int)n, p);
-    size_t before = s->headers.count;
-    for (size_t i = 0; i < s->req->header_count; i++) {
-      const iatk__http_header *h = &s->req->headers[i];
-      if (iatk__sigv4_name_is(h->name, name) &&
-          iatk__sigv4_headers_add(&s->headers, name, h->value, s->err))
-        return iatk_error_code(s->err, IATK_ENOMEM);
-    }
-    /* a server that keeps Host apart from the other headers */
-    if (s->headers.count == before && strcmp(name, "host") == 0 && s->req->host &&
-        iatk__sigv4_headers_add(&s->headers, name, s->req->host, s->err))
-      return iatk_error_code(s->err, IATK_ENOMEM);
-    if (s->headers.count == before)
-      return reject(s, INCOMPLETE,
-                    "Header '%s' is listed in SignedHeaders but is not in the "
-                    "request.",
-                    name);
+    char *name = strndup(p, n);
+    rc = name ? gather_one(s, name)
+              : iatk_fail(s->err, IATK_ENOMEM,
+                          "out of memory verifying a request");
+    free(name);
     p += n + (p[n] == ';');
   }
-  return IATK_OK;
+  return rc;
 }
 
 /* ------------------------------------------------------------- verifying */

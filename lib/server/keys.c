@@ -3,6 +3,7 @@
  * so the threads that verify signatures read it without a lock. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <ini.h>
 
@@ -104,13 +105,13 @@ static profile_key *profile_named(profiles *p, const char *name) {
 }
 
 /* ini_handler: keeps the key halves, ignores everything else (regions,
- * session tokens, ...).  A key given twice keeps its last value, as the
- * AWS CLI does. */
+ * session tokens, ...).  A key given twice keeps its last value, and
+ * names are case-insensitive (AWS_ACCESS_KEY_ID), as for the AWS CLI. */
 static int on_value(void *user, const char *section, const char *name,
                     const char *value) {
   profiles *p = user;
-  int is_id = strcmp(name, "aws_access_key_id") == 0;
-  if (!is_id && strcmp(name, "aws_secret_access_key") != 0)
+  int is_id = strcasecmp(name, "aws_access_key_id") == 0;
+  if (!is_id && strcasecmp(name, "aws_secret_access_key") != 0)
     return 1;
   profile_key *k = profile_named(p, section);
   char *copy = iatk_strdup(value);

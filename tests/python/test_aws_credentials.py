@@ -94,7 +94,8 @@ def test_credential_process_that_cannot_start(home):
     assert error_line(proc) == ("credential_process of profile 'default': cannot run "
                                 "'/nonexistent/helper': No such file or directory")
     _, proc = show_config(clean_env(home), "--profile", "quote")
-    assert error_line(proc) == "credential_process of profile 'quote': unclosed quote in the command"
+    assert error_line(proc) == ("credential_process of profile 'quote': "
+                                "unclosed quote, or a backslash at the end, in the command")
 
 
 def test_credential_process_outranks_config_keys_but_not_credentials_file(home):

@@ -137,6 +137,73 @@ static void test_long_lines(void **state) {
   iatk__aws_ini_free(ini);
 }
 
+/* fuzz_aws_config (FINDINGS.md, F10): a blank line too long for inih is
+ * still a blank line, not a continuation that adds "\n" to the value
+ * before it. */
+static void test_long_blank_lines(void **state) {
+  (void)state;
+  char blanks[300], text[800];
+  memset(blanks, ' ', sizeof blanks - 1);
+  blanks[sizeof blanks - 1] = '\0';
+  snprintf(text, sizeof text,
+           "[default]\nregion = us-east-1\n%s\noutput = json\n"
+           "s3 =\n  a = 1\n%s\t\r\nend = 1\n",
+           blanks, blanks);
+  iatk__aws_ini *ini = parse(text, "");
+  assert_get(ini, "profile default", "region", "us-east-1");
+  assert_get(ini, "profile default", "output", "json");
+  assert_get(ini, "profile default", "s3.a", "1");
+  assert_get(ini, "profile default", "end", "1");
+  iatk__aws_ini_free(ini);
+}
+
+/* fuzz_aws_config (FINDINGS.md, F11): inih reports section names cut at
+ * 49 bytes; the keys of a longer one stay in it, and two long names with
+ * the same beginning stay apart.  An indented "[x]" after a key continues
+ * its value, as for configparser. */
+static void test_long_section_names(void **state) {
+  (void)state;
+  iatk__aws_ini *ini = parse(
+      "[profile my-company-sandbox-AdministratorAccess-123456789012]\n"
+      "region = eu-west-1\n"
+      "[profile my-company-sandbox-AdministratorAccess-210987654321]\n"
+      "region = us-east-2\n"
+      "[profile short]\nk = v\n  [other]\nz = 1\n",
+      "[my-company-sandbox-AdministratorAccess-123456789012-long-name]\n"
+      "aws_access_key_id = AKIDLONG\n");
+  assert_get(ini, "profile my-company-sandbox-AdministratorAccess-123456789012",
+             "region", "eu-west-1");
+  assert_get(ini, "profile my-company-sandbox-AdministratorAccess-210987654321",
+             "region", "us-east-2");
+  assert_get(ini, "profile short", "k", "v\n[other]");
+  assert_get(ini, "profile short", "z", "1");
+  assert_false(iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE,
+                                         "profile other"));
+  assert_string_equal(
+      iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
+                        "profile my-company-sandbox-AdministratorAccess-"
+                        "123456789012-long-name",
+                        "aws_access_key_id"),
+      "AKIDLONG");
+  iatk__aws_ini_free(ini);
+}
+
+/* fuzz_aws_config (FINDINGS.md, F14): keys are case-insensitive, as for
+ * botocore (configparser lower-cases them); a nested value's own keys
+ * keep their case there, and so here. */
+static void test_key_case(void **state) {
+  (void)state;
+  iatk__aws_ini *ini = parse("[default]\nRegion = eu-west-1\nS3 =\n"
+                             "  Addressing_Style = path\n",
+                             "[default]\nAWS_ACCESS_KEY_ID = AKIDUPPER\n");
+  assert_get(ini, "profile default", "region", "eu-west-1");
+  assert_get(ini, "profile default", "s3.Addressing_Style", "path");
+  assert_string_equal(iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
+                                        "profile default", "aws_access_key_id"),
+                      "AKIDUPPER");
+  iatk__aws_ini_free(ini);
+}
+
 static void expect_parse_error(const char *text, const char *message) {
   iatk__aws_ini *ini = iatk__aws_ini_new();
   iatk_error err;
@@ -165,6 +232,11 @@ static void test_parse_errors(void **state) {
   snprintf(text, sizeof text, "[default]\n%s = v\n", long_key);
   expect_parse_error(text, "(text):2: cannot parse the AWS config file: line "
                            "too long");
+  /* fuzz_aws_config (FINDINGS.md, F9): text without a path is "(text)"
+   * here too, not a NULL given to printf's %s */
+  expect_parse_error("[default]\ns3 =\n  no equals\n",
+                     "(text):2: the nested value of 's3' has a line without "
+                     "'='");
 }
 
 /* A NUL inside the text: strlen stops there, so the test above saw a
@@ -205,6 +277,20 @@ static void test_shell_split(void **state) {
   expect_words("   ", (const char *[]){NULL});
   iatk_strlist *list = iatk_strlist_new();
   assert_int_equal(iatk__aws_shell_split("open 'quote", list), -1);
+  iatk_strlist_free(list);
+}
+
+/* fuzz_aws_answers (FINDINGS.md, F8): inside double quotes Python's shlex
+ * unescapes only \\ and \", not \$, \` or a newline as a shell would;
+ * a backslash ending the text is its "No escaped character" error. */
+static void test_shell_split_like_python(void **state) {
+  (void)state;
+  expect_words("\"a \\$HOME \\` b\\\nc\" \"\\\\ \\\"\"",
+               (const char *[]){"a \\$HOME \\` b\\\nc", "\\ \"", NULL});
+  expect_words("x\\\ny '\\$'", (const char *[]){"x\ny", "\\$", NULL});
+  iatk_strlist *list = iatk_strlist_new();
+  assert_int_equal(iatk__aws_shell_split("end\\", list), -1);
+  assert_int_equal(iatk__aws_shell_split("\"end\\\"", list), -1);
   iatk_strlist_free(list);
 }
 
@@ -315,9 +401,13 @@ int main(void) {
       cmocka_unit_test(test_comments_and_line_ends),
       cmocka_unit_test(test_later_values_win),
       cmocka_unit_test(test_long_lines),
+      cmocka_unit_test(test_long_blank_lines),
+      cmocka_unit_test(test_long_section_names),
+      cmocka_unit_test(test_key_case),
       cmocka_unit_test(test_parse_errors),
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
+      cmocka_unit_test(test_shell_split_like_python),
       cmocka_unit_test_setup_teardown(test_endpoint_precedence, clear_env, clear_env),
       cmocka_unit_test_setup_teardown(test_credential_calls_skip_the_override,
                                       clear_env, clear_env),

@@ -162,6 +162,15 @@ static void test_garbage_and_empty(void **state) {
   assert_string_equal(code, "AVeryLo"); /* cut to the buffer */
   iatk_buf_release(&p.message);
   iatk__http_response_release(&resp);
+  /* fuzz_aws_answers (FINDINGS.md, F12): a blank where the cut falls is
+   * trimmed too */
+  memset(&resp, 0, sizeof resp);
+  iatk_buf_puts(&resp.body, "{\"__type\":\"Too Long\"}");
+  iatk_buf_init(&p.message);
+  iatk__aws_error_parse(&resp, code, 5, &p.message);
+  assert_string_equal(code, "Too");
+  iatk_buf_release(&p.message);
+  iatk__http_response_release(&resp);
 }
 
 int main(void) {

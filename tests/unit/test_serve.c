@@ -480,6 +480,13 @@ static void test_credentials_file(void **state) {
   assert_int_equal(iatk_server_add_credentials_file(f->srv, path, &err),
                    IATK_OK);
   assert_int_equal(f->srv->key_count, 2);
+  /* key names in any case, as botocore reads them (FINDINGS.md, F14) */
+  fp = fopen(path, "w");
+  fputs("[up]\nAWS_ACCESS_KEY_ID = AKIDUP\nAws_Secret_Access_Key = up\n", fp);
+  fclose(fp);
+  assert_int_equal(iatk_server_add_credentials_file(f->srv, path, NULL),
+                   IATK_OK);
+  assert_int_equal(f->srv->key_count, 3);
   fp = fopen(path, "w");
   fputs("[half]\naws_access_key_id = AKIDHALF\n", fp);
   fclose(fp);
