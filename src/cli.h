@@ -100,6 +100,7 @@ int cmd_registry(int argc, char **argv);
 /* iatk registry serve (cmd_serve.c): argv[0] is "serve". */
 int cmd_serve(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
+int cmd_send(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 /* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */
 int cli_rpc(FILE *in, FILE *out);

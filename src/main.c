@@ -18,6 +18,7 @@ static const char usage_text[] =
     "             pull from and push to AWS; serve the Schemas API locally\n"
     "  validate   check events against a schema\n"
     "  invoke     run a local consumer with an event on its standard input\n"
+    "  send       deliver NDJSON events to EventBridge, SQS, Kinesis or Lambda\n"
     "  version    print the version\n"
     "\n"
     "With no arguments and a non-terminal standard input, iatk answers one\n"
@@ -69,6 +70,8 @@ static int run(int argc, char **argv) {
     return cmd_validate(argc - 1, argv + 1);
   if (!strcmp(cmd, "invoke"))
     return cmd_invoke(argc - 1, argv + 1);
+  if (!strcmp(cmd, "send"))
+    return cmd_send(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("iatk %s\n", iatk_version());
     return 0;

@@ -108,9 +108,6 @@ void iatk__aws_error_parse(const iatk__http_response *resp, char *code,
  * none arrived, i.e. a connection error) and the parsed error `code`. */
 int iatk__aws_retryable(long status, const char *code,
                         iatk__aws_service_id service);
-/* The delay in seconds before attempt `attempt` + 1 (attempt is 1-based)
- * for a random draw r in [0, 1): min(r * 2^(attempt-1), 20). */
-double iatk__aws_backoff(int attempt, double r);
 
 /* Where and as whom one call goes. */
 typedef struct iatk__aws_target {

@@ -162,15 +162,21 @@ static int curl_failure(CURLcode rc, const exchange *x, iatk_error *err) {
   return iatk_fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
 }
 
+int iatk__http_global_init(iatk_error *err) {
+  pthread_once(&curl_once, init_curl);
+  if (curl_init_result != CURLE_OK)
+    return iatk_fail(err, IATK_ENETWORK, "libcurl could not start: %s",
+                     curl_easy_strerror(curl_init_result));
+  return IATK_OK;
+}
+
 int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
                               iatk__http_response *resp, iatk_error *err) {
   memset(x, 0, sizeof *x);
   memset(resp, 0, sizeof *resp);
   iatk_buf_init(&resp->body);
-  pthread_once(&curl_once, init_curl);
-  if (curl_init_result != CURLE_OK)
-    return iatk_fail(err, IATK_ENETWORK, "libcurl could not start: %s",
-                     curl_easy_strerror(curl_init_result));
+  if (iatk__http_global_init(err) != IATK_OK)
+    return IATK_ENETWORK;
   x->curl = curl_easy_init();
   x->headers = x->curl ? build_headers(req) : NULL;
   if (!x->curl || !x->headers) {

@@ -21,6 +21,10 @@ typedef struct iatk__http_exchange {
   char errbuf[CURL_ERROR_SIZE];
 } iatk__http_exchange;
 
+/* curl_global_init, once per process, thread-safe.  ENETWORK when
+ * libcurl cannot start. */
+int iatk__http_global_init(iatk_error *err);
+
 /* Makes an easy handle for `req`, ready for curl_easy_perform or
  * curl_multi_add_handle.  `req`'s URL and body must outlive the
  * exchange (libcurl does not copy the body).  ENOMEM or ENETWORK (libcurl
