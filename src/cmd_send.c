@@ -287,20 +287,68 @@ static int is_blank(const char *s, size_t n) {
   return 1;
 }
 
-/* Feeds one stream's lines to the sender; 0, or an exit status. */
-static int send_stream(iatk_sender *sender, FILE *in, uint64_t file_index,
-                       const char *name) {
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+/* Lines straight from the descriptor with read(2), not stdio: when a
+ * signal stops the run, every byte taken from the input is in `buf`, so
+ * the lines read and not yet added can still be recorded as failed (stdio
+ * would hold some back in its own buffer, lost to everyone). */
+typedef struct reader {
+  int fd;
+  char *buf;
+  size_t start, len, cap;
+  int eof;
+} reader;
+
+/* The next line, without its newline, in `line` and `n`: 1; after a stop,
+ * the lines already read (a last one without its newline included), then
+ * 0; 0 at the end of the input; -1 on a read error. */
+static int next_line(reader *r, const char **line, size_t *n) {
+  for (;;) {
+    char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+    if (nl || ((r->eof || stop_signal) && r->len > r->start)) {
+      *line = r->buf + r->start;
+      *n = nl ? (size_t)(nl - *line) : r->len - r->start;
+      r->start += *n + (nl != NULL);
+      return 1;
+    }
+    if (r->eof || stop_signal)
+      return 0;
+    if (r->start) { /* keep the partial line at the front */
+      memmove(r->buf, r->buf + r->start, r->len - r->start);
+      r->len -= r->start;
+      r->start = 0;
+    }
+    if (r->cap - r->len < 65536) {
+      char *grown = realloc(r->buf, r->cap * 2 + 65536);
+      if (!grown)
+        return -1;
+      r->buf = grown;
+      r->cap = r->cap * 2 + 65536;
+    }
+    ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
+    if (got < 0 && errno != EINTR)
+      return -1;
+    if (got == 0)
+      r->eof = 1;
+    if (got > 0)
+      r->len += (size_t)got;
+  }
+}
+
+/* Feeds one descriptor's lines to the sender; 0, or an exit status.  After
+ * a stop the lines already read still go in: the sender records them as
+ * not sent. */
+static int send_fd(iatk_sender *sender, int fd, uint64_t file_index,
+                   const char *name) {
+  reader r = {fd, NULL, 0, 0, 0, 0};
+  const char *line;
+  size_t len;
   uint64_t number = 0;
-  int status = 0;
+  int status = 0, more;
   iatk_error err;
   iatk_error_clear(&err);
-  while (!stop_signal && (n = getline(&line, &cap, in)) >= 0) {
+  while ((more = next_line(&r, &line, &len)) == 1) {
     number++;
-    size_t len = (size_t)n;
-    while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+    while (len && line[len - 1] == '\r')
       len--;
     if (is_blank(line, len))
       continue;
@@ -310,28 +358,28 @@ static int send_stream(iatk_sender *sender, FILE *in, uint64_t file_index,
       break;
     }
   }
-  if (!status && !stop_signal && ferror(in)) {
+  if (more < 0) {
     fprintf(stderr, "iatk: error: cannot read %s: %s\n", name, strerror(errno));
     status = 7;
   }
-  free(line);
+  free(r.buf);
   return status;
 }
 
 static int send_inputs(iatk_sender *sender, const send_opts *o) {
   if (o->file_count == 0)
-    return send_stream(sender, stdin, 0, "<stdin>");
+    return send_fd(sender, STDIN_FILENO, 0, "<stdin>");
   for (int i = 0; i < o->file_count && !stop_signal; i++) {
     int is_stdin = !strcmp(o->files[i], "-");
-    FILE *in = is_stdin ? stdin : fopen(o->files[i], "r");
-    if (!in) {
+    int fd = is_stdin ? STDIN_FILENO : open(o->files[i], O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
       fprintf(stderr, "iatk: error: cannot open %s: %s\n", o->files[i],
               strerror(errno));
       return 7;
     }
-    int status = send_stream(sender, in, (uint64_t)i, o->files[i]);
+    int status = send_fd(sender, fd, (uint64_t)i, o->files[i]);
     if (!is_stdin)
-      fclose(in);
+      close(fd);
     if (status)
       return status;
   }

@@ -192,7 +192,18 @@ class SinkFake:
 class EventBridgeFake(SinkFake):
     service, signing = "events", "events"
 
+    @staticmethod
+    def entry_size(e):
+        """AWS's "Calculating PutEvents event entry size"."""
+        size = 14 if "Time" in e else 0
+        for k in ("Source", "DetailType", "Detail"):
+            size += len(e.get(k, "").encode())
+        return size + sum(len(r.encode()) for r in e.get("Resources", []))
+
     def handle(self, request, body):
+        total = sum(self.entry_size(e) for e in body["Entries"])
+        if total > 262144:
+            self.violations.append(f"PutEvents of {total} bytes")
         results, ok = [], []
         for e in body["Entries"]:
             fault = self.faults.entry_fault()
