@@ -24,8 +24,22 @@ _models = {}
 
 
 def model(service):
+    """botocore's model, brought up to date where Debian bookworm's
+    botocore (1.29) predates what iatk uses: SQS's JSON protocol (botocore
+    1.31.64: same shapes, X-Amz-Target prefix AmazonSQS) and PutRecords'
+    StreamARN (StreamName no longer required), both as in botocore 1.43."""
     if service not in _models:
-        _models[service] = _loader.load_service_model(service, "service-2")
+        m = _loader.load_service_model(service, "service-2")
+        if service == "sqs":
+            m["metadata"].setdefault("targetPrefix", "AmazonSQS")
+        if service == "kinesis":
+            shape = m["shapes"]["PutRecordsInput"]
+            if "StreamARN" not in shape["members"]:
+                shape["members"]["StreamARN"] = {"shape": "StreamName"}
+                m["shapes"]["StreamName"].pop("pattern", None)
+                m["shapes"]["StreamName"]["max"] = 2048
+                shape["required"] = ["Records"]
+        _models[service] = m
     return _models[service]
 
 
