@@ -94,6 +94,16 @@ int cli_source_check(const cli_source *s, const char *command);
 /* Loads the schema, saying where it came from with -v. */
 iatk_schema *cli_source_load(const cli_source *s, iatk_error *err);
 
+/* --shard I/N | auto[/N] (shard.c): the I-th of N contiguous slices. */
+typedef struct cli_shard {
+  unsigned long long index, total;
+} cli_shard;
+/* Parses (resolving auto from the environment); 0 or an exit status. */
+int cli_shard_parse(const char *arg, cli_shard *s);
+/* Narrows [start, start+count) to the shard's slice (may become empty). */
+void cli_shard_apply(const cli_shard *s, unsigned long long *start,
+                     unsigned long long *count);
+
 /* The subcommands. */
 int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
