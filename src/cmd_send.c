@@ -303,7 +303,9 @@ typedef struct reader {
  * 0; 0 at the end of the input; -1 on a read error. */
 static int next_line(reader *r, const char **line, size_t *n) {
   for (;;) {
-    char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+    char *nl = r->len > r->start
+                   ? memchr(r->buf + r->start, '\n', r->len - r->start)
+                   : NULL;
     if (nl || ((r->eof || stop_signal) && r->len > r->start)) {
       *line = r->buf + r->start;
       *n = nl ? (size_t)(nl - *line) : r->len - r->start;
