@@ -53,7 +53,7 @@ fuzz: build-fuzz
 
 demo: build
 	IATK=$(CURDIR)/$(BUILD)/iatk IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHON=$(PYTHON) \
-	  bash examples/04-event_generation/run.sh
+	  IATK_RUNTIME_DIR=$(CURDIR)/runtime bash examples/04-event_generation/run.sh
 
 # Speed and memory (C), validity rate per dialect and mode, and the Python
 # binding against a JSON-RPC round trip.  Figures are printed, not asserted.

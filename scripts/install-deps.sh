@@ -9,7 +9,12 @@ packages=(
   # The AWS request layer (HTTP, SigV4, config files, STS's XML answers)
   # and the registry server.
   libcurl4-openssl-dev libssl-dev libinih-dev libxml2-dev libmicrohttpd-dev
+  # CloudFormation / SAM templates in YAML (iatk registry import).
+  libyaml-dev
   libcmocka-dev
+  # `iatk invoke --handler --runtime nodejs` runs Lambda handlers locally
+  # with the system's node.
+  nodejs
   python3 python3-jsonschema python3-pytest
   json-schema-test-suite
   # python3-jsonschema checks these formats only with the packages it

@@ -109,7 +109,17 @@ int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
 /* iatk registry serve (cmd_serve.c): argv[0] is "serve". */
 int cmd_serve(int argc, char **argv);
+/* iatk registry import (cmd_import.c): argv[0] is "import". */
+int cmd_import(int argc, char **argv);
 int cmd_invoke(int argc, char **argv);
+/* iatk invoke --handler (invoke_handler.c): whether argv asks for it, the
+ * command itself, and its part of invoke's --help. */
+int cli_invoke_wants_handler(int argc, char **argv);
+int cmd_invoke_handler(int argc, char **argv);
+extern const char cli_invoke_handler_help[];
+/* The event of --event FILE|- ("-": stdin), checked to be JSON and
+ * re-written compactly; caller frees.  NULL with err filled. */
+char *cli_read_event(const char *path, size_t *len, iatk_error *err);
 int cmd_send(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 /* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */

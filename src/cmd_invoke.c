@@ -1,12 +1,16 @@
-/* iatk invoke: deliver an event to a local consumer and print its answer. */
+/* iatk invoke: deliver an event to a consumer and print its answer: a
+ * local command here, a Lambda function or state machine in invoke_aws.c. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "invoke_aws.h"
 
 static const char invoke_help[] =
     "usage: iatk invoke [--event FILE|-] [--timeout SECONDS] -- COMMAND [ARGS...]\n"
+    INVOKE_AWS_USAGE
+    "       iatk invoke --handler DIR/MODULE.FUNCTION --runtime nodejs|python ...\n"
     "\n"
     "Run COMMAND with the event on its standard input and print what it\n"
     "writes on standard output.  The event must be JSON.\n"
@@ -15,20 +19,25 @@ static const char invoke_help[] =
     "  --event FILE|-      the event (default: standard input)\n"
     "  --timeout SECONDS   kill the consumer after this long (default 60, 0: never)\n"
     "  -h, --help          show this help\n"
+    INVOKE_AWS_HELP
     "\n"
     "Exit status 9 when the consumer exits non-zero, dies on a signal or\n"
-    "times out; 3 when the event is not JSON.\n";
+    "times out (on AWS: a function error, an execution that did not succeed,\n"
+    "--timeout passed); 3 when the event is not JSON; 10 when AWS refuses a\n"
+    "request, 11 when it cannot be reached.\n";
 
 static const struct option long_options[] = {
     {"event", required_argument, 0, 'e'},
     {"timeout", required_argument, 0, 't'},
     {"help", no_argument, 0, 'h'},
+    INVOKE_AWS_LONG_OPTIONS,
     {0, 0, 0, 0}};
 
 typedef struct invoke_opts {
   const char *event;
   unsigned long long timeout_s;
   char **command;
+  invoke_aws_opts aws;
 } invoke_opts;
 
 static int parse_args(invoke_opts *o, int argc, char **argv) {
@@ -40,6 +49,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
   while ((opt = getopt_long(argc, argv, "+:h", long_options, NULL)) != -1) {
     if (opt == 'h') {
       fputs(invoke_help, stdout);
+      fputs(cli_invoke_handler_help, stdout);
       return -1;
     }
     if (opt == 'e')
@@ -49,9 +59,11 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
         return EXIT_USAGE;
       if (o->timeout_s > 86400)
         return cli_usage("--timeout must be between 0 and 86400 seconds");
-    } else
+    } else if (!invoke_aws_option(&o->aws, opt, optarg))
       return cli_bad_option(opt, argv[optind - 1], "invoke");
   }
+  if (invoke_aws_wanted(&o->aws))
+    return invoke_aws_check(&o->aws, optind < argc);
   if (optind >= argc)
     return cli_usage("no consumer command given (iatk invoke -- COMMAND)");
   o->command = argv + optind;
@@ -59,7 +71,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
 }
 
 /* Reads the event and checks it is JSON before any consumer runs. */
-static char *read_event(const char *path, size_t *len, iatk_error *err) {
+char *cli_read_event(const char *path, size_t *len, iatk_error *err) {
   json_error_t jerr;
   int from_stdin = strcmp(path, "-") == 0;
   json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)
@@ -82,15 +94,22 @@ static char *read_event(const char *path, size_t *len, iatk_error *err) {
 
 int cmd_invoke(int argc, char **argv) {
   invoke_opts o = {0};
+  if (cli_invoke_wants_handler(argc, argv))
+    return cmd_invoke_handler(argc, argv);
   int rc = parse_args(&o, argc, argv);
   if (rc)
     return rc < 0 ? 0 : rc;
   iatk_error err;
   iatk_error_clear(&err);
   size_t len = 0, out_len = 0;
-  char *event = read_event(o.event, &len, &err);
+  char *event = cli_read_event(o.event, &len, &err);
   if (!event)
     return cli_fail(&err);
+  if (invoke_aws_wanted(&o.aws)) {
+    rc = invoke_aws_run(&o.aws, event, len, o.timeout_s);
+    free(event);
+    return rc;
+  }
   char *out = iatk_invoke_command(o.command, event, len, (int)o.timeout_s * 1000,
                                   &out_len, NULL, &err);
   free(event);

@@ -35,6 +35,9 @@ static const char registry_help[] =
     "                                             already holds\n"
     "  serve [--listen HOST:PORT]                 serve the tree over the AWS\n"
     "                                             Schemas API (serve --help)\n"
+    "  import [--outputs FILE] TEMPLATE...        CloudFormation, SAM and CDK\n"
+    "                                             templates' schemas into the\n"
+    "                                             tree (import --help)\n"
     "\n"
     "list, show and versions read the source --source names (default: the\n"
     "local tree when one is configured, else AWS); create and put write the\n"
@@ -243,7 +246,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
                                   &type, &version, err);
   if (!text)
     return cli_fail(err);
-  cli_verbose(o->verbose, "%s/%s version %d (%s)", o->registry, o->schema, version, type);
+  cli_verbose(o->verbose, "%s/%s version %d (%s)%s", o->registry, o->schema, version, type,
+              iatk_registry_cache_hits(reg) ? " from the cache of fetched versions" : "");
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);
@@ -345,6 +349,8 @@ int cmd_registry(int argc, char **argv) {
   }
   if (!strcmp(argv[1], "serve"))
     return cmd_serve(argc - 1, argv + 1);
+  if (!strcmp(argv[1], "import"))
+    return cmd_import(argc - 1, argv + 1);
   const registry_action *action = find_action(argv[1]);
   if (!action)
     return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);

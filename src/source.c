@@ -62,8 +62,9 @@ static iatk_schema *load(const cli_source *s, iatk_error *err) {
     /* the origin is "REGISTRY/SCHEMA/VERSION/schema.json" */
     const char *origin = iatk_schema_origin(schema);
     const char *version = origin + strlen(s->registry) + strlen(s->schema) + 2;
-    cli_verbose(1, "schema %s/%s (version %.*s, %s)", s->registry, s->schema,
-                (int)strcspn(version, "/"), version, iatk_schema_type(schema));
+    cli_verbose(1, "schema %s/%s (version %.*s, %s)%s", s->registry, s->schema,
+                (int)strcspn(version, "/"), version, iatk_schema_type(schema),
+                iatk_registry_cache_hits(reg) ? " from the cache of fetched versions" : "");
   }
   iatk_registry_free(reg);
   return schema;

@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # The seed's three tests (tests/python/test_example_04.py), run through the
-# iatk command-line tool against the local registry in ./registry and the
-# local consumer in ./consumer; then once more through the AWS path: the
+# iatk command-line tool.  It starts where the seed starts, from the stack:
+# cdk/example-schemaStack.template.json (what the seed's CDK stack
+# synthesises) is imported into a fresh registry tree, which writes the
+# stack's outputs as `cdk deploy --outputs-file` would (into a temporary
+# copy of outputs.json, so CalculatorFunction keeps its local value and the
+# committed file is left alone).  The tests then run against that tree and
+# the local consumer in ./consumer; then once more through the AWS path: the
 # same registry served over the EventBridge Schemas API by
 # `iatk registry serve` (with SigV4 checked), read with --source aws.
 # `make demo` runs this script.
@@ -18,7 +23,11 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 IATK=${IATK:-$repo/build/iatk}
 PYTHON=${PYTHON:-/usr/bin/python3}
-registry_dir="$here/registry"
+template="$here/cdk/example-schemaStack.template.json"
+work_dir=$(mktemp -d "${TMPDIR:-/tmp}/iatk-demo.XXXXXX")
+registry_dir="$work_dir/registry"
+outputs_file="$work_dir/outputs.json"
+trap 'rm -rf "$work_dir"' EXIT
 
 if [[ ! -x $IATK ]]; then
     echo "run.sh: no iatk binary at $IATK: build it with 'make build' or set IATK" >&2
@@ -109,7 +118,7 @@ say() {  # say ARGS...: print the iatk command line about to run, ready to paste
 }
 
 output() {  # output KEY: one value of the stack's outputs, as the seed reads them
-    "$PYTHON" - "$here/outputs.json" "$1" <<'PY'
+    "$PYTHON" - "$outputs_file" "$1" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:
     outputs = json.load(f)
@@ -118,10 +127,32 @@ print(stack[sys.argv[2]])
 PY
 }
 
+# ---------------------------------------------------------------- the stack
+# The stack's registry and schema, imported from its template (names are
+# generated as CloudFormation makes them, stable across runs), and its
+# outputs; the seed's third test reads the aws.events registry, copied in
+# from ./registry.
+echo "iatk example 04-event_generation"
+echo "  Import the stack's template into a fresh registry tree:"
+say registry import --registry-dir registry --stack-name cdk-example-schemaStack \
+    --outputs outputs.json cdk/example-schemaStack.template.json
+cp "$here/outputs.json" "$outputs_file"
+mkdir -p "$registry_dir"
+cp -R "$here/registry/aws.events" "$registry_dir/"
+if ! "$IATK" registry import --registry-dir "$registry_dir" \
+        --stack-name cdk-example-schemaStack --outputs "$outputs_file" "$template" 2>&1 |
+        sed 's/^/    /'; then
+    echo "run.sh: iatk registry import failed" >&2
+    exit 2
+fi
+
 registry_name=$(output RegistryName)
 schema_name=$(output SchemaName)
 function_name=$(output CalculatorFunction)
-consumer="$here/consumer/$function_name.py"
+# The seed's consumer, a Node.js Lambda handler, run locally by iatk as
+# Lambda runs it (docs/handlers.md); consumer/calculator.py is the same
+# calculator as a plain stdin program (see README.md).
+handler="$here/consumer/$function_name/index.lambdaHandler"
 
 # The keys every MyEvent has, barebone or not (the seed's first assertion).
 myevent_keys='all(k in e for k in ["address", "customerId", "datetime", "membershipType", "orderItems"])'
@@ -173,14 +204,26 @@ test_generate_contextful_event() {
         'e["orderItems"][4] == {"unitPrice": 10, "count": 5}' \
         'rfc3339(e["datetime"], fraction=True)' || return 1
 
-    echo "  Invoke the consumer '$function_name' with it (expect 110):"
-    say invoke --timeout 30 --event - -- "$consumer"
-    result=$(printf '%s\n' "$event" | "$IATK" invoke --timeout 30 --event - -- "$consumer") || return 1
+    echo "  Invoke the Lambda handler of '$function_name' with it, locally (expect 110):"
+    say invoke --handler "${handler#"$here/"}" --runtime nodejs --event -
+    result=$(printf '%s\n' "$event" | "$IATK" invoke --handler "$handler" --runtime nodejs \
+        --event -) || return 1
+    if [[ $result == 110 ]]; then
+        echo "    ok    the handler returned $result"
+    else
+        echo "    FAIL  the handler returned '$result', not 110"
+        return 1
+    fi
+
+    echo "  The same calculator as a local program reading stdin (expect 110):"
+    say invoke --timeout 30 --event - -- consumer/calculator.py
+    result=$(printf '%s\n' "$event" | "$IATK" invoke --timeout 30 --event - -- \
+        "$here/consumer/calculator.py") || return 1
     result=${result//[[:space:]]/}
     if [[ $result == 110 ]]; then
-        echo "    ok    the consumer answered $result"
+        echo "    ok    the program answered $result"
     else
-        echo "    FAIL  the consumer answered '$result', not 110"
+        echo "    FAIL  the program answered '$result', not 110"
         return 1
     fi
 }
@@ -224,7 +267,6 @@ run_test() {  # run_test NAME DESCRIPTION
     fi
 }
 
-echo "iatk example 04-event_generation"
 echo "  iatk:     $IATK"
 echo "  registry: $registry_dir"
 echo "  outputs:  RegistryName=$registry_name SchemaName=$schema_name CalculatorFunction=$function_name"
@@ -248,7 +290,7 @@ cache_dir=$(mktemp -d "${TMPDIR:-/tmp}/iatk-demo-cache.XXXXXX")
 server_pid=
 stop_server() {
     [[ -n $server_pid ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-    rm -rf "$serve_log" "$cache_dir"
+    rm -rf "$serve_log" "$cache_dir" "$work_dir"
 }
 trap stop_server EXIT
 export AWS_ACCESS_KEY_ID=AKIDIATKDEMO AWS_SECRET_ACCESS_KEY=iatk-demo-secret

@@ -408,6 +408,13 @@ IATK_EXTERN void iatk_aws_free(iatk_aws *aws);
 /* The region requests go to; NULL when nothing names one (then every
  * request fails with EINVAL saying so).  Owned by aws. */
 IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
+/* Whether an operation's host prefix ("sync-" for Step Functions'
+ * StartSyncExecution) is put before the endpoint's host, an explicit
+ * endpoint's too, as botocore does: on unless AWS_DISABLE_HOST_PREFIX_
+ * INJECTION or the profile's disable_host_prefix_injection is true.  Turn
+ * it off for a loopback endpoint (sync-127.0.0.1 resolves to nothing).
+ * Call before the handle sends requests (not thread-safe with them). */
+IATK_EXTERN void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on);
 
 /* ---------------------------------------------------------------- senders */
 
@@ -574,6 +581,10 @@ IATK_EXTERN iatk_registry *iatk_registry_open_source(const char *source,
 IATK_EXTERN void iatk_registry_free(iatk_registry *reg);
 /* The local tree's directory; NULL for other sources. */
 IATK_EXTERN const char *iatk_registry_root(const iatk_registry *reg);
+/* How many reads of the handle were answered from its cache of fetched
+ * versions rather than by the source (always 0 for a local tree), so a
+ * caller can say where a schema really came from. */
+IATK_EXTERN unsigned long iatk_registry_cache_hits(const iatk_registry *reg);
 /* Where the handle reads and writes, for messages: "local registry DIR"
  * or "AWS Schemas API at URL (region R, profile P)".  Owned by reg. */
 IATK_EXTERN const char *iatk_registry_describe(const iatk_registry *reg);
@@ -653,12 +664,100 @@ typedef void (*iatk_registry_sync_cb)(const char *registry, const char *schema,
  * A local tree keeps the source's version numbers (a version it holds with
  * other content is EEXIST); AWS numbers versions itself, so only content
  * it does not hold yet is added.  Running it twice copies nothing the
- * second time.  `progress` may be NULL.
+ * second time.  `progress` may be NULL.  A registry or schema that `from`
+ * lacks fails (ENOREGISTRY, ENOSCHEMA) before anything is written to `to`.
  */
 IATK_EXTERN int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
                                    const char *registry, const char *schema,
                                    iatk_registry_sync_cb progress,
                                    void *userdata, iatk_error *err);
+
+/* ------------------------------------------------------- template import */
+
+/*
+ * Imports the AWS::EventSchemas::Registry and AWS::EventSchemas::Schema
+ * resources of CloudFormation templates (JSON or YAML with the short-form
+ * tags), SAM templates and CDK output (a cdk.out/<stack>.template.json or
+ * the cdk.out folder itself) into a local registry tree, and evaluates the
+ * stacks' Outputs that need no deployed stack.  docs/templates.md has the
+ * details.  A handle may be used by one thread at a time.
+ */
+typedef struct iatk_import iatk_import;
+
+/* What an import did with one resource (iatk_import_cb's `status`). */
+typedef enum iatk_import_status {
+  IATK_IMPORT_CREATED = 0,     /* a new registry, or a schema's version 1 */
+  IATK_IMPORT_EXISTS = 1,      /* the registry was there already */
+  IATK_IMPORT_UNCHANGED = 2,   /* the latest version has this type+content */
+  IATK_IMPORT_NEW_VERSION = 3  /* the content changed: a new version */
+} iatk_import_status;
+
+/*
+ * Told about each EventSchemas resource once it is written: its stack and
+ * logical ID, the registry, the schema (NULL for a registry), the schema's
+ * version (0 for a registry), the status, and whether the name was
+ * generated (the resource gave no RegistryName / SchemaName).  The strings
+ * live for the duration of the call.
+ */
+typedef void (*iatk_import_cb)(const char *stack, const char *logical_id,
+                               const char *registry, const char *schema,
+                               int version, int status, int generated_name,
+                               void *userdata);
+
+/* A new importer writing into `reg`, a local tree (borrowed: it must
+ * outlive the handle).  EINVAL when reg is NULL or not a local tree. */
+IATK_EXTERN iatk_import *iatk_import_new(iatk_registry *reg, iatk_error *err);
+IATK_EXTERN void iatk_import_free(iatk_import *imp);
+/* A template parameter's value (copied), over its Default.  EINVAL for an
+ * empty name or NULL value. */
+IATK_EXTERN int iatk_import_set_parameter(iatk_import *imp, const char *name,
+                                          const char *value, iatk_error *err);
+/* The stack name for the next plain template (copied); NULL: the file's
+ * base name without .template.json/.json/.yaml/.yml.  A cdk.out folder
+ * names its stacks itself. */
+IATK_EXTERN int iatk_import_set_stack_name(iatk_import *imp, const char *name,
+                                           iatk_error *err);
+/* AWS::Region (default us-east-1; it also sets AWS::Partition and
+ * AWS::URLSuffix) and AWS::AccountId (default 123456789012: twelve
+ * digits).  Copied.  EINVAL for an empty or malformed value. */
+IATK_EXTERN int iatk_import_set_region(iatk_import *imp, const char *region,
+                                       iatk_error *err);
+IATK_EXTERN int iatk_import_set_account(iatk_import *imp, const char *account,
+                                        iatk_error *err);
+/* The progress callback (NULL: none). */
+IATK_EXTERN void iatk_import_set_callback(iatk_import *imp, iatk_import_cb cb,
+                                          void *userdata);
+/*
+ * Imports a template file, or a cdk.out folder (every stack its
+ * manifest.json lists).  Everything of a template is evaluated before
+ * anything is written: a template that fails writes nothing.  Errors:
+ * EJSON (malformed text, with file:line:column, or a malformed template),
+ * EUNSUPPORTED (a value that needs a deployed stack, naming the resource,
+ * the property path and the function), ENAME (an invalid name or logical
+ * ID), ESCHEMA (Content that is no valid schema), ELIMIT (size, depth,
+ * YAML alias expansion), EIO.
+ */
+IATK_EXTERN int iatk_import_file(iatk_import *imp, const char *path,
+                                 iatk_error *err);
+/* The same for `len` bytes of template text; `source` names it in
+ * messages, `stack` is the stack name (NULL: "stack"). */
+IATK_EXTERN int iatk_import_text(iatk_import *imp, const char *text,
+                                 size_t len, const char *source,
+                                 const char *stack, iatk_error *err);
+/*
+ * The outputs file of every stack imported so far, in the shape of
+ * `cdk deploy --outputs-file` ({"<stack>": {"<OutputKey>": "<value>"}}),
+ * merged over `existing` (the file's current text, NULL or len 0 for
+ * none): other stacks and outputs are kept, evaluated outputs replaced.
+ * Two-space indented with a final newline; caller frees with iatk_free.
+ * EJSON when `existing` is not a JSON object of objects.
+ */
+IATK_EXTERN char *iatk_import_outputs(iatk_import *imp, const char *existing,
+                                      size_t len, iatk_error *err);
+/* The outputs that could not be evaluated locally, one line each:
+ * "<stack>.<OutputKey>: <why>".  Owned by the handle; valid until the
+ * next import call. */
+IATK_EXTERN const iatk_strlist *iatk_import_skipped(const iatk_import *imp);
 
 /* ------------------------------------------------------------- consumers */
 
@@ -681,6 +780,147 @@ IATK_EXTERN char *iatk_invoke_command(char *const argv[], const char *input,
                                       size_t *out_len,
                                       iatk_invoke_result *result,
                                       iatk_error *err);
+
+/* ---------------------------------------------------- consumers on AWS */
+
+/* Flags of iatk_lambda_invoke. */
+#define IATK_LAMBDA_ASYNC 1    /* InvocationType Event: queued, no answer */
+#define IATK_LAMBDA_LOG_TAIL 2 /* LogType Tail: the last 4 KB of the log */
+
+/* What a Lambda Invoke answered.  Strings are the caller's: release them
+ * all with iatk_lambda_result_release (not each with iatk_free). */
+typedef struct iatk_lambda_result {
+  int status_code;        /* 200 (RequestResponse), 202 (Event) */
+  char *payload;          /* the function's answer or error object, NUL-
+                           * terminated; "" for an asynchronous invoke */
+  size_t payload_len;
+  char *function_error;   /* X-Amz-Function-Error ("Unhandled"), else NULL */
+  char *log_tail;         /* X-Amz-Log-Result decoded, else NULL */
+  char *executed_version; /* X-Amz-Executed-Version ("$LATEST"), or NULL */
+} iatk_lambda_result;
+
+/*
+ * Invokes a Lambda function through `aws` with `payload` (JSON text,
+ * len bytes).  `function` is a name, a partial ARN (ACCOUNT:function:NAME)
+ * or a full ARN, each optionally followed by ":QUALIFIER" (a version or an
+ * alias); the qualifier is split off and sent as Lambda's Qualifier
+ * parameter.  `flags` is IATK_LAMBDA_ASYNC and/or IATK_LAMBDA_LOG_TAIL.
+ * Returns 0 when the function answered without error.  A function error
+ * fails with ECONSUMER "errorType: errorMessage" (from the error object;
+ * the payload is still in *out); a malformed `function` with EINVAL; a
+ * refusal by Lambda with EAWS "Code: Message" (ResourceNotFoundException,
+ * ...), after the standard retries for throttling and 5xx.  *out (may be
+ * NULL) is filled as far as the answer went; release it in every case.
+ * Thread-safe as `aws` is: concurrent invokes may share it.
+ */
+IATK_EXTERN int iatk_lambda_invoke(iatk_aws *aws, const char *function,
+                                   const char *payload, size_t len, int flags,
+                                   iatk_lambda_result *out, iatk_error *err);
+/* Frees the strings of *r and zeroes it.  NULL-safe. */
+IATK_EXTERN void iatk_lambda_result_release(iatk_lambda_result *r);
+
+/* Flags of iatk_sfn_run. */
+#define IATK_SFN_SYNC 1 /* StartSyncExecution (Express workflows) */
+
+/* How a Step Functions execution ended.  Strings are the caller's:
+ * release them with iatk_sfn_result_release. */
+typedef struct iatk_sfn_result {
+  char *execution_arn; /* NULL when the execution did not start */
+  char *status;        /* "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED",
+                        * "RUNNING" (iatk's own timeout), or NULL */
+  char *output;        /* the execution's output (JSON text), or NULL */
+  char *error;         /* the error and cause of a failed execution, or */
+  char *cause;         /* NULL */
+  int polls;           /* DescribeExecution calls made */
+} iatk_sfn_result;
+
+/*
+ * Runs a state machine with `input` (JSON text, len bytes) and waits for
+ * the end: StartExecution, then DescribeExecution every 100 ms, doubling
+ * up to 5 s, until the status is not RUNNING; with IATK_SFN_SYNC one
+ * StartSyncExecution call instead (Express workflows; host prefix "sync-",
+ * see iatk_aws_set_inject_host_prefix).  `name` names the execution (NULL:
+ * Step Functions picks one).  timeout_ms > 0 bounds the wait: past it the
+ * call fails with ETIMEOUT naming the execution, which is left running.
+ * Returns 0 when the execution SUCCEEDED; FAILED, TIMED_OUT and ABORTED
+ * fail with ECONSUMER "STATUS: error: cause"; refusals with EAWS.  *out
+ * (may be NULL) is filled as far as the run went; release it in every
+ * case.  Thread-safe as `aws` is.
+ */
+IATK_EXTERN int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn,
+                             const char *name, const char *input, size_t len,
+                             int flags, int timeout_ms, iatk_sfn_result *out,
+                             iatk_error *err);
+/* Frees the strings of *r and zeroes it.  NULL-safe. */
+IATK_EXTERN void iatk_sfn_result_release(iatk_sfn_result *r);
+
+/* -------------------------------------------------- local Lambda handlers */
+
+/*
+ * A Lambda function's handler run locally, with no container: the system's
+ * `node` (runtime "nodejs") or `python3` (runtime "python") loads the
+ * handler through a small bootstrap shipped with iatk (runtime/node/
+ * bootstrap.mjs, runtime/python/bootstrap.py) the way Lambda's runtimes do,
+ * calls it once with the event and a context object, and the library
+ * returns the invocation's payload: the handler's result as JSON, or
+ * Lambda's error document.  docs/handlers.md has the details.
+ *
+ * The bootstraps are looked for in $IATK_RUNTIME_DIR, then the installed
+ * DATADIR/iatk/runtime, then the source tree the library was built from;
+ * iatk_handler_set(h, "runtime-dir", ...) overrides all three.
+ * One handle per thread at a time; distinct handles may run concurrently.
+ */
+typedef struct iatk_handler iatk_handler;
+
+/*
+ * `handler` is "DIR/MODULE.FUNCTION" ("fn/index.lambdaHandler"): DIR is the
+ * function's code directory (Lambda's task root; none means the current
+ * directory) and MODULE.FUNCTION is Lambda's handler setting.  `runtime` is
+ * "nodejs" or "python", or a Lambda runtime name that starts with one of
+ * them ("nodejs18.x", "python3.12"); the system's interpreter runs it either
+ * way.  Both strings are copied.  EINVAL for a malformed handler or an
+ * unknown runtime.  Defaults: function name = DIR's last component,
+ * version $LATEST, 128 MB, timeout 3 s, region $AWS_REGION or us-east-1,
+ * account 123456789012.
+ */
+IATK_EXTERN iatk_handler *iatk_handler_new(const char *handler,
+                                           const char *runtime,
+                                           iatk_error *err);
+IATK_EXTERN void iatk_handler_free(iatk_handler *h);
+/*
+ * Sets one setting by name (the value is copied):
+ *   "function-name", "function-version", "region", "account" (12 digits),
+ *   "memory-size" (MB, 128..10240), "timeout" (seconds, decimals allowed,
+ *   0 < t <= 900), "log-group", "log-stream", "request-id",
+ *   "runtime-dir" (where the bootstraps are), "interpreter" (the program
+ *   that runs the bootstrap, instead of node / python3),
+ *   "env" ("NAME=VALUE", added to the function's environment; repeatable).
+ * EINVAL for an unknown name or a bad value.
+ */
+IATK_EXTERN int iatk_handler_set(iatk_handler *h, const char *name,
+                                 const char *value, iatk_error *err);
+/*
+ * Invokes the handler once with `event` (len bytes of JSON text).  The
+ * handler's console output (stdout and stderr) goes to this process's
+ * standard error.  *payload (caller frees with iatk_free) and *payload_len
+ * receive what Lambda's Invoke would answer:
+ *  - IATK_OK: the result as JSON text ("null" for no result);
+ *  - IATK_ECONSUMER: the handler failed (threw, rejected, callback(err),
+ *    could not be loaded, result not serialisable, runtime exited): the
+ *    payload is Lambda's error document ({"errorType", "errorMessage",
+ *    "trace"} for Node; {"errorMessage", "errorType", "requestId",
+ *    "stackTrace"} for Python) and err's message is
+ *    "<errorType>: <errorMessage>";
+ *  - IATK_ETIMEOUT: killed at the timeout; the payload is
+ *    {"errorType": "Sandbox.Timedout", "errorMessage": "RequestId: ...
+ *    Error: Task timed out after N.NN seconds"};
+ *  - anything else (EINVAL, EIO: no bootstrap found, ...): *payload NULL.
+ * payload_len may be NULL.  A fresh request id (a UUID) per call unless
+ * "request-id" was set.
+ */
+IATK_EXTERN int iatk_handler_invoke(iatk_handler *h, const char *event,
+                                    size_t len, char **payload,
+                                    size_t *payload_len, iatk_error *err);
 
 /* ------------------------------------------------------- registry server */
 

@@ -154,6 +154,9 @@ typedef struct iatk__aws_config {
   int max_attempts;       /* AWS_MAX_ATTEMPTS / max_attempts; default 3 */
   int connect_timeout_ms; /* default 60 s, like the SDKs */
   int read_timeout_ms;    /* default 60 s */
+  int inject_host_prefix; /* put an operation's host prefix before the
+                           * endpoint's host (botocore's default); off
+                           * with disable_host_prefix_injection */
   struct iatk__aws_ini *files; /* parsed ~/.aws/config and credentials */
 } iatk__aws_config;
 
@@ -227,6 +230,8 @@ typedef struct iatk__aws_request {
   const char *body;
   size_t body_len;
   int anonymous; /* send unsigned (AssumeRoleWithWebIdentity, SSO portal) */
+  const char *host_prefix; /* the operation's endpoint.hostPrefix in
+                            * botocore's model ("sync-"), or NULL */
 } iatk__aws_request;
 
 typedef struct iatk__aws_response {

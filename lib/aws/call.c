@@ -26,6 +26,9 @@ static void split_endpoint(iatk__aws_call *c) {
   const char *e = c->target->endpoint, *auth = strstr(e, "://") + 3;
   size_t n = strcspn(auth, "/");
   const char *port = strncasecmp(e, "https", 5) == 0 ? ":443" : ":80";
+  /* botocore prepends the prefix to an explicit endpoint too. */
+  if (c->req->host_prefix && c->cfg->inject_host_prefix)
+    iatk_buf_puts(&c->host, c->req->host_prefix);
   iatk_buf_append(&c->host, auth, ends_with(auth, n, port) ? n - strlen(port) : n);
   iatk_buf_puts(&c->path, auth + n);
   iatk_buf_puts(&c->path, c->req->path ? c->req->path : "");

@@ -46,6 +46,11 @@ const char *iatk_aws_region(const iatk_aws *aws) {
   return aws ? aws->cfg.region : NULL;
 }
 
+void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on) {
+  if (aws)
+    aws->cfg.inject_host_prefix = on != 0;
+}
+
 const iatk__aws_config *iatk__aws_config_of(const iatk_aws *aws) {
   return &aws->cfg;
 }

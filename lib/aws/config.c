@@ -261,6 +261,25 @@ static int choose_ca_bundle(iatk__aws_config *cfg, iatk_error *err) {
   return IATK_OK;
 }
 
+/* botocore's disable_host_prefix_injection (AWS_DISABLE_HOST_PREFIX_
+ * INJECTION): an operation's host prefix ("sync-" for StartSyncExecution)
+ * is put before the endpoint's host, an explicit endpoint's too, unless
+ * this is true.  A loopback endpoint needs it: sync-127.0.0.1 resolves to
+ * nothing. */
+static int choose_host_prefix(iatk__aws_config *cfg, iatk_error *err) {
+  iatk_buf what;
+  iatk_buf_init(&what);
+  const char *v = setting(cfg, "AWS_DISABLE_HOST_PREFIX_INJECTION",
+                          "disable_host_prefix_injection", &what);
+  int disable = v ? iatk__aws_parse_bool(v) : 0;
+  int rc = disable < 0 ? iatk_fail(err, IATK_EINVAL,
+                                   "%s: expected true or false", what.data)
+                       : IATK_OK;
+  cfg->inject_host_prefix = disable != 1;
+  iatk_buf_release(&what);
+  return rc;
+}
+
 /* ------------------------------------------------------------ endpoints */
 
 /* 1 when configured endpoints are to be ignored, 0 when not, -1 when the
@@ -405,6 +424,8 @@ int iatk__aws_config_load(iatk__aws_config *cfg, const char *profile,
     rc = choose_ca_bundle(cfg, err);
   if (rc == IATK_OK)
     rc = check_ignore_setting(cfg, err);
+  if (rc == IATK_OK)
+    rc = choose_host_prefix(cfg, err);
   if (rc == IATK_OK && endpoint_url && endpoint_url[0] &&
       !(cfg->endpoint_url = endpoint_copy(endpoint_url, "argument", err)))
     rc = iatk_error_code(err, IATK_EINVAL);

@@ -212,7 +212,7 @@ static int get_role_credentials(const iatk__aws_chain *chain,
   iatk__aws_uri_encode(&query, c->role, strlen(c->role), 0);
   iatk__http_header bearer = {"x-amz-sso_bearer_token", token};
   iatk__aws_request req = {IATK__AWS_SSO, "GET", "/federation/credentials",
-                           query.data, &bearer, 1, NULL, 0, 1};
+                           query.data, &bearer, 1, NULL, 0, 1, NULL};
   iatk__aws_target target = {endpoint, c->region, NULL};
   iatk__aws_response resp;
   int rc = iatk__aws_send_to(chain->cfg, &target, &req, &resp, &local);

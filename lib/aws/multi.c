@@ -19,7 +19,7 @@ typedef struct job {
   struct job *fly_prev, *fly_next; /* among the exchanges in flight */
   iatk__aws_multi *multi;
   iatk__aws_request req; /* points into the copies below */
-  char *method, *path, *query, *body;
+  char *method, *path, *query, *body, *host_prefix;
   iatk__http_header *headers;
   iatk__aws_creds creds;
   iatk__aws_target target;
@@ -72,6 +72,7 @@ static void job_free(job *j) {
   free(j->method);
   free(j->path);
   free(j->query);
+  free(j->host_prefix);
   free(j->body);
   free(j);
 }
@@ -88,6 +89,7 @@ static int copy_request(job *j, const iatk__aws_request *req) {
   j->method = dup_or_null(req->method, &nomem);
   j->path = dup_or_null(req->path, &nomem);
   j->query = dup_or_null(req->query, &nomem);
+  j->host_prefix = dup_or_null(req->host_prefix, &nomem);
   j->body = malloc(req->body_len + 1);
   j->headers = calloc(req->header_count + 1, sizeof *j->headers);
   if (nomem || !j->body || !j->headers)
@@ -101,6 +103,7 @@ static int copy_request(job *j, const iatk__aws_request *req) {
   j->req.method = j->method;
   j->req.path = j->path;
   j->req.query = j->query;
+  j->req.host_prefix = j->host_prefix;
   j->req.body = j->body;
   j->req.headers = j->headers;
   return nomem ? -1 : 0;

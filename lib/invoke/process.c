@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/internal.h"
+#include "invoke/process.h"
 
 #define MAX_CONSUMER_OUTPUT (64u * 1024u * 1024u)
 
@@ -35,7 +36,20 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
-static int spawn_child(char *const argv[], child_io *io, iatk_error *err) {
+/* With a result descriptor the child's stdout joins its stderr, so nothing
+ * the consumer prints can be taken for its answer. */
+static void plan_descriptors(posix_spawn_file_actions_t *actions, int in, int out,
+                             int result_fd) {
+  posix_spawn_file_actions_adddup2(actions, in, STDIN_FILENO);
+  if (result_fd <= STDERR_FILENO) {
+    posix_spawn_file_actions_adddup2(actions, out, STDOUT_FILENO);
+    return;
+  }
+  posix_spawn_file_actions_adddup2(actions, out, result_fd);
+  posix_spawn_file_actions_adddup2(actions, STDERR_FILENO, STDOUT_FILENO);
+}
+
+static int spawn_child(const iatk__process *p, child_io *io, iatk_error *err) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0)
     return iatk_fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
@@ -46,9 +60,11 @@ static int spawn_child(char *const argv[], child_io *io, iatk_error *err) {
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-  int rc = posix_spawnp(&io->pid, argv[0], &actions, NULL, argv, environ);
+  plan_descriptors(&actions, in[0], out[1], p->result_fd);
+  if (p->cwd)
+    posix_spawn_file_actions_addchdir_np(&actions, p->cwd);
+  int rc = posix_spawnp(&io->pid, p->argv[0], &actions, NULL, p->argv,
+                        p->envp ? p->envp : environ);
   posix_spawn_file_actions_destroy(&actions);
   close(in[0]);
   close(out[1]);
@@ -60,7 +76,7 @@ static int spawn_child(char *const argv[], child_io *io, iatk_error *err) {
   close_fd(&io->to_child);
   close_fd(&io->from_child);
   return iatk_fail(err, IATK_ECONSUMER, "cannot start consumer '%s': %s",
-                   argv[0], strerror(rc));
+                   p->argv[0], strerror(rc));
 }
 
 /* Writes what the pipe takes now; closes it when all is written or the
@@ -170,25 +186,20 @@ static void restore_sigpipe(const sigset_t *old) {
   pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
-char *iatk_invoke_command(char *const argv[], const char *input,
-                          size_t input_len, int timeout_ms, size_t *out_len,
-                          iatk_invoke_result *result, iatk_error *err) {
-  iatk_invoke_result local = {-1, 0, 0};
-  iatk_invoke_result *r = result ? result : &local;
-  *r = local;
-  if (!argv || !argv[0]) {
-    iatk_fail(err, IATK_EINVAL, "no consumer command given");
-    return NULL;
-  }
+int iatk__process_run(const iatk__process *p, const char *input, size_t input_len,
+                      int timeout_ms, iatk_buf *out, iatk_invoke_result *r,
+                      iatk_error *err) {
+  static const iatk_invoke_result fresh = {-1, 0, 0};
+  *r = fresh;
+  if (!p->argv || !p->argv[0])
+    return iatk_fail(err, IATK_EINVAL, "no consumer command given");
   child_io io;
   int64_t started = now_ms();
-  if (spawn_child(argv, &io, err) != IATK_OK)
-    return NULL;
+  if (spawn_child(p, &io, err) != IATK_OK)
+    return iatk_error_code(err, IATK_ECONSUMER);
   sigset_t old;
   block_sigpipe(&old);
-  iatk_buf out;
-  iatk_buf_init(&out);
-  int rc = pump(&io, input ? input : "", input ? input_len : 0, timeout_ms, &out, err);
+  int rc = pump(&io, input ? input : "", input ? input_len : 0, timeout_ms, out, err);
   r->timed_out = rc == IATK_ETIMEOUT;
   close_fd(&io.to_child);
   close_fd(&io.from_child);
@@ -196,6 +207,18 @@ char *iatk_invoke_command(char *const argv[], const char *input,
   if (r->timed_out && rc == IATK_OK)
     rc = IATK_ETIMEOUT;
   restore_sigpipe(&old);
+  return rc;
+}
+
+char *iatk_invoke_command(char *const argv[], const char *input,
+                          size_t input_len, int timeout_ms, size_t *out_len,
+                          iatk_invoke_result *result, iatk_error *err) {
+  iatk_invoke_result local;
+  iatk_invoke_result *r = result ? result : &local;
+  iatk__process p = {argv, NULL, NULL, 0};
+  iatk_buf out;
+  iatk_buf_init(&out);
+  int rc = iatk__process_run(&p, input, input_len, timeout_ms, &out, r, err);
   if (rc == IATK_OK || rc == IATK_ETIMEOUT)
     rc = judge(argv[0], r, timeout_ms, err);
   if (rc != IATK_OK) {

@@ -58,7 +58,7 @@ static int call(aws_registry *a, const char *method, const char *path,
                                               "application/json"};
   iatk__aws_request req = {IATK__AWS_SCHEMAS, method, path, query,
                            body ? &json_type : NULL, body ? 1 : 0,
-                           body, body ? strlen(body) : 0, 0};
+                           body, body ? strlen(body) : 0, 0, NULL};
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
   int rc = iatk__aws_send(a->aws, &req, &resp, err);
@@ -227,7 +227,7 @@ static char *aws_read(iatk_registry *reg, const char *registry,
                                         type, version_out, NULL)
                      : NULL;
   if (text) {
-    a->cache_hits++;
+    a->base.cache_hits++;
     return text;
   }
   text = describe(a, registry, schema, version, len, type, version_out, err);

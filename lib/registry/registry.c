@@ -60,6 +60,10 @@ const char *iatk_registry_root(const iatk_registry *reg) {
   return reg ? reg->root : NULL;
 }
 
+unsigned long iatk_registry_cache_hits(const iatk_registry *reg) {
+  return reg ? reg->cache_hits : 0;
+}
+
 const char *iatk_registry_describe(const iatk_registry *reg) {
   return reg ? reg->description : NULL;
 }

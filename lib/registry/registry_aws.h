@@ -11,7 +11,6 @@ typedef struct aws_registry {
   char *cache_dir;       /* the cache's base directory; NULL: no cache */
   iatk_registry *cache;  /* opened at first use (it depends on the key) */
   int cache_failed;      /* opening it failed once: do not retry */
-  unsigned long cache_hits;
   /* Why AWS serves, when no one asked for it: added to the errors a user
    * would otherwise not connect with having no local tree configured. */
   const char *chosen_because;

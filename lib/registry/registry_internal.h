@@ -61,6 +61,7 @@ typedef struct iatk__registry_ops {
 /* What every backend's handle starts with. */
 struct iatk_registry {
   const iatk__registry_ops *ops;
+  unsigned long cache_hits; /* reads a source answered from its cache */
   char *root;        /* the local tree's directory, NULL for other sources */
   char *description; /* "local registry DIR", "AWS Schemas API at URL ..." */
 };

@@ -146,9 +146,13 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
     s->tokens -= (double)n;
   iatk_buf_reset(&s->body);
   s->sink->body(s, b->entries, n, &s->body);
-  iatk__aws_request req = {s->sink->service, "POST", s->path, NULL,
-                           s->headers, s->header_count,
-                           s->body.data ? s->body.data : "", s->body.len, 0};
+  iatk__aws_request req = {.service = s->sink->service,
+                           .method = "POST",
+                           .path = s->path,
+                           .headers = s->headers,
+                           .header_count = s->header_count,
+                           .body = s->body.data ? s->body.data : "",
+                           .body_len = s->body.len};
   int rc = s->body.failed ? iatk_fail(err, IATK_ENOMEM, "out of memory")
                           : iatk__aws_multi_add(s->multi, &req, request_done,
                                                 b, err);

@@ -1,24 +1,48 @@
-/* The sinks (lib/sink/): what iatk_sender delivers events with.
+/* Sinks on AWS (lib/sink/): the consumers iatk delivers events to through
+ * the AWS request layer.  Nothing here knows about HTTP.  Not installed.
  *
- *   sender.c      the public handle, its settings and counters
- *   deliver.c     batching, the rate, requests in flight, retries of
- *                 failed entries, stopping
- *   eventbridge.c PutEvents: envelope -> entry, results
- *   sqs.c         SendMessageBatch (JSON protocol)
- *   kinesis.c     PutRecords, partition keys
- *   lambda.c      asynchronous Invoke, one event per request
+ * One event at a time, through iatk__aws_send:
+ *   lambda_name.c  a function name, partial or full ARN split as Lambda does
+ *   lambda.c       Lambda Invoke (REST-JSON)
+ *   sfn.c          Step Functions StartExecution + DescribeExecution,
+ *                  StartSyncExecution (JSON 1.0)
  *
- * A sink describes its batch limits, turns one event into the text of its
- * entry, builds a request body from entries, and reads per-entry results
- * from a 2xx answer; deliver.c does everything else the same way for
- * all of them.  Not installed. */
+ * Many events, many requests in flight (iatk_sender, on lib/aws/multi.c):
+ *   sender.c       the public handle, its settings and counters
+ *   deliver.c      batching, the rate, requests in flight, retries of
+ *                  failed entries, stopping
+ *   eventbridge.c  PutEvents: envelope -> entry, results
+ *   sqs.c          SendMessageBatch (JSON protocol)
+ *   kinesis.c      PutRecords, partition keys
+ *   lambda_async.c asynchronous Invoke, one event per request
+ * A batching sink describes its limits, turns one event into the text of
+ * its entry, builds a request body from entries, and reads per-entry
+ * results from a 2xx answer; deliver.c does everything else the same way
+ * for all of them.
+ */
 #ifndef IATK_SINK_INTERNAL_H
 #define IATK_SINK_INTERNAL_H
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "aws/aws_internal.h"
+
+/* A function reference split into what Lambda's FunctionName and
+ * Qualifier get: "NAME", "ACCOUNT:function:NAME" or
+ * "arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME", each with an
+ * optional ":QUALIFIER".  `function_len` is the length of the part before
+ * the qualifier; `qualifier` points into the text, or is NULL.  EINVAL
+ * for anything else (empty parts, characters Lambda refuses). */
+typedef struct iatk__lambda_ref {
+  size_t function_len;
+  const char *qualifier;
+} iatk__lambda_ref;
+
+int iatk__lambda_split(const char *function, iatk__lambda_ref *out,
+                       iatk_error *err);
+
 
 /* One event on its way. */
 typedef struct iatk__entry {

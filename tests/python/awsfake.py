@@ -227,12 +227,16 @@ class StsFake:
     an XML answer.  AssumeRole must be signed (checked with botocore) by a
     key it knows: `keys` to start with, then every key it issued (with its
     session token).  Web identity calls must be unsigned and carry
-    `web_token`.  `calls` records (action, form, signing key, region)."""
+    `web_token`.  `calls` records (action, form, signing key, region).
+    Issued keys are `prefix` and a counter from 000001, their secrets
+    issued-secret-1, -2, ..."""
 
-    def __init__(self, keys=None, web_token=None, expiration="2031-01-01T00:00:00Z"):
+    def __init__(self, keys=None, web_token=None, expiration="2031-01-01T00:00:00Z",
+                 prefix="ASIAISSUED"):
         self.keys = {k: (v, None) for k, v in (keys or {}).items()}
         self.web_token = web_token
         self.expiration = expiration
+        self.prefix = prefix
         self.calls = []
         self.issued = 0
         self.lock = threading.Lock()
@@ -287,7 +291,7 @@ class StsFake:
     def _issue(self, action, form):
         with self.lock:
             self.issued += 1
-            key = f"ASIAISSUED{self.issued:06d}"
+            key = f"{self.prefix}{self.issued:06d}"
             secret, token = f"issued-secret-{self.issued}", f"issued-token-{self.issued}"
             self.keys[key] = (secret, token)
         role = form.get("RoleArn", "")
@@ -301,3 +305,174 @@ class StsFake:
                            f"</{action}Result><ResponseMetadata><RequestId>r</RequestId>"
                            f"</ResponseMetadata></{action}Response>",
                       {"Content-Type": "text/xml"})
+
+
+# ------------------------------------------------- service model and signing
+
+class ModelError(Exception):
+    """A request botocore's model of the service would not have produced."""
+
+
+class ServiceModel:
+    """botocore's model of `service` (the Debian package's data), used by
+    fakes to check that a request is a well-formed call of an operation:
+    found by X-Amz-Target (JSON protocol) or by method and request URI
+    (REST protocols), every required member present, enum values known,
+    no member the input shape does not have."""
+
+    def __init__(self, service):
+        # The loader, not a Session: a session reads the AWS_* settings
+        # ctest hides with empty values (AWS_PROFILE=""), which it rejects.
+        import botocore.loaders
+        import botocore.model
+        data = botocore.loaders.create_loader().load_service_model(service, "service-2")
+        self.model = botocore.model.ServiceModel(data, service_name=service)
+        self.protocol = self.model.metadata["protocol"]
+
+    def check(self, request):
+        """(operation name, params) of a request, or ModelError."""
+        if self.protocol == "json":
+            return self._check_json(request)
+        return self._check_rest(request)
+
+    # JSON 1.0 / 1.1: POST / with X-Amz-Target PREFIX.Operation.
+    def _check_json(self, request):
+        meta = self.model.metadata
+        target = request.headers.get("x-amz-target", "")
+        prefix, _, name = target.partition(".")
+        if prefix != meta["targetPrefix"] or name not in self.model.operation_names:
+            raise ModelError(f"unknown X-Amz-Target {target!r}")
+        want = f"application/x-amz-json-{meta['jsonVersion']}"
+        if request.headers.get("content-type") != want:
+            raise ModelError(f"Content-Type {request.headers.get('content-type')!r}, not {want}")
+        if (request.method, local_path(request)) != ("POST", "/"):
+            raise ModelError(f"{request.method} {local_path(request)}: JSON calls are POST /")
+        params = json.loads(request.body or b"{}")
+        op = self.model.operation_model(name)
+        self._check_members(op.input_shape, params)
+        return name, params
+
+    # REST-JSON: the operation whose method and URI template match.
+    def _check_rest(self, request):
+        import urllib.parse
+        path, _, query = local_path(request).partition("?")
+        for name in self.model.operation_names:
+            op = self.model.operation_model(name)
+            labels = _match_uri(op.http["requestUri"].split("?")[0], path)
+            if op.http["method"] != request.method or labels is None:
+                continue
+            params = dict(labels)
+            qs = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+            for member, shape in op.input_shape.members.items():
+                where = shape.serialization.get("location")
+                wire = shape.serialization.get("name", member)
+                if where == "header" and wire.lower() in request.headers:
+                    params[member] = request.headers[wire.lower()]
+                elif where == "querystring" and wire in qs:
+                    params[member] = qs[wire]
+            unknown = set(qs) - {s.serialization.get("name", m)
+                                 for m, s in op.input_shape.members.items()
+                                 if s.serialization.get("location") == "querystring"}
+            if unknown:
+                raise ModelError(f"{name}: unknown query parameters {sorted(unknown)}")
+            payload = op.input_shape.serialization.get("payload")
+            if payload and request.body:
+                params[payload] = request.body
+            self._check_members(op.input_shape, params)
+            return name, params
+        raise ModelError(f"no operation for {request.method} {path}")
+
+    def _check_members(self, shape, params):
+        if not isinstance(params, dict):
+            raise ModelError("the input is not an object")
+        unknown = set(params) - set(shape.members)
+        if unknown:
+            raise ModelError(f"unknown members {sorted(unknown)}")
+        missing = [m for m in shape.required_members if m not in params]
+        if missing:
+            raise ModelError(f"required members missing: {missing}")
+        for member, value in params.items():
+            sub = shape.members[member]
+            if sub.type_name == "string" and not isinstance(value, str):
+                raise ModelError(f"{member} is not a string")
+            enum = getattr(sub, "enum", None)
+            if enum and value not in enum:
+                raise ModelError(f"{member}: {value!r} not one of {enum}")
+
+
+def _match_uri(template, path):
+    """The labels of `path` under a URI template ("/a/{B}/c"), unquoted,
+    or None when it does not match."""
+    import re
+    import urllib.parse
+    pattern = re.sub(r"\\\{(\w+)(\\\+)?\\\}",
+                     lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})",
+                     re.escape(template))
+    m = re.fullmatch(pattern, path)
+    return None if m is None else {k: urllib.parse.unquote(v) for k, v in m.groupdict().items()}
+
+
+def local_path(request):
+    """The request target without scheme and authority (a request sent
+    through a proxy carries an absolute URL)."""
+    path = request.path
+    if path.startswith("http://"):
+        path = "/" + path.split("/", 3)[3] if path.count("/") >= 3 else "/"
+    return path
+
+
+def check_signature(request, keys, service):
+    """None when `request` is signed by one of `keys` ({id: secret}) for
+    `service` with botocore's SigV4 (else the reason), and the region of
+    its scope."""
+    auth = request.headers.get("authorization", "")
+    if "Credential=" not in auth:
+        return "not signed", None
+    key, _, region, scope_service = auth.split("Credential=")[1].split(",")[0].split("/")[:4]
+    if scope_service != service:
+        return f"signed for {scope_service}, not {service}", region
+    if key not in keys:
+        return f"unknown key {key}", region
+    proxied = Request.__new__(Request)
+    proxied.__dict__.update(request.__dict__)
+    proxied.path = local_path(request)
+    expected = botocore_authorization(proxied, key, keys[key],
+                                      request.headers.get("x-amz-security-token"),
+                                      region, service)
+    return (None if auth == expected else f"signature mismatch: {auth} != {expected}"), region
+
+
+class ServiceFake:
+    """A fake AWS service: every request's signature is checked with
+    botocore and its shape against botocore's model before the subclass's
+    op_<Operation>(request, params) answers.  `calls` records (operation,
+    params, region) of the requests that passed."""
+
+    service = signing_name = None
+
+    def __init__(self, keys):
+        self.keys = keys
+        self.model = ServiceModel(self.service)
+        self.calls = []
+        self.refused = []
+        self.lock = threading.Lock()
+
+    def __call__(self, request):
+        problem, region = check_signature(request, self.keys, self.signing_name)
+        if problem:
+            with self.lock:
+                self.refused.append(problem)
+            return self.error(403, "InvalidSignatureException", problem)
+        try:
+            name, params = self.model.check(request)
+        except ModelError as e:
+            with self.lock:
+                self.refused.append(str(e))
+            return self.error(400, "ValidationException", str(e))
+        with self.lock:
+            self.calls.append((name, params, region))
+        return getattr(self, "op_" + name)(request, params)
+
+    def operations(self):
+        with self.lock:
+            return [c[0] for c in self.calls]

@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import threading
 import time
 from unittest import mock
 
@@ -23,6 +22,8 @@ import botocore.credentials
 import botocore.exceptions
 import botocore.session
 import pytest
+
+from servefixture import Server, reap, serve_env as clean_env
 
 SOURCE = pathlib.Path(os.environ.get("IATK_SOURCE_DIR", pathlib.Path(__file__).parents[2]))
 IATK = os.environ.get("IATK", str(SOURCE / "build" / "iatk"))
@@ -35,9 +36,6 @@ TIMEOUT = 60
 
 
 # ------------------------------------------------------------------ server
-
-STARTED = []  # every server process, so none outlives its test
-
 
 @pytest.fixture(autouse=True)
 def isolated_aws_settings(monkeypatch):
@@ -53,65 +51,7 @@ def isolated_aws_settings(monkeypatch):
 @pytest.fixture(autouse=True)
 def no_server_left_behind():
     yield
-    while STARTED:
-        proc = STARTED.pop()
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-class Server:
-    """`iatk registry serve` on 127.0.0.1:0; its stderr is collected."""
-
-    def __init__(self, tree, *options, env=None):
-        self.lines = []
-        self.ready = threading.Event()
-        self.proc = subprocess.Popen(
-            [IATK, "registry", "serve", "--registry-dir", str(tree),
-             "--listen", "127.0.0.1:0", "-v", *options],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            env=env if env is not None else clean_env())
-        STARTED.append(self.proc)
-        threading.Thread(target=self._read, daemon=True).start()
-        if not self.ready.wait(20):
-            self.proc.kill()
-            raise AssertionError("no 'serving' line: %r" % self.lines)
-        first = self.lines[0]
-        assert first.startswith("iatk: serving %s on http://127.0.0.1:" % tree), first
-        self.port = int(first.rsplit(":", 1)[1])
-        self.url = "http://127.0.0.1:%d" % self.port
-
-    def _read(self):
-        for raw in self.proc.stderr:
-            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
-            self.ready.set()
-        self.ready.set()
-
-    def stop(self, sig=signal.SIGTERM):
-        """Sends `sig`; returns (exit status, seconds it took to exit)."""
-        start = time.monotonic()
-        self.proc.send_signal(sig)
-        try:
-            rc = self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            raise AssertionError("server did not stop within 10 s of %s" % sig)
-        return rc, time.monotonic() - start
-
-    def log_with(self, text):
-        return [line for line in self.lines if text in line]
-
-
-def clean_env(**extra):
-    """The environment without the caller's AWS settings."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("AWS_") and k != "IATK_REGISTRY_DIR"}
-    env.update({"AWS_CONFIG_FILE": "/nonexistent/config",
-                "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/credentials",
-                "AWS_EC2_METADATA_DISABLED": "true", "AWS_PAGER": ""})
-    env.update(extra)
-    return env
+    reap()
 
 
 @pytest.fixture

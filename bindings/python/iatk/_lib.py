@@ -46,6 +46,32 @@ class IatkError(ctypes.Structure):
 
 _ERR = ctypes.POINTER(IatkError)
 
+
+class LambdaResult(ctypes.Structure):
+    """``iatk_lambda_result``; release with iatk_lambda_result_release."""
+
+    _fields_ = [
+        ("status_code", ctypes.c_int),
+        ("payload", ctypes.c_void_p),  # may hold NUL bytes: read payload_len
+        ("payload_len", ctypes.c_size_t),
+        ("function_error", ctypes.c_char_p),
+        ("log_tail", ctypes.c_char_p),
+        ("executed_version", ctypes.c_char_p),
+    ]
+
+
+class SfnResult(ctypes.Structure):
+    """``iatk_sfn_result``; release with iatk_sfn_result_release."""
+
+    _fields_ = [
+        ("execution_arn", ctypes.c_char_p),
+        ("status", ctypes.c_char_p),
+        ("output", ctypes.c_char_p),
+        ("error", ctypes.c_char_p),
+        ("cause", ctypes.c_char_p),
+        ("polls", ctypes.c_int),
+    ]
+
 # name: (restype, argtypes).  Handles are opaque, carried as c_void_p.
 _PROTOTYPES = {
     "iatk_version": (_c_char_p, []),
@@ -105,8 +131,28 @@ _PROTOTYPES = {
     "iatk_registry_list": (_c_void_p, [_c_void_p, _c_char_p, _ERR]),
     "iatk_registry_versions": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
     "iatk_registry_load": (_c_void_p, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_aws_new": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _ERR]),
+    "iatk_aws_free": (None, [_c_void_p]),
+    "iatk_aws_set_inject_host_prefix": (None, [_c_void_p, _c_int]),
+    "iatk_lambda_invoke": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _c_size_t, _c_int,
+                                    ctypes.POINTER(LambdaResult), _ERR]),
+    "iatk_lambda_result_release": (None, [ctypes.POINTER(LambdaResult)]),
+    "iatk_sfn_run": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _c_char_p, _c_size_t, _c_int,
+                              _c_int, ctypes.POINTER(SfnResult), _ERR]),
+    "iatk_sfn_result_release": (None, [ctypes.POINTER(SfnResult)]),
+    "iatk_handler_new": (_c_void_p, [_c_char_p, _c_char_p, _ERR]),
+    "iatk_handler_free": (None, [_c_void_p]),
+    "iatk_handler_set": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _ERR]),
+    # *payload must reach iatk_free: a raw pointer.
+    "iatk_handler_invoke": (_c_int, [_c_void_p, _c_char_p, _c_size_t,
+                                     ctypes.POINTER(_c_void_p), ctypes.POINTER(_c_size_t),
+                                     _ERR]),
 }
 
+# Flags of iatk_lambda_invoke and iatk_sfn_run.
+LAMBDA_ASYNC = 1
+LAMBDA_LOG_TAIL = 2
+SFN_SYNC = 1
 
 class SendStats(ctypes.Structure):
     """``iatk_send_stats``."""
@@ -121,10 +167,8 @@ SEND_FAILURE_FN = ctypes.CFUNCTYPE(None, _c_void_p, _c_size_t, _c_uint64, _c_int
                                    _c_char_p, _c_void_p)
 SEND_PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(SendStats), _c_void_p)
 
-# The AWS client and senders (bindings/python/iatk/sender.py).
+# Senders (bindings/python/iatk/sender.py).
 _PROTOTYPES.update({
-    "iatk_aws_new": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _ERR]),
-    "iatk_aws_free": (None, [_c_void_p]),
     "iatk_sender_new": (_c_void_p, [_c_void_p, _c_int, _c_char_p, _ERR]),
     "iatk_sender_free": (None, [_c_void_p]),
     "iatk_sender_set_concurrency": (_c_int, [_c_void_p, _c_int, _ERR]),

@@ -13,8 +13,9 @@ import os
 import threading
 import time
 
-from . import _lib
+from . import _lib, consumers
 from .context_generation import eventbridge_event_context, run_eventbridge
+from .handler import invoke_handler, settings_of
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
                          check_ptr, invalid, new_error)
 from .registry import Registry, _strings, opened
@@ -139,10 +140,13 @@ def _resolve_local(reg, registry, schema, version):
 
 def _resolve_remote(reg, registry, schema, version):
     """(cache key, loader) for the AWS source: the latest version is asked
-    every time (it changes), and the text read pins the version."""
+    every time (it changes), and the text read pins the version.  The key
+    holds the text: the description names the endpoint and profile but not
+    the identity, and two accounts reached with different keys from one
+    process hold different schemas under the same names."""
     content, schema_type, number = reg.read(registry, schema, version)
     origin = f"{registry}/{schema}/{number}/schema.json"
-    key = ("aws", reg.description, registry, schema, number)
+    key = ("aws", reg.description, registry, schema, number, schema_type, content)
     return key, lambda: Schema.from_text(content, schema_type, origin)
 
 
@@ -313,6 +317,7 @@ class AwsIatk:
         self.endpoint_url = endpoint_url
         self._registries = {}
         self._registries_lock = threading.Lock()
+        self._aws = consumers.AwsHandle(profile, region, endpoint_url)
 
     def _registry_for(self, registry_dir):
         """The Registry serving ``registry_dir`` (None: the instance's), kept
@@ -405,6 +410,64 @@ class AwsIatk:
                         seed=args.get("seed"), skip_optional=args.get("skip_optional"),
                         now=args.get("now"), contexts=args.get("contexts"),
                         validate=bool(args.get("validate")))
+
+    def invoke(self, event, *, lambda_=None, state_machine=None, handler=None, runtime=None,
+               timeout=None, qualifier=None, asynchronous=False, log_tail=False, sync=False,
+               name=None, function_name=None, memory_size=None, region=None, env=None,
+               handler_settings=None):
+        """Delivers ``event`` (a dict, or JSON text) to one consumer and
+        returns a :class:`consumers.InvokeOutput` whose ``payload`` is its
+        answer read as JSON.
+
+        * ``lambda_``: a Lambda function (name, partial or full ARN, with an
+          optional ``:QUALIFIER``; ``qualifier`` appends one), invoked with
+          ``asynchronous`` (InvocationType Event) and ``log_tail``.
+        * ``state_machine``: a state machine ARN; StartExecution (execution
+          ``name`` optional), then DescribeExecution until it ends, at most
+          ``timeout`` seconds (None: 60, 0: no limit; past it the execution
+          is left running); ``sync`` uses StartSyncExecution.
+        * ``handler="dir/index.lambdaHandler"`` with ``runtime="nodejs"`` or
+          ``"python"``: the Lambda handler runs locally, as ``iatk invoke
+          --handler`` runs it; ``timeout`` (seconds, default 3),
+          ``function_name``, ``memory_size``, ``region`` (default: the
+          instance's, else $AWS_REGION, else us-east-1), ``env`` (a dict added
+          to the function's environment) and ``handler_settings`` (any other
+          iatk_handler_set name: value) shape its context.
+
+        The AWS settings are the instance's ``region``, ``profile`` and
+        ``endpoint_url``.  A consumer that fails raises IatkException with
+        ``iatk_name`` IATK_ECONSUMER (IATK_ETIMEOUT for a timeout) and
+        ``error_type``/``error_message`` from the function's errorType and
+        errorMessage (a local handler's also ``trace`` and ``payload``), or
+        the execution's error and cause; AWS refusals raise IATK_EAWS.
+        """
+        chosen = [k for k, v in (("lambda_", lambda_), ("state_machine", state_machine),
+                                 ("handler", handler)) if v is not None]
+        if len(chosen) != 1:
+            raise invalid("invoke needs exactly one consumer: lambda_=, state_machine= "
+                          "or handler=")
+        if handler is not None:
+            return self._invoke_handler(event, handler, runtime, timeout, function_name,
+                                        memory_size, region, env, handler_settings)
+        text = consumers.event_text(event)
+        if lambda_ is not None:
+            if sync or name is not None or timeout is not None:
+                raise invalid("sync, name and timeout apply to state_machine only")
+            return consumers.invoke_lambda(self._aws, text, lambda_, qualifier=qualifier,
+                                           asynchronous=asynchronous, log_tail=log_tail)
+        if qualifier is not None or asynchronous or log_tail:
+            raise invalid("qualifier, asynchronous and log_tail apply to lambda_ only")
+        return consumers.run_state_machine(self._aws, text, state_machine, name=name,
+                                           sync=sync, timeout=timeout)
+
+    def _invoke_handler(self, event, handler, runtime, timeout, function_name, memory_size,
+                        region, env, handler_settings):
+        if runtime is None:
+            raise invalid("handler= needs runtime= ('nodejs' or 'python')")
+        settings = settings_of(timeout, function_name, memory_size, region or self.region,
+                               env, handler_settings)
+        text = invoke_handler(event, handler, runtime, settings)
+        return consumers.InvokeOutput(payload=json.loads(text), text=text)
 
     def registry(self):
         """The registry this instance reads, as a new :class:`Registry`."""

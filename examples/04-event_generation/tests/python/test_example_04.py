@@ -4,16 +4,15 @@
 # AWS (each change is marked "iatk:"):
 #   * the schema registry is the local tree ../../registry (or
 #     $IATK_REGISTRY_DIR), given to AwsIatk as registry_dir=;
-#   * the calculator Lambda function is the local program
-#     ../../consumer/<CalculatorFunction>.py, run with subprocess by a small
-#     stand-in for boto3's Lambda client, so the invoke code is unchanged.
+#   * the calculator Lambda function is its Node.js handler,
+#     ../../consumer/<CalculatorFunction>/index.lambdaHandler, run locally by
+#     iatk (AwsIatk().invoke(handler=...)) behind a small stand-in for
+#     boto3's Lambda client, so the invoke code is unchanged.
 import io
 import logging
 import json
 import os
 import pathlib
-import subprocess
-import sys
 import uuid
 
 import aws_iatk
@@ -28,14 +27,13 @@ REGISTRY_DIR = os.environ.get("IATK_REGISTRY_DIR") or str(EXAMPLE_DIR / "registr
 
 
 class LocalLambdaClient:
-    """iatk: boto3's lambda client, for functions that are local programs."""
+    """iatk: boto3's lambda client, for functions run locally by iatk."""
 
     def invoke(self, FunctionName, Payload):
-        consumer = EXAMPLE_DIR / "consumer" / f"{FunctionName}.py"
-        run = subprocess.run([sys.executable, str(consumer)], input=Payload,
-                             capture_output=True, timeout=60)
-        assert run.returncode == 0, run.stderr.decode()
-        return {"StatusCode": 200, "Payload": io.BytesIO(run.stdout)}
+        handler = EXAMPLE_DIR / "consumer" / FunctionName / "index.lambdaHandler"
+        answer = aws_iatk.AwsIatk().invoke(Payload.decode("utf-8"), handler=str(handler),
+                                           runtime="nodejs")
+        return {"StatusCode": 200, "Payload": io.BytesIO(answer.text.encode())}
 
 
 lambda_client = LocalLambdaClient()  # iatk: was boto3.client("lambda")

@@ -1,0 +1,1 @@
+export const helper = (event) => ({ esm: true, items: (event.orderItems || []).length });
