@@ -277,7 +277,9 @@ static int next_retry_ms(const iatk_sender *s, int limit) {
 
 /* Waits at most `ms` for answers or timers and acts on what happened. */
 static void pump(iatk_sender *s, int ms) {
-  int wait = next_retry_ms(s, ms);
+  /* A retry that is due but has no free slot waits for an answer, not
+   * for its timer: looking at the timer would spin. */
+  int wait = s->requests < (size_t)s->concurrency ? next_retry_ms(s, ms) : ms;
   int rate = rate_wait_ms(s);
   if (rate > 0 && rate < wait)
     wait = rate;
