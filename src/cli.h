@@ -98,6 +98,16 @@ int cli_source_check(const cli_source *s, const char *command);
 /* Loads the schema, saying where it came from with -v. */
 iatk_schema *cli_source_load(const cli_source *s, iatk_error *err);
 
+/* --shard I/N | auto[/N] (shard.c): the I-th of N contiguous slices. */
+typedef struct cli_shard {
+  unsigned long long index, total;
+} cli_shard;
+/* Parses (resolving auto from the environment); 0 or an exit status. */
+int cli_shard_parse(const char *arg, cli_shard *s);
+/* Narrows [start, start+count) to the shard's slice (may become empty). */
+void cli_shard_apply(const cli_shard *s, unsigned long long *start,
+                     unsigned long long *count);
+
 /* The subcommands. */
 int cmd_generate(int argc, char **argv);
 int cmd_registry(int argc, char **argv);
@@ -114,6 +124,7 @@ extern const char cli_invoke_handler_help[];
 /* The event of --event FILE|- ("-": stdin), checked to be JSON and
  * re-written compactly; caller frees.  NULL with err filled. */
 char *cli_read_event(const char *path, size_t *len, iatk_error *err);
+int cmd_send(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 /* JSON-RPC 2.0 service mode (one request on `in`, one response on `out`). */
 int cli_rpc(FILE *in, FILE *out);

@@ -35,6 +35,12 @@ static const char generate_help[] =
     "                         mode, it also fixes the contexts' random values\n"
     "  --count N              number of events (default 1), NDJSON\n"
     "  --start K              index of the first event (default 0)\n"
+    "  --shard I/N            only the I-th (0-based) of N contiguous slices of\n"
+    "                         --start/--count: N shards concatenated in order\n"
+    "                         are the single run's output\n"
+    "  --shard auto[/N]       I from JOB_COMPLETION_INDEX (Kubernetes Indexed\n"
+    "                         Job) or AWS_BATCH_JOB_ARRAY_INDEX; N from /N,\n"
+    "                         IATK_SHARD_COUNT or AWS_BATCH_JOB_ARRAY_SIZE\n"
     "  --skip-optional        emit only required properties (JSON Schema's\n"
     "                         meaning: an object with no required list is {})\n"
     "  --skip-optional=aws    AWS IATK's skip_optional: only objects with a\n"
@@ -64,6 +70,7 @@ typedef struct generate_opts {
   int mode, pretty, validate, seed_given;
   iatk_skip_optional skip_optional;
   unsigned long long seed, count, start;
+  const char *shard;
   context_step *steps;
   size_t step_count;
 } generate_opts;
@@ -71,7 +78,7 @@ typedef struct generate_opts {
 enum {
   OPT_EVENT_REF = CLI_OPT_SOURCE_END, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
   OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY,
-  OPT_VALIDATE
+  OPT_VALIDATE, OPT_SHARD
 };
 
 static const struct option long_options[] = {
@@ -88,6 +95,7 @@ static const struct option long_options[] = {
     {"merge", required_argument, 0, OPT_MERGE},
     {"pretty", no_argument, 0, OPT_PRETTY},
     {"validate", no_argument, 0, OPT_VALIDATE},
+    {"shard", required_argument, 0, OPT_SHARD},
     {"output", required_argument, 0, 'o'},
     {"verbose", no_argument, 0, 'v'},
     {"help", no_argument, 0, 'h'},
@@ -143,12 +151,13 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
     return o->mode < 0 ? cli_usage("unknown mode '%s' (expected barebone, sample or random)", arg) : 0;
   case OPT_CONTEXT: case OPT_SET: case OPT_MERGE:
     return add_step(o, opt == OPT_CONTEXT ? 'c' : opt == OPT_SET ? 's' : 'm', arg) ? 1 : 0;
+  case OPT_SHARD: o->shard = arg; return 0;
   case 'h': fputs(generate_help, stdout); return -1;
   default: return cli_usage("run 'iatk generate --help' for the options");
   }
 }
 
-static int check_source(const generate_opts *o) {
+static int check_source(generate_opts *o) {
   int rc = cli_source_check(&o->src, "generate");
   if (rc)
     return rc;
@@ -158,6 +167,12 @@ static int check_source(const generate_opts *o) {
     return cli_usage("--start %llu with --count %llu goes past the last event "
                      "index %llu",
                      o->start, o->count, (unsigned long long)UINT64_MAX);
+  if (o->shard) {
+    cli_shard shard;
+    if ((rc = cli_shard_parse(o->shard, &shard)) != 0)
+      return rc;
+    cli_shard_apply(&shard, &o->start, &o->count);
+  }
   return 0;
 }
 

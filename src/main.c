@@ -19,6 +19,7 @@ static const char usage_text[] =
     "  validate   check events against a schema\n"
     "  invoke     deliver an event to one consumer: a local command, a Lambda\n"
     "             handler run locally, a Lambda function or a state machine\n"
+    "  send       deliver NDJSON events to EventBridge, SQS, Kinesis or Lambda\n"
     "  version    print the version\n"
     "\n"
     "With no arguments and a non-terminal standard input, iatk answers one\n"
@@ -70,6 +71,8 @@ static int run(int argc, char **argv) {
     return cmd_validate(argc - 1, argv + 1);
   if (!strcmp(cmd, "invoke"))
     return cmd_invoke(argc - 1, argv + 1);
+  if (!strcmp(cmd, "send"))
+    return cmd_send(argc - 1, argv + 1);
   if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
     printf("iatk %s\n", iatk_version());
     return 0;

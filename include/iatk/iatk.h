@@ -416,6 +416,131 @@ IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
  * Call before the handle sends requests (not thread-safe with them). */
 IATK_EXTERN void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on);
 
+/* ---------------------------------------------------------------- senders */
+
+/*
+ * Delivers events (JSON text, one event each) to an AWS target with many
+ * requests in flight: EventBridge PutEvents, SQS SendMessageBatch and
+ * Kinesis PutRecords in batches, or one asynchronous Lambda Invoke per
+ * event.  Nothing is lost: every event given to iatk_sender_add ends up
+ * either acknowledged by AWS (counted in `sent`) or reported, unchanged,
+ * to the failure callback (counted in `failed`), by the time
+ * iatk_sender_finish returns.  Delivery is at least once: a request whose
+ * answer never arrived is sent again (the standard retry mode), and AWS
+ * may have acted on the first one.  See docs/send.md.
+ *
+ * A sender is used by one thread at a time; the network work happens
+ * inside iatk_sender_add (when a batch is full) and iatk_sender_finish,
+ * and the callbacks run there, on that thread.  iatk_sender_stop alone may
+ * be called from any thread or a signal handler.
+ */
+typedef struct iatk_sender iatk_sender;
+
+typedef enum iatk_sink_kind {
+  IATK_SINK_EVENTBRIDGE = 1,  /* target: an event bus name or ARN */
+  IATK_SINK_SQS = 2,          /* target: a queue URL */
+  IATK_SINK_KINESIS = 3,      /* target: a stream name or ARN */
+  IATK_SINK_LAMBDA_ASYNC = 4  /* target: a function name or ARN, with an
+                               * optional :qualifier */
+} iatk_sink_kind;
+
+/* Why an event failed. */
+typedef enum iatk_send_failure {
+  IATK_SEND_REFUSED = 1,     /* never sent: not a JSON object, a member the
+                              * target needs is missing, too large */
+  IATK_SEND_AWS = 2,         /* AWS refused the request or the entry
+                              * (after the retries a throttle allows) */
+  IATK_SEND_NETWORK = 3,     /* no answer after the retries; AWS may have
+                              * received it */
+  IATK_SEND_INTERRUPTED = 4  /* iatk_sender_stop came before AWS
+                              * acknowledged it */
+} iatk_send_failure;
+
+/* Counters of a sender.  Plain integers and a double, for ctypes. */
+typedef struct iatk_send_stats {
+  uint64_t added;     /* events given to iatk_sender_add */
+  uint64_t sent;      /* acknowledged by AWS */
+  uint64_t failed;    /* reported to the failure callback */
+  uint64_t refused;   /* of which never sent (IATK_SEND_REFUSED) */
+  uint64_t retried;   /* times an event was sent again */
+  uint64_t pending;   /* added, neither sent nor failed yet */
+  double seconds;     /* since iatk_sender_new */
+} iatk_send_stats;
+
+/* An event that failed: its text exactly as added (not NUL-terminated;
+ * `len` bytes), the line number given with it, why (iatk_send_failure),
+ * the AWS error code ("ThrottlingException", "" when none) and a message.
+ * Everything is borrowed for the call only. */
+typedef void (*iatk_send_failure_fn)(const char *event, size_t len,
+                                     uint64_t line, int why, const char *code,
+                                     const char *message, void *userdata);
+/* Progress, at most every `interval` seconds (see iatk_sender_on_progress);
+ * `stats` is borrowed for the call. */
+typedef void (*iatk_send_progress_fn)(const iatk_send_stats *stats,
+                                      void *userdata);
+
+/* A sender to `target` of `kind` through `aws` (borrowed: it must outlive
+ * the sender).  EINVAL for an unknown kind, an empty target, a queue URL
+ * that is not http(s), or when `aws` has no region. */
+IATK_EXTERN iatk_sender *iatk_sender_new(iatk_aws *aws, int kind,
+                                         const char *target, iatk_error *err);
+IATK_EXTERN void iatk_sender_free(iatk_sender *sender);
+/* Requests in flight at once, 1..256 (default 8).  Before the first add. */
+IATK_EXTERN int iatk_sender_set_concurrency(iatk_sender *sender, int n,
+                                            iatk_error *err);
+/* At most `events_per_second` events sent per second on average (a token
+ * bucket); 0 (the default) means no limit.  Before the first add. */
+IATK_EXTERN int iatk_sender_set_rate(iatk_sender *sender,
+                                     double events_per_second,
+                                     iatk_error *err);
+/* Kinesis only: the partition key is the value at this JSON pointer
+ * (RFC 6901) of each event (a string as is, anything else as compact
+ * JSON); an event without it is refused.  NULL (the default): a hash of
+ * the event's text.  EPOINTER for a malformed pointer, EINVAL for another
+ * kind of sender. */
+IATK_EXTERN int iatk_sender_set_partition_key(iatk_sender *sender,
+                                              const char *pointer,
+                                              iatk_error *err);
+/* How many times an entry AWS failed with a throttling or internal error
+ * is sent (alone) in all, with backoff; default the client's max_attempts
+ * (AWS_MAX_ATTEMPTS, else 3).  1..100. */
+IATK_EXTERN int iatk_sender_set_max_attempts(iatk_sender *sender, int n,
+                                             iatk_error *err);
+/* Sets (NULL: removes) the failure callback.  Without one, failures are
+ * still counted. */
+IATK_EXTERN void iatk_sender_on_failure(iatk_sender *sender,
+                                        iatk_send_failure_fn fn,
+                                        void *userdata);
+/* Sets (NULL: removes) the progress callback, called at most every
+ * `interval` seconds while the sender works. */
+IATK_EXTERN void iatk_sender_on_progress(iatk_sender *sender,
+                                         iatk_send_progress_fn fn,
+                                         void *userdata, double interval);
+/*
+ * Adds one event (`len` bytes of JSON text; `line` is only reported back).
+ * The text is copied.  A refused event goes to the failure callback and
+ * still returns IATK_OK; so does an event added after iatk_sender_stop
+ * (reported as interrupted).  May block while the requests in flight are
+ * at the concurrency limit or the rate says wait.  Fails only with ENOMEM,
+ * or EINVAL after iatk_sender_finish.
+ */
+IATK_EXTERN int iatk_sender_add(iatk_sender *sender, const char *event,
+                                size_t len, uint64_t line, iatk_error *err);
+/* Sends what is batched and waits until every event added is sent or
+ * failed.  IATK_OK when none failed; else the most serious kind among the
+ * failures, with a count in the message: ENETWORK (no answer), EAWS
+ * (refused by AWS), EIO (interrupted), EJSON (refused before sending).
+ * Once only. */
+IATK_EXTERN int iatk_sender_finish(iatk_sender *sender, iatk_error *err);
+/* Asks the sender to stop: no new request starts, events not yet in a
+ * request in flight are reported as interrupted, the requests in flight
+ * finish without further retries.  Async-signal-safe: only sets a flag,
+ * acted on inside iatk_sender_add / iatk_sender_finish. */
+IATK_EXTERN void iatk_sender_stop(iatk_sender *sender);
+/* The counters now. */
+IATK_EXTERN void iatk_sender_stats(const iatk_sender *sender,
+                                   iatk_send_stats *out);
+
 /* ------------------------------------------------------------- registries */
 
 /*

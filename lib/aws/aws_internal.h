@@ -8,7 +8,9 @@
  *                  region, endpoints, retry and timeout settings
  *   credentials*.c the credential provider chain and its cache
  *   http.c         one HTTP exchange with libcurl
- *   request.c      endpoint + signing + retries + error bodies
+ *   call.c         what one call needs: URL, signed headers, judgement
+ *   request.c      endpoint + signing + retries + error bodies, blocking
+ *   multi.c        the same for many calls at once (libcurl multi)
  *   client.c       the public iatk_aws handle
  */
 #ifndef IATK_AWS_INTERNAL_H
@@ -247,6 +249,48 @@ typedef struct iatk__aws_response {
 int iatk__aws_send(iatk_aws *aws, const iatk__aws_request *req,
                    iatk__aws_response *resp, iatk_error *err);
 void iatk__aws_response_release(iatk__aws_response *resp);
+/* The standard retry mode's delay in seconds before attempt `attempt` + 1 (attempt is 1-based)
+ * for a random draw r in [0, 1): min(r * 2^(attempt-1), 20). */
+double iatk__aws_backoff(int attempt, double r);
+
+/* --------------------------------------------------------------- multi.c */
+
+/* Many calls to one service at once on a libcurl multi handle: at most
+ * `max_in_flight` exchanges open, the others queued.  Each call is signed,
+ * retried and judged exactly as iatk__aws_send does it (call.c), except
+ * that a retry's backoff is a timer instead of a sleep, so the other calls
+ * go on meanwhile.  Single-threaded: everything happens inside
+ * iatk__aws_multi_run, on the caller's thread. */
+typedef struct iatk__aws_multi iatk__aws_multi;
+
+/* A finished call: rc and err as iatk__aws_send would have returned them,
+ * resp (borrowed for the call only) with the last answer.  Called from
+ * iatk__aws_multi_run; it may add calls. */
+typedef void (*iatk__aws_multi_done)(void *userdata, int rc,
+                                     const iatk__aws_response *resp,
+                                     const iatk_error *err);
+
+/* EINVAL when no region or endpoint can be found for `service`. */
+iatk__aws_multi *iatk__aws_multi_new(iatk_aws *aws,
+                                     iatk__aws_service_id service,
+                                     int max_in_flight, iatk_error *err);
+/* Frees the handle; a call still pending is reported to its callback
+ * first, failed with EIO ("abandoned"). */
+void iatk__aws_multi_free(iatk__aws_multi *m);
+/* Queues a call (req->service must be the handle's).  Everything `req`
+ * points to is copied.  ENOMEM only. */
+int iatk__aws_multi_add(iatk__aws_multi *m, const iatk__aws_request *req,
+                        iatk__aws_multi_done done, void *userdata,
+                        iatk_error *err);
+/* Moves the calls on: starts queued ones, waits at most `timeout_ms` for
+ * network activity or a retry timer, and reports every finished call to
+ * its callback.  Returns at once when nothing is pending. */
+void iatk__aws_multi_run(iatk__aws_multi *m, int timeout_ms);
+/* Calls added and not yet reported. */
+size_t iatk__aws_multi_pending(const iatk__aws_multi *m);
+/* From now on no call is retried: one waiting for its backoff is reported
+ * with its last failure at the next run, one in flight with its answer. */
+void iatk__aws_multi_stop_retrying(iatk__aws_multi *m);
 
 /* -------------------------------------------------------------- client.c */
 

@@ -109,9 +109,6 @@ void iatk__aws_error_parse(const iatk__http_response *resp, char *code,
  * none arrived, i.e. a connection error) and the parsed error `code`. */
 int iatk__aws_retryable(long status, const char *code,
                         iatk__aws_service_id service);
-/* The delay in seconds before attempt `attempt` + 1 (attempt is 1-based)
- * for a random draw r in [0, 1): min(r * 2^(attempt-1), 20). */
-double iatk__aws_backoff(int attempt, double r);
 
 /* Where and as whom one call goes. */
 typedef struct iatk__aws_target {
@@ -126,6 +123,48 @@ int iatk__aws_send_to(const iatk__aws_config *cfg,
                       const iatk__aws_target *target,
                       const iatk__aws_request *req, iatk__aws_response *resp,
                       iatk_error *err);
+
+/* --------------------------------------------------------------- call.c */
+
+/* One call's fixed parts: the URL, and the Host and path it is signed
+ * with (an endpoint may carry a path prefix: http://host:port/prefix).
+ * Borrows cfg, target and req, which must outlive it. */
+typedef struct iatk__aws_call {
+  const iatk__aws_config *cfg;
+  const iatk__aws_target *target;
+  const iatk__aws_request *req;
+  iatk_buf url, host, path;
+} iatk__aws_call;
+
+int iatk__aws_call_prepare(iatk__aws_call *c, const iatk__aws_config *cfg,
+                           const iatk__aws_target *target,
+                           const iatk__aws_request *req, iatk_error *err);
+void iatk__aws_call_release(iatk__aws_call *c);
+
+/* An attempt's headers: the request's own, Host, and what signing adds. */
+typedef struct iatk__aws_headers {
+  iatk__http_header *items;
+  size_t count;
+  iatk__sigv4_signature sig;
+} iatk__aws_headers;
+
+/* The headers of an attempt signed now.  Release `h` in every case. */
+int iatk__aws_call_sign(const iatk__aws_call *c, iatk__aws_headers *h,
+                        iatk_error *err);
+void iatk__aws_headers_release(iatk__aws_headers *h);
+/* The HTTP exchange of an attempt (borrows from c and h). */
+void iatk__aws_call_http(const iatk__aws_call *c, const iatk__aws_headers *h,
+                         iatk__http_request *out);
+/* After attempt resp->attempts ended with `rc` (the exchange's result):
+ * 1 when the standard retry mode tries again, else 0.  Parses an error
+ * body into resp->error_code and `message`. */
+int iatk__aws_call_judge(const iatk__aws_call *c, iatk__aws_response *resp,
+                         int rc, iatk_buf *message);
+/* The call's result once judged done: IATK_OK for a 2xx answer, else the
+ * error (`last` is the exchange's own error when rc != IATK_OK). */
+int iatk__aws_call_result(const iatk__aws_call *c, iatk__aws_response *resp,
+                          int rc, const iatk_error *last,
+                          const iatk_buf *message, iatk_error *err);
 
 /* --------------------------------------------------------- credentials*.c */
 

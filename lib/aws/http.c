@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws/aws_internal.h"
+#include "aws/http_private.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static CURLcode curl_init_result = CURLE_FAILED_INIT;
@@ -18,12 +18,7 @@ static void init_curl(void) {
   curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
-typedef struct exchange {
-  iatk__http_response *resp;
-  size_t max_response;
-  int too_big;
-  int nomem;
-} exchange;
+typedef iatk__http_exchange exchange;
 
 static size_t on_body(char *data, size_t size, size_t n, void *user) {
   exchange *x = user;
@@ -130,19 +125,19 @@ static void set_method(CURL *curl, const iatk__http_request *req) {
 }
 
 static void set_options(CURL *curl, const iatk__http_request *req,
-                        struct curl_slist *headers, exchange *x,
-                        char *errbuf) {
+                        exchange *x) {
   curl_easy_setopt(curl, CURLOPT_URL, req->url);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: no SIGALRM */
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "iatk/" IATK_VERSION_STRING);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, x->errbuf);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, x->headers);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, x);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, x);
+  curl_easy_setopt(curl, CURLOPT_PRIVATE, x);
   if (req->connect_timeout_ms > 0)
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
                      (long)req->connect_timeout_ms);
@@ -153,11 +148,10 @@ static void set_options(CURL *curl, const iatk__http_request *req,
   set_method(curl, req);
 }
 
-static int curl_failure(CURLcode rc, const exchange *x, const char *url,
-                        const char *errbuf, iatk_error *err) {
+static int curl_failure(CURLcode rc, const exchange *x, iatk_error *err) {
   char host[256];
-  url_host(url, host, sizeof host);
-  const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  url_host(x->url, host, sizeof host);
+  const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
   if (x->too_big)
     return iatk_fail(err, IATK_ELIMIT, "the answer from %s is larger than "
                      "%zu bytes", host, x->max_response);
@@ -168,32 +162,54 @@ static int curl_failure(CURLcode rc, const exchange *x, const char *url,
   return iatk_fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
 }
 
-int iatk__http_perform(const iatk__http_request *req,
-                       iatk__http_response *resp, iatk_error *err) {
-  memset(resp, 0, sizeof *resp);
-  iatk_buf_init(&resp->body);
+int iatk__http_global_init(iatk_error *err) {
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
     return iatk_fail(err, IATK_ENETWORK, "libcurl could not start: %s",
                      curl_easy_strerror(curl_init_result));
-  CURL *curl = curl_easy_init();
-  struct curl_slist *headers = curl ? build_headers(req) : NULL;
-  if (!curl || !headers) {
-    curl_easy_cleanup(curl);
+  return IATK_OK;
+}
+
+int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
+                              iatk__http_response *resp, iatk_error *err) {
+  memset(x, 0, sizeof *x);
+  memset(resp, 0, sizeof *resp);
+  iatk_buf_init(&resp->body);
+  if (iatk__http_global_init(err) != IATK_OK)
+    return IATK_ENETWORK;
+  x->curl = curl_easy_init();
+  x->headers = x->curl ? build_headers(req) : NULL;
+  if (!x->curl || !x->headers) {
+    curl_easy_cleanup(x->curl);
+    x->curl = NULL;
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   }
-  exchange x = {resp, req->max_response ? req->max_response : SIZE_MAX, 0, 0};
-  char errbuf[CURL_ERROR_SIZE] = "";
-  set_options(curl, req, headers, &x, errbuf);
-  CURLcode rc = curl_easy_perform(curl);
-  if (rc == CURLE_OK && !x.nomem)
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
-  int result = rc == CURLE_OK && !x.nomem
-                   ? IATK_OK
-                   : curl_failure(rc, &x, req->url, errbuf, err);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
+  x->resp = resp;
+  x->url = req->url;
+  x->max_response = req->max_response ? req->max_response : SIZE_MAX;
+  set_options(x->curl, req, x);
+  return IATK_OK;
+}
+
+int iatk__http_exchange_end(exchange *x, CURLcode rc, iatk_error *err) {
+  if (rc == CURLE_OK && !x->nomem)
+    curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->resp->status);
+  int result = rc == CURLE_OK && !x->nomem ? IATK_OK
+                                           : curl_failure(rc, x, err);
+  curl_slist_free_all(x->headers);
+  curl_easy_cleanup(x->curl);
+  x->headers = NULL;
+  x->curl = NULL;
   return result;
+}
+
+int iatk__http_perform(const iatk__http_request *req,
+                       iatk__http_response *resp, iatk_error *err) {
+  exchange x;
+  int rc = iatk__http_exchange_start(&x, req, resp, err);
+  if (rc != IATK_OK)
+    return rc;
+  return iatk__http_exchange_end(&x, curl_easy_perform(x.curl), err);
 }
 
 const char *iatk__http_header_get(const iatk__http_response *resp,

@@ -155,6 +155,36 @@ LAMBDA_ASYNC = 1
 LAMBDA_LOG_TAIL = 2
 SFN_SYNC = 1
 
+class SendStats(ctypes.Structure):
+    """``iatk_send_stats``."""
+    _fields_ = [(name, ctypes.c_uint64) for name in
+                ("added", "sent", "failed", "refused", "retried", "pending")] + [
+        ("seconds", ctypes.c_double)]
+
+
+# iatk_send_failure_fn and iatk_send_progress_fn; the event text is a
+# pointer and a length (it is not NUL-terminated).
+SEND_FAILURE_FN = ctypes.CFUNCTYPE(None, _c_void_p, _c_size_t, _c_uint64, _c_int, _c_char_p,
+                                   _c_char_p, _c_void_p)
+SEND_PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(SendStats), _c_void_p)
+
+# Senders (bindings/python/iatk/sender.py).
+_PROTOTYPES.update({
+    "iatk_sender_new": (_c_void_p, [_c_void_p, _c_int, _c_char_p, _ERR]),
+    "iatk_sender_free": (None, [_c_void_p]),
+    "iatk_sender_set_concurrency": (_c_int, [_c_void_p, _c_int, _ERR]),
+    "iatk_sender_set_rate": (_c_int, [_c_void_p, ctypes.c_double, _ERR]),
+    "iatk_sender_set_partition_key": (_c_int, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_sender_set_max_attempts": (_c_int, [_c_void_p, _c_int, _ERR]),
+    "iatk_sender_on_failure": (None, [_c_void_p, SEND_FAILURE_FN, _c_void_p]),
+    "iatk_sender_on_progress": (None, [_c_void_p, SEND_PROGRESS_FN, _c_void_p,
+                                       ctypes.c_double]),
+    "iatk_sender_add": (_c_int, [_c_void_p, _c_char_p, _c_size_t, _c_uint64, _ERR]),
+    "iatk_sender_finish": (_c_int, [_c_void_p, _ERR]),
+    "iatk_sender_stop": (None, [_c_void_p]),
+    "iatk_sender_stats": (None, [_c_void_p, ctypes.POINTER(SendStats)]),
+})
+
 _lock = threading.Lock()
 _lib = None
 

@@ -340,6 +340,25 @@ class AwsIatk:
                 self._registries[key] = reg
             return reg
 
+    def send_events(self, events, event_bus=None, queue_url=None, stream=None,
+                    lambda_async=None, *, endpoint_url=None, partition_key=None,
+                    concurrency=None, rate=None, max_attempts=None):
+        """Delivers ``events`` (dicts or JSON text) to one target: an
+        EventBridge bus (name or ARN), an SQS queue URL, a Kinesis stream,
+        or a Lambda function invoked asynchronously (``lambda_async``),
+        with the instance's region and profile.  Returns a
+        ``SendEventsOutput`` (sent, failed: [FailedEvent], retried,
+        seconds); failed events are returned, not raised.  See
+        docs/send.md for batching, retries and at-least-once delivery.
+        ``endpoint_url`` is where the requests go (None: the AWS chain's
+        endpoint for the service; not the instance's Schemas endpoint)."""
+        from .sender import send_events
+        return send_events(events, event_bus=event_bus, queue_url=queue_url, stream=stream,
+                           lambda_async=lambda_async, region=self.region,
+                           profile=self.profile, endpoint_url=endpoint_url,
+                           partition_key=partition_key, concurrency=concurrency, rate=rate,
+                           max_attempts=max_attempts)
+
     def generate_mock_event(self, registry_name=None, schema_name=None, schema_version=None,
                             event_ref=None, skip_optional=None, contexts=None, *,
                             mode=None, seed=None, now=None, index=0, validate=False,
