@@ -9,10 +9,24 @@
 
 #include "cli.h"
 
+/* Messages may quote what a server or a file said (an AWS error body, a
+ * credential_process's stderr): bytes a terminal would act on (escape
+ * sequences, carriage returns) are written as \xNN. */
+static void put_message(const char *msg) {
+  for (const unsigned char *p = (const unsigned char *)msg; *p; p++) {
+    if ((*p < 0x20 && *p != '\n' && *p != '\t') || *p == 0x7f)
+      fprintf(stderr, "\\x%02x", *p);
+    else
+      fputc(*p, stderr);
+  }
+}
+
 int cli_fail(const iatk_error *err) {
   const char *msg = err && err->message[0] ? err->message
                                            : iatk_strerror(err ? err->code : 1);
-  fprintf(stderr, "iatk: error: %s\n", msg);
+  fputs("iatk: error: ", stderr);
+  put_message(msg);
+  fputc('\n', stderr);
   return err && err->code ? iatk_err_exit_status(err->code) : 1;
 }
 
