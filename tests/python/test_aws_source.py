@@ -96,11 +96,29 @@ def aws_args(url, *args):
     return ["--source", "aws", "--endpoint-url", url, "--region", REGION, *args]
 
 
+# Ports held for the whole run: bound and never listening, a connection to
+# them is refused, and no server of a test running in parallel (ctest -j)
+# can be given them.  A port merely released could be taken by one.
+_held_ports = []
+
+
+def hold_port(port=0):
+    """Binds loopback `port` (0: any free one) without listening and keeps
+    it bound; returns its number."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    _held_ports.append(sock)
+    return sock.getsockname()[1]
+
+
 def closed_port():
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port nothing listens on, held for the run."""
+    return hold_port()
+
+
+def port_of(url):
+    return int(url.rsplit(":", 1)[1].split("/", 1)[0])
 
 
 def wait_for(predicate, seconds=5):
@@ -617,8 +635,17 @@ def test_versions_are_cached_latest_is_always_asked(tmp_path, home, cache):
         assert ok(iatk(env, *pinned, *aws_args(server.url))) == first
         time.sleep(0.1)
         assert len(server.log_with("GET %s" % MY_PATH)) == 1
+        # The second server starts while the first still holds its port, so
+        # the two endpoints differ (see below); the first port is then held
+        # so that "gone" stays gone while other tests start servers.
+        other_tree = tmp_path / "other"
+        shutil.copytree(EXAMPLE_REGISTRY, other_tree)
+        schema_file = other_tree / "MyRegistry-local" / "MySchema-local" / "1" / "schema.json"
+        schema_file.write_text(schema_file.read_text().replace('"A"', '"Gold"', 1))
+        other = start_server(other_tree, tmp_path / "other-home")
     finally:
         assert server.stop()[0] == 0
+    hold_port(port_of(server.url))
     (key_dir,) = (cache / "aws").iterdir()
     assert tree_files(key_dir) == {
         "MyRegistry-local/MySchema-local/1/schema.json": schema_bytes(tree, *MY, 1)}
@@ -635,11 +662,6 @@ def test_versions_are_cached_latest_is_always_asked(tmp_path, home, cache):
 
     # Another endpoint never sees this endpoint's cache: a second server
     # whose version 1 differs answers with its own.
-    other_tree = tmp_path / "other"
-    shutil.copytree(EXAMPLE_REGISTRY, other_tree)
-    schema_file = other_tree / "MyRegistry-local" / "MySchema-local" / "1" / "schema.json"
-    schema_file.write_text(schema_file.read_text().replace('"A"', '"Gold"', 1))
-    other = start_server(other_tree, tmp_path / "other-home")
     try:
         theirs = ok(iatk(env, *pinned, *aws_args(other.url)))
     finally:
