@@ -234,6 +234,10 @@ static int do_list(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (o->arg_count > 1)
     return cli_usage("usage: iatk registry list [R]");
   iatk_strlist *list = iatk_registry_list(reg, o->arg_count ? o->args[0] : NULL, err);
+  char note[IATK_ERROR_MESSAGE_SIZE];
+  if (list && o->arg_count)
+    cli_verbose(o->verbose, "schemas of %s%s", o->args[0],
+                cli_served_note(reg, note, sizeof note));
   return list ? print_list(list) : cli_fail(err);
 }
 
@@ -260,6 +264,10 @@ static int do_versions(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (need_schema(o, "versions"))
     return EXIT_USAGE;
   iatk_strlist *list = iatk_registry_versions(reg, o->registry, o->schema, err);
+  char note[IATK_ERROR_MESSAGE_SIZE];
+  if (list)
+    cli_verbose(o->verbose, "versions of %s/%s%s", o->registry, o->schema,
+                cli_served_note(reg, note, sizeof note));
   return list ? print_list(list) : cli_fail(err);
 }
 

@@ -137,14 +137,21 @@ static iatk_strlist *layered_list(iatk_registry *reg, const char *registry,
   if (!registry)
     return list_registries(l, err);
   iatk_registry *from = route(l, registry, err);
-  return from ? from->ops->list(from, registry, err) : NULL;
+  iatk_strlist *names = from ? from->ops->list(from, registry, err) : NULL;
+  if (names)
+    l->served_by = from->description;
+  return names;
 }
 
 static iatk_strlist *layered_versions(iatk_registry *reg, const char *registry,
                                       const char *schema, iatk_error *err) {
   layered *l = (layered *)reg;
   iatk_registry *from = route(l, registry, err);
-  return from ? from->ops->versions(from, registry, schema, err) : NULL;
+  iatk_strlist *versions =
+      from ? from->ops->versions(from, registry, schema, err) : NULL;
+  if (versions)
+    l->served_by = from->description;
+  return versions;
 }
 
 static char *layered_read(iatk_registry *reg, const char *registry,

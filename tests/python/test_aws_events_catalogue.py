@@ -210,3 +210,15 @@ def test_catalogue_dir_that_lacks_it_is_an_error(tmp_path):
     p = run("registry", "list", "aws.events", IATK_CATALOGUE_DIR=str(tmp_path))
     assert p.returncode != 0
     assert "IATK_CATALOGUE_DIR %s has no readable aws.events" % tmp_path in p.stderr
+
+
+def test_listings_say_the_catalogue_served_them():
+    """-v names the catalogue for listings too, not only the source line."""
+    listed = run("registry", "list", "aws.events", "-v")
+    assert listed.returncode == 0, listed.stderr
+    assert "schemas of aws.events from the built-in aws.events catalogue in " \
+        in listed.stderr, listed.stderr
+    versions = run("registry", "versions", "--registry", "aws.events",
+                   "--schema", "aws.autoscaling@EC2InstanceLaunchSuccessful", "-v")
+    assert versions.returncode == 0, versions.stderr
+    assert "from the built-in aws.events catalogue in " in versions.stderr, versions.stderr
