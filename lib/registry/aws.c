@@ -307,7 +307,7 @@ static int aws_put(iatk_registry *reg, const char *registry,
   int rc = send_schema(a, "PUT", registry, schema, type, content, len,
                        version_out, code, &first);
   if (rc != IATK_OK && strcmp(code, "NotFoundException") == 0) {
-    rc = aws_create(reg, registry, NULL); /* EEXIST: only the schema is new */
+    aws_create(reg, registry, NULL); /* EEXIST: only the schema is new */
     rc = send_schema(a, "POST", registry, schema, type, content, len,
                      version_out, code, err);
   } else if (rc != IATK_OK && err) {

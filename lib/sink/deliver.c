@@ -411,3 +411,14 @@ json_t *iatk__sink_parse_answer(const char *body, size_t len) {
   }
   return doc;
 }
+
+int iatk__sink_json_protocol(iatk_sender *s, const char *content_type,
+                             const char *target, iatk_error *err) {
+  s->headers[0] = (iatk__http_header){"Content-Type", strdup(content_type)};
+  s->headers[1] = (iatk__http_header){"X-Amz-Target", strdup(target)};
+  s->header_count = 2;
+  s->path = strdup("/");
+  if (!s->headers[0].value || !s->headers[1].value || !s->path)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return IATK_OK;
+}

@@ -12,15 +12,7 @@
 #define TIME_BYTES 14
 
 static int setup(iatk_sender *s, iatk_error *err) {
-  s->headers[0] = (iatk__http_header){"Content-Type",
-                                      strdup("application/x-amz-json-1.1")};
-  s->headers[1] = (iatk__http_header){"X-Amz-Target",
-                                      strdup("AWSEvents.PutEvents")};
-  s->header_count = 2;
-  s->path = strdup("/");
-  if (!s->headers[0].value || !s->headers[1].value || !s->path)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  return IATK_OK;
+  return iatk__sink_json_protocol(s, "application/x-amz-json-1.1", "AWSEvents.PutEvents", err);
 }
 
 static const char *string_member(const json_t *event, const char *name) {

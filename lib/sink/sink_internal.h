@@ -143,5 +143,9 @@ void iatk__entry_free(iatk__entry *e);
 int iatk__sink_code_retryable(const char *code);
 /* A JSON answer parsed, or NULL when it is not a JSON object. */
 json_t *iatk__sink_parse_answer(const char *body, size_t len);
+/* Sets up a sink of a JSON-protocol service: POST / with `content_type`
+ * and X-Amz-Target `target` (EventBridge, SQS and Kinesis are all so). */
+int iatk__sink_json_protocol(iatk_sender *s, const char *content_type,
+                             const char *target, iatk_error *err);
 
 #endif

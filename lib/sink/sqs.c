@@ -14,15 +14,7 @@ static int setup(iatk_sender *s, iatk_error *err) {
     return iatk_fail(err, IATK_EINVAL, "'%s' is not a queue URL "
                      "(https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)",
                      s->target);
-  s->headers[0] = (iatk__http_header){"Content-Type",
-                                      strdup("application/x-amz-json-1.0")};
-  s->headers[1] = (iatk__http_header){"X-Amz-Target",
-                                      strdup("AmazonSQS.SendMessageBatch")};
-  s->header_count = 2;
-  s->path = strdup("/");
-  if (!s->headers[0].value || !s->headers[1].value || !s->path)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  return IATK_OK;
+  return iatk__sink_json_protocol(s, "application/x-amz-json-1.0", "AmazonSQS.SendMessageBatch", err);
 }
 
 static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
