@@ -167,6 +167,11 @@ int iatk_pointer_token(const char **p, int percent, iatk_buf *token);
 /* An array index token: a decimal without leading zeros, or "-" (which
  * means `size`, one past the end).  -1 when it is neither. */
 long iatk_pointer_index(const char *token, size_t size);
+/* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees;
+ * NULL when memory ran out. */
+char *iatk_pointer_append(const char *parent, const char *key);
+/* "#/a" + 3 -> "#/a/3". */
+char *iatk_pointer_append_index(const char *parent, size_t index);
 /* The value at `pointer` ("" or "/a/0") below `root`, or NULL. */
 const json_t *iatk_pointer_get(const json_t *root, const char *pointer,
                                int percent);

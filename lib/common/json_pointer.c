@@ -1,6 +1,7 @@
 /* JSON pointers (RFC 6901), shared by $ref resolution, the validator's
  * $id index and --set, so they all decode tokens the same way. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,4 +69,30 @@ const json_t *iatk_pointer_get(const json_t *root, const char *pointer,
   }
   iatk_buf_release(&token);
   return *p ? NULL : node;
+}
+
+char *iatk_pointer_append(const char *parent, const char *key) {
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_buf_puts(&b, parent);
+  iatk_buf_putc(&b, '/');
+  for (const char *p = key; *p; p++) {
+    if (*p == '~')
+      iatk_buf_append(&b, "~0", 2);
+    else if (*p == '/')
+      iatk_buf_append(&b, "~1", 2);
+    else
+      iatk_buf_putc(&b, *p);
+  }
+  if (b.failed) {
+    iatk_buf_release(&b);
+    return NULL;
+  }
+  return iatk_buf_steal(&b);
+}
+
+char *iatk_pointer_append_index(const char *parent, size_t index) {
+  char key[32];
+  snprintf(key, sizeof key, "%zu", index);
+  return iatk_pointer_append(parent, key);
 }

@@ -2,7 +2,7 @@
 #ifndef IATK_GEN_INTERNAL_H
 #define IATK_GEN_INTERNAL_H
 
-#include "schema/schema_internal.h"
+#include "compile/plan.h"
 
 /* Deeper than this, generation stops with ELIMIT instead of risking the
  * stack; the schema depth limit keeps honest plans far below it. */

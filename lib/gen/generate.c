@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
-#include "gen/regex_gen.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
+#include "validate/validator.h"
 #include <stdio.h>
 
 /* Attempts per event when the self-check rejects one; deterministic, so
@@ -126,7 +126,7 @@ static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *na
   if (at && value) {
     sprintf(at, "%s/propertyNames", n->pointer);
     /* no propertyNames there: nothing to check */
-    ok = !ids_lookup(g->check, at) || validator_check_at(g->check, at, value);
+    ok = !id_index_lookup(g->plan->ids, at) || validator_check_at(g->check, at, value);
   }
   free(at);
   json_decref(value);
@@ -423,7 +423,7 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   }
   g->plan = plan;
   if (plan->needs_check &&
-      !(g->check = validator_borrow(plan->doc, plan->dialect, plan->pointer, err))) {
+      !(g->check = validator_borrow(plan->doc, plan->ids, plan->dialect, plan->pointer, err))) {
     iatk_gen_free(g);
     return NULL;
   }

@@ -7,9 +7,8 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
-#include "gen/regex_gen.h"
-#include "validate/regex.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
+#include "validate/validator.h"
 
 #define PATTERN_ATTEMPTS 64
 

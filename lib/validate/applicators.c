@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate/regex.h"
+#include "regex/regex.h"
 #include "validate/validate_internal.h"
 
 /* A keyword of schema s, or NULL when absent or not a keyword of the
@@ -596,7 +596,7 @@ static const json_t *outermost_dynamic(const vctx *c, const char *anchor,
                                        const char **base) {
   const json_t *found = NULL;
   for (const vscope *s = c->scope; s; s = s->up) {
-    const json_t *t = ids_lookup_dynamic(c->v, s->base, anchor);
+    const json_t *t = id_index_lookup_dynamic(c->v->ids, s->base, anchor);
     if (t) {
       found = t;
       *base = s->base;
@@ -613,7 +613,7 @@ static const json_t *outermost_recursive(const vctx *c, const json_t *target,
   if (!json_is_true(KEY(target, "$recursiveAnchor")))
     return target;
   for (const vscope *s = c->scope; s; s = s->up) {
-    const json_t *root = ids_lookup(c->v, s->base);
+    const json_t *root = id_index_lookup(c->v->ids, s->base);
     if (json_is_true(KEY(root, "$recursiveAnchor"))) {
       target = root;
       *base = s->base;
@@ -631,7 +631,7 @@ static const json_t *resolve_dynamic(vctx *c, const json_t *holder,
                                      const char **base, char **owned) {
   const json_t *target = v_resolve(c, holder, ref, base, owned);
   const char *anchor = recursive ? NULL : plain_anchor(ref);
-  if (anchor && (!target || ids_lookup_dynamic(c->v, *base, anchor))) {
+  if (anchor && (!target || id_index_lookup_dynamic(c->v->ids, *base, anchor))) {
     const char *dynamic_base = *base;
     const json_t *dynamic = outermost_dynamic(c, anchor, &dynamic_base);
     if (dynamic) {

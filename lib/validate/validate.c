@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/schema_internal.h"
+#include "document/document.h"
 #include "validate/validate_internal.h"
 
 #define MAX_VALIDATE_DEPTH 2000
@@ -174,10 +174,28 @@ void evaluated_merge(evaluated *into, const evaluated *from) {
 
 /* ------------------------------------------------------------ references */
 
+const char *validator_base_of(const iatk_validator *v, const json_t *holder) {
+  int i = iatk_ptrmap_get(&v->noted_bases, holder);
+  return i >= 0 ? iatk_strlist_get(v->noted_uris, (size_t)i)
+                : id_index_base_of(v->ids, holder);
+}
+
+int validator_note_base(iatk_validator *v, const json_t *holder,
+                        const char *base) {
+  if (!*base)
+    return IATK_OK;
+  if (!v->noted_uris && !(v->noted_uris = iatk_strlist_new()))
+    return IATK_ENOMEM;
+  size_t i = iatk_strlist_count(v->noted_uris);
+  if (iatk_strlist_push(v->noted_uris, base) != IATK_OK)
+    return IATK_ENOMEM;
+  return iatk_ptrmap_put(&v->noted_bases, holder, (int)i);
+}
+
 const json_t *v_resolve(vctx *c, const json_t *holder, const char *ref,
                         const char **new_base, char **owned_base) {
-  char *uri = uri_join(ids_base_of(c->v, holder), ref);
-  const json_t *target = uri ? ids_lookup(c->v, uri) : NULL;
+  char *uri = uri_join(validator_base_of(c->v, holder), ref);
+  const json_t *target = uri ? id_index_lookup(c->v->ids, uri) : NULL;
   if (uri) {
     uri[strcspn(uri, "#")] = '\0';
     *owned_base = uri;
@@ -231,10 +249,10 @@ static int ref_overrides(const vctx *c) {
  * dynamic scope's innermost entry while it is applied.  The URI is the
  * one the id has where it stands, however evaluation got there. */
 static int enter_resource(vctx *c, const json_t *s, char **owned, vscope *node) {
-  const char *id = ids_id_of(c->v, s);
+  const char *id = id_index_id_of(c->v->ids, s);
   if (!id || id[0] == '#')
     return 0;
-  const char *uri = ids_resource_uri(c->v, s);
+  const char *uri = id_index_resource_uri(c->v->ids, s);
   if (!uri) { /* a schema made outside the document */
     if (!(*owned = uri_join(c->base ? c->base : "", id)))
       return 0;
@@ -292,15 +310,9 @@ int v_apply(vctx *c, const json_t *schema, const json_t *inst,
 
 /* ------------------------------------------------------------ public API */
 
-/* OpenAPI 3.1 schema objects are 2020-12 schemas; the dialect itself is
- * decided once, when the document is loaded (lib/schema/dialect.c). */
-static dialect validation_dialect(dialect d) {
-  return d == DIALECT_OAS31 ? DIALECT_2020 : d;
-}
-
 static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
   v->root_pointer = pointer;
-  v->root = pointer ? ids_lookup(v, pointer) : NULL;
+  v->root = pointer ? id_index_lookup(v->ids, pointer) : NULL;
   if (!v->root)
     return iatk_fail(err, IATK_ENOEVENT, "event_ref %s not found",
                      pointer ? pointer : "");
@@ -308,8 +320,8 @@ static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
 }
 
 /* Takes `pointer` (freed on failure). */
-static iatk_validator *create(json_t *doc, dialect d, char *pointer,
-                              int borrow, iatk_error *err) {
+static iatk_validator *create(json_t *doc, id_index *ids, dialect d,
+                              char *pointer, int borrow, iatk_error *err) {
   iatk_validator *v = pointer ? calloc(1, sizeof *v) : NULL;
   if (!v || !(v->regexes = regex_cache_new())) {
     free(v);
@@ -319,9 +331,10 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer,
   }
   v->borrowed = borrow;
   v->doc = borrow ? doc : json_incref(doc);
-  v->dialect = d;
+  v->ids = borrow ? ids : id_index_ref(ids);
+  v->dialect = schema_validation_dialect(d);
   validator_set_budget(v, 0, 0);
-  if (ids_build(v, err) != IATK_OK || locate_root(v, pointer, err) != IATK_OK) {
+  if (locate_root(v, pointer, err) != IATK_OK) {
     if (!v->root_pointer)
       free(pointer);
     iatk_validator_free(v);
@@ -330,14 +343,14 @@ static iatk_validator *create(json_t *doc, dialect d, char *pointer,
   return v;
 }
 
-iatk_validator *validator_create(json_t *doc, dialect d, const char *pointer,
-                                 iatk_error *err) {
-  return create(doc, validation_dialect(d), strdup(pointer), 0, err);
+iatk_validator *validator_create(json_t *doc, id_index *ids, dialect d,
+                                 const char *pointer, iatk_error *err) {
+  return create(doc, ids, d, strdup(pointer), 0, err);
 }
 
-iatk_validator *validator_borrow(json_t *doc, dialect d, const char *pointer,
-                                 iatk_error *err) {
-  return create(doc, validation_dialect(d), strdup(pointer), 1, err);
+iatk_validator *validator_borrow(json_t *doc, id_index *ids, dialect d,
+                                 const char *pointer, iatk_error *err) {
+  return create(doc, ids, d, strdup(pointer), 1, err);
 }
 
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
@@ -350,24 +363,20 @@ iatk_validator *iatk_validator_new(const iatk_schema *schema,
   if (!pointer)
     return NULL;
   json_t *doc = (json_t *)iatk_schema_document(schema);
-  return create(doc, validation_dialect(schema->dialect), pointer, 0, err);
+  return create(doc, schema->ids, schema->dialect, pointer, 0, err);
 }
 
 void iatk_validator_free(iatk_validator *v) {
   if (!v)
     return;
-  for (size_t i = 0; i < v->id_count; i++)
-    free(v->ids[i].uri);
-  free(v->ids);
-  for (size_t i = 0; i < v->base_count; i++)
-    free(v->bases[i]);
-  free(v->bases);
-  iatk_ptrmap_release(&v->ref_bases);
-  iatk_ptrmap_release(&v->resources);
   free(v->root_pointer);
   regex_cache_free(v->regexes);
-  if (!v->borrowed)
+  iatk_ptrmap_release(&v->noted_bases);
+  iatk_strlist_free(v->noted_uris);
+  if (!v->borrowed) {
     json_decref(v->doc);
+    id_index_unref(v->ids);
+  }
   free(v);
 }
 
@@ -426,7 +435,7 @@ int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t
 }
 
 int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
-  return validator_check_schema(v, ids_lookup(v, pointer), inst);
+  return validator_check_schema(v, id_index_lookup(v->ids, pointer), inst);
 }
 
 static int validate_event(iatk_validator *v, const json_t *event,

@@ -5,8 +5,7 @@
 
 #include "helpers.h"
 
-#include "gen/regex_gen.h"
-#include "validate/regex.h"
+#include "regex/regex.h"
 #include "validate/validate_internal.h"
 
 #define RANDOM_DRAWS 40

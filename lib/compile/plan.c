@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/regex_gen.h"
-#include "schema/compile_internal.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
+#include "compile/compile_internal.h"
+#include "validate/validator.h"
 
 int plan_add_node(iatk_plan *plan, char *pointer) {
   if (plan->count >= PLAN_MAX_NODES)
@@ -66,6 +66,7 @@ void iatk_plan_free(iatk_plan *plan) {
     return;
   plan_release_nodes(plan);
   json_decref(plan->doc);
+  id_index_unref(plan->ids);
   free(plan->detail_type);
   free(plan->source);
   free(plan->pointer);
@@ -82,91 +83,6 @@ const char *iatk_plan_source(const iatk_plan *plan) {
 
 const char *iatk_plan_pointer(const iatk_plan *plan) {
   return plan ? plan->pointer : NULL;
-}
-
-/* "A, B, C" of the members of an object, for "available: ..." hints. */
-static void list_names(const json_t *obj, char *out, size_t size) {
-  const char *key;
-  json_t *value;
-  size_t used = 0;
-  out[0] = '\0';
-  json_object_foreach((json_t *)obj, key, value) {
-    int n = snprintf(out + used, size - used, "%s%s", used ? ", " : "", key);
-    if (n < 0 || (size_t)n >= size - used)
-      break;
-    used += (size_t)n;
-  }
-}
-
-static char *fail_no_event(iatk_error *err, const char *ref,
-                           const json_t *container, const char *where) {
-  char names[400];
-  list_names(container, names, sizeof names);
-  iatk_fail_at(err, IATK_ENOEVENT, where,
-               "event_ref '%s' not found: no schema named so under %s "
-               "(available: %s)",
-               ref, where, names[0] ? names : "none");
-  return NULL;
-}
-
-static char *openapi_event_pointer(const json_t *doc, const char *ref,
-                                   iatk_error *err) {
-  const json_t *schemas =
-      json_object_get(json_object_get(doc, "components"), "schemas");
-  if (!json_is_object(schemas)) {
-    iatk_fail_at(err, IATK_ESCHEMA, "#/components/schemas",
-                 "OpenAPI document has no components/schemas object");
-    return NULL;
-  }
-  if (!ref || !*ref) {
-    if (json_object_size(schemas) == 1)
-      return pointer_child("#/components/schemas",
-                           json_object_iter_key(json_object_iter((json_t *)schemas)));
-    char names[400];
-    list_names(schemas, names, sizeof names);
-    iatk_fail_at(err, IATK_ENOEVENT, "#/components/schemas",
-                 "no event_ref given and the document defines %zu schemas "
-                 "(%s): name one",
-                 json_object_size(schemas), names);
-    return NULL;
-  }
-  if (json_object_get(schemas, ref))
-    return pointer_child("#/components/schemas", ref);
-  return fail_no_event(err, ref, schemas, "#/components/schemas");
-}
-
-static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
-                                      iatk_error *err) {
-  if (!ref || !*ref)
-    return strdup("#");
-  static const char *containers[] = {"definitions", "$defs"};
-  for (size_t i = 0; i < 2; i++) {
-    const json_t *defs = json_object_get(doc, containers[i]);
-    if (json_object_get(defs, ref)) {
-      char base[32];
-      snprintf(base, sizeof base, "#/%s", containers[i]);
-      return pointer_child(base, ref);
-    }
-  }
-  const json_t *defs = json_object_get(doc, "definitions");
-  if (!defs)
-    defs = json_object_get(doc, "$defs");
-  return fail_no_event(err, ref, defs, "#/definitions");
-}
-
-char *schema_event_pointer(const iatk_schema *schema, const char *ref,
-                           iatk_error *err) {
-  if (ref && (ref[0] == '#' || ref[0] == '/')) {
-    iatk_buf b;
-    iatk_buf_init(&b);
-    if (ref[0] == '/')
-      iatk_buf_putc(&b, '#');
-    iatk_buf_puts(&b, ref);
-    return iatk_buf_steal(&b);
-  }
-  if (strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0)
-    return openapi_event_pointer(schema->doc, ref, err);
-  return jsonschema_event_pointer(schema->doc, ref, err);
 }
 
 static char *string_member(const json_t *a, const json_t *b, const char *key) {
@@ -271,6 +187,7 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
     plan->openapi_formats = schema->dialect == DIALECT_OAS30 ||
                             schema->dialect == DIALECT_OAS31;
     plan->doc = json_incref(schema->doc);
+    plan->ids = id_index_ref(schema->ids);
     plan->refs_with_siblings = refs_apply_with_siblings(schema->dialect);
     rc = compile_root(&c, event_ref);
   }

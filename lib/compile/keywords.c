@@ -1,7 +1,7 @@
 /* Names of types and formats. */
 #include <string.h>
 
-#include "schema/schema_internal.h"
+#include "compile/plan.h"
 
 unsigned plan_type_bit(const char *name) {
   if (!name)

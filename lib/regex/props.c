@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/regex_internal.h"
-#include "validate/regex.h"
+#include "regex/regex_internal.h"
+#include "regex/regex.h"
 
 /* Printable ASCII, in the order the generator prefers (barebone takes the
  * first member: "a" for \p{L}, "A" for \p{Lu}, "0" for \p{Nd}). */

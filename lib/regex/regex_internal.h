@@ -3,7 +3,7 @@
 #ifndef IATK_REGEX_INTERNAL_H
 #define IATK_REGEX_INTERNAL_H
 
-#include "gen/regex_gen.h"
+#include "regex/regex.h"
 
 /* Groups whose text a back-reference can repeat; a reference to a later
  * group makes the pattern unparsable (the self-check decides). */

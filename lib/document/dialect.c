@@ -4,7 +4,7 @@
  * disagree about what a keyword means. */
 #include <string.h>
 
-#include "schema/schema_internal.h"
+#include "document/document.h"
 
 /* Names accepted by --dialect and iatk_schema_set_dialect. */
 #define DIALECT_NAMES(XX)                                                     \
@@ -69,6 +69,10 @@ dialect schema_dialect_detect(const json_t *doc, const char *given_type) {
   if (given_type && !uri && strcmp(given_type, IATK_TYPE_JSONSCHEMA_DRAFT4) == 0)
     return DIALECT_DRAFT4;
   return DIALECT_DEFAULT;
+}
+
+dialect schema_validation_dialect(dialect d) {
+  return d == DIALECT_OAS31 ? DIALECT_2020 : d;
 }
 
 /* The JSON Schema draft a dialect's keywords come from. */

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/regex_internal.h"
-#include "validate/regex.h"
+#include "regex/regex_internal.h"
+#include "regex/regex.h"
 
 typedef struct parser {
   const char *p, *end;

@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate/regex.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
 
 /* --------------------------------------------------- ECMA-262 lexemes */
 
@@ -387,76 +386,4 @@ pcre2_code *regex_compile(const char *pattern, size_t len, int *errcode,
   if (offset)
     *offset = re ? 0 : (size_t)at;
   return re;
-}
-
-/* -------------------------------------------------------- the cache */
-
-typedef struct regex_entry {
-  char *pattern;
-  size_t len;
-  pcre2_code *code; /* NULL when the pattern does not compile */
-} regex_entry;
-
-struct regex_cache {
-  regex_entry *entries;
-  size_t count, cap;
-  pcre2_match_data *match;
-};
-
-regex_cache *regex_cache_new(void) { return calloc(1, sizeof(regex_cache)); }
-
-void regex_cache_free(regex_cache *rc) {
-  if (!rc)
-    return;
-  for (size_t i = 0; i < rc->count; i++) {
-    free(rc->entries[i].pattern);
-    pcre2_code_free(rc->entries[i].code);
-  }
-  free(rc->entries);
-  pcre2_match_data_free(rc->match);
-  free(rc);
-}
-
-static regex_entry *find_or_compile(regex_cache *rc, const char *pattern,
-                                    size_t len) {
-  for (size_t i = 0; i < rc->count; i++)
-    if (rc->entries[i].len == len && memcmp(rc->entries[i].pattern, pattern, len) == 0)
-      return &rc->entries[i];
-  if (rc->count == rc->cap) {
-    size_t cap = rc->cap ? rc->cap * 2 : 8;
-    regex_entry *e = realloc(rc->entries, cap * sizeof *e);
-    if (!e)
-      return NULL;
-    rc->entries = e;
-    rc->cap = cap;
-  }
-  regex_entry *e = &rc->entries[rc->count];
-  e->pattern = malloc(len + 1);
-  if (!e->pattern)
-    return NULL;
-  memcpy(e->pattern, pattern, len);
-  e->pattern[len] = '\0';
-  e->len = len;
-  e->code = regex_compile(pattern, len, NULL, NULL);
-  rc->count++;
-  return e;
-}
-
-int regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_len,
-                   const char *text, size_t len) {
-  regex_entry *e = find_or_compile(rc, pattern, pattern_len);
-  if (!e)
-    return -2; /* out of memory */
-  if (!e->code)
-    return -1;
-  if (!rc->match && !(rc->match = pcre2_match_data_create(1, NULL)))
-    return -2;
-  int rcm = pcre2_match(e->code, (PCRE2_SPTR)text, len, 0, 0, rc->match, NULL);
-  /* Only NOMATCH is "no match": a limit or bad UTF is no answer at all. */
-  return rcm >= 0 ? 1 : rcm == PCRE2_ERROR_NOMATCH ? 0 : -2;
-}
-
-int regex_search(regex_cache *rc, const char *pattern, const char *text,
-                 size_t len) {
-  return regex_search_n(rc, pattern, strlen(pattern), text, len);
 }

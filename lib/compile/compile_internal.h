@@ -2,7 +2,7 @@
 #ifndef IATK_COMPILE_INTERNAL_H
 #define IATK_COMPILE_INTERNAL_H
 
-#include "schema/schema_internal.h"
+#include "compile/plan.h"
 
 typedef struct compile_ctx {
   const iatk_schema *schema;
@@ -19,10 +19,6 @@ typedef struct compile_ctx {
   int names_node;
 } compile_ctx;
 
-/* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees. */
-char *pointer_child(const char *parent, const char *key);
-char *pointer_index(const char *parent, size_t index);
-
 /* Resolves a reference made by `holder` (the object with the $ref; NULL
  * for the event itself): a document pointer ("#/components/schemas/X"),
  * or, against the base URI in force, an $id-relative URI or an $anchor.
@@ -32,9 +28,15 @@ const json_t *ref_resolve(compile_ctx *c, const json_t *holder,
 /* A $dynamicRef's target in the outermost dynamic scope, or NULL to
  * resolve it statically. */
 const json_t *ref_resolve_dynamic(compile_ctx *c, const char *ref);
-/* The validator over the whole document (made on first use): its $id and
- * $anchor index also serves compile-time resolution. */
-iatk_validator *compile_index(compile_ctx *c);
+/* The validator over the whole document (made on first use) that vets
+ * examples and defaults against the sub-schemas they stand in. */
+iatk_validator *compile_samples_validator(compile_ctx *c);
+/* The base URI in force where `holder` stands: the document's, or the one
+ * noted for a schema the compiler rewrote (ref_note_base). */
+const char *ref_base_of(compile_ctx *c, const json_t *holder);
+/* Records the base URI in force for a holder made outside the document
+ * (a rewritten schema), so its relative $ref resolves as the original's. */
+int ref_note_base(compile_ctx *c, const json_t *holder, const char *base);
 
 /* Follows $ref until a schema that is not a bare reference, detecting
  * reference cycles.  *pointer is replaced by the target's pointer (caller

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "schema/schema_internal.h"
+#include "compile/plan.h"
 
 static uint32_t rank_of(const iatk_plan *plan, int node) {
   return node == NO_NODE ? 0 : plan->nodes[node].rank;

@@ -1,7 +1,7 @@
 /* Walking an rx_program to produce a string the pattern matches. */
 #include <string.h>
 
-#include "gen/regex_internal.h"
+#include "regex/regex_internal.h"
 
 /* Output past which a walk gives up: the candidate is then too long for any
  * sensible string, and the PCRE2 check rejects what was produced. */

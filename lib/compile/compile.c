@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/regex_gen.h"
-#include "schema/compile_internal.h"
-#include "validate/regex.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
+#include "compile/compile_internal.h"
+#include "validate/validator.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
 #define MAX_MIN_ITEMS 1000000
@@ -159,7 +158,7 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
 /* Judged against the schema object being compiled (after allOf merging,
  * so every member's constraints count), not a pointer into the document. */
 static int sample_is_valid(compile_ctx *c, const json_t *s, const json_t *sample) {
-  iatk_validator *index = compile_index(c);
+  iatk_validator *index = compile_samples_validator(c);
   return index && validator_check_schema(index, s, sample);
 }
 
@@ -419,7 +418,7 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
 
 int compile_child(compile_ctx *c, const json_t *sub, const char *base,
                   const char *key) {
-  char *pointer = pointer_child(base, key);
+  char *pointer = iatk_pointer_append(base, key);
   if (!pointer)
     return compile_oom(c), -1;
   return compile_node(c, sub, pointer);

@@ -1,47 +1,10 @@
-/* Schema documents and compiled plans: the private representation. */
-#ifndef IATK_SCHEMA_INTERNAL_H
-#define IATK_SCHEMA_INTERNAL_H
+/* Compiled plans: the private representation the generator walks. */
+#ifndef IATK_COMPILE_PLAN_H
+#define IATK_COMPILE_PLAN_H
 
 #include <stdint.h>
 
-#include "common/internal.h"
-
-/* JSON Schema dialects; the values of the drafts are their names, so
- * `d >= DIALECT_2019` reads as "2019-09 or later" among drafts.  OpenAPI
- * 3.0 is draft-04 plus nullable; OpenAPI 3.1 is 2020-12 (validators are
- * given DIALECT_2020 for it). */
-typedef enum dialect {
-  DIALECT_NONE = 0,
-  DIALECT_DRAFT4 = 4,
-  DIALECT_DRAFT6 = 6,
-  DIALECT_DRAFT7 = 7,
-  DIALECT_OAS30 = 30,
-  DIALECT_OAS31 = 31,
-  DIALECT_2019 = 2019,
-  DIALECT_2020 = 2020
-} dialect;
-/* For documents that name no dialect (docs/design-notes.md, "Dialects"). */
-#define DIALECT_DEFAULT DIALECT_2020
-
-struct iatk_schema {
-  json_t *doc;
-  const char *type; /* static IATK_TYPE_* string */
-  char *origin;
-  dialect dialect;  /* decided at load (dialect.c), or set by the caller */
-};
-
-/* dialect.c */
-dialect schema_dialect_detect(const json_t *doc, const char *given_type);
-const char *schema_dialect_name(dialect d);
-dialect schema_dialect_parse(const char *name); /* DIALECT_NONE if unknown */
-/* Whether `keyword` is a keyword of dialect d (unknown words are: they
- * are then ignored as annotations by whoever does not know them). */
-int schema_keyword_active(dialect d, const char *keyword);
-int schema_has_inactive_keyword(dialect d, const json_t *s);
-/* Whether schema `s` accepts every instance in dialect d (true, {}, or only
- * annotations and keywords the dialect does not have); *ignored (if not
- * NULL and still NULL) gets the first such ignored keyword. */
-int schema_accepts_everything(dialect d, const json_t *s, const char **ignored);
+#include "document/document.h"
 
 /* JSON types as bits, so a node's allowed types are one mask. */
 enum {
@@ -161,6 +124,7 @@ struct iatk_plan {
   int openapi;             /* OpenAPI 3.0: untyped does not admit null */
   int openapi_formats;     /* any OpenAPI version: int32/int64 ranges */
   json_t *doc;             /* the document, for generators' self-check */
+  id_index *ids;           /* its resources, shared with the schema */
   int needs_check;         /* some keyword is not guaranteed by construction */
   int refs_with_siblings;  /* 2019-09 and later: $ref does not hide siblings */
   char *detail_type;
@@ -177,11 +141,6 @@ static inline int plan_item_node(const plan_node *n, size_t i) {
 int plan_add_node(iatk_plan *plan, char *pointer);
 /* Releases a plan's nodes (shared by iatk_plan_free). */
 void plan_release_nodes(iatk_plan *plan);
-
-/* The JSON pointer ("#/...") of the event named by event_ref (see
- * iatk_compile); caller frees.  NULL with ENOEVENT/ESCHEMA. */
-char *schema_event_pointer(const iatk_schema *schema, const char *ref,
-                           iatk_error *err);
 
 /* Bit for a JSON type name, 0 when unknown. */
 unsigned plan_type_bit(const char *name);

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen/regex_gen.h"
-#include "schema/compile_internal.h"
-#include "validate/validate_internal.h"
+#include "regex/regex.h"
+#include "compile/compile_internal.h"
+#include "validate/validator.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
 
@@ -60,7 +60,7 @@ static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
   const json_t *names = json_object_get(s, "propertyNames");
   if (!names)
     return 1;
-  iatk_validator *index = compile_index(c);
+  iatk_validator *index = compile_samples_validator(c);
   json_t *value = json_string(name);
   int ok = !index || !value || validator_check_schema(index, names, value);
   json_decref(value);
@@ -92,7 +92,7 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   const json_t *props = json_object_get(s, "properties");
   if (!json_is_object(props))
     return IATK_OK;
-  char *base = pointer_child(NODE(c, idx)->pointer, "properties");
+  char *base = iatk_pointer_append(NODE(c, idx)->pointer, "properties");
   if (!base)
     return compile_oom(c);
   const char *name;
@@ -117,7 +117,7 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
   if (!json_is_object(pats) || count == 0)
     return IATK_OK;
   plan_pattern_prop *list = calloc(count, sizeof *list);
-  char *base = pointer_child(NODE(c, idx)->pointer, "patternProperties");
+  char *base = iatk_pointer_append(NODE(c, idx)->pointer, "patternProperties");
   if (!list || !base) {
     free(list);
     free(base);

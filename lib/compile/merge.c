@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/compile_internal.h"
-#include "validate/validate_internal.h"
+#include "compile/compile_internal.h"
+#include "validate/validator.h"
 
 /* Bounds on work, not on meaning: a member met twice in one merge is
  * merged once (A and A is A), so shared references and cycles cost
@@ -230,9 +230,9 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
                          const char *pointer, int depth) {
   size_t i;
   json_t *member;
-  char *base = pointer_child(pointer, "allOf");
+  char *base = iatk_pointer_append(pointer, "allOf");
   json_array_foreach(all_of, i, member) {
-    char *at = base ? pointer_index(base, i) : NULL;
+    char *at = base ? iatk_pointer_append_index(base, i) : NULL;
     const json_t *target = at ? ref_follow(c, member, &at) : NULL;
     int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
              : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK /* met before */
@@ -255,7 +255,7 @@ static int merge_member_ref(compile_ctx *c, json_t *dst, const json_t *member,
   const char *ref = json_string_value(json_object_get(member, "$ref"));
   if (!ref || !c->plan->refs_with_siblings)
     return IATK_OK;
-  char *at = pointer_child(pointer, "$ref");
+  char *at = iatk_pointer_append(pointer, "$ref");
   const json_t *target = at ? ref_resolve(c, member, ref, at) : NULL;
   int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
            : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK
@@ -350,9 +350,10 @@ const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
       json_object_set(ref_only, refs[i], ref);
     json_object_del(rest, refs[i]);
   }
-  iatk_validator *index = compile_index(c);
-  if (index && ref_only)
-    ids_note_base(index, ref_only, ids_base_of(index, schema));
+  if (ref_only && ref_note_base(c, ref_only, ref_base_of(c, schema)) != IATK_OK) {
+    json_decref(ref_only);
+    ref_only = NULL;
+  }
   json_t *both = ref_only && rest ? json_pack("{s:[oo]}", "allOf", ref_only, rest) : NULL;
   if (!both) {
     json_decref(ref_only);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/compile_internal.h"
+#include "compile/compile_internal.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
 
@@ -14,7 +14,7 @@ static int has_dependent_schema(const json_t *s);
 
 static int read_prefix(compile_ctx *c, int idx, const json_t *list,
                        const char *keyword) {
-  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  char *base = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
   size_t n = json_array_size(list);
   int *prefix = calloc(n ? n : 1, sizeof *prefix);
   if (!base || !prefix) {
@@ -24,7 +24,7 @@ static int read_prefix(compile_ctx *c, int idx, const json_t *list,
   }
   NODE(c, idx)->prefix = prefix; /* owned by the node from here on */
   for (size_t i = 0; i < n; i++) {
-    char *at = pointer_index(base, i);
+    char *at = iatk_pointer_append_index(base, i);
     int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
     if (child < 0) {
       free(base);
@@ -194,14 +194,14 @@ static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
   const json_t *branches = json_object_get(s, keyword);
   if (!strcmp(keyword, "oneOf") && oneof_matches_nothing(c, idx, branches))
     return IATK_OK;
-  char *base = pointer_child(NODE(c, idx)->pointer, keyword);
+  char *base = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
   size_t i;
   json_t *branch;
   int rc = base ? IATK_OK : compile_oom(c);
   json_array_foreach(branches, i, branch) {
     if (rc != IATK_OK)
       break;
-    rc = add_branch(c, idx, s, branch, drop, pointer_index(base, i));
+    rc = add_branch(c, idx, s, branch, drop, iatk_pointer_append_index(base, i));
   }
   free(base);
   if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
@@ -220,10 +220,10 @@ static int read_conditional(compile_ctx *c, int idx, const json_t *s) {
   if (!both)
     return compile_oom(c);
   json_array_append_new(c->owned, both);
-  int rc = add_branch(c, idx, s, both, drop, pointer_child(NODE(c, idx)->pointer, "then"));
+  int rc = add_branch(c, idx, s, both, drop, iatk_pointer_append(NODE(c, idx)->pointer, "then"));
   if (rc == IATK_OK)
     rc = add_branch(c, idx, s, otherwise ? otherwise : json_true(), drop,
-                    pointer_child(NODE(c, idx)->pointer, "else"));
+                    iatk_pointer_append(NODE(c, idx)->pointer, "else"));
   if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
     rc = no_branch_left(c, idx, "if/then/else");
   return rc;
@@ -286,8 +286,8 @@ static int read_dependent_schemas(compile_ctx *c, int idx, const json_t *s) {
   json_array_append_new(c->owned, with);
   json_array_append_new(c->owned, without);
   static const char *none[] = {NULL};
-  char *at = pointer_child(NODE(c, idx)->pointer, keyword);
-  int rc = add_branch(c, idx, base, with, none, at ? pointer_child(at, name) : NULL);
+  char *at = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
+  int rc = add_branch(c, idx, base, with, none, at ? iatk_pointer_append(at, name) : NULL);
   if (rc == IATK_OK)
     rc = add_branch(c, idx, base, without, none, at);
   else

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/compile_internal.h"
+#include "compile/compile_internal.h"
 
 /* A chain of refs to refs longer than the deepest schema allowed is
  * refused as too long (it is not necessarily a cycle). */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/internal.h"
-#include "schema/schema_internal.h"
+#include "document/document.h"
 
 static const char *canonical_type(const char *type) {
   if (strcmp(type, IATK_TYPE_OPENAPI3) == 0)
@@ -106,6 +106,10 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
   schema->doc = doc;
   schema->type = type ? canonical_type(type) : detect_type(doc);
   schema->dialect = schema_dialect_detect(doc, type ? schema->type : NULL);
+  if (!(schema->ids = id_index_build(doc, schema->dialect, err))) {
+    iatk_schema_free(schema);
+    return NULL;
+  }
   return schema;
 }
 
@@ -128,6 +132,7 @@ iatk_schema *iatk_schema_load_file(const char *path, const char *type,
 void iatk_schema_free(iatk_schema *schema) {
   if (!schema)
     return;
+  id_index_unref(schema->ids);
   json_decref(schema->doc);
   free(schema->origin);
   free(schema);
@@ -152,6 +157,11 @@ int iatk_schema_set_dialect(iatk_schema *schema, const char *name, iatk_error *e
                      "unknown dialect '%s': expected draft4, draft6, draft7, "
                      "2019-09, 2020-12, openapi-3.0 or openapi-3.1",
                      name ? name : "");
+  id_index *ids = id_index_build(schema->doc, d, err);
+  if (!ids)
+    return err ? err->code : IATK_ENOMEM;
+  id_index_unref(schema->ids);
+  schema->ids = ids;
   schema->dialect = d;
   return IATK_OK;
 }

@@ -10,8 +10,9 @@
  * meant together. */
 #include <string.h>
 
-#include "schema/compile_internal.h"
-#include "validate/validate_internal.h"
+#include "compile/compile_internal.h"
+#include "regex/regex.h"
+#include "validate/validator.h"
 
 /* ---------------------------------------------------------- properties */
 

@@ -1,0 +1,45 @@
+/* The validator as the other folders use it: generators check their own
+ * output with it, the compiler vets examples and defaults.  It walks the
+ * schema document directly, never the plan, so it is an independent check
+ * of what generation produced. */
+#ifndef IATK_VALIDATE_VALIDATOR_H
+#define IATK_VALIDATE_VALIDATOR_H
+
+#include "document/document.h"
+
+/* 1 when `inst` is valid against the schema at `pointer` of the document;
+ * 0 when it is invalid or could not be decided (validator_judge tells). */
+int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst);
+/* 1 when `inst` is valid against `schema` (any schema object; its $refs
+ * resolve in the validator's document); 0 otherwise, as above. */
+int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst);
+/* The verdict with its third outcome: IATK_OK (valid), IATK_EINVALID, or
+ * the code of what stopped validation (ELIMIT: the work or depth limit or
+ * PCRE2's; ESCHEMA: a pattern that does not compile), described in err.
+ * Quiet: an invalid instance leaves err alone. */
+int validator_judge(iatk_validator *v, const json_t *schema, const json_t *inst,
+                    iatk_error *err);
+/* Sets the work budget (0, 0 restores the defaults): for tests, and for
+ * callers that validate huge or hostile documents. */
+void validator_set_budget(iatk_validator *v, uint64_t base, uint64_t per_value);
+/* A validator over a document and its index (both referenced) whose
+ * event schema is at `pointer` ("#/..."). */
+iatk_validator *validator_create(json_t *doc, id_index *ids, dialect d,
+                                 const char *pointer, iatk_error *err);
+/* The same, borrowing `doc` and `ids` without a reference: for generators,
+ * whose plan (which holds both) outlives them.  No refcount is touched,
+ * so threads sharing one plan never write to it. */
+iatk_validator *validator_borrow(json_t *doc, id_index *ids, dialect d,
+                                 const char *pointer, iatk_error *err);
+/* Records the base URI in force for a holder made outside the document
+ * (a schema the compiler rewrote), so that its relative $ref resolves as
+ * the original's did. */
+int validator_note_base(iatk_validator *v, const json_t *holder,
+                        const char *base);
+/* The base URI in force where `holder` stands: noted, or the index's. */
+const char *validator_base_of(const iatk_validator *v, const json_t *holder);
+
+/* format.c: 1 when `text` is valid for `format` (unknown formats pass) */
+int v_format_ok(const char *format, const char *text, size_t len);
+
+#endif
