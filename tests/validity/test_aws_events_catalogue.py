@@ -10,7 +10,7 @@ python3-jsonschema (oracle.py) against the schema's AWSEvent, and its
 `source` and `detail-type` must be the schema's x-amazon-events-source and
 x-amazon-events-detail-type, in every mode: barebone leaves them "" for
 the eventbridge context to fill, sample and random mode write them (see
-declare_envelope in lib/schema/plan.c).
+declare_envelope in lib/compile/plan.c).
 
 One iatk process per schema and mode (random mode: --count 3, seed 7), run
 in parallel.  Prints a line per failure with a reproducer and the figures
