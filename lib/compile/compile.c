@@ -7,6 +7,7 @@
 
 #include "regex/regex.h"
 #include "compile/compile_internal.h"
+#include "document/keywords.h"
 #include "validate/validator.h"
 
 #define NODE(c, i) (&(c)->plan->nodes[(i)])
@@ -426,32 +427,14 @@ int compile_child(compile_ctx *c, const json_t *sub, const char *base,
 
 /* ------------------------------------------------- guaranteed keywords */
 
-/* Keywords whose every constraint generation honours by construction.  A
- * schema using anything else is still generated, but each event is checked
- * by the validator and regenerated when it fails (see gen/generate.c). */
-static int keyword_is_guaranteed(const char *key) {
-  static const char *safe[] = {
-      "type", "properties", "required", "items", "enum", "const", "nullable",
-      "format", "minItems", "maxItems", "minLength", "maxLength", "minimum",
-      "maximum", "exclusiveMinimum", "exclusiveMaximum", "additionalProperties",
-      "allOf", "anyOf", "$ref", "prefixItems", "additionalItems",
-      "dependentRequired", "title", "description", "examples", "example",
-      "default", "$schema", "$id", "id", "definitions", "$defs", "$comment",
-      "readOnly", "writeOnly", "deprecated", "discriminator", "externalDocs",
-      "xml", "$anchor", "$dynamicAnchor", "$recursiveAnchor", "$vocabulary",
-      "contentMediaType", "contentEncoding", "contentSchema", NULL};
-  if (strncmp(key, "x-", 2) == 0)
-    return 1;
-  for (const char **k = safe; *k; k++)
-    if (strcmp(key, *k) == 0)
-      return 1;
-  return 0;
-}
-
+/* Keywords whose every constraint generation honours by construction are
+ * KW_GENERATED in document/keywords.h.  A schema using anything else is
+ * still generated, but each event is checked by the validator and
+ * regenerated when it fails (see gen/generate.c). */
 static int needs_check(const json_t *s) {
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value) if (!keyword_is_guaranteed(key))
+  json_object_foreach((json_t *)s, key, value) if (!schema_keyword_generated(key))
     return 1;
   /* literal values and format samples are not matched against bounds */
   int literal = json_object_get(s, "enum") || json_object_get(s, "const") ||

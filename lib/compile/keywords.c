@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "compile/plan.h"
+#include "document/keywords.h"
 
 unsigned plan_type_bit(const char *name) {
   if (!name)
@@ -19,40 +20,14 @@ unsigned plan_type_bit(const char *name) {
   return 0;
 }
 
-/* Parsing table shared by plan_format_parse and plan_format_name. */
-#define FORMAT_NAMES(XX)                                                      \
-  XX("date-time", FMT_DATE_TIME) XX("date", FMT_DATE) XX("time", FMT_TIME)    \
-  XX("duration", FMT_DURATION) XX("email", FMT_EMAIL)                         \
-  XX("idn-email", FMT_EMAIL) XX("hostname", FMT_HOSTNAME)                     \
-  XX("idn-hostname", FMT_HOSTNAME) XX("ipv4", FMT_IPV4) XX("ipv6", FMT_IPV6)  \
-  XX("uri", FMT_URI) XX("iri", FMT_URI) XX("uri-reference", FMT_URI_REFERENCE) \
-  XX("iri-reference", FMT_URI_REFERENCE) XX("uuid", FMT_UUID)                 \
-  XX("json-pointer", FMT_JSON_POINTER)                                        \
-  XX("relative-json-pointer", FMT_RELATIVE_JSON_POINTER) XX("regex", FMT_REGEX) \
-  XX("uri-template", FMT_URI_TEMPLATE) XX("byte", FMT_BYTE)                   \
-  XX("int32", FMT_INT32) XX("int64", FMT_INT64) XX("color", FMT_COLOR)
-
-const char *plan_format_name(plan_format format) {
-#define XX(name, value)                                                       \
-  if (format == value)                                                        \
-    return name;
-  FORMAT_NAMES(XX)
-#undef XX
-  return "";
-}
-
-plan_format plan_format_parse(const char *name) {
-#define XX(text, value)                                                       \
-  if (strcmp(name, text) == 0)                                                \
-    return value;
-  FORMAT_NAMES(XX)
-#undef XX
-  return FMT_NONE;
+schema_format plan_format_parse(const char *name) {
+  const schema_format_row *row = schema_format_find(name);
+  return row ? row->generated : FMT_NONE;
 }
 
 /* Templates are wide on purpose: generation picks a value that also fits
  * minLength/maxLength, from "a@b.io"-short to long. */
-const char *plan_format_pattern(plan_format format) {
+const char *plan_format_pattern(schema_format format) {
   static const char *patterns[] = {
       [FMT_DURATION] = "^P([1-9][0-9]{0,3}D|T[1-9][0-9]{0,3}H|[1-9][0-9]{0,3}W|[1-9]Y[1-9]M)$",
       [FMT_EMAIL] = "^[a-z][a-z0-9]{0,40}@[a-z]{1,20}\\.(com|org|net|io)$",

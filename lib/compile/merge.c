@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "compile/compile_internal.h"
+#include "document/keywords.h"
 #include "validate/validator.h"
 
 /* Bounds on work, not on meaning: a member met twice in one merge is
@@ -120,18 +121,6 @@ static int merge_enum(compile_ctx *c, json_t *dst, json_t *src,
   return IATK_OK;
 }
 
-static int is_lower_bound(const char *key) {
-  return !strcmp(key, "minimum") || !strcmp(key, "minLength") ||
-         !strcmp(key, "exclusiveMinimum") || !strcmp(key, "minContains") ||
-         !strcmp(key, "minItems") || !strcmp(key, "minProperties");
-}
-
-static int is_upper_bound(const char *key) {
-  return !strcmp(key, "maximum") || !strcmp(key, "maxLength") ||
-         !strcmp(key, "exclusiveMaximum") || !strcmp(key, "maxContains") ||
-         !strcmp(key, "maxItems") || !strcmp(key, "maxProperties");
-}
-
 static void merge_bound(json_t *dst, const char *key, json_t *src, int lower) {
   double a = json_number_value(json_object_get(dst, key));
   double b = json_number_value(src);
@@ -184,43 +173,86 @@ static int merge_alternatives(compile_ctx *c, json_t *dst, const char *key,
   return IATK_OK;
 }
 
-static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
+/* Applies the keyword's merge rule (document/keywords.h); a value the rule
+ * cannot combine is the first member's for generation, and the self-check
+ * enforces every member's. */
+static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
+                         unsigned flags, merge_rule rule, json_t *old,
                          json_t *src, const char *pointer) {
-  json_t *old = json_object_get(dst, key);
-  if (!old && strcmp(key, "properties") && strcmp(key, "required"))
-    return json_object_set(dst, key, src) ? IATK_ENOMEM : IATK_OK;
-  if (!strcmp(key, "type"))
+  switch (rule) {
+  case MERGE_TYPE:
     return merge_type(c, dst, src, pointer);
-  if (!strcmp(key, "properties") && json_is_object(src))
+  case MERGE_PROPERTIES:
+    if (!json_is_object(src))
+      break;
     merge_properties(dst, src);
-  else if (!strcmp(key, "required") && json_is_array(src))
+    return IATK_OK;
+  case MERGE_REQUIRED:
+    if (!json_is_array(src))
+      break;
     merge_required(dst, src);
-  else if (!strcmp(key, "enum") && json_is_array(src) && json_is_array(old))
-    return merge_enum(c, dst, src, pointer);
-  else if (!strcmp(key, "const") && !json_equal(old, src))
-    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
-                        "allOf at %s: members require different const values",
-                        pointer);
-  else if ((is_lower_bound(key) || is_upper_bound(key)) && json_is_number(old) &&
-           json_is_number(src))
-    merge_bound(dst, key, src, is_lower_bound(key));
-  else if ((!strcmp(key, "prefixItems") || !strcmp(key, "items")) &&
-           json_is_array(old) && json_is_array(src))
+    return IATK_OK;
+  case MERGE_ENUM:
+    if (json_is_array(src) && json_is_array(old))
+      return merge_enum(c, dst, src, pointer);
+    break;
+  case MERGE_CONST:
+    if (!json_equal(old, src))
+      return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+                          "allOf at %s: members require different const values",
+                          pointer);
+    return IATK_OK;
+  case MERGE_BOUND:
+    if (!json_is_number(old) || !json_is_number(src))
+      break;
+    merge_bound(dst, key, src, (flags & KW_LOWER) != 0);
+    return IATK_OK;
+  case MERGE_TUPLE:
+    if (!json_is_array(old) || !json_is_array(src))
+      break;
     merge_tuple(dst, key, src);
-  else if (!strcmp(key, "nullable") && (json_is_false(old) || json_is_false(src)))
-    json_object_set_new(dst, key, json_false());
-  else if (!strcmp(key, "items") || !strcmp(key, "additionalItems") ||
-           !strcmp(key, "additionalProperties"))
+    return IATK_OK;
+  case MERGE_ITEMS:
+    if (json_is_array(old) && json_is_array(src))
+      merge_tuple(dst, key, src);
+    else
+      json_object_set_new(dst, key, pair_all_of(old, src));
+    return IATK_OK;
+  case MERGE_PAIR:
     json_object_set_new(dst, key, pair_all_of(old, src));
-  else if (!strcmp(key, "multipleOf") && json_is_integer(old) && json_is_integer(src))
+    return IATK_OK;
+  case MERGE_NULLABLE:
+    if (!json_is_false(old) && !json_is_false(src))
+      break;
+    json_object_set_new(dst, key, json_false());
+    return IATK_OK;
+  case MERGE_MULTIPLE:
+    if (!json_is_integer(old) || !json_is_integer(src))
+      break;
     merge_multiple(dst, old, src);
-  else if ((!strcmp(key, "anyOf") || !strcmp(key, "oneOf")) && !json_equal(old, src))
-    return merge_alternatives(c, dst, key, src, pointer);
-  else if (!json_equal(old, src))
-    /* a keyword this merge cannot combine: the first member's value is
-     * kept for generation, and the self-check enforces every member */
+    return IATK_OK;
+  case MERGE_ALTERNATIVES:
+    if (!json_equal(old, src))
+      return merge_alternatives(c, dst, key, src, pointer);
+    return IATK_OK;
+  case MERGE_FIRST:
+    break;
+  }
+  if (!json_equal(old, src))
     c->plan->needs_check = 1;
   return IATK_OK;
+}
+
+static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
+                         json_t *src, const char *pointer) {
+  const schema_keyword *k = schema_keyword_find(key);
+  merge_rule rule = k ? k->merge : MERGE_FIRST;
+  json_t *old = json_object_get(dst, key);
+  /* properties and required are always built afresh (a copy, then the
+   * union), so that dst never shares a member's object */
+  if (!old && rule != MERGE_PROPERTIES && rule != MERGE_REQUIRED)
+    return json_object_set(dst, key, src) ? IATK_ENOMEM : IATK_OK;
+  return merge_by_rule(c, dst, key, k ? k->flags : 0, rule, old, src, pointer);
 }
 
 static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,

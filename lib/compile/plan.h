@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "document/document.h"
+#include "document/keywords.h"
 
 /* JSON types as bits, so a node's allowed types are one mask. */
 enum {
@@ -19,29 +20,6 @@ enum {
 };
 #define JT_COUNT 7
 
-/* Formats the generator knows how to produce. */
-typedef enum plan_format {
-  FMT_NONE = 0,
-  FMT_DATE_TIME,
-  FMT_DATE,
-  FMT_TIME,
-  FMT_DURATION,
-  FMT_EMAIL,
-  FMT_HOSTNAME,
-  FMT_IPV4,
-  FMT_IPV6,
-  FMT_URI,
-  FMT_URI_REFERENCE,
-  FMT_UUID,
-  FMT_JSON_POINTER,
-  FMT_RELATIVE_JSON_POINTER,
-  FMT_REGEX,
-  FMT_URI_TEMPLATE,
-  FMT_BYTE,  /* OpenAPI: base64 */
-  FMT_INT32, /* OpenAPI: integer ranges */
-  FMT_INT64,
-  FMT_COLOR  /* draft-03's CSS color, still common in real-world schemas */
-} plan_format;
 
 #define RANK_INFINITE UINT32_MAX
 /* Plans larger than this are refused (ELIMIT): variants of variants can
@@ -79,7 +57,7 @@ typedef struct plan_node {
   int declared;            /* samples[0] is the event's own source or
                             * detail-type (x-amazon-events-*): written in
                             * random mode too, see plan.c */
-  plan_format format;
+  schema_format format;
   char *pattern;           /* ECMA-262 pattern, or the format's template */
   size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
   int pattern_is_own;      /* pattern came from the schema, not a format */
@@ -144,11 +122,9 @@ void plan_release_nodes(iatk_plan *plan);
 
 /* Bit for a JSON type name, 0 when unknown. */
 unsigned plan_type_bit(const char *name);
-plan_format plan_format_parse(const char *name);
-/* The keyword spelling of a format (the first, for aliases). */
-const char *plan_format_name(plan_format format);
+schema_format plan_format_parse(const char *name);
 /* A pattern whose matches are valid values of `format`, or NULL. */
-const char *plan_format_pattern(plan_format format);
+const char *plan_format_pattern(schema_format format);
 
 /* Finiteness analysis: sets rank/finite_types/escape_variant for every
  * node; fails with ECYCLE when the root admits no finite instance. */

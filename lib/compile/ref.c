@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "compile/compile_internal.h"
+#include "document/keywords.h"
 
 /* A chain of refs to refs longer than the deepest schema allowed is
  * refused as too long (it is not necessarily a cycle). */
@@ -20,18 +21,12 @@ static const char *ref_of(const json_t *schema) {
   return NULL;
 }
 
-/* Keywords that annotate and never constrain, so a $ref beside them still
- * stands alone. */
+/* Keywords that never constrain, so a $ref beside them still stands alone
+ * (and so do the references themselves). */
 static int is_annotation(const char *key) {
-  static const char *keys[] = {"$ref", "$dynamicRef", "$recursiveRef", "$id",
-                               "$schema", "$comment", "$anchor", "$dynamicAnchor",
-                               "$recursiveAnchor", "$defs", "definitions", "title",
-                               "description", "examples", "example", "default",
-                               "deprecated", "readOnly", "writeOnly", NULL};
-  for (const char **k = keys; *k; k++)
-    if (!strcmp(key, *k))
-      return 1;
-  return !strncmp(key, "x-", 2);
+  const schema_keyword *k = schema_keyword_find(key);
+  return k ? (k->flags & (KW_DESCRIBES | KW_REFERENCE)) != 0
+           : schema_keyword_describes(key);
 }
 
 int ref_has_siblings(const json_t *schema) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "document/document.h"
+#include "document/keywords.h"
 
 /* Names accepted by --dialect and iatk_schema_set_dialect. */
 #define DIALECT_NAMES(XX)                                                     \
@@ -84,28 +85,12 @@ static int draft_of(dialect d) {
   }
 }
 
-/* Keywords that exist only in some drafts: (name, first, last draft).
- * Any other keyword means the same in every dialect that has it. */
-#define VERSIONED_KEYWORDS(XX)                                                \
-  XX("const", 6, 2020) XX("contains", 6, 2020) XX("propertyNames", 6, 2020)   \
-  XX("if", 7, 2020) XX("then", 7, 2020) XX("else", 7, 2020)                   \
-  XX("dependencies", 4, 7) XX("dependentRequired", 2019, 2020)                \
-  XX("dependentSchemas", 2019, 2020) XX("unevaluatedItems", 2019, 2020)       \
-  XX("unevaluatedProperties", 2019, 2020) XX("minContains", 2019, 2020)       \
-  XX("maxContains", 2019, 2020) XX("$recursiveRef", 2019, 2019)               \
-  XX("$recursiveAnchor", 2019, 2019) XX("prefixItems", 2020, 2020)            \
-  XX("$dynamicRef", 2020, 2020) XX("$dynamicAnchor", 2020, 2020)
-
-/* Only the keywords missing from this draft are compared (three for
- * 2020-12): the validator asks for every keyword it reads. */
+/* Only keywords missing from some drafts are in question; the validator
+ * asks for every keyword it reads. */
 int schema_keyword_active(dialect d, const char *keyword) {
+  const schema_keyword *k = schema_keyword_find(keyword);
   int draft = draft_of(d);
-#define XX(name, first, last)                                                 \
-  if ((draft < (first) || draft > (last)) && strcmp(keyword, name) == 0)      \
-    return 0;
-  VERSIONED_KEYWORDS(XX)
-#undef XX
-  return 1;
+  return !k || (draft >= k->first && draft <= k->last);
 }
 
 /* Whether an object has a keyword its dialect does not have. */
@@ -120,18 +105,6 @@ int schema_has_inactive_keyword(dialect d, const json_t *s) {
   return 0;
 }
 
-/* Keywords that describe and never constrain. */
-static int is_annotation_keyword(const char *key) {
-  static const char *keys[] = {"$id", "id", "$schema", "$comment", "$anchor",
-                               "$defs", "definitions", "title", "description",
-                               "examples", "example", "default", "deprecated",
-                               "readOnly", "writeOnly", NULL};
-  for (const char **k = keys; *k; k++)
-    if (strcmp(key, *k) == 0)
-      return 1;
-  return strncmp(key, "x-", 2) == 0;
-}
-
 int schema_accepts_everything(dialect d, const json_t *s, const char **ignored) {
   if (json_is_true(s))
     return 1;
@@ -143,7 +116,7 @@ int schema_accepts_everything(dialect d, const json_t *s, const char **ignored) 
     if (!schema_keyword_active(d, key)) {
       if (ignored && !*ignored)
         *ignored = key;
-    } else if (!is_annotation_keyword(key)) {
+    } else if (!schema_keyword_describes(key)) {
       return 0;
     }
   }

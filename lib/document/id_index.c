@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "document/document.h"
+#include "document/keywords.h"
 
 typedef struct id_entry {
   char *uri; /* absolute-ish: base without fragment, or base#anchor */
@@ -43,9 +44,8 @@ static int add_id(id_index *v, char *uri, const json_t *schema, int dynamic) {
 
 /* Keywords whose values are data, not schemas: never index inside them. */
 static int is_data_keyword(const char *key) {
-  return !strcmp(key, "enum") || !strcmp(key, "const") ||
-         !strcmp(key, "examples") || !strcmp(key, "example") ||
-         !strcmp(key, "default");
+  const schema_keyword *k = schema_keyword_find(key);
+  return k && (k->flags & KW_DATA);
 }
 
 static int index_schema(id_index *v, const json_t *s, const char *base);

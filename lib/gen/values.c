@@ -122,7 +122,7 @@ static iatk_instant instant_for(iatk_gen *g) {
 }
 
 /* Writes the time-based formats and uuid into `b`; 0 for other formats. */
-static int time_or_uuid(iatk_gen *g, plan_format format, iatk_buf *b) {
+static int time_or_uuid(iatk_gen *g, schema_format format, iatk_buf *b) {
   char text[40];
   iatk_instant t;
   size_t len;
@@ -152,7 +152,7 @@ static int time_or_uuid(iatk_gen *g, plan_format format, iatk_buf *b) {
 }
 
 /* The representative value of a format, for barebone and sample modes. */
-static const char *format_sample(plan_format format) {
+static const char *format_sample(schema_format format) {
   static const char *samples[] = {
       [FMT_DURATION] = "P1D",
       [FMT_EMAIL] = "user@example.com",
@@ -295,7 +295,7 @@ static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len)
   iatk_buf view = {(char *)s, len, len + 1, 0};
   return fits_length(n, &view) &&
          regex_search_n(g->regexes, n->pattern, n->pattern_len, s, len) == 1 &&
-         v_format_ok(plan_format_name(n->format), s, len);
+         v_format_ok(schema_format_name(n->format), s, len);
 }
 
 /* Tries the pattern match `cand` alone, followed by the tail of the format

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "document/keywords.h"
 #include "validate/validate_internal.h"
 
 static int digits(const char *s, int n) {
@@ -144,26 +145,18 @@ static int base64_ok(const char *s, size_t len) {
   return 1;
 }
 
+typedef int (*format_checker)(const char *text, size_t len);
+
+static const format_checker checkers[CHECK_COUNT] = {
+    [CHECK_DATE_TIME] = date_time_ok, [CHECK_DATE] = date_ok,
+    [CHECK_TIME] = time_ok,           [CHECK_EMAIL] = email_ok,
+    [CHECK_HOSTNAME] = hostname_ok,   [CHECK_IPV4] = ipv4_ok,
+    [CHECK_URI] = uri_ok,             [CHECK_UUID] = uuid_ok,
+    [CHECK_JSON_POINTER] = json_pointer_ok, [CHECK_BYTE] = base64_ok,
+};
+
 int v_format_ok(const char *format, const char *text, size_t len) {
-  if (!strcmp(format, "byte"))
-    return base64_ok(text, len);
-  if (!strcmp(format, "date-time"))
-    return date_time_ok(text, len);
-  if (!strcmp(format, "date"))
-    return date_ok(text, len);
-  if (!strcmp(format, "time"))
-    return time_ok(text, len);
-  if (!strcmp(format, "ipv4"))
-    return ipv4_ok(text, len);
-  if (!strcmp(format, "email") || !strcmp(format, "idn-email"))
-    return email_ok(text, len);
-  if (!strcmp(format, "uuid"))
-    return uuid_ok(text, len);
-  if (!strcmp(format, "hostname"))
-    return hostname_ok(text, len);
-  if (!strcmp(format, "uri") || !strcmp(format, "iri"))
-    return uri_ok(text, len);
-  if (!strcmp(format, "json-pointer"))
-    return json_pointer_ok(text, len);
-  return 1;
+  const schema_format_row *row = schema_format_find(format);
+  format_checker check = row ? checkers[row->check] : NULL;
+  return check ? check(text, len) : 1;
 }
