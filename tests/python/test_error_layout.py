@@ -28,10 +28,11 @@ def test_layout_accepts_null_pointers():
 
 
 def test_mismatch_fails_loudly():
-    class Shrunk(ctypes.Structure):
+    class Shrunk(ctypes.Structure):  # `where` half its real size
         _fields_ = [("code", ctypes.c_int), ("line", ctypes.c_int),
-                    ("column", ctypes.c_int), ("where", ctypes.c_char * 256),
-                    ("message", ctypes.c_char * 1024)]
+                    ("column", ctypes.c_int),
+                    ("where", ctypes.c_char * (_lib.ERROR_WHERE_SIZE // 2)),
+                    ("message", ctypes.c_char * _lib.ERROR_MESSAGE_SIZE)]
 
     _lib.check_error_layout(_lib.lib())  # the real one passes
     with pytest.raises(OSError, match="iatk_error layout"):

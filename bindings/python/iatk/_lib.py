@@ -7,9 +7,12 @@ The library is looked for, in order:
    for wheels or installs that ship the library inside the package;
 3. ``ctypes.util.find_library("iatk")``, i.e. the system's library path.
 
-Every declaration mirrors ``include/iatk/iatk.h``; the one struct,
-``iatk_error``, is checked against the library's ``iatk_error_layout()`` when
-the library is loaded.  ctypes releases the GIL
+Every declaration mirrors ``include/iatk/iatk.h``: the header's values are
+copied once, into ``HEADER``, and its structs into the classes of ``STRUCTS``;
+tests/python/test_abi_layout.py checks both against the header as a C
+compiler sees it.  ``iatk_error``, which every call writes into, is also
+checked against the library's ``iatk_error_layout()`` when the library is
+loaded.  ctypes releases the GIL
 around each foreign call, so C work in one thread never blocks the others.
 """
 import ctypes
@@ -25,11 +28,43 @@ _c_size_t = ctypes.c_size_t
 _c_uint64 = ctypes.c_uint64
 
 
-# IATK_ERROR_WHERE_SIZE and IATK_ERROR_MESSAGE_SIZE.  A copy of the header,
-# so _open() checks it against iatk_error_layout() before any call can
-# write through a wrongly sized struct.
-ERROR_WHERE_SIZE = 512
-ERROR_MESSAGE_SIZE = 1024
+# The values of include/iatk/iatk.h that the package uses, by their C names.
+# Python cannot read the header, so this is its one copy: the other modules
+# take their values from here, and tests/python/test_abi_layout.py compares
+# every entry with the header as compiled (tests/tools/abi_layout.c).
+HEADER = {
+    # iatk_error's buffers (part of the ABI; _open() also checks them
+    # against iatk_error_layout() before any call can write through a
+    # wrongly sized struct)
+    "IATK_ERROR_WHERE_SIZE": 512,
+    "IATK_ERROR_MESSAGE_SIZE": 1024,
+    # codes of the error table that the package raises or tests itself
+    "IATK_EINVAL": 1,
+    "IATK_ECONTEXT": 18,
+    "IATK_EINVALID": 19,
+    "IATK_ECONSUMER": 20,
+    "IATK_ETIMEOUT": 21,
+    # iatk_skip_optional
+    "IATK_SKIP_OPTIONAL_SCHEMA": 1,
+    "IATK_SKIP_OPTIONAL_AWS": 2,
+    # iatk_sink_kind
+    "IATK_SINK_EVENTBRIDGE": 1,
+    "IATK_SINK_SQS": 2,
+    "IATK_SINK_KINESIS": 3,
+    "IATK_SINK_LAMBDA_ASYNC": 4,
+    # iatk_send_failure
+    "IATK_SEND_REFUSED": 1,
+    "IATK_SEND_AWS": 2,
+    "IATK_SEND_NETWORK": 3,
+    "IATK_SEND_INTERRUPTED": 4,
+    # flags of iatk_lambda_invoke and iatk_sfn_run
+    "IATK_LAMBDA_ASYNC": 1,
+    "IATK_LAMBDA_LOG_TAIL": 2,
+    "IATK_SFN_SYNC": 1,
+}
+
+ERROR_WHERE_SIZE = HEADER["IATK_ERROR_WHERE_SIZE"]
+ERROR_MESSAGE_SIZE = HEADER["IATK_ERROR_MESSAGE_SIZE"]
 
 
 class IatkError(ctypes.Structure):
@@ -151,9 +186,10 @@ _PROTOTYPES = {
 }
 
 # Flags of iatk_lambda_invoke and iatk_sfn_run.
-LAMBDA_ASYNC = 1
-LAMBDA_LOG_TAIL = 2
-SFN_SYNC = 1
+LAMBDA_ASYNC = HEADER["IATK_LAMBDA_ASYNC"]
+LAMBDA_LOG_TAIL = HEADER["IATK_LAMBDA_LOG_TAIL"]
+SFN_SYNC = HEADER["IATK_SFN_SYNC"]
+
 
 class SendStats(ctypes.Structure):
     """``iatk_send_stats``."""
@@ -167,6 +203,16 @@ class SendStats(ctypes.Structure):
 SEND_FAILURE_FN = ctypes.CFUNCTYPE(None, _c_void_p, _c_size_t, _c_uint64, _c_int, _c_char_p,
                                    _c_char_p, _c_void_p)
 SEND_PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.POINTER(SendStats), _c_void_p)
+
+# Every class above that mirrors a C struct, by the struct's name: each one's
+# size, alignment and fields (names, order, offsets, sizes) are checked
+# against the header by tests/python/test_abi_layout.py.
+STRUCTS = {
+    "iatk_error": IatkError,
+    "iatk_lambda_result": LambdaResult,
+    "iatk_sfn_result": SfnResult,
+    "iatk_send_stats": SendStats,
+}
 
 # Senders (bindings/python/iatk/sender.py).
 _PROTOTYPES.update({

@@ -13,9 +13,9 @@ CONTEXT_NOT_SERIALIZABLE = 400
 
 # Codes of the C library's error table (include/iatk/iatk.h, append-only)
 # that the Python layer raises itself.
-IATK_EINVAL = 1
-IATK_ECONTEXT = 18
-IATK_EINVALID = 19
+IATK_EINVAL = _lib.HEADER["IATK_EINVAL"]
+IATK_ECONTEXT = _lib.HEADER["IATK_ECONTEXT"]
+IATK_EINVALID = _lib.HEADER["IATK_EINVALID"]
 
 
 class IatkException(Exception):

@@ -7,8 +7,8 @@ import json
 from . import _lib
 from .exceptions import IatkException, OPERATION_FAILED, check_ptr, check_rc, new_error
 
-IATK_ECONSUMER = 20
-IATK_ETIMEOUT = 21
+IATK_ECONSUMER = _lib.HEADER["IATK_ECONSUMER"]
+IATK_ETIMEOUT = _lib.HEADER["IATK_ETIMEOUT"]
 
 
 class Handler(_lib.Owned):

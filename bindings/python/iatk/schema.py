@@ -18,7 +18,8 @@ MODES = ("barebone", "sample", "random")
 # "schema": JSON Schema's meaning, every optional property is dropped (an
 # object without a `required` list is {}); "aws": AWS IATK's, only objects
 # that have a `required` list drop theirs.
-SKIP_OPTIONAL = {"schema": 1, "aws": 2}
+SKIP_OPTIONAL = {"schema": _lib.HEADER["IATK_SKIP_OPTIONAL_SCHEMA"],
+                 "aws": _lib.HEADER["IATK_SKIP_OPTIONAL_AWS"]}
 
 
 def _parse_mode(mode):

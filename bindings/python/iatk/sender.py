@@ -12,8 +12,13 @@ from typing import List, Optional
 from . import _lib
 from .exceptions import check_ptr, check_rc, invalid, new_error
 
-SINK_EVENTBRIDGE, SINK_SQS, SINK_KINESIS, SINK_LAMBDA_ASYNC = 1, 2, 3, 4
-WHY = {1: "refused", 2: "aws", 3: "network", 4: "interrupted"}
+SINK_EVENTBRIDGE = _lib.HEADER["IATK_SINK_EVENTBRIDGE"]
+SINK_SQS = _lib.HEADER["IATK_SINK_SQS"]
+SINK_KINESIS = _lib.HEADER["IATK_SINK_KINESIS"]
+SINK_LAMBDA_ASYNC = _lib.HEADER["IATK_SINK_LAMBDA_ASYNC"]
+# iatk_send_failure's values, by the name a FailedEvent's `why` gives.
+WHY = {_lib.HEADER["IATK_SEND_" + name.upper()]: name
+       for name in ("refused", "aws", "network", "interrupted")}
 
 
 @dataclasses.dataclass
