@@ -172,9 +172,10 @@ IATK_EXTERN void iatk_schema_free(iatk_schema *schema);
 IATK_EXTERN const char *iatk_schema_type(const iatk_schema *schema);
 /* The JSON Schema dialect the document is read in: "draft4", "draft6",
  * "draft7", "2019-09", "2020-12", "openapi-3.0" or "openapi-3.1".  Decided
- * at load time: an OpenAPI document's version; else a recognised "$schema";
- * else the type given at load (JSONSchemaDraft4 means draft4, OpenApi3
- * means openapi-3.0); else "2020-12".  The compiler and the validator both
+ * at load time: an OpenAPI document's version; else openapi-3.0 when the
+ * type given at load is OpenApi3; else a recognised "$schema"; else draft4
+ * when the type is JSONSchemaDraft4 and there is no "$schema"; else
+ * "2020-12".  The compiler and the validator both
  * use it.  Static string; NULL for a NULL schema. */
 IATK_EXTERN const char *iatk_schema_dialect(const iatk_schema *schema);
 /* Reads the document in another dialect (one of the names above), for
