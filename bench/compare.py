@@ -288,6 +288,8 @@ def main():
     print(head)
     print("-" * len(head))
     rows, notes, rss = {}, [], None
+    if not b.valgrind and not args.no_callgrind:
+        notes.append("valgrind not found: no instructions per event")
     for label, schema, ref in SCHEMAS:
         for mode, peer_name in PEER_OF.items():
             lib = b.library(schema, ref, mode, rss=(schema == SEED and mode == "barebone"))
