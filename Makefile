@@ -10,7 +10,7 @@ PYTHON     ?= /usr/bin/python3
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz fuzz demo bench install clean
+.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz fuzz demo bench bench-peers install clean
 
 all: build
 
@@ -56,13 +56,26 @@ demo: build
 	IATK=$(CURDIR)/$(BUILD)/iatk IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHON=$(PYTHON) \
 	  IATK_RUNTIME_DIR=$(CURDIR)/runtime bash examples/04-event_generation/run.sh
 
-# Speed and memory (C), validity rate per dialect and mode, and the Python
-# binding against a JSON-RPC round trip.  Figures are printed, not asserted.
-bench: build
-	$(BUILD)/bench_generate
+# Validity rate per dialect and mode, the Python binding against a JSON-RPC
+# round trip, then iatk against its peers (openapi-sampler, json-schema-faker)
+# with the issue's targets (docs/bench.md).  Figures are printed, not asserted.
+bench: build bench-peers
 	IATK=$(CURDIR)/$(BUILD)/iatk $(PYTHON) bench/validity_rate.py
 	IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHONPATH=$(CURDIR)/bindings/python \
 	  $(PYTHON) bench/bench_python.py --iatk $(BUILD)/iatk
+	IATK_LIBRARY=$(CURDIR)/$(BUILD)/libiatk.so PYTHONPATH=$(CURDIR)/bindings/python \
+	  $(PYTHON) bench/compare.py --build $(BUILD)
+
+# The peers, at the versions pinned in bench/peers/package-lock.json, in
+# $(BUILD)/bench-peers; installed again only when the lock file changes.
+BENCH_PEERS := $(BUILD)/bench-peers
+bench-peers: deps $(BENCH_PEERS)/.installed
+
+$(BENCH_PEERS)/.installed: bench/peers/package.json bench/peers/package-lock.json
+	mkdir -p $(BENCH_PEERS)
+	cp bench/peers/package.json bench/peers/package-lock.json $(BENCH_PEERS)/
+	npm ci --prefix $(BENCH_PEERS) --ignore-scripts --no-audit --no-fund
+	touch $@
 
 install: build
 	cmake --install $(BUILD)

@@ -24,6 +24,9 @@ packages=(
   # Real counterparts of the AWS layer: botocore's signer judges SigV4, the
   # AWS CLI talks to `iatk registry serve`, wrk loads it (make bench).
   python3-botocore awscli wrk
+  # make bench: instructions per event under callgrind.  npm (below) installs
+  # the peers it measures iatk against (bench/peers/package-lock.json).
+  valgrind
   # The fuzz targets (make test-fuzz, make fuzz): clang, and libFuzzer with
   # the sanitizer runtimes, which clang-14 only recommends.
   clang clang-14 libclang-rt-14-dev
@@ -33,6 +36,9 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm by its command: a nodejs built elsewhere (NodeSource's) carries its own
+# npm and conflicts with Debian's package.
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends ${missing[*]}"
