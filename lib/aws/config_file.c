@@ -61,14 +61,8 @@ typedef struct parse_state {
 
 static int add_entry(ini_file *f, const char *section, const char *key,
                      const char *value, int line) {
-  if (f->count == f->cap) {
-    size_t cap = f->cap ? f->cap * 2 : 16;
-    ini_entry *e = realloc(f->entries, cap * sizeof *e);
-    if (!e)
-      return -1;
-    f->entries = e;
-    f->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(f->entries, f->cap, f->count + 1, SIZE_MAX) != IATK_OK)
+    return -1;
   ini_entry *e = &f->entries[f->count];
   e->section = strdup(section);
   e->key = iatk_strdup(key);

@@ -8,11 +8,17 @@
 
 void iatk_buf_init(iatk_buf *b) { memset(b, 0, sizeof *b); }
 
-void iatk_buf_release(iatk_buf *b) {
-  free(b->data);
+void iatk_buf_init_limited(iatk_buf *b, size_t limit) {
   iatk_buf_init(b);
+  b->limit = limit;
 }
 
+void iatk_buf_release(iatk_buf *b) {
+  free(b->data);
+  iatk_buf_init_limited(b, b->limit);
+}
+
+/* Empties the buffer for reuse, keeping its memory and its limit. */
 void iatk_buf_reset(iatk_buf *b) {
   b->len = 0;
   b->failed = 0;
@@ -20,26 +26,31 @@ void iatk_buf_reset(iatk_buf *b) {
     b->data[0] = '\0';
 }
 
+/* Most buffers hold a short text: start there rather than grow through
+ * 8, 16, 32... */
+#define BUF_FIRST_CAP 256
+
 int iatk_buf_reserve(iatk_buf *b, size_t extra) {
   if (b->failed)
     return -1;
   if (extra < b->cap - b->len || (b->cap && extra + 1 <= b->cap - b->len))
     return 0;
-  size_t want = b->len + extra + 1;
-  if (want < b->len) { /* overflow */
-    b->failed = 1;
+  size_t text_limit = b->limit ? b->limit : SIZE_MAX - 1;
+  if (extra > text_limit - b->len) {
+    b->failed = b->limit ? IATK_ELIMIT : IATK_ENOMEM; /* else: overflow */
     return -1;
   }
-  size_t cap = b->cap ? b->cap : 256;
-  while (cap < want)
-    cap = cap * 2 > cap ? cap * 2 : want;
-  char *data = realloc(b->data, cap);
-  if (!data) {
-    b->failed = 1;
+  size_t want = b->len + extra + 1; /* and the NUL */
+  void *data = b->data;
+  int rc = iatk_array_grow(&data, &b->cap, want < BUF_FIRST_CAP ? BUF_FIRST_CAP : want,
+                           1, text_limit + 1);
+  if (rc == IATK_ELIMIT) /* the first capacity is past a small limit */
+    rc = iatk_array_grow(&data, &b->cap, want, 1, text_limit + 1);
+  if (rc != IATK_OK) {
+    b->failed = rc;
     return -1;
   }
   b->data = data;
-  b->cap = cap;
   b->data[b->len] = '\0'; /* "NUL-terminated once reserved" */
   return 0;
 }
@@ -65,7 +76,7 @@ void iatk_buf_printf(iatk_buf *b, const char *fmt, ...) {
   int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
   if (n < 0) {
-    b->failed = 1;
+    b->failed = IATK_ENOMEM;
     return;
   }
   if ((size_t)n < sizeof small) {

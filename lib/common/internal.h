@@ -58,10 +58,14 @@ typedef struct iatk_buf {
   char *data; /* always NUL-terminated once reserved */
   size_t len;
   size_t cap;
-  int failed; /* sticky: an allocation failed, content is truncated */
+  size_t limit; /* most bytes of text it may hold; 0: no limit but memory */
+  int failed; /* sticky: IATK_ENOMEM, or IATK_ELIMIT past `limit`; the
+               * content is then truncated */
 } iatk_buf;
 
 void iatk_buf_init(iatk_buf *b);
+/* An empty buffer that fails with IATK_ELIMIT past `limit` bytes. */
+void iatk_buf_init_limited(iatk_buf *b, size_t limit);
 void iatk_buf_release(iatk_buf *b);
 void iatk_buf_reset(iatk_buf *b);
 int iatk_buf_reserve(iatk_buf *b, size_t extra);
@@ -98,6 +102,25 @@ json_t *iatk_json_read(const char *text, size_t len, size_t flags,
 /* Whether `v` is the value of a wide integer of the text (w may be NULL). */
 int iatk_wide_ints_has(const iatk_wide_ints *w, double v);
 void iatk_wide_ints_release(iatk_wide_ints *w);
+
+/* --------------------------------------------------------- growing arrays */
+
+/* Makes room for `want` items of `item_size` bytes in *items, whose
+ * capacity is *cap, doubling it; never beyond `limit` items (SIZE_MAX: no
+ * limit but memory).  IATK_OK, IATK_ELIMIT past the limit, or IATK_ENOMEM
+ * (then *items and *cap are unchanged). */
+int iatk_array_grow(void **items, size_t *cap, size_t want, size_t item_size,
+                    size_t limit);
+/* iatk_array_grow for an array variable `items` of any pointer type, with
+ * its size_t capacity `cap` (a GNU statement expression: gcc and clang). */
+#define IATK_ARRAY_GROW(items, cap, want, limit)                              \
+  __extension__({                                                             \
+    void *grow_items_ = (items);                                              \
+    int grow_rc_ = iatk_array_grow(&grow_items_, &(cap), (want),              \
+                                   sizeof *(items), (limit));                 \
+    (items) = grow_items_;                                                    \
+    grow_rc_;                                                                 \
+  })
 
 /* ----------------------------------------------------------- string lists */
 

@@ -47,27 +47,15 @@ int iatk_wide_ints_has(const iatk_wide_ints *w, double v) {
 static int wide_add(iatk_wide_ints *w, double v) {
   if (!w)
     return 0;
-  if (w->count == w->cap) {
-    size_t cap = w->cap ? w->cap * 2 : 8;
-    double *values = realloc(w->values, cap * sizeof *values);
-    if (!values)
-      return -1;
-    w->values = values;
-    w->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(w->values, w->cap, w->count + 1, SIZE_MAX) != IATK_OK)
+    return -1;
   w->values[w->count++] = v;
   return 0;
 }
 
 static int note_insertion(rewrite *r) {
-  if (r->count == r->cap) {
-    size_t cap = r->cap ? r->cap * 2 : 8;
-    insertion *at = realloc(r->at, cap * sizeof *at);
-    if (!at)
-      return -1;
-    r->at = at;
-    r->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(r->at, r->cap, r->count + 1, SIZE_MAX) != IATK_OK)
+    return -1;
   r->at[r->count++] = (insertion){r->out.len, r->line};
   return 0;
 }

@@ -15,14 +15,8 @@ iatk_strlist *iatk_strlist_new(void) {
 }
 
 int iatk_strlist_push(iatk_strlist *l, const char *s) {
-  if (l->count == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 8;
-    char **items = realloc(l->items, cap * sizeof *items);
-    if (!items)
-      return IATK_ENOMEM;
-    l->items = items;
-    l->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(l->items, l->cap, l->count + 1, SIZE_MAX) != IATK_OK)
+    return IATK_ENOMEM;
   char *copy = strdup(s);
   if (!copy)
     return IATK_ENOMEM;

@@ -28,15 +28,9 @@ struct id_index {
 static int add_id(id_index *v, char *uri, const json_t *schema, int dynamic) {
   if (!uri)
     return IATK_ENOMEM;
-  if (v->id_count == v->id_cap) {
-    size_t cap = v->id_cap ? v->id_cap * 2 : 16;
-    id_entry *ids = realloc(v->ids, cap * sizeof *ids);
-    if (!ids) {
-      free(uri);
-      return IATK_ENOMEM;
-    }
-    v->ids = ids;
-    v->id_cap = cap;
+  if (IATK_ARRAY_GROW(v->ids, v->id_cap, v->id_count + 1, SIZE_MAX) != IATK_OK) {
+    free(uri);
+    return IATK_ENOMEM;
   }
   v->ids[v->id_count++] = (id_entry){uri, schema, dynamic};
   return IATK_OK;
@@ -86,14 +80,8 @@ static int remember_base(id_index *v, const json_t *holder, const char *base) {
                  !json_is_string(json_object_get(holder, "$dynamicRef")) &&
                  !json_is_string(json_object_get(holder, "$recursiveRef"))))
     return IATK_OK;
-  if (v->base_count == v->base_cap) {
-    size_t cap = v->base_cap ? v->base_cap * 2 : 16;
-    char **bases = realloc(v->bases, cap * sizeof *bases);
-    if (!bases)
-      return IATK_ENOMEM;
-    v->bases = bases;
-    v->base_cap = cap;
-  }
+  if (IATK_ARRAY_GROW(v->bases, v->base_cap, v->base_count + 1, SIZE_MAX) != IATK_OK)
+    return IATK_ENOMEM;
   if (!(v->bases[v->base_count] = strdup(base)))
     return IATK_ENOMEM;
   return iatk_ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);

@@ -292,7 +292,7 @@ static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
 }
 
 static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
-  iatk_buf view = {(char *)s, len, len + 1, 0};
+  iatk_buf view = {.data = (char *)s, .len = len, .cap = len + 1};
   return fits_length(n, &view) &&
          regex_search_n(g->regexes, n->pattern, n->pattern_len, s, len) == 1 &&
          v_format_ok(schema_format_name(n->format), s, len);

@@ -38,15 +38,9 @@ static void env_add(env_list *l, const char *entry) {
   if (l->failed)
     return;
   env_remove(l, entry);
-  if (l->count + 2 > l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 64;
-    char **grown = realloc(l->items, cap * sizeof *grown);
-    if (!grown) {
-      l->failed = 1;
-      return;
-    }
-    l->items = grown;
-    l->cap = cap;
+  if (IATK_ARRAY_GROW(l->items, l->cap, l->count + 2, SIZE_MAX) != IATK_OK) {
+    l->failed = 1;
+    return;
   }
   char *copy = strdup(entry);
   if (!copy)

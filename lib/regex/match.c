@@ -36,14 +36,8 @@ static regex_entry *find_or_compile(regex_cache *rc, const char *pattern,
   for (size_t i = 0; i < rc->count; i++)
     if (rc->entries[i].len == len && memcmp(rc->entries[i].pattern, pattern, len) == 0)
       return &rc->entries[i];
-  if (rc->count == rc->cap) {
-    size_t cap = rc->cap ? rc->cap * 2 : 8;
-    regex_entry *e = realloc(rc->entries, cap * sizeof *e);
-    if (!e)
-      return NULL;
-    rc->entries = e;
-    rc->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(rc->entries, rc->cap, rc->count + 1, SIZE_MAX) != IATK_OK)
+    return NULL;
   regex_entry *e = &rc->entries[rc->count];
   e->pattern = malloc(len + 1);
   if (!e->pattern)

@@ -36,15 +36,9 @@ static int ahead(const parser *ps, size_t k) {
 
 static int add_node(parser *ps, rx_node node) {
   rx_program *g = ps->prog;
-  if (g->count == g->cap) {
-    size_t cap = g->cap ? g->cap * 2 : 32;
-    rx_node *nodes = realloc(g->nodes, cap * sizeof *nodes);
-    if (!nodes) {
-      ps->failed = 1;
-      return -1;
-    }
-    g->nodes = nodes;
-    g->cap = cap;
+  if (IATK_ARRAY_GROW(g->nodes, g->cap, g->count + 1, SIZE_MAX) != IATK_OK) {
+    ps->failed = 1;
+    return -1;
   }
   g->nodes[g->count] = node;
   return (int)g->count++;
@@ -71,15 +65,9 @@ static int add_kids(parser *ps, const int *kids, int n) {
 /* ------------------------------------------------------------- sets */
 
 static void set_add(rx_set *s, uint32_t lo, uint32_t hi, parser *ps) {
-  if (s->count == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 8;
-    uint32_t(*r)[2] = realloc(s->ranges, cap * sizeof *r);
-    if (!r) {
-      ps->failed = 1;
-      return;
-    }
-    s->ranges = r;
-    s->cap = cap;
+  if (IATK_ARRAY_GROW(s->ranges, s->cap, s->count + 1, SIZE_MAX) != IATK_OK) {
+    ps->failed = 1;
+    return;
   }
   s->ranges[s->count][0] = lo;
   s->ranges[s->count][1] = hi;
@@ -544,26 +532,20 @@ static int quantify(parser *ps, int atom) {
 /* A growable list of node numbers while a sequence or alternation is read. */
 typedef struct kid_list {
   int *items;
-  int count, cap;
+  size_t count, cap;
 } kid_list;
 
 static int kid_push(kid_list *k, int node) {
-  if (k->count == k->cap) {
-    int cap = k->cap ? k->cap * 2 : 16;
-    int *items = realloc(k->items, (size_t)cap * sizeof *items);
-    if (!items)
-      return -1;
-    k->items = items;
-    k->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(k->items, k->cap, k->count + 1, SIZE_MAX) != IATK_OK)
+    return -1;
   k->items[k->count++] = node;
   return 0;
 }
 
 /* Turns a kid list into a node of `kind` (frees the list). */
 static int kids_node(parser *ps, kid_list *k, rx_kind kind) {
-  int first = add_kids(ps, k->items, k->count);
-  int count = k->count;
+  int first = add_kids(ps, k->items, (int)k->count);
+  int count = (int)k->count;
   free(k->items);
   return add_node(ps, (rx_node){.kind = kind, .first = first, .count = count});
 }

@@ -176,15 +176,9 @@ static enum MHD_Result add_header(void *cls, enum MHD_ValueKind kind,
                                   const char *key, const char *value) {
   (void)kind;
   header_list *l = cls;
-  if (l->count == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    iatk__http_header *items = realloc(l->items, cap * sizeof *items);
-    if (!items) {
-      l->nomem = 1;
-      return MHD_NO;
-    }
-    l->items = items;
-    l->cap = cap;
+  if (IATK_ARRAY_GROW(l->items, l->cap, l->count + 1, SIZE_MAX) != IATK_OK) {
+    l->nomem = 1;
+    return MHD_NO;
   }
   l->items[l->count++] = (iatk__http_header){key, value ? value : ""};
   return MHD_YES;

@@ -164,14 +164,9 @@ static json_t *scalar_value(const yaml_event_t *e) {
 }
 
 static int add_anchor(builder *b, const char *name, json_t *v, size_t size) {
-  if (b->anchor_count == b->anchor_cap) {
-    size_t cap = b->anchor_cap ? b->anchor_cap * 2 : 16;
-    anchor *bigger = realloc(b->anchors, cap * sizeof *bigger);
-    if (!bigger)
-      return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
-    b->anchors = bigger;
-    b->anchor_cap = cap;
-  }
+  if (IATK_ARRAY_GROW(b->anchors, b->anchor_cap, b->anchor_count + 1, SIZE_MAX) !=
+      IATK_OK)
+    return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
   /* A later anchor of the same name hides an earlier one (YAML 1.2). */
   anchor *a = &b->anchors[b->anchor_count++];
   a->name = iatk_strdup(name);
