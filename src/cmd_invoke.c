@@ -36,6 +36,7 @@ static const struct option long_options[] = {
 typedef struct invoke_opts {
   const char *event;
   unsigned long long timeout_s;
+  int timeout_given;
   char **command;
   invoke_aws_opts aws;
 } invoke_opts;
@@ -59,6 +60,7 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
         return EXIT_USAGE;
       if (o->timeout_s > 86400)
         return cli_usage("--timeout must be between 0 and 86400 seconds");
+      o->timeout_given = 1;
     } else if (!invoke_aws_option(&o->aws, opt, optarg))
       return cli_bad_option(opt, argv[optind - 1], "invoke");
   }
@@ -106,7 +108,7 @@ int cmd_invoke(int argc, char **argv) {
   if (!event)
     return cli_fail(&err);
   if (invoke_aws_wanted(&o.aws)) {
-    rc = invoke_aws_run(&o.aws, event, len, o.timeout_s);
+    rc = invoke_aws_run(&o.aws, event, len, o.timeout_s, o.timeout_given);
     free(event);
     return rc;
   }

@@ -78,12 +78,14 @@ static int run_state_machine(const invoke_aws_opts *o, iatk_aws *aws,
 }
 
 int invoke_aws_run(const invoke_aws_opts *o, const char *event, size_t len,
-                   unsigned long long timeout_s) {
+                   unsigned long long timeout_s, int timeout_given) {
   iatk_error err;
   iatk_error_clear(&err);
   iatk_aws *aws = iatk_aws_new(o->aws.profile, o->aws.region, o->aws.endpoint_url, &err);
   if (!aws)
     return cli_fail(&err);
+  if (o->lambda && timeout_given)
+    iatk_aws_set_read_timeout(aws, (int)timeout_s * 1000);
   int rc = o->lambda ? run_lambda(o, aws, event, len, &err)
                      : run_state_machine(o, aws, event, len, timeout_s, &err);
   iatk_aws_free(aws);

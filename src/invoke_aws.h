@@ -31,7 +31,7 @@ enum {
 
 #define INVOKE_AWS_USAGE                                                      \
   "       iatk invoke --lambda NAME|ARN[:QUALIFIER] [--async] [--log-tail]\n"  \
-  "                   [--event FILE|-] [AWS options]\n"                       \
+  "                   [--event FILE|-] [--timeout SECONDS] [AWS options]\n"  \
   "       iatk invoke --state-machine ARN [--sync] [--name N]\n"             \
   "                   [--event FILE|-] [--timeout SECONDS] [AWS options]\n"
 
@@ -39,7 +39,10 @@ enum {
   "\n"                                                                        \
   "On AWS (docs/aws.md, \"Invoking consumers on AWS\"):\n"                   \
   "  --lambda F          Lambda Invoke of function F (name, partial or full\n" \
-  "                      ARN, optional :VERSION or :ALIAS); prints its answer\n" \
+  "                      ARN, optional :VERSION or :ALIAS); prints its answer,\n" \
+  "                      waiting at most --timeout seconds (default 930: a\n" \
+  "                      function runs 15 minutes at most); an invoke that\n" \
+  "                      went out is never sent twice\n"                       \
   "  --async             InvocationType Event: queue the event, print nothing\n" \
   "  --log-tail          print the function's last 4 KB of log on stderr\n"   \
   "  --state-machine ARN StartExecution, wait (DescribeExecution with backoff,\n" \
@@ -61,8 +64,9 @@ int invoke_aws_wanted(const invoke_aws_opts *o);
  * too.  0, or an exit status after a usage message. */
 int invoke_aws_check(const invoke_aws_opts *o, int has_command);
 /* Delivers the event (len bytes of JSON) and prints the answer; returns
- * the exit status.  timeout_s bounds a state machine's wait (0: none). */
+ * the exit status.  timeout_s bounds a state machine's wait (0: none) and,
+ * when `timeout_given`, a Lambda function's answer (0: the default). */
 int invoke_aws_run(const invoke_aws_opts *o, const char *event, size_t len,
-                   unsigned long long timeout_s);
+                   unsigned long long timeout_s, int timeout_given);
 
 #endif

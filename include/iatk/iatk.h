@@ -416,6 +416,13 @@ IATK_EXTERN const char *iatk_aws_region(const iatk_aws *aws);
  * it off for a loopback endpoint (sync-127.0.0.1 resolves to nothing).
  * Call before the handle sends requests (not thread-safe with them). */
 IATK_EXTERN void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on);
+/* How long an answer may take once a request is sent (the AWS CLI's
+ * --cli-read-timeout), in milliseconds.  0 restores the default: 60 s, and
+ * 15.5 minutes for a Lambda Invoke that waits for the function's answer (a
+ * function runs for up to 15).  Past it the call fails with ENETWORK; a
+ * Lambda Invoke is then not sent again, since the function may have run.
+ * Call before the handle sends requests (not thread-safe with them). */
+IATK_EXTERN void iatk_aws_set_read_timeout(iatk_aws *aws, int timeout_ms);
 
 /* ---------------------------------------------------------------- senders */
 

@@ -141,6 +141,9 @@ void iatk__aws_uri_encode(iatk_buf *out, const char *s, size_t n,
 
 /* --------------------------------------------------------------- config.c */
 
+/* The SDKs' connect and read timeouts. */
+#define IATK__AWS_DEFAULT_TIMEOUT_MS 60000
+
 /* The resolved configuration of one client.  Strings are owned. */
 typedef struct iatk__aws_config {
   char *profile;          /* the selected profile ("default" if none) */
@@ -154,6 +157,8 @@ typedef struct iatk__aws_config {
   int max_attempts;       /* AWS_MAX_ATTEMPTS / max_attempts; default 3 */
   int connect_timeout_ms; /* default 60 s, like the SDKs */
   int read_timeout_ms;    /* default 60 s */
+  int read_timeout_explicit; /* set by the caller: it wins over an
+                              * operation's own longer wait */
   int inject_host_prefix; /* put an operation's host prefix before the
                            * endpoint's host (botocore's default); off
                            * with disable_host_prefix_injection */
@@ -200,10 +205,14 @@ typedef struct iatk__http_request {
   int connect_timeout_ms;
   int timeout_ms;         /* whole exchange */
   size_t max_response;    /* ELIMIT past it */
+  int read_timeout_ms;    /* silence allowed once connected (the SDKs'
+                           * read timeout); 0: only timeout_ms bounds it */
 } iatk__http_request;
 
 typedef struct iatk__http_response {
   long status;         /* 0 when no response arrived */
+  int sent;            /* the request went out before the exchange failed:
+                        * the service may have acted on it */
   iatk_buf body;
   iatk_strlist *headers; /* "name: value" lines as received */
 } iatk__http_response;
@@ -232,6 +241,12 @@ typedef struct iatk__aws_request {
   int anonymous; /* send unsigned (AssumeRoleWithWebIdentity, SSO portal) */
   const char *host_prefix; /* the operation's endpoint.hostPrefix in
                             * botocore's model ("sync-"), or NULL */
+  int read_timeout_ms; /* the answer's wait when longer than the
+                        * configuration's (a Lambda function may run for
+                        * 15 minutes); 0: the configuration's */
+  int acts_once;       /* not idempotent (Lambda's Invoke): a request that
+                        * went out and got no answer is not sent again,
+                        * since it may have run */
 } iatk__aws_request;
 
 typedef struct iatk__aws_response {

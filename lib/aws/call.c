@@ -104,6 +104,13 @@ void iatk__aws_headers_release(iatk__aws_headers *h) {
   memset(h, 0, sizeof *h);
 }
 
+static int read_timeout_ms(const iatk__aws_call *c) {
+  return !c->cfg->read_timeout_explicit &&
+                 c->req->read_timeout_ms > c->cfg->read_timeout_ms
+             ? c->req->read_timeout_ms
+             : c->cfg->read_timeout_ms;
+}
+
 void iatk__aws_call_http(const iatk__aws_call *c, const iatk__aws_headers *h,
                          iatk__http_request *out) {
   *out = (iatk__http_request){
@@ -111,8 +118,8 @@ void iatk__aws_call_http(const iatk__aws_call *c, const iatk__aws_headers *h,
       h->items,          h->count,
       c->req->body,      c->req->body_len,
       c->cfg->ca_bundle, c->cfg->connect_timeout_ms,
-      c->cfg->connect_timeout_ms + c->cfg->read_timeout_ms,
-      MAX_RESPONSE};
+      c->cfg->connect_timeout_ms + read_timeout_ms(c),
+      MAX_RESPONSE,      read_timeout_ms(c)};
 }
 
 /* -------------------------------------------------------------- judging */
@@ -120,7 +127,8 @@ void iatk__aws_call_http(const iatk__aws_call *c, const iatk__aws_headers *h,
 int iatk__aws_call_judge(const iatk__aws_call *c, iatk__aws_response *resp,
                          int rc, iatk_buf *message) {
   if (rc != IATK_OK)
-    return rc == IATK_ENETWORK && resp->attempts < c->cfg->max_attempts;
+    return rc == IATK_ENETWORK && resp->attempts < c->cfg->max_attempts &&
+           !(c->req->acts_once && resp->http.sent);
   if (resp->http.status >= 200 && resp->http.status < 300)
     return 0;
   iatk__aws_error_parse(&resp->http, resp->error_code,
@@ -157,12 +165,16 @@ static int service_failure(const iatk__aws_call *c, iatk__aws_response *resp,
   return rc;
 }
 
-static int network_failure(const iatk_error *last, int attempts,
-                           iatk_error *err) {
+static int network_failure(const iatk__aws_call *c,
+                           const iatk__aws_response *resp,
+                           const iatk_error *last, iatk_error *err) {
   iatk_buf m;
   iatk_buf_init(&m);
   iatk_buf_puts(&m, last->message);
-  attempts_note(&m, attempts);
+  attempts_note(&m, resp->attempts);
+  if (last->code == IATK_ENETWORK && c->req->acts_once && resp->http.sent)
+    iatk_buf_puts(&m, "; not sent again: the request went out and may have "
+                      "run (it is not idempotent)");
   int rc = iatk_fail(err, last->code, "%s", m.failed ? last->message : m.data);
   iatk_buf_release(&m);
   return rc;
@@ -172,7 +184,7 @@ int iatk__aws_call_result(const iatk__aws_call *c, iatk__aws_response *resp,
                           int rc, const iatk_error *last,
                           const iatk_buf *message, iatk_error *err) {
   if (rc != IATK_OK)
-    return network_failure(last, resp->attempts, err);
+    return network_failure(c, resp, last, err);
   if (resp->http.status < 200 || resp->http.status >= 300)
     return service_failure(c, resp, message, err);
   return IATK_OK;

@@ -51,6 +51,13 @@ void iatk_aws_set_inject_host_prefix(iatk_aws *aws, int on) {
     aws->cfg.inject_host_prefix = on != 0;
 }
 
+void iatk_aws_set_read_timeout(iatk_aws *aws, int timeout_ms) {
+  if (!aws)
+    return;
+  aws->cfg.read_timeout_explicit = timeout_ms > 0;
+  aws->cfg.read_timeout_ms = timeout_ms > 0 ? timeout_ms : IATK__AWS_DEFAULT_TIMEOUT_MS;
+}
+
 const iatk__aws_config *iatk__aws_config_of(const iatk_aws *aws) {
   return &aws->cfg;
 }

@@ -140,7 +140,7 @@ static int fetch(const iatk__aws_chain *chain, const char *url,
                                   {"Authorization", token}};
   iatk__http_request req = {"GET", url, headers, token ? 2 : 1, NULL, 0,
                             chain->cfg->ca_bundle, CONNECT_TIMEOUT_MS,
-                            TIMEOUT_MS, MAX_ANSWER};
+                            TIMEOUT_MS, MAX_ANSWER, 0};
   iatk__http_response resp;
   iatk_error local;
   iatk_error_clear(&local);

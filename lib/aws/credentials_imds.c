@@ -85,7 +85,7 @@ static int imds_call(const imds *m, const char *method, const char *path,
   else if (m->token[0])
     headers[count++] = (iatk__http_header){"X-aws-ec2-metadata-token", m->token};
   iatk__http_request req = {method, url.data, headers, count, NULL, 0, NULL,
-                            m->timeout_ms, 2 * m->timeout_ms, MAX_ANSWER};
+                            m->timeout_ms, 2 * m->timeout_ms, MAX_ANSWER, 0};
   int rc = url.failed ? iatk_fail(err, IATK_ENOMEM, "out of memory")
                       : iatk__aws_fetch(&req, m->attempts, resp, err);
   iatk_buf_release(&url);

@@ -211,8 +211,10 @@ static int get_role_credentials(const iatk__aws_chain *chain,
   iatk_buf_puts(&query, "&role_name=");
   iatk__aws_uri_encode(&query, c->role, strlen(c->role), 0);
   iatk__http_header bearer = {"x-amz-sso_bearer_token", token};
-  iatk__aws_request req = {IATK__AWS_SSO, "GET", "/federation/credentials",
-                           query.data, &bearer, 1, NULL, 0, 1, NULL};
+  iatk__aws_request req = {.service = IATK__AWS_SSO, .method = "GET",
+                             .path = "/federation/credentials",
+                             .query = query.data, .headers = &bearer,
+                             .header_count = 1, .anonymous = 1};
   iatk__aws_target target = {endpoint, c->region, NULL};
   iatk__aws_response resp;
   int rc = iatk__aws_send_to(chain->cfg, &target, &req, &resp, &local);

@@ -72,8 +72,10 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
   iatk_buf body;
   iatk_buf_init(&body);
   form_body(action, params, count, &body);
-  iatk__aws_request req = {IATK__AWS_STS, "POST", "/", NULL, &form, 1,
-                           body.data, body.len, signer == NULL, NULL};
+  iatk__aws_request req = {.service = IATK__AWS_STS, .method = "POST",
+                             .path = "/", .headers = &form, .header_count = 1,
+                             .body = body.data, .body_len = body.len,
+                             .anonymous = signer == NULL};
   iatk__aws_target target = {endpoint, cfg->region ? cfg->region : "us-east-1",
                              signer};
   iatk__aws_response resp;

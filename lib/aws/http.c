@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "aws/http_private.h"
 
@@ -124,6 +125,30 @@ static void set_method(CURL *curl, const iatk__http_request *req) {
   }
 }
 
+static int64_t monotonic_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* libcurl has no read timeout (its low-speed check averages over seconds
+ * of a small request's upload), so the exchange ends here when no byte
+ * has moved for read_timeout_ms: connected, and no answer coming. */
+static int on_progress(void *data, curl_off_t dl_total, curl_off_t dl_now,
+                       curl_off_t ul_total, curl_off_t ul_now) {
+  (void)dl_total;
+  (void)ul_total;
+  exchange *x = data;
+  int64_t now = monotonic_ms();
+  if (dl_now + ul_now != x->moved || x->quiet_since_ms == 0) {
+    x->moved = dl_now + ul_now;
+    x->quiet_since_ms = now;
+    return 0;
+  }
+  x->read_timed_out = now - x->quiet_since_ms >= x->read_timeout_ms;
+  return x->read_timed_out;
+}
+
 static void set_options(CURL *curl, const iatk__http_request *req,
                         exchange *x) {
   curl_easy_setopt(curl, CURLOPT_URL, req->url);
@@ -143,6 +168,11 @@ static void set_options(CURL *curl, const iatk__http_request *req,
                      (long)req->connect_timeout_ms);
   if (req->timeout_ms > 0)
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)req->timeout_ms);
+  if (req->read_timeout_ms > 0) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, x);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   if (req->ca_bundle)
     curl_easy_setopt(curl, CURLOPT_CAINFO, req->ca_bundle);
   set_method(curl, req);
@@ -159,6 +189,9 @@ static int curl_failure(CURLcode rc, const exchange *x, iatk_error *err) {
     return iatk_fail(err, IATK_ENOMEM, "out of memory reading from %s", host);
   if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
     return iatk_fail(err, IATK_EINVAL, "cannot use URL for %s: %s", host, why);
+  if (x->read_timed_out)
+    return iatk_fail(err, IATK_ENETWORK, "no answer from %s within %d s",
+                     host, (x->read_timeout_ms + 999) / 1000);
   return iatk_fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
 }
 
@@ -187,6 +220,7 @@ int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
   x->resp = resp;
   x->url = req->url;
   x->max_response = req->max_response ? req->max_response : SIZE_MAX;
+  x->read_timeout_ms = req->read_timeout_ms;
   set_options(x->curl, req, x);
   return IATK_OK;
 }
@@ -194,6 +228,9 @@ int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
 int iatk__http_exchange_end(exchange *x, CURLcode rc, iatk_error *err) {
   if (rc == CURLE_OK && !x->nomem)
     curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->resp->status);
+  long request_bytes = 0; /* the request's headers, once written out */
+  if (curl_easy_getinfo(x->curl, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK)
+    x->resp->sent = request_bytes > 0;
   int result = rc == CURLE_OK && !x->nomem ? IATK_OK
                                            : curl_failure(rc, x, err);
   curl_slist_free_all(x->headers);

@@ -56,9 +56,11 @@ static int call(aws_registry *a, const char *method, const char *path,
                 char aws_code[128], iatk_error *err) {
   static const iatk__http_header json_type = {"Content-Type",
                                               "application/json"};
-  iatk__aws_request req = {IATK__AWS_SCHEMAS, method, path, query,
-                           body ? &json_type : NULL, body ? 1 : 0,
-                           body, body ? strlen(body) : 0, 0, NULL};
+  iatk__aws_request req = {.service = IATK__AWS_SCHEMAS, .method = method,
+                             .path = path, .query = query,
+                             .headers = body ? &json_type : NULL,
+                             .header_count = body ? 1 : 0, .body = body,
+                             .body_len = body ? strlen(body) : 0};
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
   int rc = iatk__aws_send(a->aws, &req, &resp, err);

@@ -100,6 +100,11 @@ static int function_failure(const iatk_lambda_result *r, iatk_error *err) {
 
 /* -------------------------------------------------------------- invoke */
 
+/* Lambda's longest run (its 900-second timeout), and the time its answer
+ * may take to come back after that. */
+#define LAMBDA_MAX_RUN_MS (900 * 1000)
+#define LAMBDA_ANSWER_MARGIN_MS (30 * 1000)
+
 static int send_invoke(iatk_aws *aws, const char *function,
                        const iatk__lambda_ref *ref, const char *payload,
                        size_t len, int flags, iatk__aws_response *resp,
@@ -111,8 +116,15 @@ static int send_invoke(iatk_aws *aws, const char *function,
   build_query(&query, ref);
   iatk__http_header headers[2];
   size_t count = build_headers(headers, flags);
-  iatk__aws_request req = {IATK__AWS_LAMBDA, "POST", path.data, query.data,
-                           headers, count, payload, len, 0, NULL};
+  iatk__aws_request req = {.service = IATK__AWS_LAMBDA, .method = "POST",
+                             .path = path.data, .query = query.data,
+                             .headers = headers, .header_count = count,
+                             .body = payload, .body_len = len};
+  /* A function runs for up to 15 minutes before it answers; and once the
+   * request is out, sending it again could run the function twice. */
+  if (!(flags & IATK_LAMBDA_ASYNC))
+    req.read_timeout_ms = LAMBDA_MAX_RUN_MS + LAMBDA_ANSWER_MARGIN_MS;
+  req.acts_once = 1;
   int rc = path.failed || query.failed
                ? iatk_fail(err, IATK_ENOMEM, "out of memory")
                : iatk__aws_send(aws, &req, resp, err);

@@ -27,8 +27,10 @@ static int json_call(iatk_aws *aws, const char *operation, json_t *body,
   json_decref(body);
   if (!text)
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  iatk__aws_request req = {IATK__AWS_SFN, "POST", "/", NULL, headers, 2,
-                           text, strlen(text), 0, host_prefix};
+  iatk__aws_request req = {.service = IATK__AWS_SFN, .method = "POST",
+                             .path = "/", .headers = headers, .header_count = 2,
+                             .body = text, .body_len = strlen(text),
+                             .host_prefix = host_prefix};
   iatk__aws_response resp;
   int rc = iatk__aws_send(aws, &req, &resp, err);
   free(text);

@@ -199,6 +199,36 @@ def test_throttled_past_max_attempts(tmp_path):
     assert error_line(proc) == "TooManyRequestsException: Rate exceeded (after 2 attempts)"
 
 
+class SilentLambda(LambdaFake):
+    """Takes the invoke, then answers late (`delay` s) or never (`drop`)."""
+
+    def __init__(self, **answer):
+        super().__init__({"calc": total})
+        self.answer = answer
+
+    def op_Invoke(self, request, params):
+        return Answer(200, b"{}", {"Content-Type": "application/json"}, **self.answer)
+
+
+@pytest.mark.parametrize("answer, why", [
+    ({"delay": 4}, " within 1 s;"),
+    ({"drop": True}, ""),
+], ids=["no answer in time", "connection dropped"])
+def test_an_invoke_that_went_out_is_not_sent_again(tmp_path, answer, why):
+    """The function may have run: a second request could run it twice."""
+    with Fake(SilentLambda(**answer)) as fake:
+        env = clean_env(tmp_path, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+                        AWS_REGION=REGION, AWS_ENDPOINT_URL_LAMBDA=fake.url)
+        proc = invoke(env, "--lambda", "calc", "--timeout", "1")
+    assert proc.returncode == 11, proc.stderr
+    assert fake.handler.operations() == ["Invoke"]
+    line = error_line(proc)
+    assert line.startswith("no answer from 127.0.0.1:") or line.startswith("cannot reach"), line
+    assert why in line
+    assert line.endswith("not sent again: the request went out and may have run "
+                         "(it is not idempotent)"), line
+
+
 def test_wrong_key_is_refused_by_the_fake(fake, env):
     env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
     proc = invoke(env, "--lambda", "calc")

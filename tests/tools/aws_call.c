@@ -137,10 +137,12 @@ typedef struct job {
 } job;
 
 static int call_once(iatk_aws *aws, const options *o, int print) {
-  iatk__aws_request req = {(iatk__aws_service_id)service_id(o->service),
-                           o->method, o->path, o->query, o->headers,
-                           o->header_count, o->body,
-                           o->body ? strlen(o->body) : 0, o->anonymous, NULL};
+  iatk__aws_request req = {.service = (iatk__aws_service_id)service_id(o->service),
+                             .method = o->method, .path = o->path,
+                             .query = o->query, .headers = o->headers,
+                             .header_count = o->header_count, .body = o->body,
+                             .body_len = o->body ? strlen(o->body) : 0,
+                             .anonymous = o->anonymous};
   iatk__aws_response resp;
   iatk_error err;
   iatk_error_clear(&err);
