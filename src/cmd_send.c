@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -296,7 +297,24 @@ typedef struct reader {
   char *buf;
   size_t start, len, cap;
   int eof;
+  iatk_sender *sender; /* kept moving while the input is quiet */
 } reader;
+
+/* How often a quiet input is looked at again. */
+#define IDLE_SLICE_MS 20
+
+/* While no byte comes (a slow producer upstream), the sender answers what
+ * is in flight and sends the batch it is filling instead of holding the
+ * events until more arrive. */
+static void wait_for_input(reader *r) {
+  struct pollfd input = {.fd = r->fd, .events = POLLIN};
+  iatk_error err;
+  while (!stop_signal && poll(&input, 1, IDLE_SLICE_MS) == 0) {
+    iatk_error_clear(&err);
+    if (iatk_sender_idle(r->sender, 0, &err) != IATK_OK)
+      return;
+  }
+}
 
 /* The next line, without its newline, in `line` and `n`: 1; after a stop,
  * the lines already read (a last one without its newline included), then
@@ -326,6 +344,7 @@ static int next_line(reader *r, const char **line, size_t *n) {
       r->buf = grown;
       r->cap = r->cap * 2 + 65536;
     }
+    wait_for_input(r);
     ssize_t got = read(r->fd, r->buf + r->len, r->cap - r->len);
     if (got < 0 && errno != EINTR)
       return -1;
@@ -341,7 +360,7 @@ static int next_line(reader *r, const char **line, size_t *n) {
  * not sent. */
 static int send_fd(iatk_sender *sender, int fd, uint64_t file_index,
                    const char *name) {
-  reader r = {fd, NULL, 0, 0, 0, 0};
+  reader r = {.fd = fd, .sender = sender};
   const char *line;
   size_t len;
   uint64_t number = 0;

@@ -534,6 +534,16 @@ IATK_EXTERN void iatk_sender_on_progress(iatk_sender *sender,
  */
 IATK_EXTERN int iatk_sender_add(iatk_sender *sender, const char *event,
                                 size_t len, uint64_t line, iatk_error *err);
+/*
+ * For a producer that has no event now (waiting on a slow input): answers
+ * the requests in flight, starts retries that are due and, once the batch
+ * being filled has waited 20 ms, sends it; at most `timeout_ms` (0: only
+ * what is ready).  Call it instead of blocking, so that events already
+ * added do not wait for the next ones.  ENOMEM, or EINVAL after
+ * iatk_sender_finish.
+ */
+IATK_EXTERN int iatk_sender_idle(iatk_sender *sender, int timeout_ms,
+                                 iatk_error *err);
 /* Sends what is batched and waits until every event added is sent or
  * failed.  IATK_OK when none failed; else the most serious kind among the
  * failures, with a count in the message: ENETWORK (no answer), EAWS

@@ -16,6 +16,10 @@
 #include "sink/sink_internal.h"
 
 #define PUMP_MS 100 /* longest wait before a stop or a timer is looked at */
+/* While the producer is quiet, a batch being filled is sent once its
+ * first event has waited this long: a slow producer's events do not sit
+ * unsent until ten more come. */
+#define LINGER_MS 20
 
 typedef struct batch {
   iatk_sender *s;
@@ -333,6 +337,8 @@ int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err) {
     return rc;
   }
   e->next = NULL;
+  if (!s->batch_count)
+    s->batch_since = iatk__sink_now();
   if (s->batch_tail)
     s->batch_tail->next = e;
   else
@@ -346,6 +352,17 @@ int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err) {
     start_retries(s);
   progress(s, 0);
   return rc;
+}
+
+int iatk__sink_idle(iatk_sender *s, int timeout_ms, iatk_error *err) {
+  int waited_ms = s->batch_count
+                      ? (int)((iatk__sink_now() - s->batch_since) * 1000.0)
+                      : 0;
+  if (s->batch_count && waited_ms >= LINGER_MS && room(s))
+    return flush(s, err);
+  int linger_left = s->batch_count ? LINGER_MS - waited_ms : timeout_ms;
+  pump(s, timeout_ms < linger_left ? timeout_ms : linger_left);
+  return IATK_OK;
 }
 
 /* The result of a whole run: the most serious kind of failure. */

@@ -195,6 +195,12 @@ int iatk_sender_add(iatk_sender *s, const char *text, size_t len,
   return iatk__sink_add(s, e, err);
 }
 
+int iatk_sender_idle(iatk_sender *s, int timeout_ms, iatk_error *err) {
+  if (s->finished)
+    return iatk_fail(err, IATK_EINVAL, "the sender has finished");
+  return iatk__sink_idle(s, timeout_ms < 0 ? 0 : timeout_ms, err);
+}
+
 int iatk_sender_finish(iatk_sender *s, iatk_error *err) {
   if (s->finished)
     return iatk_fail(err, IATK_EINVAL, "the sender has finished");

@@ -110,6 +110,7 @@ struct iatk_sender {
   iatk__aws_multi *multi;
   iatk__entry *batch, *batch_tail; /* being filled */
   size_t batch_count, batch_bytes;
+  double batch_since;              /* when its first entry came */
   iatk__entry *retries;            /* waiting for their backoff */
   size_t requests;                 /* in flight */
   double tokens, tokens_at;        /* the rate's bucket */
@@ -133,6 +134,7 @@ struct iatk_sender {
 double iatk__sink_now(void);
 int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err);
 int iatk__sink_finish(iatk_sender *s, iatk_error *err);
+int iatk__sink_idle(iatk_sender *s, int timeout_ms, iatk_error *err);
 void iatk__sink_cancel(iatk_sender *s);
 /* Reports an entry as failed and frees it. */
 void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why,

@@ -39,6 +39,33 @@ def home(tmp_path):
 
 # ------------------------------------------------------------------- SQS
 
+def test_slow_producer_events_are_not_held_back(home):
+    """Three events, then silence with the input still open: they are
+    sent within a linger, not kept until ten more come or the input ends."""
+    import time
+    fake = SqsFake()
+    events = lines(3)
+    with Fake(fake) as f:
+        proc = subprocess.Popen([IATK, "send", "--queue-url", QUEUE],
+                                stdin=subprocess.PIPE, text=True,
+                                env=env_for(clean_env(home), f.url),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            proc.stdin.write(ndjson(events))
+            proc.stdin.flush()
+            deadline = time.monotonic() + 5
+            while len(fake.delivered) < 3 and time.monotonic() < deadline:
+                time.sleep(0.02)
+            delivered_while_open = list(fake.delivered)
+            proc.stdin.close()
+            proc.wait(timeout=30)
+        finally:
+            proc.kill()
+    assert delivered_while_open == events
+    assert proc.returncode == 0, proc.stderr.read()
+    assert fake.batches == [3]
+
+
 def test_sqs_batches_of_10(home):
     fake = SqsFake()
     events = lines(25)
