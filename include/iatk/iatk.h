@@ -280,6 +280,30 @@ IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index,
                                const char **text, size_t *len,
                                iatk_error *err);
 
+/*
+ * iatk_gen_event for a caller that caches what it read from a directory
+ * and must not use it once the directory has changed (the Python package
+ * keeps a schema's latest version, which a version published into the
+ * schema's directory changes, and the directory's mtime with it).
+ *
+ * When `path` is not NULL, the event is generated only if stat(path)
+ * succeeds, its modification time is `mtime_ns` (nanoseconds since the
+ * epoch, st_mtim as one number) and that time is more than `settle_ns`
+ * nanoseconds before the current time (CLOCK_REALTIME): a second change
+ * within one tick of the file system's clock would leave the time as it
+ * was.  Otherwise it returns IATK_GEN_CHANGED, with *text, *len and `err`
+ * untouched.  A binding (ctypes) pays for one foreign call instead of a
+ * stat of its own and the event, which is what the function is for.
+ * NULL `path`: exactly iatk_gen_event.  Thread safety as iatk_gen_event's:
+ * one generator per thread.  lib/gen/gen_if_unchanged.c.
+ */
+#define IATK_GEN_CHANGED (-1)
+IATK_EXTERN int iatk_gen_event_if_unchanged(iatk_gen *gen, const char *path,
+                                            int64_t mtime_ns,
+                                            int64_t settle_ns, uint64_t index,
+                                            const char **text, size_t *len,
+                                            iatk_error *err);
+
 /* --------------------------------------------------------------- contexts */
 
 /*

@@ -108,6 +108,7 @@ static const constant constants[] = {
     CONSTANT(IATK_LAMBDA_ASYNC),
     CONSTANT(IATK_LAMBDA_LOG_TAIL),
     CONSTANT(IATK_SFN_SYNC),
+    CONSTANT(IATK_GEN_CHANGED),
 };
 
 static void print_layout(const layout *l) {

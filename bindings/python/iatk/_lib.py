@@ -61,6 +61,8 @@ HEADER = {
     "IATK_LAMBDA_ASYNC": 1,
     "IATK_LAMBDA_LOG_TAIL": 2,
     "IATK_SFN_SYNC": 1,
+    # what iatk_gen_event_if_unchanged returns when the path changed
+    "IATK_GEN_CHANGED": -1,
 }
 
 ERROR_WHERE_SIZE = HEADER["IATK_ERROR_WHERE_SIZE"]
@@ -138,6 +140,10 @@ _PROTOTYPES = {
     "iatk_gen_set_now": (_c_int, [_c_void_p, _c_char_p, _ERR]),
     "iatk_gen_event": (_c_int, [_c_void_p, _c_uint64, ctypes.POINTER(ctypes.c_void_p),
                                 ctypes.POINTER(_c_size_t), _ERR]),
+    "iatk_gen_event_if_unchanged": (_c_int, [_c_void_p, _c_char_p, ctypes.c_int64,
+                                             ctypes.c_int64, _c_uint64,
+                                             ctypes.POINTER(ctypes.c_void_p),
+                                             ctypes.POINTER(_c_size_t), _ERR]),
     "iatk_pipeline_new": (_c_void_p, [_ERR]),
     "iatk_pipeline_free": (None, [_c_void_p]),
     "iatk_pipeline_add_builtin": (_c_int, [_c_void_p, _c_char_p, _c_void_p, _ERR]),

@@ -2,12 +2,20 @@
 
 Each call finds the schema (a local registry tree, or a schema file/text),
 compiles it into a plan (cached: plans are immutable and thread-safe),
-generates an event with a fresh C generator and applies the Python contexts
-in order.  Nothing is shared between calls but the plan cache, so calls may
-run concurrently from any number of threads.
+generates an event with a C generator and applies the Python contexts in
+order.  Threads share only the plan cache, so calls may run concurrently
+from any number of threads.
+
+A repeated ``generate_mock_event`` call is answered from a cache of prepared
+calls kept for each thread (see ``_Prepared``): the arguments select the
+plan and a C generator already configured for them, a ``stat`` of the
+schema's directory checks that the tree has not changed, and one foreign
+call produces the event text.
 """
 import collections
+import ctypes
 import dataclasses
+import datetime
 import json
 import os
 import threading
@@ -17,7 +25,7 @@ from . import _lib, consumers
 from .context_generation import eventbridge_event_context, run_eventbridge
 from .handler import invoke_handler, settings_of
 from .exceptions import (CONTEXT_EMPTY, CONTEXT_NOT_SERIALIZABLE, IatkException,
-                         check_ptr, invalid, new_error)
+                         check_ptr, check_rc, invalid, new_error)
 from .registry import Registry, _strings, opened
 from .schema import Generator, Schema, _check_seed, _parse_mode, format_now, skip_optional_rule
 
@@ -63,21 +71,28 @@ class _Cache:
 _plans = _Cache()
 # Validators cache regular expressions and are not thread-safe: one per thread.
 _validators = threading.local()
+# Bumped by clear_plan_cache(): the caches kept for each thread (validators,
+# prepared calls) that were filled under an older value are dropped when
+# their thread next uses them.
+_epoch = 0
 
 
 def _thread_validators():
     cache = getattr(_validators, "cache", None)
-    if cache is None:
+    if cache is None or _validators.epoch != _epoch:
         cache = _validators.cache = _Cache(32)
+        _validators.epoch = _epoch
     return cache
 
 
 def clear_plan_cache():
-    """Forgets every compiled plan and every remembered latest version (e.g.
-    after editing a schema version in place, which the registry never does)."""
+    """Forgets every compiled plan, every remembered latest version and every
+    prepared call, in every thread (e.g. after editing a schema version in
+    place, which the registry never does)."""
+    global _epoch
+    _epoch += 1
     _plans.clear()
     _latest.clear()
-    _thread_validators().clear()
 
 
 # ------------------------------------------------------- finding the schema
@@ -102,6 +117,8 @@ def _list_latest(reg, registry, schema):
 
 
 def _latest_version(reg, root, registry, schema):
+    """(the latest version, the directory's mtime when it was looked up,
+    whether that mtime is settled), the mtime None when it is unknown."""
     directory = os.path.join(root, registry, schema)
     try:
         mtime = os.stat(directory).st_mtime_ns
@@ -110,13 +127,13 @@ def _latest_version(reg, root, registry, schema):
         mtime, settled = None, False
     remembered = _latest.get(directory)
     if settled and remembered and remembered[0] == mtime:
-        return remembered[1]
+        return remembered[1], mtime, settled
     version = _list_latest(reg, registry, schema)
     if settled and version is not None:
         if len(_latest) > 4096:
             _latest.clear()
         _latest[directory] = (mtime, version)
-    return version
+    return version, mtime, settled
 
 
 def _registry_load(root, registry, schema, version):
@@ -127,30 +144,66 @@ def _registry_load(root, registry, schema, version):
         return Schema(check_ptr(handle, err))
 
 
+# How a prepared call (see _Prepared) tells that what it resolved still
+# holds: (what, path, expected, settle_ns, cwd).
+#  - "mtime": `path` must still have the mtime `expected`, and that mtime
+#    must be more than `settle_ns` old.  For the latest version, `path` is
+#    the schema's directory, whose mtime the version was looked up under
+#    (settled, as _latest_version wants it).  For a given version, it is the
+#    registry's directory (settle_ns 0): the tree still holds the registry.
+#  - "dir": os.path.isdir(path) (whether the tree holds the registry) must
+#    still be `expected`.
+#  - "always": nothing can change (a schema text).
+# `cwd` is the working directory a relative tree was resolved in, else None.
+# None instead of a tuple: every call must resolve again.
+_ALWAYS = ("always", None, None, 0, None)
+
+
 def _resolve_local(reg, registry, schema, version):
-    """(cache key, loader) for a local tree; the version is pinned now, so
-    the plan and the validator of one call read the same version."""
-    root = reg.root if os.path.isabs(reg.root) else os.path.abspath(reg.root)
+    """(cache key, loader, freshness) for a local tree; the version is
+    pinned now, so the plan and the validator of one call read the same
+    version."""
+    root = reg.root
+    relative = not os.path.isabs(root)
+    cwd = os.getcwd() if relative else None
+    root = os.path.abspath(root) if relative else root
+    latest = version is None
     with opened(root) as handle:
-        if version is None:
-            version = _latest_version(handle, root, registry, schema)
+        if latest:
+            version, mtime, settled = _latest_version(handle, root, registry, schema)
     # Whether the tree holds the registry: when it does not, aws.events is
     # the built-in catalogue's, a different document under the same name.
-    own = os.path.isdir(os.path.join(root, registry))
+    registry_dir = os.path.join(root, registry)
+    own = os.path.isdir(registry_dir)
     key = ("registry", root, own, registry, schema, version) if version is not None else None
-    return key, lambda: _registry_load(root, registry, schema, version)
+    if key is None:
+        fresh = None
+    elif latest:
+        # While the schema's directory keeps its mtime, the latest version is
+        # the same and the tree holds the registry (own).  Modified just now,
+        # or the catalogue's (no directory): looked up on every call.
+        fresh = ("mtime", os.path.join(root, registry, schema), mtime, _RACY_NS, cwd) \
+            if settled and own else None
+    else:
+        fresh = ("dir", registry_dir, own, 0, cwd)
+        if own:
+            try:  # cheaper to check in the C call than os.path.isdir
+                fresh = ("mtime", registry_dir, os.stat(registry_dir).st_mtime_ns, 0, cwd)
+            except (OSError, ValueError):
+                pass
+    return key, lambda: _registry_load(root, registry, schema, version), fresh
 
 
 def _resolve_remote(reg, registry, schema, version):
-    """(cache key, loader) for the AWS source: the latest version is asked
-    every time (it changes), and the text read pins the version.  The key
-    holds the text: the description names the endpoint and profile but not
-    the identity, and two accounts reached with different keys from one
+    """(cache key, loader, None) for the AWS source: the latest version is
+    asked every time (it changes), and the text read pins the version.  The
+    key holds the text: the description names the endpoint and profile but
+    not the identity, and two accounts reached with different keys from one
     process hold different schemas under the same names."""
     content, schema_type, number = reg.read(registry, schema, version)
     origin = f"{registry}/{schema}/{number}/schema.json"
     key = ("aws", reg.description, registry, schema, number, schema_type, content)
-    return key, lambda: Schema.from_text(content, schema_type, origin)
+    return key, lambda: Schema.from_text(content, schema_type, origin), None
 
 
 def _resolve_registry(reg, registry, schema, version):
@@ -160,16 +213,17 @@ def _resolve_registry(reg, registry, schema, version):
 
 
 def _resolve(source):
-    """(cache key or None, a function loading the Schema) for a source."""
+    """(cache key or None, a function loading the Schema, freshness: how a
+    prepared call checks that this still holds, or None) for a source."""
     kind, args = source[0], source[1:]
     if kind == "registry":
         return _resolve_registry(*args)
     text_or_path, schema_type = args
     if kind == "text":
         return ("text", schema_type, text_or_path), \
-            lambda: Schema.from_text(text_or_path, schema_type)
+            lambda: Schema.from_text(text_or_path, schema_type), _ALWAYS
     # Files change under our feet: loaded afresh every time.
-    return None, lambda: Schema.from_file(text_or_path, schema_type)
+    return None, lambda: Schema.from_file(text_or_path, schema_type), None
 
 
 def _compile(load, event_ref):
@@ -233,7 +287,7 @@ class _Request:
         self.skip_optional = skip_optional_rule(self.skip_optional, default="aws")
         self.now = format_now(self.now)
         self.contexts = _check_contexts(self.contexts)
-        self.key, self.load = _resolve(self.source)
+        self.key, self.load, self.fresh = _resolve(self.source)
 
     def plan(self):
         key = self.key and (*self.key, self.event_ref)
@@ -256,16 +310,151 @@ class _Request:
                 yield self._finish(plan, json.loads(gen.text(index)), index)
                 index += 1
 
-    def _finish(self, plan, event, index):
-        for ctx in self.contexts:
+    def _finish(self, plan, event, index, contexts=None, validate=None):
+        """Applies the contexts and the validation (the request's own, or
+        those given) to a generated event."""
+        for ctx in self.contexts if contexts is None else contexts:
             if ctx is eventbridge_event_context:
                 event = run_eventbridge(event, plan, self.now, self.seed, index)
             else:
                 event = ctx(event)
             _check_context_result(event, ctx)
-        if self.validate:
+        if self.validate if validate is None else validate:
             self.validator().validate(event)
         return event
+
+
+# ---------------------------------------------------------- prepared calls
+
+_U64 = 2**64
+# The prepared calls of each thread: .calls {key: _Prepared}, filled under
+# .epoch.  Shared by every AwsIatk (the key holds what an instance adds), so
+# a new instance per call, as tests often write it, finds them too.  Each
+# holds a C generator: all are dropped when there would be more than
+# _PREPARED_PER_THREAD, and one whose event is larger than _PREPARED_TEXT,
+# or whose generation failed, is not kept (its generator's buffers would be
+# as large).
+_prepared = threading.local()
+_PREPARED_PER_THREAD = 64
+_PREPARED_TEXT = 1 << 20
+_NO_KEY = object()
+_CHANGED = _lib.HEADER["IATK_GEN_CHANGED"]
+_SETTLE = ctypes.c_int64(_RACY_NS)
+_ZERO = ctypes.c_int64(0)  # mtime and settle_ns when there is no path to check
+# iatk_gen_event_if_unchanged without argtypes (its own function object, so
+# the library's declared one is untouched): every argument is passed as an
+# object of its exact C type (c_void_p, bytes or None for the path,
+# c_int64, c_uint64, byref, None), which ctypes passes without converting.
+_gen_event = None
+_scan = json.JSONDecoder().scan_once  # json.loads' parser, without its wrapping
+# os.environ's own mapping, read without encoding the names on every call;
+# None where os.environ is not CPython's (os.environ.get then).
+try:
+    _ENV_KEYS = (os.environ.encodekey("IATK_REGISTRY_DIR"), os.environ.encodekey("IATK_SOURCE"))
+    os.environ._data  # noqa: B018 (checks that the attribute exists)
+except AttributeError:
+    _ENV_KEYS = None
+
+
+def _env_key():
+    """($IATK_REGISTRY_DIR, $IATK_SOURCE), which take part in the choice of
+    the source: a part of a prepared call's key."""
+    if _ENV_KEYS is not None:
+        data = os.environ._data
+        return data.get(_ENV_KEYS[0]), data.get(_ENV_KEYS[1])
+    return os.environ.get("IATK_REGISTRY_DIR"), os.environ.get("IATK_SOURCE")
+
+
+def _now_key(now):
+    """``now`` as it reaches the generator (RFC 3339 bytes), or _NO_KEY when
+    it is not a valid value (the call then reports it as it always did).  A
+    datetime is keyed by its text: equal datetimes in two time zones give
+    different events, and a naive one depends on the local time zone."""
+    if not isinstance(now, datetime.datetime):
+        return _NO_KEY
+    try:
+        return format_now(now)
+    except Exception:  # noqa: BLE001 (reported by the checked path)
+        return _NO_KEY
+
+
+class _Prepared:
+    """A generate_mock_event call made ready to repeat on one thread: the
+    checked request, its plan, a C generator configured with its mode, seed,
+    skip_optional and now, the output parameters of the foreign call, and
+    how to check that what the request resolved still holds.
+
+    Each thread keeps its own (_prepared is a threading.local), so a
+    generator is never used by two threads.  ``busy`` keeps a call that
+    re-enters on the same thread (a signal handler, a finalizer) off a
+    generator whose output has not been read yet."""
+
+    __slots__ = ("request", "plan", "gen", "handle", "index", "text", "ptext", "err", "perr",
+                 "what", "path", "expected", "cwd", "stat_path", "mtime", "settle", "checked",
+                 "epoch", "busy")
+
+    def __init__(self, request, plan, gen=None):
+        global _gen_event
+        if _gen_event is None:
+            fn = _lib.lib()["iatk_gen_event_if_unchanged"]  # a new function object
+            fn.restype = ctypes.c_int
+            _gen_event = fn
+        self.request, self.plan = request, plan
+        self.gen = gen or Generator(plan, mode=request.mode, seed=request.seed,
+                                    skip_optional=request.skip_optional, now=request.now)
+        self.handle = ctypes.c_void_p(self.gen._handle)
+        self.index = ctypes.c_uint64()
+        self.text = ctypes.c_char_p()
+        self.ptext = ctypes.byref(self.text)
+        self.err, self.perr = new_error()
+        self.what, self.path, self.expected, settle_ns, self.cwd = request.fresh
+        # The C call checks an mtime itself, in the same foreign call as the
+        # event (os.stat costs more than the event).  ``checked``: that is
+        # the only check to make, usable() has nothing to add.
+        self.stat_path, self.mtime, self.settle = None, _ZERO, _ZERO
+        if self.what == "mtime":
+            self.stat_path = os.fsencode(self.path)
+            self.mtime = ctypes.c_int64(self.expected)
+            self.settle = _SETTLE if settle_ns == _RACY_NS else ctypes.c_int64(settle_ns)
+        self.checked = self.what == "mtime" and self.cwd is None
+        self.epoch = _epoch
+        self.busy = False
+
+    def usable(self):
+        """Whether this call may still be answered here: not when the caches
+        were cleared, when it is in use further up this thread's stack, or
+        when a check the C call does not make fails (the working directory a
+        relative tree was resolved in changed; the tree gained or lost the
+        registry)."""
+        if self.epoch != _epoch or self.busy:
+            return False
+        if self.cwd is not None and os.getcwd() != self.cwd:
+            return False
+        if self.what == "dir":
+            return os.path.isdir(self.path) == self.expected
+        return True
+
+    def text_of(self, index):
+        """Event number ``index`` as JSON text (str), without checking the
+        tree (just resolved).  generate_mock_event writes out the call that
+        checks it."""
+        self.busy = True
+        try:
+            self.index.value = index
+            rc = _gen_event(self.handle, None, _ZERO, _ZERO, self.index, self.ptext, None,
+                            self.perr)
+            if rc:
+                self.fail(rc)
+            return self.text.value.decode("utf-8")
+        finally:
+            self.busy = False
+
+    def fail(self, rc):
+        """Raises the error the C call filled; the next call gets a cleared
+        iatk_error (the first error written to one wins)."""
+        err = self.err
+        self.err, self.perr = new_error()
+        check_rc(rc, err)
 
 
 def _check_index(name, value):
@@ -378,11 +567,98 @@ class AwsIatk:
         ``schema_file``/``schema_text`` with ``schema_type`` (a schema outside
         any registry, instead of registry_name/schema_name).
         """
-        events = self._request(locals()).events(_check_index("index", index), 1)
-        try:
-            return GenerateMockEventOutput(event=next(events))
-        finally:
-            events.close()  # frees the C generator now
+        # A call repeated on this thread reuses what the first one prepared.
+        # The key holds every argument that decides the event but contexts
+        # and validate (applied afterwards), and what else picks the source.
+        # The guards keep out values that equal others of another meaning
+        # (True == 1 as a seed, one instant in two time zones), so that such
+        # calls are checked as they always were.
+        prepared = key = text = None
+        if (schema_file is None and type(index) is int and 0 <= index < _U64
+                and (seed is None or type(seed) is int)
+                and (event_ref is None or type(event_ref) is str)
+                and (schema_version is None or type(schema_version) is str
+                     or type(schema_version) is int)):
+            now_key = now
+            if now is not None and type(now) is not str and type(now) is not bytes:
+                now_key = _now_key(now)
+            try:
+                if now_key is not _NO_KEY:
+                    if _ENV_KEYS is None:
+                        env = _env_key()
+                    else:  # _env_key(), written out
+                        data = os.environ._data
+                        env = (data.get(_ENV_KEYS[0]), data.get(_ENV_KEYS[1]))
+                    key = (registry_name, schema_name, schema_version, event_ref,
+                           skip_optional, mode, seed, now_key, registry_dir, schema_text,
+                           schema_type, self.registry_dir, self.source, env)
+                    prepared = _prepared.calls[key]
+            except (AttributeError, KeyError, TypeError):  # TypeError: unhashable
+                pass
+        if prepared is not None and (prepared.checked and prepared.epoch == _epoch
+                                     and not prepared.busy or prepared.usable()):
+            if contexts is not None:
+                contexts = _check_contexts(contexts)
+            # prepared.text_of(index), with the check of the tree
+            prepared.busy = True
+            try:
+                prepared.index.value = index
+                rc = _gen_event(prepared.handle, prepared.stat_path, prepared.mtime,
+                                prepared.settle, prepared.index, prepared.ptext, None,
+                                prepared.perr)
+                if rc == 0:
+                    text = prepared.text.value.decode("utf-8")
+                elif rc != _CHANGED:
+                    _prepared.calls.pop(key, None)  # its buffers may have grown large
+                    prepared.fail(rc)
+            finally:
+                prepared.busy = False
+        if text is None:  # a first call, or one that must be resolved again
+            _check_index("index", index)
+            request = self._request(locals())
+            contexts = request.contexts
+            prepared = self._prepare(key, request, prepared)
+            if prepared is None:  # resolved again on every call
+                events = request.events(index, 1)
+                try:
+                    return GenerateMockEventOutput(event=next(events))
+                finally:
+                    events.close()  # frees the C generator now
+            try:
+                text = prepared.text_of(index)
+            except BaseException:
+                _prepared.calls.pop(key, None)  # its buffers may have grown large
+                raise
+        try:  # json.loads(text), without its wrapping
+            event, end = _scan(text, 0)
+            if end != len(text):
+                event = json.loads(text)  # raises as json.loads does
+        except StopIteration:
+            event = json.loads(text)
+        if len(text) > _PREPARED_TEXT:
+            _prepared.calls.pop(key, None)  # frees the generator's large buffers now
+        if contexts or validate:
+            event = prepared.request._finish(prepared.plan, event, index, contexts or [],
+                                             bool(validate))
+        return GenerateMockEventOutput(event=event)
+
+    def _prepare(self, key, request, old):
+        """A _Prepared for ``request``, kept under ``key`` for this thread;
+        None when the request must be resolved on every call (a schema file,
+        AWS, a directory modified in the last seconds)."""
+        if key is None or request.fresh is None:
+            return None
+        plan = request.plan()
+        reuse = old is not None and old.plan is plan and not old.busy
+        prepared = _Prepared(request, plan, old.gen if reuse else None)
+        # Each call passes its own contexts and validate: keep none alive.
+        request.contexts, request.validate = [], False
+        calls = getattr(_prepared, "calls", None)
+        if calls is None or _prepared.epoch != _epoch or len(calls) >= _PREPARED_PER_THREAD:
+            calls = _prepared.calls = {}
+            _prepared.epoch = _epoch
+        calls[key] = prepared
+        return prepared
 
     def generate_mock_events(self, registry_name=None, schema_name=None, schema_version=None,
                              event_ref=None, skip_optional=None, contexts=None, *,
