@@ -3,7 +3,6 @@
  * "\u0000"), the dialect, and $dynamicRef through the dynamic scope. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "helpers.h"
 #include "common/internal.h"
@@ -62,12 +61,13 @@ static char *fan_out(int levels, const char *wrap_open, const char *wrap_close) 
 
 static void test_fan_out_stops_at_the_work_budget(void **state) {
   (void)state;
+  /* 2^60 applications without the budget: ending at all is the point (a
+   * hang fails the test at ctest's TIMEOUT, not at a wall-clock guess
+   * that a loaded machine or a sanitizer could miss) */
   char *schema = fan_out(60, "", "");
-  time_t start = time(NULL);
   iatk_error err;
   assert_int_equal(check(schema, "1", &err), IATK_ELIMIT);
   assert_non_null(strstr(err.message, "work limit"));
-  assert_true(time(NULL) - start < 30); /* a budget, not 2^60 steps */
   free(schema);
 }
 
