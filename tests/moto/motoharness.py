@@ -16,7 +16,6 @@ iatk run has a timeout, and nothing but 127.0.0.1 is contacted: the
 environment iatk and boto3 see has no AWS_* setting of the machine, no
 proxy, no instance metadata, and AWS_DISABLE_HOST_PREFIX_INJECTION=true
 (so --sync goes to 127.0.0.1, not to a sync-127.0.0.1 host name)."""
-import base64
 import io
 import json
 import os
@@ -296,10 +295,6 @@ def kinesis_read_all(kinesis, stream, max_calls=400):
                 break
             it = r.get("NextShardIterator")
     return shards, out, calls
-
-
-def b64(data):
-    return base64.b64encode(data).decode()
 
 
 def wait_stream_active(kinesis, name, timeout=30):

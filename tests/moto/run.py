@@ -6,7 +6,8 @@ default 60).
 The PATH's python3 on the CI machine has moto and boto3 but no pytest,
 and Debian's python3 has pytest but no moto, so this small runner stands
 in for pytest: plain functions, plain asserts (with messages), fixtures
-by argument name.  A test's printed lines (counts, timings) are shown
+by argument name (conftest.py gives pytest the same fixtures, for a
+python that has pytest too).  A test's printed lines (counts, timings) are shown
 under its name.  Exit status 0 when every test passed, 1 otherwise.
 
   python3 tests/moto/run.py [-k SUBSTRING] [--log-dir DIR] [--iatk PATH]

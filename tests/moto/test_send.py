@@ -89,7 +89,6 @@ def test_eventbridge_rule_to_sqs(moto, tmp):
     p = moto.iatk("send", "--event-bus", "orders", "--failed", str(tmp / "failed.ndjson"),
                   text=ndjson(events))
     bodies = drain.finish()
-    print(f"    ({drain.polls} ReceiveMessage)")
     assert p.returncode == 0, p.stderr
     assert summary(p.stderr) == (N_EVENTBRIDGE, 0, 0), p.stderr
     assert (tmp / "failed.ndjson").read_text() == ""
@@ -97,7 +96,8 @@ def test_eventbridge_rule_to_sqs(moto, tmp):
     got = [json.loads(b) for b in bodies]
     ids = drained_report("EventBridge -> rule -> SQS", N_EVENTBRIDGE,
                          [g["detail"]["orderId"] for g in got], p.seconds,
-                         f" ({N_EVENTBRIDGE / p.seconds:.0f} events/s)")
+                         f" ({N_EVENTBRIDGE / p.seconds:.0f} events/s, {drain.polls} "
+                         "ReceiveMessage)")
     assert len(got) == N_EVENTBRIDGE, f"{len(got)} of {N_EVENTBRIDGE} arrived"
     assert set(ids) == set(sent) and max(ids.values()) == 1
     for g in got:
