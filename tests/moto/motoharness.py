@@ -197,6 +197,36 @@ class Moto:
             FunctionName=name, Runtime="python3.12", Role=self.role(),
             Handler="index.handler", Code={"ZipFile": code.getvalue()})["FunctionArn"]
 
+    def iatk_fed(self, args, lines, may_write, chunk=10, timeout=IATK_TIMEOUT):
+        """Run iatk with `lines` written to its standard input a chunk at a
+        time, each chunk once may_write(lines written so far) is true (a
+        pipe that goes quiet: iatk sends what it has after 20 ms of
+        silence).  Bounded by `timeout` in all."""
+        out, err = self.dir / "iatk.out", self.dir / "iatk.err"
+        t0 = time.monotonic()
+        deadline = t0 + timeout
+        with open(out, "w") as fo, open(err, "w") as fe:
+            proc = subprocess.Popen([IATK, *args], stdin=subprocess.PIPE, stdout=fo,
+                                    stderr=fe, env=self.env(), text=True)
+            try:
+                for i in range(0, len(lines), chunk):
+                    while not may_write(i):
+                        assert time.monotonic() < deadline, \
+                            f"iatk_fed: {i} of {len(lines)} lines written in {timeout} s"
+                        time.sleep(0.01)
+                    proc.stdin.write("".join(x + "\n" for x in lines[i:i + chunk]))
+                    proc.stdin.flush()
+                proc.stdin.close()
+                proc.wait(max(1.0, deadline - time.monotonic()))
+            finally:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        done = subprocess.CompletedProcess(args, proc.returncode, out.read_text(),
+                                           err.read_text())
+        done.seconds = time.monotonic() - t0
+        return done
+
     def role(self):
         trust = json.dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Action": "sts:AssumeRole",
