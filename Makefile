@@ -8,9 +8,13 @@ FUZZ_TARGETS := fuzz_schema fuzz_pattern fuzz_validate fuzz_context fuzz_registr
                 fuzz_sigv4 fuzz_aws_config fuzz_aws_answers fuzz_serve
 PYTHON     ?= /usr/bin/python3
 JOBS       ?= $(shell nproc)
+# The python with moto (server extras) and boto3, for make test-moto: not a
+# Debian package, so not make test's PYTHON.
+MOTO_PYTHON  ?= python3
+MOTO_TIMEOUT ?= 900
 CMAKE_ARGS := -DPython3_EXECUTABLE=$(PYTHON)
 
-.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz fuzz demo bench bench-peers install clean
+.PHONY: all deps build build-asan build-fuzz test test-fast test-asan test-fuzz test-moto fuzz demo bench bench-peers install clean
 
 all: build
 
@@ -43,6 +47,17 @@ test-asan: build-asan
 
 test-fuzz: build-fuzz
 	ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS)
+
+# The sinks against moto (tests/moto/): a moto server per test on 127.0.0.1
+# with its IAM checks on.  Needs moto[server] and boto3 in MOTO_PYTHON; says
+# which are missing and fails otherwise (never skips).  CI runs it after
+# make test (.ci/run); logs stay in $(BUILD)/moto-logs.
+test-moto: build
+	@command -v $(MOTO_PYTHON) >/dev/null || { echo "test-moto: no $(MOTO_PYTHON) in PATH;" \
+	  "set MOTO_PYTHON to a python with moto[server] and boto3" >&2; exit 1; }
+	@$(MOTO_PYTHON) tests/moto/run.py --check-only
+	timeout -k 10 $(MOTO_TIMEOUT) $(MOTO_PYTHON) tests/moto/run.py \
+	  --iatk $(BUILD)/iatk --log-dir $(BUILD)/moto-logs
 
 # Each target for FUZZ_TIME seconds, one after the other.  The corpus grows
 # in $(FUZZ_BUILD)/corpus/<target>, crashes land in $(FUZZ_BUILD)/crashes/.

@@ -53,6 +53,8 @@ void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why,
   s->stats.failed++;
   s->stats.pending--;
   s->failed_kind[why]++;
+  if (!s->first_failure[why] && message && *message)
+    s->first_failure[why] = strdup(message);
   if (why == IATK_SEND_REFUSED)
     s->stats.refused++;
   if (s->on_failure)
@@ -365,21 +367,40 @@ int iatk__sink_idle(iatk_sender *s, int timeout_ms, iatk_error *err) {
   return IATK_OK;
 }
 
-/* The result of a whole run: the most serious kind of failure. */
+/* "; the first: CAUSE" for the run's error, or "". */
+static const char *first_cause(const iatk_sender *s, int why, iatk_buf *b) {
+  const char *m = s->first_failure[why];
+  if (!m)
+    return "";
+  iatk_buf_printf(b, "; the first: %s", m);
+  return b->failed ? "" : b->data;
+}
+
+/* The result of a whole run: the most serious kind of failure, with the
+ * first failure of that kind's cause (AWS's code and message), so that the
+ * error says why even when the failure lines were not shown. */
 static int outcome(const iatk_sender *s, iatk_error *err) {
   const uint64_t *k = s->failed_kind;
   unsigned long long failed = (unsigned long long)s->stats.failed,
                      added = (unsigned long long)s->stats.added;
   if (!failed)
     return IATK_OK;
+  iatk_buf cause;
+  iatk_buf_init(&cause);
+  int rc = IATK_OK;
   if (k[IATK_SEND_NETWORK])
-    return iatk_fail(err, IATK_ENETWORK, "%llu of %llu events not delivered "
-                     "(%llu got no answer)", failed, added,
-                     (unsigned long long)k[IATK_SEND_NETWORK]);
-  if (k[IATK_SEND_AWS])
-    return iatk_fail(err, IATK_EAWS, "%llu of %llu events not delivered "
-                     "(%llu refused by AWS)", failed, added,
-                     (unsigned long long)k[IATK_SEND_AWS]);
+    rc = iatk_fail(err, IATK_ENETWORK, "%llu of %llu events not delivered "
+                   "(%llu got no answer)%s", failed, added,
+                   (unsigned long long)k[IATK_SEND_NETWORK],
+                   first_cause(s, IATK_SEND_NETWORK, &cause));
+  else if (k[IATK_SEND_AWS])
+    rc = iatk_fail(err, IATK_EAWS, "%llu of %llu events not delivered "
+                   "(%llu refused by AWS)%s", failed, added,
+                   (unsigned long long)k[IATK_SEND_AWS],
+                   first_cause(s, IATK_SEND_AWS, &cause));
+  iatk_buf_release(&cause);
+  if (rc != IATK_OK)
+    return rc;
   if (k[IATK_SEND_INTERRUPTED])
     return iatk_fail(err, IATK_EIO, "%llu of %llu events not delivered "
                      "(interrupted)", failed, added);

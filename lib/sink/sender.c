@@ -60,6 +60,8 @@ void iatk_sender_free(iatk_sender *s) {
   for (size_t i = 0; i < s->header_count; i++)
     free((char *)s->headers[i].value);
   iatk_buf_release(&s->body);
+  for (size_t i = 0; i < sizeof s->first_failure / sizeof *s->first_failure; i++)
+    free(s->first_failure[i]);
   free(s->path);
   free(s->partition_key);
   free(s->target);

@@ -122,6 +122,8 @@ struct iatk_sender {
   /* Counters and callbacks. */
   iatk_send_stats stats;
   uint64_t failed_kind[5]; /* by iatk_send_failure */
+  char *first_failure[5];  /* the first failure's message, by kind: named
+                            * in the run's error (NULL: none, or no memory) */
   double started;
   iatk_send_failure_fn on_failure;
   void *failure_data;
