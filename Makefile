@@ -10,7 +10,7 @@ PYTHON     ?= /usr/bin/python3
 JOBS       ?= $(shell nproc)
 # The python with moto (server extras) and boto3, for make test-moto: not a
 # Debian package, so not make test's PYTHON.
-MOTO_PYTHON  ?= python3
+# MOTO_PYTHON: set it, or scripts/find-moto-python.sh finds one.
 MOTO_TIMEOUT ?= 900
 CMAKE_ARGS := -DPython3_EXECUTABLE=$(PYTHON)
 
@@ -53,11 +53,10 @@ test-fuzz: build-fuzz
 # which are missing and fails otherwise (never skips).  CI runs it after
 # make test (.ci/run); logs stay in $(BUILD)/moto-logs.
 test-moto: build
-	@command -v $(MOTO_PYTHON) >/dev/null || { echo "test-moto: no $(MOTO_PYTHON) in PATH;" \
-	  "set MOTO_PYTHON to a python with moto[server] and boto3" >&2; exit 1; }
-	@$(MOTO_PYTHON) tests/moto/run.py --check-only
-	timeout -k 10 $(MOTO_TIMEOUT) $(MOTO_PYTHON) tests/moto/run.py \
-	  --iatk $(BUILD)/iatk --log-dir $(BUILD)/moto-logs
+	@py=$${MOTO_PYTHON:-$$(scripts/find-moto-python.sh)} && \
+	  echo "test-moto: $$py" && $$py tests/moto/run.py --check-only && \
+	  timeout -k 10 $(MOTO_TIMEOUT) $$py tests/moto/run.py \
+	    --iatk $(BUILD)/iatk --log-dir $(BUILD)/moto-logs
 
 # Each target for FUZZ_TIME seconds, one after the other.  The corpus grows
 # in $(FUZZ_BUILD)/corpus/<target>, crashes land in $(FUZZ_BUILD)/crashes/.
