@@ -31,6 +31,13 @@ int set_context_make(const char *assignment, builtin_context *out,
 int merge_context_make(const char *patch_json, builtin_context *out,
                        iatk_error *err);
 
+/* eventbridge_form.c: whether a string (n bytes) is in the form
+ * EventBridge delivers the member in. */
+int eventbridge_form_version(const char *s, size_t n);
+int eventbridge_form_account(const char *s, size_t n);
+int eventbridge_form_uuid(const char *s, size_t n);
+int eventbridge_form_region(const char *s, size_t n);
+
 /* Applies an RFC 6901 assignment to `doc` (used by set contexts). */
 int pointer_set(json_t *doc, const char *pointer, json_t *value,
                 iatk_error *err);

@@ -19,13 +19,6 @@ struct iatk_pipeline {
   context_env env;
 };
 
-void context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng) {
-  if (env->seeded)
-    iatk_rng_init(rng, env->seed ^ (stream * 0x9e3779b97f4a7c15ULL), env->index);
-  else
-    iatk_rng_init_fresh(rng);
-}
-
 iatk_pipeline *iatk_pipeline_new(iatk_error *err) {
   iatk_pipeline *p = calloc(1, sizeof *p);
   if (!p)
