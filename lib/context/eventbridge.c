@@ -17,8 +17,6 @@ typedef struct eventbridge_data {
   char *region;
 } eventbridge_data;
 
-enum { STREAM_EVENTBRIDGE = 0xEB };
-
 static void eventbridge_free(void *userdata) {
   eventbridge_data *d = userdata;
   if (!d)
@@ -143,10 +141,15 @@ int eventbridge_context_make(const context_env *env, const char *detail_type,
   d->detail_type = strdup(detail_type && *detail_type ? detail_type : "detail-type");
   d->source = strdup(source && *source ? source : "source");
   d->region = strdup(default_region());
-  if (!d->detail_type || !d->source || !d->region) {
+  /* its text form writes the same members into the event text */
+  eventbridge_text *text = d->detail_type && d->source && d->region
+                               ? eventbridge_text_new(d->detail_type, d->source, d->region)
+                               : NULL;
+  if (!text) {
     eventbridge_free(d);
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   }
-  *out = (builtin_context){eventbridge_apply, d, eventbridge_free};
+  *out = (builtin_context){eventbridge_apply, d, eventbridge_free,
+                           eventbridge_text_apply, text, eventbridge_text_free};
   return IATK_OK;
 }
