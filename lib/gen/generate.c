@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen/gen_event.h"
 #include "gen/gen_internal.h"
 #include "gen/regex_gen.h"
 #include "validate/validate_internal.h"
@@ -574,20 +575,36 @@ static int generate_checked(iatk_gen *g, uint64_t index) {
                       MAX_ATTEMPTS, last.message);
 }
 
-int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
-                   size_t *len, iatk_error *err) {
+int gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
+                      iatk_error *err) {
   if (!g || !text)
     return iatk_fail(err, IATK_EINVAL, "no generator or output given");
   g->now = iatk_clock_read(&g->clock);
   g->err = err;
   int rc = generate_checked(g, index);
-  if (rc == IATK_OK && g->pretty)
-    rc = prettify(g, err);
   if (rc != IATK_OK)
     return rc;
-  const iatk_buf *out = g->pretty ? &g->pretty_out : &g->out;
-  *text = out->data;
+  *text = g->out.data;
   if (len)
-    *len = out->len;
+    *len = g->out.len;
   return IATK_OK;
+}
+
+int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
+                   size_t *len, iatk_error *err) {
+  int rc = gen_event_compact(g, index, text, len, err);
+  if (rc != IATK_OK || !g->pretty)
+    return rc;
+  if ((rc = prettify(g, err)) != IATK_OK)
+    return rc;
+  *text = g->pretty_out.data;
+  if (len)
+    *len = g->pretty_out.len;
+  return IATK_OK;
+}
+
+int gen_checked_like(const iatk_gen *g, const iatk_validator *v) {
+  const iatk_validator *c = g->check;
+  return c && v && c->doc == v->doc && c->dialect == v->dialect && c->root == v->root &&
+         c->budget_base == v->budget_base && c->budget_per_value == v->budget_per_value;
 }
