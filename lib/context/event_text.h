@@ -43,6 +43,11 @@ void event_text_release(event_text *e);
  */
 int event_text_load(event_text *e, const char *text, size_t len);
 
+/* The document a parse of `text` (which event_text_load took) gives, built
+ * without reading it a character at a time (event_text_dom.c); NULL when
+ * that cannot be done (no memory, a real beyond a double): parse then. */
+json_t *event_text_document(const char *text);
+
 /* The end of the value starting at t[i] (the text was loaded). */
 size_t event_text_skip(const char *t, size_t i);
 

@@ -161,6 +161,36 @@ static void test_built_ins_never_parse_plain_events(void **state) {
   assert_false(agree(with_merge, events[3], 0));
 }
 
+/* The document built from checked text is the one the parser reads. */
+static void test_documents_are_the_parsed_ones(void **state) {
+  (void)state;
+  static const char *more[] = {
+      "{\"r\":[1.5,-0.0,2.0,1e+300,1.7976931348623157e+308,5e-324,-9223372036854775808],"
+      "\"s\":\"a\\u0000b\\n\\u001f\\\"\\\\\",\"\\\"k\\n\":{\"x\":\"\\t\"}}",
+      "[[[]],{},\"\",0,-1,true,false,null]"};
+  for (size_t i = 0; i < sizeof events / sizeof events[0] + 2; i++) {
+    const char *text = i < sizeof events / sizeof events[0] ? events[i] : more[i - sizeof events / sizeof events[0]];
+    event_text e;
+    event_text_init(&e);
+    assert_true(event_text_load(&e, text, strlen(text)));
+    json_t *built = event_text_document(text), *parsed = iatk_json_read(text, strlen(text), 0, NULL, NULL);
+    assert_non_null(built);
+    assert_non_null(parsed);
+    iatk_buf a, b;
+    iatk_buf_init(&a);
+    iatk_buf_init(&b);
+    iatk_json_write(&a, built);
+    iatk_json_write(&b, parsed);
+    if (!json_equal(built, parsed) || strcmp(a.data, b.data) != 0)
+      fail_msg("%s: built %s, parsed %s", text, a.data, b.data);
+    iatk_buf_release(&a);
+    iatk_buf_release(&b);
+    json_decref(built);
+    json_decref(parsed);
+    event_text_release(&e);
+  }
+}
+
 /* ---------------------------------------- from the generator, per event */
 
 static void test_generated_events_agree(void **state) {
@@ -195,6 +225,7 @@ int main(void) {
       cmocka_unit_test(test_only_canonical_text_is_edited),
       cmocka_unit_test(test_text_and_parsed_agree),
       cmocka_unit_test(test_built_ins_never_parse_plain_events),
+      cmocka_unit_test(test_documents_are_the_parsed_ones),
       cmocka_unit_test(test_generated_events_agree),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
