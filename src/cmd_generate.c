@@ -266,38 +266,21 @@ static int prepare(generate_run *r, const generate_opts *o, iatk_error *err) {
   iatk_gen_set_mode(r->gen, (iatk_mode)o->mode);
   iatk_gen_set_seed(r->gen, o->seed);
   iatk_gen_set_skip_optional(r->gen, o->skip_optional);
-  /* With contexts the pipeline formats the result, so generate compact. */
-  iatk_gen_set_pretty(r->gen, o->pretty && o->step_count == 0);
   if (o->now && iatk_gen_set_now(r->gen, o->now, err) != IATK_OK)
     return err->code;
   return build_pipeline(r, o, err);
 }
 
-/* Applies the contexts and writes one event followed by a newline. */
-static int emit(generate_run *r, const generate_opts *o, uint64_t index,
-                const char *text, size_t len, iatk_error *err) {
-  char *owned = NULL;
-  if (iatk_pipeline_count(r->pipeline)) {
-    owned = iatk_pipeline_run_text(r->pipeline, text, index, err);
-    if (!owned)
-      return err->code;
-    if (o->pretty) {
-      char *pretty = iatk_format_json(owned, strlen(owned), 1, err);
-      iatk_free(owned);
-      if (!(owned = pretty))
-        return err->code;
-    }
-    text = owned;
-    len = strlen(owned);
-  }
-  if (r->validator && iatk_validate_text(r->validator, text, len, err) != IATK_OK) {
-    iatk_free(owned);
+/* Generates one event through the contexts and the validator (parsed at
+ * most once, see iatk_pipeline_generate) and writes it with a newline. */
+static int emit(generate_run *r, const generate_opts *o, uint64_t index, iatk_error *err) {
+  const char *text;
+  size_t len;
+  if (iatk_pipeline_generate(r->pipeline, r->gen, index, r->validator, o->pretty, &text,
+                             &len, err) != IATK_OK)
     return err->code;
-  }
-  int failed = fwrite(text, 1, len, r->output.stream) != len ||
-               fputc('\n', r->output.stream) == EOF;
-  iatk_free(owned);
-  if (failed) {
+  if (fwrite(text, 1, len, r->output.stream) != len ||
+      fputc('\n', r->output.stream) == EOF) {
     err->code = IATK_EIO;
     snprintf(err->message, sizeof err->message, "cannot write to %s: %s",
              r->output.path ? r->output.path : "standard output", strerror(errno));
@@ -318,11 +301,7 @@ static void progress(const generate_opts *o, uint64_t done, time_t started, time
 static int generate_all(generate_run *r, const generate_opts *o, iatk_error *err) {
   time_t started = time(NULL), last = started;
   for (unsigned long long i = 0; i < o->count; i++) {
-    const char *text;
-    size_t len;
-    uint64_t index = o->start + i;
-    if (iatk_gen_event(r->gen, index, &text, &len, err) != IATK_OK ||
-        emit(r, o, index, text, len, err) != IATK_OK)
+    if (emit(r, o, o->start + i, err) != IATK_OK)
       return err->code;
     if ((i & 0xffff) == 0xffff)
       progress(o, i + 1, started, &last);

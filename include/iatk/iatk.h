@@ -410,6 +410,26 @@ IATK_EXTERN int iatk_validate(iatk_validator *v, const json_t *event,
 IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
                                    size_t len, iatk_error *err);
 
+/*
+ * Generates event `index` with `gen`, applies the pipeline's contexts (an
+ * empty pipeline applies none) and, when `validator` is not NULL, validates
+ * the result (IATK_EINVALID and the rest as iatk_validate_text); writes it
+ * compact, or indented by two spaces when `pretty` is non-zero.  The text
+ * is what iatk_gen_event (compact), iatk_pipeline_run_text and
+ * iatk_format_json give in turn, but the event is parsed at most once and
+ * written once: the built-in contexts (eventbridge, set) edit the
+ * generator's text directly, so events with only those are never parsed;
+ * a user context or a merge patch has the event parsed once.  The
+ * generator's own pretty setting is not used.  *text (NUL-terminated, *len
+ * bytes, `len` may be NULL) belongs to the pipeline and stays valid until
+ * its next call; pipeline, generator and validator are this thread's for
+ * the call.
+ */
+IATK_EXTERN int iatk_pipeline_generate(iatk_pipeline *pipeline, iatk_gen *gen,
+                                       uint64_t index, iatk_validator *validator,
+                                       int pretty, const char **text, size_t *len,
+                                       iatk_error *err);
+
 /* -------------------------------------------------------------------- AWS */
 
 /*

@@ -35,6 +35,10 @@ void plan_release_nodes(iatk_plan *plan) {
     plan_node *n = &plan->nodes[i];
     free(n->pointer);
     free(n->const_text);
+    for (size_t e = 0; n->enum_texts && e < json_array_size(n->enum_values); e++)
+      free(n->enum_texts[e].text);
+    free(n->enum_texts);
+    free(n->sample_text.text);
     free(n->unsat_reason);
     free(n->pattern);
     rx_free(n->rx);
@@ -42,6 +46,7 @@ void plan_release_nodes(iatk_plan *plan) {
     json_decref(n->samples);
     for (size_t p = 0; p < n->prop_count; p++) {
       free(n->props[p].name);
+      free(n->props[p].member.text);
       free(n->props[p].needs);
     }
     for (size_t p = 0; p < n->pattern_prop_count; p++) {
@@ -83,6 +88,62 @@ const char *iatk_plan_source(const iatk_plan *plan) {
 
 const char *iatk_plan_pointer(const iatk_plan *plan) {
   return plan ? plan->pointer : NULL;
+}
+
+/* ------------------------------------------- text the generator copies */
+
+/* What every event writes the same way is made once here, not per event:
+ * each member's `,"name":` with the name escaped, the compact JSON of
+ * enum values and of the first sample (what iatk_json_write would write
+ * for them each time). */
+static int steal_text(iatk_buf *b, plan_text *out) {
+  if (b->failed) {
+    iatk_buf_release(b);
+    return -1;
+  }
+  out->len = b->len;
+  out->text = iatk_buf_steal(b);
+  return 0;
+}
+
+static int value_text(const json_t *v, plan_text *out) {
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_json_write(&b, v);
+  return steal_text(&b, out);
+}
+
+static int member_text(const plan_prop *p, plan_text *out) {
+  iatk_buf b;
+  iatk_buf_init(&b);
+  iatk_buf_putc(&b, ',');
+  iatk_buf_json_string(&b, p->name, p->name_len);
+  iatk_buf_putc(&b, ':');
+  return steal_text(&b, out);
+}
+
+static int prepare_node_texts(plan_node *n) {
+  for (size_t i = 0; i < n->prop_count; i++)
+    if (member_text(&n->props[i], &n->props[i].member) != 0)
+      return -1;
+  size_t count = json_array_size(n->enum_values);
+  if (count && !(n->enum_texts = calloc(count, sizeof *n->enum_texts)))
+    return -1;
+  for (size_t i = 0; i < count; i++)
+    if (value_text(json_array_get(n->enum_values, i), &n->enum_texts[i]) != 0)
+      return -1;
+  if (json_array_size(n->samples) &&
+      value_text(json_array_get(n->samples, 0), &n->sample_text) != 0)
+    return -1;
+  n->const_len = n->const_text ? strlen(n->const_text) : 0;
+  return 0;
+}
+
+int plan_prepare_texts(iatk_plan *plan, iatk_error *err) {
+  for (size_t i = 0; i < plan->count; i++)
+    if (prepare_node_texts(&plan->nodes[i]) != 0)
+      return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return IATK_OK;
 }
 
 static char *string_member(const json_t *a, const json_t *b, const char *key) {
@@ -193,6 +254,8 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
   }
   if (rc == IATK_OK)
     rc = plan_analyse(plan, err);
+  if (rc == IATK_OK)
+    rc = plan_prepare_texts(plan, err);
   iatk_ptrmap_release(&c.memo);
   iatk_validator_free(c.samples_check);
   regex_cache_free(c.regexes);

@@ -27,9 +27,16 @@ enum {
 #define PLAN_MAX_NODES 2000000
 #define NO_NODE (-1)
 
+/* JSON text made once at compile time and copied into every event. */
+typedef struct plan_text {
+  char *text;
+  size_t len;
+} plan_text;
+
 typedef struct plan_prop {
   char *name;
   size_t name_len;
+  plan_text member; /* `,"name":` escaped; the first member skips the ',' */
   int node; /* NO_NODE: unconstrained value */
   int required;
   int *needs; /* dependentRequired: props that must come along */
@@ -52,8 +59,11 @@ typedef struct plan_node {
   uint8_t type_order[JT_COUNT]; /* declared order of the allowed types */
   int type_count;
   char *const_text;        /* compact JSON of `const`, or NULL */
+  size_t const_len;
   json_t *enum_values;     /* array, or NULL */
+  plan_text *enum_texts;   /* compact JSON of each enum value */
   json_t *samples;         /* examples/example/default, in that order */
+  plan_text sample_text;   /* compact JSON of samples[0] */
   int declared;            /* samples[0] is the event's own source or
                             * detail-type (x-amazon-events-*): written in
                             * random mode too, see plan.c */
@@ -129,5 +139,8 @@ const char *plan_format_pattern(schema_format format);
 /* Finiteness analysis: sets rank/finite_types/escape_variant for every
  * node; fails with ECYCLE when the root admits no finite instance. */
 int plan_analyse(iatk_plan *plan, iatk_error *err);
+/* Fills the plan_text fields of every node (plan.c), once the nodes are
+ * final; ENOMEM only. */
+int plan_prepare_texts(iatk_plan *plan, iatk_error *err);
 
 #endif

@@ -5,7 +5,6 @@
  * delivers (an account that is not 12 digits, an id that is not a UUID, a
  * made-up region), is filled.  `time` keeps its instant but is always
  * written in EventBridge's form. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +16,6 @@ typedef struct eventbridge_data {
   char *source;
   char *region;
 } eventbridge_data;
-
-enum { STREAM_EVENTBRIDGE = 0xEB };
 
 static void eventbridge_free(void *userdata) {
   eventbridge_data *d = userdata;
@@ -37,45 +34,17 @@ static int is_nonempty_string(const json_t *v) {
   return json_is_string(v) && json_string_length(v) > 0;
 }
 
-static int is_digits(const char *s, size_t n) {
-  return strlen(s) == n && strspn(s, "0123456789") == n;
-}
-
-/* "version": EventBridge documents it as "0" in every event. */
-static int is_version(const json_t *v) {
-  return json_is_string(v) && strcmp(json_string_value(v), "0") == 0;
-}
-
-static int is_account(const json_t *v) {
-  return json_is_string(v) && is_digits(json_string_value(v), 12);
-}
-
-/* "id": a UUID, 8-4-4-4-12 hexadecimal digits. */
-static int is_uuid(const json_t *v) {
-  static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+/* The string checks are eventbridge_form.c's, on the whole C string (as
+ * strlen reads it). */
+static int string_is(const json_t *v, int (*form)(const char *, size_t)) {
   const char *s = json_string_value(v);
-  if (!s || strlen(s) != sizeof shape - 1)
-    return 0;
-  for (size_t i = 0; shape[i]; i++)
-    if (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-      return 0;
-  return 1;
+  return s && form(s, strlen(s));
 }
 
-/* A region's shape: a two-letter area, one or more lowercase words and a
- * number (us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1).  A
- * list of real regions would go stale; the shape rejects made-up text. */
-static int is_region(const json_t *v) {
-  static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
-  const char *s = json_string_value(v);
-  if (!s || strspn(s, lower) != 2 || s[2] != '-')
-    return 0;
-  s += 3;
-  int words = 0;
-  for (size_t n; (n = strspn(s, lower)) > 0 && s[n] == '-'; s += n + 1)
-    words++;
-  return words > 0 && *s && is_digits(s, strlen(s));
-}
+static int is_version(const json_t *v) { return string_is(v, eventbridge_form_version); }
+static int is_account(const json_t *v) { return string_is(v, eventbridge_form_account); }
+static int is_uuid(const json_t *v) { return string_is(v, eventbridge_form_uuid); }
+static int is_region(const json_t *v) { return string_is(v, eventbridge_form_region); }
 
 static int is_string_array(const json_t *v) {
   size_t i;
@@ -172,10 +141,15 @@ int eventbridge_context_make(const context_env *env, const char *detail_type,
   d->detail_type = strdup(detail_type && *detail_type ? detail_type : "detail-type");
   d->source = strdup(source && *source ? source : "source");
   d->region = strdup(default_region());
-  if (!d->detail_type || !d->source || !d->region) {
+  /* its text form writes the same members into the event text */
+  eventbridge_text *text = d->detail_type && d->source && d->region
+                               ? eventbridge_text_new(d->detail_type, d->source, d->region)
+                               : NULL;
+  if (!text) {
     eventbridge_free(d);
     return iatk_fail(err, IATK_ENOMEM, "out of memory");
   }
-  *out = (builtin_context){eventbridge_apply, d, eventbridge_free};
+  *out = (builtin_context){eventbridge_apply, d, eventbridge_free,
+                           eventbridge_text_apply, text, eventbridge_text_free};
   return IATK_OK;
 }

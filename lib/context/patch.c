@@ -178,7 +178,13 @@ int set_context_make(const char *assignment, builtin_context *out,
     set_free(d);
     return rc;
   }
-  *out = (builtin_context){set_apply, d, set_free};
+  /* its text form: the same assignment as a splice of the event text */
+  set_text *text = set_text_new(d->pointer, d->value);
+  if (!text) {
+    set_free(d);
+    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  }
+  *out = (builtin_context){set_apply, d, set_free, set_text_apply, text, set_text_free};
   return IATK_OK;
 }
 
@@ -225,6 +231,7 @@ int merge_context_make(const char *patch_json, builtin_context *out,
     json_decref(patch);
     return iatk_fail(err, IATK_EINVAL, "merge patch must be a JSON object");
   }
-  *out = (builtin_context){merge_apply, patch, merge_free};
+  /* no text form: a merge patch works on the parsed event */
+  *out = (builtin_context){merge_apply, patch, merge_free, NULL, NULL, NULL};
   return IATK_OK;
 }

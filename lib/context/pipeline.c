@@ -5,43 +5,35 @@
 
 #include "context/context_internal.h"
 
-typedef struct context_entry {
-  char *name;
-  iatk_context_fn fn;
-  void *userdata;
-  void (*free_userdata)(void *);
-} context_entry;
-
-struct iatk_pipeline {
-  context_entry *entries;
-  size_t count;
-  size_t cap;
-  context_env env;
-};
-
-void context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng) {
-  if (env->seeded)
-    iatk_rng_init(rng, env->seed ^ (stream * 0x9e3779b97f4a7c15ULL), env->index);
-  else
-    iatk_rng_init_fresh(rng);
-}
-
 iatk_pipeline *iatk_pipeline_new(iatk_error *err) {
   iatk_pipeline *p = calloc(1, sizeof *p);
   if (!p)
     iatk_fail(err, IATK_ENOMEM, "out of memory");
+  else
+    event_text_init(&p->text);
   return p;
+}
+
+static void free_context(const builtin_context *ctx) {
+  if (ctx->free_userdata)
+    ctx->free_userdata(ctx->userdata);
+  if (ctx->free_text_userdata)
+    ctx->free_text_userdata(ctx->text_userdata);
 }
 
 void iatk_pipeline_free(iatk_pipeline *p) {
   if (!p)
     return;
   for (size_t i = 0; i < p->count; i++) {
-    free(p->entries[i].name);
-    if (p->entries[i].free_userdata)
-      p->entries[i].free_userdata(p->entries[i].userdata);
+    const context_entry *e = &p->entries[i];
+    free(e->name);
+    free_context(&(builtin_context){e->fn, e->userdata, e->free_userdata, e->text_fn,
+                                    e->text_userdata, e->free_text_userdata});
   }
   free(p->entries);
+  event_text_release(&p->text);
+  iatk_buf_release(&p->compact);
+  iatk_buf_release(&p->out);
   free(p);
 }
 
@@ -58,12 +50,12 @@ static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
   char *copy = strdup(name ? name : "context");
   if (!copy)
     goto oom;
-  p->entries[p->count++] = (context_entry){copy, ctx.fn, ctx.userdata,
-                                           ctx.free_userdata};
+  p->entries[p->count++] = (context_entry){copy, ctx.fn, ctx.userdata, ctx.free_userdata,
+                                           ctx.text_fn, ctx.text_userdata,
+                                           ctx.free_text_userdata};
   return IATK_OK;
 oom:
-  if (ctx.free_userdata)
-    ctx.free_userdata(ctx.userdata);
+  free_context(&ctx);
   return iatk_fail(err, IATK_ENOMEM, "out of memory");
 }
 
@@ -71,7 +63,7 @@ int iatk_pipeline_add(iatk_pipeline *p, const char *name, iatk_context_fn fn,
                       void *userdata, iatk_error *err) {
   if (!p || !fn)
     return iatk_fail(err, IATK_EINVAL, "no pipeline or context function given");
-  builtin_context ctx = {fn, userdata, NULL};
+  builtin_context ctx = {fn, userdata, NULL, NULL, NULL, NULL};
   return append(p, name, ctx, err);
 }
 
@@ -135,12 +127,8 @@ static int run_entry(const context_entry *e, json_t *event, iatk_error *err) {
                    rc);
 }
 
-int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
-                      iatk_error *err) {
-  if (!p || !event)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline or event given");
-  p->env.index = index;
-  for (size_t i = 0; i < p->count; i++) {
+int pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err) {
+  for (size_t i = from; i < p->count; i++) {
     int rc = run_entry(&p->entries[i], event, err);
     if (rc != IATK_OK)
       return rc;
@@ -148,7 +136,15 @@ int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
   return IATK_OK;
 }
 
-static json_t *parse_event(const char *text, iatk_error *err) {
+int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
+                      iatk_error *err) {
+  if (!p || !event)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline or event given");
+  p->env.index = index;
+  return pipeline_run_from(p, 0, event, err);
+}
+
+json_t *pipeline_parse_event(const char *text, iatk_error *err) {
   json_error_t jerr;
   json_t *event =
       text ? json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr) : NULL;
@@ -174,7 +170,7 @@ static char *dump_and_free(json_t *event, iatk_error *err) {
 
 char *iatk_pipeline_run_text(iatk_pipeline *p, const char *event_json,
                              uint64_t index, iatk_error *err) {
-  json_t *event = parse_event(event_json, err);
+  json_t *event = pipeline_parse_event(event_json, err);
   if (!event)
     return NULL;
   if (iatk_pipeline_run(p, event, index, err) != IATK_OK) {

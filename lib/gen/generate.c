@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gen/gen_event.h"
 #include "gen/gen_internal.h"
 #include "regex/regex.h"
 #include "validate/validator.h"
@@ -97,14 +98,23 @@ static void cap_properties(const plan_node *n, unsigned char *inc, size_t *count
     }
 }
 
+/* An invented member (minProperties): its name is escaped here. */
 static int emit_member(iatk_gen *g, const char *name, size_t len, int node,
                        int *first, int escape) {
   if (!*first)
-    iatk_buf_putc(&g->out, ',');
+    out_putc(g, ',');
   *first = 0;
   iatk_buf_json_string(&g->out, name, len);
-  iatk_buf_putc(&g->out, ':');
+  out_putc(g, ':');
   return gen_value(g, node, escape);
+}
+
+/* A declared member: `,"name":` was escaped at compile time. */
+static int emit_prop(iatk_gen *g, const plan_prop *p, int *first, int escape) {
+  size_t skip = *first ? 1 : 0; /* the first member has no comma */
+  *first = 0;
+  out_append(g, p->member.text + skip, p->member.len - skip);
+  return gen_value(g, p->node, escape);
 }
 
 static int name_taken(const plan_node *n, const char *name, size_t len) {
@@ -208,15 +218,14 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   size_t count = close_needs(g, n, inc);
   cap_properties(n, inc, &count);
   int first = 1, rc = IATK_OK;
-  iatk_buf_putc(&g->out, '{');
+  out_putc(g, '{');
   for (size_t i = 0; i < n->prop_count && rc == IATK_OK; i++)
     if (inc[i])
-      rc = emit_member(g, n->props[i].name, n->props[i].name_len, n->props[i].node,
-                       &first, escape);
+      rc = emit_prop(g, &n->props[i], &first, escape);
   int64_t want = members_wanted(g, n, count, escape);
   if (rc == IATK_OK && (int64_t)count < want)
     rc = add_extra_members(g, n, count, want, &first, escape);
-  iatk_buf_putc(&g->out, '}');
+  out_putc(g, '}');
   if (inc != small)
     free(inc);
   return rc;
@@ -264,6 +273,7 @@ static int repeats_earlier(const iatk_gen *g, const size_t *starts, int64_t i,
  * a bounded number of times (the self-check judges what remains). */
 static int gen_unique_item(iatk_gen *g, int node, int escape, size_t *starts,
                            int64_t i) {
+  template_note_impure(g); /* items compared: they may hold the clock */
   size_t start = g->out.len;
   iatk_mode mode = g->mode;
   int rc = IATK_OK;
@@ -291,18 +301,18 @@ static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   size_t *starts = n->unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
   if (n->unique_items && !starts)
     return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
-  iatk_buf_putc(&g->out, '[');
+  out_putc(g, '[');
   int rc = IATK_OK;
   if (starts)
     starts[0] = g->out.len;
   for (int64_t i = 0; i < len && rc == IATK_OK; i++) {
     if (i)
-      iatk_buf_putc(&g->out, ',');
+      out_putc(g, ',');
     rc = starts ? gen_unique_item(g, item_node(n, i), escape, starts, i)
                 : gen_value(g, item_node(n, i), escape);
   }
   free(starts);
-  iatk_buf_putc(&g->out, ']');
+  out_putc(g, ']');
   return rc;
 }
 
@@ -334,9 +344,12 @@ static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
   case JT_INTEGER: gen_number(g, n, 1); return IATK_OK;
   case JT_NUMBER: gen_number(g, n, 0); return IATK_OK;
   case JT_BOOLEAN:
-    iatk_buf_puts(&g->out, is_random(g) && coin(g) ? "true" : "false");
+    if (is_random(g) && coin(g))
+      out_append(g, "true", 4);
+    else
+      out_append(g, "false", 5);
     return IATK_OK;
-  case JT_NULL: iatk_buf_puts(&g->out, "null"); return IATK_OK;
+  case JT_NULL: out_append(g, "null", 4); return IATK_OK;
   }
   return iatk_fail_at(g->err, IATK_EUNSAT, n->pointer,
                       "schema at %s allows no value", n->pointer);
@@ -355,21 +368,22 @@ static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
   return n->variants[n->escape_variant];
 }
 
+/* Enum values, samples and consts are copied as compile time wrote them. */
 static int gen_enum(iatk_gen *g, const plan_node *n) {
   size_t count = json_array_size(n->enum_values);
   size_t i = is_random(g) ? (size_t)iatk_rng_below(&g->rng, count) : 0;
-  gen_json(g, json_array_get(n->enum_values, i));
+  out_append(g, n->enum_texts[i].text, n->enum_texts[i].len);
   return IATK_OK;
 }
 
 static int gen_sample(iatk_gen *g, const plan_node *n) {
-  gen_json(g, json_array_get(n->samples, 0));
+  out_append(g, n->sample_text.text, n->sample_text.len);
   return IATK_OK;
 }
 
 static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
   if (n->const_text) {
-    iatk_buf_puts(&g->out, n->const_text);
+    out_append(g, n->const_text, n->const_len);
     return IATK_OK;
   }
   if (n->variant_count)
@@ -387,7 +401,7 @@ static int gen_value(iatk_gen *g, int node, int escape) {
     return iatk_fail(g->err, IATK_ELIMIT, "the event would be larger than %u MiB",
                      MAX_EVENT_BYTES / (1024 * 1024));
   if (node == NO_NODE) {
-    iatk_buf_puts(&g->out, "null");
+    out_append(g, "null", 4);
     return IATK_OK;
   }
   const plan_node *n = &g->plan->nodes[node];
@@ -441,6 +455,7 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
 void iatk_gen_free(iatk_gen *g) {
   if (!g)
     return;
+  template_forget(&g->tpl);
   iatk_buf_release(&g->out);
   iatk_buf_release(&g->pretty_out);
   iatk_validator_free(g->check);
@@ -451,17 +466,24 @@ void iatk_gen_free(iatk_gen *g) {
 }
 
 /* Setters ignore a NULL generator (and an unknown mode), as the header says. */
+/* A setting that changes what events are forgets the replay template. */
 void iatk_gen_set_mode(iatk_gen *g, iatk_mode mode) {
-  if (g && mode >= IATK_MODE_BAREBONE && mode <= IATK_MODE_RANDOM)
+  if (g && mode >= IATK_MODE_BAREBONE && mode <= IATK_MODE_RANDOM) {
     g->mode = mode;
+    template_forget(&g->tpl);
+  }
 }
 void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) {
-  if (g)
+  if (g) {
     g->seed = seed;
+    template_forget(&g->tpl);
+  }
 }
 void iatk_gen_set_skip_optional(iatk_gen *g, iatk_skip_optional skip) {
-  if (g && skip >= IATK_SKIP_OPTIONAL_OFF && skip <= IATK_SKIP_OPTIONAL_AWS)
+  if (g && skip >= IATK_SKIP_OPTIONAL_OFF && skip <= IATK_SKIP_OPTIONAL_AWS) {
     g->skip_optional = skip;
+    template_forget(&g->tpl);
+  }
 }
 void iatk_gen_set_pretty(iatk_gen *g, int pretty) {
   if (g)
@@ -471,6 +493,7 @@ void iatk_gen_set_pretty(iatk_gen *g, int pretty) {
 int iatk_gen_set_now(iatk_gen *g, const char *rfc3339, iatk_error *err) {
   if (!g)
     return iatk_fail(err, IATK_EINVAL, "no generator given");
+  template_forget(&g->tpl);
   return iatk_clock_pin(&g->clock, rfc3339, err);
 }
 
@@ -515,13 +538,26 @@ static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
   return rc;
 }
 
+/* One attempt without a self-check: replayed when a template allows. */
+static int generate_unchecked(iatk_gen *g, uint64_t index) {
+  if (template_replay(g))
+    return g->out.failed ? iatk_fail(g->err, IATK_ENOMEM, "out of memory generating the event")
+                         : IATK_OK;
+  template_begin(g);
+  int rc = generate_once(g, index, 0);
+  template_finish(g, rc);
+  return rc;
+}
+
 /* Generates until the validator accepts, or explains why it never did. */
 static int generate_checked(iatk_gen *g, uint64_t index) {
+  if (!g->check) /* valid by construction: one attempt, nothing to explain */
+    return generate_unchecked(g, index);
   iatk_error last;
   iatk_error_clear(&last);
   for (unsigned attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     int rc = generate_once(g, index, attempt);
-    if (rc != IATK_OK || !g->check)
+    if (rc != IATK_OK)
       return rc;
     iatk_error_clear(&last);
     rc = iatk_validate_text(g->check, g->out.data, g->out.len, &last);
@@ -539,20 +575,34 @@ static int generate_checked(iatk_gen *g, uint64_t index) {
                       MAX_ATTEMPTS, last.message);
 }
 
-int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
-                   size_t *len, iatk_error *err) {
+int gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
+                      iatk_error *err) {
   if (!g || !text)
     return iatk_fail(err, IATK_EINVAL, "no generator or output given");
   g->now = iatk_clock_read(&g->clock);
   g->err = err;
   int rc = generate_checked(g, index);
-  if (rc == IATK_OK && g->pretty)
-    rc = prettify(g, err);
   if (rc != IATK_OK)
     return rc;
-  const iatk_buf *out = g->pretty ? &g->pretty_out : &g->out;
-  *text = out->data;
+  *text = g->out.data;
   if (len)
-    *len = out->len;
+    *len = g->out.len;
   return IATK_OK;
+}
+
+int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
+                   size_t *len, iatk_error *err) {
+  int rc = gen_event_compact(g, index, text, len, err);
+  if (rc != IATK_OK || !g->pretty)
+    return rc;
+  if ((rc = prettify(g, err)) != IATK_OK)
+    return rc;
+  *text = g->pretty_out.data;
+  if (len)
+    *len = g->pretty_out.len;
+  return IATK_OK;
+}
+
+int gen_checked_like(const iatk_gen *g, const iatk_validator *v) {
+  return g->check && validator_judges_alike(g->check, v);
 }

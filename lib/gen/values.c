@@ -1,5 +1,5 @@
-/* Scalar values: strings (plain and formatted), numbers within bounds, and
- * copies of literal JSON from the schema. */
+/* Scalar values: strings (plain and formatted) and numbers within bounds.
+ * (Literal JSON from the schema is copied as compile time wrote it.) */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -7,12 +7,11 @@
 #include <string.h>
 
 #include "gen/gen_internal.h"
+#include "gen/number_text.h"
 #include "regex/regex.h"
 #include "validate/validator.h"
 
 #define PATTERN_ATTEMPTS 64
-
-void gen_json(iatk_gen *g, const json_t *v) { iatk_json_write(&g->out, v); }
 
 /* ------------------------------------------------------------- numbers */
 
@@ -102,9 +101,9 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   if (n->multiple_of > 0)
     v = snap_multiple(n, r, v);
   if (integer) /* all digits, never an exponent: readers must see an integer */
-    iatk_buf_printf(&g->out, "%.0f", v == 0 ? 0.0 : v);
+    number_text_integer(&g->out, v);
   else
-    iatk_buf_double(&g->out, v);
+    number_text_double(&g->out, v);
 }
 
 /* ------------------------------------------------------------- strings */
@@ -112,8 +111,10 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
 /* The event's "now" in barebone and sample modes; a random instant
  * between 1970 and 2100, in a random offset, in random mode. */
 static iatk_instant instant_for(iatk_gen *g) {
-  if (g->mode != IATK_MODE_RANDOM)
+  if (g->mode != IATK_MODE_RANDOM) {
+    template_note_clock(g);
     return g->now;
+  }
   static const int offsets[] = {0, 60, 120, -300, -420, 330, 540, 600};
   iatk_instant t;
   t.epoch_us = (int64_t)iatk_rng_below(&g->rng, 4102444800ULL * 1000000ULL);
@@ -131,7 +132,9 @@ static int time_or_uuid(iatk_gen *g, schema_format format, iatk_buf *b) {
   case FMT_DATE:
   case FMT_TIME:
     t = instant_for(g);
-    len = iatk_instant_format_local(&t, text);
+    /* "now" is written for every event: its text is kept for the second */
+    len = g->mode == IATK_MODE_RANDOM ? time_text_local(&t, text)
+                                      : time_text_local_cached(&g->now_text, &t, text);
     if (format == FMT_DATE_TIME)
       iatk_buf_append(b, text, len);
     else if (format == FMT_DATE)
@@ -195,6 +198,8 @@ static size_t code_points(const char *s, size_t len) {
 }
 
 static int fits_length(const plan_node *n, const iatk_buf *b) {
+  if (n->min_length <= 0 && n->max_length < 0)
+    return 1; /* any length: no need to count */
   size_t len = code_points(b->data ? b->data : "", b->len);
   return (int64_t)len >= n->min_length &&
          (n->max_length < 0 || (int64_t)len <= n->max_length);
@@ -255,7 +260,7 @@ static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
     return 0;
   char text[40];
   iatk_instant t = instant_for(g); /* random mode: random, never the clock */
-  iatk_instant_format_utc(&t, text);
+  time_text_utc(&t, text);
   iatk_buf_reset(b);
   iatk_buf_puts(b, n->format == FMT_TIME ? text + 11 : text);
   return fits_length(n, b);
@@ -267,7 +272,9 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
   iatk_buf_reset(b);
   if (time_or_uuid(g, n->format, b)) {
-    if (!fits_length(n, b) && !short_time(g, n, b))
+    if (n->min_length <= 0 && n->max_length < 0 && n->format != FMT_UUID)
+      template_note_slot(g, g->out.len + 1, b->len, n->format); /* no check read it */
+    else if (!fits_length(n, b) && !short_time(g, n, b))
       return 0;
   } else {
     const char *sample = format_sample(n->format);
@@ -277,7 +284,8 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
     if (!fits_length(n, b))
       return 0;
   }
-  iatk_buf_json_string(&g->out, b->data, b->len);
+  /* times, UUIDs and the samples above have nothing to escape */
+  out_plain_string(g, b->data, b->len);
   return 1;
 }
 
@@ -361,14 +369,17 @@ void gen_string(iatk_gen *g, const plan_node *n) {
   int64_t len = string_length(g, n);
   if (iatk_buf_reserve(&g->out, (size_t)len + 2) != 0)
     return;
-  iatk_buf_putc(&g->out, '"');
+  char *p = g->out.data + g->out.len; /* room for len + 2 was made above */
+  *p++ = '"';
   for (int64_t i = 0; i < len; i++) {
     char ch = "string"[i % 6];
     if (g->mode == IATK_MODE_BAREBONE)
       ch = 'a';
     else if (g->mode == IATK_MODE_RANDOM)
       ch = alphabet[iatk_rng_below(&g->rng, sizeof alphabet - 1)];
-    g->out.data[g->out.len++] = ch;
+    *p++ = ch;
   }
-  iatk_buf_putc(&g->out, '"');
+  *p++ = '"';
+  *p = '\0';
+  g->out.len = (size_t)(p - g->out.data);
 }

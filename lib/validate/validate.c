@@ -174,6 +174,12 @@ void evaluated_merge(evaluated *into, const evaluated *from) {
 
 /* ------------------------------------------------------------ references */
 
+int validator_judges_alike(const iatk_validator *a, const iatk_validator *b) {
+  return a && b && a->doc == b->doc && a->dialect == b->dialect &&
+         a->root == b->root && a->budget_base == b->budget_base &&
+         a->budget_per_value == b->budget_per_value;
+}
+
 const char *validator_base_of(const iatk_validator *v, const json_t *holder) {
   int i = iatk_ptrmap_get(&v->noted_bases, holder);
   return i >= 0 ? iatk_strlist_get(v->noted_uris, (size_t)i)

@@ -39,6 +39,11 @@ int validator_note_base(iatk_validator *v, const json_t *holder,
 /* The base URI in force where `holder` stands: noted, or the index's. */
 const char *validator_base_of(const iatk_validator *v, const json_t *holder);
 
+/* Whether `a` and `b` give every instance the same verdict: one document,
+ * dialect, event schema and work budget (a check by one stands for the
+ * other). */
+int validator_judges_alike(const iatk_validator *a, const iatk_validator *b);
+
 /* format.c: 1 when `text` is valid for `format` (unknown formats pass) */
 int v_format_ok(const char *format, const char *text, size_t len);
 

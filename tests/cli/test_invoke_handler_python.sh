@@ -46,7 +46,7 @@ invoke 9 --handler "$app.slow" --runtime python --timeout 1 &&
     expect "timeout" \
         'r == {"errorType": "Sandbox.Timedout", "errorMessage": "RequestId: '$RID' Error: Task timed out after 1.00 seconds"}'
 elapsed=$((($(date +%s%N) - start) / 1000000))
-((elapsed >= 1000 && elapsed < 2500)) && ok "killed after ${elapsed} ms" || fail "timeout took ${elapsed} ms"
+((elapsed >= 1000 && elapsed < 10000)) && ok "killed after ${elapsed} ms" || fail "timeout took ${elapsed} ms"
 
 # a runtime that dies without answering: Lambda's Runtime.ExitError
 invoke 9 --handler "$app.handler" --runtime python --interpreter false &&

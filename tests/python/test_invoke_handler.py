@@ -70,7 +70,7 @@ def test_timeout_is_bounded():
     with pytest.raises(iatk.IatkException) as info:
         iatk.AwsIatk().invoke(EVENT, handler=f"{HANDLERS}/python/app.slow", runtime="python",
                               timeout=0.5)
-    assert time.monotonic() - start < 2.5
+    assert time.monotonic() - start < 10  # the handler sleeps 30 s: it was killed
     assert info.value.error_type == "Sandbox.Timedout"
     assert info.value.error_message.endswith("Task timed out after 0.50 seconds")
     assert info.value.iatk_name == "IATK_ETIMEOUT"

@@ -1,0 +1,173 @@
+/* An event as compact JSON text.  Built-in contexts (eventbridge, set)
+ * edit the generator's text directly instead of parsing it, editing the
+ * document and writing it again: the result is the same bytes when the
+ * text is what a parse and a write would give back unchanged, which
+ * event_text_load checks (event_text_check.c).  Here: finding members and
+ * items in such text, and editing it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "context/event_text.h"
+
+void event_text_init(event_text *e) {
+  memset(e, 0, sizeof *e);
+  e->cur = -1;
+}
+
+void event_text_release(event_text *e) {
+  iatk_buf_release(&e->bufs[0]);
+  iatk_buf_release(&e->bufs[1]);
+  free(e->members);
+  event_text_init(e);
+}
+
+void event_text_clear_members(event_text *e) { e->member_count = 0; }
+
+void event_text_grow_members(event_text *e) {
+  size_t cap = e->member_cap ? 2 * e->member_cap : 16;
+  text_member *members = realloc(e->members, cap * sizeof *members);
+  if (!members) {
+    e->failed = 1;
+    return;
+  }
+  e->members = members;
+  e->member_cap = cap;
+}
+
+/* ------------------------------------------------------------ reading */
+
+static size_t skip_string(const char *t, size_t i) {
+  for (i++; t[i] != '"'; i++)
+    if (t[i] == '\\')
+      i++;
+  return i + 1;
+}
+
+size_t event_text_skip(const char *t, size_t i) {
+  if (t[i] == '"')
+    return skip_string(t, i);
+  if (t[i] != '{' && t[i] != '[') {
+    while (t[i] && t[i] != ',' && t[i] != '}' && t[i] != ']')
+      i++;
+    return i;
+  }
+  int depth = 0;
+  do {
+    char c = t[i];
+    if (c == '"') {
+      i = skip_string(t, i);
+      continue;
+    }
+    depth += (c == '{' || c == '[') - (c == '}' || c == ']');
+    i++;
+  } while (depth > 0);
+  return i;
+}
+
+long event_text_member(const event_text *e, const char *key, size_t len) {
+  for (size_t k = 0; k < e->member_count; k++) {
+    const text_member *m = &e->members[k];
+    if (m->key_len == len && memcmp(e->text + m->key + 1, key, len) == 0)
+      return (long)k;
+  }
+  return -1;
+}
+
+int event_text_find(const char *t, size_t at, const char *key, size_t len,
+                    size_t *value, size_t *value_end, size_t *close) {
+  size_t i = at + 1;
+  while (t[i] != '}') {
+    size_t k = i + 1, end = skip_string(t, i); /* end: after the quote */
+    *value = end + 1;
+    *value_end = event_text_skip(t, *value);
+    if (end - k - 1 == len && memcmp(t + k, key, len) == 0)
+      return 1;
+    i = *value_end + (t[*value_end] == ',');
+  }
+  *close = i;
+  return 0;
+}
+
+size_t event_text_items(const char *t, size_t at, size_t want, size_t *item,
+                        size_t *item_end, size_t *close) {
+  size_t i = at + 1, count = 0;
+  while (t[i] != ']') {
+    size_t end = event_text_skip(t, i);
+    if (count == want) {
+      *item = i;
+      *item_end = end;
+    }
+    count++;
+    i = end + (t[end] == ',');
+  }
+  *close = i;
+  return count;
+}
+
+/* ------------------------------------------------------------ editing */
+
+iatk_buf *event_text_spare(event_text *e) {
+  iatk_buf *b = &e->bufs[e->cur == 0 ? 1 : 0];
+  iatk_buf_reset(b);
+  return b;
+}
+
+void event_text_commit(event_text *e) {
+  e->cur = e->cur == 0 ? 1 : 0;
+  iatk_buf *b = &e->bufs[e->cur];
+  if (b->failed || !b->data) {
+    e->failed = 1;
+    return;
+  }
+  e->text = b->data;
+  e->len = b->len;
+}
+
+/* Members after the edit at [start, end) move by grown - lost; a member
+ * whose value holds it (an insertion right after a value is not in it)
+ * grows or shrinks. */
+static void move_members(event_text *e, size_t start, size_t end, size_t grown) {
+  size_t lost = end - start; /* unsigned: a shrink wraps back */
+  for (size_t k = 0; k < e->member_count; k++) {
+    text_member *m = &e->members[k];
+    if (m->key >= end) {
+      m->key += grown - lost;
+      m->value += grown - lost;
+      m->value_end += grown - lost;
+    } else if (m->value <= start && end <= m->value_end &&
+               !(start == end && end == m->value_end)) {
+      m->value_end += grown - lost;
+    }
+  }
+}
+
+void event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
+                       size_t count) {
+  size_t grown = 0;
+  for (size_t i = 0; i < count; i++)
+    grown += pieces[i].len;
+  iatk_buf *b = event_text_spare(e);
+  if (iatk_buf_reserve(b, e->len - (end - start) + grown) != 0) {
+    e->failed = 1;
+    return;
+  }
+  char *w = b->data;
+  memcpy(w, e->text, start);
+  w += start;
+  for (size_t i = 0; i < count; i++) {
+    memcpy(w, pieces[i].text, pieces[i].len);
+    w += pieces[i].len;
+  }
+  memcpy(w, e->text + end, e->len - end);
+  w += e->len - end;
+  *w = '\0';
+  b->len = (size_t)(w - b->data);
+  event_text_commit(e);
+  move_members(e, start, end, grown);
+}
+
+void event_text_replace(event_text *e, size_t start, size_t end, const char *ins,
+                        size_t n) {
+  text_piece piece = {ins, n};
+  event_text_splice(e, start, end, &piece, 1);
+}

@@ -1,0 +1,151 @@
+/* One event from the generator through the contexts and the validator to
+ * its text, parsed at most once and written once (iatk_pipeline_generate).
+ *
+ * The generator writes text.  Built-in contexts edit that text directly
+ * (event_text.c) for as long as they can; the first context that cannot
+ * (a user callback, a merge patch, an edit the text form leaves to the
+ * parsed event) has the text parsed once, and it and every context after
+ * it work on the parsed event, which is then written once.  Either way
+ * the bytes are those of iatk_gen_event, iatk_pipeline_run_text and
+ * iatk_format_json in turn, and the verdict that of iatk_validate_text on
+ * them. */
+#include <math.h>
+
+#include "context/context_internal.h"
+#include "gen/gen_event.h"
+
+/* Runs the leading contexts that have a text form on the generator's text;
+ * returns how many ran.  None when the text is not in the form that makes
+ * an edit of it the edit of the parsed event (event_text_load). */
+static size_t run_text_contexts(iatk_pipeline *p, const char **text, size_t *len) {
+  if (!p->count || !p->entries[0].text_fn || !event_text_load(&p->text, *text, *len))
+    return 0;
+  size_t i = 0;
+  while (i < p->count && p->entries[i].text_fn &&
+         p->entries[i].text_fn(&p->text, &p->env, p->entries[i].text_userdata) == TEXT_DONE &&
+         !p->text.failed)
+    i++;
+  *text = p->text.text;
+  *len = p->text.len;
+  return i;
+}
+
+/* Whether writing `v` and reading the text back gives `v` again.  It does
+ * but for reals with an integral value from 1e15 on, which the writer
+ * prints in digits that read back as integers (draft-04's "integer" and
+ * multipleOf tell them apart). */
+static int reads_back_as_is(const json_t *v) {
+  const char *key;
+  json_t *child;
+  size_t i;
+  switch (json_typeof(v)) {
+  case JSON_REAL:
+    return fabs(json_real_value(v)) < 1e15 || json_real_value(v) != floor(json_real_value(v));
+  case JSON_OBJECT:
+    json_object_foreach((json_t *)v, key, child) if (!reads_back_as_is(child)) return 0;
+    return 1;
+  case JSON_ARRAY:
+    json_array_foreach(v, i, child) if (!reads_back_as_is(child)) return 0;
+    return 1;
+  default:
+    return 1;
+  }
+}
+
+/* The validator's verdict on the written text, from the parsed event when
+ * that is the same thing. */
+static int validate_parsed(iatk_validator *v, const json_t *event, const iatk_buf *written,
+                           iatk_error *err) {
+  if (reads_back_as_is(event))
+    return iatk_validate(v, event, err);
+  return iatk_validate_text(v, written->data, written->len, err);
+}
+
+/* Parses the text, runs contexts from..count-1 on it, writes the result
+ * into p->compact and validates it. */
+static int finish_parsed(iatk_pipeline *p, size_t from, const char *text,
+                         iatk_validator *v, iatk_error *err) {
+  json_t *event = pipeline_parse_event(text, err);
+  if (!event)
+    return iatk_error_code(err, IATK_EJSON);
+  int rc = pipeline_run_from(p, from, event, err);
+  if (rc == IATK_OK) {
+    iatk_buf_reset(&p->compact);
+    iatk_json_write(&p->compact, event);
+    if (p->compact.failed)
+      rc = iatk_fail(err, IATK_ENOMEM, "out of memory writing the event");
+  }
+  if (rc == IATK_OK && v)
+    rc = validate_parsed(v, event, &p->compact, err);
+  json_decref(event);
+  return rc;
+}
+
+/* The validator's verdict on event text.  Text the contexts edited was
+ * checked by event_text_load; the generator's own is checked now.  Such
+ * text gives its document without jansson's parser, which read it a byte
+ * at a time at a cost near the validation's own. */
+static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text, size_t len,
+                         int loaded, iatk_error *err) {
+  json_t *event = loaded || event_text_load(&p->text, text, len) ? event_text_document(text)
+                                                                  : NULL;
+  if (!event)
+    return iatk_validate_text(v, text, len, err);
+  int rc = iatk_validate(v, event, err);
+  json_decref(event);
+  return rc;
+}
+
+/* The event's text after the contexts, validated; *text and *len name it. */
+static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
+                        const char **text, size_t *len, iatk_error *err) {
+  size_t done = run_text_contexts(p, text, len);
+  if (p->text.failed)
+    return iatk_fail(err, IATK_ENOMEM, "out of memory applying the contexts");
+  if (done < p->count) {
+    int rc = finish_parsed(p, done, *text, v, err);
+    *text = p->compact.data;
+    *len = p->compact.len;
+    return rc;
+  }
+  /* The generator's self-check already gave an untouched event this
+   * verdict, with a validator set up the same way. */
+  if (!v || (p->count == 0 && checked))
+    return IATK_OK;
+  return validate_text(p, v, *text, *len, done > 0, err);
+}
+
+int pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, uint64_t index,
+                          iatk_validator *validator, int checked, int pretty,
+                          const char **text, size_t *len, iatk_error *err) {
+  p->env.index = index;
+  int rc = run_contexts(p, validator, checked, &event, &n, err);
+  if (rc != IATK_OK)
+    return rc;
+  if (pretty) { /* indenting compact text changes no number */
+    iatk_buf_reset(&p->out);
+    iatk_json_indent(&p->out, event, n);
+    if (p->out.failed)
+      return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
+    event = p->out.data;
+    n = p->out.len;
+  }
+  *text = event;
+  if (len)
+    *len = n;
+  return IATK_OK;
+}
+
+int iatk_pipeline_generate(iatk_pipeline *p, iatk_gen *gen, uint64_t index,
+                           iatk_validator *validator, int pretty, const char **text,
+                           size_t *len, iatk_error *err) {
+  if (!p || !gen || !text)
+    return iatk_fail(err, IATK_EINVAL, "no pipeline, generator or output given");
+  const char *event;
+  size_t n;
+  int rc = gen_event_compact(gen, index, &event, &n, err);
+  if (rc != IATK_OK)
+    return rc;
+  return pipeline_process_text(p, event, n, index, validator, gen_checked_like(gen, validator),
+                               pretty, text, len, err);
+}

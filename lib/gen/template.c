@@ -1,0 +1,128 @@
+/* Replaying events that draw no randomness.  In barebone and sample modes
+ * most events are the same text every time but for the clock (a
+ * date-time is "now"), so after the first one is generated its text is
+ * kept, with the places where the clock was written, and later events are
+ * that text with the clock written again: a copy instead of a walk of the
+ * plan.
+ *
+ * Whether an event may be replayed is observed, not predicted.  The
+ * generator is a function of the plan, its settings, the RNG (keyed by
+ * seed and index), the clock, and nothing else; so an event that drew
+ * nothing from the RNG and read the clock only to write it out (no length
+ * check, no comparison) took the same path and wrote the same bytes for
+ * every index and every instant, and so will every later event.  An event
+ * that draws, reads the clock for a decision, or compares items
+ * (uniqueItems) is generated in full every time.  Changing a setting
+ * forgets the template. */
+#include <stdlib.h>
+
+#include "gen/gen_internal.h"
+
+enum { TEMPLATE_UNKNOWN = 0, TEMPLATE_NONE, TEMPLATE_READY };
+
+/* Far below the event limit, so that clock texts of another length could
+ * never bring a replayed event near it. */
+#define MAX_TEMPLATE_BYTES (1024u * 1024u)
+
+void template_forget(gen_template *t) {
+  iatk_buf_release(&t->text);
+  free(t->slots);
+  memset(t, 0, sizeof *t);
+}
+
+/* Whether this event should be recorded: the first one of a mode that has
+ * no randomness, with no self-check (whose retries draw). */
+void template_begin(iatk_gen *g) {
+  gen_template *t = &g->tpl;
+  t->recording = t->state == TEMPLATE_UNKNOWN && g->mode != IATK_MODE_RANDOM && !g->check;
+  t->clock_reads = 0;
+  t->slot_count = 0;
+  t->impure = 0;
+}
+
+void template_note_impure(iatk_gen *g) {
+  if (g->tpl.recording)
+    g->tpl.impure = 1;
+}
+
+void template_note_clock(iatk_gen *g) {
+  if (g->tpl.recording)
+    g->tpl.clock_reads++;
+}
+
+void template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format) {
+  gen_template *t = &g->tpl;
+  if (!t->recording)
+    return;
+  if (t->slot_count == t->slot_cap) {
+    size_t cap = t->slot_cap ? 2 * t->slot_cap : 4;
+    gen_slot *slots = realloc(t->slots, cap * sizeof *slots);
+    if (!slots) {
+      t->impure = 1;
+      return;
+    }
+    t->slots = slots;
+    t->slot_cap = cap;
+  }
+  t->slots[t->slot_count++] = (gen_slot){at, len, format};
+}
+
+/* Keeps the recorded event with its clock texts cut out; each slot's `at`
+ * becomes its place in that text. */
+static void keep(iatk_gen *g) {
+  gen_template *t = &g->tpl;
+  iatk_buf_reset(&t->text);
+  size_t from = 0;
+  for (size_t i = 0; i < t->slot_count; i++) {
+    gen_slot *s = &t->slots[i];
+    iatk_buf_append(&t->text, g->out.data + from, s->at - from);
+    from = s->at + s->len;
+    s->at = t->text.len;
+  }
+  iatk_buf_append(&t->text, g->out.data + from, g->out.len - from);
+  t->state = t->text.failed ? TEMPLATE_NONE : TEMPLATE_READY;
+}
+
+void template_finish(iatk_gen *g, int rc) {
+  gen_template *t = &g->tpl;
+  if (!t->recording)
+    return;
+  t->recording = 0;
+  if (rc != IATK_OK || g->out.failed)
+    return; /* no verdict: try again with the next event */
+  int pure = !t->impure && g->rng.counter == 0 && t->clock_reads == t->slot_count &&
+             g->out.len <= MAX_TEMPLATE_BYTES;
+  if (pure)
+    keep(g);
+  else
+    t->state = TEMPLATE_NONE;
+}
+
+/* The clock text of a slot, as time_or_uuid writes it. */
+static void put_clock(iatk_gen *g, schema_format format) {
+  char text[40];
+  size_t len = time_text_local_cached(&g->now_text, &g->now, text);
+  if (format == FMT_DATE)
+    out_append(g, text, 10);
+  else if (format == FMT_TIME)
+    out_append(g, text + 11, len - 11);
+  else
+    out_append(g, text, len);
+}
+
+int template_replay(iatk_gen *g) {
+  gen_template *t = &g->tpl;
+  if (t->state != TEMPLATE_READY || g->mode == IATK_MODE_RANDOM || g->check)
+    return 0;
+  iatk_buf_reset(&g->out);
+  if (iatk_buf_reserve(&g->out, t->text.len + 40 * t->slot_count) != 0)
+    return 0; /* generate_once reports the failure */
+  size_t from = 0;
+  for (size_t i = 0; i < t->slot_count; i++) {
+    out_append(g, t->text.data + from, t->slots[i].at - from);
+    put_clock(g, t->slots[i].format);
+    from = t->slots[i].at;
+  }
+  out_append(g, t->text.data + from, t->text.len - from);
+  return 1;
+}

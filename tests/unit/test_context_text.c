@@ -1,0 +1,232 @@
+/* The built-in contexts on event text (event_text.c, set_text.c,
+ * eventbridge_text.c, pipeline_event.c) must give exactly what the same
+ * contexts give on the parsed event: the same bytes, or the same error.
+ * Each case runs both ways: pipeline_process_text (text first, parsed when
+ * a context needs it) and iatk_pipeline_run_text (always parsed). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "helpers.h"
+#include "context/context_internal.h"
+
+/* ------------------------------------------------- which texts qualify */
+
+static int loads(const char *text) {
+  event_text e;
+  event_text_init(&e);
+  int ok = event_text_load(&e, text, strlen(text));
+  event_text_release(&e);
+  return ok;
+}
+
+static void test_only_canonical_text_is_edited(void **state) {
+  (void)state;
+  static const char *good[] = {
+      "{}", "[]", "{\"a\":1}", "[1,[2],{\"a\":\"b\"}]", "{\"a\":-9223372036854775808}",
+      "{\"a\":9223372036854775807}", "{\"a\":\"\\u001f\\u0000\\n\\\"\\\\\"}", "{\"a\":1.5e-07}",
+      "{\"\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}", "{\"a\":[true,false,null,0,-1]}"};
+  static const char *bad[] = {
+      " {}", "{} ", "{\"a\": 1}", "{\"a\":-0}", "{\"a\":01}", "{\"a\":9223372036854775808}",
+      "{\"a\":-9223372036854775809}", "{\"a\":\"\\/\"}", "{\"a\":\"\\u0041\"}",
+      "{\"a\":\"\\u000a\"}", "{\"\\u0000\":1}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\x80\"}",
+      "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\x01\"}", "1", "\"a\"", "{\"a\":1}x", "{\"a\":tru}",
+      "{\"a\":1,}", "[1,]", "{\"a\"}", ""};
+  for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+    if (!loads(good[i]))
+      fail_msg("refused %s", good[i]);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    if (loads(bad[i]))
+      fail_msg("took %s", bad[i]);
+  /* jansson stops at 2048 levels: deep text is left to it */
+  char deep[2 * 2100 + 1];
+  for (int depth = 1990; depth <= 2100; depth += 110) {
+    memset(deep, '[', (size_t)depth);
+    memset(deep + depth, ']', (size_t)depth);
+    deep[2 * depth] = '\0';
+    assert_int_equal(loads(deep), depth <= 2000);
+  }
+}
+
+/* ------------------------------------------ text and parsed agree */
+
+typedef struct step {
+  char kind; /* 'e' eventbridge, 's' set, 'm' merge */
+  const char *arg;
+} step;
+
+static iatk_pipeline *make_pipeline(const step *steps) {
+  iatk_pipeline *p = iatk_pipeline_new(NULL);
+  iatk_pipeline_set_seed(p, 42);
+  assert_int_equal(iatk_pipeline_set_now(p, PINNED_NOW, NULL), IATK_OK);
+  for (; steps->kind; steps++) {
+    int rc = steps->kind == 'e'   ? iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL)
+             : steps->kind == 's' ? iatk_pipeline_add_set(p, steps->arg, NULL)
+                                  : iatk_pipeline_add_merge(p, steps->arg, NULL);
+    assert_int_equal(rc, IATK_OK);
+  }
+  return p;
+}
+
+/* Runs `event` both ways; returns whether the text way edited text all
+ * along (no parse). */
+static int agree(const step *steps, const char *event, int pretty) {
+  iatk_pipeline *dom = make_pipeline(steps), *text = make_pipeline(steps);
+  iatk_error a, b;
+  iatk_error_clear(&a);
+  iatk_error_clear(&b);
+  char *want = iatk_pipeline_run_text(dom, event, 7, &a);
+  if (want && pretty) {
+    char *indented = iatk_format_json(want, strlen(want), 1, &a);
+    iatk_free(want);
+    want = indented;
+  }
+  const char *got = NULL;
+  size_t len = 0;
+  int rc = pipeline_process_text(text, event, strlen(event), 7, NULL, 0, pretty, &got, &len, &b);
+  if (!want) {
+    if (rc != a.code || strcmp(a.message, b.message) != 0 || strcmp(a.where, b.where) != 0)
+      fail_msg("%s: parsed failed with %d %s (%s), text gave %d %s (%s)", event, a.code,
+               a.message, a.where, rc, b.message, b.where);
+  } else if (rc != IATK_OK || strcmp(want, got) != 0 || strlen(got) != len) {
+    fail_msg("%s:\n parsed: %s\n text:   %s (%d %s)", event, want, rc ? "" : got, rc, b.message);
+  }
+  int edited = rc == IATK_OK && !pretty && got == text->text.text;
+  iatk_free(want);
+  iatk_pipeline_free(dom);
+  iatk_pipeline_free(text);
+  return edited;
+}
+
+static const char *events[] = {
+    "{}",
+    "[]",
+    "[1,[2],{\"a\":3}]",
+    "{\"a\":{\"b\":{}},\"list\":[{\"c\":1}],\"s\":\"x\",\"n\":null}",
+    "{\"version\":\"1\",\"id\":\"x\",\"account\":\"12\",\"region\":\"mars\",\"resources\":[1],"
+    "\"detail\":[],\"time\":\"2023-10-18T21:08:04.782196-07:00\",\"source\":\"\","
+    "\"detail-type\":\"dt\"}",
+    "{\"detail\":{\"x\":[]},\"version\":\"0\",\"id\":\"3FA85F64-5717-4562-b3fc-2c963f66afa6\","
+    "\"account\":\"123456789012\",\"region\":\"us-gov-west-1\",\"resources\":[\"a\",\"b\\\"c\"],"
+    "\"time\":\"bad\",\"source\":\"s\",\"detail-type\":\"d\"}",
+    "{\"account\":\"123456789012\\u0000x\",\"version\":\"0\\u0000\",\"id\":\"\\n\"}",
+    "{\"time\":\"2023-10-18T21:08:04Z\\u0000\"}",
+    "{\"time\":12,\"region\":\"eu-west-1x\",\"resources\":{},\"detail\":\"{}\"}",
+    "{\"time\":\"9999-12-31T23:59:59-01:00\",\"region\":\"e-west-1\"}",
+    "{\"time\":\"0000-01-01T00:30:00+01:00\",\"source\":\"\\u0000\",\"detail-type\":null}",
+    "{\"time\":\"2019-11-30T09:02:36.5Z\",\"x\":1.5,\"y\":-2.25e+30,\"z\":[\"\xc3\xa9\"]}",
+};
+
+static const step eventbridge[] = {{'e', NULL}, {0, NULL}};
+static const step sets[] = {{'s', "/a={}"},        {'s', "/a/b/c=2"},       {'s', "/list/0/c=5"},
+                            {'s', "/list/-={\"d\":null}"}, {'s', "/list/2=[]"},
+                            {'s', "/new/0/x=1"},   {'s', "/new/-/y=true"},  {'s', "/o/p/q={}"},
+                            {'s', "/s2/a~1b~0=\"\\n\""}, {0, NULL}};
+static const step set_errors[][2] = {
+    {{'s', "/list/5=1"}, {0, NULL}},  {{'s', "/s/x=1"}, {0, NULL}},
+    {{'s', "/new/1/x=1"}, {0, NULL}}, {{'s', "/list/x=1"}, {0, NULL}},
+    {{'s', "/0=1"}, {0, NULL}},       {{'s', "/-=[1]"}, {0, NULL}},
+    {{'s', "={\"z\":{\"y\":1}}"}, {0, NULL}}, {{'s', "/a/b/0/0=1"}, {0, NULL}},
+    {{'s', "/list/01=1"}, {0, NULL}},
+};
+static const step mixed[] = {{'s', "/id=\"not a uuid\""}, {'e', NULL}, {'s', "/detail/k=1"},
+                             {'e', NULL}, {'s', "/resources/-=\"r\""}, {0, NULL}};
+static const step with_merge[] = {{'e', NULL}, {'m', "{\"detail\":{\"m\":1},\"id\":null}"},
+                                  {'e', NULL}, {'s', "/x=1"}, {0, NULL}};
+static const step whole_then_eventbridge[] = {{'s', "={\"version\":\"0\",\"b\":[1]}"},
+                                              {'e', NULL}, {'s', "/b/-=2"}, {0, NULL}};
+
+static void test_text_and_parsed_agree(void **state) {
+  (void)state;
+  for (size_t i = 0; i < sizeof events / sizeof events[0]; i++)
+    for (int pretty = 0; pretty <= 1; pretty++) {
+      agree(eventbridge, events[i], pretty);
+      agree(sets, events[i], pretty);
+      agree(mixed, events[i], pretty);
+      agree(with_merge, events[i], pretty);
+      agree(whole_then_eventbridge, events[i], pretty);
+      for (size_t k = 0; k < sizeof set_errors / sizeof set_errors[0]; k++)
+        agree(set_errors[k], events[i], pretty);
+    }
+}
+
+static void test_built_ins_never_parse_plain_events(void **state) {
+  (void)state;
+  assert_true(agree(eventbridge, events[3], 0));
+  assert_true(agree(eventbridge, events[4], 0));
+  assert_true(agree(sets, events[3], 0));
+  assert_true(agree(mixed, events[5], 0));
+  assert_true(agree(whole_then_eventbridge, events[3], 0));
+  /* an escaped value EventBridge checks: the parsed event decides */
+  assert_false(agree(eventbridge, events[6], 0));
+  assert_false(agree(with_merge, events[3], 0));
+}
+
+/* The document built from checked text is the one the parser reads. */
+static void test_documents_are_the_parsed_ones(void **state) {
+  (void)state;
+  static const char *more[] = {
+      "{\"r\":[1.5,-0.0,2.0,1e+300,1.7976931348623157e+308,5e-324,-9223372036854775808],"
+      "\"s\":\"a\\u0000b\\n\\u001f\\\"\\\\\",\"\\\"k\\n\":{\"x\":\"\\t\"}}",
+      "[[[]],{},\"\",0,-1,true,false,null]"};
+  for (size_t i = 0; i < sizeof events / sizeof events[0] + 2; i++) {
+    const char *text = i < sizeof events / sizeof events[0] ? events[i] : more[i - sizeof events / sizeof events[0]];
+    event_text e;
+    event_text_init(&e);
+    assert_true(event_text_load(&e, text, strlen(text)));
+    json_t *built = event_text_document(text), *parsed = iatk_json_read(text, strlen(text), 0, NULL, NULL);
+    assert_non_null(built);
+    assert_non_null(parsed);
+    iatk_buf a, b;
+    iatk_buf_init(&a);
+    iatk_buf_init(&b);
+    iatk_json_write(&a, built);
+    iatk_json_write(&b, parsed);
+    if (!json_equal(built, parsed) || strcmp(a.data, b.data) != 0)
+      fail_msg("%s: built %s, parsed %s", text, a.data, b.data);
+    iatk_buf_release(&a);
+    iatk_buf_release(&b);
+    json_decref(built);
+    json_decref(parsed);
+    event_text_release(&e);
+  }
+}
+
+/* ---------------------------------------- from the generator, per event */
+
+static void test_generated_events_agree(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_plan *plan = compile_text(seed_schema, "MyEvent", &err);
+  iatk_gen *gen = iatk_gen_new(plan, &err);
+  iatk_gen_set_mode(gen, IATK_MODE_RANDOM);
+  iatk_gen_set_seed(gen, 3);
+  assert_int_equal(iatk_gen_set_now(gen, PINNED_NOW, &err), IATK_OK);
+  static const step steps[] = {{'e', NULL}, {'s', "/orderItems/-={\"count\":1}"},
+                               {'s', "/orderItems/0/sku=\"k\""}, {'s', "/time=1"},
+                               {'e', NULL}, {0, NULL}};
+  iatk_pipeline *dom = make_pipeline(steps), *text = make_pipeline(steps);
+  for (uint64_t i = 0; i < 300; i++) {
+    const char *event, *got;
+    assert_int_equal(iatk_gen_event(gen, i, &event, NULL, &err), IATK_OK);
+    char *want = iatk_pipeline_run_text(dom, event, i, &err);
+    assert_non_null(want);
+    assert_int_equal(iatk_pipeline_generate(text, gen, i, NULL, 0, &got, NULL, &err), IATK_OK);
+    assert_string_equal(got, want);
+    iatk_free(want);
+  }
+  iatk_pipeline_free(dom);
+  iatk_pipeline_free(text);
+  iatk_gen_free(gen);
+  iatk_plan_free(plan);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_only_canonical_text_is_edited),
+      cmocka_unit_test(test_text_and_parsed_agree),
+      cmocka_unit_test(test_built_ins_never_parse_plain_events),
+      cmocka_unit_test(test_documents_are_the_parsed_ones),
+      cmocka_unit_test(test_generated_events_agree),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
