@@ -201,29 +201,29 @@ static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
 
 /* Whether some multiple of multipleOf lies within the (real) bounds. */
 static int has_multiple_in_range(const plan_node *n) {
-  if (!n->has_minimum || !n->has_maximum)
+  if (!n->num.has_minimum || !n->num.has_maximum)
     return 1;
-  double m = n->multiple_of, k = ceil(n->minimum / m) * m;
-  if (n->exclusive_minimum && k <= n->minimum)
+  double m = n->num.multiple_of, k = ceil(n->num.minimum / m) * m;
+  if (n->num.exclusive_minimum && k <= n->num.minimum)
     k += m;
-  return n->exclusive_maximum ? k < n->maximum : k <= n->maximum;
+  return n->num.exclusive_maximum ? k < n->num.maximum : k <= n->num.maximum;
 }
 
 /* Empty numeric ranges are contradictions to report, not values to clamp. */
 static void check_numeric_range(plan_node *n) {
   unsigned numbers = JT_NUMBER | JT_INTEGER;
-  if (n->has_minimum && n->has_maximum &&
-      (n->minimum > n->maximum ||
-       (n->minimum == n->maximum && (n->exclusive_minimum || n->exclusive_maximum))))
+  if (n->num.has_minimum && n->num.has_maximum &&
+      (n->num.minimum > n->num.maximum ||
+       (n->num.minimum == n->num.maximum && (n->num.exclusive_minimum || n->num.exclusive_maximum))))
     forbid2(n, numbers, "minimum %g and maximum %g leave no number between them",
-            n->minimum, n->maximum);
-  double lo = n->has_minimum ? (n->exclusive_minimum ? floor(n->minimum) + 1 : ceil(n->minimum)) : -INFINITY;
-  double hi = n->has_maximum ? (n->exclusive_maximum ? ceil(n->maximum) - 1 : floor(n->maximum)) : INFINITY;
+            n->num.minimum, n->num.maximum);
+  double lo = n->num.has_minimum ? (n->num.exclusive_minimum ? floor(n->num.minimum) + 1 : ceil(n->num.minimum)) : -INFINITY;
+  double hi = n->num.has_maximum ? (n->num.exclusive_maximum ? ceil(n->num.maximum) - 1 : floor(n->num.maximum)) : INFINITY;
   if (lo > hi)
-    forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->minimum, n->maximum);
-  if (n->multiple_of > 0 && !has_multiple_in_range(n))
+    forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->num.minimum, n->num.maximum);
+  if (n->num.multiple_of > 0 && !has_multiple_in_range(n))
     forbid2(n, numbers, "no multiple of %g lies between the bounds (maximum %g)",
-            n->multiple_of, n->maximum);
+            n->num.multiple_of, n->num.maximum);
 }
 
 /* `not` with a schema that accepts everything, or only a type list, is
@@ -283,18 +283,18 @@ static void read_bound(const json_t *s, const char *key, const char *excl_key,
 
 /* An event must fit in memory: refuse minimums no event could honour. */
 static int check_size_limits(compile_ctx *c, const plan_node *n) {
-  if (n->min_items > MAX_MIN_ITEMS)
+  if (n->arr.min_items > MAX_MIN_ITEMS)
     return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minItems %lld at %s is above the limit of %d",
-                        (long long)n->min_items, n->pointer, MAX_MIN_ITEMS);
-  if (n->min_properties > MAX_MIN_ITEMS)
+                        (long long)n->arr.min_items, n->pointer, MAX_MIN_ITEMS);
+  if (n->obj.min_properties > MAX_MIN_ITEMS)
     return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minProperties %lld at %s is above the limit of %d",
-                        (long long)n->min_properties, n->pointer, MAX_MIN_ITEMS);
-  if (n->min_length > MAX_MIN_LENGTH)
+                        (long long)n->obj.min_properties, n->pointer, MAX_MIN_ITEMS);
+  if (n->str.min_length > MAX_MIN_LENGTH)
     return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minLength %lld at %s is above the limit of %d",
-                        (long long)n->min_length, n->pointer, MAX_MIN_LENGTH);
+                        (long long)n->str.min_length, n->pointer, MAX_MIN_LENGTH);
   return IATK_OK;
 }
 
@@ -323,27 +323,27 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   if (check_size_keywords(c, idx, s) != IATK_OK)
     return iatk_error_code(c->err, IATK_ESCHEMA);
   plan_node *n = NODE(c, idx);
-  n->min_items = read_count(s, "minItems", 0);
-  n->max_items = read_count(s, "maxItems", -1);
-  n->min_length = read_count(s, "minLength", 0);
-  n->max_length = read_count(s, "maxLength", -1);
-  n->min_properties = read_count(s, "minProperties", 0);
-  n->max_properties = read_count(s, "maxProperties", -1);
+  n->arr.min_items = read_count(s, "minItems", 0);
+  n->arr.max_items = read_count(s, "maxItems", -1);
+  n->str.min_length = read_count(s, "minLength", 0);
+  n->str.max_length = read_count(s, "maxLength", -1);
+  n->obj.min_properties = read_count(s, "minProperties", 0);
+  n->obj.max_properties = read_count(s, "maxProperties", -1);
   if (check_size_limits(c, n) != IATK_OK)
     return c->err ? c->err->code : IATK_ELIMIT;
-  read_bound(s, "minimum", "exclusiveMinimum", &n->has_minimum, &n->minimum,
-             &n->exclusive_minimum);
-  read_bound(s, "maximum", "exclusiveMaximum", &n->has_maximum, &n->maximum,
-             &n->exclusive_maximum);
+  read_bound(s, "minimum", "exclusiveMinimum", &n->num.has_minimum, &n->num.minimum,
+             &n->num.exclusive_minimum);
+  read_bound(s, "maximum", "exclusiveMaximum", &n->num.has_maximum, &n->num.maximum,
+             &n->num.exclusive_maximum);
   const json_t *mult = json_object_get(s, "multipleOf");
   if (json_is_number(mult) && json_number_value(mult) > 0)
-    n->multiple_of = json_number_value(mult);
-  if (n->max_items >= 0 && n->min_items > n->max_items)
+    n->num.multiple_of = json_number_value(mult);
+  if (n->arr.max_items >= 0 && n->arr.min_items > n->arr.max_items)
     forbid2(n, JT_ARRAY, "minItems %g is above maxItems %g",
-            (double)n->min_items, (double)n->max_items);
-  if (n->max_length >= 0 && n->min_length > n->max_length)
+            (double)n->arr.min_items, (double)n->arr.max_items);
+  if (n->str.max_length >= 0 && n->str.min_length > n->str.max_length)
     forbid2(n, JT_STRING, "minLength %g is above maxLength %g",
-            (double)n->min_length, (double)n->max_length);
+            (double)n->str.min_length, (double)n->str.max_length);
   check_numeric_range(n);
   read_not(n, s);
   return IATK_OK;
@@ -373,29 +373,29 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   }
   pcre2_code_free(re);
   plan_node *n = NODE(c, idx);
-  n->pattern = malloc(len + 1);
-  if (!n->pattern)
+  n->str.pattern = malloc(len + 1);
+  if (!n->str.pattern)
     return compile_oom(c);
-  memcpy(n->pattern, pattern, len + 1);
-  n->pattern_len = len;
-  n->pattern_is_own = 1;
-  n->rx = rx_parse_n(pattern, len);
+  memcpy(n->str.pattern, pattern, len + 1);
+  n->str.pattern_len = len;
+  n->str.pattern_is_own = 1;
+  n->str.rx = rx_parse_n(pattern, len);
   return IATK_OK;
 }
 
 /* OpenAPI int32/int64: the integer's range is part of its format. */
 static void clamp_to_format(plan_node *n) {
-  double lo = n->format == FMT_INT32 ? -2147483648.0 : -9223372036854775808.0;
-  double hi = n->format == FMT_INT32 ? 2147483647.0 : 9223372036854774784.0;
-  if (!n->has_minimum || n->minimum < lo) {
-    n->has_minimum = 1;
-    n->minimum = lo;
-    n->exclusive_minimum = 0;
+  double lo = n->str.format == FMT_INT32 ? -2147483648.0 : -9223372036854775808.0;
+  double hi = n->str.format == FMT_INT32 ? 2147483647.0 : 9223372036854774784.0;
+  if (!n->num.has_minimum || n->num.minimum < lo) {
+    n->num.has_minimum = 1;
+    n->num.minimum = lo;
+    n->num.exclusive_minimum = 0;
   }
-  if (!n->has_maximum || n->maximum > hi) {
-    n->has_maximum = 1;
-    n->maximum = hi;
-    n->exclusive_maximum = 0;
+  if (!n->num.has_maximum || n->num.maximum > hi) {
+    n->num.has_maximum = 1;
+    n->num.maximum = hi;
+    n->num.exclusive_maximum = 0;
   }
 }
 
@@ -403,16 +403,16 @@ static void clamp_to_format(plan_node *n) {
 static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   plan_node *n = NODE(c, idx);
-  n->format = format ? plan_format_parse(format) : FMT_NONE;
-  if ((n->format == FMT_INT32 || n->format == FMT_INT64) && c->plan->openapi_formats)
+  n->str.format = format ? plan_format_parse(format) : FMT_NONE;
+  if ((n->str.format == FMT_INT32 || n->str.format == FMT_INT64) && c->plan->openapi_formats)
     clamp_to_format(n); /* an OpenAPI format; JSON Schema does not define it */
-  const char *template = plan_format_pattern(n->format);
-  if (n->pattern || !template)
+  const char *template = plan_format_pattern(n->str.format);
+  if (n->str.pattern || !template)
     return IATK_OK;
-  n->pattern = strdup(template);
-  n->pattern_len = strlen(template);
-  n->rx = rx_parse(template);
-  return n->pattern && n->rx ? IATK_OK : compile_oom(c);
+  n->str.pattern = strdup(template);
+  n->str.pattern_len = strlen(template);
+  n->str.rx = rx_parse(template);
+  return n->str.pattern && n->str.rx ? IATK_OK : compile_oom(c);
 }
 
 /* ------------------------------------------------------ sub-schemas */

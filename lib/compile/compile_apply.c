@@ -22,7 +22,7 @@ static int read_prefix(compile_ctx *c, int idx, const json_t *list,
     free(prefix);
     return compile_oom(c);
   }
-  NODE(c, idx)->prefix = prefix; /* owned by the node from here on */
+  NODE(c, idx)->arr.prefix = prefix; /* owned by the node from here on */
   for (size_t i = 0; i < n; i++) {
     char *at = iatk_pointer_append_index(base, i);
     int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
@@ -30,7 +30,7 @@ static int read_prefix(compile_ctx *c, int idx, const json_t *list,
       free(base);
       return iatk_error_code(c->err, IATK_ENOMEM);
     }
-    NODE(c, idx)->prefix[NODE(c, idx)->prefix_count++] = child;
+    NODE(c, idx)->arr.prefix[NODE(c, idx)->arr.prefix_count++] = child;
   }
   free(base);
   return IATK_OK;
@@ -67,14 +67,14 @@ static int read_items(compile_ctx *c, int idx, const json_t *s) {
     if (!rest)
       return compile_oom(c);
   }
-  NODE(c, idx)->unique_items = json_is_true(json_object_get(s, "uniqueItems"));
+  NODE(c, idx)->arr.unique_items = json_is_true(json_object_get(s, "uniqueItems"));
   int rc = json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
   if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
     return rc;
   int child = compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
   if (child < 0)
     return iatk_error_code(c->err, IATK_ENOMEM);
-  NODE(c, idx)->items = child;
+  NODE(c, idx)->arr.items = child;
   return IATK_OK;
 }
 
@@ -102,8 +102,8 @@ static int read_contains(compile_ctx *c, int idx, const json_t *s) {
   int child = compile_child(c, both, NODE(c, idx)->pointer, "contains");
   if (child < 0)
     return iatk_error_code(c->err, IATK_ENOMEM);
-  NODE(c, idx)->contains = child;
-  NODE(c, idx)->min_contains = wanted;
+  NODE(c, idx)->arr.contains = child;
+  NODE(c, idx)->arr.min_contains = wanted;
   return IATK_OK;
 }
 

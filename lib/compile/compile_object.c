@@ -15,15 +15,15 @@
 static int add_prop(compile_ctx *c, int idx, const char *name, int child,
                     int required) {
   plan_node *n = NODE(c, idx);
-  if (n->prop_count == n->prop_cap) { /* geometric: schemas with 100k members */
-    size_t cap = n->prop_cap ? n->prop_cap * 2 : 8;
-    plan_prop *props = realloc(n->props, cap * sizeof *props);
+  if (n->obj.prop_count == n->obj.prop_cap) { /* geometric: schemas with 100k members */
+    size_t cap = n->obj.prop_cap ? n->obj.prop_cap * 2 : 8;
+    plan_prop *props = realloc(n->obj.props, cap * sizeof *props);
     if (!props)
       return compile_oom(c);
-    n->props = props;
-    n->prop_cap = cap;
+    n->obj.props = props;
+    n->obj.prop_cap = cap;
   }
-  plan_prop *p = &n->props[n->prop_count];
+  plan_prop *p = &n->obj.props[n->obj.prop_count];
   memset(p, 0, sizeof *p);
   if (!(p->name = strdup(name)))
     return compile_oom(c);
@@ -31,8 +31,8 @@ static int add_prop(compile_ctx *c, int idx, const char *name, int child,
   p->node = child;
   p->required = required;
   if (c->names_node == idx)
-    json_object_set_new(c->names, name, json_integer((json_int_t)n->prop_count));
-  n->prop_count++;
+    json_object_set_new(c->names, name, json_integer((json_int_t)n->obj.prop_count));
+  n->obj.prop_count++;
   return IATK_OK;
 }
 
@@ -44,8 +44,8 @@ static int find_prop(compile_ctx *c, int idx, const char *name) {
     json_decref(c->names);
     c->names = json_object();
     c->names_node = idx;
-    for (size_t i = 0; c->names && i < NODE(c, idx)->prop_count; i++)
-      json_object_set_new(c->names, NODE(c, idx)->props[i].name,
+    for (size_t i = 0; c->names && i < NODE(c, idx)->obj.prop_count; i++)
+      json_object_set_new(c->names, NODE(c, idx)->obj.props[i].name,
                           json_integer((json_int_t)i));
   }
   const json_t *at = json_object_get(c->names, name);
@@ -123,7 +123,7 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
     free(base);
     return compile_oom(c);
   }
-  NODE(c, idx)->pattern_props = list;
+  NODE(c, idx)->obj.pattern_props = list;
   const char *pattern;
   json_t *sub;
   json_object_foreach((json_t *)pats, pattern, sub) {
@@ -132,7 +132,7 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
       free(base);
       return iatk_error_code(c->err, IATK_ENOMEM);
     }
-    plan_pattern_prop *p = &NODE(c, idx)->pattern_props[NODE(c, idx)->pattern_prop_count++];
+    plan_pattern_prop *p = &NODE(c, idx)->obj.pattern_props[NODE(c, idx)->obj.pattern_prop_count++];
     p->pattern = strdup(pattern);
     p->rx = rx_parse(pattern);
     p->node = child;
@@ -149,7 +149,7 @@ static int read_additional(compile_ctx *c, int idx, const json_t *s) {
                         : "unevaluatedProperties";
   const json_t *extra = json_object_get(s, key);
   if (json_is_false(extra)) {
-    NODE(c, idx)->additional_forbidden = 1;
+    NODE(c, idx)->obj.additional_forbidden = 1;
     return IATK_OK;
   }
   if (!json_is_object(extra))
@@ -157,7 +157,7 @@ static int read_additional(compile_ctx *c, int idx, const json_t *s) {
   int child = compile_child(c, extra, NODE(c, idx)->pointer, key);
   if (child < 0)
     return iatk_error_code(c->err, IATK_ENOMEM);
-  NODE(c, idx)->additional = child;
+  NODE(c, idx)->obj.additional = child;
   return IATK_OK;
 }
 
@@ -165,9 +165,9 @@ static int read_additional(compile_ctx *c, int idx, const json_t *s) {
 static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name) {
   if (!c->regexes && !(c->regexes = regex_cache_new()))
     return -2;
-  for (size_t i = 0; i < n->pattern_prop_count; i++)
-    if (regex_search(c->regexes, n->pattern_props[i].pattern, name, strlen(name)) == 1)
-      return n->pattern_props[i].node;
+  for (size_t i = 0; i < n->obj.pattern_prop_count; i++)
+    if (regex_search(c->regexes, n->obj.pattern_props[i].pattern, name, strlen(name)) == 1)
+      return n->obj.pattern_props[i].node;
   return -2;
 }
 
@@ -194,17 +194,17 @@ static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
   plan_node *n = NODE(c, idx);
   int at = find_prop(c, idx, name);
   if (at >= 0) {
-    n->props[at].required = 1;
+    n->obj.props[at].required = 1;
     return IATK_OK;
   }
   if (!name_allowed(c, s, name))
     return forbid_object(n, "required property '%s' does not satisfy propertyNames",
                          name);
   int node = pattern_node_for(c, n, name);
-  if (node == -2 && n->additional_forbidden)
+  if (node == -2 && n->obj.additional_forbidden)
     return forbid_object(n, "required property '%s' is forbidden by "
                             "additionalProperties: false", name);
-  return add_prop(c, idx, name, node == -2 ? n->additional : node, 1);
+  return add_prop(c, idx, name, node == -2 ? n->obj.additional : node, 1);
 }
 
 static int read_required(compile_ctx *c, int idx, const json_t *s) {
@@ -212,7 +212,7 @@ static int read_required(compile_ctx *c, int idx, const json_t *s) {
   size_t i;
   json_t *name;
   if (json_is_array(required))
-    NODE(c, idx)->has_required = 1;
+    NODE(c, idx)->obj.has_required = 1;
   json_array_foreach(required, i, name) {
     if (!json_is_string(name))
       continue;
@@ -237,8 +237,8 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
       continue;
     int at = find_prop(c, idx, needed);
     int node = at < 0 ? pattern_node_for(c, NODE(c, idx), needed) : -2;
-    if (at < 0 && node == -2 && NODE(c, idx)->additional_forbidden) {
-      plan_prop *p = &NODE(c, idx)->props[owner];
+    if (at < 0 && node == -2 && NODE(c, idx)->obj.additional_forbidden) {
+      plan_prop *p = &NODE(c, idx)->obj.props[owner];
       if (p->required)
         return forbid_object(NODE(c, idx), "required property '%s' needs '%s' "
                              "(dependentRequired), which additionalProperties: "
@@ -246,10 +246,10 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
       p->impossible = 1;
       continue;
     }
-    if (at < 0 && add_prop(c, idx, needed, node == -2 ? NODE(c, idx)->additional : node, 0) != IATK_OK)
+    if (at < 0 && add_prop(c, idx, needed, node == -2 ? NODE(c, idx)->obj.additional : node, 0) != IATK_OK)
       return iatk_error_code(c->err, IATK_ENOMEM);
-    at = at < 0 ? (int)NODE(c, idx)->prop_count - 1 : at;
-    plan_prop *p = &NODE(c, idx)->props[owner];
+    at = at < 0 ? (int)NODE(c, idx)->obj.prop_count - 1 : at;
+    plan_prop *p = &NODE(c, idx)->obj.props[owner];
     int *needs = realloc(p->needs, (p->need_count + 1) * sizeof *needs);
     if (!needs)
       return compile_oom(c);
@@ -278,13 +278,13 @@ static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
   const json_t *names = json_object_get(s, "propertyNames");
   const json_t *values = json_object_get(names, "enum");
   if (json_is_array(values))
-    n->name_values = json_incref((json_t *)values);
+    n->obj.name_values = json_incref((json_t *)values);
   else if (json_is_string(json_object_get(names, "const")))
-    n->name_values = json_pack("[O]", json_object_get(names, "const"));
+    n->obj.name_values = json_pack("[O]", json_object_get(names, "const"));
   const char *pattern = json_string_value(json_object_get(names, "pattern"));
   if (pattern) {
-    n->name_pattern = strdup(pattern);
-    n->name_rx = rx_parse(pattern);
+    n->obj.name_pattern = strdup(pattern);
+    n->obj.name_rx = rx_parse(pattern);
   }
 }
 

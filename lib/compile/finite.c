@@ -19,9 +19,9 @@ static uint32_t plus_one(uint32_t r) {
 /* A property's rank including what it needs (dependentRequired, one
  * level: needs of needs are rare and the self-check covers them). */
 static uint32_t prop_rank(const iatk_plan *plan, const plan_node *n, size_t i) {
-  uint32_t worst = rank_of(plan, n->props[i].node);
-  for (size_t k = 0; k < n->props[i].need_count; k++) {
-    uint32_t r = rank_of(plan, n->props[n->props[i].needs[k]].node);
+  uint32_t worst = rank_of(plan, n->obj.props[i].node);
+  for (size_t k = 0; k < n->obj.props[i].need_count; k++) {
+    uint32_t r = rank_of(plan, n->obj.props[n->obj.props[i].needs[k]].node);
     worst = r > worst ? r : worst;
   }
   return worst;
@@ -29,8 +29,8 @@ static uint32_t prop_rank(const iatk_plan *plan, const plan_node *n, size_t i) {
 
 static uint32_t object_rank(const iatk_plan *plan, const plan_node *n) {
   uint32_t worst = 0;
-  for (size_t i = 0; i < n->prop_count; i++) {
-    if (!n->props[i].required)
+  for (size_t i = 0; i < n->obj.prop_count; i++) {
+    if (!n->obj.props[i].required)
       continue;
     uint32_t r = prop_rank(plan, n, i);
     worst = r > worst ? r : worst;
@@ -40,13 +40,13 @@ static uint32_t object_rank(const iatk_plan *plan, const plan_node *n) {
 
 static uint32_t array_rank(const iatk_plan *plan, const plan_node *n) {
   uint32_t worst = 0;
-  size_t needed = (size_t)n->min_items;
-  for (size_t i = 0; i < needed && i <= n->prefix_count; i++) {
+  size_t needed = (size_t)n->arr.min_items;
+  for (size_t i = 0; i < needed && i <= n->arr.prefix_count; i++) {
     uint32_t r = rank_of(plan, plan_item_node(n, i));
     worst = r > worst ? r : worst;
   }
-  if (n->contains != NO_NODE && n->min_contains > 0) {
-    uint32_t r = rank_of(plan, n->contains);
+  if (n->arr.contains != NO_NODE && n->arr.min_contains > 0) {
+    uint32_t r = rank_of(plan, n->arr.contains);
     worst = r > worst ? r : worst;
     needed = 1;
   }
@@ -97,21 +97,21 @@ static int relax(iatk_plan *plan, plan_node *n) {
 
 /* Finds the first member of `n` that admits no finite value. */
 static int infinite_member(const iatk_plan *plan, const plan_node *n) {
-  for (size_t i = 0; i < n->prop_count; i++) {
-    if (!n->props[i].required || prop_rank(plan, n, i) != RANK_INFINITE)
+  for (size_t i = 0; i < n->obj.prop_count; i++) {
+    if (!n->obj.props[i].required || prop_rank(plan, n, i) != RANK_INFINITE)
       continue;
-    if (rank_of(plan, n->props[i].node) == RANK_INFINITE)
-      return n->props[i].node;
-    for (size_t k = 0; k < n->props[i].need_count; k++)
-      if (rank_of(plan, n->props[n->props[i].needs[k]].node) == RANK_INFINITE)
-        return n->props[n->props[i].needs[k]].node;
+    if (rank_of(plan, n->obj.props[i].node) == RANK_INFINITE)
+      return n->obj.props[i].node;
+    for (size_t k = 0; k < n->obj.props[i].need_count; k++)
+      if (rank_of(plan, n->obj.props[n->obj.props[i].needs[k]].node) == RANK_INFINITE)
+        return n->obj.props[n->obj.props[i].needs[k]].node;
   }
-  for (size_t i = 0; i < (size_t)n->min_items && i <= n->prefix_count; i++)
+  for (size_t i = 0; i < (size_t)n->arr.min_items && i <= n->arr.prefix_count; i++)
     if (rank_of(plan, plan_item_node(n, i)) == RANK_INFINITE)
       return plan_item_node(n, i);
-  if (n->contains != NO_NODE && n->min_contains > 0 &&
-      rank_of(plan, n->contains) == RANK_INFINITE)
-    return n->contains;
+  if (n->arr.contains != NO_NODE && n->arr.min_contains > 0 &&
+      rank_of(plan, n->arr.contains) == RANK_INFINITE)
+    return n->arr.contains;
   if (n->variant_count)
     return n->variants[0];
   return NO_NODE;

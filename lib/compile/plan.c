@@ -23,9 +23,9 @@ int plan_add_node(iatk_plan *plan, char *pointer) {
   memset(n, 0, sizeof *n);
   n->pointer = pointer;
   n->types = JT_ANY;
-  n->additional = n->items = NO_NODE;
-  n->max_items = n->max_length = n->max_properties = -1;
-  n->contains = NO_NODE;
+  n->obj.additional = n->arr.items = NO_NODE;
+  n->arr.max_items = n->str.max_length = n->obj.max_properties = -1;
+  n->arr.contains = NO_NODE;
   n->escape_variant = -1;
   return (int)plan->count++;
 }
@@ -40,26 +40,26 @@ void plan_release_nodes(iatk_plan *plan) {
     free(n->enum_texts);
     free(n->sample_text.text);
     free(n->unsat_reason);
-    free(n->pattern);
-    rx_free(n->rx);
+    free(n->str.pattern);
+    rx_free(n->str.rx);
     json_decref(n->enum_values);
     json_decref(n->samples);
-    for (size_t p = 0; p < n->prop_count; p++) {
-      free(n->props[p].name);
-      free(n->props[p].member.text);
-      free(n->props[p].needs);
+    for (size_t p = 0; p < n->obj.prop_count; p++) {
+      free(n->obj.props[p].name);
+      free(n->obj.props[p].member.text);
+      free(n->obj.props[p].needs);
     }
-    for (size_t p = 0; p < n->pattern_prop_count; p++) {
-      free(n->pattern_props[p].pattern);
-      rx_free(n->pattern_props[p].rx);
+    for (size_t p = 0; p < n->obj.pattern_prop_count; p++) {
+      free(n->obj.pattern_props[p].pattern);
+      rx_free(n->obj.pattern_props[p].rx);
     }
-    free(n->pattern_props);
-    free(n->name_pattern);
-    json_decref(n->name_values);
-    rx_free(n->name_rx);
-    free(n->props);
+    free(n->obj.pattern_props);
+    free(n->obj.name_pattern);
+    json_decref(n->obj.name_values);
+    rx_free(n->obj.name_rx);
+    free(n->obj.props);
     free(n->variants);
-    free(n->prefix);
+    free(n->arr.prefix);
   }
   free(plan->nodes);
   plan->nodes = NULL;
@@ -123,8 +123,8 @@ static int member_text(const plan_prop *p, plan_text *out) {
 }
 
 static int prepare_node_texts(plan_node *n) {
-  for (size_t i = 0; i < n->prop_count; i++)
-    if (member_text(&n->props[i], &n->props[i].member) != 0)
+  for (size_t i = 0; i < n->obj.prop_count; i++)
+    if (member_text(&n->obj.props[i], &n->obj.props[i].member) != 0)
       return -1;
   size_t count = json_array_size(n->enum_values);
   if (count && !(n->enum_texts = calloc(count, sizeof *n->enum_texts)))
@@ -161,9 +161,9 @@ static int takes_plain_string(const plan_node *n, const char *value) {
   for (const unsigned char *p = (const unsigned char *)value; *p; p++)
     len += (*p & 0xc0) != 0x80; /* code points, as minLength counts */
   return (n->types & JT_STRING) && !n->const_text && !n->enum_values &&
-         !n->pattern && n->format == FMT_NONE && !n->variant_count &&
-         (int64_t)len >= n->min_length &&
-         (n->max_length < 0 || (int64_t)len <= n->max_length);
+         !n->str.pattern && n->str.format == FMT_NONE && !n->variant_count &&
+         (int64_t)len >= n->str.min_length &&
+         (n->str.max_length < 0 || (int64_t)len <= n->str.max_length);
 }
 
 /* An EventBridge event declares its `source` and `detail-type`
@@ -176,8 +176,8 @@ static int takes_plain_string(const plan_node *n, const char *value) {
 static void declare_envelope(compile_ctx *c, const char *name,
                              const char *value) {
   const plan_node *root = &c->plan->nodes[c->plan->root];
-  for (size_t i = 0; value && i < root->prop_count; i++) {
-    const plan_prop *prop = &root->props[i];
+  for (size_t i = 0; value && i < root->obj.prop_count; i++) {
+    const plan_prop *prop = &root->obj.props[i];
     if (strcmp(prop->name, name) != 0 || prop->node == NO_NODE)
       continue;
     plan_node *n = &c->plan->nodes[prop->node];

@@ -51,8 +51,51 @@ typedef struct plan_pattern_prop {
   int node;
 } plan_pattern_prop;
 
-/* One compiled schema.  Numeric bounds use has_* flags because 0 is a
+/* A node's string keywords. */
+typedef struct plan_string {
+  schema_format format;
+  char *pattern;           /* ECMA-262 pattern, or the format's template */
+  size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
+  int pattern_is_own;      /* pattern came from the schema, not a format */
+  struct rx_program *rx;   /* its generator program, NULL if unparsable */
+  int64_t min_length, max_length; /* max: -1 when unbounded */
+} plan_string;
+
+/* A node's number keywords.  Bounds use has_* flags because 0 is a
  * meaningful bound. */
+typedef struct plan_number {
+  int has_minimum, has_maximum, exclusive_minimum, exclusive_maximum;
+  double minimum, maximum, multiple_of; /* multiple_of 0: none */
+} plan_number;
+
+/* A node's array keywords. */
+typedef struct plan_array {
+  int *prefix;             /* nodes of the first items (tuple forms) */
+  size_t prefix_count;
+  int items;               /* node for the items after them; NO_NODE = any */
+  int contains;            /* items that must occur (merged with items) */
+  int64_t min_contains;
+  int unique_items;
+  int64_t min_items, max_items;   /* max: -1 when unbounded */
+} plan_array;
+
+/* A node's object keywords. */
+typedef struct plan_object {
+  plan_prop *props;
+  size_t prop_count, prop_cap;
+  int additional;          /* node for other properties; NO_NODE = any */
+  int additional_forbidden; /* additionalProperties: false */
+  int has_required;        /* a `required` list was given (possibly empty):
+                            * AWS IATK's skip_optional keys on it */
+  plan_pattern_prop *pattern_props;
+  size_t pattern_prop_count;
+  char *name_pattern;      /* propertyNames.pattern, for extra names */
+  json_t *name_values;     /* propertyNames' enum (or const), or NULL */
+  struct rx_program *name_rx;
+  int64_t min_properties, max_properties; /* max: -1 when unbounded */
+} plan_object;
+
+/* One compiled schema: what every type shares, then each type's part. */
 typedef struct plan_node {
   char *pointer;           /* where it came from, for messages */
   unsigned types;          /* allowed JSON types (JT_*) */
@@ -67,36 +110,13 @@ typedef struct plan_node {
   int declared;            /* samples[0] is the event's own source or
                             * detail-type (x-amazon-events-*): written in
                             * random mode too, see plan.c */
-  schema_format format;
-  char *pattern;           /* ECMA-262 pattern, or the format's template */
-  size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
-  int pattern_is_own;      /* pattern came from the schema, not a format */
-  struct rx_program *rx;   /* its generator program, NULL if unparsable */
-  plan_prop *props;
-  size_t prop_count, prop_cap;
-  int additional;          /* node for other properties; NO_NODE = any */
-  plan_pattern_prop *pattern_props;
-  size_t pattern_prop_count;
-  char *name_pattern;      /* propertyNames.pattern, for extra names */
-  json_t *name_values;     /* propertyNames' enum (or const), or NULL */
-  int unique_items;
-  struct rx_program *name_rx;
-  int64_t min_properties, max_properties; /* max: -1 when unbounded */
-  int contains;            /* items that must occur (merged with items) */
-  int64_t min_contains;
-  int additional_forbidden; /* additionalProperties: false */
-  int has_required;        /* a `required` list was given (possibly empty):
-                            * AWS IATK's skip_optional keys on it */
-  int *prefix;             /* nodes of the first items (tuple forms) */
-  size_t prefix_count;
-  int items;               /* node for the items after them; NO_NODE = any */
   int *variants;           /* anyOf/oneOf branches, each merged with base */
   size_t variant_count;
-  int64_t min_items, max_items;   /* max: -1 when unbounded */
-  int64_t min_length, max_length; /* max: -1 when unbounded */
-  int has_minimum, has_maximum, exclusive_minimum, exclusive_maximum;
-  double minimum, maximum, multiple_of; /* multiple_of 0: none */
   char *unsat_reason;      /* why a keyword removed every type, or NULL */
+  plan_string str;
+  plan_number num;
+  plan_array arr;
+  plan_object obj;
   /* Filled by the finiteness analysis (finite.c). */
   uint32_t rank;           /* height of the smallest instance */
   unsigned finite_types;   /* types that admit a finite instance */
@@ -122,7 +142,7 @@ struct iatk_plan {
 
 /* The node that constrains item `i` of an array node. */
 static inline int plan_item_node(const plan_node *n, size_t i) {
-  return i < n->prefix_count ? n->prefix[i] : n->items;
+  return i < n->arr.prefix_count ? n->arr.prefix[i] : n->arr.items;
 }
 
 /* Appends a zeroed node owning `pointer`; returns its number or -1. */

@@ -43,7 +43,7 @@ static int coin(iatk_gen *g) {
 
 static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_prop *p) {
   for (size_t k = 0; k < p->need_count; k++) {
-    const plan_prop *q = &n->props[p->needs[k]];
+    const plan_prop *q = &n->obj.props[p->needs[k]];
     if (q->impossible || node_rank(g, q->node) == RANK_INFINITE ||
         (q->node != NO_NODE && g->active[q->node]))
       return 0;
@@ -55,7 +55,7 @@ static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_pr
  * under AWS only when it has a `required` list, as AWS IATK decides. */
 static int skips_optional(const iatk_gen *g, const plan_node *n) {
   return g->skip_optional == IATK_SKIP_OPTIONAL_SCHEMA ||
-         (g->skip_optional == IATK_SKIP_OPTIONAL_AWS && n->has_required);
+         (g->skip_optional == IATK_SKIP_OPTIONAL_AWS && n->obj.has_required);
 }
 
 static int include_optional(iatk_gen *g, const plan_node *n, const plan_prop *p,
@@ -74,25 +74,25 @@ static size_t close_needs(const iatk_gen *g, const plan_node *n, unsigned char *
   int changed = 1;
   while (changed) {
     changed = 0;
-    for (size_t i = 0; i < n->prop_count; i++)
-      for (size_t k = 0; inc[i] && k < n->props[i].need_count; k++) {
-        int j = n->props[i].needs[k];
-        if (!inc[j] && !n->props[j].impossible &&
-            node_rank(g, n->props[j].node) != RANK_INFINITE)
+    for (size_t i = 0; i < n->obj.prop_count; i++)
+      for (size_t k = 0; inc[i] && k < n->obj.props[i].need_count; k++) {
+        int j = n->obj.props[i].needs[k];
+        if (!inc[j] && !n->obj.props[j].impossible &&
+            node_rank(g, n->obj.props[j].node) != RANK_INFINITE)
           inc[j] = changed = 1;
       }
   }
   size_t count = 0;
-  for (size_t i = 0; i < n->prop_count; i++)
+  for (size_t i = 0; i < n->obj.prop_count; i++)
     count += inc[i];
   return count;
 }
 
 /* Drops optional properties from the end while over maxProperties. */
 static void cap_properties(const plan_node *n, unsigned char *inc, size_t *count) {
-  for (size_t i = n->prop_count; i-- > 0 && n->max_properties >= 0 &&
-                                 (int64_t)*count > n->max_properties;)
-    if (inc[i] && !n->props[i].required) {
+  for (size_t i = n->obj.prop_count; i-- > 0 && n->obj.max_properties >= 0 &&
+                                 (int64_t)*count > n->obj.max_properties;)
+    if (inc[i] && !n->obj.props[i].required) {
       inc[i] = 0;
       (*count)--;
     }
@@ -118,8 +118,8 @@ static int emit_prop(iatk_gen *g, const plan_prop *p, int *first, int escape) {
 }
 
 static int name_taken(const plan_node *n, const char *name, size_t len) {
-  for (size_t i = 0; i < n->prop_count; i++)
-    if (n->props[i].name_len == len && memcmp(n->props[i].name, name, len) == 0)
+  for (size_t i = 0; i < n->obj.prop_count; i++)
+    if (n->obj.props[i].name_len == len && memcmp(n->obj.props[i].name, name, len) == 0)
       return 1;
   return 0;
 }
@@ -147,22 +147,22 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
                       iatk_buf *name) {
   for (int attempt = 0; attempt < 16; attempt++) {
     iatk_buf_reset(name);
-    int node = n->additional;
-    size_t values = json_array_size(n->name_values);
+    int node = n->obj.additional;
+    size_t values = json_array_size(n->obj.name_values);
     const char *value = values ? json_string_value(json_array_get(
-                                     n->name_values, ((size_t)k + (size_t)attempt) % values))
+                                     n->obj.name_values, ((size_t)k + (size_t)attempt) % values))
                                : NULL;
     if (values && !value)
       continue; /* a non-string in propertyNames' enum names nothing */
     if (value) {
       iatk_buf_puts(name, value);
-    } else if (n->pattern_prop_count) {
-      const plan_pattern_prop *pp = &n->pattern_props[(size_t)k % n->pattern_prop_count];
+    } else if (n->obj.pattern_prop_count) {
+      const plan_pattern_prop *pp = &n->obj.pattern_props[(size_t)k % n->obj.pattern_prop_count];
       if (pp->rx)
         rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
       node = pp->node;
-    } else if (n->name_rx) {
-      rx_generate(n->name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
+    } else if (n->obj.name_rx) {
+      rx_generate(n->obj.name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
     }
     if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
       for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
@@ -186,7 +186,7 @@ static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
   int rc = IATK_OK;
   for (int k = 0; (int64_t)count < want && rc == IATK_OK; k++, count++) {
     int node = extra_name(g, n, k, seen, &name);
-    if (node == -2 || (n->additional_forbidden && !n->pattern_prop_count))
+    if (node == -2 || (n->obj.additional_forbidden && !n->obj.pattern_prop_count))
       break; /* the self-check reports what could not be met */
     rc = emit_member(g, name.data, name.len, node, first, escape);
   }
@@ -199,29 +199,29 @@ static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
  * two undeclared members: keywords such as `not` or oneOf may need them. */
 static int64_t members_wanted(iatk_gen *g, const plan_node *n, size_t count,
                               int escape) {
-  int64_t want = n->min_properties;
-  int open = !n->additional_forbidden || n->pattern_prop_count;
+  int64_t want = n->obj.min_properties;
+  int open = !n->obj.additional_forbidden || n->obj.pattern_prop_count;
   if (g->exploring && !escape && open && coin(g))
     want = (int64_t)count + 1 + (int64_t)iatk_rng_below(&g->rng, 2);
-  if (n->max_properties >= 0 && want > n->max_properties)
-    want = n->max_properties;
-  return want > n->min_properties ? want : n->min_properties;
+  if (n->obj.max_properties >= 0 && want > n->obj.max_properties)
+    want = n->obj.max_properties;
+  return want > n->obj.min_properties ? want : n->obj.min_properties;
 }
 
 static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   unsigned char small[64];
-  unsigned char *inc = n->prop_count <= sizeof small ? small : calloc(n->prop_count, 1);
+  unsigned char *inc = n->obj.prop_count <= sizeof small ? small : calloc(n->obj.prop_count, 1);
   if (!inc)
     return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n->prop_count; i++)
-    inc[i] = n->props[i].required || include_optional(g, n, &n->props[i], escape);
+  for (size_t i = 0; i < n->obj.prop_count; i++)
+    inc[i] = n->obj.props[i].required || include_optional(g, n, &n->obj.props[i], escape);
   size_t count = close_needs(g, n, inc);
   cap_properties(n, inc, &count);
   int first = 1, rc = IATK_OK;
   out_putc(g, '{');
-  for (size_t i = 0; i < n->prop_count && rc == IATK_OK; i++)
+  for (size_t i = 0; i < n->obj.prop_count && rc == IATK_OK; i++)
     if (inc[i])
-      rc = emit_prop(g, &n->props[i], &first, escape);
+      rc = emit_prop(g, &n->obj.props[i], &first, escape);
   int64_t want = members_wanted(g, n, count, escape);
   if (rc == IATK_OK && (int64_t)count < want)
     rc = add_extra_members(g, n, count, want, &first, escape);
@@ -233,19 +233,19 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
 
 /* Longest array whose every item admits a value, capped at max_items. */
 static int64_t feasible_length(const iatk_gen *g, const plan_node *n, int64_t want) {
-  if (n->max_items >= 0 && want > n->max_items)
-    want = n->max_items;
-  for (int64_t i = n->min_items; i < want; i++)
+  if (n->arr.max_items >= 0 && want > n->arr.max_items)
+    want = n->arr.max_items;
+  for (int64_t i = n->arr.min_items; i < want; i++)
     if (node_rank(g, plan_item_node(n, (size_t)i)) == RANK_INFINITE)
       return i;
   return want;
 }
 
 static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
-  int64_t len = n->min_items;
-  if (n->contains != NO_NODE &&
-      len < (int64_t)n->prefix_count + n->min_contains)
-    len = (int64_t)n->prefix_count + n->min_contains;
+  int64_t len = n->arr.min_items;
+  if (n->arr.contains != NO_NODE &&
+      len < (int64_t)n->arr.prefix_count + n->arr.min_contains)
+    len = (int64_t)n->arr.prefix_count + n->arr.min_contains;
   if (escape)
     return len;
   /* Extra items only near the top and while the event is small: nested
@@ -290,16 +290,16 @@ static int gen_unique_item(iatk_gen *g, int node, int escape, size_t *starts,
 }
 
 static int item_node(const plan_node *n, int64_t i) {
-  if (n->contains != NO_NODE && i >= (int64_t)n->prefix_count &&
-      i < (int64_t)n->prefix_count + n->min_contains)
-    return n->contains;
+  if (n->arr.contains != NO_NODE && i >= (int64_t)n->arr.prefix_count &&
+      i < (int64_t)n->arr.prefix_count + n->arr.min_contains)
+    return n->arr.contains;
   return plan_item_node(n, (size_t)i);
 }
 
 static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = array_length(g, n, escape);
-  size_t *starts = n->unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
-  if (n->unique_items && !starts)
+  size_t *starts = n->arr.unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
+  if (n->arr.unique_items && !starts)
     return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
   out_putc(g, '[');
   int rc = IATK_OK;

@@ -29,30 +29,30 @@ static double inward(double bound, double toward) {
 /* The inclusive range a node allows, for integers or for numbers. */
 static range allowed_range(const plan_node *n, int integer) {
   range r = {-INFINITY, INFINITY};
-  if (n->has_minimum) {
-    r.lo = inward(n->minimum, INFINITY);
+  if (n->num.has_minimum) {
+    r.lo = inward(n->num.minimum, INFINITY);
     if (integer)
-      r.lo = n->exclusive_minimum ? floor(r.lo) + 1 : ceil(r.lo);
+      r.lo = n->num.exclusive_minimum ? floor(r.lo) + 1 : ceil(r.lo);
   }
-  if (n->has_maximum) {
-    r.hi = inward(n->maximum, -INFINITY);
+  if (n->num.has_maximum) {
+    r.hi = inward(n->num.maximum, -INFINITY);
     if (integer)
-      r.hi = n->exclusive_maximum ? ceil(r.hi) - 1 : floor(r.hi);
+      r.hi = n->num.exclusive_maximum ? ceil(r.hi) - 1 : floor(r.hi);
   }
   return r;
 }
 
 /* Moves v inside the range (exclusive real bounds step off the bound). */
 static double clamp(const plan_node *n, range r, double v, int integer) {
-  if (v < r.lo || (!integer && n->exclusive_minimum && v <= r.lo)) {
+  if (v < r.lo || (!integer && n->num.exclusive_minimum && v <= r.lo)) {
     v = r.lo;
-    if (!integer && n->exclusive_minimum) /* just above, at any magnitude */
+    if (!integer && n->num.exclusive_minimum) /* just above, at any magnitude */
       v = fmax(nextafter(r.lo, INFINITY),
                isfinite(r.hi) ? r.lo + fmin(1, (r.hi - r.lo) / 2) : r.lo + 1);
   }
-  if (v > r.hi || (!integer && n->exclusive_maximum && v >= r.hi)) {
+  if (v > r.hi || (!integer && n->num.exclusive_maximum && v >= r.hi)) {
     v = r.hi;
-    if (!integer && n->exclusive_maximum)
+    if (!integer && n->num.exclusive_maximum)
       v = fmin(nextafter(r.hi, -INFINITY),
                isfinite(r.lo) ? r.hi - fmin(1, (r.hi - r.lo) / 2) : r.hi - 1);
   }
@@ -61,11 +61,11 @@ static double clamp(const plan_node *n, range r, double v, int integer) {
 
 /* The multiple of m nearest v inside the range, preferring upward. */
 static double snap_multiple(const plan_node *n, range r, double v) {
-  double m = n->multiple_of;
+  double m = n->num.multiple_of;
   if (!isfinite(v / m))
     return v; /* no double multiple there: the self-check refuses it */
   double k = ceil(v / m) * m;
-  if (k > r.hi || (n->exclusive_maximum && k >= r.hi))
+  if (k > r.hi || (n->num.exclusive_maximum && k >= r.hi))
     k = floor(v / m) * m;
   return k == 0 ? 0 : k; /* no "-0" */
 }
@@ -85,8 +85,8 @@ static double random_in(iatk_gen *g, range r, int integer) {
  * double it overflows), so whether v is a multiple can no longer be told:
  * random draws stay where it can, when the bounds allow. */
 static range where_multiples_are_exact(const plan_node *n, range r) {
-  double limit = n->multiple_of * 4503599627370496.0;
-  if (n->multiple_of <= 0 || !isfinite(limit))
+  double limit = n->num.multiple_of * 4503599627370496.0;
+  if (n->num.multiple_of <= 0 || !isfinite(limit))
     return r;
   range near = {fmax(r.lo, -limit), fmin(r.hi, limit)};
   return near.lo <= near.hi ? near : r;
@@ -98,7 +98,7 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   range exact = where_multiples_are_exact(n, r);
   v = fmin(fmax(v, exact.lo), exact.hi);
   v = clamp(n, r, v, integer);
-  if (n->multiple_of > 0)
+  if (n->num.multiple_of > 0)
     v = snap_multiple(n, r, v);
   if (integer) /* all digits, never an exponent: readers must see an integer */
     number_text_integer(&g->out, v);
@@ -178,15 +178,15 @@ static const char alphabet[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
 static int64_t string_length(iatk_gen *g, const plan_node *n) {
-  int64_t len = n->min_length;
+  int64_t len = n->str.min_length;
   if (g->mode == IATK_MODE_SAMPLE && len == 0)
     len = 6; /* "string" */
   if (g->mode == IATK_MODE_RANDOM) {
-    int64_t room = n->max_length < 0 ? 12 : n->max_length - len;
+    int64_t room = n->str.max_length < 0 ? 12 : n->str.max_length - len;
     len += (int64_t)iatk_rng_below(&g->rng, (uint64_t)(room > 12 ? 12 : room) + 1);
   }
-  if (n->max_length >= 0 && len > n->max_length)
-    len = n->max_length;
+  if (n->str.max_length >= 0 && len > n->str.max_length)
+    len = n->str.max_length;
   return len;
 }
 
@@ -198,11 +198,11 @@ static size_t code_points(const char *s, size_t len) {
 }
 
 static int fits_length(const plan_node *n, const iatk_buf *b) {
-  if (n->min_length <= 0 && n->max_length < 0)
+  if (n->str.min_length <= 0 && n->str.max_length < 0)
     return 1; /* any length: no need to count */
   size_t len = code_points(b->data ? b->data : "", b->len);
-  return (int64_t)len >= n->min_length &&
-         (n->max_length < 0 || (int64_t)len <= n->max_length);
+  return (int64_t)len >= n->str.min_length &&
+         (n->str.max_length < 0 || (int64_t)len <= n->str.max_length);
 }
 
 /* Fills a short candidate up to minLength and keeps the first filling the
@@ -211,10 +211,10 @@ static int fits_length(const plan_node *n, const iatk_buf *b) {
  * unanchored pattern matches inside any filler). */
 static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   size_t have = code_points(b->data ? b->data : "", b->len);
-  if ((int64_t)have >= n->min_length || !n->pattern_is_own || b->len == 0 ||
+  if ((int64_t)have >= n->str.min_length || !n->str.pattern_is_own || b->len == 0 ||
       (b->data[b->len - 1] & 0x80) || (b->data[0] & 0x80))
     return;
-  size_t need = (size_t)n->min_length - have, len = b->len;
+  size_t need = (size_t)n->str.min_length - have, len = b->len;
   char *orig = malloc(len); /* not strndup: the candidate may hold U+0000 */
   if (orig)
     memcpy(orig, b->data, len);
@@ -230,7 +230,7 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
       for (size_t i = 0; i < need; i++)
         iatk_buf_putc(b, fill[k][0]);
     if (b->failed ||
-        regex_search_n(g->regexes, n->pattern, n->pattern_len, b->data, b->len) == 1)
+        regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data, b->len) == 1)
       break;
   }
   free(orig);
@@ -243,11 +243,11 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
   for (int attempt = 0; attempt < PATTERN_ATTEMPTS; attempt++) {
     iatk_buf_reset(b);
     int minimal = attempt == 0 && g->mode != IATK_MODE_RANDOM;
-    int extra = 3 + attempt / 2 + (int)(n->min_length > 0 ? n->min_length / 2 : 0);
-    rx_generate(n->rx, &g->rng, minimal, extra, b);
+    int extra = 3 + attempt / 2 + (int)(n->str.min_length > 0 ? n->str.min_length / 2 : 0);
+    rx_generate(n->str.rx, &g->rng, minimal, extra, b);
     pad_to_min_length(g, n, b);
     if (!b->failed && fits_length(n, b) &&
-        regex_search_n(g->regexes, n->pattern, n->pattern_len, b->data ? b->data : "",
+        regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data ? b->data : "",
                        b->len) == 1)
       break;
   }
@@ -256,13 +256,13 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
 
 /* date-time and time also have a short UTC form, for tight maxLength. */
 static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
-  if (n->format != FMT_DATE_TIME && n->format != FMT_TIME)
+  if (n->str.format != FMT_DATE_TIME && n->str.format != FMT_TIME)
     return 0;
   char text[40];
   iatk_instant t = instant_for(g); /* random mode: random, never the clock */
   time_text_utc(&t, text);
   iatk_buf_reset(b);
-  iatk_buf_puts(b, n->format == FMT_TIME ? text + 11 : text);
+  iatk_buf_puts(b, n->str.format == FMT_TIME ? text + 11 : text);
   return fits_length(n, b);
 }
 
@@ -271,13 +271,13 @@ static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
 static int gen_format_value(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
   iatk_buf_reset(b);
-  if (time_or_uuid(g, n->format, b)) {
-    if (n->min_length <= 0 && n->max_length < 0 && n->format != FMT_UUID)
-      template_note_slot(g, g->out.len + 1, b->len, n->format); /* no check read it */
+  if (time_or_uuid(g, n->str.format, b)) {
+    if (n->str.min_length <= 0 && n->str.max_length < 0 && n->str.format != FMT_UUID)
+      template_note_slot(g, g->out.len + 1, b->len, n->str.format); /* no check read it */
     else if (!fits_length(n, b) && !short_time(g, n, b))
       return 0;
   } else {
-    const char *sample = format_sample(n->format);
+    const char *sample = format_sample(n->str.format);
     if (!sample || g->mode == IATK_MODE_RANDOM)
       return 0; /* random values come from the format's pattern */
     iatk_buf_puts(b, sample);
@@ -292,9 +292,9 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
 /* A value of the node's format into `b` (time, uuid, or the template). */
 static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   iatk_buf_reset(b);
-  if (time_or_uuid(g, n->format, b))
+  if (time_or_uuid(g, n->str.format, b))
     return;
-  const char *sample = format_sample(n->format);
+  const char *sample = format_sample(n->str.format);
   if (sample)
     iatk_buf_puts(b, sample);
 }
@@ -302,8 +302,8 @@ static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
 static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
   iatk_buf view = {.data = (char *)s, .len = len, .cap = len + 1};
   return fits_length(n, &view) &&
-         regex_search_n(g->regexes, n->pattern, n->pattern_len, s, len) == 1 &&
-         v_format_ok(schema_format_name(n->format), s, len);
+         regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, s, len) == 1 &&
+         v_format_ok(schema_format_name(n->str.format), s, len);
 }
 
 /* Tries the pattern match `cand` alone, followed by the tail of the format
@@ -340,7 +340,7 @@ static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
   int found = 0;
   for (int attempt = 0; attempt < PATTERN_ATTEMPTS && !found; attempt++) {
     iatk_buf_reset(&cand);
-    rx_generate(n->rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
+    rx_generate(n->str.rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
     format_candidate(g, n, &fmt);
     found = try_completions(g, n, &cand, &fmt, &mix);
     if (!found && fmt.data) {
@@ -357,12 +357,12 @@ static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
 }
 
 void gen_string(iatk_gen *g, const plan_node *n) {
-  if (n->format != FMT_NONE && !n->pattern_is_own && gen_format_value(g, n))
+  if (n->str.format != FMT_NONE && !n->str.pattern_is_own && gen_format_value(g, n))
     return;
-  if (n->format != FMT_NONE && n->pattern_is_own && n->rx &&
+  if (n->str.format != FMT_NONE && n->str.pattern_is_own && n->str.rx &&
       gen_pattern_and_format(g, n))
     return;
-  if (n->rx) {
+  if (n->str.rx) {
     gen_pattern(g, n);
     return;
   }
