@@ -1,4 +1,6 @@
 /* Lookups in the keyword and format tables of keywords.h. */
+#include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "document/keywords.h"
@@ -15,12 +17,40 @@ static const schema_format_row formats[] = {
 #undef X
 };
 
+/* The validator asks for every keyword it reads, so lookups go through a
+ * hash table (FNV-1a, open addressing), built once, not a walk of the
+ * rows. */
+#define KEYWORD_SLOTS 256 /* a power of two, over three times the rows */
+static const schema_keyword *keyword_slots[KEYWORD_SLOTS];
+static pthread_once_t keyword_slots_once = PTHREAD_ONCE_INIT;
+
+static uint32_t fnv1a(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++)
+    h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static void fill_keyword_slots(void) {
+  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++) {
+    uint32_t at = fnv1a(keywords[i].name) & (KEYWORD_SLOTS - 1);
+    while (keyword_slots[at])
+      at = (at + 1) & (KEYWORD_SLOTS - 1);
+    keyword_slots[at] = &keywords[i];
+  }
+}
+
 const schema_keyword *schema_keyword_find(const char *name) {
-  for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
-    if (strcmp(name, keywords[i].name) == 0)
-      return &keywords[i];
+  pthread_once(&keyword_slots_once, fill_keyword_slots);
+  for (uint32_t at = fnv1a(name) & (KEYWORD_SLOTS - 1); keyword_slots[at];
+       at = (at + 1) & (KEYWORD_SLOTS - 1))
+    if (strcmp(keyword_slots[at]->name, name) == 0)
+      return keyword_slots[at];
   return NULL;
 }
+
+_Static_assert(sizeof keywords / sizeof keywords[0] * 3 < KEYWORD_SLOTS,
+               "the keyword table stays sparse");
 
 static int is_extension(const char *name) { return strncmp(name, "x-", 2) == 0; }
 
