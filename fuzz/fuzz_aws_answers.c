@@ -58,17 +58,17 @@ static const char printable[] =
 static void xml_escape(iatk_buf *b, const char *s) {
   for (; *s; s++)
     if (*s == '&')
-      iatk_buf_puts(b, "&amp;");
+      iatk__buf_puts(b, "&amp;");
     else if (*s == '<')
-      iatk_buf_puts(b, "&lt;");
+      iatk__buf_puts(b, "&lt;");
     else if (*s == '>')
-      iatk_buf_puts(b, "&gt;");
+      iatk__buf_puts(b, "&gt;");
     else
-      iatk_buf_putc(b, *s);
+      iatk__buf_putc(b, *s);
 }
 
 static void json_escape(iatk_buf *b, const char *s) {
-  iatk_buf_json_string(b, s, strlen(s));
+  iatk__buf_json_string(b, s, strlen(s));
 }
 
 /* ------------------------------------------------------- error answers */
@@ -88,15 +88,15 @@ static void parse_error(long status, iatk_strlist *headers, const char *body,
   memset(&resp, 0, sizeof resp);
   resp.status = status;
   resp.headers = headers;
-  iatk_buf_init(&resp.body);
-  iatk_buf_append(&resp.body, body, len);
+  iatk__buf_init(&resp.body);
+  iatk__buf_append(&resp.body, body, len);
   if (resp.body.failed)
     abort();
   memset(code, 'x', CODE_SIZE);
   iatk__aws_error_parse(&resp, code, CODE_SIZE, message);
   if (message->failed)
     fuzz_die("the error message ran out of memory");
-  iatk_buf_release(&resp.body);
+  iatk__buf_release(&resp.body);
 }
 
 /* The raw answer: status line, headers, body. */
@@ -104,24 +104,24 @@ static void raw_error(const uint8_t *data, size_t size) {
   const uint8_t *blank = memmem(data, size, "\n\n", 2);
   size_t head = blank ? (size_t)(blank - data) : size;
   size_t body = blank ? head + 2 : size;
-  iatk_strlist *headers = iatk_strlist_new();
+  iatk_strlist *headers = iatk__strlist_new();
   char *text = strndup((const char *)data, head);
   if (!headers || !text)
     abort();
   char *save = NULL, *line = strtok_r(text, "\n", &save);
   long status = line ? strtol(line, NULL, 10) : 0;
   while ((line = strtok_r(NULL, "\n", &save)))
-    if (iatk_strlist_push(headers, line) != IATK_OK)
+    if (iatk__strlist_push(headers, line) != IATK_OK)
       abort();
   char code[CODE_SIZE];
   iatk_buf message;
-  iatk_buf_init(&message);
+  iatk__buf_init(&message);
   parse_error(status, headers, (const char *)data + body, size - body, code,
               &message);
   check_code(code, "a raw answer");
   for (int s = 0; s < IATK__AWS_SERVICE_COUNT; s++)
     iatk__aws_retryable(status, code, (iatk__aws_service_id)s);
-  iatk_buf_release(&message);
+  iatk__buf_release(&message);
   iatk_strlist_free(headers);
   free(text);
 }
@@ -133,46 +133,46 @@ typedef enum shape { JSON11, REST_JSON, QUERY_JSON, QUERY_XML, EC2_XML } shape;
 static void shaped(shape s, const char *c, const char *m, iatk_buf *body,
                    iatk_strlist *headers) {
   iatk_buf h;
-  iatk_buf_init(&h);
+  iatk__buf_init(&h);
   switch (s) {
   case JSON11:
-    iatk_buf_printf(body, "{\"__type\":\"com.amazonaws.schemas#%s\",\"message\":", c);
+    iatk__buf_printf(body, "{\"__type\":\"com.amazonaws.schemas#%s\",\"message\":", c);
     json_escape(body, m);
-    iatk_buf_putc(body, '}');
+    iatk__buf_putc(body, '}');
     break;
   case REST_JSON:
-    iatk_buf_printf(&h, "x-amzn-ErrorType: %s:http://internal.amazon.com/"
+    iatk__buf_printf(&h, "x-amzn-ErrorType: %s:http://internal.amazon.com/"
                         "coral/com.amazonaws.schemas/", c);
-    iatk_buf_printf(body, "{\"Code\":\"%s\",\"Message\":", c);
+    iatk__buf_printf(body, "{\"Code\":\"%s\",\"Message\":", c);
     json_escape(body, m);
-    iatk_buf_putc(body, '}');
+    iatk__buf_putc(body, '}');
     break;
   case QUERY_JSON:
-    iatk_buf_printf(&h, "x-amzn-query-error: %s;Sender", c);
-    iatk_buf_puts(body, "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
+    iatk__buf_printf(&h, "x-amzn-query-error: %s;Sender", c);
+    iatk__buf_puts(body, "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
                         "\"message\":");
     json_escape(body, m);
-    iatk_buf_putc(body, '}');
+    iatk__buf_putc(body, '}');
     break;
   case QUERY_XML:
-    iatk_buf_printf(body, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/"
+    iatk__buf_printf(body, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/"
                           "doc/2011-06-15/\">\n  <Error>\n    <Type>Sender"
                           "</Type>\n    <Code>%s</Code>\n    <Message>", c);
     xml_escape(body, m);
-    iatk_buf_puts(body, "</Message>\n  </Error>\n  <RequestId>c6104cbe-af31-"
+    iatk__buf_puts(body, "</Message>\n  </Error>\n  <RequestId>c6104cbe-af31-"
                         "11e0-8154-cbc7ccf896c7</RequestId>\n</ErrorResponse>\n");
     break;
   case EC2_XML:
-    iatk_buf_printf(body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    iatk__buf_printf(body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                           "<Response><Errors><Error><Code>%s</Code><Message>", c);
     xml_escape(body, m);
-    iatk_buf_puts(body, "</Message></Error></Errors><RequestID>ea966190-f9aa-"
+    iatk__buf_puts(body, "</Message></Error></Errors><RequestID>ea966190-f9aa-"
                         "478e-9ede-example</RequestID></Response>");
     break;
   }
-  if (h.len && iatk_strlist_push(headers, h.data) != IATK_OK)
+  if (h.len && iatk__strlist_push(headers, h.data) != IATK_OK)
     abort();
-  iatk_buf_release(&h);
+  iatk__buf_release(&h);
 }
 
 static void shaped_errors(const uint8_t *data, size_t size) {
@@ -183,9 +183,9 @@ static void shaped_errors(const uint8_t *data, size_t size) {
     snprintf(c, sizeof c, "ValidationException");
   for (shape s = JSON11; s <= EC2_XML; s++) {
     iatk_buf body, message;
-    iatk_buf_init(&body);
-    iatk_buf_init(&message);
-    iatk_strlist *headers = iatk_strlist_new();
+    iatk__buf_init(&body);
+    iatk__buf_init(&message);
+    iatk_strlist *headers = iatk__strlist_new();
     if (!headers)
       abort();
     shaped(s, c, m, &body, headers);
@@ -196,8 +196,8 @@ static void shaped_errors(const uint8_t *data, size_t size) {
       fuzz_die("shape %d: read code '%s' message '%s' from\n%s", (int)s, code,
                message.data ? message.data : "", body.data);
     iatk_strlist_free(headers);
-    iatk_buf_release(&body);
-    iatk_buf_release(&message);
+    iatk__buf_release(&body);
+    iatk__buf_release(&message);
   }
 }
 
@@ -222,18 +222,18 @@ static int read_sts(const char *xml, size_t len, iatk__aws_creds *creds) {
 
 static void sts_answer(iatk_buf *b, const char *id, const char *secret,
                        const char *token) {
-  iatk_buf_puts(b, "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
+  iatk__buf_puts(b, "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
                    "2011-06-15/\">\n  <AssumeRoleResult>\n    <AssumedRoleUser>"
                    "\n      <Arn>arn:aws:sts::123456789012:assumed-role/demo/"
                    "John</Arn>\n      <AssumedRoleId>ARO123EXAMPLE123:John"
                    "</AssumedRoleId>\n    </AssumedRoleUser>\n    <Credentials>"
                    "\n      <AccessKeyId>");
   xml_escape(b, id);
-  iatk_buf_puts(b, "</AccessKeyId>\n      <SecretAccessKey>");
+  iatk__buf_puts(b, "</AccessKeyId>\n      <SecretAccessKey>");
   xml_escape(b, secret);
-  iatk_buf_puts(b, "</SecretAccessKey>\n      <SessionToken>");
+  iatk__buf_puts(b, "</SecretAccessKey>\n      <SessionToken>");
   xml_escape(b, token);
-  iatk_buf_puts(b, "</SessionToken>\n      <Expiration>2019-11-09T13:34:41Z"
+  iatk__buf_puts(b, "</SessionToken>\n      <Expiration>2019-11-09T13:34:41Z"
                    "</Expiration>\n    </Credentials>\n    <PackedPolicySize>6"
                    "</PackedPolicySize>\n  </AssumeRoleResult>\n  "
                    "<ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-"
@@ -252,7 +252,7 @@ static void sts(const uint8_t *data, size_t size) {
   if (!id[0] || !secret[0])
     return;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   sts_answer(&b, id, secret, token);
   if (read_sts(b.data, b.len, &creds) != IATK_OK)
     fuzz_die("a real STS answer is refused:\n%s", b.data);
@@ -264,7 +264,7 @@ static void sts(const uint8_t *data, size_t size) {
              creds.session_token ? creds.session_token : "(none)",
              (long long)creds.expiration, b.data);
   iatk__aws_creds_release(&creds);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 /* ---------------------------------------------------------------- shlex */
@@ -273,32 +273,32 @@ static void sts(const uint8_t *data, size_t size) {
 static int escaped_in_double(char c) { return c == '\\' || c == '"'; }
 
 static void quote_double(iatk_buf *b, const char *w) {
-  iatk_buf_putc(b, '"');
+  iatk__buf_putc(b, '"');
   for (const char *p = w; *p; p++) {
     /* a backslash stays literal unless an escapable character follows */
     if (*p == '"' || (*p == '\\' && (!p[1] || escaped_in_double(p[1]))))
-      iatk_buf_putc(b, '\\');
-    iatk_buf_putc(b, *p);
+      iatk__buf_putc(b, '\\');
+    iatk__buf_putc(b, *p);
   }
-  iatk_buf_putc(b, '"');
+  iatk__buf_putc(b, '"');
 }
 
 static void quote_single(iatk_buf *b, const char *w) {
-  iatk_buf_putc(b, '\'');
+  iatk__buf_putc(b, '\'');
   for (const char *p = w; *p; p++)
     if (*p == '\'')
-      iatk_buf_puts(b, "'\\''"); /* close, escaped quote, reopen */
+      iatk__buf_puts(b, "'\\''"); /* close, escaped quote, reopen */
     else
-      iatk_buf_putc(b, *p);
-  iatk_buf_putc(b, '\'');
+      iatk__buf_putc(b, *p);
+  iatk__buf_putc(b, '\'');
 }
 
 static void quote_backslashes(iatk_buf *b, const char *w) {
   if (!*w)
-    iatk_buf_puts(b, "''");
+    iatk__buf_puts(b, "''");
   for (const char *p = w; *p; p++) {
-    iatk_buf_putc(b, '\\');
-    iatk_buf_putc(b, *p);
+    iatk__buf_putc(b, '\\');
+    iatk__buf_putc(b, *p);
   }
 }
 
@@ -309,7 +309,7 @@ static int is_bare(const char *w) {
 
 static void quote(iatk_buf *b, const char *w, unsigned style) {
   switch (style % 4) {
-  case 0: is_bare(w) ? iatk_buf_puts(b, w) : quote_single(b, w); break;
+  case 0: is_bare(w) ? iatk__buf_puts(b, w) : quote_single(b, w); break;
   case 1: quote_single(b, w); break;
   case 2: quote_double(b, w); break;
   default: quote_backslashes(b, w); break;
@@ -317,7 +317,7 @@ static void quote(iatk_buf *b, const char *w, unsigned style) {
 }
 
 static void split_any(const char *text) {
-  iatk_strlist *words = iatk_strlist_new();
+  iatk_strlist *words = iatk__strlist_new();
   if (!words)
     abort();
   int rc = iatk__aws_shell_split(text, words);
@@ -338,13 +338,13 @@ static void shlex(const uint8_t *data, size_t size) {
        w = strtok_r(NULL, "\n", &save))
     word[n++] = w;
   iatk_buf line;
-  iatk_buf_init(&line);
+  iatk__buf_init(&line);
   for (size_t i = 0; i < n; i++) {
     if (i)
-      iatk_buf_puts(&line, (unsigned char)word[i][0] % 2 ? " " : " \t ");
+      iatk__buf_puts(&line, (unsigned char)word[i][0] % 2 ? " " : " \t ");
     quote(&line, word[i], (unsigned char)word[i][0] + (unsigned)i);
   }
-  iatk_strlist *words = iatk_strlist_new();
+  iatk_strlist *words = iatk__strlist_new();
   if (!words || line.failed)
     abort();
   int rc = iatk__aws_shell_split(line.data ? line.data : "", words);
@@ -356,14 +356,14 @@ static void shlex(const uint8_t *data, size_t size) {
       fuzz_die("split(%s): word %zu is '%s', '%s' expected", line.data, i,
                iatk_strlist_get(words, i), word[i]);
   iatk_strlist_free(words);
-  iatk_buf_release(&line);
+  iatk__buf_release(&line);
   free(text);
 }
 
 /* ---------------------------------------------------- Schemas answers */
 
 static void collect(const json_t *doc, const char *member, const char *field) {
-  iatk_strlist *names = iatk_strlist_new();
+  iatk_strlist *names = iatk__strlist_new();
   char *next = (char *)"unset";
   iatk_error err;
   iatk_error_clear(&err);
@@ -399,7 +399,7 @@ static int expected_version(const json_t *v) {
     return json_integer_value(v) > 0 && json_integer_value(v) <= 0x7fffffff
                ? (int)json_integer_value(v)
                : -1;
-  return json_is_string(v) ? iatk_registry_parse_version(json_string_value(v))
+  return json_is_string(v) ? iatk__registry_parse_version(json_string_value(v))
                            : -1;
 }
 

@@ -129,7 +129,7 @@ static int walk_entry(const char *path, const struct stat *st, int flag,
   char line[512];
   snprintf(line, sizeof line, "%s %lld", path + strlen(root),
            dir ? 0LL : (long long)st->st_size);
-  if (iatk_strlist_push(walk_out, line) != IATK_OK)
+  if (iatk__strlist_push(walk_out, line) != IATK_OK)
     abort();
   return 0;
 }
@@ -138,13 +138,13 @@ static int compare_lines(const char *a, const char *b) { return strcmp(a, b); }
 
 /* The tree's entries, sorted (directory order is the file system's). */
 static void walk_tree(iatk_buf *out) {
-  walk_out = iatk_strlist_new();
+  walk_out = iatk__strlist_new();
   if (!walk_out || nftw(root, walk_entry, 16, FTW_PHYS) != 0)
     fuzz_die("cannot walk the tree %s", root);
-  iatk_strlist_sort(walk_out, compare_lines);
-  iatk_buf_reset(out);
+  iatk__strlist_sort(walk_out, compare_lines);
+  iatk__buf_reset(out);
   for (size_t i = 0; i < iatk_strlist_count(walk_out); i++)
-    iatk_buf_printf(out, "%s\n", iatk_strlist_get(walk_out, i));
+    iatk__buf_printf(out, "%s\n", iatk_strlist_get(walk_out, i));
   iatk_strlist_free(walk_out);
   if (out->failed)
     abort();
@@ -222,7 +222,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   write_decoy(base);
   snprintf(root, sizeof root, "%s/a/b/tree", base);
   make_tree();
-  iatk_buf_init(&snapshot);
+  iatk__buf_init(&snapshot);
   walk_tree(&snapshot);
   open_server = server(0);
   keyed_server = server(1);
@@ -249,20 +249,20 @@ static char *substitute(const char *query, const char *token) {
   if (!query)
     return NULL;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   for (const char *p = query, *at; *p; p = at + 5) {
     at = strstr(p, "$NEXT");
     if (!at) {
-      iatk_buf_puts(&b, p);
+      iatk__buf_puts(&b, p);
       break;
     }
-    iatk_buf_append(&b, p, (size_t)(at - p));
-    iatk_buf_puts(&b, token ? token : "");
+    iatk__buf_append(&b, p, (size_t)(at - p));
+    iatk__buf_puts(&b, token ? token : "");
   }
-  iatk_buf_reserve(&b, 1);
+  iatk__buf_reserve(&b, 1);
   if (b.failed)
     abort();
-  return iatk_buf_steal(&b);
+  return iatk__buf_steal(&b);
 }
 
 static int is_token(const char *name) {
@@ -444,13 +444,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   free(token);
   check_outside();
   iatk_buf now;
-  iatk_buf_init(&now);
+  iatk__buf_init(&now);
   walk_tree(&now);
   if (!wrote && (now.len != snapshot.len ||
                  memcmp(now.data, snapshot.data, now.len) != 0))
     fuzz_die("the tree changed without a successful write:\n%s\nwas\n%s",
              now.data, snapshot.data);
-  iatk_buf_release(&now);
+  iatk__buf_release(&now);
   if (wrote)
     make_tree();
   return 0;

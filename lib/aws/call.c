@@ -28,12 +28,12 @@ static void split_endpoint(iatk__aws_call *c) {
   const char *port = strncasecmp(e, "https", 5) == 0 ? ":443" : ":80";
   /* botocore prepends the prefix to an explicit endpoint too. */
   if (c->req->host_prefix && c->cfg->inject_host_prefix)
-    iatk_buf_puts(&c->host, c->req->host_prefix);
-  iatk_buf_append(&c->host, auth, ends_with(auth, n, port) ? n - strlen(port) : n);
-  iatk_buf_puts(&c->path, auth + n);
-  iatk_buf_puts(&c->path, c->req->path ? c->req->path : "");
+    iatk__buf_puts(&c->host, c->req->host_prefix);
+  iatk__buf_append(&c->host, auth, ends_with(auth, n, port) ? n - strlen(port) : n);
+  iatk__buf_puts(&c->path, auth + n);
+  iatk__buf_puts(&c->path, c->req->path ? c->req->path : "");
   if (c->path.len == 0)
-    iatk_buf_puts(&c->path, "/");
+    iatk__buf_puts(&c->path, "/");
 }
 
 int iatk__aws_call_prepare(iatk__aws_call *c, const iatk__aws_config *cfg,
@@ -43,25 +43,25 @@ int iatk__aws_call_prepare(iatk__aws_call *c, const iatk__aws_config *cfg,
   c->cfg = cfg;
   c->target = target;
   c->req = req;
-  iatk_buf_init(&c->url);
-  iatk_buf_init(&c->host);
-  iatk_buf_init(&c->path);
+  iatk__buf_init(&c->url);
+  iatk__buf_init(&c->host);
+  iatk__buf_init(&c->path);
   split_endpoint(c);
   const char *e = c->target->endpoint;
-  iatk_buf_append(&c->url, e, (size_t)(strstr(e, "://") + 3 - e));
-  iatk_buf_puts(&c->url, c->host.data ? c->host.data : "");
-  iatk_buf_puts(&c->url, c->path.data ? c->path.data : "/");
+  iatk__buf_append(&c->url, e, (size_t)(strstr(e, "://") + 3 - e));
+  iatk__buf_puts(&c->url, c->host.data ? c->host.data : "");
+  iatk__buf_puts(&c->url, c->path.data ? c->path.data : "/");
   if (c->req->query && c->req->query[0])
-    iatk_buf_printf(&c->url, "?%s", c->req->query);
+    iatk__buf_printf(&c->url, "?%s", c->req->query);
   if (c->url.failed || c->host.failed || c->path.failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
 void iatk__aws_call_release(iatk__aws_call *c) {
-  iatk_buf_release(&c->url);
-  iatk_buf_release(&c->host);
-  iatk_buf_release(&c->path);
+  iatk__buf_release(&c->url);
+  iatk__buf_release(&c->host);
+  iatk__buf_release(&c->path);
 }
 
 /* ------------------------------------------------------------- attempts */
@@ -91,7 +91,7 @@ int iatk__aws_call_sign(const iatk__aws_call *c, iatk__aws_headers *h,
   memset(h, 0, sizeof *h);
   h->items = calloc(c->req->header_count + 4, sizeof *h->items);
   if (!h->items)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   for (size_t i = 0; i < c->req->header_count; i++)
     h->items[h->count++] = c->req->headers[i];
   h->items[h->count++] = (iatk__http_header){"Host", c->host.data};
@@ -140,7 +140,7 @@ int iatk__aws_call_judge(const iatk__aws_call *c, iatk__aws_response *resp,
 
 static void attempts_note(iatk_buf *m, int attempts) {
   if (attempts > 1)
-    iatk_buf_printf(m, " (after %d attempts)", attempts);
+    iatk__buf_printf(m, " (after %d attempts)", attempts);
 }
 
 /* EAWS "Code: Message", or "HTTP 503 from host" when the body says
@@ -148,20 +148,20 @@ static void attempts_note(iatk_buf *m, int attempts) {
 static int service_failure(const iatk__aws_call *c, iatk__aws_response *resp,
                            const iatk_buf *message, iatk_error *err) {
   iatk_buf m;
-  iatk_buf_init(&m);
+  iatk__buf_init(&m);
   if (resp->error_code[0] && message->len)
-    iatk_buf_printf(&m, "%s: %s", resp->error_code, message->data);
+    iatk__buf_printf(&m, "%s: %s", resp->error_code, message->data);
   else if (resp->error_code[0])
-    iatk_buf_printf(&m, "%s (HTTP %ld from %s)", resp->error_code,
+    iatk__buf_printf(&m, "%s (HTTP %ld from %s)", resp->error_code,
                     resp->http.status, c->host.data);
   else
-    iatk_buf_printf(&m, "HTTP %ld from %s", resp->http.status, c->host.data);
+    iatk__buf_printf(&m, "HTTP %ld from %s", resp->http.status, c->host.data);
   attempts_note(&m, resp->attempts);
   if (!resp->error_code[0])
     snprintf(resp->error_code, sizeof resp->error_code, "%ld",
              resp->http.status);
-  int rc = iatk_fail(err, IATK_EAWS, "%s", m.failed ? "AWS error" : m.data);
-  iatk_buf_release(&m);
+  int rc = iatk__fail(err, IATK_EAWS, "%s", m.failed ? "AWS error" : m.data);
+  iatk__buf_release(&m);
   return rc;
 }
 
@@ -169,14 +169,14 @@ static int network_failure(const iatk__aws_call *c,
                            const iatk__aws_response *resp,
                            const iatk_error *last, iatk_error *err) {
   iatk_buf m;
-  iatk_buf_init(&m);
-  iatk_buf_puts(&m, last->message);
+  iatk__buf_init(&m);
+  iatk__buf_puts(&m, last->message);
   attempts_note(&m, resp->attempts);
   if (last->code == IATK_ENETWORK && c->req->acts_once && resp->http.sent)
-    iatk_buf_puts(&m, "; not sent again: the request went out and may have "
+    iatk__buf_puts(&m, "; not sent again: the request went out and may have "
                       "run (it is not idempotent)");
-  int rc = iatk_fail(err, last->code, "%s", m.failed ? last->message : m.data);
-  iatk_buf_release(&m);
+  int rc = iatk__fail(err, last->code, "%s", m.failed ? last->message : m.data);
+  iatk__buf_release(&m);
   return rc;
 }
 

@@ -21,7 +21,7 @@ iatk_aws *iatk_aws_new(const char *profile, const char *region,
                        const char *endpoint_url, iatk_error *err) {
   iatk_aws *aws = calloc(1, sizeof *aws);
   if (!aws) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   if (iatk__aws_config_load(&aws->cfg, profile, region, endpoint_url, err) !=

@@ -50,7 +50,7 @@ int iatk__aws_parse_int(const char *value, const char *what, int min, int max,
   while (*p >= '0' && *p <= '9' && n <= max)
     n = n * 10 + (*p++ - '0');
   if (p == value || *p || n < min || n > max)
-    return iatk_fail(err, IATK_EINVAL, "%s: '%s' is not a whole number "
+    return iatk__fail(err, IATK_EINVAL, "%s: '%s' is not a whole number "
                      "from %d to %d", what, value, min, max);
   *out = (int)n;
   return IATK_OK;
@@ -60,12 +60,12 @@ const char *iatk__aws_profile_get(const iatk__aws_config *cfg,
                                   iatk__aws_file file, const char *profile,
                                   const char *key) {
   iatk_buf section;
-  iatk_buf_init(&section);
-  iatk_buf_printf(&section, "profile %s", profile);
+  iatk__buf_init(&section);
+  iatk__buf_printf(&section, "profile %s", profile);
   const char *v = section.failed ? NULL
                                  : iatk__aws_ini_get(cfg->files, file,
                                                      section.data, key);
-  iatk_buf_release(&section);
+  iatk__buf_release(&section);
   return v;
 }
 
@@ -100,7 +100,7 @@ static void describe_key(const iatk__aws_config *cfg, const char *key,
                          iatk_buf *out) {
   iatk__aws_file from = IATK__AWS_CONFIG_FILE;
   profile_value(cfg, cfg->profile, key, &from);
-  iatk_buf_printf(out, "%s of profile '%s' in %s", key, cfg->profile,
+  iatk__buf_printf(out, "%s of profile '%s' in %s", key, cfg->profile,
                   iatk__aws_ini_path(cfg->files, from));
 }
 
@@ -110,7 +110,7 @@ static const char *setting(const iatk__aws_config *cfg, const char *env,
                            const char *key, iatk_buf *what) {
   const char *v = iatk__aws_env(env);
   if (v) {
-    iatk_buf_puts(what, env);
+    iatk__buf_puts(what, env);
     return v;
   }
   v = iatk__aws_config_get(cfg, cfg->profile, key);
@@ -125,16 +125,16 @@ static const char *setting(const iatk__aws_config *cfg, const char *env,
 static char *file_path(const char *env, const char *name) {
   const char *set = iatk__aws_env(env), *home = iatk__aws_env("HOME");
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   if (set && set[0] == '~' && (set[1] == '/' || !set[1]) && home)
-    iatk_buf_printf(&path, "%s%s", home, set + 1);
+    iatk__buf_printf(&path, "%s%s", home, set + 1);
   else if (set)
-    iatk_buf_puts(&path, set);
+    iatk__buf_puts(&path, set);
   else if (home)
-    iatk_buf_printf(&path, "%s/.aws/%s", home, name);
+    iatk__buf_printf(&path, "%s/.aws/%s", home, name);
   else
     return NULL; /* no home, no default files */
-  return path.failed ? (iatk_buf_release(&path), NULL) : iatk_buf_steal(&path);
+  return path.failed ? (iatk__buf_release(&path), NULL) : iatk__buf_steal(&path);
 }
 
 static int load_files(iatk__aws_config *cfg, iatk_error *err) {
@@ -150,14 +150,14 @@ static int load_files(iatk__aws_config *cfg, iatk_error *err) {
 
 int iatk__aws_profile_exists(const iatk__aws_config *cfg, const char *name) {
   iatk_buf section;
-  iatk_buf_init(&section);
-  iatk_buf_printf(&section, "profile %s", name);
+  iatk__buf_init(&section);
+  iatk__buf_printf(&section, "profile %s", name);
   int found = !section.failed &&
               (iatk__aws_ini_has_section(cfg->files, IATK__AWS_CONFIG_FILE,
                                          section.data) ||
                iatk__aws_ini_has_section(cfg->files, IATK__AWS_CREDENTIALS_FILE,
                                          section.data));
-  iatk_buf_release(&section);
+  iatk__buf_release(&section);
   return found;
 }
 
@@ -175,9 +175,9 @@ static int choose_profile(iatk__aws_config *cfg, const char *profile,
     cfg->profile_explicit = 1;
   cfg->profile = strdup(name ? name : "default");
   if (!cfg->profile)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (cfg->profile_explicit && !iatk__aws_profile_exists(cfg, cfg->profile))
-    return iatk_fail(err, IATK_EINVAL, "the config profile (%s) could not be "
+    return iatk__fail(err, IATK_EINVAL, "the config profile (%s) could not be "
                      "found in %s or %s", cfg->profile,
                      iatk__aws_ini_path(cfg->files, IATK__AWS_CONFIG_FILE),
                      iatk__aws_ini_path(cfg->files, IATK__AWS_CREDENTIALS_FILE));
@@ -211,10 +211,10 @@ static int choose_region(iatk__aws_config *cfg, const char *region,
   else
     cfg->region_source = "none";
   if (r && !valid_region(r))
-    return iatk_fail(err, IATK_EINVAL, "invalid region '%s' (from %s)", r,
+    return iatk__fail(err, IATK_EINVAL, "invalid region '%s' (from %s)", r,
                      cfg->region_source);
   if (r && !(cfg->region = strdup(r)))
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -223,15 +223,15 @@ static int choose_region(iatk__aws_config *cfg, const char *region,
 static int choose_retry_mode(iatk__aws_config *cfg, int *legacy,
                              iatk_error *err) {
   iatk_buf what;
-  iatk_buf_init(&what);
+  iatk__buf_init(&what);
   const char *mode = setting(cfg, "AWS_RETRY_MODE", "retry_mode", &what);
   int rc = IATK_OK;
   *legacy = mode && strcmp(mode, "legacy") == 0;
   if (mode && !*legacy && strcmp(mode, "standard") != 0 &&
       strcmp(mode, "adaptive") != 0)
-    rc = iatk_fail(err, IATK_EINVAL, "%s: '%s' is not a retry mode (standard, "
+    rc = iatk__fail(err, IATK_EINVAL, "%s: '%s' is not a retry mode (standard, "
                    "adaptive or legacy)", what.data, mode);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }
 
@@ -243,12 +243,12 @@ static int choose_retries(iatk__aws_config *cfg, iatk_error *err) {
   int rc = choose_retry_mode(cfg, &legacy, err);
   cfg->max_attempts = legacy ? 5 : 3;
   iatk_buf what;
-  iatk_buf_init(&what);
+  iatk__buf_init(&what);
   const char *v = setting(cfg, "AWS_MAX_ATTEMPTS", "max_attempts", &what);
   if (rc == IATK_OK && v)
     rc = iatk__aws_parse_int(v, what.data, 1, MAX_ATTEMPTS_LIMIT,
                              &cfg->max_attempts, err);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }
 
@@ -257,7 +257,7 @@ static int choose_ca_bundle(iatk__aws_config *cfg, iatk_error *err) {
   if (!v)
     v = iatk__aws_config_get(cfg, cfg->profile, "ca_bundle");
   if (v && !(cfg->ca_bundle = strdup(v)))
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -268,15 +268,15 @@ static int choose_ca_bundle(iatk__aws_config *cfg, iatk_error *err) {
  * nothing. */
 static int choose_host_prefix(iatk__aws_config *cfg, iatk_error *err) {
   iatk_buf what;
-  iatk_buf_init(&what);
+  iatk__buf_init(&what);
   const char *v = setting(cfg, "AWS_DISABLE_HOST_PREFIX_INJECTION",
                           "disable_host_prefix_injection", &what);
   int disable = v ? iatk__aws_parse_bool(v) : 0;
-  int rc = disable < 0 ? iatk_fail(err, IATK_EINVAL,
+  int rc = disable < 0 ? iatk__fail(err, IATK_EINVAL,
                                    "%s: expected true or false", what.data)
                        : IATK_OK;
   cfg->inject_host_prefix = disable != 1;
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }
 
@@ -292,12 +292,12 @@ static int ignore_configured(const iatk__aws_config *cfg, iatk_buf *what) {
 
 static int check_ignore_setting(const iatk__aws_config *cfg, iatk_error *err) {
   iatk_buf what;
-  iatk_buf_init(&what);
+  iatk__buf_init(&what);
   int rc = ignore_configured(cfg, &what) < 0
-               ? iatk_fail(err, IATK_EINVAL, "%s: expected true or false",
+               ? iatk__fail(err, IATK_EINVAL, "%s: expected true or false",
                            what.data)
                : IATK_OK;
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }
 
@@ -309,16 +309,16 @@ static const char *services_endpoint(const iatk__aws_config *cfg,
   if (!name)
     return NULL;
   iatk_buf section, key;
-  iatk_buf_init(&section);
-  iatk_buf_init(&key);
-  iatk_buf_printf(&section, "services %s", name);
-  iatk_buf_printf(&key, "%s.endpoint_url", iatk__aws_services[id].config_key);
+  iatk__buf_init(&section);
+  iatk__buf_init(&key);
+  iatk__buf_printf(&section, "services %s", name);
+  iatk__buf_printf(&key, "%s.endpoint_url", iatk__aws_services[id].config_key);
   const char *url = section.failed || key.failed
                         ? NULL
                         : iatk__aws_config_section_get(cfg, section.data,
                                                        key.data);
-  iatk_buf_release(&section);
-  iatk_buf_release(&key);
+  iatk__buf_release(&section);
+  iatk__buf_release(&key);
   return url;
 }
 
@@ -346,7 +346,7 @@ static int http_url(const char *url) {
 static char *endpoint_copy(const char *url, const char *source,
                            iatk_error *err) {
   if (!http_url(url) || strpbrk(url, " \t\r\n?#")) {
-    iatk_fail(err, IATK_EINVAL, "invalid endpoint URL '%s' (from %s): "
+    iatk__fail(err, IATK_EINVAL, "invalid endpoint URL '%s' (from %s): "
               "expected http://host[:port] or https://...", url, source);
     return NULL;
   }
@@ -355,30 +355,30 @@ static char *endpoint_copy(const char *url, const char *source,
     n--;
   char *copy = strndup(url, n);
   if (!copy)
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
   return copy;
 }
 
 static char *default_endpoint(iatk__aws_service_id id, const char *region,
                               const char **source, iatk_error *err) {
   iatk_buf url;
-  iatk_buf_init(&url);
+  iatk__buf_init(&url);
   *source = "default";
   if (!region && id == IATK__AWS_STS)
-    iatk_buf_puts(&url, "https://sts.amazonaws.com");
+    iatk__buf_puts(&url, "https://sts.amazonaws.com");
   else if (!region) {
-    iatk_fail(err, IATK_EINVAL, NO_REGION);
+    iatk__fail(err, IATK_EINVAL, NO_REGION);
     return NULL;
   } else
-    iatk_buf_printf(&url, "https://%s.%s.amazonaws.com%s",
+    iatk__buf_printf(&url, "https://%s.%s.amazonaws.com%s",
                     iatk__aws_services[id].host_prefix, region,
                     strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
   if (url.failed) {
-    iatk_buf_release(&url);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__buf_release(&url);
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  return iatk_buf_steal(&url);
+  return iatk__buf_steal(&url);
 }
 
 char *iatk__aws_endpoint_for(const iatk__aws_config *cfg,
@@ -387,12 +387,12 @@ char *iatk__aws_endpoint_for(const iatk__aws_config *cfg,
                              iatk_error *err) {
   const char *url = NULL, *from = NULL;
   iatk_buf what;
-  iatk_buf_init(&what);
+  iatk__buf_init(&what);
   if (use_override && cfg->endpoint_url)
     url = cfg->endpoint_url, from = "argument";
   else if (ignore_configured(cfg, &what) != 1)
     url = configured_endpoint(cfg, id, &from);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   const char *ignored;
   char *result = url ? endpoint_copy(url, from, err)
                      : default_endpoint(id, region, &from, err);
@@ -428,7 +428,7 @@ int iatk__aws_config_load(iatk__aws_config *cfg, const char *profile,
     rc = choose_host_prefix(cfg, err);
   if (rc == IATK_OK && endpoint_url && endpoint_url[0] &&
       !(cfg->endpoint_url = endpoint_copy(endpoint_url, "argument", err)))
-    rc = iatk_error_code(err, IATK_EINVAL);
+    rc = iatk__error_code(err, IATK_EINVAL);
   if (rc != IATK_OK)
     iatk__aws_config_release(cfg);
   return rc;

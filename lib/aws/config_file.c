@@ -65,8 +65,8 @@ static int add_entry(ini_file *f, const char *section, const char *key,
     return -1;
   ini_entry *e = &f->entries[f->count];
   e->section = strdup(section);
-  e->key = iatk_strdup(key);
-  e->value = iatk_strdup(value);
+  e->key = iatk__strdup(key);
+  e->value = iatk__strdup(value);
   e->line = line;
   if (!e->section || (key && !e->key) || (value && !e->value)) {
     free(e->section), free(e->key), free(e->value);
@@ -108,28 +108,28 @@ static void release_file(ini_file *f) {
 static void canonical_config_section(const char *raw, iatk_buf *out) {
   static const char *const kinds[] = {"profile", "sso-session", "services"};
   if (strcmp(raw, "default") == 0) {
-    iatk_buf_puts(out, "profile default");
+    iatk__buf_puts(out, "profile default");
     return;
   }
-  iatk_strlist *words = iatk_strlist_new();
+  iatk_strlist *words = iatk__strlist_new();
   if (words && iatk__aws_shell_split(raw, words) == 0 &&
       iatk_strlist_count(words) == 2) {
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
       if (strcmp(iatk_strlist_get(words, 0), kinds[k]) == 0) {
-        iatk_buf_printf(out, "%s %s", kinds[k], iatk_strlist_get(words, 1));
+        iatk__buf_printf(out, "%s %s", kinds[k], iatk_strlist_get(words, 1));
         iatk_strlist_free(words);
         return;
       }
   }
   iatk_strlist_free(words);
-  iatk_buf_printf(out, "?%s", raw);
+  iatk__buf_printf(out, "?%s", raw);
 }
 
 static int canonical_section(const parse_state *ps, const char *raw,
                              iatk_buf *out) {
-  iatk_buf_reset(out);
+  iatk__buf_reset(out);
   if (ps->which == IATK__AWS_CREDENTIALS_FILE)
-    iatk_buf_printf(out, "profile %s", raw);
+    iatk__buf_printf(out, "profile %s", raw);
   else
     canonical_config_section(raw, out);
   return out->failed ? -1 : 0;
@@ -186,7 +186,7 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
     v++;
   size_t index = iatk_strlist_count(ps->long_values);
   char *value = strndup(v, value_length(v, (size_t)(end - v)));
-  if (!value || iatk_strlist_push(ps->long_values, value) != IATK_OK)
+  if (!value || iatk__strlist_push(ps->long_values, value) != IATK_OK)
     ps->nomem = 1;
   free(value);
   int keep = ps->indented ? 0 : (int)(d - s + 1);
@@ -208,7 +208,7 @@ static void note_section(parse_state *ps, const char *line) {
     return;
   char *raw = strndup(line + 1, (size_t)(close - line - 1));
   iatk_buf name;
-  iatk_buf_init(&name);
+  iatk__buf_init(&name);
   char *canonical = NULL;
   if (!raw || canonical_section(ps, raw, &name) != 0 ||
       add_entry(ps->file, name.data, NULL, NULL, ps->line) != 0 ||
@@ -217,7 +217,7 @@ static void note_section(parse_state *ps, const char *line) {
   free(ps->section);
   ps->section = canonical;
   ps->last_entry = -1;
-  iatk_buf_release(&name);
+  iatk__buf_release(&name);
   free(raw);
 }
 
@@ -308,13 +308,13 @@ static int expand_nested(ini_file *f, size_t i) {
     while (is_blank(*v))
       v++;
     iatk_buf name;
-    iatk_buf_init(&name);
-    iatk_buf_printf(&name, "%s.%.*s", f->entries[i].key, (int)klen, k);
+    iatk__buf_init(&name);
+    iatk__buf_printf(&name, "%s.%.*s", f->entries[i].key, (int)klen, k);
     v[value_length(v, strlen(v))] = '\0';
     if (name.failed || add_entry(f, f->entries[i].section, name.data, v,
                                  f->entries[i].line) != 0)
       rc = -2;
-    iatk_buf_release(&name);
+    iatk__buf_release(&name);
   }
   free(copy);
   return rc;
@@ -335,10 +335,10 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
     int rc = expand_nested(f, i);
     e = &f->entries[i]; /* add_entry may have moved the array */
     if (rc == -2)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s",
+      return iatk__fail(err, IATK_ENOMEM, "out of memory reading %s",
                        file_name(f));
     if (rc == -1)
-      return iatk_fail(err, IATK_EINVAL, "%s:%d: the nested value of '%s' "
+      return iatk__fail(err, IATK_EINVAL, "%s:%d: the nested value of '%s' "
                        "has a line without '='", file_name(f), e->line,
                        e->key);
   }
@@ -350,13 +350,13 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
 static int parse_failure(const parse_state *ps, int rc, iatk_error *err) {
   const char *path = file_name(ps->file);
   if (ps->nomem || rc == -2)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory reading %s", path);
+    return iatk__fail(err, IATK_ENOMEM, "out of memory reading %s", path);
   int line = ps->bad_line && (rc <= 0 || ps->bad_line <= rc) ? ps->bad_line : rc;
   const char *why = line == ps->bad_line ? ps->why
                                          : "expected [section] or key = value";
   char where[IATK_ERROR_WHERE_SIZE];
   snprintf(where, sizeof where, "%s:%d", path, line);
-  return iatk_fail_at(err, IATK_EINVAL, where, "%s:%d: cannot parse the "
+  return iatk__fail_at(err, IATK_EINVAL, where, "%s:%d: cannot parse the "
                       "AWS %s file: %s", path, line,
                       ps->which == IATK__AWS_CONFIG_FILE ? "config"
                                                          : "credentials",
@@ -372,9 +372,9 @@ int iatk__aws_ini_parse_text(iatk__aws_ini *ini, iatk__aws_file file,
     refuse(&ps, "control characters in the file");
     return parse_failure(&ps, 0, err);
   }
-  ps.long_values = iatk_strlist_new();
+  ps.long_values = iatk__strlist_new();
   if (!ps.long_values)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   int rc = ini_parse_stream(read_line, &ps, on_pair, &ps);
   iatk_strlist_free(ps.long_values);
   free(ps.section);
@@ -390,13 +390,13 @@ static int load_file(iatk__aws_ini *ini, iatk__aws_file which,
   ini_file *f = &ini->files[which];
   f->path = strdup(path ? path : "");
   if (!f->path)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (!path || access(path, F_OK) != 0)
     return IATK_OK;
   size_t len = 0;
-  char *text = iatk_read_file(path, MAX_FILE_SIZE, &len, err);
+  char *text = iatk__read_file(path, MAX_FILE_SIZE, &len, err);
   if (!text)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   int rc = iatk__aws_ini_parse_text(ini, which, text, len, err);
   free(text);
   return rc;
@@ -420,7 +420,7 @@ int iatk__aws_ini_load(iatk__aws_ini **out, const char *config_path,
                        const char *credentials_path, iatk_error *err) {
   iatk__aws_ini *ini = iatk__aws_ini_new();
   if (!ini)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   int rc = load_file(ini, IATK__AWS_CONFIG_FILE, config_path, err);
   if (rc == IATK_OK)
     rc = load_file(ini, IATK__AWS_CREDENTIALS_FILE, credentials_path, err);

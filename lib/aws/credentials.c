@@ -64,7 +64,7 @@ int iatk__aws_creds_set(iatk__aws_creds *out, const char *key_id,
       (!token || !token[0] || out->session_token))
     return IATK_OK;
   iatk__aws_creds_release(out);
-  return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 int iatk__aws_creds_copy(iatk__aws_creds *dst, const iatk__aws_creds *src,
@@ -84,7 +84,7 @@ int iatk__aws_parse_time(const char *text, time_t *out) {
     text = fixed;
   }
   iatk_instant t;
-  if (iatk_instant_parse(text, &t, NULL) != IATK_OK)
+  if (iatk__instant_parse(text, &t, NULL) != IATK_OK)
     return -1;
   int64_t s = t.epoch_us / 1000000;
   *out = (time_t)s;
@@ -104,13 +104,13 @@ int iatk__aws_creds_from_json(const json_t *doc, const char *token_key,
   const char *expires = json_string_value(json_object_get(doc, "Expiration"));
   time_t expiration = 0;
   if (!json_is_object(doc))
-    return iatk_fail(err, IATK_ECREDENTIALS, "%s: the answer is not a JSON "
+    return iatk__fail(err, IATK_ECREDENTIALS, "%s: the answer is not a JSON "
                      "object", what);
   if (!id || !id[0] || !secret || !secret[0])
-    return iatk_fail(err, IATK_ECREDENTIALS, "%s: the answer has no "
+    return iatk__fail(err, IATK_ECREDENTIALS, "%s: the answer has no "
                      "AccessKeyId and SecretAccessKey", what);
   if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
-    return iatk_fail(err, IATK_ECREDENTIALS, "%s: Expiration '%s' is not an "
+    return iatk__fail(err, IATK_ECREDENTIALS, "%s: Expiration '%s' is not an "
                      "RFC 3339 time", what, expires);
   return iatk__aws_creds_set(out, id, secret, token, expiration, source, err);
 }
@@ -126,7 +126,7 @@ int iatk__aws_fetch(const iatk__http_request *req, int attempts,
     int again = (rc == IATK_ENETWORK || (rc == IATK_OK && resp->status >= 500));
     if (!again || i >= attempts) {
       if (rc != IATK_OK)
-        iatk_fail(err, rc, "%s", local.message);
+        iatk__fail(err, rc, "%s", local.message);
       return rc;
     }
     iatk__http_response_release(resp);
@@ -149,7 +149,7 @@ static int run(const provider *list, size_t count,
     int rc = list[i].fn(chain, out, err);
     if (rc != IATK_OK || out->access_key_id)
       return rc;
-    iatk_buf_printf(tried, "%s%s", tried->len ? ", " : "", list[i].name);
+    iatk__buf_printf(tried, "%s%s", tried->len ? ", " : "", list[i].name);
   }
   return IATK_OK;
 }
@@ -157,29 +157,29 @@ static int run(const provider *list, size_t count,
 int iatk__aws_profile_credentials(const iatk__aws_chain *chain,
                                   iatk__aws_creds *out, iatk_error *err) {
   iatk_buf tried;
-  iatk_buf_init(&tried);
+  iatk__buf_init(&tried);
   int rc = run(profile_providers, COUNT(profile_providers), chain, &tried,
                out, err);
-  iatk_buf_release(&tried);
+  iatk__buf_release(&tried);
   return rc;
 }
 
 int iatk__aws_resolve_credentials(const iatk__aws_config *cfg,
                                   iatk__aws_creds *out, iatk_error *err) {
   memset(out, 0, sizeof *out);
-  iatk_strlist *visited = iatk_strlist_new();
+  iatk_strlist *visited = iatk__strlist_new();
   if (!visited)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   iatk__aws_chain chain = {cfg, cfg->profile, 1, visited};
   iatk_buf tried;
-  iatk_buf_init(&tried);
+  iatk__buf_init(&tried);
   int rc = run(chain_providers, COUNT(chain_providers), &chain, &tried, out,
                err);
   if (rc == IATK_OK && !out->access_key_id)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "no AWS credentials found for "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "no AWS credentials found for "
                    "profile '%s' (tried: %s)", cfg->profile,
                    tried.failed ? "all providers" : tried.data);
-  iatk_buf_release(&tried);
+  iatk__buf_release(&tried);
   iatk_strlist_free(visited);
   return rc;
 }

@@ -75,16 +75,16 @@ static int container_url(iatk_buf *url, iatk_error *err) {
   const char *relative = iatk__aws_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   const char *full = iatk__aws_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
   if (relative)
-    iatk_buf_printf(url, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/",
+    iatk__buf_printf(url, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/",
                     relative);
   else if (full && !iatk__aws_container_url_allowed(full))
-    return iatk_fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_CREDENTIALS_FULL_URI "
+    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_CREDENTIALS_FULL_URI "
                      "'%s' must be https, or http to a loopback address or the "
                      "ECS/EKS credential agent", full);
   else if (full)
-    iatk_buf_puts(url, full);
-  iatk_buf_reserve(url, 1);
-  return url->failed ? iatk_fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
+    iatk__buf_puts(url, full);
+  iatk__buf_reserve(url, 1);
+  return url->failed ? iatk__fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
 }
 
 /* ------------------------------------------------------------ the token */
@@ -93,13 +93,13 @@ static int token_from_file(const char *path, iatk_buf *token, iatk_error *err) {
   iatk_error local;
   iatk_error_clear(&local);
   size_t len = 0;
-  char *text = iatk_read_file(path, MAX_TOKEN_FILE, &len, &local);
+  char *text = iatk__read_file(path, MAX_TOKEN_FILE, &len, &local);
   if (!text)
-    return iatk_fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_AUTHORIZATION_"
+    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_AUTHORIZATION_"
                      "TOKEN_FILE: %s", local.message);
   while (len > 0 && strchr(" \t\r\n", text[len - 1]))
     len--; /* a file written with echo ends with a newline */
-  iatk_buf_append(token, text, len);
+  iatk__buf_append(token, text, len);
   free(text);
   return IATK_OK;
 }
@@ -111,9 +111,9 @@ static int authorization(iatk_buf *token, iatk_error *err) {
   if (file)
     rc = token_from_file(file, token, err);
   else if (value)
-    iatk_buf_puts(token, value);
+    iatk__buf_puts(token, value);
   if (rc == IATK_OK && token->data && strpbrk(token->data, "\r\n"))
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "the container authorization token "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "the container authorization token "
                    "holds a line break: not a valid header value");
   return rc;
 }
@@ -124,13 +124,13 @@ static int answer_failure(const char *url, const iatk__http_response *resp,
                           iatk_error *err) {
   char code[128];
   iatk_buf message;
-  iatk_buf_init(&message);
+  iatk__buf_init(&message);
   iatk__aws_error_parse(resp, code, sizeof code, &message);
-  int rc = iatk_fail(err, IATK_ECREDENTIALS, "the container credentials "
+  int rc = iatk__fail(err, IATK_ECREDENTIALS, "the container credentials "
                      "endpoint %s answered HTTP %ld%s%s%s%s", url, resp->status,
                      code[0] ? ": " : "", code, message.len ? ": " : "",
                      message.len ? message.data : "");
-  iatk_buf_release(&message);
+  iatk__buf_release(&message);
   return rc;
 }
 
@@ -146,7 +146,7 @@ static int fetch(const iatk__aws_chain *chain, const char *url,
   iatk_error_clear(&local);
   int rc = iatk__aws_fetch(&req, ATTEMPTS, &resp, &local);
   if (rc != IATK_OK)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "cannot get container credentials: "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "cannot get container credentials: "
                    "%s", local.message);
   else if (resp.status != 200)
     rc = answer_failure(url, &resp, err);
@@ -165,14 +165,14 @@ static int fetch(const iatk__aws_chain *chain, const char *url,
 int iatk__aws_creds_container(const iatk__aws_chain *chain,
                               iatk__aws_creds *out, iatk_error *err) {
   iatk_buf url, token;
-  iatk_buf_init(&url);
-  iatk_buf_init(&token);
+  iatk__buf_init(&url);
+  iatk__buf_init(&token);
   int rc = container_url(&url, err);
   if (rc == IATK_OK && url.len)
     rc = authorization(&token, err);
   if (rc == IATK_OK && url.len)
     rc = fetch(chain, url.data, token.len ? token.data : NULL, out, err);
-  iatk_buf_release(&url);
-  iatk_buf_release(&token);
+  iatk__buf_release(&url);
+  iatk__buf_release(&token);
   return rc;
 }

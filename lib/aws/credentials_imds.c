@@ -72,11 +72,11 @@ static int imds_call(const imds *m, const char *method, const char *path,
                      iatk__http_response *resp, iatk_error *err) {
   memset(resp, 0, sizeof *resp);
   iatk_buf url;
-  iatk_buf_init(&url);
+  iatk__buf_init(&url);
   size_t n = strlen(m->endpoint);
   while (n > 0 && m->endpoint[n - 1] == '/')
     n--;
-  iatk_buf_printf(&url, "%.*s%s", (int)n, m->endpoint, path);
+  iatk__buf_printf(&url, "%.*s%s", (int)n, m->endpoint, path);
   iatk__http_header headers[1];
   size_t count = 0;
   if (strcmp(method, "PUT") == 0)
@@ -86,15 +86,15 @@ static int imds_call(const imds *m, const char *method, const char *path,
     headers[count++] = (iatk__http_header){"X-aws-ec2-metadata-token", m->token};
   iatk__http_request req = {method, url.data, headers, count, NULL, 0, NULL,
                             m->timeout_ms, 2 * m->timeout_ms, MAX_ANSWER, 0};
-  int rc = url.failed ? iatk_fail(err, IATK_ENOMEM, "out of memory")
+  int rc = url.failed ? iatk__fail(err, IATK_ENOMEM, "out of memory")
                       : iatk__aws_fetch(&req, m->attempts, resp, err);
-  iatk_buf_release(&url);
+  iatk__buf_release(&url);
   return rc;
 }
 
 static int status_failure(const char *what, const iatk__http_response *resp,
                           iatk_error *err) {
-  return iatk_fail(err, IATK_ECREDENTIALS, "instance metadata: %s answered "
+  return iatk__fail(err, IATK_ECREDENTIALS, "instance metadata: %s answered "
                    "HTTP %ld", what, resp->status);
 }
 
@@ -125,7 +125,7 @@ static int get_role(const imds *m, iatk_buf *role, iatk_error *err) {
   if (rc == IATK_OK && resp.status == 200 && resp.body.len) {
     const char *body = resp.body.data;
     size_t n = strcspn(body, "\r\n");
-    iatk_buf_append(role, body, n);
+    iatk__buf_append(role, body, n);
   } else if (rc == IATK_OK && resp.status != 404) {
     rc = status_failure("GET " ROLE_PATH, &resp, err);
   }
@@ -136,8 +136,8 @@ static int get_role(const imds *m, iatk_buf *role, iatk_error *err) {
 static int get_credentials(const imds *m, const char *role,
                            iatk__aws_creds *out, iatk_error *err) {
   iatk_buf path;
-  iatk_buf_init(&path);
-  iatk_buf_puts(&path, ROLE_PATH);
+  iatk__buf_init(&path);
+  iatk__buf_puts(&path, ROLE_PATH);
   iatk__aws_uri_encode(&path, role, strlen(role), 0);
   iatk__http_response resp;
   int rc = imds_call(m, "GET", path.data, &resp, err);
@@ -148,26 +148,26 @@ static int get_credentials(const imds *m, const char *role,
                               : NULL;
   const char *code = json_string_value(json_object_get(doc, "Code"));
   if (rc == IATK_OK && code && strcmp(code, "Success") != 0)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "instance metadata: the role's "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "instance metadata: the role's "
                    "credentials are not available (Code %s)", code);
   else if (rc == IATK_OK)
     rc = iatk__aws_creds_from_json(doc, "Token", "imds", "instance metadata",
                                    out, err);
   json_decref(doc);
   iatk__http_response_release(&resp);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   return rc;
 }
 
 static int fetch(imds *m, iatk__aws_creds *out, iatk_error *err) {
   iatk_buf role;
-  iatk_buf_init(&role);
+  iatk__buf_init(&role);
   int rc = get_token(m, err);
   if (rc == IATK_OK)
     rc = get_role(m, &role, err);
   if (rc == IATK_OK && role.len)
     rc = get_credentials(m, role.data, out, err);
-  iatk_buf_release(&role);
+  iatk__buf_release(&role);
   return rc;
 }
 
@@ -185,7 +185,7 @@ int iatk__aws_creds_imds(const iatk__aws_chain *chain, iatk__aws_creds *out,
   if (rc == IATK_OK || !m.configured)
     return IATK_OK; /* no IMDS here: nothing found, not a failure */
   if (local.code == IATK_ENETWORK)
-    return iatk_fail(err, IATK_ECREDENTIALS, "instance metadata at %s: %s",
+    return iatk__fail(err, IATK_ECREDENTIALS, "instance metadata at %s: %s",
                      m.endpoint, local.message);
-  return iatk_fail(err, local.code, "%s", local.message);
+  return iatk__fail(err, local.code, "%s", local.message);
 }

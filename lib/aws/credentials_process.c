@@ -33,10 +33,10 @@ static int64_t now_ms(void) {
 static int spawn(char *const argv[], pid_t *pid, int fds[2], iatk_error *err) {
   int out[2], errp[2];
   if (pipe2(out, O_CLOEXEC) != 0)
-    return iatk_fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
   if (pipe2(errp, O_CLOEXEC) != 0) {
     close(out[0]), close(out[1]);
-    return iatk_fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -50,7 +50,7 @@ static int spawn(char *const argv[], pid_t *pid, int fds[2], iatk_error *err) {
   if (rc == 0)
     return IATK_OK;
   close(fds[0]), close(fds[1]);
-  return iatk_fail(err, IATK_ECREDENTIALS, "cannot run '%s': %s", argv[0],
+  return iatk__fail(err, IATK_ECREDENTIALS, "cannot run '%s': %s", argv[0],
                    strerror(rc));
 }
 
@@ -64,7 +64,7 @@ static void drain(int *fd, iatk_buf *b, size_t limit) {
     *fd = -1;
   } else if (n > 0 && b->len < limit) {
     size_t room = limit - b->len;
-    iatk_buf_append(b, chunk, (size_t)n < room ? (size_t)n : room);
+    iatk__buf_append(b, chunk, (size_t)n < room ? (size_t)n : room);
   }
 }
 
@@ -122,7 +122,7 @@ int iatk__aws_run_process(char *const argv[], int timeout_ms, size_t limit,
       close(fds[i]);
   reap(pid, deadline, child);
   if (out->failed || errout->failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -136,31 +136,31 @@ static void stderr_tail(const iatk_buf *e, iatk_buf *out) {
     n--;
   size_t start = n > STDERR_TAIL ? n - STDERR_TAIL : 0;
   if (n == 0) {
-    iatk_buf_puts(out, "(nothing on stderr)");
+    iatk__buf_puts(out, "(nothing on stderr)");
     return;
   }
   if (start > 0)
-    iatk_buf_puts(out, "...");
+    iatk__buf_puts(out, "...");
   for (size_t i = start; i < n; i++)
-    iatk_buf_putc(out, e->data[i] == '\n' || e->data[i] == '\r' ? ' ' : e->data[i]);
+    iatk__buf_putc(out, e->data[i] == '\n' || e->data[i] == '\r' ? ' ' : e->data[i]);
 }
 
 static int child_failure(const char *what, const iatk__aws_child *child,
                          const iatk_buf *errout, iatk_error *err) {
   iatk_buf tail;
-  iatk_buf_init(&tail);
+  iatk__buf_init(&tail);
   stderr_tail(errout, &tail);
   int rc;
   if (child->timed_out)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s did not finish within %d s and "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s did not finish within %d s and "
                    "was killed", what, PROCESS_TIMEOUT_MS / 1000);
   else if (child->exit_status < 0)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s was killed by a signal: %s",
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s was killed by a signal: %s",
                    what, tail.failed ? "" : tail.data);
   else
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s exited with status %d: %s",
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s exited with status %d: %s",
                    what, child->exit_status, tail.failed ? "" : tail.data);
-  iatk_buf_release(&tail);
+  iatk__buf_release(&tail);
   return rc;
 }
 
@@ -173,10 +173,10 @@ static int read_answer(const char *what, const iatk_buf *out,
   json_t *version = json_object_get(doc, "Version");
   int rc;
   if (!doc)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s printed no JSON credentials "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s printed no JSON credentials "
                    "(%s at line %d)", what, jerr.text, jerr.line);
   else if (!json_is_integer(version) || json_integer_value(version) != 1)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s printed an unsupported "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s printed an unsupported "
                    "Version (only 1 is)", what);
   else
     rc = iatk__aws_creds_from_json(doc, "SessionToken", "credential_process",
@@ -190,25 +190,25 @@ static int run_command(const char *what, iatk_strlist *words,
   size_t n = iatk_strlist_count(words);
   char **argv = calloc(n + 1, sizeof *argv);
   if (!argv)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   for (size_t i = 0; i < n; i++)
     argv[i] = (char *)iatk_strlist_get(words, i);
   iatk_buf stdout_text, stderr_text;
-  iatk_buf_init(&stdout_text);
-  iatk_buf_init(&stderr_text);
+  iatk__buf_init(&stdout_text);
+  iatk__buf_init(&stderr_text);
   iatk__aws_child child;
   iatk_error local;
   iatk_error_clear(&local);
   int rc = iatk__aws_run_process(argv, PROCESS_TIMEOUT_MS, OUTPUT_LIMIT,
                                  &stdout_text, &stderr_text, &child, &local);
   if (rc != IATK_OK)
-    rc = iatk_fail(err, rc, "%s: %s", what, local.message);
+    rc = iatk__fail(err, rc, "%s: %s", what, local.message);
   else if (child.timed_out || child.exit_status != 0)
     rc = child_failure(what, &child, &stderr_text, err);
   else if (rc == IATK_OK)
     rc = read_answer(what, &stdout_text, out, err);
-  iatk_buf_release(&stdout_text);
-  iatk_buf_release(&stderr_text);
+  iatk__buf_release(&stdout_text);
+  iatk__buf_release(&stderr_text);
   free(argv);
   return rc;
 }
@@ -220,20 +220,20 @@ int iatk__aws_creds_process(const iatk__aws_chain *chain,
   if (!command)
     return IATK_OK;
   iatk_buf what;
-  iatk_buf_init(&what);
-  iatk_buf_printf(&what, "credential_process of profile '%s'", chain->profile);
-  iatk_strlist *words = iatk_strlist_new();
-  int rc = !words || what.failed ? iatk_fail(err, IATK_ENOMEM, "out of memory")
+  iatk__buf_init(&what);
+  iatk__buf_printf(&what, "credential_process of profile '%s'", chain->profile);
+  iatk_strlist *words = iatk__strlist_new();
+  int rc = !words || what.failed ? iatk__fail(err, IATK_ENOMEM, "out of memory")
                                  : IATK_OK;
   int split = rc == IATK_OK ? iatk__aws_shell_split(command, words) : 0;
   if (rc == IATK_OK && (split != 0 || iatk_strlist_count(words) == 0))
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s: %s", what.data,
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: %s", what.data,
                    split == -1 ? "unclosed quote, or a backslash at the "
                                  "end, in the command"
                                : "the command is empty");
   if (rc == IATK_OK)
     rc = run_command(what.data, words, out, err);
   iatk_strlist_free(words);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }

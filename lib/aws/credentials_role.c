@@ -49,23 +49,23 @@ static int contains(const iatk_strlist *list, const char *s) {
 static int loop_failure(const iatk_strlist *path, const char *next,
                         iatk_error *err) {
   iatk_buf text;
-  iatk_buf_init(&text);
+  iatk__buf_init(&text);
   for (size_t i = 0; i < iatk_strlist_count(path); i++)
-    iatk_buf_printf(&text, "%s -> ", iatk_strlist_get(path, i));
-  iatk_buf_puts(&text, next);
-  int rc = iatk_fail(err, IATK_ECREDENTIALS, "source_profile loop: %s (a "
+    iatk__buf_printf(&text, "%s -> ", iatk_strlist_get(path, i));
+  iatk__buf_puts(&text, next);
+  int rc = iatk__fail(err, IATK_ECREDENTIALS, "source_profile loop: %s (a "
                      "profile may be its own source only with static keys)",
                      text.failed ? next : text.data);
-  iatk_buf_release(&text);
+  iatk__buf_release(&text);
   return rc;
 }
 
 /* The profiles met so far, this one included. */
 static iatk_strlist *path_with(const iatk__aws_chain *chain) {
-  iatk_strlist *path = iatk_strlist_new();
+  iatk_strlist *path = iatk__strlist_new();
   for (size_t i = 0; path && i < iatk_strlist_count(chain->visited); i++)
-    iatk_strlist_push(path, iatk_strlist_get(chain->visited, i));
-  if (path && iatk_strlist_push(path, chain->profile) != IATK_OK) {
+    iatk__strlist_push(path, iatk_strlist_get(chain->visited, i));
+  if (path && iatk__strlist_push(path, chain->profile) != IATK_OK) {
     iatk_strlist_free(path);
     path = NULL;
   }
@@ -85,11 +85,11 @@ static int from_source_profile(const iatk__aws_chain *chain,
                                iatk_error *err) {
   const iatk__aws_config *cfg = chain->cfg;
   if (!iatk__aws_profile_exists(cfg, source))
-    return iatk_fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
+    return iatk__fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
                      "'%s' does not exist", source, chain->profile);
   iatk_strlist *path = path_with(chain);
   if (!path)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   iatk__aws_chain next = {cfg, source, 0, path};
   int rc = check_loop(chain, source, path, err);
   int static_first = has_static_keys(cfg, source) || !is_role_profile(cfg, source);
@@ -98,7 +98,7 @@ static int from_source_profile(const iatk__aws_chain *chain,
   else if (rc == IATK_OK)
     rc = iatk__aws_creds_assume_role(&next, src, err);
   if (rc == IATK_OK && !src->access_key_id)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
                    "'%s' has no credentials", source, chain->profile);
   iatk_strlist_free(path);
   return rc;
@@ -120,11 +120,11 @@ static int from_credential_source(const iatk__aws_chain *chain,
       continue;
     int rc = sources[i].fn(chain, src, err);
     if (rc == IATK_OK && !src->access_key_id)
-      rc = iatk_fail(err, IATK_ECREDENTIALS, "credential_source %s of profile "
+      rc = iatk__fail(err, IATK_ECREDENTIALS, "credential_source %s of profile "
                      "'%s' found no credentials", name, chain->profile);
     return rc;
   }
-  return iatk_fail(err, IATK_ECREDENTIALS, "credential_source '%s' of profile "
+  return iatk__fail(err, IATK_ECREDENTIALS, "credential_source '%s' of profile "
                    "'%s' is not Environment, Ec2InstanceMetadata or "
                    "EcsContainer", name, chain->profile);
 }
@@ -135,13 +135,13 @@ static int check_role(const iatk__aws_chain *chain, const role_config *r,
                       int *duration, iatk_error *err) {
   const char *p = chain->profile;
   if (r->source_profile && r->credential_source)
-    return iatk_fail(err, IATK_ECREDENTIALS, "profile '%s' has both "
+    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' has both "
                      "source_profile and credential_source", p);
   if (!r->source_profile && !r->credential_source)
-    return iatk_fail(err, IATK_ECREDENTIALS, "profile '%s' has role_arn but "
+    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' has role_arn but "
                      "neither source_profile nor credential_source", p);
   if (r->mfa_serial)
-    return iatk_fail(err, IATK_ECREDENTIALS, "profile '%s' needs an MFA code "
+    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' needs an MFA code "
                      "(mfa_serial), which iatk cannot prompt for: use "
                      "temporary credentials from `aws configure "
                      "export-credentials`", p);
@@ -163,14 +163,14 @@ static int assume(const iatk__aws_chain *chain, const role_config *r,
                                   {"ExternalId", r->external_id},
                                   {"DurationSeconds", duration ? seconds : NULL}};
   iatk_buf what;
-  iatk_buf_init(&what);
-  iatk_buf_printf(&what, "assume role %s for profile '%s'", r->arn,
+  iatk__buf_init(&what);
+  iatk__buf_printf(&what, "assume role %s for profile '%s'", r->arn,
                   chain->profile);
   int rc = iatk__aws_sts_credentials(chain->cfg, "AssumeRole", params, 4, src,
                                      "assume role",
                                      what.failed ? "assume role" : what.data,
                                      out, err);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   return rc;
 }
 

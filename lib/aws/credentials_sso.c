@@ -31,7 +31,7 @@ static int session_key(const iatk__aws_chain *chain, sso_config *c,
   snprintf(section, sizeof section, "sso-session %s", c->session);
   const char *v = iatk__aws_config_section_get(chain->cfg, section, key);
   if (v && *value && strcmp(v, *value) != 0)
-    return iatk_fail(err, IATK_ECREDENTIALS, "%s differs between profile "
+    return iatk__fail(err, IATK_ECREDENTIALS, "%s differs between profile "
                      "'%s' (%s) and sso-session '%s' (%s)", key, c->profile,
                      *value, c->session, v);
   if (v)
@@ -45,7 +45,7 @@ static int read_session(const iatk__aws_chain *chain, sso_config *c,
   snprintf(section, sizeof section, "sso-session %s", c->session);
   if (!iatk__aws_ini_has_section(chain->cfg->files, IATK__AWS_CONFIG_FILE,
                                  section))
-    return iatk_fail(err, IATK_ECREDENTIALS, "profile '%s' names sso-session "
+    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' names sso-session "
                      "'%s', which does not exist", c->profile, c->session);
   int rc = session_key(chain, c, "sso_start_url", &c->start_url, err);
   return rc == IATK_OK ? session_key(chain, c, "sso_region", &c->region, err)
@@ -57,7 +57,7 @@ static int missing_key(const sso_config *c, iatk_error *err) {
                         : !c->role  ? "sso_role_name"
                         : !c->start_url ? "sso_start_url"
                                         : "sso_region";
-  return iatk_fail(err, IATK_ECREDENTIALS, "profile '%s' is configured for "
+  return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' is configured for "
                    "SSO but has no %s", c->profile, missing);
 }
 
@@ -84,7 +84,7 @@ static int read_config(const iatk__aws_chain *chain, sso_config *c,
 /* -------------------------------------------------------- token cache */
 
 static void login_hint(const sso_config *c, iatk_buf *out) {
-  iatk_buf_printf(out, "run aws sso login --profile %s", c->profile);
+  iatk__buf_printf(out, "run aws sso login --profile %s", c->profile);
 }
 
 /* HOME/.aws/sso/cache/<sha1 hex of the session name or start URL>.json */
@@ -94,26 +94,26 @@ static int cache_path(const sso_config *c, iatk_buf *path, iatk_error *err) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (!home)
-    return iatk_fail(err, IATK_ECREDENTIALS, "SSO: HOME is not set, so the "
+    return iatk__fail(err, IATK_ECREDENTIALS, "SSO: HOME is not set, so the "
                      "token cache ~/.aws/sso/cache cannot be found");
   if (!EVP_Digest(key, strlen(key), digest, &n, EVP_sha1(), NULL))
-    return iatk_fail(err, IATK_ECREDENTIALS, "SSO: SHA-1 is not available");
-  iatk_buf_printf(path, "%s/.aws/sso/cache/", home);
+    return iatk__fail(err, IATK_ECREDENTIALS, "SSO: SHA-1 is not available");
+  iatk__buf_printf(path, "%s/.aws/sso/cache/", home);
   for (unsigned int i = 0; i < n; i++)
-    iatk_buf_printf(path, "%02x", digest[i]);
-  iatk_buf_puts(path, ".json");
-  return path->failed ? iatk_fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
+    iatk__buf_printf(path, "%02x", digest[i]);
+  iatk__buf_puts(path, ".json");
+  return path->failed ? iatk__fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
 }
 
 static int token_failure(const sso_config *c, const char *path,
                          const char *why, iatk_error *err) {
   iatk_buf hint;
-  iatk_buf_init(&hint);
+  iatk__buf_init(&hint);
   login_hint(c, &hint);
-  int rc = iatk_fail(err, IATK_ECREDENTIALS, "SSO session of profile '%s' "
+  int rc = iatk__fail(err, IATK_ECREDENTIALS, "SSO session of profile '%s' "
                      "(%s): %s: %s", c->profile, path, why,
                      hint.failed ? "run aws sso login" : hint.data);
-  iatk_buf_release(&hint);
+  iatk__buf_release(&hint);
   return rc;
 }
 
@@ -128,21 +128,21 @@ static int check_token(const sso_config *c, const char *path,
                          "expiresAt", err);
   if (iatk__aws_parse_time(expires, &at) != 0 || at <= time(NULL))
     return token_failure(c, path, "the cached token has expired", err);
-  iatk_buf_puts(token, access);
+  iatk__buf_puts(token, access);
   return IATK_OK;
 }
 
 static int cached_token(const sso_config *c, iatk_buf *token, iatk_error *err) {
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   int rc = cache_path(c, &path, err);
   size_t len = 0;
   char *text = NULL;
   if (rc == IATK_OK && access(path.data, F_OK) != 0)
     rc = token_failure(c, path.data, "no cached token", err);
-  else if (rc == IATK_OK && !(text = iatk_read_file(path.data, MAX_CACHE_FILE,
+  else if (rc == IATK_OK && !(text = iatk__read_file(path.data, MAX_CACHE_FILE,
                                                     &len, err)))
-    rc = iatk_error_code(err, IATK_EIO);
+    rc = iatk__error_code(err, IATK_EIO);
   json_t *doc = text ? json_loadb(text, len, 0, NULL) : NULL;
   if (rc == IATK_OK && !json_is_object(doc))
     rc = token_failure(c, path.data, "the cached token is not JSON", err);
@@ -150,7 +150,7 @@ static int cached_token(const sso_config *c, iatk_buf *token, iatk_error *err) {
     rc = check_token(c, path.data, doc, token, err);
   json_decref(doc);
   free(text);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   return rc;
 }
 
@@ -166,7 +166,7 @@ static int read_role_credentials(const iatk_buf *body, iatk__aws_creds *out,
   const char *token = json_string_value(json_object_get(rc_obj, "sessionToken"));
   json_t *ms = json_object_get(rc_obj, "expiration"); /* epoch milliseconds */
   int rc = !id || !secret
-               ? iatk_fail(err, IATK_ECREDENTIALS, "the SSO portal answered "
+               ? iatk__fail(err, IATK_ECREDENTIALS, "the SSO portal answered "
                            "without roleCredentials")
                : iatk__aws_creds_set(out, id, secret, token,
                                      json_is_number(ms)
@@ -181,17 +181,17 @@ static int portal_failure(const sso_config *c, const iatk__aws_response *resp,
                           const iatk_error *local, iatk_error *err) {
   int refused = resp->http.status == 401 || resp->http.status == 403;
   if (!refused)
-    return iatk_fail(err, local->code == IATK_EAWS ? IATK_ECREDENTIALS
+    return iatk__fail(err, local->code == IATK_EAWS ? IATK_ECREDENTIALS
                                                    : local->code,
                      "SSO role credentials for profile '%s': %s", c->profile,
                      local->message);
   iatk_buf hint;
-  iatk_buf_init(&hint);
+  iatk__buf_init(&hint);
   login_hint(c, &hint);
-  int rc = iatk_fail(err, IATK_ECREDENTIALS, "the SSO portal refused the "
+  int rc = iatk__fail(err, IATK_ECREDENTIALS, "the SSO portal refused the "
                      "token of profile '%s' (%s): %s", c->profile,
                      local->message, hint.failed ? "" : hint.data);
-  iatk_buf_release(&hint);
+  iatk__buf_release(&hint);
   return rc;
 }
 
@@ -203,12 +203,12 @@ static int get_role_credentials(const iatk__aws_chain *chain,
   char *endpoint = iatk__aws_endpoint_for(chain->cfg, IATK__AWS_SSO, c->region,
                                           0, NULL, err);
   if (!endpoint)
-    return iatk_error_code(err, IATK_EINVAL);
+    return iatk__error_code(err, IATK_EINVAL);
   iatk_buf query;
-  iatk_buf_init(&query);
-  iatk_buf_puts(&query, "account_id=");
+  iatk__buf_init(&query);
+  iatk__buf_puts(&query, "account_id=");
   iatk__aws_uri_encode(&query, c->account, strlen(c->account), 0);
-  iatk_buf_puts(&query, "&role_name=");
+  iatk__buf_puts(&query, "&role_name=");
   iatk__aws_uri_encode(&query, c->role, strlen(c->role), 0);
   iatk__http_header bearer = {"x-amz-sso_bearer_token", token};
   iatk__aws_request req = {.service = IATK__AWS_SSO, .method = "GET",
@@ -221,7 +221,7 @@ static int get_role_credentials(const iatk__aws_chain *chain,
   rc = rc == IATK_OK ? read_role_credentials(&resp.http.body, out, err)
                      : portal_failure(c, &resp, &local, err);
   iatk__aws_response_release(&resp);
-  iatk_buf_release(&query);
+  iatk__buf_release(&query);
   free(endpoint);
   return rc;
 }
@@ -233,10 +233,10 @@ int iatk__aws_creds_sso(const iatk__aws_chain *chain, iatk__aws_creds *out,
   if (rc != IATK_OK || !c.account)
     return rc;
   iatk_buf token;
-  iatk_buf_init(&token);
+  iatk__buf_init(&token);
   rc = cached_token(&c, &token, err);
   if (rc == IATK_OK)
     rc = get_role_credentials(chain, &c, token.data, out, err);
-  iatk_buf_release(&token);
+  iatk__buf_release(&token);
   return rc;
 }

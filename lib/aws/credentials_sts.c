@@ -15,11 +15,11 @@
 
 static void form_body(const char *action, const iatk__aws_sts_param *params,
                       size_t count, iatk_buf *body) {
-  iatk_buf_printf(body, "Action=%s&Version=%s", action, STS_VERSION);
+  iatk__buf_printf(body, "Action=%s&Version=%s", action, STS_VERSION);
   for (size_t i = 0; i < count; i++) {
     if (!params[i].value)
       continue;
-    iatk_buf_printf(body, "&%s=", params[i].name);
+    iatk__buf_printf(body, "&%s=", params[i].name);
     iatk__aws_uri_encode(body, params[i].value, strlen(params[i].value), 0);
   }
 }
@@ -36,10 +36,10 @@ int iatk__aws_sts_read_credentials(const char *answer, size_t len,
   time_t expiration = 0;
   int rc;
   if (!id || !id[0] || !secret || !secret[0])
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s: STS answered without "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: STS answered without "
                    "Credentials", what);
   else if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
-    rc = iatk_fail(err, IATK_ECREDENTIALS, "%s: STS answered an Expiration "
+    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: STS answered an Expiration "
                    "that is not an RFC 3339 time", what);
   else
     rc = iatk__aws_creds_set(out, id, secret, token, expiration, source, err);
@@ -53,7 +53,7 @@ int iatk__aws_sts_read_credentials(const char *answer, size_t len,
 static int call_failure(const char *what, const iatk_error *local,
                         iatk_error *err) {
   int code = local->code == IATK_EAWS ? IATK_ECREDENTIALS : local->code;
-  return iatk_fail(err, code, "%s: %s", what, local->message);
+  return iatk__fail(err, code, "%s: %s", what, local->message);
 }
 
 int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
@@ -70,7 +70,7 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
   if (!endpoint)
     return call_failure(what, &local, err);
   iatk_buf body;
-  iatk_buf_init(&body);
+  iatk__buf_init(&body);
   form_body(action, params, count, &body);
   iatk__aws_request req = {.service = IATK__AWS_STS, .method = "POST",
                              .path = "/", .headers = &form, .header_count = 1,
@@ -80,7 +80,7 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
                              signer};
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
-  int rc = body.failed ? iatk_fail(&local, IATK_ENOMEM, "out of memory")
+  int rc = body.failed ? iatk__fail(&local, IATK_ENOMEM, "out of memory")
                        : iatk__aws_send_to(cfg, &target, &req, &resp, &local);
   if (rc == IATK_OK)
     rc = iatk__aws_sts_read_credentials(resp.http.body.data, resp.http.body.len,
@@ -88,7 +88,7 @@ int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
   else
     rc = call_failure(what, &local, err);
   iatk__aws_response_release(&resp);
-  iatk_buf_release(&body);
+  iatk__buf_release(&body);
   free(endpoint);
   return rc;
 }

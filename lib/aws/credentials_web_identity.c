@@ -22,16 +22,16 @@ static char *read_token(const char *path, iatk_error *err) {
   iatk_error local;
   iatk_error_clear(&local);
   size_t len = 0;
-  char *token = iatk_read_file(path, MAX_TOKEN, &len, &local);
+  char *token = iatk__read_file(path, MAX_TOKEN, &len, &local);
   if (!token) {
-    iatk_fail(err, IATK_ECREDENTIALS, "web identity token: %s", local.message);
+    iatk__fail(err, IATK_ECREDENTIALS, "web identity token: %s", local.message);
     return NULL;
   }
   while (len > 0 && strchr(" \t\r\n", token[len - 1]))
     token[--len] = '\0';
   if (len == 0 || strlen(token) != len) {
     free(token);
-    iatk_fail(err, IATK_ECREDENTIALS, "web identity token file %s is empty "
+    iatk__fail(err, IATK_ECREDENTIALS, "web identity token file %s is empty "
               "or not text", path);
     return NULL;
   }
@@ -46,11 +46,11 @@ int iatk__aws_creds_web_identity(const iatk__aws_chain *chain,
     return IATK_OK;
   const char *arn = setting(chain, "AWS_ROLE_ARN", "role_arn");
   if (!arn)
-    return iatk_fail(err, IATK_ECREDENTIALS, "a web identity token file is "
+    return iatk__fail(err, IATK_ECREDENTIALS, "a web identity token file is "
                      "set but no role to assume (AWS_ROLE_ARN or role_arn)");
   char *token = read_token(file, err);
   if (!token)
-    return iatk_error_code(err, IATK_ECREDENTIALS);
+    return iatk__error_code(err, IATK_ECREDENTIALS);
   char session[128];
   iatk__aws_session_name(setting(chain, "AWS_ROLE_SESSION_NAME",
                                  "role_session_name"),
@@ -59,13 +59,13 @@ int iatk__aws_creds_web_identity(const iatk__aws_chain *chain,
                                   {"RoleSessionName", session},
                                   {"WebIdentityToken", token}};
   iatk_buf what;
-  iatk_buf_init(&what);
-  iatk_buf_printf(&what, "assume role %s with web identity", arn);
+  iatk__buf_init(&what);
+  iatk__buf_printf(&what, "assume role %s with web identity", arn);
   int rc = iatk__aws_sts_credentials(chain->cfg, "AssumeRoleWithWebIdentity",
                                      params, 3, NULL, "web identity",
                                      what.failed ? "web identity" : what.data,
                                      out, err);
-  iatk_buf_release(&what);
+  iatk__buf_release(&what);
   free(token);
   return rc;
 }

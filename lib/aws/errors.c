@@ -53,7 +53,7 @@ static void parse_json(const char *body, size_t len, char *code, size_t size,
     if (c)
       set_code(code, size, c, ":");
     if (m)
-      iatk_buf_puts(message, m);
+      iatk__buf_puts(message, m);
   }
   json_decref(doc);
 }
@@ -69,7 +69,7 @@ static void parse_xml(const char *body, size_t len, char *code, size_t size,
   if (c && c[0])
     set_code(code, size, c, "");
   if (m)
-    iatk_buf_puts(message, m);
+    iatk__buf_puts(message, m);
   free(c);
   free(m);
   iatk__aws_xml_free(doc);
@@ -91,7 +91,7 @@ static void header_code(const iatk__http_response *resp, char *code,
 void iatk__aws_error_parse(const iatk__http_response *resp, char *code,
                            size_t code_size, iatk_buf *message) {
   code[0] = '\0';
-  iatk_buf_reset(message);
+  iatk__buf_reset(message);
   const char *body = resp->body.data ? resp->body.data : "";
   size_t len = resp->body.len, skip = strspn(body, " \t\r\n");
   if (skip < len && body[skip] == '{')

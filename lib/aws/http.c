@@ -28,7 +28,7 @@ static size_t on_body(char *data, size_t size, size_t n, void *user) {
     x->too_big = 1;
     return 0;
   }
-  iatk_buf_append(&x->resp->body, data, len);
+  iatk__buf_append(&x->resp->body, data, len);
   if (x->resp->body.failed) {
     x->nomem = 1;
     return 0;
@@ -45,7 +45,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *user) {
     keep--;
   if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
     iatk_strlist_free(x->resp->headers);
-    x->resp->headers = iatk_strlist_new();
+    x->resp->headers = iatk__strlist_new();
     if (!x->resp->headers)
       x->nomem = 1;
     return x->nomem ? 0 : len;
@@ -53,7 +53,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *user) {
   if (keep == 0 || !x->resp->headers)
     return len;
   char *line = strndup(data, keep);
-  if (!line || iatk_strlist_push(x->resp->headers, line) != IATK_OK)
+  if (!line || iatk__strlist_push(x->resp->headers, line) != IATK_OK)
     x->nomem = 1;
   free(line);
   return x->nomem ? 0 : len;
@@ -69,17 +69,17 @@ static void url_host(const char *url, char *out, size_t size) {
     n -= (size_t)(at + 1 - p);
     p = at + 1;
   }
-  iatk_copy_elided(out, size, p, n);
+  iatk__copy_elided(out, size, p, n);
 }
 
 static struct curl_slist *build_headers(const iatk__http_request *req) {
   struct curl_slist *list = NULL, *next;
   int has_type = 0;
   iatk_buf line;
-  iatk_buf_init(&line);
+  iatk__buf_init(&line);
   for (size_t i = 0; i < req->header_count; i++) {
-    iatk_buf_reset(&line);
-    iatk_buf_printf(&line, "%s: %s", req->headers[i].name,
+    iatk__buf_reset(&line);
+    iatk__buf_printf(&line, "%s: %s", req->headers[i].name,
                     req->headers[i].value);
     has_type |= strcasecmp(req->headers[i].name, "Content-Type") == 0;
     if (line.failed || !(next = curl_slist_append(list, line.data)))
@@ -96,10 +96,10 @@ static struct curl_slist *build_headers(const iatk__http_request *req) {
       goto fail;
     list = next;
   }
-  iatk_buf_release(&line);
+  iatk__buf_release(&line);
   return list;
 fail:
-  iatk_buf_release(&line);
+  iatk__buf_release(&line);
   curl_slist_free_all(list);
   return NULL;
 }
@@ -183,22 +183,22 @@ static int curl_failure(CURLcode rc, const exchange *x, iatk_error *err) {
   url_host(x->url, host, sizeof host);
   const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
   if (x->too_big)
-    return iatk_fail(err, IATK_ELIMIT, "the answer from %s is larger than "
+    return iatk__fail(err, IATK_ELIMIT, "the answer from %s is larger than "
                      "%zu bytes", host, x->max_response);
   if (x->nomem || rc == CURLE_OUT_OF_MEMORY)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory reading from %s", host);
+    return iatk__fail(err, IATK_ENOMEM, "out of memory reading from %s", host);
   if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
-    return iatk_fail(err, IATK_EINVAL, "cannot use URL for %s: %s", host, why);
+    return iatk__fail(err, IATK_EINVAL, "cannot use URL for %s: %s", host, why);
   if (x->read_timed_out)
-    return iatk_fail(err, IATK_ENETWORK, "no answer from %s within %d s",
+    return iatk__fail(err, IATK_ENETWORK, "no answer from %s within %d s",
                      host, (x->read_timeout_ms + 999) / 1000);
-  return iatk_fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
+  return iatk__fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
 }
 
 int iatk__http_global_init(iatk_error *err) {
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
-    return iatk_fail(err, IATK_ENETWORK, "libcurl could not start: %s",
+    return iatk__fail(err, IATK_ENETWORK, "libcurl could not start: %s",
                      curl_easy_strerror(curl_init_result));
   return IATK_OK;
 }
@@ -207,7 +207,7 @@ int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
                               iatk__http_response *resp, iatk_error *err) {
   memset(x, 0, sizeof *x);
   memset(resp, 0, sizeof *resp);
-  iatk_buf_init(&resp->body);
+  iatk__buf_init(&resp->body);
   if (iatk__http_global_init(err) != IATK_OK)
     return IATK_ENETWORK;
   x->curl = curl_easy_init();
@@ -215,7 +215,7 @@ int iatk__http_exchange_start(exchange *x, const iatk__http_request *req,
   if (!x->curl || !x->headers) {
     curl_easy_cleanup(x->curl);
     x->curl = NULL;
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   x->resp = resp;
   x->url = req->url;
@@ -265,7 +265,7 @@ const char *iatk__http_header_get(const iatk__http_response *resp,
 void iatk__http_response_release(iatk__http_response *resp) {
   if (!resp)
     return;
-  iatk_buf_release(&resp->body);
+  iatk__buf_release(&resp->body);
   iatk_strlist_free(resp->headers);
   resp->headers = NULL;
   resp->status = 0;

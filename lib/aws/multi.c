@@ -63,7 +63,7 @@ static void job_free(job *j) {
   iatk__aws_headers_release(&j->signed_headers);
   iatk__aws_creds_release(&j->creds);
   iatk__aws_response_release(&j->resp);
-  iatk_buf_release(&j->message);
+  iatk__buf_release(&j->message);
   for (size_t i = 0; j->headers && i < j->req.header_count; i++) {
     free((char *)j->headers[i].name);
     free((char *)j->headers[i].value);
@@ -153,7 +153,7 @@ static int start_attempt(iatk__aws_multi *m, job *j, iatk_error *err) {
   iatk__aws_headers_release(&j->signed_headers);
   iatk__http_response_release(&j->resp.http);
   j->resp.error_code[0] = '\0';
-  iatk_buf_reset(&j->message);
+  iatk__buf_reset(&j->message);
   iatk_error_clear(&j->last);
   int rc = j->req.anonymous ? IATK_OK
                             : iatk__aws_credentials(m->aws, &j->creds, err);
@@ -168,7 +168,7 @@ static int start_attempt(iatk__aws_multi *m, job *j, iatk_error *err) {
   curl_easy_setopt(j->x.curl, CURLOPT_PRIVATE, j);
   if (curl_multi_add_handle(m->curl, j->x.curl) != CURLM_OK) {
     iatk__http_exchange_end(&j->x, CURLE_OUT_OF_MEMORY, NULL);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   m->in_flight++;
   j->fly_prev = NULL;
@@ -219,7 +219,7 @@ static void finish_attempt(iatk__aws_multi *m, job *j, CURLcode result) {
   j->resp.attempts++;
   int again = iatk__aws_call_judge(&j->call, &j->resp, rc, &j->message);
   if (again && !m->stop_retrying) {
-    double r = (double)(iatk_rng_next(&m->rng) >> 11) * 0x1p-53;
+    double r = (double)(iatk__rng_next(&m->rng) >> 11) * 0x1p-53;
     j->due = now_seconds() + iatk__aws_backoff(j->resp.attempts, r);
     j->last.code = rc;
     enqueue(m, j);
@@ -251,25 +251,25 @@ iatk__aws_multi *iatk__aws_multi_new(iatk_aws *aws,
                                      int max_in_flight, iatk_error *err) {
   const iatk__aws_config *cfg = iatk__aws_config_of(aws);
   if (!cfg->region) {
-    iatk_fail(err, IATK_EINVAL, NO_REGION);
+    iatk__fail(err, IATK_EINVAL, NO_REGION);
     return NULL;
   }
   iatk__aws_multi *m = calloc(1, sizeof *m);
   if (!m) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   m->aws = aws;
   m->cfg = cfg;
   m->service = service;
   m->max_in_flight = max_in_flight > 0 ? max_in_flight : 1;
-  iatk_rng_init_fresh(&m->rng);
+  iatk__rng_init_fresh(&m->rng);
   m->endpoint = iatk__aws_endpoint(cfg, service, NULL, err);
   int started = m->endpoint && iatk__http_global_init(err) == IATK_OK;
   m->curl = started ? curl_multi_init() : NULL;
   if (!m->curl) {
     if (started)
-      iatk_fail(err, IATK_ENOMEM, "out of memory");
+      iatk__fail(err, IATK_ENOMEM, "out of memory");
     iatk__aws_multi_free(m);
     return NULL;
   }
@@ -283,7 +283,7 @@ iatk__aws_multi *iatk__aws_multi_new(iatk_aws *aws,
 static void abandon(iatk__aws_multi *m, job *j) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_fail(&err, IATK_EIO, "abandoned: the request was still pending");
+  iatk__fail(&err, IATK_EIO, "abandoned: the request was still pending");
   complete(m, j, IATK_EIO, &err);
 }
 
@@ -312,9 +312,9 @@ int iatk__aws_multi_add(iatk__aws_multi *m, const iatk__aws_request *req,
                         iatk_error *err) {
   job *j = calloc(1, sizeof *j);
   if (!j)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
-  iatk_buf_init(&j->message);
-  iatk_buf_init(&j->resp.http.body);
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
+  iatk__buf_init(&j->message);
+  iatk__buf_init(&j->resp.http.body);
   j->multi = m;
   j->done = done;
   j->userdata = userdata;
@@ -322,7 +322,7 @@ int iatk__aws_multi_add(iatk__aws_multi *m, const iatk__aws_request *req,
                                  req->anonymous ? NULL : &j->creds};
   if (copy_request(j, req) != 0) {
     job_free(j);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   int rc = iatk__aws_call_prepare(&j->call, m->cfg, &j->target, &j->req, err);
   if (rc != IATK_OK) {

@@ -76,9 +76,9 @@ static int attempt_once(const iatk__aws_call *c, iatk__http_response *http,
 static int send_loop(const iatk__aws_call *c, iatk__aws_response *resp,
                      iatk_error *err) {
   iatk_rng rng;
-  iatk_rng_init_fresh(&rng);
+  iatk__rng_init_fresh(&rng);
   iatk_buf message;
-  iatk_buf_init(&message);
+  iatk__buf_init(&message);
   iatk_error last;
   int rc, again;
   do {
@@ -90,10 +90,10 @@ static int send_loop(const iatk__aws_call *c, iatk__aws_response *resp,
     again = iatk__aws_call_judge(c, resp, rc, &message);
     if (again)
       sleep_seconds(iatk__aws_backoff(
-          resp->attempts, (double)(iatk_rng_next(&rng) >> 11) * 0x1p-53));
+          resp->attempts, (double)(iatk__rng_next(&rng) >> 11) * 0x1p-53));
   } while (again);
   rc = iatk__aws_call_result(c, resp, rc, &last, &message, err);
-  iatk_buf_release(&message);
+  iatk__buf_release(&message);
   return rc;
 }
 
@@ -118,10 +118,10 @@ int iatk__aws_send(iatk_aws *aws, const iatk__aws_request *req,
   if (!region && req->service == IATK__AWS_STS)
     region = "us-east-1"; /* STS's global endpoint */
   if (!region)
-    return iatk_fail(err, IATK_EINVAL, NO_REGION);
+    return iatk__fail(err, IATK_EINVAL, NO_REGION);
   char *endpoint = iatk__aws_endpoint(cfg, req->service, NULL, err);
   if (!endpoint)
-    return iatk_error_code(err, IATK_EINVAL);
+    return iatk__error_code(err, IATK_EINVAL);
   iatk__aws_creds creds = {0};
   int rc = req->anonymous ? IATK_OK : iatk__aws_credentials(aws, &creds, err);
   iatk__aws_target target = {endpoint, region, req->anonymous ? NULL : &creds};

@@ -13,14 +13,14 @@ static const char *double_quoted(const char *p, iatk_buf *word) {
   while (*p && *p != '"') {
     if (*p == '\\' && (p[1] == '\\' || p[1] == '"'))
       p++;
-    iatk_buf_putc(word, *p++);
+    iatk__buf_putc(word, *p++);
   }
   return *p ? p + 1 : NULL;
 }
 
 static const char *single_quoted(const char *p, iatk_buf *word) {
   while (*p && *p != '\'')
-    iatk_buf_putc(word, *p++);
+    iatk__buf_putc(word, *p++);
   return *p ? p + 1 : NULL;
 }
 
@@ -39,16 +39,16 @@ static const char *read_word(const char *p, iatk_buf *word) {
     else if (*p == '\\' && !p[1])
       p = NULL;
     else if (*p == '\\')
-      iatk_buf_putc(word, p[1]), p += 2;
+      iatk__buf_putc(word, p[1]), p += 2;
     else
-      iatk_buf_putc(word, *p++);
+      iatk__buf_putc(word, *p++);
   }
   return p;
 }
 
 int iatk__aws_shell_split(const char *text, iatk_strlist *words) {
   iatk_buf word;
-  iatk_buf_init(&word);
+  iatk__buf_init(&word);
   const char *p = text;
   int rc = 0;
   while (rc == 0) {
@@ -56,14 +56,14 @@ int iatk__aws_shell_split(const char *text, iatk_strlist *words) {
       p++;
     if (!*p)
       break;
-    iatk_buf_reset(&word);
-    iatk_buf_reserve(&word, 16); /* an empty word ('') is still a word */
+    iatk__buf_reset(&word);
+    iatk__buf_reserve(&word, 16); /* an empty word ('') is still a word */
     p = read_word(p, &word);
     if (!p)
       rc = -1;
-    else if (word.failed || iatk_strlist_push(words, word.data) != IATK_OK)
+    else if (word.failed || iatk__strlist_push(words, word.data) != IATK_OK)
       rc = -2;
   }
-  iatk_buf_release(&word);
+  iatk__buf_release(&word);
   return rc;
 }

@@ -57,16 +57,16 @@ static int hmac(const void *key, size_t key_len, const char *msg,
  * service), "aws4_request"). */
 static int signing_key(const iatk__sigv4_input *in, unsigned char key[32]) {
   iatk_buf k;
-  iatk_buf_init(&k);
-  iatk_buf_puts(&k, "AWS4");
-  iatk_buf_puts(&k, in->secret_key);
+  iatk__buf_init(&k);
+  iatk__buf_puts(&k, "AWS4");
+  iatk__buf_puts(&k, in->secret_key);
   char date[9];
   memcpy(date, in->amz_date, 8);
   date[8] = '\0';
   int rc = k.failed ? -1 : hmac(k.data, k.len, date, key);
   if (k.data)
     OPENSSL_cleanse(k.data, k.len); /* the secret does not linger */
-  iatk_buf_release(&k);
+  iatk__buf_release(&k);
   if (rc == 0)
     rc = hmac(key, 32, in->region, key);
   if (rc == 0)
@@ -82,7 +82,7 @@ static void string_to_sign(iatk_buf *out, const iatk__sigv4_input *in,
                            const char *canonical, size_t canonical_len) {
   char hash[65];
   iatk__sigv4_sha256_hex(canonical, canonical_len, hash);
-  iatk_buf_printf(out, "%s\n%s\n%.8s/%s/%s/%s\n%s", IATK__SIGV4_ALGORITHM,
+  iatk__buf_printf(out, "%s\n%s\n%.8s/%s/%s/%s\n%s", IATK__SIGV4_ALGORITHM,
                   in->amz_date, in->amz_date, in->region, in->service,
                   IATK__SIGV4_TERMINATOR, hash);
 }
@@ -92,23 +92,23 @@ int iatk__sigv4_compute(const iatk__sigv4_input *in,
   iatk__sigv4_headers_sort(in->headers);
   snprintf(out->amz_date, sizeof out->amz_date, "%s", in->amz_date);
   iatk_buf creq, sts;
-  iatk_buf_init(&creq);
-  iatk_buf_init(&sts);
+  iatk__buf_init(&creq);
+  iatk__buf_init(&sts);
   iatk__sigv4_canonical_request(&creq, in);
   if (!creq.failed)
     string_to_sign(&sts, in, creq.data, creq.len);
   int failed = creq.failed || sts.failed;
-  out->canonical_request = iatk_buf_steal(&creq);
-  out->string_to_sign = iatk_buf_steal(&sts);
+  out->canonical_request = iatk__buf_steal(&creq);
+  out->string_to_sign = iatk__buf_steal(&sts);
   if (failed || !out->canonical_request || !out->string_to_sign)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory signing a request");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
   unsigned char key[32], sig[32];
   int rc = signing_key(in, key);
   if (rc == 0)
     rc = hmac(key, sizeof key, out->string_to_sign, sig);
   OPENSSL_cleanse(key, sizeof key);
   if (rc != 0)
-    return iatk_fail(err, IATK_ESIGNATURE, "HMAC-SHA256 failed in libcrypto");
+    return iatk__fail(err, IATK_ESIGNATURE, "HMAC-SHA256 failed in libcrypto");
   to_hex(sig, sizeof sig, out->signature);
   return IATK_OK;
 }
@@ -171,16 +171,16 @@ static int authorization(iatk__sigv4_signature *out,
                          const char *service, const iatk__sigv4_headers *h,
                          iatk_error *err) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_printf(&b, "%s Credential=%s/%.8s/%s/%s/%s, SignedHeaders=",
+  iatk__buf_init(&b);
+  iatk__buf_printf(&b, "%s Credential=%s/%.8s/%s/%s/%s, SignedHeaders=",
                   IATK__SIGV4_ALGORITHM, creds->access_key_id, out->amz_date,
                   region, service, IATK__SIGV4_TERMINATOR);
   iatk__sigv4_signed_headers(&b, h);
-  iatk_buf_printf(&b, ", Signature=%s", out->signature);
+  iatk__buf_printf(&b, ", Signature=%s", out->signature);
   int failed = b.failed;
-  out->authorization = iatk_buf_steal(&b);
+  out->authorization = iatk__buf_steal(&b);
   if (failed || !out->authorization)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory signing a request");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
   return IATK_OK;
 }
 
@@ -188,16 +188,16 @@ static int check_sign_args(const iatk__sigv4_request *req,
                            const iatk__aws_creds *creds, const char *region,
                            const char *service, iatk_error *err) {
   if (!req || !req->method || !region || !*region || !service || !*service)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "signing needs a request, a region and a service");
   int has_host = req->host && *req->host;
   for (size_t i = 0; !has_host && i < req->header_count; i++)
     has_host = iatk__sigv4_name_is(req->headers[i].name, "host");
   if (!has_host)
-    return iatk_fail(err, IATK_EINVAL, "signing needs the request's host");
+    return iatk__fail(err, IATK_EINVAL, "signing needs the request's host");
   if (!creds || !creds->access_key_id || !*creds->access_key_id ||
       !creds->secret_access_key)
-    return iatk_fail(err, IATK_ECREDENTIALS,
+    return iatk__fail(err, IATK_ECREDENTIALS,
                      "signing needs an access key id and a secret key");
   return IATK_OK;
 }
@@ -212,7 +212,7 @@ int iatk__sigv4_sign(const iatk__sigv4_request *req,
     return rc;
   char amz_date[17], hex[65];
   if (iatk__sigv4_amz_date(now, amz_date) != 0)
-    return iatk_fail(err, IATK_EINVAL, "time %lld is out of range",
+    return iatk__fail(err, IATK_EINVAL, "time %lld is out of range",
                      (long long)now);
   iatk__sigv4_headers h = {0};
   rc = pick_headers(&h, req, creds, amz_date, err);

@@ -20,10 +20,10 @@ void iatk__aws_uri_encode(iatk_buf *out, const char *s, size_t n,
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
     if (is_unreserved(c) || (keep_slash && c == '/')) {
-      iatk_buf_putc(out, (char)c);
+      iatk__buf_putc(out, (char)c);
     } else {
       char esc[3] = {'%', hex[c >> 4], hex[c & 15]};
-      iatk_buf_append(out, esc, 3);
+      iatk__buf_append(out, esc, 3);
     }
   }
 }
@@ -47,8 +47,8 @@ static void remove_dot_segments(iatk_buf *out, const char *path) {
       if (out->data)
         out->data[out->len] = '\0';
     } else if (n > 0 && !(n == 1 && p[0] == '.')) {
-      iatk_buf_putc(out, '/');
-      iatk_buf_append(out, p, n);
+      iatk__buf_putc(out, '/');
+      iatk__buf_append(out, p, n);
     }
     p += n + (end != NULL);
   }
@@ -58,12 +58,12 @@ static void remove_dot_segments(iatk_buf *out, const char *path) {
  * more with '/' kept (non-S3 services sign "%40" as "%2540"). */
 static void canonical_path(iatk_buf *out, const char *path) {
   if (!path || !*path) { /* normalize_url_path('') is '/' */
-    iatk_buf_putc(out, '/');
+    iatk__buf_putc(out, '/');
     return;
   }
   iatk_buf norm;
-  iatk_buf_init(&norm);
-  iatk_buf_reserve(&norm, strlen(path));
+  iatk__buf_init(&norm);
+  iatk__buf_reserve(&norm, strlen(path));
   remove_dot_segments(&norm, path);
   const char *kept = norm.data ? norm.data : "";
   size_t len = norm.len;
@@ -73,12 +73,12 @@ static void canonical_path(iatk_buf *out, const char *path) {
   } else if (len > 0) { /* a relative path has no leading '/' */
     kept++, len--;
   }
-  iatk_buf_reserve(out, 3 * len + 1);
+  iatk__buf_reserve(out, 3 * len + 1);
   iatk__aws_uri_encode(out, kept, len, 1);
   if (path[strlen(path) - 1] == '/' && norm.len > 0)
-    iatk_buf_putc(out, '/');
+    iatk__buf_putc(out, '/');
   out->failed |= norm.failed;
-  iatk_buf_release(&norm);
+  iatk__buf_release(&norm);
 }
 
 /* ------------------------------------------------------------------ query */
@@ -134,10 +134,10 @@ static void canonical_query(iatk_buf *out, const char *query) {
   qsort(pairs, count, sizeof *pairs, compare_pairs);
   for (size_t i = 0; i < count; i++) {
     if (i)
-      iatk_buf_putc(out, '&');
-    iatk_buf_append(out, pairs[i].key, pairs[i].key_len);
-    iatk_buf_putc(out, '=');
-    iatk_buf_append(out, pairs[i].value, pairs[i].value_len);
+      iatk__buf_putc(out, '&');
+    iatk__buf_append(out, pairs[i].key, pairs[i].key_len);
+    iatk__buf_putc(out, '=');
+    iatk__buf_append(out, pairs[i].value, pairs[i].value_len);
   }
   free(pairs);
 }
@@ -177,10 +177,10 @@ static void append_trimmed(iatk_buf *out, const char *value) {
       continue;
     }
     if (pending_space)
-      iatk_buf_putc(out, ' ');
+      iatk__buf_putc(out, ' ');
     pending_space = 0;
     any = 1;
-    iatk_buf_putc(out, (char)*p++);
+    iatk__buf_putc(out, (char)*p++);
   }
 }
 
@@ -199,13 +199,13 @@ int iatk__sigv4_headers_add(iatk__sigv4_headers *h, const char *name,
     size_t cap = h->cap ? 2 * h->cap : 16;
     iatk__sigv4_entry *items = realloc(h->items, cap * sizeof *items);
     if (!items)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory signing a request");
+      return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
     h->items = items;
     h->cap = cap;
   }
   char *lower = strdup(name);
   if (!lower)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory signing a request");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
   for (char *c = lower; *c; c++) /* header names are ASCII tokens */
     if (*c >= 'A' && *c <= 'Z')
       *c = (char)(*c + 32);
@@ -237,8 +237,8 @@ void iatk__sigv4_signed_headers(iatk_buf *out, const iatk__sigv4_headers *h) {
     if (i > 0 && strcmp(h->items[i].name, h->items[i - 1].name) == 0)
       continue;
     if (i > 0)
-      iatk_buf_putc(out, ';');
-    iatk_buf_puts(out, h->items[i].name);
+      iatk__buf_putc(out, ';');
+    iatk__buf_puts(out, h->items[i].name);
   }
 }
 
@@ -247,12 +247,12 @@ static void canonical_headers(iatk_buf *out, const iatk__sigv4_headers *h) {
   for (size_t i = 0; i < h->count; i++) {
     int same = i > 0 && strcmp(h->items[i].name, h->items[i - 1].name) == 0;
     if (same) {
-      iatk_buf_putc(out, ',');
+      iatk__buf_putc(out, ',');
     } else {
       if (i > 0)
-        iatk_buf_putc(out, '\n');
-      iatk_buf_puts(out, h->items[i].name);
-      iatk_buf_putc(out, ':');
+        iatk__buf_putc(out, '\n');
+      iatk__buf_puts(out, h->items[i].name);
+      iatk__buf_putc(out, ':');
     }
     append_trimmed(out, h->items[i].value);
   }
@@ -260,15 +260,15 @@ static void canonical_headers(iatk_buf *out, const iatk__sigv4_headers *h) {
 
 void iatk__sigv4_canonical_request(iatk_buf *out, const iatk__sigv4_input *in) {
   for (const char *m = in->method; *m; m++) /* request.method.upper() */
-    iatk_buf_putc(out, (char)(*m >= 'a' && *m <= 'z' ? *m - 32 : *m));
-  iatk_buf_putc(out, '\n');
+    iatk__buf_putc(out, (char)(*m >= 'a' && *m <= 'z' ? *m - 32 : *m));
+  iatk__buf_putc(out, '\n');
   canonical_path(out, in->path);
-  iatk_buf_putc(out, '\n');
+  iatk__buf_putc(out, '\n');
   canonical_query(out, in->query);
-  iatk_buf_putc(out, '\n');
+  iatk__buf_putc(out, '\n');
   canonical_headers(out, in->headers);
-  iatk_buf_puts(out, "\n\n");
+  iatk__buf_puts(out, "\n\n");
   iatk__sigv4_signed_headers(out, in->headers);
-  iatk_buf_putc(out, '\n');
-  iatk_buf_puts(out, in->payload_hash);
+  iatk__buf_putc(out, '\n');
+  iatk__buf_puts(out, in->payload_hash);
 }

@@ -50,7 +50,7 @@ static int reject(verify_state *s, const char *code, const char *fmt, ...) {
   vsnprintf(message, sizeof message, fmt, ap);
   va_end(ap);
   *s->aws_code = code;
-  return iatk_fail(s->err, IATK_ESIGNATURE, "%s", message);
+  return iatk__fail(s->err, IATK_ESIGNATURE, "%s", message);
 }
 
 /* The first value of a received header, or NULL. */
@@ -148,7 +148,7 @@ static int parse_authorization(verify_state *s) {
                   IATK__SIGV4_ALGORITHM, s->authorization);
   s->auth.copy = strdup(s->authorization);
   if (!s->auth.copy)
-    return iatk_fail(s->err, IATK_ENOMEM, "out of memory verifying a request");
+    return iatk__fail(s->err, IATK_ENOMEM, "out of memory verifying a request");
   int rc = parse_components(s, s->auth.copy + alg + 1);
   if (rc != IATK_OK)
     return rc;
@@ -275,11 +275,11 @@ static int gather_one(verify_state *s, const char *name) {
     const iatk__http_header *h = &s->req->headers[i];
     if (iatk__sigv4_name_is(h->name, name) &&
         iatk__sigv4_headers_add(&s->headers, name, h->value, s->err))
-      return iatk_error_code(s->err, IATK_ENOMEM);
+      return iatk__error_code(s->err, IATK_ENOMEM);
   }
   if (s->headers.count == before && strcmp(name, "host") == 0 && s->req->host &&
       iatk__sigv4_headers_add(&s->headers, name, s->req->host, s->err))
-    return iatk_error_code(s->err, IATK_ENOMEM);
+    return iatk__error_code(s->err, IATK_ENOMEM);
   if (s->headers.count == before)
     return reject(s, INCOMPLETE,
                   "Header '%s' is listed in SignedHeaders but is not in the "
@@ -298,7 +298,7 @@ static int gather_headers(verify_state *s) {
     size_t n = strcspn(p, ";");
     char *name = strndup(p, n);
     rc = name ? gather_one(s, name)
-              : iatk_fail(s->err, IATK_ENOMEM,
+              : iatk__fail(s->err, IATK_ENOMEM,
                           "out of memory verifying a request");
     free(name);
     p += n + (p[n] == ';');
@@ -373,7 +373,7 @@ int iatk__sigv4_verify(const iatk__sigv4_request *req, const char *service,
                     .err = err};
   *s.aws_code = NULL;
   if (!req || !req->method || !service || !lookup)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "verifying needs a request, a service and a key lookup");
   s.authorization = find_header(req, "authorization");
   if (!s.authorization)

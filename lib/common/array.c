@@ -9,7 +9,7 @@
 /* Small arrays start here: most hold a handful of items. */
 #define ARRAY_FIRST_CAP 8
 
-int iatk_array_grow(void **items, size_t *cap, size_t want, size_t item_size,
+int iatk__array_grow(void **items, size_t *cap, size_t want, size_t item_size,
                     size_t limit) {
   if (want <= *cap)
     return IATK_OK;

@@ -74,7 +74,7 @@ static int parse_offset(const char **p, int *minutes) {
   return 0;
 }
 
-int iatk_instant_parse(const char *text, iatk_instant *out, iatk_error *err) {
+int iatk__instant_parse(const char *text, iatk_instant *out, iatk_error *err) {
   const char *p = text ? text : "";
   int y, mo, d, h, mi, s, us = 0, off;
   if (read_digits(&p, 4, &y) || expect(&p, "-") || read_digits(&p, 2, &mo) ||
@@ -98,7 +98,7 @@ int iatk_instant_parse(const char *text, iatk_instant *out, iatk_error *err) {
   out->offset_minutes = off;
   return IATK_OK;
 bad:
-  return iatk_fail(err, IATK_EINVAL,
+  return iatk__fail(err, IATK_EINVAL,
                    "'%s' is not an RFC 3339 date-time "
                    "(expected e.g. 2023-10-18T21:08:04.782196-07:00)",
                    text ? text : "");
@@ -118,7 +118,7 @@ static void split(const iatk_instant *t, int offset_minutes, struct tm *tm,
   *us = (int)rem;
 }
 
-size_t iatk_instant_format_local(const iatk_instant *t, char out[40]) {
+size_t iatk__instant_format_local(const iatk_instant *t, char out[40]) {
   struct tm tm;
   int us;
   split(t, t->offset_minutes, &tm, &us);
@@ -130,7 +130,7 @@ size_t iatk_instant_format_local(const iatk_instant *t, char out[40]) {
                           off % 60);
 }
 
-size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]) {
+size_t iatk__instant_format_utc(const iatk_instant *t, char out[40]) {
   struct tm tm;
   int us;
   split(t, 0, &tm, &us);
@@ -139,7 +139,7 @@ size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]) {
                           tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-iatk_instant iatk_clock_read(iatk_clock *c) {
+iatk_instant iatk__clock_read(iatk_clock *c) {
   if (c->pinned)
     return c->instant;
   struct timespec ts;
@@ -153,13 +153,13 @@ iatk_instant iatk_clock_read(iatk_clock *c) {
   return t;
 }
 
-int iatk_clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err) {
+int iatk__clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err) {
   if (!rfc3339) {
     c->pinned = 0;
     return IATK_OK;
   }
   iatk_instant t;
-  int rc = iatk_instant_parse(rfc3339, &t, err);
+  int rc = iatk__instant_parse(rfc3339, &t, err);
   if (rc != IATK_OK)
     return rc;
   c->pinned = 1;

@@ -13,12 +13,12 @@ char *iatk__data_path(const char *dir, const char *relpath) {
   if (!dir || !*dir)
     return NULL;
   iatk_buf path;
-  iatk_buf_init(&path);
-  iatk_buf_printf(&path, "%s/%s", dir, relpath);
+  iatk__buf_init(&path);
+  iatk__buf_printf(&path, "%s/%s", dir, relpath);
   char *real = path.data && access(path.data, R_OK) == 0
                    ? realpath(path.data, NULL)
                    : NULL;
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   return real;
 }
 
@@ -26,7 +26,7 @@ char *iatk__data_named(const char *dir, const char *what, const char *relpath,
                        iatk_error *err) {
   char *path = iatk__data_path(dir, relpath);
   if (!path)
-    iatk_fail(err, IATK_EIO, "%s %s has no readable %s", what, dir, relpath);
+    iatk__fail(err, IATK_EIO, "%s %s has no readable %s", what, dir, relpath);
   return path;
 }
 
@@ -39,7 +39,7 @@ char *iatk__data_find(const iatk__data_place *place, const char *relpath,
   if (!path)
     path = iatk__data_path(place->source_dir, relpath);
   if (!path)
-    iatk_fail(err, IATK_EIO, "no %s in %s or %s (set %s)", relpath,
+    iatk__fail(err, IATK_EIO, "no %s in %s or %s (set %s)", relpath,
               *place->install_dir ? place->install_dir : "(no install dir)",
               *place->source_dir ? place->source_dir : "(no source dir)",
               place->env);

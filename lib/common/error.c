@@ -66,7 +66,7 @@ static size_t char_start(const char *s, size_t at) {
   return at;
 }
 
-void iatk_copy_elided(char *dst, size_t size, const char *src, size_t len) {
+void iatk__copy_elided(char *dst, size_t size, const char *src, size_t len) {
   static const char mark[] = "...";
   if (len < size) {
     memcpy(dst, src, len);
@@ -96,16 +96,16 @@ static int fail_v(iatk_error *err, int code, const char *where,
   char *whole = len >= (int)sizeof err->message ? malloc((size_t)len + 1) : NULL;
   if (whole) { /* too long for the buffer: elide its middle, not its end */
     vsnprintf(whole, (size_t)len + 1, fmt, again);
-    iatk_copy_elided(err->message, sizeof err->message, whole, (size_t)len);
+    iatk__copy_elided(err->message, sizeof err->message, whole, (size_t)len);
     free(whole);
   }
   va_end(again);
   if (where)
-    iatk_copy_elided(err->where, sizeof err->where, where, strlen(where));
+    iatk__copy_elided(err->where, sizeof err->where, where, strlen(where));
   return code;
 }
 
-int iatk_fail(iatk_error *err, int code, const char *fmt, ...) {
+int iatk__fail(iatk_error *err, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   fail_v(err, code, NULL, fmt, ap);
@@ -113,7 +113,7 @@ int iatk_fail(iatk_error *err, int code, const char *fmt, ...) {
   return code;
 }
 
-int iatk_fail_at(iatk_error *err, int code, const char *where,
+int iatk__fail_at(iatk_error *err, int code, const char *where,
                  const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -122,7 +122,7 @@ int iatk_fail_at(iatk_error *err, int code, const char *where,
   return code;
 }
 
-int iatk_error_code(const iatk_error *err, int fallback) {
+int iatk__error_code(const iatk_error *err, int fallback) {
   return err && err->code ? err->code : fallback;
 }
 

@@ -18,10 +18,10 @@
 static int too_large(iatk_error *err, const char *name, size_t limit,
                      const char *detail) {
   if (limit >= MIB && limit % MIB == 0)
-    return iatk_fail_at(err, IATK_ELIMIT, name,
+    return iatk__fail_at(err, IATK_ELIMIT, name,
                         "%s is larger than the %zu MiB limit%s", name,
                         limit / MIB, detail);
-  return iatk_fail_at(err, IATK_ELIMIT, name,
+  return iatk__fail_at(err, IATK_ELIMIT, name,
                       "%s is larger than the %zu-byte limit%s", name, limit,
                       detail);
 }
@@ -45,7 +45,7 @@ static size_t read_chunk(FILE *f, iatk_buf *b, size_t limit) {
   char chunk[65536];
   size_t room = limit + 1 - b->len;
   size_t n = fread(chunk, 1, room < sizeof chunk ? room : sizeof chunk, f);
-  iatk_buf_append(b, chunk, n);
+  iatk__buf_append(b, chunk, n);
   return n;
 }
 
@@ -54,31 +54,31 @@ static char *read_stream(FILE *f, const char *name, size_t limit, size_t *len,
   if (check_size(f, name, limit, err) != IATK_OK)
     return NULL;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   while (b.len <= limit && !b.failed && read_chunk(f, &b, limit) > 0)
     continue;
   if (b.len > limit) {
-    iatk_buf_release(&b);
+    iatk__buf_release(&b);
     too_large(err, name, limit, "");
     return NULL;
   }
   if (ferror(f) || b.failed) {
     int e = errno, code = b.failed ? IATK_ENOMEM : IATK_EIO;
-    iatk_buf_release(&b);
-    iatk_fail_at(err, code, name, "cannot read %s: %s", name, strerror(e));
+    iatk__buf_release(&b);
+    iatk__fail_at(err, code, name, "cannot read %s: %s", name, strerror(e));
     return NULL;
   }
   *len = b.len;
-  return iatk_buf_steal(&b);
+  return iatk__buf_steal(&b);
 }
 
-char *iatk_read_file(const char *path, size_t limit, size_t *len,
+char *iatk__read_file(const char *path, size_t limit, size_t *len,
                      iatk_error *err) {
   if (strcmp(path, "-") == 0)
     return read_stream(stdin, "<stdin>", limit, len, err);
   FILE *f = fopen(path, "rb");
   if (!f) {
-    iatk_fail_at(err, IATK_EIO, path, "cannot open %s: %s", path,
+    iatk__fail_at(err, IATK_EIO, path, "cannot open %s: %s", path,
                  strerror(errno));
     return NULL;
   }
@@ -87,13 +87,13 @@ char *iatk_read_file(const char *path, size_t limit, size_t *len,
   return data;
 }
 
-char *iatk_read_fd(int fd, const char *name, size_t limit, size_t *len,
+char *iatk__read_fd(int fd, const char *name, size_t limit, size_t *len,
                    iatk_error *err) {
   FILE *f = fdopen(fd, "rb");
   if (!f) {
     int e = errno;
     close(fd);
-    iatk_fail_at(err, e == ENOMEM ? IATK_ENOMEM : IATK_EIO, name,
+    iatk__fail_at(err, e == ENOMEM ? IATK_ENOMEM : IATK_EIO, name,
                  "cannot read %s: %s", name, strerror(e));
     return NULL;
   }

@@ -13,22 +13,22 @@
 /* Copies src[0..len) into dst (size bytes, NUL-terminated); when it does
  * not fit, its middle is replaced by "..." so both ends survive, cut on
  * UTF-8 character boundaries. */
-void iatk_copy_elided(char *dst, size_t size, const char *src, size_t len);
+void iatk__copy_elided(char *dst, size_t size, const char *src, size_t len);
 /* Fills err (if non-NULL and still clear) and returns `code`, so callers can
- * write `return iatk_fail(err, IATK_EIO, "cannot read %s", path);`.  A
+ * write `return iatk__fail(err, IATK_EIO, "cannot read %s", path);`.  A
  * message longer than the buffer keeps its beginning and its end. */
-int iatk_fail(iatk_error *err, int code, const char *fmt, ...)
+int iatk__fail(iatk_error *err, int code, const char *fmt, ...)
     IATK_PRINTF(3, 4);
 /* Same, with a location (JSON pointer or file:line:col). */
-int iatk_fail_at(iatk_error *err, int code, const char *where,
+int iatk__fail_at(iatk_error *err, int code, const char *where,
                  const char *fmt, ...) IATK_PRINTF(4, 5);
 /* Code of a possibly-NULL error, IATK_ENOMEM when err is NULL (callers use
  * it to propagate "some failure" when the caller passed no err). */
-int iatk_error_code(const iatk_error *err, int fallback);
+int iatk__error_code(const iatk_error *err, int fallback);
 
 
 /* strdup that passes NULL through. */
-char *iatk_strdup(const char *s);
+char *iatk__strdup(const char *s);
 
 /* ------------------------------------------------------ installed data */
 
@@ -63,26 +63,26 @@ typedef struct iatk_buf {
                * content is then truncated */
 } iatk_buf;
 
-void iatk_buf_init(iatk_buf *b);
+void iatk__buf_init(iatk_buf *b);
 /* An empty buffer that fails with IATK_ELIMIT past `limit` bytes. */
-void iatk_buf_init_limited(iatk_buf *b, size_t limit);
-void iatk_buf_release(iatk_buf *b);
-void iatk_buf_reset(iatk_buf *b);
-int iatk_buf_reserve(iatk_buf *b, size_t extra);
-void iatk_buf_append(iatk_buf *b, const char *s, size_t n);
-void iatk_buf_puts(iatk_buf *b, const char *s);
-void iatk_buf_putc(iatk_buf *b, char c);
-void iatk_buf_printf(iatk_buf *b, const char *fmt, ...) IATK_PRINTF(2, 3);
+void iatk__buf_init_limited(iatk_buf *b, size_t limit);
+void iatk__buf_release(iatk_buf *b);
+void iatk__buf_reset(iatk_buf *b);
+int iatk__buf_reserve(iatk_buf *b, size_t extra);
+void iatk__buf_append(iatk_buf *b, const char *s, size_t n);
+void iatk__buf_puts(iatk_buf *b, const char *s);
+void iatk__buf_putc(iatk_buf *b, char c);
+void iatk__buf_printf(iatk_buf *b, const char *fmt, ...) IATK_PRINTF(2, 3);
 /* Appends `s` (n bytes of UTF-8) as a quoted, escaped JSON string. */
-void iatk_buf_json_string(iatk_buf *b, const char *s, size_t n);
+void iatk__buf_json_string(iatk_buf *b, const char *s, size_t n);
 /* Shortest text that reads back as the same double. */
-void iatk_buf_double(iatk_buf *b, double v);
+void iatk__buf_double(iatk_buf *b, double v);
 /* Appends a jansson value as compact JSON, numbers in shortest form. */
-void iatk_json_write(iatk_buf *b, const json_t *v);
+void iatk__json_write(iatk_buf *b, const json_t *v);
 /* Appends compact JSON `text` indented by two spaces per level. */
-void iatk_json_indent(iatk_buf *b, const char *text, size_t len);
+void iatk__json_indent(iatk_buf *b, const char *text, size_t len);
 /* Takes ownership of the data (caller frees with free()); resets b. */
-char *iatk_buf_steal(iatk_buf *b);
+char *iatk__buf_steal(iatk_buf *b);
 
 /* ------------------------------------------------------------ JSON input */
 
@@ -97,11 +97,11 @@ typedef struct iatk_wide_ints {
  * beyond int64 (as reals, noted in `wide`).  `jerr` may be NULL; `wide`
  * may be NULL, else it is reset and the caller releases it whatever the
  * result.  Error positions refer to `text` as given. */
-json_t *iatk_json_read(const char *text, size_t len, size_t flags,
+json_t *iatk__json_read(const char *text, size_t len, size_t flags,
                        json_error_t *jerr, iatk_wide_ints *wide);
 /* Whether `v` is the value of a wide integer of the text (w may be NULL). */
-int iatk_wide_ints_has(const iatk_wide_ints *w, double v);
-void iatk_wide_ints_release(iatk_wide_ints *w);
+int iatk__wide_ints_has(const iatk_wide_ints *w, double v);
+void iatk__wide_ints_release(iatk_wide_ints *w);
 
 /* --------------------------------------------------------- growing arrays */
 
@@ -109,14 +109,14 @@ void iatk_wide_ints_release(iatk_wide_ints *w);
  * capacity is *cap, doubling it; never beyond `limit` items (SIZE_MAX: no
  * limit but memory).  IATK_OK, IATK_ELIMIT past the limit, or IATK_ENOMEM
  * (then *items and *cap are unchanged). */
-int iatk_array_grow(void **items, size_t *cap, size_t want, size_t item_size,
+int iatk__array_grow(void **items, size_t *cap, size_t want, size_t item_size,
                     size_t limit);
-/* iatk_array_grow for an array variable `items` of any pointer type, with
+/* iatk__array_grow for an array variable `items` of any pointer type, with
  * its size_t capacity `cap` (a GNU statement expression: gcc and clang). */
 #define IATK_ARRAY_GROW(items, cap, want, limit)                              \
   __extension__({                                                             \
     void *grow_items_ = (items);                                              \
-    int grow_rc_ = iatk_array_grow(&grow_items_, &(cap), (want),              \
+    int grow_rc_ = iatk__array_grow(&grow_items_, &(cap), (want),              \
                                    sizeof *(items), (limit));                 \
     (items) = grow_items_;                                                    \
     grow_rc_;                                                                 \
@@ -124,9 +124,9 @@ int iatk_array_grow(void **items, size_t *cap, size_t want, size_t item_size,
 
 /* ----------------------------------------------------------- string lists */
 
-iatk_strlist *iatk_strlist_new(void);
-int iatk_strlist_push(iatk_strlist *l, const char *s);
-void iatk_strlist_sort(iatk_strlist *l, int (*cmp)(const char *, const char *));
+iatk_strlist *iatk__strlist_new(void);
+int iatk__strlist_push(iatk_strlist *l, const char *s);
+void iatk__strlist_sort(iatk_strlist *l, int (*cmp)(const char *, const char *));
 
 /* ----------------------------------------------------------------- clock */
 
@@ -137,11 +137,11 @@ typedef struct iatk_instant {
 } iatk_instant;
 
 /* Parses RFC 3339 ("2023-10-18T21:08:04.782196-07:00", "...Z").  0 or EINVAL. */
-int iatk_instant_parse(const char *text, iatk_instant *out, iatk_error *err);
+int iatk__instant_parse(const char *text, iatk_instant *out, iatk_error *err);
 /* "2023-10-18T21:08:04.782196-07:00" (Python isoformat style, local offset). */
-size_t iatk_instant_format_local(const iatk_instant *t, char out[40]);
+size_t iatk__instant_format_local(const iatk_instant *t, char out[40]);
 /* "2019-11-30T09:02:36Z" (EventBridge style: UTC, whole seconds). */
-size_t iatk_instant_format_utc(const iatk_instant *t, char out[40]);
+size_t iatk__instant_format_utc(const iatk_instant *t, char out[40]);
 
 /* A pinned clock, or the system clock when not pinned. */
 typedef struct iatk_clock {
@@ -150,8 +150,8 @@ typedef struct iatk_clock {
   int64_t offset_second; /* second for which offset_minutes was computed */
   int offset_minutes;    /* cached: localtime_r is costly per event */
 } iatk_clock;
-iatk_instant iatk_clock_read(iatk_clock *c);
-int iatk_clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err);
+iatk_instant iatk__clock_read(iatk_clock *c);
+int iatk__clock_pin(iatk_clock *c, const char *rfc3339, iatk_error *err);
 
 /* ------------------------------------------------------------ randomness */
 
@@ -162,23 +162,23 @@ typedef struct iatk_rng {
   uint64_t counter;
 } iatk_rng;
 
-void iatk_rng_init(iatk_rng *r, uint64_t seed, uint64_t stream);
-uint64_t iatk_rng_next(iatk_rng *r);
+void iatk__rng_init(iatk_rng *r, uint64_t seed, uint64_t stream);
+uint64_t iatk__rng_next(iatk_rng *r);
 /* Uniform in [0, n) (n > 0). */
-uint64_t iatk_rng_below(iatk_rng *r, uint64_t n);
+uint64_t iatk__rng_below(iatk_rng *r, uint64_t n);
 /* Seeds from the operating system's randomness (getrandom). */
-void iatk_rng_init_fresh(iatk_rng *r);
+void iatk__rng_init_fresh(iatk_rng *r);
 /* Writes a UUID version 4 ("xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx"). */
-void iatk_rng_uuid4(iatk_rng *r, char out[37]);
+void iatk__rng_uuid4(iatk_rng *r, char out[37]);
 
 /* ------------------------------------------------------------ small files */
 
 /* Reads a whole file ("-" = stdin), refusing more than `limit` bytes
  * (a regular file before reading it, anything else after limit + 1). */
-char *iatk_read_file(const char *path, size_t limit, size_t *len,
+char *iatk__read_file(const char *path, size_t limit, size_t *len,
                      iatk_error *err);
 /* The same for an open descriptor, which it closes; `name` is for messages. */
-char *iatk_read_fd(int fd, const char *name, size_t limit, size_t *len,
+char *iatk__read_fd(int fd, const char *name, size_t limit, size_t *len,
                    iatk_error *err);
 
 /* ---------------------------------------------------------- JSON pointers */
@@ -186,17 +186,17 @@ char *iatk_read_fd(int fd, const char *name, size_t limit, size_t *len,
 /* Decodes the token after the '/' at *p into `token` ("~0", "~1", and with
  * `percent` the %XX escapes of URI fragments) and moves *p to its end.
  * 0, or -1 for a malformed escape. */
-int iatk_pointer_token(const char **p, int percent, iatk_buf *token);
+int iatk__pointer_token(const char **p, int percent, iatk_buf *token);
 /* An array index token: a decimal without leading zeros, or "-" (which
  * means `size`, one past the end).  -1 when it is neither. */
-long iatk_pointer_index(const char *token, size_t size);
+long iatk__pointer_index(const char *token, size_t size);
 /* "#/a/b" + "c/d" -> "#/a/b/c~1d" (RFC 6901 escaping).  Caller frees;
  * NULL when memory ran out. */
-char *iatk_pointer_append(const char *parent, const char *key);
+char *iatk__pointer_append(const char *parent, const char *key);
 /* "#/a" + 3 -> "#/a/3". */
-char *iatk_pointer_append_index(const char *parent, size_t index);
+char *iatk__pointer_append_index(const char *parent, size_t index);
 /* The value at `pointer` ("" or "/a/0") below `root`, or NULL. */
-const json_t *iatk_pointer_get(const json_t *root, const char *pointer,
+const json_t *iatk__pointer_get(const json_t *root, const char *pointer,
                                int percent);
 
 /* ------------------------------------------------------------ pointer map */
@@ -210,10 +210,10 @@ typedef struct iatk_ptrmap {
   size_t cap;
 } iatk_ptrmap;
 
-void iatk_ptrmap_init(iatk_ptrmap *m);
-void iatk_ptrmap_release(iatk_ptrmap *m);
+void iatk__ptrmap_init(iatk_ptrmap *m);
+void iatk__ptrmap_release(iatk_ptrmap *m);
 /* The value stored for key, or -1. */
-int iatk_ptrmap_get(const iatk_ptrmap *m, const void *key);
-int iatk_ptrmap_put(iatk_ptrmap *m, const void *key, int value);
+int iatk__ptrmap_get(const iatk_ptrmap *m, const void *key);
+int iatk__ptrmap_put(iatk_ptrmap *m, const void *key, int value);
 
 #endif

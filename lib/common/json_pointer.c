@@ -14,9 +14,9 @@ static int hex_value(char ch) {
   return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
 }
 
-int iatk_pointer_token(const char **p, int percent, iatk_buf *token) {
-  iatk_buf_reset(token);
-  iatk_buf_reserve(token, 1);
+int iatk__pointer_token(const char **p, int percent, iatk_buf *token) {
+  iatk__buf_reset(token);
+  iatk__buf_reserve(token, 1);
   const char *s = *p + 1; /* past the '/' */
   for (; *s && *s != '/'; s++) {
     char ch = *s;
@@ -32,13 +32,13 @@ int iatk_pointer_token(const char **p, int percent, iatk_buf *token) {
         return -1;
       ch = *++s == '0' ? '~' : '/';
     }
-    iatk_buf_putc(token, ch);
+    iatk__buf_putc(token, ch);
   }
   *p = s;
   return token->failed ? -1 : 0;
 }
 
-long iatk_pointer_index(const char *token, size_t size) {
+long iatk__pointer_index(const char *token, size_t size) {
   if (token[0] == '-' && token[1] == '\0')
     return (long)size;
   if (!*token || (token[0] == '0' && token[1]) || strlen(token) > 9)
@@ -49,50 +49,50 @@ long iatk_pointer_index(const char *token, size_t size) {
   return strtol(token, NULL, 10);
 }
 
-const json_t *iatk_pointer_get(const json_t *root, const char *pointer,
+const json_t *iatk__pointer_get(const json_t *root, const char *pointer,
                                int percent) {
   iatk_buf token;
-  iatk_buf_init(&token);
+  iatk__buf_init(&token);
   const json_t *node = root;
   const char *p = pointer;
   while (node && *p == '/') {
-    if (iatk_pointer_token(&p, percent, &token) != 0) {
+    if (iatk__pointer_token(&p, percent, &token) != 0) {
       node = NULL;
       break;
     }
     if (json_is_object(node)) {
       node = json_object_get(node, token.data);
     } else {
-      long i = json_is_array(node) ? iatk_pointer_index(token.data, (size_t)-1) : -1;
+      long i = json_is_array(node) ? iatk__pointer_index(token.data, (size_t)-1) : -1;
       node = i >= 0 && token.data[0] != '-' ? json_array_get(node, (size_t)i) : NULL;
     }
   }
-  iatk_buf_release(&token);
+  iatk__buf_release(&token);
   return *p ? NULL : node;
 }
 
-char *iatk_pointer_append(const char *parent, const char *key) {
+char *iatk__pointer_append(const char *parent, const char *key) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_puts(&b, parent);
-  iatk_buf_putc(&b, '/');
+  iatk__buf_init(&b);
+  iatk__buf_puts(&b, parent);
+  iatk__buf_putc(&b, '/');
   for (const char *p = key; *p; p++) {
     if (*p == '~')
-      iatk_buf_append(&b, "~0", 2);
+      iatk__buf_append(&b, "~0", 2);
     else if (*p == '/')
-      iatk_buf_append(&b, "~1", 2);
+      iatk__buf_append(&b, "~1", 2);
     else
-      iatk_buf_putc(&b, *p);
+      iatk__buf_putc(&b, *p);
   }
   if (b.failed) {
-    iatk_buf_release(&b);
+    iatk__buf_release(&b);
     return NULL;
   }
-  return iatk_buf_steal(&b);
+  return iatk__buf_steal(&b);
 }
 
-char *iatk_pointer_append_index(const char *parent, size_t index) {
+char *iatk__pointer_append_index(const char *parent, size_t index) {
   char key[32];
   snprintf(key, sizeof key, "%zu", index);
-  return iatk_pointer_append(parent, key);
+  return iatk__pointer_append(parent, key);
 }

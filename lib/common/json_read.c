@@ -3,7 +3,7 @@
  * "\u0000" in strings (unless JSON_ALLOW_NUL).  Schemas and events have
  * both: a schema's "maximum": 18446744073709551615 and the generator's
  * value for it, a "const" holding a NUL.  So every input path reads through
- * iatk_json_read: NUL is allowed, and an integer literal jansson cannot hold
+ * iatk__json_read: NUL is allowed, and an integer literal jansson cannot hold
  * becomes a real (the nearest double).  Its value is noted in an
  * iatk_wide_ints set, so the validator can still tell an integer written
  * in digits (an integer in every draft) from 1e30 (not one in draft-04). */
@@ -27,7 +27,7 @@ typedef struct rewrite {
   iatk_wide_ints *wide;
 } rewrite;
 
-void iatk_wide_ints_release(iatk_wide_ints *w) {
+void iatk__wide_ints_release(iatk_wide_ints *w) {
   if (!w)
     return;
   free(w->values);
@@ -39,7 +39,7 @@ static int compare_doubles(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-int iatk_wide_ints_has(const iatk_wide_ints *w, double v) {
+int iatk__wide_ints_has(const iatk_wide_ints *w, double v) {
   return w && w->count &&
          bsearch(&v, w->values, w->count, sizeof v, compare_doubles) != NULL;
 }
@@ -68,7 +68,7 @@ static size_t copy_string(rewrite *r, const char *text, size_t len, size_t i) {
     i += text[i] == '\\' ? 2 : 1;
   }
   i = i < len ? i + 1 : len;
-  iatk_buf_append(&r->out, text + start, i - start);
+  iatk__buf_append(&r->out, text + start, i - start);
   return i;
 }
 
@@ -100,12 +100,12 @@ static size_t copy_number(rewrite *r, const char *text, size_t len, size_t i) {
   size_t end = i;
   while (end < len && text[end] && strchr("+-0123456789.eE", text[end]))
     end++;
-  iatk_buf_append(&r->out, text + i, end - i);
+  iatk__buf_append(&r->out, text + i, end - i);
   double value;
   if (is_wide_integer(text + i, end - i, &value)) {
     if (note_insertion(r) || wide_add(r->wide, value))
       return 0;
-    iatk_buf_append(&r->out, ".0", 2);
+    iatk__buf_append(&r->out, ".0", 2);
   }
   return end;
 }
@@ -122,7 +122,7 @@ static int rewrite_wide_integers(rewrite *r, const char *text, size_t len) {
         return -1;
     } else {
       r->line += ch == '\n';
-      iatk_buf_putc(&r->out, ch);
+      iatk__buf_putc(&r->out, ch);
       i++;
     }
   }
@@ -147,7 +147,7 @@ static void map_error_back(const rewrite *r, json_error_t *jerr) {
 static json_t *read_rewritten(const char *text, size_t len, size_t flags,
                               json_error_t *jerr, iatk_wide_ints *wide) {
   rewrite r = {.wide = wide};
-  iatk_buf_init(&r.out);
+  iatk__buf_init(&r.out);
   json_t *doc = NULL;
   if (rewrite_wide_integers(&r, text, len) == 0 && r.count > 0) {
     json_error_t again;
@@ -157,14 +157,14 @@ static json_t *read_rewritten(const char *text, size_t len, size_t flags,
       *jerr = again;
     }
   }
-  iatk_buf_release(&r.out);
+  iatk__buf_release(&r.out);
   free(r.at);
   if (wide && wide->count)
     qsort(wide->values, wide->count, sizeof *wide->values, compare_doubles);
   return doc;
 }
 
-json_t *iatk_json_read(const char *text, size_t len, size_t flags,
+json_t *iatk__json_read(const char *text, size_t len, size_t flags,
                        json_error_t *jerr, iatk_wide_ints *wide) {
   json_error_t local;
   jerr = jerr ? jerr : &local;

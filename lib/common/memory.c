@@ -7,4 +7,4 @@
 void iatk_free(void *ptr) { free(ptr); }
 
 
-char *iatk_strdup(const char *s) { return s ? strdup(s) : NULL; }
+char *iatk__strdup(const char *s) { return s ? strdup(s) : NULL; }

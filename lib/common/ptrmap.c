@@ -4,16 +4,16 @@
 
 #include "internal.h"
 
-void iatk_ptrmap_init(iatk_ptrmap *m) {
+void iatk__ptrmap_init(iatk_ptrmap *m) {
   m->keys = NULL;
   m->values = NULL;
   m->count = m->cap = 0;
 }
 
-void iatk_ptrmap_release(iatk_ptrmap *m) {
+void iatk__ptrmap_release(iatk_ptrmap *m) {
   free(m->keys);
   free(m->values);
-  iatk_ptrmap_init(m);
+  iatk__ptrmap_init(m);
 }
 
 static size_t slot_of(const void *key, size_t cap) {
@@ -28,7 +28,7 @@ static size_t find_slot(const void **keys, size_t cap, const void *key) {
   return i;
 }
 
-int iatk_ptrmap_get(const iatk_ptrmap *m, const void *key) {
+int iatk__ptrmap_get(const iatk_ptrmap *m, const void *key) {
   if (!m->cap)
     return -1;
   size_t i = find_slot(m->keys, m->cap, key);
@@ -59,7 +59,7 @@ static int grow(iatk_ptrmap *m) {
   return IATK_OK;
 }
 
-int iatk_ptrmap_put(iatk_ptrmap *m, const void *key, int value) {
+int iatk__ptrmap_put(iatk_ptrmap *m, const void *key, int value) {
   if ((m->count + 1) * 2 > m->cap && grow(m) != IATK_OK)
     return IATK_ENOMEM;
   size_t i = find_slot(m->keys, m->cap, key);

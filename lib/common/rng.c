@@ -13,28 +13,28 @@ static uint64_t mix64(uint64_t z) {
   return z ^ (z >> 31);
 }
 
-void iatk_rng_init(iatk_rng *r, uint64_t seed, uint64_t stream) {
+void iatk__rng_init(iatk_rng *r, uint64_t seed, uint64_t stream) {
   r->key = mix64(mix64(seed + 0x9e3779b97f4a7c15ULL) ^ mix64(~stream));
   r->counter = 0;
 }
 
-uint64_t iatk_rng_next(iatk_rng *r) {
+uint64_t iatk__rng_next(iatk_rng *r) {
   return mix64(r->key + 0x9e3779b97f4a7c15ULL * ++r->counter);
 }
 
-uint64_t iatk_rng_below(iatk_rng *r, uint64_t n) {
+uint64_t iatk__rng_below(iatk_rng *r, uint64_t n) {
   if (n == 0)
     return 0;
   /* Rejection sampling removes modulo bias. */
   uint64_t limit = UINT64_MAX - UINT64_MAX % n;
   uint64_t x;
   do
-    x = iatk_rng_next(r);
+    x = iatk__rng_next(r);
   while (x >= limit);
   return x % n;
 }
 
-void iatk_rng_init_fresh(iatk_rng *r) {
+void iatk__rng_init_fresh(iatk_rng *r) {
   uint64_t seed[2];
   if (getrandom(seed, sizeof seed, 0) != (ssize_t)sizeof seed) {
     /* getrandom only fails on ancient kernels; fall back to the clock. */
@@ -43,11 +43,11 @@ void iatk_rng_init_fresh(iatk_rng *r) {
     seed[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20);
     seed[1] = (uint64_t)(uintptr_t)r;
   }
-  iatk_rng_init(r, seed[0], seed[1]);
+  iatk__rng_init(r, seed[0], seed[1]);
 }
 
-void iatk_rng_uuid4(iatk_rng *r, char out[37]) {
-  uint64_t hi = iatk_rng_next(r), lo = iatk_rng_next(r);
+void iatk__rng_uuid4(iatk_rng *r, char out[37]) {
+  uint64_t hi = iatk__rng_next(r), lo = iatk__rng_next(r);
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL; /* version 4 */
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
   snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),

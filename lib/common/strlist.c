@@ -10,11 +10,11 @@ struct iatk_strlist {
   size_t cap;
 };
 
-iatk_strlist *iatk_strlist_new(void) {
+iatk_strlist *iatk__strlist_new(void) {
   return calloc(1, sizeof(iatk_strlist));
 }
 
-int iatk_strlist_push(iatk_strlist *l, const char *s) {
+int iatk__strlist_push(iatk_strlist *l, const char *s) {
   if (IATK_ARRAY_GROW(l->items, l->cap, l->count + 1, SIZE_MAX) != IATK_OK)
     return IATK_ENOMEM;
   char *copy = strdup(s);
@@ -26,7 +26,7 @@ int iatk_strlist_push(iatk_strlist *l, const char *s) {
 
 /* Insertion sort: qsort's comparator has no userdata slot to carry `cmp`,
  * and listings are short. */
-void iatk_strlist_sort(iatk_strlist *l,
+void iatk__strlist_sort(iatk_strlist *l,
                        int (*cmp)(const char *, const char *)) {
   for (size_t i = 1; i < l->count; i++) {
     char *item = l->items[i];

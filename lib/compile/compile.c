@@ -14,13 +14,13 @@
 #define MAX_MIN_ITEMS 1000000
 #define MAX_MIN_LENGTH (16 * 1024 * 1024)
 
-int compile_oom(compile_ctx *c) {
+int iatk__compile_oom(compile_ctx *c) {
   if (c->plan->count >= PLAN_MAX_NODES)
-    return iatk_fail(c->err, IATK_ELIMIT,
+    return iatk__fail(c->err, IATK_ELIMIT,
                      "the schema compiles to more than %d nodes (alternatives "
                      "inside alternatives multiply)",
                      PLAN_MAX_NODES);
-  return iatk_fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
+  return iatk__fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
 }
 
 /* --------------------------------------------------------------- types */
@@ -34,9 +34,9 @@ static int add_type(plan_node *n, unsigned bit) {
 }
 
 static int read_type_name(compile_ctx *c, int idx, const json_t *name) {
-  unsigned bit = json_is_string(name) ? plan_type_bit(json_string_value(name)) : 0;
+  unsigned bit = json_is_string(name) ? iatk__plan_type_bit(json_string_value(name)) : 0;
   if (!bit)
-    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
+    return iatk__fail_at(c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
                         "unsupported type %s%s%s at %s (expected null, boolean, "
                         "integer, number, string, array or object)",
                         json_is_string(name) ? "'" : "",
@@ -87,7 +87,7 @@ static int read_types(compile_ctx *c, int idx, const json_t *s) {
     json_array_foreach(type, i, name) if (read_type_name(c, idx, name) != IATK_OK)
       return c->err ? c->err->code : IATK_EUNSUPPORTED;
     if (json_array_size(type) == 0)
-      compile_forbid(NODE(c, idx), JT_ANY, "its type list is empty");
+      iatk__compile_forbid(NODE(c, idx), JT_ANY, "its type list is empty");
   } else if (read_type_name(c, idx, type) != IATK_OK) {
     return c->err ? c->err->code : IATK_EUNSUPPORTED;
   }
@@ -117,11 +117,11 @@ static int value_has_type(const json_t *v, unsigned types) {
 
 static char *dump_compact(const json_t *v) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_json_write(&b, v);
+  iatk__buf_init(&b);
+  iatk__json_write(&b, v);
   if (!b.failed)
-    return iatk_buf_steal(&b);
-  iatk_buf_release(&b);
+    return iatk__buf_steal(&b);
+  iatk__buf_release(&b);
   return NULL;
 }
 
@@ -131,10 +131,10 @@ static int read_const(compile_ctx *c, int idx, const json_t *s) {
     return IATK_OK;
   plan_node *n = NODE(c, idx);
   if (!value_has_type(value, n->types)) {
-    compile_forbid(n, JT_ANY, "its const contradicts its type");
+    iatk__compile_forbid(n, JT_ANY, "its const contradicts its type");
     return IATK_OK;
   }
-  return (n->const_text = dump_compact(value)) ? IATK_OK : compile_oom(c);
+  return (n->const_text = dump_compact(value)) ? IATK_OK : iatk__compile_oom(c);
 }
 
 /* Keeps the enum values the type allows; barebone uses the first. */
@@ -150,7 +150,7 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
     json_array_append(kept, v);
   n->enum_values = kept;
   if (json_array_size(kept) == 0)
-    compile_forbid(n, JT_ANY, "its enum has no value its type allows");
+    iatk__compile_forbid(n, JT_ANY, "its enum has no value its type allows");
   return IATK_OK;
 }
 
@@ -159,8 +159,8 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
 /* Judged against the schema object being compiled (after allOf merging,
  * so every member's constraints count), not a pointer into the document. */
 static int sample_is_valid(compile_ctx *c, const json_t *s, const json_t *sample) {
-  iatk_validator *index = compile_samples_validator(c);
-  return index && validator_check_schema(index, s, sample);
+  iatk_validator *index = iatk__compile_samples_validator(c);
+  return index && iatk__validator_check_schema(index, s, sample);
 }
 
 static void keep_valid(compile_ctx *c, const json_t *s, json_t *samples,
@@ -182,7 +182,7 @@ static void read_samples(compile_ctx *c, int idx, const json_t *s) {
 
 /* ---------------------------------------------------- numbers and sizes */
 
-void compile_forbid(plan_node *n, unsigned types, const char *reason) {
+void iatk__compile_forbid(plan_node *n, unsigned types, const char *reason) {
   if (!(n->types & types) && n->types)
     return; /* it did not allow those types anyway */
   n->types &= ~types;
@@ -191,12 +191,12 @@ void compile_forbid(plan_node *n, unsigned types, const char *reason) {
 }
 
 
-/* compile_forbid() with a reason naming two numbers. */
+/* iatk__compile_forbid() with a reason naming two numbers. */
 static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
                     double b) {
   char reason[200];
   snprintf(reason, sizeof reason, fmt, a, b);
-  compile_forbid(n, types, reason);
+  iatk__compile_forbid(n, types, reason);
 }
 
 /* Whether some multiple of multipleOf lies within the (real) bounds. */
@@ -231,7 +231,7 @@ static void check_numeric_range(plan_node *n) {
 static void read_not(plan_node *n, const json_t *s) {
   const json_t *not = json_object_get(s, "not");
   if (json_is_true(not) || (json_is_object(not) && json_object_size(not) == 0)) {
-    compile_forbid(n, JT_ANY, "'not' forbids every value");
+    iatk__compile_forbid(n, JT_ANY, "'not' forbids every value");
     return;
   }
   const json_t *type = json_object_get(not, "type");
@@ -241,8 +241,8 @@ static void read_not(plan_node *n, const json_t *s) {
   json_t *name;
   unsigned bits = 0;
   if (json_is_string(type))
-    bits = plan_type_bit(json_string_value(type));
-  json_array_foreach(type, i, name) bits |= plan_type_bit(json_string_value(name));
+    bits = iatk__plan_type_bit(json_string_value(type));
+  json_array_foreach(type, i, name) bits |= iatk__plan_type_bit(json_string_value(name));
   if (bits & JT_NUMBER)
     bits |= JT_INTEGER; /* every integer is a number */
   n->types &= ~bits;
@@ -284,15 +284,15 @@ static void read_bound(const json_t *s, const char *key, const char *excl_key,
 /* An event must fit in memory: refuse minimums no event could honour. */
 static int check_size_limits(compile_ctx *c, const plan_node *n) {
   if (n->arr.min_items > MAX_MIN_ITEMS)
-    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minItems %lld at %s is above the limit of %d",
                         (long long)n->arr.min_items, n->pointer, MAX_MIN_ITEMS);
   if (n->obj.min_properties > MAX_MIN_ITEMS)
-    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minProperties %lld at %s is above the limit of %d",
                         (long long)n->obj.min_properties, n->pointer, MAX_MIN_ITEMS);
   if (n->str.min_length > MAX_MIN_LENGTH)
-    return iatk_fail_at(c->err, IATK_ELIMIT, n->pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
                         "minLength %lld at %s is above the limit of %d",
                         (long long)n->str.min_length, n->pointer, MAX_MIN_LENGTH);
   return IATK_OK;
@@ -307,13 +307,13 @@ static int check_size_keywords(compile_ctx *c, int idx, const json_t *s) {
     const json_t *v = json_object_get(s, *k);
     double d = json_number_value(v);
     if (v && (!json_is_number(v) || d < 0 || d != floor(d)))
-      return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+      return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
                           "%s at %s must be a non-negative integer", *k,
                           NODE(c, idx)->pointer);
   }
   const json_t *m = json_object_get(s, "multipleOf");
   if (m && (!json_is_number(m) || json_number_value(m) <= 0))
-    return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+    return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
                         "multipleOf at %s must be a number greater than 0",
                         NODE(c, idx)->pointer);
   return IATK_OK;
@@ -321,7 +321,7 @@ static int check_size_keywords(compile_ctx *c, int idx, const json_t *s) {
 
 static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   if (check_size_keywords(c, idx, s) != IATK_OK)
-    return iatk_error_code(c->err, IATK_ESCHEMA);
+    return iatk__error_code(c->err, IATK_ESCHEMA);
   plan_node *n = NODE(c, idx);
   n->arr.min_items = read_count(s, "minItems", 0);
   n->arr.max_items = read_count(s, "maxItems", -1);
@@ -359,13 +359,13 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   size_t len = json_string_length(value); /* "\u0000" does not end it */
   int code;
   size_t offset;
-  pcre2_code *re = regex_compile(pattern, len, &code, &offset);
+  pcre2_code *re = iatk__regex_compile(pattern, len, &code, &offset);
   if (!re && code == PCRE2_ERROR_NOMEMORY)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   if (!re) {
     PCRE2_UCHAR why[200];
     pcre2_get_error_message(code, why, sizeof why);
-    return iatk_fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+    return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
                         "pattern /%s/ at %s is not a valid regular expression: "
                         "%s at offset %zu",
                         pattern, NODE(c, idx)->pointer, (const char *)why,
@@ -375,11 +375,11 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   plan_node *n = NODE(c, idx);
   n->str.pattern = malloc(len + 1);
   if (!n->str.pattern)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   memcpy(n->str.pattern, pattern, len + 1);
   n->str.pattern_len = len;
   n->str.pattern_is_own = 1;
-  n->str.rx = rx_parse_n(pattern, len);
+  n->str.rx = iatk__rx_parse_n(pattern, len);
   return IATK_OK;
 }
 
@@ -403,26 +403,26 @@ static void clamp_to_format(plan_node *n) {
 static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   plan_node *n = NODE(c, idx);
-  n->str.format = format ? plan_format_parse(format) : FMT_NONE;
+  n->str.format = format ? iatk__plan_format_parse(format) : FMT_NONE;
   if ((n->str.format == FMT_INT32 || n->str.format == FMT_INT64) && c->plan->openapi_formats)
     clamp_to_format(n); /* an OpenAPI format; JSON Schema does not define it */
-  const char *template = plan_format_pattern(n->str.format);
+  const char *template = iatk__plan_format_pattern(n->str.format);
   if (n->str.pattern || !template)
     return IATK_OK;
   n->str.pattern = strdup(template);
   n->str.pattern_len = strlen(template);
-  n->str.rx = rx_parse(template);
-  return n->str.pattern && n->str.rx ? IATK_OK : compile_oom(c);
+  n->str.rx = iatk__rx_parse(template);
+  return n->str.pattern && n->str.rx ? IATK_OK : iatk__compile_oom(c);
 }
 
 /* ------------------------------------------------------ sub-schemas */
 
-int compile_child(compile_ctx *c, const json_t *sub, const char *base,
+int iatk__compile_child(compile_ctx *c, const json_t *sub, const char *base,
                   const char *key) {
-  char *pointer = iatk_pointer_append(base, key);
+  char *pointer = iatk__pointer_append(base, key);
   if (!pointer)
-    return compile_oom(c), -1;
-  return compile_node(c, sub, pointer);
+    return iatk__compile_oom(c), -1;
+  return iatk__compile_node(c, sub, pointer);
 }
 
 /* ------------------------------------------------- guaranteed keywords */
@@ -434,7 +434,7 @@ int compile_child(compile_ctx *c, const json_t *sub, const char *base,
 static int needs_check(const json_t *s) {
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value) if (!schema_keyword_generated(key))
+  json_object_foreach((json_t *)s, key, value) if (!iatk__schema_keyword_generated(key))
     return 1;
   /* literal values and format samples are not matched against bounds */
   int literal = json_object_get(s, "enum") || json_object_get(s, "const") ||
@@ -465,19 +465,19 @@ static int read_keywords(compile_ctx *c, int idx, const json_t *s) {
   if ((rc = read_format(c, idx, s)) != IATK_OK)
     return rc;
   read_samples(c, idx, s);
-  if ((rc = read_object_keywords(c, idx, s)) != IATK_OK ||
-      (rc = read_array_keywords(c, idx, s)) != IATK_OK)
+  if ((rc = iatk__read_object_keywords(c, idx, s)) != IATK_OK ||
+      (rc = iatk__read_array_keywords(c, idx, s)) != IATK_OK)
     return rc;
-  return read_variant_keywords(c, idx, s);
+  return iatk__read_variant_keywords(c, idx, s);
 }
 
 static int compile_boolean(compile_ctx *c, const json_t *s, char *pointer) {
-  int idx = plan_add_node(c->plan, pointer);
+  int idx = iatk__plan_add_node(c->plan, pointer);
   if (idx < 0) {
     free(pointer);
-    return compile_oom(c), -1;
+    return iatk__compile_oom(c), -1;
   }
-  iatk_ptrmap_put(&c->memo, s, idx);
+  iatk__ptrmap_put(&c->memo, s, idx);
   if (json_is_false(s)) {
     NODE(c, idx)->types = 0;
     NODE(c, idx)->unsat_reason = strdup("the schema is false");
@@ -495,7 +495,7 @@ static const json_t *merge_or_explain(compile_ctx *c, const json_t *s,
   iatk_error *outer = c->err;
   iatk_error_clear(why);
   c->err = why;
-  const json_t *merged = merge_all_of(c, s, pointer);
+  const json_t *merged = iatk__merge_all_of(c, s, pointer);
   c->err = outer;
   if (merged || why->code == IATK_EUNSAT)
     return merged;
@@ -509,13 +509,13 @@ static const json_t *merge_or_explain(compile_ctx *c, const json_t *s,
  * const, draft-07 no dependentSchemas...): they are annotations there, as
  * the validator treats them.  Owned by the context when copied. */
 static const json_t *dialect_keywords(compile_ctx *c, const json_t *s) {
-  if (!schema_has_inactive_keyword(c->plan->dialect, s))
+  if (!iatk__schema_has_inactive_keyword(c->plan->dialect, s))
     return s;
   json_t *copy = json_object();
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)s, key, value)
-    if (schema_keyword_active(c->plan->dialect, key))
+    if (iatk__schema_keyword_active(c->plan->dialect, key))
       json_object_set(copy, key, value);
   json_array_append_new(c->owned, copy);
   return copy;
@@ -531,33 +531,33 @@ static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
     free(pointer);
     return -1;
   }
-  int idx = plan_add_node(c->plan, pointer);
+  int idx = iatk__plan_add_node(c->plan, pointer);
   if (idx < 0) {
     free(pointer);
-    return compile_oom(c), -1;
+    return iatk__compile_oom(c), -1;
   }
-  if (iatk_ptrmap_put(&c->memo, key, idx) != IATK_OK)
-    return compile_oom(c), -1;
+  if (iatk__ptrmap_put(&c->memo, key, idx) != IATK_OK)
+    return iatk__compile_oom(c), -1;
   if (!s) { /* contradictory members: the node exists, but admits nothing */
-    compile_forbid(NODE(c, idx), JT_ANY, why.message);
+    iatk__compile_forbid(NODE(c, idx), JT_ANY, why.message);
     return idx;
   }
   return read_keywords(c, idx, s) == IATK_OK ? idx : -1;
 }
 
-int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
+int iatk__compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
   if (c->depth >= IATK_MAX_SCHEMA_DEPTH) {
-    iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+    iatk__fail_at(c->err, IATK_ELIMIT, pointer,
                  "schema at %s nests deeper than %d levels", pointer,
                  IATK_MAX_SCHEMA_DEPTH);
     free(pointer);
     return -1;
   }
-  schema = ref_follow(c, schema, &pointer);
-  int known = schema ? iatk_ptrmap_get(&c->memo, schema) : -1;
-  if (known < 0 && schema && c->plan->refs_with_siblings && ref_has_siblings(schema)) {
+  schema = iatk__ref_follow(c, schema, &pointer);
+  int known = schema ? iatk__ptrmap_get(&c->memo, schema) : -1;
+  if (known < 0 && schema && c->plan->refs_with_siblings && iatk__ref_has_siblings(schema)) {
     const json_t *key = schema;
-    const json_t *split = ref_split_siblings(c, schema);
+    const json_t *split = iatk__ref_split_siblings(c, schema);
     if (!split) {
       free(pointer);
       return -1;
@@ -574,7 +574,7 @@ int compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
   if (json_is_boolean(schema))
     return compile_boolean(c, schema, pointer);
   if (!json_is_object(schema)) {
-    iatk_fail_at(c->err, IATK_ESCHEMA, pointer,
+    iatk__fail_at(c->err, IATK_ESCHEMA, pointer,
                  "schema at %s must be an object or a boolean", pointer);
     free(pointer);
     return -1;

@@ -14,21 +14,21 @@ static int has_dependent_schema(const json_t *s);
 
 static int read_prefix(compile_ctx *c, int idx, const json_t *list,
                        const char *keyword) {
-  char *base = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
+  char *base = iatk__pointer_append(NODE(c, idx)->pointer, keyword);
   size_t n = json_array_size(list);
   int *prefix = calloc(n ? n : 1, sizeof *prefix);
   if (!base || !prefix) {
     free(base);
     free(prefix);
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   }
   NODE(c, idx)->arr.prefix = prefix; /* owned by the node from here on */
   for (size_t i = 0; i < n; i++) {
-    char *at = iatk_pointer_append_index(base, i);
-    int child = at ? compile_node(c, json_array_get(list, i), at) : -1;
+    char *at = iatk__pointer_append_index(base, i);
+    int child = at ? iatk__compile_node(c, json_array_get(list, i), at) : -1;
     if (child < 0) {
       free(base);
-      return iatk_error_code(c->err, IATK_ENOMEM);
+      return iatk__error_code(c->err, IATK_ENOMEM);
     }
     NODE(c, idx)->arr.prefix[NODE(c, idx)->arr.prefix_count++] = child;
   }
@@ -61,19 +61,19 @@ static int read_items(compile_ctx *c, int idx, const json_t *s) {
     rest = json_object_get(s, "additionalItems");
     rest_key = "additionalItems";
   }
-  if (!rest && json_object_get(s, "unevaluatedItems") && !has_variant_keywords(s)) {
+  if (!rest && json_object_get(s, "unevaluatedItems") && !iatk__has_variant_keywords(s)) {
     rest = unevaluated_items(c, s); /* what follows the tuple */
     rest_key = "unevaluatedItems";
     if (!rest)
-      return compile_oom(c);
+      return iatk__compile_oom(c);
   }
   NODE(c, idx)->arr.unique_items = json_is_true(json_object_get(s, "uniqueItems"));
   int rc = json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
   if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
     return rc;
-  int child = compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
+  int child = iatk__compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
   if (child < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
+    return iatk__error_code(c->err, IATK_ENOMEM);
   NODE(c, idx)->arr.items = child;
   return IATK_OK;
 }
@@ -89,7 +89,7 @@ static int read_contains(compile_ctx *c, int idx, const json_t *s) {
   if (wanted <= 0)
     return IATK_OK;
   if (wanted > 1000000)
-    return iatk_fail_at(c->err, IATK_ELIMIT, NODE(c, idx)->pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, NODE(c, idx)->pointer,
                         "minContains %lld at %s is above the limit of 1000000",
                         (long long)wanted, NODE(c, idx)->pointer);
   const json_t *items = json_object_get(s, "items");
@@ -97,11 +97,11 @@ static int read_contains(compile_ctx *c, int idx, const json_t *s) {
                            json_is_object(items) || json_is_boolean(items)
                                ? (json_t *)items : json_true());
   if (!both)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   json_array_append_new(c->owned, both);
-  int child = compile_child(c, both, NODE(c, idx)->pointer, "contains");
+  int child = iatk__compile_child(c, both, NODE(c, idx)->pointer, "contains");
   if (child < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
+    return iatk__error_code(c->err, IATK_ENOMEM);
   NODE(c, idx)->arr.contains = child;
   NODE(c, idx)->arr.min_contains = wanted;
   return IATK_OK;
@@ -113,7 +113,7 @@ static int add_variant(compile_ctx *c, int idx, int child) {
   plan_node *n = NODE(c, idx);
   int *v = realloc(n->variants, (n->variant_count + 1) * sizeof *v);
   if (!v)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   n->variants = v;
   v[n->variant_count++] = child;
   return IATK_OK;
@@ -129,7 +129,7 @@ static const json_t *merge_satisfiable(compile_ctx *c, const json_t *base,
   iatk_error_clear(&local);
   iatk_error *outer = c->err;
   c->err = &local;
-  const json_t *merged = merge_branch(c, base, branch, drop, at);
+  const json_t *merged = iatk__merge_branch(c, base, branch, drop, at);
   c->err = outer;
   if (merged || local.code == IATK_OK)
     return merged;
@@ -151,14 +151,14 @@ static int add_branch(compile_ctx *c, int idx, const json_t *s,
     free(at);
     return IATK_OK;
   }
-  int child = merged ? compile_node(c, merged, at) : (free(at), -1);
-  return child < 0 ? iatk_error_code(c->err, IATK_ENOMEM) : add_variant(c, idx, child);
+  int child = merged ? iatk__compile_node(c, merged, at) : (free(at), -1);
+  return child < 0 ? iatk__error_code(c->err, IATK_ENOMEM) : add_variant(c, idx, child);
 }
 
 static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
   char reason[160];
   snprintf(reason, sizeof reason, "no branch of its %s can be satisfied", keyword);
-  compile_forbid(NODE(c, idx), JT_ANY, reason);
+  iatk__compile_forbid(NODE(c, idx), JT_ANY, reason);
   return IATK_OK;
 }
 
@@ -170,18 +170,18 @@ static int oneof_matches_nothing(compile_ctx *c, int idx, const json_t *branches
   json_t *branch;
   const char *ignored = NULL;
   json_array_foreach(branches, i, branch)
-    open += schema_accepts_everything(c->plan->dialect, branch, &ignored);
+    open += iatk__schema_accepts_everything(c->plan->dialect, branch, &ignored);
   if (open < 2)
     return 0;
   char reason[300];
   if (ignored)
     snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
              "so none matches exactly one (%s has no '%s' keyword: it is ignored)",
-             open, schema_dialect_name(c->plan->dialect), ignored);
+             open, iatk__schema_dialect_name(c->plan->dialect), ignored);
   else
     snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
              "so none matches exactly one", open);
-  compile_forbid(NODE(c, idx), JT_ANY, reason);
+  iatk__compile_forbid(NODE(c, idx), JT_ANY, reason);
   return 1;
 }
 
@@ -194,14 +194,14 @@ static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
   const json_t *branches = json_object_get(s, keyword);
   if (!strcmp(keyword, "oneOf") && oneof_matches_nothing(c, idx, branches))
     return IATK_OK;
-  char *base = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
+  char *base = iatk__pointer_append(NODE(c, idx)->pointer, keyword);
   size_t i;
   json_t *branch;
-  int rc = base ? IATK_OK : compile_oom(c);
+  int rc = base ? IATK_OK : iatk__compile_oom(c);
   json_array_foreach(branches, i, branch) {
     if (rc != IATK_OK)
       break;
-    rc = add_branch(c, idx, s, branch, drop, iatk_pointer_append_index(base, i));
+    rc = add_branch(c, idx, s, branch, drop, iatk__pointer_append_index(base, i));
   }
   free(base);
   if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
@@ -218,12 +218,12 @@ static int read_conditional(compile_ctx *c, int idx, const json_t *s) {
   json_t *both = json_pack("{s:[OO]}", "allOf", json_object_get(s, "if"),
                            then ? (json_t *)then : json_true());
   if (!both)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   json_array_append_new(c->owned, both);
-  int rc = add_branch(c, idx, s, both, drop, iatk_pointer_append(NODE(c, idx)->pointer, "then"));
+  int rc = add_branch(c, idx, s, both, drop, iatk__pointer_append(NODE(c, idx)->pointer, "then"));
   if (rc == IATK_OK)
     rc = add_branch(c, idx, s, otherwise ? otherwise : json_true(), drop,
-                    iatk_pointer_append(NODE(c, idx)->pointer, "else"));
+                    iatk__pointer_append(NODE(c, idx)->pointer, "else"));
   if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
     rc = no_branch_left(c, idx, "if/then/else");
   return rc;
@@ -281,13 +281,13 @@ static int read_dependent_schemas(compile_ctx *c, int idx, const json_t *s) {
   if (!with || !without) {
     json_decref(with);
     json_decref(without);
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   }
   json_array_append_new(c->owned, with);
   json_array_append_new(c->owned, without);
   static const char *none[] = {NULL};
-  char *at = iatk_pointer_append(NODE(c, idx)->pointer, keyword);
-  int rc = add_branch(c, idx, base, with, none, at ? iatk_pointer_append(at, name) : NULL);
+  char *at = iatk__pointer_append(NODE(c, idx)->pointer, keyword);
+  int rc = add_branch(c, idx, base, with, none, at ? iatk__pointer_append(at, name) : NULL);
   if (rc == IATK_OK)
     rc = add_branch(c, idx, base, without, none, at);
   else
@@ -303,18 +303,18 @@ static int has_dependent_schema(const json_t *s) {
   return first_dependent_schema(s, &keyword, &dep) != NULL;
 }
 
-int has_variant_keywords(const json_t *s) {
+int iatk__has_variant_keywords(const json_t *s) {
   return json_is_array(json_object_get(s, "anyOf")) ||
          json_is_array(json_object_get(s, "oneOf")) || json_object_get(s, "if") ||
          has_dependent_schema(s);
 }
 
-int read_array_keywords(compile_ctx *c, int idx, const json_t *s) {
+int iatk__read_array_keywords(compile_ctx *c, int idx, const json_t *s) {
   int rc = read_items(c, idx, s);
   return rc == IATK_OK ? read_contains(c, idx, s) : rc;
 }
 
-int read_variant_keywords(compile_ctx *c, int idx, const json_t *s) {
+int iatk__read_variant_keywords(compile_ctx *c, int idx, const json_t *s) {
   if (json_is_array(json_object_get(s, "anyOf")))
     return read_alternatives(c, idx, s, "anyOf");
   if (json_is_array(json_object_get(s, "oneOf")))

@@ -19,14 +19,14 @@ static int add_prop(compile_ctx *c, int idx, const char *name, int child,
     size_t cap = n->obj.prop_cap ? n->obj.prop_cap * 2 : 8;
     plan_prop *props = realloc(n->obj.props, cap * sizeof *props);
     if (!props)
-      return compile_oom(c);
+      return iatk__compile_oom(c);
     n->obj.props = props;
     n->obj.prop_cap = cap;
   }
   plan_prop *p = &n->obj.props[n->obj.prop_count];
   memset(p, 0, sizeof *p);
   if (!(p->name = strdup(name)))
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   p->name_len = strlen(name);
   p->node = child;
   p->required = required;
@@ -60,9 +60,9 @@ static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
   const json_t *names = json_object_get(s, "propertyNames");
   if (!names)
     return 1;
-  iatk_validator *index = compile_samples_validator(c);
+  iatk_validator *index = iatk__compile_samples_validator(c);
   json_t *value = json_string(name);
-  int ok = !index || !value || validator_check_schema(index, names, value);
+  int ok = !index || !value || iatk__validator_check_schema(index, names, value);
   json_decref(value);
   return ok;
 }
@@ -72,13 +72,13 @@ static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
 static const json_t *with_patterns(compile_ctx *c, const json_t *s,
                                    const char *name, const json_t *sub) {
   const json_t *pats = json_object_get(s, "patternProperties");
-  if (!json_is_object(pats) || (!c->regexes && !(c->regexes = regex_cache_new())))
+  if (!json_is_object(pats) || (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
     return sub;
   json_t *all = NULL;
   const char *pattern;
   json_t *pschema;
   json_object_foreach((json_t *)pats, pattern, pschema) {
-    if (regex_search(c->regexes, pattern, name, strlen(name)) != 1)
+    if (iatk__regex_search(c->regexes, pattern, name, strlen(name)) != 1)
       continue;
     if (!all && (all = json_pack("{s:[O]}", "allOf", sub)))
       json_array_append_new(c->owned, all);
@@ -92,17 +92,17 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   const json_t *props = json_object_get(s, "properties");
   if (!json_is_object(props))
     return IATK_OK;
-  char *base = iatk_pointer_append(NODE(c, idx)->pointer, "properties");
+  char *base = iatk__pointer_append(NODE(c, idx)->pointer, "properties");
   if (!base)
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   const char *name;
   json_t *sub;
   int rc = IATK_OK;
   json_object_foreach((json_t *)props, name, sub) {
     if (!name_allowed(c, s, name))
       continue; /* never emitted; `required` reports it if needed */
-    int child = compile_child(c, with_patterns(c, s, name, sub), base, name);
-    rc = child < 0 ? iatk_error_code(c->err, IATK_ENOMEM)
+    int child = iatk__compile_child(c, with_patterns(c, s, name, sub), base, name);
+    rc = child < 0 ? iatk__error_code(c->err, IATK_ENOMEM)
                    : add_prop(c, idx, name, child, 0);
     if (rc != IATK_OK)
       break;
@@ -117,24 +117,24 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
   if (!json_is_object(pats) || count == 0)
     return IATK_OK;
   plan_pattern_prop *list = calloc(count, sizeof *list);
-  char *base = iatk_pointer_append(NODE(c, idx)->pointer, "patternProperties");
+  char *base = iatk__pointer_append(NODE(c, idx)->pointer, "patternProperties");
   if (!list || !base) {
     free(list);
     free(base);
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   }
   NODE(c, idx)->obj.pattern_props = list;
   const char *pattern;
   json_t *sub;
   json_object_foreach((json_t *)pats, pattern, sub) {
-    int child = compile_child(c, sub, base, pattern);
+    int child = iatk__compile_child(c, sub, base, pattern);
     if (child < 0) {
       free(base);
-      return iatk_error_code(c->err, IATK_ENOMEM);
+      return iatk__error_code(c->err, IATK_ENOMEM);
     }
     plan_pattern_prop *p = &NODE(c, idx)->obj.pattern_props[NODE(c, idx)->obj.pattern_prop_count++];
     p->pattern = strdup(pattern);
-    p->rx = rx_parse(pattern);
+    p->rx = iatk__rx_parse(pattern);
     p->node = child;
   }
   free(base);
@@ -144,7 +144,7 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
 static int read_additional(compile_ctx *c, int idx, const json_t *s) {
   /* unevaluatedProperties acts as additionalProperties for what we emit,
    * except where variants add properties: each variant, merged, applies it */
-  const char *key = json_object_get(s, "additionalProperties") || has_variant_keywords(s)
+  const char *key = json_object_get(s, "additionalProperties") || iatk__has_variant_keywords(s)
                         ? "additionalProperties"
                         : "unevaluatedProperties";
   const json_t *extra = json_object_get(s, key);
@@ -154,19 +154,19 @@ static int read_additional(compile_ctx *c, int idx, const json_t *s) {
   }
   if (!json_is_object(extra))
     return IATK_OK;
-  int child = compile_child(c, extra, NODE(c, idx)->pointer, key);
+  int child = iatk__compile_child(c, extra, NODE(c, idx)->pointer, key);
   if (child < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
+    return iatk__error_code(c->err, IATK_ENOMEM);
   NODE(c, idx)->obj.additional = child;
   return IATK_OK;
 }
 
 /* The patternProperties node a name falls under, or -2 for none. */
 static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name) {
-  if (!c->regexes && !(c->regexes = regex_cache_new()))
+  if (!c->regexes && !(c->regexes = iatk__regex_cache_new()))
     return -2;
   for (size_t i = 0; i < n->obj.pattern_prop_count; i++)
-    if (regex_search(c->regexes, n->obj.pattern_props[i].pattern, name, strlen(name)) == 1)
+    if (iatk__regex_search(c->regexes, n->obj.pattern_props[i].pattern, name, strlen(name)) == 1)
       return n->obj.pattern_props[i].node;
   return -2;
 }
@@ -185,7 +185,7 @@ forbid_object(plan_node *n, const char *fmt, ...) {
     vsnprintf(reason, (size_t)len + 1, fmt, ap);
     va_end(ap);
   }
-  compile_forbid(n, JT_OBJECT, reason ? reason : "a required property is not allowed");
+  iatk__compile_forbid(n, JT_OBJECT, reason ? reason : "a required property is not allowed");
   free(reason);
   return IATK_OK;
 }
@@ -247,12 +247,12 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
       continue;
     }
     if (at < 0 && add_prop(c, idx, needed, node == -2 ? NODE(c, idx)->obj.additional : node, 0) != IATK_OK)
-      return iatk_error_code(c->err, IATK_ENOMEM);
+      return iatk__error_code(c->err, IATK_ENOMEM);
     at = at < 0 ? (int)NODE(c, idx)->obj.prop_count - 1 : at;
     plan_prop *p = &NODE(c, idx)->obj.props[owner];
     int *needs = realloc(p->needs, (p->need_count + 1) * sizeof *needs);
     if (!needs)
-      return compile_oom(c);
+      return iatk__compile_oom(c);
     p->needs = needs;
     needs[p->need_count++] = at;
   }
@@ -284,11 +284,11 @@ static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
   const char *pattern = json_string_value(json_object_get(names, "pattern"));
   if (pattern) {
     n->obj.name_pattern = strdup(pattern);
-    n->obj.name_rx = rx_parse(pattern);
+    n->obj.name_rx = iatk__rx_parse(pattern);
   }
 }
 
-int read_object_keywords(compile_ctx *c, int idx, const json_t *s) {
+int iatk__read_object_keywords(compile_ctx *c, int idx, const json_t *s) {
   int rc;
   read_property_counts(c, idx, s);
   if ((rc = read_properties(c, idx, s)) != IATK_OK ||

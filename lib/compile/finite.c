@@ -67,7 +67,7 @@ static int relax(iatk_plan *plan, plan_node *n) {
   uint32_t best = RANK_INFINITE;
   unsigned finite = 0;
   if (!n->types) {
-    /* a contradiction: no instance at all (compile_forbid) */
+    /* a contradiction: no instance at all (iatk__compile_forbid) */
   } else if (n->variant_count) {
     for (size_t v = 0; v < n->variant_count; v++) {
       uint32_t r = plus_one(rank_of(plan, n->variants[v]));
@@ -122,38 +122,38 @@ static int infinite_member(const iatk_plan *plan, const plan_node *n) {
 static int explain(const iatk_plan *plan, iatk_error *err) {
   char *seen = calloc(plan->count, 1);
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   int node = plan->root, next;
   while (seen && !seen[node] && (next = infinite_member(plan, &plan->nodes[node])) != NO_NODE) {
     seen[node] = 1;
-    iatk_buf_printf(&path, "%s -> ", plan->nodes[node].pointer);
+    iatk__buf_printf(&path, "%s -> ", plan->nodes[node].pointer);
     node = next;
   }
   int cyclic = seen && seen[node];
-  iatk_buf_puts(&path, plan->nodes[node].pointer);
+  iatk__buf_puts(&path, plan->nodes[node].pointer);
   if (cyclic)
-    iatk_fail_at(err, IATK_ECYCLE, plan->nodes[plan->root].pointer,
+    iatk__fail_at(err, IATK_ECYCLE, plan->nodes[plan->root].pointer,
                  "required members form a $ref cycle, so no finite event "
                  "exists: %s",
                  path.data);
   else if (node == plan->root)
-    iatk_fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
+    iatk__fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
                  "schema at %s allows no value: %s", plan->nodes[node].pointer,
                  plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
                                                 : "its keywords contradict each other");
   else
-    iatk_fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
+    iatk__fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
                  "schema at %s allows no value: %s (it is required: %s)",
                  plan->nodes[node].pointer,
                  plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
                                                 : "its keywords contradict each other",
                  path.data);
   free(seen);
-  iatk_buf_release(&path);
-  return iatk_error_code(err, IATK_ECYCLE);
+  iatk__buf_release(&path);
+  return iatk__error_code(err, IATK_ECYCLE);
 }
 
-int plan_analyse(iatk_plan *plan, iatk_error *err) {
+int iatk__plan_analyse(iatk_plan *plan, iatk_error *err) {
   for (size_t i = 0; i < plan->count; i++)
     plan->nodes[i].rank = RANK_INFINITE;
   int changed = 1;

@@ -4,7 +4,7 @@
 #include "compile/plan.h"
 #include "document/keywords.h"
 
-unsigned plan_type_bit(const char *name) {
+unsigned iatk__plan_type_bit(const char *name) {
   if (!name)
     return 0;
   static const struct {
@@ -20,14 +20,14 @@ unsigned plan_type_bit(const char *name) {
   return 0;
 }
 
-schema_format plan_format_parse(const char *name) {
-  const schema_format_row *row = schema_format_find(name);
+schema_format iatk__plan_format_parse(const char *name) {
+  const schema_format_row *row = iatk__schema_format_find(name);
   return row ? row->generated : FMT_NONE;
 }
 
 /* Templates are wide on purpose: generation picks a value that also fits
  * minLength/maxLength, from "a@b.io"-short to long. */
-const char *plan_format_pattern(schema_format format) {
+const char *iatk__plan_format_pattern(schema_format format) {
   static const char *patterns[] = {
       [FMT_DURATION] = "^P([1-9][0-9]{0,3}D|T[1-9][0-9]{0,3}H|[1-9][0-9]{0,3}W|[1-9]Y[1-9]M)$",
       [FMT_EMAIL] = "^[a-z][a-z0-9]{0,40}@[a-z]{1,20}\\.(com|org|net|io)$",

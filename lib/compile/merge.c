@@ -65,7 +65,7 @@ static int merge_type(compile_ctx *c, json_t *dst, json_t *src,
   json_decref(b);
   if (json_array_size(both) == 0) {
     json_decref(both);
-    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+    return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
                         "allOf member %s shares no type with the members "
                         "before it",
                         pointer);
@@ -115,7 +115,7 @@ static int merge_enum(compile_ctx *c, json_t *dst, json_t *src,
   }
   json_object_set_new(dst, "enum", kept);
   if (json_array_size(kept) == 0)
-    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+    return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
                         "allOf at %s: the members' enum lists share no value",
                         pointer);
   return IATK_OK;
@@ -160,7 +160,7 @@ static int merge_alternatives(compile_ctx *c, json_t *dst, const char *key,
   json_t *old = json_object_get(dst, key);
   if (!json_is_array(old) || !json_is_array(src) ||
       json_array_size(old) * json_array_size(src) > MAX_PRODUCT)
-    return iatk_fail_at(c->err, IATK_EUNSUPPORTED, pointer,
+    return iatk__fail_at(c->err, IATK_EUNSUPPORTED, pointer,
                         "allOf at %s: members' %s lists combine into more than "
                         "%d branches",
                         pointer, key, MAX_PRODUCT);
@@ -198,7 +198,7 @@ static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
     break;
   case MERGE_CONST:
     if (!json_equal(old, src))
-      return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+      return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
                           "allOf at %s: members require different const values",
                           pointer);
     return IATK_OK;
@@ -245,7 +245,7 @@ static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
 
 static int merge_keyword(compile_ctx *c, json_t *dst, const char *key,
                          json_t *src, const char *pointer) {
-  const schema_keyword *k = schema_keyword_find(key);
+  const schema_keyword *k = iatk__schema_keyword_find(key);
   merge_rule rule = k ? k->merge : MERGE_FIRST;
   json_t *old = json_object_get(dst, key);
   /* properties and required are always built afresh (a copy, then the
@@ -262,12 +262,12 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
                          const char *pointer, int depth) {
   size_t i;
   json_t *member;
-  char *base = iatk_pointer_append(pointer, "allOf");
+  char *base = iatk__pointer_append(pointer, "allOf");
   json_array_foreach(all_of, i, member) {
-    char *at = base ? iatk_pointer_append_index(base, i) : NULL;
-    const json_t *target = at ? ref_follow(c, member, &at) : NULL;
-    int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
-             : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK /* met before */
+    char *at = base ? iatk__pointer_append_index(base, i) : NULL;
+    const json_t *target = at ? iatk__ref_follow(c, member, &at) : NULL;
+    int rc = !target ? iatk__error_code(c->err, IATK_ENOMEM)
+             : iatk__ptrmap_get(c->merged, target) >= 0 ? IATK_OK /* met before */
              : merge_member(c, dst, target, at, depth + 1);
     free(at);
     if (rc != IATK_OK) {
@@ -287,10 +287,10 @@ static int merge_member_ref(compile_ctx *c, json_t *dst, const json_t *member,
   const char *ref = json_string_value(json_object_get(member, "$ref"));
   if (!ref || !c->plan->refs_with_siblings)
     return IATK_OK;
-  char *at = iatk_pointer_append(pointer, "$ref");
-  const json_t *target = at ? ref_resolve(c, member, ref, at) : NULL;
-  int rc = !target ? iatk_error_code(c->err, IATK_ENOMEM)
-           : iatk_ptrmap_get(c->merged, target) >= 0 ? IATK_OK
+  char *at = iatk__pointer_append(pointer, "$ref");
+  const json_t *target = at ? iatk__ref_resolve(c, member, ref, at) : NULL;
+  int rc = !target ? iatk__error_code(c->err, IATK_ENOMEM)
+           : iatk__ptrmap_get(c->merged, target) >= 0 ? IATK_OK
            : merge_member(c, dst, target, at, depth + 1);
   free(at);
   return rc;
@@ -299,18 +299,18 @@ static int merge_member_ref(compile_ctx *c, json_t *dst, const json_t *member,
 static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                         const char *pointer, int depth) {
   if (++c->merges > MAX_MERGES)
-    return iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, pointer,
                         "allOf at %s needs more than %d merges (shared "
                         "references multiply them)",
                         pointer, MAX_MERGES);
   if (depth > MAX_ALLOF_DEPTH)
-    return iatk_fail_at(c->err, IATK_ELIMIT, pointer,
+    return iatk__fail_at(c->err, IATK_ELIMIT, pointer,
                         "allOf at %s nests more than %d levels deep",
                         pointer, MAX_ALLOF_DEPTH);
-  if (iatk_ptrmap_put(c->merged, member, 1) != IATK_OK)
-    return compile_oom(c);
+  if (iatk__ptrmap_put(c->merged, member, 1) != IATK_OK)
+    return iatk__compile_oom(c);
   if (json_is_false(member))
-    return iatk_fail_at(c->err, IATK_EUNSAT, pointer,
+    return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
                         "allOf at %s contains the schema false", pointer);
   if (!json_is_object(member))
     return IATK_OK; /* true, or a non-schema the validator would reject */
@@ -323,10 +323,10 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
   int rc = merge_member_ref(c, dst, member, pointer, depth);
   if (rc != IATK_OK)
     return rc;
-  if (!(member = merge_localize(c, dst, member)))
-    return iatk_error_code(c->err, IATK_ENOMEM);
+  if (!(member = iatk__merge_localize(c, dst, member)))
+    return iatk__error_code(c->err, IATK_ENOMEM);
   json_object_foreach((json_t *)member, key, value) {
-    if (strcmp(key, "allOf") == 0 || !schema_keyword_active(c->plan->dialect, key) ||
+    if (strcmp(key, "allOf") == 0 || !iatk__schema_keyword_active(c->plan->dialect, key) ||
         (strcmp(key, "$ref") == 0 && c->plan->refs_with_siblings))
       continue;
     /* OpenAPI 3.0.3: nullable only qualifies a `type` beside it */
@@ -341,39 +341,39 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                                : IATK_OK;
 }
 
-const json_t *merge_all_of(compile_ctx *c, const json_t *schema,
+const json_t *iatk__merge_all_of(compile_ctx *c, const json_t *schema,
                            const char *pointer) {
   json_t *dst = own(c, json_object());
   if (!dst) {
-    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    iatk__fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   iatk_ptrmap merged, *outer = c->merged; /* merges do not nest, but be safe */
-  iatk_ptrmap_init(&merged);
+  iatk__ptrmap_init(&merged);
   c->merged = &merged;
   int rc = merge_member(c, dst, schema, pointer, 0);
   c->merged = outer;
-  iatk_ptrmap_release(&merged);
+  iatk__ptrmap_release(&merged);
   return rc == IATK_OK ? dst : NULL;
 }
 
-const json_t *merge_branch(compile_ctx *c, const json_t *base,
+const json_t *iatk__merge_branch(compile_ctx *c, const json_t *base,
                            const json_t *branch, const char *const *drop,
                            const char *pointer) {
   json_t *dst = own(c, json_object());
   json_t *base_only = json_copy((json_t *)base);
   if (!dst || !base_only) {
     json_decref(base_only);
-    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    iatk__fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   for (const char *const *k = drop; *k; k++)
     json_object_del(base_only, *k);
   json_object_set_new(dst, "allOf", json_pack("[oO]", base_only, branch));
-  return merge_all_of(c, dst, pointer);
+  return iatk__merge_all_of(c, dst, pointer);
 }
 
-const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
+const json_t *iatk__ref_split_siblings(compile_ctx *c, const json_t *schema) {
   json_t *ref_only = json_object(), *rest = json_copy((json_t *)schema);
   static const char *refs[] = {"$ref", "$dynamicRef", "$recursiveRef"};
   for (int i = 0; ref_only && rest && i < 3; i++) {
@@ -382,7 +382,7 @@ const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
       json_object_set(ref_only, refs[i], ref);
     json_object_del(rest, refs[i]);
   }
-  if (ref_only && ref_note_base(c, ref_only, ref_base_of(c, schema)) != IATK_OK) {
+  if (ref_only && iatk__ref_note_base(c, ref_only, iatk__ref_base_of(c, schema)) != IATK_OK) {
     json_decref(ref_only);
     ref_only = NULL;
   }
@@ -390,7 +390,7 @@ const json_t *ref_split_siblings(compile_ctx *c, const json_t *schema) {
   if (!both) {
     json_decref(ref_only);
     json_decref(rest);
-    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    iatk__fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   return own(c, both);

@@ -21,12 +21,12 @@ static int covers_name(compile_ctx *c, const json_t *s, const char *name) {
   if (json_object_get(json_object_get(s, "properties"), name))
     return 1;
   const json_t *patterns = json_object_get(s, "patternProperties");
-  if (!json_is_object(patterns) || (!c->regexes && !(c->regexes = regex_cache_new())))
+  if (!json_is_object(patterns) || (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
     return 0;
   const char *pattern;
   json_t *sub;
   json_object_foreach((json_t *)patterns, pattern, sub)
-    if (regex_search(c->regexes, pattern, name, strlen(name)) == 1)
+    if (iatk__regex_search(c->regexes, pattern, name, strlen(name)) == 1)
       return 1;
   return 0;
 }
@@ -48,10 +48,10 @@ static int spell_out_additional(compile_ctx *c, json_t *s, const json_t *other) 
       const json_t *mine = json_object_get(s, "properties");
       props = json_is_object(mine) ? json_copy((json_t *)mine) : json_object();
       if (!props || json_object_set_new(s, "properties", props))
-        return compile_oom(c);
+        return iatk__compile_oom(c);
     }
     if (json_object_set(props, name, extra))
-      return compile_oom(c);
+      return iatk__compile_oom(c);
   }
   return IATK_OK;
 }
@@ -105,7 +105,7 @@ static int extend_tuple(compile_ctx *c, json_t *s, size_t len, int modern) {
     rc = json_object_set_new(s, "items", longer) ||
          json_object_set(s, "additionalItems", rest) ? IATK_ENOMEM : IATK_OK;
   json_decref(rest);
-  return rc == IATK_OK ? IATK_OK : compile_oom(c);
+  return rc == IATK_OK ? IATK_OK : iatk__compile_oom(c);
 }
 
 static int align_tuples(compile_ctx *c, json_t *dst, json_t *member) {
@@ -125,13 +125,13 @@ static int has_catch_all(const json_t *s) {
   return json_object_get(s, "additionalProperties") || tuple_of(s) || rest_of(s);
 }
 
-const json_t *merge_localize(compile_ctx *c, json_t *dst, const json_t *member) {
+const json_t *iatk__merge_localize(compile_ctx *c, json_t *dst, const json_t *member) {
   if (!json_is_object(member) || json_object_size(dst) == 0 ||
       (!has_catch_all(dst) && !has_catch_all(member)))
     return member;
   json_t *copy = json_copy((json_t *)member);
   if (!copy) {
-    compile_oom(c);
+    iatk__compile_oom(c);
     return NULL;
   }
   json_array_append_new(c->owned, copy);

@@ -8,7 +8,7 @@
 #include "compile/compile_internal.h"
 #include "validate/validator.h"
 
-int plan_add_node(iatk_plan *plan, char *pointer) {
+int iatk__plan_add_node(iatk_plan *plan, char *pointer) {
   if (plan->count >= PLAN_MAX_NODES)
     return -1;
   if (plan->count == plan->cap) {
@@ -30,7 +30,7 @@ int plan_add_node(iatk_plan *plan, char *pointer) {
   return (int)plan->count++;
 }
 
-void plan_release_nodes(iatk_plan *plan) {
+void iatk__plan_release_nodes(iatk_plan *plan) {
   for (size_t i = 0; i < plan->count; i++) {
     plan_node *n = &plan->nodes[i];
     free(n->pointer);
@@ -41,7 +41,7 @@ void plan_release_nodes(iatk_plan *plan) {
     free(n->sample_text.text);
     free(n->unsat_reason);
     free(n->str.pattern);
-    rx_free(n->str.rx);
+    iatk__rx_free(n->str.rx);
     json_decref(n->enum_values);
     json_decref(n->samples);
     for (size_t p = 0; p < n->obj.prop_count; p++) {
@@ -51,12 +51,12 @@ void plan_release_nodes(iatk_plan *plan) {
     }
     for (size_t p = 0; p < n->obj.pattern_prop_count; p++) {
       free(n->obj.pattern_props[p].pattern);
-      rx_free(n->obj.pattern_props[p].rx);
+      iatk__rx_free(n->obj.pattern_props[p].rx);
     }
     free(n->obj.pattern_props);
     free(n->obj.name_pattern);
     json_decref(n->obj.name_values);
-    rx_free(n->obj.name_rx);
+    iatk__rx_free(n->obj.name_rx);
     free(n->obj.props);
     free(n->variants);
     free(n->arr.prefix);
@@ -69,9 +69,9 @@ void plan_release_nodes(iatk_plan *plan) {
 void iatk_plan_free(iatk_plan *plan) {
   if (!plan)
     return;
-  plan_release_nodes(plan);
+  iatk__plan_release_nodes(plan);
   json_decref(plan->doc);
-  id_index_unref(plan->ids);
+  iatk__id_index_unref(plan->ids);
   free(plan->detail_type);
   free(plan->source);
   free(plan->pointer);
@@ -94,31 +94,31 @@ const char *iatk_plan_pointer(const iatk_plan *plan) {
 
 /* What every event writes the same way is made once here, not per event:
  * each member's `,"name":` with the name escaped, the compact JSON of
- * enum values and of the first sample (what iatk_json_write would write
+ * enum values and of the first sample (what iatk__json_write would write
  * for them each time). */
 static int steal_text(iatk_buf *b, plan_text *out) {
   if (b->failed) {
-    iatk_buf_release(b);
+    iatk__buf_release(b);
     return -1;
   }
   out->len = b->len;
-  out->text = iatk_buf_steal(b);
+  out->text = iatk__buf_steal(b);
   return 0;
 }
 
 static int value_text(const json_t *v, plan_text *out) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_json_write(&b, v);
+  iatk__buf_init(&b);
+  iatk__json_write(&b, v);
   return steal_text(&b, out);
 }
 
 static int member_text(const plan_prop *p, plan_text *out) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_putc(&b, ',');
-  iatk_buf_json_string(&b, p->name, p->name_len);
-  iatk_buf_putc(&b, ':');
+  iatk__buf_init(&b);
+  iatk__buf_putc(&b, ',');
+  iatk__buf_json_string(&b, p->name, p->name_len);
+  iatk__buf_putc(&b, ':');
   return steal_text(&b, out);
 }
 
@@ -139,10 +139,10 @@ static int prepare_node_texts(plan_node *n) {
   return 0;
 }
 
-int plan_prepare_texts(iatk_plan *plan, iatk_error *err) {
+int iatk__plan_prepare_texts(iatk_plan *plan, iatk_error *err) {
   for (size_t i = 0; i < plan->count; i++)
     if (prepare_node_texts(&plan->nodes[i]) != 0)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory");
+      return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -193,32 +193,32 @@ static void declare_envelope(compile_ctx *c, const char *name,
 }
 
 static int compile_root(compile_ctx *c, const char *event_ref) {
-  char *pointer = schema_event_pointer(c->schema, event_ref, c->err);
+  char *pointer = iatk__schema_event_pointer(c->schema, event_ref, c->err);
   if (!pointer)
-    return iatk_error_code(c->err, IATK_ENOMEM);
+    return iatk__error_code(c->err, IATK_ENOMEM);
   c->plan->pointer = strdup(pointer);
   if (!c->plan->pointer) {
     free(pointer);
-    return compile_oom(c);
+    return iatk__compile_oom(c);
   }
   iatk_error *outer = c->err, local;
   iatk_error_clear(&local);
   c->err = &local; /* an unresolvable root is "event not found", not EREF */
-  const json_t *root = ref_resolve(c, NULL, pointer, pointer);
+  const json_t *root = iatk__ref_resolve(c, NULL, pointer, pointer);
   c->err = outer;
   if (!root) {
-    iatk_fail_at(outer, local.code == IATK_EREF ? IATK_ENOEVENT : local.code, pointer,
+    iatk__fail_at(outer, local.code == IATK_EREF ? IATK_ENOEVENT : local.code, pointer,
                  "event_ref '%s' not found: %s does not exist in the document",
                  event_ref ? event_ref : "", pointer);
     free(pointer);
-    return iatk_error_code(outer, IATK_ENOEVENT);
+    return iatk__error_code(outer, IATK_ENOEVENT);
   }
   c->plan->detail_type =
       string_member(root, c->schema->doc, "x-amazon-events-detail-type");
   c->plan->source = string_member(root, c->schema->doc, "x-amazon-events-source");
-  c->plan->root = compile_node(c, root, pointer);
+  c->plan->root = iatk__compile_node(c, root, pointer);
   if (c->plan->root < 0)
-    return iatk_error_code(c->err, IATK_ENOMEM);
+    return iatk__error_code(c->err, IATK_ENOMEM);
   declare_envelope(c, "source", c->plan->source);
   declare_envelope(c, "detail-type", c->plan->detail_type);
   return IATK_OK;
@@ -233,32 +233,32 @@ static int refs_apply_with_siblings(dialect d) {
 iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
                         iatk_error *err) {
   if (!schema) {
-    iatk_fail(err, IATK_EINVAL, "no schema given");
+    iatk__fail(err, IATK_EINVAL, "no schema given");
     return NULL;
   }
   iatk_plan *plan = calloc(1, sizeof *plan);
   compile_ctx c = {.schema = schema, .plan = plan, .err = err,
                    .owned = json_array(), .names_node = -1};
-  iatk_ptrmap_init(&c.memo);
+  iatk__ptrmap_init(&c.memo);
   int rc = plan && c.owned ? IATK_OK
-                           : iatk_fail(err, IATK_ENOMEM, "out of memory");
+                           : iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK) {
     plan->dialect = schema->dialect;
     plan->openapi = schema->dialect == DIALECT_OAS30;
     plan->openapi_formats = schema->dialect == DIALECT_OAS30 ||
                             schema->dialect == DIALECT_OAS31;
     plan->doc = json_incref(schema->doc);
-    plan->ids = id_index_ref(schema->ids);
+    plan->ids = iatk__id_index_ref(schema->ids);
     plan->refs_with_siblings = refs_apply_with_siblings(schema->dialect);
     rc = compile_root(&c, event_ref);
   }
   if (rc == IATK_OK)
-    rc = plan_analyse(plan, err);
+    rc = iatk__plan_analyse(plan, err);
   if (rc == IATK_OK)
-    rc = plan_prepare_texts(plan, err);
-  iatk_ptrmap_release(&c.memo);
+    rc = iatk__plan_prepare_texts(plan, err);
+  iatk__ptrmap_release(&c.memo);
   iatk_validator_free(c.samples_check);
-  regex_cache_free(c.regexes);
+  iatk__regex_cache_free(c.regexes);
   json_decref(c.names);
   json_decref(c.owned);
   if (rc != IATK_OK) {

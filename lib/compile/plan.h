@@ -146,21 +146,21 @@ static inline int plan_item_node(const plan_node *n, size_t i) {
 }
 
 /* Appends a zeroed node owning `pointer`; returns its number or -1. */
-int plan_add_node(iatk_plan *plan, char *pointer);
+int iatk__plan_add_node(iatk_plan *plan, char *pointer);
 /* Releases a plan's nodes (shared by iatk_plan_free). */
-void plan_release_nodes(iatk_plan *plan);
+void iatk__plan_release_nodes(iatk_plan *plan);
 
 /* Bit for a JSON type name, 0 when unknown. */
-unsigned plan_type_bit(const char *name);
-schema_format plan_format_parse(const char *name);
+unsigned iatk__plan_type_bit(const char *name);
+schema_format iatk__plan_format_parse(const char *name);
 /* A pattern whose matches are valid values of `format`, or NULL. */
-const char *plan_format_pattern(schema_format format);
+const char *iatk__plan_format_pattern(schema_format format);
 
 /* Finiteness analysis: sets rank/finite_types/escape_variant for every
  * node; fails with ECYCLE when the root admits no finite instance. */
-int plan_analyse(iatk_plan *plan, iatk_error *err);
+int iatk__plan_analyse(iatk_plan *plan, iatk_error *err);
 /* Fills the plan_text fields of every node (plan.c), once the nodes are
  * final; ENOMEM only. */
-int plan_prepare_texts(iatk_plan *plan, iatk_error *err);
+int iatk__plan_prepare_texts(iatk_plan *plan, iatk_error *err);
 
 #endif

@@ -10,7 +10,7 @@
 #define MAX_REF_HOPS IATK_MAX_SCHEMA_DEPTH
 
 /* $ref, or the dynamic forms, resolved at compile time (see
- * ref_resolve_dynamic: the event's document is the outermost scope). */
+ * iatk__ref_resolve_dynamic: the event's document is the outermost scope). */
 static const char *ref_of(const json_t *schema) {
   static const char *keys[] = {"$ref", "$dynamicRef", "$recursiveRef"};
   for (int i = 0; json_is_object(schema) && i < 3; i++) {
@@ -24,12 +24,12 @@ static const char *ref_of(const json_t *schema) {
 /* Keywords that never constrain, so a $ref beside them still stands alone
  * (and so do the references themselves). */
 static int is_annotation(const char *key) {
-  const schema_keyword *k = schema_keyword_find(key);
+  const schema_keyword *k = iatk__schema_keyword_find(key);
   return k ? (k->flags & (KW_DESCRIBES | KW_REFERENCE)) != 0
-           : schema_keyword_describes(key);
+           : iatk__schema_keyword_describes(key);
 }
 
-int ref_has_siblings(const json_t *schema) {
+int iatk__ref_has_siblings(const json_t *schema) {
   if (!ref_of(schema))
     return 0;
   const char *key;
@@ -43,15 +43,15 @@ int ref_has_siblings(const json_t *schema) {
 static void fail_cycle(compile_ctx *c, const char **chain, size_t n,
                        const char *again) {
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   for (size_t i = 0; i < n; i++) {
-    iatk_buf_puts(&b, chain[i]);
-    iatk_buf_puts(&b, " -> ");
+    iatk__buf_puts(&b, chain[i]);
+    iatk__buf_puts(&b, " -> ");
   }
-  iatk_buf_puts(&b, again);
-  iatk_fail_at(c->err, IATK_ECYCLE, chain[0],
+  iatk__buf_puts(&b, again);
+  iatk__fail_at(c->err, IATK_ECYCLE, chain[0],
                "$ref cycle with no schema in it: %s", b.data ? b.data : "");
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 static int seen_before(const char **chain, size_t n, const char *ref) {
@@ -64,7 +64,7 @@ static int seen_before(const char **chain, size_t n, const char *ref) {
 static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
                                   char **pointer, const char ***chain_out);
 
-const json_t *ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
+const json_t *iatk__ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
   const char **chain = NULL;
   const json_t *result = follow_chain(c, schema, pointer, &chain);
   free(chain);
@@ -77,13 +77,13 @@ static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
   size_t n = 0;
   const char *ref;
   if (!chain) {
-    iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+    iatk__fail(c->err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   while ((ref = ref_of(schema)) != NULL &&
-         !(c->plan->refs_with_siblings && ref_has_siblings(schema))) {
+         !(c->plan->refs_with_siblings && iatk__ref_has_siblings(schema))) {
     if (n == MAX_REF_HOPS) {
-      iatk_fail_at(c->err, IATK_ELIMIT, chain[0],
+      iatk__fail_at(c->err, IATK_ELIMIT, chain[0],
                    "$ref chain starting at %s is longer than %d references",
                    chain[0], MAX_REF_HOPS);
       return NULL;
@@ -95,14 +95,14 @@ static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
     chain[n++] = ref;
     char *at = *pointer;
     const json_t *holder = schema;
-    schema = json_object_get(holder, "$ref") ? NULL : ref_resolve_dynamic(c, ref);
+    schema = json_object_get(holder, "$ref") ? NULL : iatk__ref_resolve_dynamic(c, ref);
     if (!schema)
-      schema = ref_resolve(c, holder, ref, at);
+      schema = iatk__ref_resolve(c, holder, ref, at);
     if (!schema)
       return NULL;
     char *target = strdup(ref);
     if (!target) {
-      iatk_fail(c->err, IATK_ENOMEM, "out of memory");
+      iatk__fail(c->err, IATK_ENOMEM, "out of memory");
       return NULL;
     }
     free(at);

@@ -15,7 +15,7 @@ typedef struct context_env {
 } context_env;
 
 /* The RNG a built-in context should draw from for the current event. */
-void context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng);
+void iatk__context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng);
 /* The stream of the EventBridge context's id and account. */
 enum { STREAM_EVENTBRIDGE = 0xEB };
 
@@ -59,44 +59,44 @@ struct iatk_pipeline {
 
 /* pipeline.c: parses an event as iatk_pipeline_run_text does (EJSON at
  * "<event>"), and runs contexts from..count-1 of `p` on it. */
-json_t *pipeline_parse_event(const char *text, iatk_error *err);
-int pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err);
+json_t *iatk__pipeline_parse_event(const char *text, iatk_error *err);
+int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err);
 
 /* pipeline_event.c: event text as iatk's generator writes it, through the
  * contexts, the validator (when not NULL, and unless `checked`: an
  * identical validator found this very text valid) and indentation. */
-int pipeline_process_text(iatk_pipeline *p, const char *text, size_t len, uint64_t index,
+int iatk__pipeline_process_text(iatk_pipeline *p, const char *text, size_t len, uint64_t index,
                           iatk_validator *validator, int checked, int pretty,
                           const char **out, size_t *out_len, iatk_error *err);
 
 /* Text forms of the built-ins (set_text.c, eventbridge_text.c). */
 typedef struct set_text set_text;
-set_text *set_text_new(const char *pointer, const json_t *value);
-int set_text_apply(event_text *e, const context_env *env, void *userdata);
-void set_text_free(void *userdata);
+set_text *iatk__set_text_new(const char *pointer, const json_t *value);
+int iatk__set_text_apply(event_text *e, const context_env *env, void *userdata);
+void iatk__set_text_free(void *userdata);
 typedef struct eventbridge_text eventbridge_text;
-eventbridge_text *eventbridge_text_new(const char *detail_type, const char *source,
+eventbridge_text *iatk__eventbridge_text_new(const char *detail_type, const char *source,
                                        const char *region);
-int eventbridge_text_apply(event_text *e, const context_env *env, void *userdata);
-void eventbridge_text_free(void *userdata);
+int iatk__eventbridge_text_apply(event_text *e, const context_env *env, void *userdata);
+void iatk__eventbridge_text_free(void *userdata);
 
-int eventbridge_context_make(const context_env *env, const char *detail_type,
+int iatk__eventbridge_context_make(const context_env *env, const char *detail_type,
                              const char *source, builtin_context *out,
                              iatk_error *err);
-int set_context_make(const char *assignment, builtin_context *out,
+int iatk__set_context_make(const char *assignment, builtin_context *out,
                      iatk_error *err);
-int merge_context_make(const char *patch_json, builtin_context *out,
+int iatk__merge_context_make(const char *patch_json, builtin_context *out,
                        iatk_error *err);
 
 /* eventbridge_form.c: whether a string (n bytes) is in the form
  * EventBridge delivers the member in. */
-int eventbridge_form_version(const char *s, size_t n);
-int eventbridge_form_account(const char *s, size_t n);
-int eventbridge_form_uuid(const char *s, size_t n);
-int eventbridge_form_region(const char *s, size_t n);
+int iatk__eventbridge_form_version(const char *s, size_t n);
+int iatk__eventbridge_form_account(const char *s, size_t n);
+int iatk__eventbridge_form_uuid(const char *s, size_t n);
+int iatk__eventbridge_form_region(const char *s, size_t n);
 
 /* Applies an RFC 6901 assignment to `doc` (used by set contexts). */
-int pointer_set(json_t *doc, const char *pointer, json_t *value,
+int iatk__pointer_set(json_t *doc, const char *pointer, json_t *value,
                 iatk_error *err);
 
 #endif

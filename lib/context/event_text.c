@@ -2,28 +2,28 @@
  * edit the generator's text directly instead of parsing it, editing the
  * document and writing it again: the result is the same bytes when the
  * text is what a parse and a write would give back unchanged, which
- * event_text_load checks (event_text_check.c).  Here: finding members and
+ * iatk__event_text_load checks (event_text_check.c).  Here: finding members and
  * items in such text, and editing it. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "context/event_text.h"
 
-void event_text_init(event_text *e) {
+void iatk__event_text_init(event_text *e) {
   memset(e, 0, sizeof *e);
   e->cur = -1;
 }
 
-void event_text_release(event_text *e) {
-  iatk_buf_release(&e->bufs[0]);
-  iatk_buf_release(&e->bufs[1]);
+void iatk__event_text_release(event_text *e) {
+  iatk__buf_release(&e->bufs[0]);
+  iatk__buf_release(&e->bufs[1]);
   free(e->members);
-  event_text_init(e);
+  iatk__event_text_init(e);
 }
 
-void event_text_clear_members(event_text *e) { e->member_count = 0; }
+void iatk__event_text_clear_members(event_text *e) { e->member_count = 0; }
 
-void event_text_grow_members(event_text *e) {
+void iatk__event_text_grow_members(event_text *e) {
   size_t cap = e->member_cap ? 2 * e->member_cap : 16;
   text_member *members = realloc(e->members, cap * sizeof *members);
   if (!members) {
@@ -43,7 +43,7 @@ static size_t skip_string(const char *t, size_t i) {
   return i + 1;
 }
 
-size_t event_text_skip(const char *t, size_t i) {
+size_t iatk__event_text_skip(const char *t, size_t i) {
   if (t[i] == '"')
     return skip_string(t, i);
   if (t[i] != '{' && t[i] != '[') {
@@ -64,7 +64,7 @@ size_t event_text_skip(const char *t, size_t i) {
   return i;
 }
 
-long event_text_member(const event_text *e, const char *key, size_t len) {
+long iatk__event_text_member(const event_text *e, const char *key, size_t len) {
   for (size_t k = 0; k < e->member_count; k++) {
     const text_member *m = &e->members[k];
     if (m->key_len == len && memcmp(e->text + m->key + 1, key, len) == 0)
@@ -73,13 +73,13 @@ long event_text_member(const event_text *e, const char *key, size_t len) {
   return -1;
 }
 
-int event_text_find(const char *t, size_t at, const char *key, size_t len,
+int iatk__event_text_find(const char *t, size_t at, const char *key, size_t len,
                     size_t *value, size_t *value_end, size_t *close) {
   size_t i = at + 1;
   while (t[i] != '}') {
     size_t k = i + 1, end = skip_string(t, i); /* end: after the quote */
     *value = end + 1;
-    *value_end = event_text_skip(t, *value);
+    *value_end = iatk__event_text_skip(t, *value);
     if (end - k - 1 == len && memcmp(t + k, key, len) == 0)
       return 1;
     i = *value_end + (t[*value_end] == ',');
@@ -88,11 +88,11 @@ int event_text_find(const char *t, size_t at, const char *key, size_t len,
   return 0;
 }
 
-size_t event_text_items(const char *t, size_t at, size_t want, size_t *item,
+size_t iatk__event_text_items(const char *t, size_t at, size_t want, size_t *item,
                         size_t *item_end, size_t *close) {
   size_t i = at + 1, count = 0;
   while (t[i] != ']') {
-    size_t end = event_text_skip(t, i);
+    size_t end = iatk__event_text_skip(t, i);
     if (count == want) {
       *item = i;
       *item_end = end;
@@ -106,13 +106,13 @@ size_t event_text_items(const char *t, size_t at, size_t want, size_t *item,
 
 /* ------------------------------------------------------------ editing */
 
-iatk_buf *event_text_spare(event_text *e) {
+iatk_buf *iatk__event_text_spare(event_text *e) {
   iatk_buf *b = &e->bufs[e->cur == 0 ? 1 : 0];
-  iatk_buf_reset(b);
+  iatk__buf_reset(b);
   return b;
 }
 
-void event_text_commit(event_text *e) {
+void iatk__event_text_commit(event_text *e) {
   e->cur = e->cur == 0 ? 1 : 0;
   iatk_buf *b = &e->bufs[e->cur];
   if (b->failed || !b->data) {
@@ -141,13 +141,13 @@ static void move_members(event_text *e, size_t start, size_t end, size_t grown) 
   }
 }
 
-void event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
+void iatk__event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
                        size_t count) {
   size_t grown = 0;
   for (size_t i = 0; i < count; i++)
     grown += pieces[i].len;
-  iatk_buf *b = event_text_spare(e);
-  if (iatk_buf_reserve(b, e->len - (end - start) + grown) != 0) {
+  iatk_buf *b = iatk__event_text_spare(e);
+  if (iatk__buf_reserve(b, e->len - (end - start) + grown) != 0) {
     e->failed = 1;
     return;
   }
@@ -162,12 +162,12 @@ void event_text_splice(event_text *e, size_t start, size_t end, const text_piece
   w += e->len - end;
   *w = '\0';
   b->len = (size_t)(w - b->data);
-  event_text_commit(e);
+  iatk__event_text_commit(e);
   move_members(e, start, end, grown);
 }
 
-void event_text_replace(event_text *e, size_t start, size_t end, const char *ins,
+void iatk__event_text_replace(event_text *e, size_t start, size_t end, const char *ins,
                         size_t n) {
   text_piece piece = {ins, n};
-  event_text_splice(e, start, end, &piece, 1);
+  iatk__event_text_splice(e, start, end, &piece, 1);
 }

@@ -26,8 +26,8 @@ typedef struct event_text {
 /* Whether the editing contexts may answer with TEXT_DOM (see pipeline). */
 enum { TEXT_DONE = 0, TEXT_DOM = 1 };
 
-void event_text_init(event_text *e);
-void event_text_release(event_text *e);
+void iatk__event_text_init(event_text *e);
+void iatk__event_text_release(event_text *e);
 
 /*
  * Takes `text` (NUL-terminated at len; borrowed until the next load) when
@@ -41,26 +41,26 @@ void event_text_release(event_text *e);
  * and duplicate names are not checked: the text must come from iatk's
  * generator, whose reals are in their shortest form and names unique.
  */
-int event_text_load(event_text *e, const char *text, size_t len);
+int iatk__event_text_load(event_text *e, const char *text, size_t len);
 
-/* The document a parse of `text` (which event_text_load took) gives, built
+/* The document a parse of `text` (which iatk__event_text_load took) gives, built
  * without reading it a character at a time (event_text_dom.c); NULL when
  * that cannot be done (no memory, a real beyond a double): parse then. */
-json_t *event_text_document(const char *text);
+json_t *iatk__event_text_document(const char *text);
 
 /* The end of the value starting at t[i] (the text was loaded). */
-size_t event_text_skip(const char *t, size_t i);
+size_t iatk__event_text_skip(const char *t, size_t i);
 
 /* The top-level member whose raw key is key[0..len), or -1. */
-long event_text_member(const event_text *e, const char *key, size_t len);
+long iatk__event_text_member(const event_text *e, const char *key, size_t len);
 
 /* Finds raw key `key` in the object whose '{' is at t[at]: 1 with its
  * value's span, or 0 with *close at the object's '}'. */
-int event_text_find(const char *t, size_t at, const char *key, size_t len,
+int iatk__event_text_find(const char *t, size_t at, const char *key, size_t len,
                     size_t *value, size_t *value_end, size_t *close);
 /* Counts the items of the array whose '[' is at t[at], giving the span
  * of item `want` when there is one, and *close at the ']'. */
-size_t event_text_items(const char *t, size_t at, size_t want, size_t *item,
+size_t iatk__event_text_items(const char *t, size_t at, size_t want, size_t *item,
                         size_t *item_end, size_t *close);
 
 /* Replaces text[start, end) with the pieces, one after the other;
@@ -70,26 +70,26 @@ typedef struct text_piece {
   const char *text;
   size_t len;
 } text_piece;
-void event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
+void iatk__event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
                        size_t count);
 /* The same with one piece. */
-void event_text_replace(event_text *e, size_t start, size_t end,
+void iatk__event_text_replace(event_text *e, size_t start, size_t end,
                         const char *ins, size_t n);
 /* Notes a top-level member the caller has just inserted (the text check
  * notes them all). */
-void event_text_grow_members(event_text *e);
+void iatk__event_text_grow_members(event_text *e);
 static inline void event_text_add_member(event_text *e, text_member m) {
   if (e->member_count == e->member_cap)
-    event_text_grow_members(e);
+    iatk__event_text_grow_members(e);
   if (e->member_count < e->member_cap)
     e->members[e->member_count++] = m;
 }
 
 /* Rewriting the whole text: the buffer to write it in (empty), then
- * event_text_commit to make it the text.  Members are the caller's to
- * note again (after event_text_clear_members). */
-iatk_buf *event_text_spare(event_text *e);
-void event_text_commit(event_text *e);
-void event_text_clear_members(event_text *e);
+ * iatk__event_text_commit to make it the text.  Members are the caller's to
+ * note again (after iatk__event_text_clear_members). */
+iatk_buf *iatk__event_text_spare(event_text *e);
+void iatk__event_text_commit(event_text *e);
+void iatk__event_text_clear_members(event_text *e);
 
 #endif

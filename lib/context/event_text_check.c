@@ -1,4 +1,4 @@
-/* Whether event text may be edited as text (event_text_load): compact
+/* Whether event text may be edited as text (iatk__event_text_load): compact
  * JSON exactly as iatk writes it, which jansson reads and iatk writes back
  * byte for byte.  One pass, which also indexes the top-level members.
  * The text is NUL-terminated, and NUL is no byte of a valid text, so the
@@ -159,12 +159,12 @@ static cursor check_value(cursor p, int depth, event_text *top) {
   }
 }
 
-int event_text_load(event_text *e, const char *text, size_t len) {
+int iatk__event_text_load(event_text *e, const char *text, size_t len) {
   e->text = text;
   e->len = len;
   e->cur = -1;
   e->failed = 0;
-  event_text_clear_members(e);
+  iatk__event_text_clear_members(e);
   e->is_object = len > 0 && text[0] == '{';
   if (len == 0 || (text[0] != '{' && text[0] != '['))
     return 0; /* jansson reads only objects and arrays here */

@@ -1,5 +1,5 @@
 /* Event text as a jansson document, for the validator, without jansson's
- * parser: on a text event_text_load accepted, every value is known to be
+ * parser: on a text iatk__event_text_load accepted, every value is known to be
  * well formed, so building it is a walk that creates values, where the
  * parser reads the text a character at a time (it was half of what
  * validating an event cost).  The document is the one the parser gives:
@@ -34,7 +34,7 @@ static int read_string(builder *b, const char **s, size_t *n) {
     b->p = end + 1;
     return 0;
   }
-  iatk_buf_reset(&b->scratch);
+  iatk__buf_reset(&b->scratch);
   for (const char *q = start;; q++) {
     char c = *q;
     if (c == '"') {
@@ -44,14 +44,14 @@ static int read_string(builder *b, const char **s, size_t *n) {
     if (c == '\\') {
       static const char from[] = "\"\\nrtbf", to[] = "\"\\\n\r\t\b\f";
       c = *++q;
-      if (c == 'u') { /* \u00XX: the only \u form event_text_load takes */
+      if (c == 'u') { /* \u00XX: the only \u form iatk__event_text_load takes */
         c = (char)(hex(q[3]) * 16 + hex(q[4]));
         q += 4;
       } else {
         c = to[strchr(from, c) - from];
       }
     }
-    iatk_buf_putc(&b->scratch, c);
+    iatk__buf_putc(&b->scratch, c);
   }
   *s = b->scratch.data ? b->scratch.data : "";
   *n = b->scratch.len;
@@ -134,9 +134,9 @@ static json_t *build_value(builder *b) {
   }
 }
 
-json_t *event_text_document(const char *text) {
+json_t *iatk__event_text_document(const char *text) {
   builder b = {text, {0}};
   json_t *doc = build_value(&b);
-  iatk_buf_release(&b.scratch);
+  iatk__buf_release(&b.scratch);
   return doc;
 }

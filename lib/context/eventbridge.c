@@ -41,10 +41,10 @@ static int string_is(const json_t *v, int (*form)(const char *, size_t)) {
   return s && form(s, strlen(s));
 }
 
-static int is_version(const json_t *v) { return string_is(v, eventbridge_form_version); }
-static int is_account(const json_t *v) { return string_is(v, eventbridge_form_account); }
-static int is_uuid(const json_t *v) { return string_is(v, eventbridge_form_uuid); }
-static int is_region(const json_t *v) { return string_is(v, eventbridge_form_region); }
+static int is_version(const json_t *v) { return string_is(v, iatk__eventbridge_form_version); }
+static int is_account(const json_t *v) { return string_is(v, iatk__eventbridge_form_account); }
+static int is_uuid(const json_t *v) { return string_is(v, iatk__eventbridge_form_uuid); }
+static int is_region(const json_t *v) { return string_is(v, iatk__eventbridge_form_region); }
 
 static int is_string_array(const json_t *v) {
   size_t i;
@@ -72,14 +72,14 @@ static void fill_checked(json_t *event, const char *key, json_t *value,
 static json_t *random_account(iatk_rng *rng) {
   char digits[13];
   for (int i = 0; i < 12; i++)
-    digits[i] = (char)('0' + iatk_rng_below(rng, 10));
+    digits[i] = (char)('0' + iatk__rng_below(rng, 10));
   digits[12] = '\0';
   return json_string(digits);
 }
 
 static json_t *uuid(iatk_rng *rng) {
   char text[37];
-  iatk_rng_uuid4(rng, text);
+  iatk__rng_uuid4(rng, text);
   return json_string(text);
 }
 
@@ -94,22 +94,22 @@ static json_t *uuid(iatk_rng *rng) {
 static json_t *eventbridge_time(const json_t *old, const context_env *env) {
   iatk_instant t;
   const char *text = json_string_value(old);
-  if (!text || iatk_instant_parse(text, &t, NULL) != IATK_OK ||
+  if (!text || iatk__instant_parse(text, &t, NULL) != IATK_OK ||
       t.epoch_us < FIRST_US || t.epoch_us >= END_US) {
     iatk_clock clock = env->clock; /* a copy: the context only reads the env */
-    t = iatk_clock_read(&clock);
+    t = iatk__clock_read(&clock);
   }
   char out[40];
-  iatk_instant_format_utc(&t, out);
+  iatk__instant_format_utc(&t, out);
   return json_string(out);
 }
 
 static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
   const eventbridge_data *d = userdata;
   if (!json_is_object(event))
-    return iatk_fail(err, IATK_ECONTEXT, "the event is not a JSON object");
+    return iatk__fail(err, IATK_ECONTEXT, "the event is not a JSON object");
   iatk_rng rng;
-  context_env_rng(d->env, STREAM_EVENTBRIDGE, &rng);
+  iatk__context_env_rng(d->env, STREAM_EVENTBRIDGE, &rng);
   fill_checked(event, "version", json_string("0"), is_version);
   fill_checked(event, "id", uuid(&rng), is_uuid);
   fill_checked(event, "detail-type", json_string(d->detail_type), is_nonempty_string);
@@ -129,12 +129,12 @@ static const char *default_region(void) {
   return region && *region ? region : "us-east-1";
 }
 
-int eventbridge_context_make(const context_env *env, const char *detail_type,
+int iatk__eventbridge_context_make(const context_env *env, const char *detail_type,
                              const char *source, builtin_context *out,
                              iatk_error *err) {
   eventbridge_data *d = calloc(1, sizeof *d);
   if (!d)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   d->env = env;
   /* EventBridge never delivers an event without them; lacking the schema's
    * x-amazon-events-*, use AWS IATK's placeholders. */
@@ -143,13 +143,13 @@ int eventbridge_context_make(const context_env *env, const char *detail_type,
   d->region = strdup(default_region());
   /* its text form writes the same members into the event text */
   eventbridge_text *text = d->detail_type && d->source && d->region
-                               ? eventbridge_text_new(d->detail_type, d->source, d->region)
+                               ? iatk__eventbridge_text_new(d->detail_type, d->source, d->region)
                                : NULL;
   if (!text) {
     eventbridge_free(d);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   *out = (builtin_context){eventbridge_apply, d, eventbridge_free,
-                           eventbridge_text_apply, text, eventbridge_text_free};
+                           iatk__eventbridge_text_apply, text, iatk__eventbridge_text_free};
   return IATK_OK;
 }

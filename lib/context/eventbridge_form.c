@@ -20,12 +20,12 @@ static int all_digits(const char *s, size_t n) {
 }
 
 /* "version": EventBridge documents it as "0" in every event. */
-int eventbridge_form_version(const char *s, size_t n) { return n == 1 && s[0] == '0'; }
+int iatk__eventbridge_form_version(const char *s, size_t n) { return n == 1 && s[0] == '0'; }
 
-int eventbridge_form_account(const char *s, size_t n) { return n == 12 && all_digits(s, n); }
+int iatk__eventbridge_form_account(const char *s, size_t n) { return n == 12 && all_digits(s, n); }
 
 /* "id": a UUID, 8-4-4-4-12 hexadecimal digits. */
-int eventbridge_form_uuid(const char *s, size_t n) {
+int iatk__eventbridge_form_uuid(const char *s, size_t n) {
   static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
   if (n != sizeof shape - 1)
     return 0;
@@ -38,7 +38,7 @@ int eventbridge_form_uuid(const char *s, size_t n) {
 /* A region's shape: a two-letter area, one or more lowercase words and a
  * number (us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1).  A
  * list of real regions would go stale; the shape rejects made-up text. */
-int eventbridge_form_region(const char *s, size_t n) {
+int iatk__eventbridge_form_region(const char *s, size_t n) {
   static const char lower[] = "abcdefghijklmnopqrstuvwxyz";
   if (span_of(s, n, lower) != 2 || n < 3 || s[2] != '-')
     return 0;

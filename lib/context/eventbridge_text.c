@@ -74,18 +74,18 @@ struct eventbridge_text {
 
 static void appended_free(appended *a) {
   if (a)
-    iatk_buf_release(&a->text);
+    iatk__buf_release(&a->text);
   free(a);
 }
 
-void eventbridge_text_free(void *userdata) {
+void iatk__eventbridge_text_free(void *userdata) {
   eventbridge_text *d = userdata;
   if (!d)
     return;
   free(d->detail_type);
   free(d->source);
   free(d->region);
-  iatk_buf_release(&d->scratch);
+  iatk__buf_release(&d->scratch);
   appended_free(d->appended);
   free(d);
 }
@@ -99,24 +99,24 @@ static int quoted(const char *s, char **out, size_t *len) {
     return 0;
   json_decref(v);
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_json_string(&b, s, strlen(s));
+  iatk__buf_init(&b);
+  iatk__buf_json_string(&b, s, strlen(s));
   *len = b.len;
   if (b.failed) {
-    iatk_buf_release(&b);
+    iatk__buf_release(&b);
     return -1;
   }
-  *out = iatk_buf_steal(&b);
+  *out = iatk__buf_steal(&b);
   return 0;
 }
 
-eventbridge_text *eventbridge_text_new(const char *detail_type, const char *source,
+eventbridge_text *iatk__eventbridge_text_new(const char *detail_type, const char *source,
                                        const char *region) {
   eventbridge_text *d = calloc(1, sizeof *d);
   if (!d || !(d->appended = calloc(1, sizeof *d->appended)) || quoted(detail_type, &d->detail_type, &d->detail_type_len) < 0 ||
       quoted(source, &d->source, &d->source_len) < 0 ||
       quoted(region, &d->region, &d->region_len) < 0) {
-    eventbridge_text_free(d);
+    iatk__eventbridge_text_free(d);
     return NULL;
   }
   return d;
@@ -156,7 +156,7 @@ static int is_string_array(current c) {
   for (size_t i = 1; c.value[i] != ']';) {
     if (c.value[i] != '"')
       return 0;
-    i = event_text_skip(c.value, i);
+    i = iatk__event_text_skip(c.value, i);
     i += c.value[i] == ',';
   }
   return 1;
@@ -173,10 +173,10 @@ static void put_hex(char *out, uint64_t v, int digits) {
   }
 }
 
-/* iatk_rng_uuid4's draws and text ("%08x-%04x-%04x-%04x-%012llx"),
+/* iatk__rng_uuid4's draws and text ("%08x-%04x-%04x-%04x-%012llx"),
  * quoted, without snprintf. */
 static void quoted_uuid(iatk_rng *rng, char out[38]) {
-  uint64_t hi = iatk_rng_next(rng), lo = iatk_rng_next(rng);
+  uint64_t hi = iatk__rng_next(rng), lo = iatk__rng_next(rng);
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
   out[0] = out[37] = '"';
@@ -191,12 +191,12 @@ static void quoted_uuid(iatk_rng *rng, char out[38]) {
   put_hex(out + 25, lo & 0xffffffffffffULL, 12);
 }
 
-/* iatk_rng_below(rng, 10), its rejection bound computed once. */
+/* iatk__rng_below(rng, 10), its rejection bound computed once. */
 static int digit(iatk_rng *rng) {
   static const uint64_t limit = UINT64_MAX - UINT64_MAX % 10;
   uint64_t x;
   do
-    x = iatk_rng_next(rng);
+    x = iatk__rng_next(rng);
   while (x >= limit);
   return (int)(x % 10);
 }
@@ -211,7 +211,7 @@ static void quoted_account(iatk_rng *rng, char out[14]) {
 #define FIRST_US (-62167219200LL * 1000000)
 #define END_US (253402300800LL * 1000000)
 
-/* The clock's instant, as iatk_clock_read gives it (its offset does not
+/* The clock's instant, as iatk__clock_read gives it (its offset does not
  * matter: the text is UTC). */
 static iatk_instant clock_now(const iatk_clock *c) {
   if (c->pinned)
@@ -233,16 +233,16 @@ static int time_value(eventbridge_text *d, const context_env *env, current old,
     size_t n;
     if (!plain(old, &s, &n))
       return -1;
-    iatk_buf_reset(&d->scratch);
-    iatk_buf_append(&d->scratch, s, n);
+    iatk__buf_reset(&d->scratch);
+    iatk__buf_append(&d->scratch, s, n);
     from_old = !d->scratch.failed &&
-               iatk_instant_parse(d->scratch.data ? d->scratch.data : "", &t, NULL) == IATK_OK &&
+               iatk__instant_parse(d->scratch.data ? d->scratch.data : "", &t, NULL) == IATK_OK &&
                t.epoch_us >= FIRST_US && t.epoch_us < END_US;
   }
   if (!from_old)
     t = clock_now(&env->clock);
   out[0] = '"';
-  *len = time_text_utc_cached(&d->utc, &t, out + 1) + 2;
+  *len = iatk__time_text_utc_cached(&d->utc, &t, out + 1) + 2;
   out[*len - 1] = '"';
   return 0;
 }
@@ -279,7 +279,7 @@ static unsigned appended_mask(const plan_of_event *p) {
 }
 
 static void make_appended(appended *a, const plan_of_event *p, unsigned mask) {
-  iatk_buf_reset(&a->text);
+  iatk__buf_reset(&a->text);
   a->count = 0;
   a->mask = 0;
   for (int k = 0; k < EB_COUNT; k++) {
@@ -288,9 +288,9 @@ static void make_appended(appended *a, const plan_of_event *p, unsigned mask) {
     text_member *m = &a->members[a->count++];
     m->key = a->text.len + 1; /* after the comma */
     m->key_len = eb_members[k].len - 4;
-    iatk_buf_append(&a->text, eb_members[k].text, eb_members[k].len);
+    iatk__buf_append(&a->text, eb_members[k].text, eb_members[k].len);
     m->value = a->slot[k] = a->text.len;
-    iatk_buf_append(&a->text, p->set[k].text, p->set[k].len);
+    iatk__buf_append(&a->text, p->set[k].text, p->set[k].len);
     m->value_end = a->text.len;
   }
   if (!a->text.failed) {
@@ -361,11 +361,11 @@ static void rewrite(event_text *e, appended *a, plan_of_event *p) {
   unsigned mask = appended_mask(p);
   if (mask != a->mask || p->set[EB_TIME].len != a->time_len)
     make_appended(a, p, mask);
-  iatk_buf *b = event_text_spare(e);
+  iatk_buf *b = iatk__event_text_spare(e);
   size_t need = e->len + a->text.len + 1;
   for (int k = 0; k < EB_COUNT; k++)
     need += p->at[k] >= 0 && p->set[k].text ? p->set[k].len : 0;
-  if (a->mask != mask || iatk_buf_reserve(b, need) != 0) {
+  if (a->mask != mask || iatk__buf_reserve(b, need) != 0) {
     e->failed = 1;
     return;
   }
@@ -378,7 +378,7 @@ static void rewrite(event_text *e, appended *a, plan_of_event *p) {
   *w++ = '}';
   *w = '\0';
   b->len = (size_t)(w - b->data);
-  event_text_commit(e);
+  iatk__event_text_commit(e);
 }
 
 /* Sets `value` unless the member is kept (keep: 1, or -1 to parse). */
@@ -390,7 +390,7 @@ static int decide(plan_of_event *p, int k, int keep, const char *value, size_t l
   return 0;
 }
 
-int eventbridge_text_apply(event_text *e, const context_env *env, void *userdata) {
+int iatk__eventbridge_text_apply(event_text *e, const context_env *env, void *userdata) {
   eventbridge_text *d = userdata;
   if (!e->is_object || e->failed)
     return TEXT_DOM; /* eventbridge_apply reports it */
@@ -407,21 +407,21 @@ int eventbridge_text_apply(event_text *e, const context_env *env, void *userdata
     }
   }
   iatk_rng rng;
-  context_env_rng(env, STREAM_EVENTBRIDGE, &rng);
+  iatk__context_env_rng(env, STREAM_EVENTBRIDGE, &rng);
   char id[38], account[14], time[42];
   quoted_uuid(&rng, id); /* drawn whether kept or not, as eventbridge_apply */
   quoted_account(&rng, account);
   size_t time_len;
   int nonempty_dt = is_string(p.now[EB_DETAIL_TYPE]) && p.now[EB_DETAIL_TYPE].len > 2;
   int nonempty_src = is_string(p.now[EB_SOURCE]) && p.now[EB_SOURCE].len > 2;
-  if (decide(&p, EB_VERSION, keeps_form(p.now[EB_VERSION], eventbridge_form_version), "\"0\"", 3) ||
-      decide(&p, EB_ID, keeps_form(p.now[EB_ID], eventbridge_form_uuid), id, 38) ||
+  if (decide(&p, EB_VERSION, keeps_form(p.now[EB_VERSION], iatk__eventbridge_form_version), "\"0\"", 3) ||
+      decide(&p, EB_ID, keeps_form(p.now[EB_ID], iatk__eventbridge_form_uuid), id, 38) ||
       decide(&p, EB_DETAIL_TYPE, nonempty_dt, d->detail_type, d->detail_type_len) ||
       decide(&p, EB_SOURCE, nonempty_src, d->source, d->source_len) ||
-      decide(&p, EB_ACCOUNT, keeps_form(p.now[EB_ACCOUNT], eventbridge_form_account), account, 14) ||
+      decide(&p, EB_ACCOUNT, keeps_form(p.now[EB_ACCOUNT], iatk__eventbridge_form_account), account, 14) ||
       time_value(d, env, p.now[EB_TIME], time, &time_len) ||
       decide(&p, EB_TIME, 0, time, time_len) ||
-      decide(&p, EB_REGION, keeps_form(p.now[EB_REGION], eventbridge_form_region), d->region,
+      decide(&p, EB_REGION, keeps_form(p.now[EB_REGION], iatk__eventbridge_form_region), d->region,
              d->region_len) ||
       decide(&p, EB_RESOURCES, is_string_array(p.now[EB_RESOURCES]), "[]", 2) ||
       decide(&p, EB_DETAIL, p.now[EB_DETAIL].value && p.now[EB_DETAIL].value[0] == '{', "{}", 2))

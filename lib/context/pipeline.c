@@ -8,9 +8,9 @@
 iatk_pipeline *iatk_pipeline_new(iatk_error *err) {
   iatk_pipeline *p = calloc(1, sizeof *p);
   if (!p)
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
   else
-    event_text_init(&p->text);
+    iatk__event_text_init(&p->text);
   return p;
 }
 
@@ -31,9 +31,9 @@ void iatk_pipeline_free(iatk_pipeline *p) {
                                     e->text_userdata, e->free_text_userdata});
   }
   free(p->entries);
-  event_text_release(&p->text);
-  iatk_buf_release(&p->compact);
-  iatk_buf_release(&p->out);
+  iatk__event_text_release(&p->text);
+  iatk__buf_release(&p->compact);
+  iatk__buf_release(&p->out);
   free(p);
 }
 
@@ -56,13 +56,13 @@ static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
   return IATK_OK;
 oom:
   free_context(&ctx);
-  return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 int iatk_pipeline_add(iatk_pipeline *p, const char *name, iatk_context_fn fn,
                       void *userdata, iatk_error *err) {
   if (!p || !fn)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline or context function given");
+    return iatk__fail(err, IATK_EINVAL, "no pipeline or context function given");
   builtin_context ctx = {fn, userdata, NULL, NULL, NULL, NULL};
   return append(p, name, ctx, err);
 }
@@ -70,12 +70,12 @@ int iatk_pipeline_add(iatk_pipeline *p, const char *name, iatk_context_fn fn,
 int iatk_pipeline_add_builtin(iatk_pipeline *p, const char *name,
                               const iatk_plan *plan, iatk_error *err) {
   if (!p || !name)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline or context name given");
+    return iatk__fail(err, IATK_EINVAL, "no pipeline or context name given");
   if (strcmp(name, "eventbridge") != 0)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "unknown context '%s' (known contexts: eventbridge)", name);
   builtin_context ctx;
-  int rc = eventbridge_context_make(&p->env, iatk_plan_detail_type(plan),
+  int rc = iatk__eventbridge_context_make(&p->env, iatk_plan_detail_type(plan),
                                     iatk_plan_source(plan), &ctx, err);
   return rc == IATK_OK ? append(p, name, ctx, err) : rc;
 }
@@ -83,24 +83,24 @@ int iatk_pipeline_add_builtin(iatk_pipeline *p, const char *name,
 int iatk_pipeline_add_set(iatk_pipeline *p, const char *assignment,
                           iatk_error *err) {
   builtin_context ctx;
-  int rc = p ? set_context_make(assignment, &ctx, err)
-             : iatk_fail(err, IATK_EINVAL, "no pipeline given");
+  int rc = p ? iatk__set_context_make(assignment, &ctx, err)
+             : iatk__fail(err, IATK_EINVAL, "no pipeline given");
   return rc == IATK_OK ? append(p, "set", ctx, err) : rc;
 }
 
 int iatk_pipeline_add_merge(iatk_pipeline *p, const char *patch_json,
                             iatk_error *err) {
   builtin_context ctx;
-  int rc = p ? merge_context_make(patch_json, &ctx, err)
-             : iatk_fail(err, IATK_EINVAL, "no pipeline given");
+  int rc = p ? iatk__merge_context_make(patch_json, &ctx, err)
+             : iatk__fail(err, IATK_EINVAL, "no pipeline given");
   return rc == IATK_OK ? append(p, "merge", ctx, err) : rc;
 }
 
 int iatk_pipeline_set_now(iatk_pipeline *p, const char *rfc3339,
                           iatk_error *err) {
   if (!p)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline given");
-  return iatk_clock_pin(&p->env.clock, rfc3339, err);
+    return iatk__fail(err, IATK_EINVAL, "no pipeline given");
+  return iatk__clock_pin(&p->env.clock, rfc3339, err);
 }
 
 void iatk_pipeline_set_seed(iatk_pipeline *p, uint64_t seed) {
@@ -121,13 +121,13 @@ static int run_entry(const context_entry *e, json_t *event, iatk_error *err) {
   /* Whatever went wrong inside, the step that failed is a context. */
   int code = IATK_ECONTEXT;
   if (local.message[0])
-    return iatk_fail_at(err, code, local.where[0] ? local.where : NULL,
+    return iatk__fail_at(err, code, local.where[0] ? local.where : NULL,
                         "context '%s' failed: %s", e->name, local.message);
-  return iatk_fail(err, code, "context '%s' failed (it returned %d)", e->name,
+  return iatk__fail(err, code, "context '%s' failed (it returned %d)", e->name,
                    rc);
 }
 
-int pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err) {
+int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err) {
   for (size_t i = from; i < p->count; i++) {
     int rc = run_entry(&p->entries[i], event, err);
     if (rc != IATK_OK)
@@ -139,17 +139,17 @@ int pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *
 int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
                       iatk_error *err) {
   if (!p || !event)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline or event given");
+    return iatk__fail(err, IATK_EINVAL, "no pipeline or event given");
   p->env.index = index;
-  return pipeline_run_from(p, 0, event, err);
+  return iatk__pipeline_run_from(p, 0, event, err);
 }
 
-json_t *pipeline_parse_event(const char *text, iatk_error *err) {
+json_t *iatk__pipeline_parse_event(const char *text, iatk_error *err) {
   json_error_t jerr;
   json_t *event =
       text ? json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr) : NULL;
   if (!event)
-    iatk_fail_at(err, IATK_EJSON, "<event>", "event is not valid JSON: %d:%d: %s",
+    iatk__fail_at(err, IATK_EJSON, "<event>", "event is not valid JSON: %d:%d: %s",
                  text ? jerr.line : 0, text ? jerr.column : 0,
                  text ? jerr.text : "no text");
   return event;
@@ -157,20 +157,20 @@ json_t *pipeline_parse_event(const char *text, iatk_error *err) {
 
 static char *dump_and_free(json_t *event, iatk_error *err) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_json_write(&b, event);
+  iatk__buf_init(&b);
+  iatk__json_write(&b, event);
   json_decref(event);
   if (b.failed) {
-    iatk_buf_release(&b);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__buf_release(&b);
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  return iatk_buf_steal(&b);
+  return iatk__buf_steal(&b);
 }
 
 char *iatk_pipeline_run_text(iatk_pipeline *p, const char *event_json,
                              uint64_t index, iatk_error *err) {
-  json_t *event = pipeline_parse_event(event_json, err);
+  json_t *event = iatk__pipeline_parse_event(event_json, err);
   if (!event)
     return NULL;
   if (iatk_pipeline_run(p, event, index, err) != IATK_OK) {
@@ -186,7 +186,7 @@ char *iatk_eventbridge_context_text(const char *event_json,
   iatk_pipeline *p = iatk_pipeline_new(err);
   builtin_context ctx;
   char *out = NULL;
-  if (p && eventbridge_context_make(&p->env, detail_type, source, &ctx, err) ==
+  if (p && iatk__eventbridge_context_make(&p->env, detail_type, source, &ctx, err) ==
                IATK_OK &&
       append(p, "eventbridge", ctx, err) == IATK_OK)
     out = iatk_pipeline_run_text(p, event_json, 0, err);

@@ -16,9 +16,9 @@
 
 /* Runs the leading contexts that have a text form on the generator's text;
  * returns how many ran.  None when the text is not in the form that makes
- * an edit of it the edit of the parsed event (event_text_load). */
+ * an edit of it the edit of the parsed event (iatk__event_text_load). */
 static size_t run_text_contexts(iatk_pipeline *p, const char **text, size_t *len) {
-  if (!p->count || !p->entries[0].text_fn || !event_text_load(&p->text, *text, *len))
+  if (!p->count || !p->entries[0].text_fn || !iatk__event_text_load(&p->text, *text, *len))
     return 0;
   size_t i = 0;
   while (i < p->count && p->entries[i].text_fn &&
@@ -65,15 +65,15 @@ static int validate_parsed(iatk_validator *v, const json_t *event, const iatk_bu
  * into p->compact and validates it. */
 static int finish_parsed(iatk_pipeline *p, size_t from, const char *text,
                          iatk_validator *v, iatk_error *err) {
-  json_t *event = pipeline_parse_event(text, err);
+  json_t *event = iatk__pipeline_parse_event(text, err);
   if (!event)
-    return iatk_error_code(err, IATK_EJSON);
-  int rc = pipeline_run_from(p, from, event, err);
+    return iatk__error_code(err, IATK_EJSON);
+  int rc = iatk__pipeline_run_from(p, from, event, err);
   if (rc == IATK_OK) {
-    iatk_buf_reset(&p->compact);
-    iatk_json_write(&p->compact, event);
+    iatk__buf_reset(&p->compact);
+    iatk__json_write(&p->compact, event);
     if (p->compact.failed)
-      rc = iatk_fail(err, IATK_ENOMEM, "out of memory writing the event");
+      rc = iatk__fail(err, IATK_ENOMEM, "out of memory writing the event");
   }
   if (rc == IATK_OK && v)
     rc = validate_parsed(v, event, &p->compact, err);
@@ -82,12 +82,12 @@ static int finish_parsed(iatk_pipeline *p, size_t from, const char *text,
 }
 
 /* The validator's verdict on event text.  Text the contexts edited was
- * checked by event_text_load; the generator's own is checked now.  Such
+ * checked by iatk__event_text_load; the generator's own is checked now.  Such
  * text gives its document without jansson's parser, which read it a byte
  * at a time at a cost near the validation's own. */
 static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text, size_t len,
                          int loaded, iatk_error *err) {
-  json_t *event = loaded || event_text_load(&p->text, text, len) ? event_text_document(text)
+  json_t *event = loaded || iatk__event_text_load(&p->text, text, len) ? iatk__event_text_document(text)
                                                                   : NULL;
   if (!event)
     return iatk_validate_text(v, text, len, err);
@@ -101,7 +101,7 @@ static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
                         const char **text, size_t *len, iatk_error *err) {
   size_t done = run_text_contexts(p, text, len);
   if (p->text.failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory applying the contexts");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory applying the contexts");
   if (done < p->count) {
     int rc = finish_parsed(p, done, *text, v, err);
     *text = p->compact.data;
@@ -115,7 +115,7 @@ static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
   return validate_text(p, v, *text, *len, done > 0, err);
 }
 
-int pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, uint64_t index,
+int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, uint64_t index,
                           iatk_validator *validator, int checked, int pretty,
                           const char **text, size_t *len, iatk_error *err) {
   p->env.index = index;
@@ -123,10 +123,10 @@ int pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, uint64_
   if (rc != IATK_OK)
     return rc;
   if (pretty) { /* indenting compact text changes no number */
-    iatk_buf_reset(&p->out);
-    iatk_json_indent(&p->out, event, n);
+    iatk__buf_reset(&p->out);
+    iatk__json_indent(&p->out, event, n);
     if (p->out.failed)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
+      return iatk__fail(err, IATK_ENOMEM, "out of memory formatting the event");
     event = p->out.data;
     n = p->out.len;
   }
@@ -140,12 +140,12 @@ int iatk_pipeline_generate(iatk_pipeline *p, iatk_gen *gen, uint64_t index,
                            iatk_validator *validator, int pretty, const char **text,
                            size_t *len, iatk_error *err) {
   if (!p || !gen || !text)
-    return iatk_fail(err, IATK_EINVAL, "no pipeline, generator or output given");
+    return iatk__fail(err, IATK_EINVAL, "no pipeline, generator or output given");
   const char *event;
   size_t n;
-  int rc = gen_event_compact(gen, index, &event, &n, err);
+  int rc = iatk__gen_event_compact(gen, index, &event, &n, err);
   if (rc != IATK_OK)
     return rc;
-  return pipeline_process_text(p, event, n, index, validator, gen_checked_like(gen, validator),
+  return iatk__pipeline_process_text(p, event, n, index, validator, iatk__gen_checked_like(gen, validator),
                                pretty, text, len, err);
 }

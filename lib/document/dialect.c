@@ -14,7 +14,7 @@
   XX("2020-12", DIALECT_2020) XX("openapi-3.0", DIALECT_OAS30)                \
   XX("openapi-3.1", DIALECT_OAS31)
 
-const char *schema_dialect_name(dialect d) {
+const char *iatk__schema_dialect_name(dialect d) {
 #define XX(name, value)                                                       \
   if (d == value)                                                             \
     return name;
@@ -23,7 +23,7 @@ const char *schema_dialect_name(dialect d) {
   return "";
 }
 
-dialect schema_dialect_parse(const char *name) {
+dialect iatk__schema_dialect_parse(const char *name) {
 #define XX(text, value)                                                       \
   if (name && strcmp(name, text) == 0)                                        \
     return value;
@@ -57,7 +57,7 @@ static dialect dialect_of_uri(const char *uri) {
  * type the caller gave (AWS's JSONSchemaDraft4 means draft-04); then the
  * latest draft, as JSON Schema itself recommends for schemas that do not
  * say.  An unrecognised $schema also gets the default. */
-dialect schema_dialect_detect(const json_t *doc, const char *given_type) {
+dialect iatk__schema_dialect_detect(const json_t *doc, const char *given_type) {
   const char *openapi = json_string_value(json_object_get(doc, "openapi"));
   if (openapi)
     return strncmp(openapi, "3.0", 3) == 0 ? DIALECT_OAS30 : DIALECT_OAS31;
@@ -72,7 +72,7 @@ dialect schema_dialect_detect(const json_t *doc, const char *given_type) {
   return DIALECT_DEFAULT;
 }
 
-dialect schema_validation_dialect(dialect d) {
+dialect iatk__schema_validation_dialect(dialect d) {
   return d == DIALECT_OAS31 ? DIALECT_2020 : d;
 }
 
@@ -87,25 +87,25 @@ static int draft_of(dialect d) {
 
 /* Only keywords missing from some drafts are in question; the validator
  * asks for every keyword it reads. */
-int schema_keyword_active(dialect d, const char *keyword) {
-  const schema_keyword *k = schema_keyword_find(keyword);
+int iatk__schema_keyword_active(dialect d, const char *keyword) {
+  const schema_keyword *k = iatk__schema_keyword_find(keyword);
   int draft = draft_of(d);
   return !k || (draft >= k->first && draft <= k->last);
 }
 
 /* Whether an object has a keyword its dialect does not have. */
-int schema_has_inactive_keyword(dialect d, const json_t *s) {
+int iatk__schema_has_inactive_keyword(dialect d, const json_t *s) {
   if (draft_of(d) == 2020 && !json_object_get(s, "dependencies") &&
       !json_object_get(s, "$recursiveRef") && !json_object_get(s, "$recursiveAnchor"))
     return 0; /* the common case, without a table walk per key */
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value) if (!schema_keyword_active(d, key))
+  json_object_foreach((json_t *)s, key, value) if (!iatk__schema_keyword_active(d, key))
     return 1;
   return 0;
 }
 
-int schema_accepts_everything(dialect d, const json_t *s, const char **ignored) {
+int iatk__schema_accepts_everything(dialect d, const json_t *s, const char **ignored) {
   if (json_is_true(s))
     return 1;
   if (!json_is_object(s))
@@ -113,10 +113,10 @@ int schema_accepts_everything(dialect d, const json_t *s, const char **ignored) 
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)s, key, value) {
-    if (!schema_keyword_active(d, key)) {
+    if (!iatk__schema_keyword_active(d, key)) {
       if (ignored && !*ignored)
         *ignored = key;
-    } else if (!schema_keyword_describes(key)) {
+    } else if (!iatk__schema_keyword_describes(key)) {
       return 0;
     }
   }

@@ -43,17 +43,17 @@ static int depth_exceeds(const json_t *v, int depth, int limit) {
 static json_t *parse_json(const char *text, size_t len, const char *origin,
                           iatk_error *err) {
   if (len == 0) {
-    iatk_fail_at(err, IATK_EJSON, origin, "%s is empty", origin);
+    iatk__fail_at(err, IATK_EJSON, origin, "%s is empty", origin);
     return NULL;
   }
   json_error_t jerr;
-  json_t *doc = iatk_json_read(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+  json_t *doc = iatk__json_read(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
                                &jerr, NULL);
   if (doc)
     return doc;
   char where[600];
   snprintf(where, sizeof where, "%s:%d:%d", origin, jerr.line, jerr.column);
-  iatk_fail_at(err, IATK_EJSON, where, "%s:%d:%d: %s", origin, jerr.line,
+  iatk__fail_at(err, IATK_EJSON, where, "%s:%d:%d: %s", origin, jerr.line,
                jerr.column, jerr.text);
   if (err && err->code == IATK_EJSON) {
     err->line = jerr.line;
@@ -66,17 +66,17 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
                               const char *origin, iatk_error *err) {
   origin = origin ? origin : "<schema>";
   if (!text) {
-    iatk_fail(err, IATK_EINVAL, "no schema text given");
+    iatk__fail(err, IATK_EINVAL, "no schema text given");
     return NULL;
   }
   if (type && !canonical_type(type)) {
-    iatk_fail(err, IATK_EINVAL,
+    iatk__fail(err, IATK_EINVAL,
               "unknown schema type '%s': expected OpenApi3 or JSONSchemaDraft4",
               type);
     return NULL;
   }
   if (len > IATK_MAX_DOCUMENT_BYTES) {
-    iatk_fail_at(err, IATK_ELIMIT, origin, "%s is larger than the %u MiB limit",
+    iatk__fail_at(err, IATK_ELIMIT, origin, "%s is larger than the %u MiB limit",
                  origin, IATK_MAX_DOCUMENT_BYTES / (1024 * 1024));
     return NULL;
   }
@@ -85,14 +85,14 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
     return NULL;
   if (depth_exceeds(doc, 0, IATK_MAX_SCHEMA_DEPTH)) {
     json_decref(doc);
-    iatk_fail_at(err, IATK_ELIMIT, origin,
+    iatk__fail_at(err, IATK_ELIMIT, origin,
                  "%s nests deeper than %d levels", origin,
                  IATK_MAX_SCHEMA_DEPTH);
     return NULL;
   }
   if (!json_is_object(doc) && !json_is_boolean(doc)) {
     json_decref(doc);
-    iatk_fail_at(err, IATK_ESCHEMA, origin,
+    iatk__fail_at(err, IATK_ESCHEMA, origin,
                  "%s is not a schema document (expected a JSON object)", origin);
     return NULL;
   }
@@ -100,13 +100,13 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
   if (!schema || !(schema->origin = strdup(origin))) {
     free(schema);
     json_decref(doc);
-    iatk_fail(err, IATK_ENOMEM, "out of memory loading %s", origin);
+    iatk__fail(err, IATK_ENOMEM, "out of memory loading %s", origin);
     return NULL;
   }
   schema->doc = doc;
   schema->type = type ? canonical_type(type) : detect_type(doc);
-  schema->dialect = schema_dialect_detect(doc, type ? schema->type : NULL);
-  if (!(schema->ids = id_index_build(doc, schema->dialect, err))) {
+  schema->dialect = iatk__schema_dialect_detect(doc, type ? schema->type : NULL);
+  if (!(schema->ids = iatk__id_index_build(doc, schema->dialect, err))) {
     iatk_schema_free(schema);
     return NULL;
   }
@@ -116,11 +116,11 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
 iatk_schema *iatk_schema_load_file(const char *path, const char *type,
                                    iatk_error *err) {
   if (!path) {
-    iatk_fail(err, IATK_EINVAL, "no schema file given");
+    iatk__fail(err, IATK_EINVAL, "no schema file given");
     return NULL;
   }
   size_t len = 0;
-  char *text = iatk_read_file(path, IATK_MAX_DOCUMENT_BYTES, &len, err);
+  char *text = iatk__read_file(path, IATK_MAX_DOCUMENT_BYTES, &len, err);
   if (!text)
     return NULL;
   iatk_schema *schema = iatk_schema_load(
@@ -132,7 +132,7 @@ iatk_schema *iatk_schema_load_file(const char *path, const char *type,
 void iatk_schema_free(iatk_schema *schema) {
   if (!schema)
     return;
-  id_index_unref(schema->ids);
+  iatk__id_index_unref(schema->ids);
   json_decref(schema->doc);
   free(schema->origin);
   free(schema);
@@ -147,20 +147,20 @@ const char *iatk_schema_origin(const iatk_schema *schema) {
 }
 
 const char *iatk_schema_dialect(const iatk_schema *schema) {
-  return schema ? schema_dialect_name(schema->dialect) : NULL;
+  return schema ? iatk__schema_dialect_name(schema->dialect) : NULL;
 }
 
 int iatk_schema_set_dialect(iatk_schema *schema, const char *name, iatk_error *err) {
-  dialect d = schema_dialect_parse(name);
+  dialect d = iatk__schema_dialect_parse(name);
   if (!schema || d == DIALECT_NONE)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "unknown dialect '%s': expected draft4, draft6, draft7, "
                      "2019-09, 2020-12, openapi-3.0 or openapi-3.1",
                      name ? name : "");
-  id_index *ids = id_index_build(schema->doc, d, err);
+  id_index *ids = iatk__id_index_build(schema->doc, d, err);
   if (!ids)
     return err ? err->code : IATK_ENOMEM;
-  id_index_unref(schema->ids);
+  iatk__id_index_unref(schema->ids);
   schema->ids = ids;
   schema->dialect = d;
   return IATK_OK;

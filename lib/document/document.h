@@ -35,52 +35,52 @@ struct iatk_schema {
 };
 
 /* dialect.c */
-dialect schema_dialect_detect(const json_t *doc, const char *given_type);
-const char *schema_dialect_name(dialect d);
-dialect schema_dialect_parse(const char *name); /* DIALECT_NONE if unknown */
+dialect iatk__schema_dialect_detect(const json_t *doc, const char *given_type);
+const char *iatk__schema_dialect_name(dialect d);
+dialect iatk__schema_dialect_parse(const char *name); /* DIALECT_NONE if unknown */
 /* OpenAPI 3.1 schema objects are 2020-12 schemas: the dialect whose
  * keyword rules a validator applies. */
-dialect schema_validation_dialect(dialect d);
+dialect iatk__schema_validation_dialect(dialect d);
 /* Whether `keyword` is a keyword of dialect d (unknown words are: they
  * are then ignored as annotations by whoever does not know them). */
-int schema_keyword_active(dialect d, const char *keyword);
-int schema_has_inactive_keyword(dialect d, const json_t *s);
+int iatk__schema_keyword_active(dialect d, const char *keyword);
+int iatk__schema_has_inactive_keyword(dialect d, const json_t *s);
 /* Whether schema `s` accepts every instance in dialect d (true, {}, or only
  * annotations and keywords the dialect does not have); *ignored (if not
  * NULL and still NULL) gets the first such ignored keyword. */
-int schema_accepts_everything(dialect d, const json_t *s, const char **ignored);
+int iatk__schema_accepts_everything(dialect d, const json_t *s, const char **ignored);
 
 /* event_ref.c: the JSON pointer ("#/...") of the event named by event_ref
  * (see iatk_compile); caller frees.  NULL with ENOEVENT/ESCHEMA. */
-char *schema_event_pointer(const iatk_schema *schema, const char *ref,
+char *iatk__schema_event_pointer(const iatk_schema *schema, const char *ref,
                            iatk_error *err);
 
 /* uri.c: `ref` resolved against `base` (RFC 3986 5.2, dot segments
  * removed); caller frees, NULL when memory ran out. */
-char *uri_join(const char *base, const char *ref);
+char *iatk__uri_join(const char *base, const char *ref);
 
 /* id_index.c: every "$id"/"id"/"$anchor"/"$dynamicAnchor" of a document
  * mapped to its schema, and the base URI in force at every reference.
  * Built once per document and dialect, then read-only: the schema owns it,
  * plans and validators share it (reference-counted, atomically, so plans
  * used from several threads may be freed in any order). */
-id_index *id_index_build(json_t *doc, dialect d, iatk_error *err);
-id_index *id_index_ref(id_index *ids);
-void id_index_unref(id_index *ids);
+id_index *iatk__id_index_build(json_t *doc, dialect d, iatk_error *err);
+id_index *iatk__id_index_ref(id_index *ids);
+void iatk__id_index_unref(id_index *ids);
 /* The schema a URI names ("base", "base#/pointer" or "base#anchor"), or
  * NULL.  "" and "#" name the document. */
-const json_t *id_index_lookup(const id_index *ids, const char *uri);
+const json_t *iatk__id_index_lookup(const id_index *ids, const char *uri);
 /* The schema of resource `base` whose "$dynamicAnchor" is `anchor`. */
-const json_t *id_index_lookup_dynamic(const id_index *ids, const char *base,
+const json_t *iatk__id_index_lookup_dynamic(const id_index *ids, const char *base,
                                       const char *anchor);
 /* The "$id" (or draft-04 "id") that makes `s` a resource, or NULL; in
  * dialects where $ref replaces its siblings, an id beside it is ignored. */
-const char *id_index_id_of(const id_index *ids, const json_t *s);
+const char *iatk__id_index_id_of(const id_index *ids, const json_t *s);
 /* The absolute URI of the resource `s` starts (its $id resolved where it
  * stands), or NULL when `s` is no resource of the document. */
-const char *id_index_resource_uri(const id_index *ids, const json_t *s);
+const char *iatk__id_index_resource_uri(const id_index *ids, const json_t *s);
 /* The base URI in force where `holder` (an object with $ref) stands; ""
  * when no $id encloses it or `holder` is not in the document. */
-const char *id_index_base_of(const id_index *ids, const json_t *holder);
+const char *iatk__id_index_base_of(const id_index *ids, const json_t *holder);
 
 #endif

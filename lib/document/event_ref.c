@@ -25,7 +25,7 @@ static char *fail_no_event(iatk_error *err, const char *ref,
                            const json_t *container, const char *where) {
   char names[400];
   list_names(container, names, sizeof names);
-  iatk_fail_at(err, IATK_ENOEVENT, where,
+  iatk__fail_at(err, IATK_ENOEVENT, where,
                "event_ref '%s' not found: no schema named so under %s "
                "(available: %s)",
                ref, where, names[0] ? names : "none");
@@ -37,24 +37,24 @@ static char *openapi_event_pointer(const json_t *doc, const char *ref,
   const json_t *schemas =
       json_object_get(json_object_get(doc, "components"), "schemas");
   if (!json_is_object(schemas)) {
-    iatk_fail_at(err, IATK_ESCHEMA, "#/components/schemas",
+    iatk__fail_at(err, IATK_ESCHEMA, "#/components/schemas",
                  "OpenAPI document has no components/schemas object");
     return NULL;
   }
   if (!ref || !*ref) {
     if (json_object_size(schemas) == 1)
-      return iatk_pointer_append("#/components/schemas",
+      return iatk__pointer_append("#/components/schemas",
                            json_object_iter_key(json_object_iter((json_t *)schemas)));
     char names[400];
     list_names(schemas, names, sizeof names);
-    iatk_fail_at(err, IATK_ENOEVENT, "#/components/schemas",
+    iatk__fail_at(err, IATK_ENOEVENT, "#/components/schemas",
                  "no event_ref given and the document defines %zu schemas "
                  "(%s): name one",
                  json_object_size(schemas), names);
     return NULL;
   }
   if (json_object_get(schemas, ref))
-    return iatk_pointer_append("#/components/schemas", ref);
+    return iatk__pointer_append("#/components/schemas", ref);
   return fail_no_event(err, ref, schemas, "#/components/schemas");
 }
 
@@ -68,7 +68,7 @@ static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
     if (json_object_get(defs, ref)) {
       char base[32];
       snprintf(base, sizeof base, "#/%s", containers[i]);
-      return iatk_pointer_append(base, ref);
+      return iatk__pointer_append(base, ref);
     }
   }
   const json_t *defs = json_object_get(doc, "definitions");
@@ -77,15 +77,15 @@ static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
   return fail_no_event(err, ref, defs, "#/definitions");
 }
 
-char *schema_event_pointer(const iatk_schema *schema, const char *ref,
+char *iatk__schema_event_pointer(const iatk_schema *schema, const char *ref,
                            iatk_error *err) {
   if (ref && (ref[0] == '#' || ref[0] == '/')) {
     iatk_buf b;
-    iatk_buf_init(&b);
+    iatk__buf_init(&b);
     if (ref[0] == '/')
-      iatk_buf_putc(&b, '#');
-    iatk_buf_puts(&b, ref);
-    return iatk_buf_steal(&b);
+      iatk__buf_putc(&b, '#');
+    iatk__buf_puts(&b, ref);
+    return iatk__buf_steal(&b);
   }
   if (strcmp(schema->type, IATK_TYPE_OPENAPI3) == 0)
     return openapi_event_pointer(schema->doc, ref, err);

@@ -38,7 +38,7 @@ static int add_id(id_index *v, char *uri, const json_t *schema, int dynamic) {
 
 /* Keywords whose values are data, not schemas: never index inside them. */
 static int is_data_keyword(const char *key) {
-  const schema_keyword *k = schema_keyword_find(key);
+  const schema_keyword *k = iatk__schema_keyword_find(key);
   return k && (k->flags & KW_DATA);
 }
 
@@ -66,7 +66,7 @@ static int ref_overrides(const id_index *v) {
   return v->dialect != DIALECT_2019 && v->dialect != DIALECT_2020;
 }
 
-const char *id_index_id_of(const id_index *v, const json_t *s) {
+const char *iatk__id_index_id_of(const id_index *v, const json_t *s) {
   if (ref_overrides(v) && json_object_get(s, "$ref"))
     return NULL;
   const char *id = json_string_value(json_object_get(s, "$id"));
@@ -84,16 +84,16 @@ static int remember_base(id_index *v, const json_t *holder, const char *base) {
     return IATK_ENOMEM;
   if (!(v->bases[v->base_count] = strdup(base)))
     return IATK_ENOMEM;
-  return iatk_ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);
+  return iatk__ptrmap_put(&v->ref_bases, holder, (int)v->base_count++);
 }
 
-const char *id_index_resource_uri(const id_index *v, const json_t *s) {
-  int i = iatk_ptrmap_get(&v->resources, s);
+const char *iatk__id_index_resource_uri(const id_index *v, const json_t *s) {
+  int i = iatk__ptrmap_get(&v->resources, s);
   return i >= 0 ? v->ids[i].uri : NULL;
 }
 
-const char *id_index_base_of(const id_index *v, const json_t *holder) {
-  int i = iatk_ptrmap_get(&v->ref_bases, holder);
+const char *iatk__id_index_base_of(const id_index *v, const json_t *holder) {
+  int i = iatk__ptrmap_get(&v->ref_bases, holder);
   return i >= 0 ? v->bases[i] : "";
 }
 
@@ -101,7 +101,7 @@ const char *id_index_base_of(const id_index *v, const json_t *holder) {
  * base, as $anchor does in later drafts. */
 static int index_plain_name(id_index *v, const json_t *s, const char *base,
                             const char *id) {
-  return add_id(v, uri_join(base, id), s, 0);
+  return add_id(v, iatk__uri_join(base, id), s, 0);
 }
 
 /* Registers base#name for an "$anchor" or a "$dynamicAnchor". */
@@ -111,11 +111,11 @@ static int add_anchor(id_index *v, const json_t *s, const char *base,
   if (!name)
     return IATK_OK;
   iatk_buf frag;
-  iatk_buf_init(&frag);
-  iatk_buf_putc(&frag, '#');
-  iatk_buf_puts(&frag, name);
-  char *uri = frag.failed ? NULL : uri_join(base, frag.data);
-  iatk_buf_release(&frag);
+  iatk__buf_init(&frag);
+  iatk__buf_putc(&frag, '#');
+  iatk__buf_puts(&frag, name);
+  char *uri = frag.failed ? NULL : iatk__uri_join(base, frag.data);
+  iatk__buf_release(&frag);
   return add_id(v, uri, s, keyword[1] == 'd');
 }
 
@@ -132,18 +132,18 @@ static int index_schema(id_index *v, const json_t *s, const char *base) {
   if (!json_is_object(s) && !json_is_array(s))
     return IATK_OK;
   char *own_base = NULL;
-  const char *id = json_is_object(s) ? id_index_id_of(v, s) : NULL;
+  const char *id = json_is_object(s) ? iatk__id_index_id_of(v, s) : NULL;
   if (id && id[0] == '#' && id[1]) {
     if (index_plain_name(v, s, base, id) != IATK_OK)
       return IATK_ENOMEM;
     id = NULL;
   }
   if (id) {
-    own_base = uri_join(base, id);
+    own_base = iatk__uri_join(base, id);
     if (own_base) /* "http://x/s#" names the resource "http://x/s" */
       own_base[strcspn(own_base, "#")] = '\0';
     if (!own_base || add_id(v, strdup(own_base), s, 0) ||
-        iatk_ptrmap_put(&v->resources, s, (int)v->id_count - 1))
+        iatk__ptrmap_put(&v->resources, s, (int)v->id_count - 1))
       return free(own_base), IATK_ENOMEM;
     base = own_base;
   }
@@ -161,36 +161,36 @@ static void release(id_index *v) {
   for (size_t i = 0; i < v->base_count; i++)
     free(v->bases[i]);
   free(v->bases);
-  iatk_ptrmap_release(&v->ref_bases);
-  iatk_ptrmap_release(&v->resources);
+  iatk__ptrmap_release(&v->ref_bases);
+  iatk__ptrmap_release(&v->resources);
   json_decref(v->doc);
   free(v);
 }
 
-id_index *id_index_build(json_t *doc, dialect d, iatk_error *err) {
+id_index *iatk__id_index_build(json_t *doc, dialect d, iatk_error *err) {
   id_index *v = calloc(1, sizeof *v);
   if (!v) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   v->doc = json_incref(doc);
-  v->dialect = schema_validation_dialect(d);
+  v->dialect = iatk__schema_validation_dialect(d);
   v->refs = 1;
   if (index_schema(v, v->doc, "") != IATK_OK) {
     release(v);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   return v;
 }
 
-id_index *id_index_ref(id_index *v) {
+id_index *iatk__id_index_ref(id_index *v) {
   if (v)
     __atomic_add_fetch(&v->refs, 1, __ATOMIC_RELAXED);
   return v;
 }
 
-void id_index_unref(id_index *v) {
+void iatk__id_index_unref(id_index *v) {
   if (v && __atomic_sub_fetch(&v->refs, 1, __ATOMIC_ACQ_REL) == 0)
     release(v);
 }
@@ -204,18 +204,18 @@ static const json_t *find_exact(const id_index *v, const char *uri,
   return len == 0 ? v->doc : NULL;
 }
 
-const json_t *id_index_lookup(const id_index *v, const char *uri) {
+const json_t *iatk__id_index_lookup(const id_index *v, const char *uri) {
   const char *hash = strchr(uri, '#');
   size_t doc_len = hash ? (size_t)(hash - uri) : strlen(uri);
   const json_t *resource = find_exact(v, uri, doc_len);
   if (!hash || !hash[1])
     return resource;
   if (hash[1] == '/')
-    return resource ? iatk_pointer_get(resource, hash + 1, 1) : NULL;
+    return resource ? iatk__pointer_get(resource, hash + 1, 1) : NULL;
   return find_exact(v, uri, strlen(uri)); /* an anchor */
 }
 
-const json_t *id_index_lookup_dynamic(const id_index *v, const char *base,
+const json_t *iatk__id_index_lookup_dynamic(const id_index *v, const char *base,
                                  const char *anchor) {
   size_t base_len = strcspn(base, "#"), anchor_len = strlen(anchor);
   for (size_t i = 0; i < v->id_count; i++) {

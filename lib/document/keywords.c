@@ -40,7 +40,7 @@ static void fill_keyword_slots(void) {
   }
 }
 
-const schema_keyword *schema_keyword_find(const char *name) {
+const schema_keyword *iatk__schema_keyword_find(const char *name) {
   pthread_once(&keyword_slots_once, fill_keyword_slots);
   for (uint32_t at = fnv1a(name) & (KEYWORD_SLOTS - 1); keyword_slots[at];
        at = (at + 1) & (KEYWORD_SLOTS - 1))
@@ -54,24 +54,24 @@ _Static_assert(sizeof keywords / sizeof keywords[0] * 3 < KEYWORD_SLOTS,
 
 static int is_extension(const char *name) { return strncmp(name, "x-", 2) == 0; }
 
-int schema_keyword_describes(const char *name) {
-  const schema_keyword *k = schema_keyword_find(name);
+int iatk__schema_keyword_describes(const char *name) {
+  const schema_keyword *k = iatk__schema_keyword_find(name);
   return k ? (k->flags & KW_DESCRIBES) != 0 : is_extension(name);
 }
 
-int schema_keyword_generated(const char *name) {
-  const schema_keyword *k = schema_keyword_find(name);
+int iatk__schema_keyword_generated(const char *name) {
+  const schema_keyword *k = iatk__schema_keyword_find(name);
   return k ? (k->flags & KW_GENERATED) != 0 : is_extension(name);
 }
 
-const schema_format_row *schema_format_find(const char *name) {
+const schema_format_row *iatk__schema_format_find(const char *name) {
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
     if (strcmp(name, formats[i].name) == 0)
       return &formats[i];
   return NULL;
 }
 
-const char *schema_format_name(schema_format format) {
+const char *iatk__schema_format_name(schema_format format) {
   for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++)
     if (formats[i].generated == format)
       return formats[i].name;

@@ -116,13 +116,13 @@ typedef struct schema_keyword {
 } schema_keyword;
 
 /* The row of `name`, or NULL for a keyword iatk does not know. */
-const schema_keyword *schema_keyword_find(const char *name);
+const schema_keyword *iatk__schema_keyword_find(const char *name);
 /* Whether `name` never constrains an instance: a KW_DESCRIBES keyword or
  * an "x-" extension. */
-int schema_keyword_describes(const char *name);
+int iatk__schema_keyword_describes(const char *name);
 /* Whether generation honours `name` by construction (unknown keywords and
  * "x-" extensions: those ignore it, so yes for "x-", no for others). */
-int schema_keyword_generated(const char *name);
+int iatk__schema_keyword_generated(const char *name);
 
 /* Formats the generator knows how to produce. */
 typedef enum schema_format {
@@ -199,8 +199,8 @@ typedef struct schema_format_row {
 } schema_format_row;
 
 /* The row of format `name`, or NULL for a format iatk does not know. */
-const schema_format_row *schema_format_find(const char *name);
+const schema_format_row *iatk__schema_format_find(const char *name);
 /* The first name of a format ("" for FMT_NONE). */
-const char *schema_format_name(schema_format format);
+const char *iatk__schema_format_name(schema_format format);
 
 #endif

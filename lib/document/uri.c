@@ -107,7 +107,7 @@ static char *join(const char *base, const char *ref) {
   return concat(base, dir, ref);
 }
 
-char *uri_join(const char *base, const char *ref) {
+char *iatk__uri_join(const char *base, const char *ref) {
   return normalize(join(base, ref));
 }
 

@@ -5,11 +5,11 @@
 #include "common/internal.h"
 
 /* iatk_gen_event, always compact (the generator's pretty setting aside). */
-int gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
+int iatk__gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
                       iatk_error *err);
 /* Whether the generator's self-check validated its last event with a
  * validator set up as `v` is (same document, dialect, event, budget): then
  * `v` gives that text the same verdict, which was "valid". */
-int gen_checked_like(const iatk_gen *g, const iatk_validator *v);
+int iatk__gen_checked_like(const iatk_gen *g, const iatk_validator *v);
 
 #endif

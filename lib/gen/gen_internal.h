@@ -62,7 +62,7 @@ static inline void out_append(iatk_gen *g, const char *s, size_t n) {
     b->len += n;
     b->data[b->len] = '\0';
   } else {
-    iatk_buf_append(b, s, n);
+    iatk__buf_append(b, s, n);
   }
 }
 
@@ -78,17 +78,17 @@ static inline void out_plain_string(iatk_gen *g, const char *s, size_t n) {
 /* template.c: see there.  The generator notes, while the first event
  * is recorded, each clock read, each clock text written as it is (a slot)
  * and anything that makes replay impossible. */
-void template_begin(iatk_gen *g);
-void template_note_clock(iatk_gen *g);
-void template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format);
-void template_note_impure(iatk_gen *g);
-void template_finish(iatk_gen *g, int rc);
+void iatk__template_begin(iatk_gen *g);
+void iatk__template_note_clock(iatk_gen *g);
+void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format);
+void iatk__template_note_impure(iatk_gen *g);
+void iatk__template_finish(iatk_gen *g, int rc);
 /* Writes the event from the template into g->out; 0 when there is none. */
-int template_replay(iatk_gen *g);
-void template_forget(gen_template *t);
+int iatk__template_replay(iatk_gen *g);
+void iatk__template_forget(gen_template *t);
 
 /* Scalar writers (values.c). */
-void gen_string(iatk_gen *g, const plan_node *n);
-void gen_number(iatk_gen *g, const plan_node *n, int integer);
+void iatk__gen_string(iatk_gen *g, const plan_node *n);
+void iatk__gen_number(iatk_gen *g, const plan_node *n, int integer);
 
 #endif

@@ -38,7 +38,7 @@ static uint32_t node_rank(const iatk_gen *g, int node) {
 
 /* A random-mode coin that is fair but never lets recursion run away. */
 static int coin(iatk_gen *g) {
-  return g->depth < 12 && iatk_rng_below(&g->rng, 2) == 0;
+  return g->depth < 12 && iatk__rng_below(&g->rng, 2) == 0;
 }
 
 static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_prop *p) {
@@ -104,7 +104,7 @@ static int emit_member(iatk_gen *g, const char *name, size_t len, int node,
   if (!*first)
     out_putc(g, ',');
   *first = 0;
-  iatk_buf_json_string(&g->out, name, len);
+  iatk__buf_json_string(&g->out, name, len);
   out_putc(g, ':');
   return gen_value(g, node, escape);
 }
@@ -136,7 +136,7 @@ static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *na
   if (at && value) {
     sprintf(at, "%s/propertyNames", n->pointer);
     /* no propertyNames there: nothing to check */
-    ok = !id_index_lookup(g->plan->ids, at) || validator_check_at(g->check, at, value);
+    ok = !iatk__id_index_lookup(g->plan->ids, at) || iatk__validator_check_at(g->check, at, value);
   }
   free(at);
   json_decref(value);
@@ -146,7 +146,7 @@ static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *na
 static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
                       iatk_buf *name) {
   for (int attempt = 0; attempt < 16; attempt++) {
-    iatk_buf_reset(name);
+    iatk__buf_reset(name);
     int node = n->obj.additional;
     size_t values = json_array_size(n->obj.name_values);
     const char *value = values ? json_string_value(json_array_get(
@@ -155,18 +155,18 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
     if (values && !value)
       continue; /* a non-string in propertyNames' enum names nothing */
     if (value) {
-      iatk_buf_puts(name, value);
+      iatk__buf_puts(name, value);
     } else if (n->obj.pattern_prop_count) {
       const plan_pattern_prop *pp = &n->obj.pattern_props[(size_t)k % n->obj.pattern_prop_count];
       if (pp->rx)
-        rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
+        iatk__rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
       node = pp->node;
     } else if (n->obj.name_rx) {
-      rx_generate(n->obj.name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
+      iatk__rx_generate(n->obj.name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
     }
     if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
       for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
-        iatk_buf_putc(name, (char)('a' + (i - 1) % 26));
+        iatk__buf_putc(name, (char)('a' + (i - 1) % 26));
     if (node_rank(g, node) == RANK_INFINITE)
       continue; /* its value schema admits nothing: try another name */
     if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data) &&
@@ -181,7 +181,7 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
 static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
                              int64_t want, int *first, int escape) {
   iatk_buf name;
-  iatk_buf_init(&name);
+  iatk__buf_init(&name);
   json_t *seen = json_object(); /* names already added to this object */
   int rc = IATK_OK;
   for (int k = 0; (int64_t)count < want && rc == IATK_OK; k++, count++) {
@@ -191,7 +191,7 @@ static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
     rc = emit_member(g, name.data, name.len, node, first, escape);
   }
   json_decref(seen);
-  iatk_buf_release(&name);
+  iatk__buf_release(&name);
   return rc;
 }
 
@@ -202,7 +202,7 @@ static int64_t members_wanted(iatk_gen *g, const plan_node *n, size_t count,
   int64_t want = n->obj.min_properties;
   int open = !n->obj.additional_forbidden || n->obj.pattern_prop_count;
   if (g->exploring && !escape && open && coin(g))
-    want = (int64_t)count + 1 + (int64_t)iatk_rng_below(&g->rng, 2);
+    want = (int64_t)count + 1 + (int64_t)iatk__rng_below(&g->rng, 2);
   if (n->obj.max_properties >= 0 && want > n->obj.max_properties)
     want = n->obj.max_properties;
   return want > n->obj.min_properties ? want : n->obj.min_properties;
@@ -212,7 +212,7 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   unsigned char small[64];
   unsigned char *inc = n->obj.prop_count <= sizeof small ? small : calloc(n->obj.prop_count, 1);
   if (!inc)
-    return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(g->err, IATK_ENOMEM, "out of memory");
   for (size_t i = 0; i < n->obj.prop_count; i++)
     inc[i] = n->obj.props[i].required || include_optional(g, n, &n->obj.props[i], escape);
   size_t count = close_needs(g, n, inc);
@@ -251,7 +251,7 @@ static int64_t array_length(iatk_gen *g, const plan_node *n, int escape) {
   /* Extra items only near the top and while the event is small: nested
    * random lengths multiply, and a random event has no need to be huge. */
   if (is_random(g) && g->depth < 12 && g->out.len < RANDOM_GROWTH_BYTES)
-    len += (int64_t)iatk_rng_below(&g->rng, 4);
+    len += (int64_t)iatk__rng_below(&g->rng, 4);
   else if (g->mode == IATK_MODE_SAMPLE && len == 0)
     len = 1; /* one item reads better in a fixture than none */
   return feasible_length(g, n, len);
@@ -273,7 +273,7 @@ static int repeats_earlier(const iatk_gen *g, const size_t *starts, int64_t i,
  * a bounded number of times (the self-check judges what remains). */
 static int gen_unique_item(iatk_gen *g, int node, int escape, size_t *starts,
                            int64_t i) {
-  template_note_impure(g); /* items compared: they may hold the clock */
+  iatk__template_note_impure(g); /* items compared: they may hold the clock */
   size_t start = g->out.len;
   iatk_mode mode = g->mode;
   int rc = IATK_OK;
@@ -300,7 +300,7 @@ static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = array_length(g, n, escape);
   size_t *starts = n->arr.unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
   if (n->arr.unique_items && !starts)
-    return iatk_fail(g->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(g->err, IATK_ENOMEM, "out of memory");
   out_putc(g, '[');
   int rc = IATK_OK;
   if (starts)
@@ -328,7 +328,7 @@ static unsigned choose_type(iatk_gen *g, const plan_node *n, int escape) {
     for (int i = 0; i < n->type_count; i++)
       if (finite & (1u << n->type_order[i]))
         options[count++] = 1u << n->type_order[i];
-    return count ? options[iatk_rng_below(&g->rng, count)] : 0;
+    return count ? options[iatk__rng_below(&g->rng, count)] : 0;
   }
   for (int i = 0; i < n->type_count; i++)
     if (finite & (1u << n->type_order[i]))
@@ -340,9 +340,9 @@ static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
   switch (choose_type(g, n, escape)) {
   case JT_OBJECT: return gen_object(g, n, escape);
   case JT_ARRAY: return gen_array(g, n, escape);
-  case JT_STRING: gen_string(g, n); return IATK_OK;
-  case JT_INTEGER: gen_number(g, n, 1); return IATK_OK;
-  case JT_NUMBER: gen_number(g, n, 0); return IATK_OK;
+  case JT_STRING: iatk__gen_string(g, n); return IATK_OK;
+  case JT_INTEGER: iatk__gen_number(g, n, 1); return IATK_OK;
+  case JT_NUMBER: iatk__gen_number(g, n, 0); return IATK_OK;
   case JT_BOOLEAN:
     if (is_random(g) && coin(g))
       out_append(g, "true", 4);
@@ -351,7 +351,7 @@ static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
     return IATK_OK;
   case JT_NULL: out_append(g, "null", 4); return IATK_OK;
   }
-  return iatk_fail_at(g->err, IATK_EUNSAT, n->pointer,
+  return iatk__fail_at(g->err, IATK_EUNSAT, n->pointer,
                       "schema at %s allows no value", n->pointer);
 }
 
@@ -361,7 +361,7 @@ static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
   uint64_t count = 0;
   for (size_t v = 0; v < n->variant_count; v++)
     count += node_rank(g, n->variants[v]) != RANK_INFINITE;
-  uint64_t pick = is_random(g) ? iatk_rng_below(&g->rng, count) : 0;
+  uint64_t pick = is_random(g) ? iatk__rng_below(&g->rng, count) : 0;
   for (size_t v = 0; v < n->variant_count; v++)
     if (node_rank(g, n->variants[v]) != RANK_INFINITE && pick-- == 0)
       return n->variants[v];
@@ -371,7 +371,7 @@ static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
 /* Enum values, samples and consts are copied as compile time wrote them. */
 static int gen_enum(iatk_gen *g, const plan_node *n) {
   size_t count = json_array_size(n->enum_values);
-  size_t i = is_random(g) ? (size_t)iatk_rng_below(&g->rng, count) : 0;
+  size_t i = is_random(g) ? (size_t)iatk__rng_below(&g->rng, count) : 0;
   out_append(g, n->enum_texts[i].text, n->enum_texts[i].len);
   return IATK_OK;
 }
@@ -398,7 +398,7 @@ static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
 
 static int gen_value(iatk_gen *g, int node, int escape) {
   if (g->out.len > MAX_EVENT_BYTES)
-    return iatk_fail(g->err, IATK_ELIMIT, "the event would be larger than %u MiB",
+    return iatk__fail(g->err, IATK_ELIMIT, "the event would be larger than %u MiB",
                      MAX_EVENT_BYTES / (1024 * 1024));
   if (node == NO_NODE) {
     out_append(g, "null", 4);
@@ -406,11 +406,11 @@ static int gen_value(iatk_gen *g, int node, int escape) {
   }
   const plan_node *n = &g->plan->nodes[node];
   if (g->out.len > MAX_EVENT_BYTES)
-    return iatk_fail_at(g->err, IATK_ELIMIT, n->pointer,
+    return iatk__fail_at(g->err, IATK_ELIMIT, n->pointer,
                         "the event would be larger than %u MiB (reached at %s)",
                         MAX_EVENT_BYTES / (1024 * 1024), n->pointer);
   if (g->depth >= MAX_GEN_DEPTH)
-    return iatk_fail_at(g->err, IATK_ELIMIT, n->pointer,
+    return iatk__fail_at(g->err, IATK_ELIMIT, n->pointer,
                         "event nests deeper than %d levels at %s",
                         MAX_GEN_DEPTH, n->pointer);
   escape |= g->active[node] > 0;
@@ -426,27 +426,27 @@ static int gen_value(iatk_gen *g, int node, int escape) {
 
 iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   if (!plan) {
-    iatk_fail(err, IATK_EINVAL, "no plan given");
+    iatk__fail(err, IATK_EINVAL, "no plan given");
     return NULL;
   }
   iatk_gen *g = calloc(1, sizeof *g);
   if (!g || !(g->active = calloc(plan->count, sizeof *g->active))) {
     free(g);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   g->plan = plan;
   if (plan->needs_check &&
-      !(g->check = validator_borrow(plan->doc, plan->ids, plan->dialect, plan->pointer, err))) {
+      !(g->check = iatk__validator_borrow(plan->doc, plan->ids, plan->dialect, plan->pointer, err))) {
     iatk_gen_free(g);
     return NULL;
   }
-  iatk_buf_init(&g->out);
-  iatk_buf_init(&g->pretty_out);
-  iatk_buf_init(&g->scratch);
-  if (!(g->regexes = regex_cache_new())) {
+  iatk__buf_init(&g->out);
+  iatk__buf_init(&g->pretty_out);
+  iatk__buf_init(&g->scratch);
+  if (!(g->regexes = iatk__regex_cache_new())) {
     iatk_gen_free(g);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   return g;
@@ -455,12 +455,12 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
 void iatk_gen_free(iatk_gen *g) {
   if (!g)
     return;
-  template_forget(&g->tpl);
-  iatk_buf_release(&g->out);
-  iatk_buf_release(&g->pretty_out);
+  iatk__template_forget(&g->tpl);
+  iatk__buf_release(&g->out);
+  iatk__buf_release(&g->pretty_out);
   iatk_validator_free(g->check);
-  regex_cache_free(g->regexes);
-  iatk_buf_release(&g->scratch);
+  iatk__regex_cache_free(g->regexes);
+  iatk__buf_release(&g->scratch);
   free(g->active);
   free(g);
 }
@@ -470,19 +470,19 @@ void iatk_gen_free(iatk_gen *g) {
 void iatk_gen_set_mode(iatk_gen *g, iatk_mode mode) {
   if (g && mode >= IATK_MODE_BAREBONE && mode <= IATK_MODE_RANDOM) {
     g->mode = mode;
-    template_forget(&g->tpl);
+    iatk__template_forget(&g->tpl);
   }
 }
 void iatk_gen_set_seed(iatk_gen *g, uint64_t seed) {
   if (g) {
     g->seed = seed;
-    template_forget(&g->tpl);
+    iatk__template_forget(&g->tpl);
   }
 }
 void iatk_gen_set_skip_optional(iatk_gen *g, iatk_skip_optional skip) {
   if (g && skip >= IATK_SKIP_OPTIONAL_OFF && skip <= IATK_SKIP_OPTIONAL_AWS) {
     g->skip_optional = skip;
-    template_forget(&g->tpl);
+    iatk__template_forget(&g->tpl);
   }
 }
 void iatk_gen_set_pretty(iatk_gen *g, int pretty) {
@@ -492,17 +492,17 @@ void iatk_gen_set_pretty(iatk_gen *g, int pretty) {
 
 int iatk_gen_set_now(iatk_gen *g, const char *rfc3339, iatk_error *err) {
   if (!g)
-    return iatk_fail(err, IATK_EINVAL, "no generator given");
-  template_forget(&g->tpl);
-  return iatk_clock_pin(&g->clock, rfc3339, err);
+    return iatk__fail(err, IATK_EINVAL, "no generator given");
+  iatk__template_forget(&g->tpl);
+  return iatk__clock_pin(&g->clock, rfc3339, err);
 }
 
 /* Pretty output re-indents the compact text: numbers stay as written. */
 static int prettify(iatk_gen *g, iatk_error *err) {
-  iatk_buf_reset(&g->pretty_out);
-  iatk_json_indent(&g->pretty_out, g->out.data, g->out.len);
+  iatk__buf_reset(&g->pretty_out);
+  iatk__json_indent(&g->pretty_out, g->out.data, g->out.len);
   if (g->pretty_out.failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory formatting the event");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory formatting the event");
   return IATK_OK;
 }
 
@@ -518,8 +518,8 @@ static iatk_mode retry_mode(const iatk_gen *g, unsigned attempt) {
 }
 
 static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
-  iatk_buf_reset(&g->out);
-  iatk_rng_init(&g->rng, g->seed + attempt * 0x9e3779b97f4a7c15ULL, index);
+  iatk__buf_reset(&g->out);
+  iatk__rng_init(&g->rng, g->seed + attempt * 0x9e3779b97f4a7c15ULL, index);
   g->depth = 0;
   iatk_mode mode = g->mode;
   iatk_skip_optional skip = g->skip_optional;
@@ -534,18 +534,18 @@ static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
   if (rc != IATK_OK) /* an error unwound the stack without the decrements */
     memset(g->active, 0, g->plan->count * sizeof *g->active);
   if (rc == IATK_OK && g->out.failed)
-    rc = iatk_fail(g->err, IATK_ENOMEM, "out of memory generating the event");
+    rc = iatk__fail(g->err, IATK_ENOMEM, "out of memory generating the event");
   return rc;
 }
 
 /* One attempt without a self-check: replayed when a template allows. */
 static int generate_unchecked(iatk_gen *g, uint64_t index) {
-  if (template_replay(g))
-    return g->out.failed ? iatk_fail(g->err, IATK_ENOMEM, "out of memory generating the event")
+  if (iatk__template_replay(g))
+    return g->out.failed ? iatk__fail(g->err, IATK_ENOMEM, "out of memory generating the event")
                          : IATK_OK;
-  template_begin(g);
+  iatk__template_begin(g);
   int rc = generate_once(g, index, 0);
-  template_finish(g, rc);
+  iatk__template_finish(g, rc);
   return rc;
 }
 
@@ -569,17 +569,17 @@ static int generate_checked(iatk_gen *g, uint64_t index) {
       return rc;
     }
   }
-  return iatk_fail_at(g->err, IATK_EUNSAT, last.where,
+  return iatk__fail_at(g->err, IATK_EUNSAT, last.where,
                       "no valid event found in %d attempts (the schema may be "
                       "unsatisfiable); the last one failed: %s",
                       MAX_ATTEMPTS, last.message);
 }
 
-int gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
+int iatk__gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
                       iatk_error *err) {
   if (!g || !text)
-    return iatk_fail(err, IATK_EINVAL, "no generator or output given");
-  g->now = iatk_clock_read(&g->clock);
+    return iatk__fail(err, IATK_EINVAL, "no generator or output given");
+  g->now = iatk__clock_read(&g->clock);
   g->err = err;
   int rc = generate_checked(g, index);
   if (rc != IATK_OK)
@@ -592,7 +592,7 @@ int gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *le
 
 int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
                    size_t *len, iatk_error *err) {
-  int rc = gen_event_compact(g, index, text, len, err);
+  int rc = iatk__gen_event_compact(g, index, text, len, err);
   if (rc != IATK_OK || !g->pretty)
     return rc;
   if ((rc = prettify(g, err)) != IATK_OK)
@@ -603,6 +603,6 @@ int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
   return IATK_OK;
 }
 
-int gen_checked_like(const iatk_gen *g, const iatk_validator *v) {
-  return g->check && validator_judges_alike(g->check, v);
+int iatk__gen_checked_like(const iatk_gen *g, const iatk_validator *v) {
+  return g->check && iatk__validator_judges_alike(g->check, v);
 }

@@ -42,22 +42,22 @@ static int integral_below(double v, double limit) {
   return fabs(v) < limit && (double)(int64_t)v == v;
 }
 
-void number_text_int64(iatk_buf *b, int64_t v) {
+void iatk__number_text_int64(iatk_buf *b, int64_t v) {
   char text[24];
   char *end = text + sizeof text;
   uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
   size_t n = u64_digits(u, end);
   if (v < 0)
     end[-(ptrdiff_t)++n] = '-';
-  iatk_buf_append(b, end - n, n);
+  iatk__buf_append(b, end - n, n);
 }
 
-void number_text_integer(iatk_buf *b, double v) {
+void iatk__number_text_integer(iatk_buf *b, double v) {
   if (integral_below(v, TWO63)) { /* -0.0 too: its int64 is 0 */
-    number_text_int64(b, (int64_t)v);
+    iatk__number_text_int64(b, (int64_t)v);
     return;
   }
-  iatk_buf_printf(b, "%.0f", v); /* wide or not integral: printf's rounding */
+  iatk__buf_printf(b, "%.0f", v); /* wide or not integral: printf's rounding */
 }
 
 /* ------------------------------------------------ reals: "%.Pg" exactly
@@ -154,7 +154,7 @@ static void put_fixed(iatk_buf *b, int negative, uint64_t q, int P, int d) {
     memcpy(text + len, dg + int_len, frac_end - int_len);
     len += frac_end - int_len;
   }
-  iatk_buf_append(b, text, len);
+  iatk__buf_append(b, text, len);
 }
 
 /* Writes "%.Pg" of v and returns 1 when it reads back as v; 0 when it
@@ -188,9 +188,9 @@ static int estimate_exponent(binary x) {
   return (e2 * 78913) >> 18;
 }
 
-void number_text_double(iatk_buf *b, double v) {
+void iatk__number_text_double(iatk_buf *b, double v) {
   if (integral_below(v, TWO53)) {
-    number_text_int64(b, (int64_t)v);
+    iatk__number_text_int64(b, (int64_t)v);
     return;
   }
   double a = fabs(v);
@@ -205,5 +205,5 @@ void number_text_double(iatk_buf *b, double v) {
         break;
     }
   }
-  iatk_buf_double(b, v);
+  iatk__buf_double(b, v);
 }

@@ -24,15 +24,15 @@ enum { TEMPLATE_UNKNOWN = 0, TEMPLATE_NONE, TEMPLATE_READY };
  * never bring a replayed event near it. */
 #define MAX_TEMPLATE_BYTES (1024u * 1024u)
 
-void template_forget(gen_template *t) {
-  iatk_buf_release(&t->text);
+void iatk__template_forget(gen_template *t) {
+  iatk__buf_release(&t->text);
   free(t->slots);
   memset(t, 0, sizeof *t);
 }
 
 /* Whether this event should be recorded: the first one of a mode that has
  * no randomness, with no self-check (whose retries draw). */
-void template_begin(iatk_gen *g) {
+void iatk__template_begin(iatk_gen *g) {
   gen_template *t = &g->tpl;
   t->recording = t->state == TEMPLATE_UNKNOWN && g->mode != IATK_MODE_RANDOM && !g->check;
   t->clock_reads = 0;
@@ -40,17 +40,17 @@ void template_begin(iatk_gen *g) {
   t->impure = 0;
 }
 
-void template_note_impure(iatk_gen *g) {
+void iatk__template_note_impure(iatk_gen *g) {
   if (g->tpl.recording)
     g->tpl.impure = 1;
 }
 
-void template_note_clock(iatk_gen *g) {
+void iatk__template_note_clock(iatk_gen *g) {
   if (g->tpl.recording)
     g->tpl.clock_reads++;
 }
 
-void template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format) {
+void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format) {
   gen_template *t = &g->tpl;
   if (!t->recording)
     return;
@@ -71,19 +71,19 @@ void template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format
  * becomes its place in that text. */
 static void keep(iatk_gen *g) {
   gen_template *t = &g->tpl;
-  iatk_buf_reset(&t->text);
+  iatk__buf_reset(&t->text);
   size_t from = 0;
   for (size_t i = 0; i < t->slot_count; i++) {
     gen_slot *s = &t->slots[i];
-    iatk_buf_append(&t->text, g->out.data + from, s->at - from);
+    iatk__buf_append(&t->text, g->out.data + from, s->at - from);
     from = s->at + s->len;
     s->at = t->text.len;
   }
-  iatk_buf_append(&t->text, g->out.data + from, g->out.len - from);
+  iatk__buf_append(&t->text, g->out.data + from, g->out.len - from);
   t->state = t->text.failed ? TEMPLATE_NONE : TEMPLATE_READY;
 }
 
-void template_finish(iatk_gen *g, int rc) {
+void iatk__template_finish(iatk_gen *g, int rc) {
   gen_template *t = &g->tpl;
   if (!t->recording)
     return;
@@ -101,7 +101,7 @@ void template_finish(iatk_gen *g, int rc) {
 /* The clock text of a slot, as time_or_uuid writes it. */
 static void put_clock(iatk_gen *g, schema_format format) {
   char text[40];
-  size_t len = time_text_local_cached(&g->now_text, &g->now, text);
+  size_t len = iatk__time_text_local_cached(&g->now_text, &g->now, text);
   if (format == FMT_DATE)
     out_append(g, text, 10);
   else if (format == FMT_TIME)
@@ -110,12 +110,12 @@ static void put_clock(iatk_gen *g, schema_format format) {
     out_append(g, text, len);
 }
 
-int template_replay(iatk_gen *g) {
+int iatk__template_replay(iatk_gen *g) {
   gen_template *t = &g->tpl;
   if (t->state != TEMPLATE_READY || g->mode == IATK_MODE_RANDOM || g->check)
     return 0;
-  iatk_buf_reset(&g->out);
-  if (iatk_buf_reserve(&g->out, t->text.len + 40 * t->slot_count) != 0)
+  iatk__buf_reset(&g->out);
+  if (iatk__buf_reserve(&g->out, t->text.len + 40 * t->slot_count) != 0)
     return 0; /* generate_once reports the failure */
   size_t from = 0;
   for (size_t i = 0; i < t->slot_count; i++) {

@@ -80,11 +80,11 @@ static void put_micros(char *p, int us) {
 
 static int offset_fits(int minutes) { return minutes > -6000 && minutes < 6000; }
 
-size_t time_text_local(const iatk_instant *t, char out[40]) {
+size_t iatk__time_text_local(const iatk_instant *t, char out[40]) {
   int us;
   int64_t secs = split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
   if (secs < FIRST_SECOND || secs >= END_SECOND || !offset_fits(t->offset_minutes))
-    return iatk_instant_format_local(t, out);
+    return iatk__instant_format_local(t, out);
   char *p = put_civil(out, civil_from_seconds(secs));
   *p++ = '.';
   put_micros(p, us);
@@ -98,11 +98,11 @@ size_t time_text_local(const iatk_instant *t, char out[40]) {
   return (size_t)(p - out);
 }
 
-size_t time_text_utc(const iatk_instant *t, char out[40]) {
+size_t iatk__time_text_utc(const iatk_instant *t, char out[40]) {
   int us;
   int64_t secs = split_us(t->epoch_us, &us);
   if (secs < FIRST_SECOND || secs >= END_SECOND)
-    return iatk_instant_format_utc(t, out);
+    return iatk__instant_format_utc(t, out);
   char *p = put_civil(out, civil_from_seconds(secs));
   *p++ = 'Z';
   *p = '\0';
@@ -112,12 +112,12 @@ size_t time_text_utc(const iatk_instant *t, char out[40]) {
 /* The microseconds of "YYYY-MM-DDTHH:MM:SS.uuuuuu..." start here. */
 #define MICROS_AT 20
 
-size_t time_text_local_cached(time_text_cache *c, const iatk_instant *t,
+size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
                               char out[40]) {
   int us;
   int64_t secs = split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
   if (!c->valid || secs != c->second || t->offset_minutes != c->offset_minutes) {
-    c->len = time_text_local(t, c->text);
+    c->len = iatk__time_text_local(t, c->text);
     c->second = secs;
     c->offset_minutes = t->offset_minutes;
     /* only the 4-digit-year form has its microseconds at MICROS_AT */
@@ -130,11 +130,11 @@ size_t time_text_local_cached(time_text_cache *c, const iatk_instant *t,
   return c->len;
 }
 
-size_t time_text_utc_cached(time_text_cache *c, const iatk_instant *t, char out[40]) {
+size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t, char out[40]) {
   int us;
   int64_t secs = split_us(t->epoch_us, &us);
   if (!c->valid || secs != c->second) {
-    c->len = time_text_utc(t, c->text);
+    c->len = iatk__time_text_utc(t, c->text);
     c->second = secs;
     c->valid = 1;
   }

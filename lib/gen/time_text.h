@@ -1,14 +1,14 @@
 /* RFC 3339 text of instants without snprintf or gmtime_r: byte for byte
- * what iatk_instant_format_local/_utc (common/clock.c) write. */
+ * what iatk__instant_format_local/_utc (common/clock.c) write. */
 #ifndef IATK_GEN_TIME_TEXT_H
 #define IATK_GEN_TIME_TEXT_H
 
 #include "common/internal.h"
 
-/* "2023-10-18T21:08:04.782196-07:00", as iatk_instant_format_local. */
-size_t time_text_local(const iatk_instant *t, char out[40]);
-/* "2019-11-30T09:02:36Z", as iatk_instant_format_utc. */
-size_t time_text_utc(const iatk_instant *t, char out[40]);
+/* "2023-10-18T21:08:04.782196-07:00", as iatk__instant_format_local. */
+size_t iatk__time_text_local(const iatk_instant *t, char out[40]);
+/* "2019-11-30T09:02:36Z", as iatk__instant_format_utc. */
+size_t iatk__time_text_utc(const iatk_instant *t, char out[40]);
 
 /* The last second written, so that a clock read many times within one
  * second costs a copy and six digits.  Zero it to start empty. */
@@ -20,11 +20,11 @@ typedef struct time_text_cache {
   char text[40];
 } time_text_cache;
 
-/* time_text_local through the cache. */
-size_t time_text_local_cached(time_text_cache *c, const iatk_instant *t,
+/* iatk__time_text_local through the cache. */
+size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
                               char out[40]);
-/* time_text_utc through the cache (whole seconds: a hit is a copy). */
-size_t time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
+/* iatk__time_text_utc through the cache (whole seconds: a hit is a copy). */
+size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
                             char out[40]);
 
 #endif

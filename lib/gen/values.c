@@ -73,7 +73,7 @@ static double snap_multiple(const plan_node *n, range r, double v) {
 static double random_in(iatk_gen *g, range r, int integer) {
   double lo = isfinite(r.lo) ? r.lo : (isfinite(r.hi) ? r.hi - 1000 : -1000);
   double hi = isfinite(r.hi) ? r.hi : lo + 1000;
-  double u = (double)(iatk_rng_next(&g->rng) >> 11) / 9007199254740992.0;
+  double u = (double)(iatk__rng_next(&g->rng) >> 11) / 9007199254740992.0;
   if (!isfinite(hi - lo)) /* a range wider than a double: mix the halves */
     return lo * (1 - u) + hi * u;
   if (integer) /* every integer of [lo, hi] equally likely */
@@ -92,7 +92,7 @@ static range where_multiples_are_exact(const plan_node *n, range r) {
   return near.lo <= near.hi ? near : r;
 }
 
-void gen_number(iatk_gen *g, const plan_node *n, int integer) {
+void iatk__gen_number(iatk_gen *g, const plan_node *n, int integer) {
   range r = allowed_range(n, integer);
   double v = g->mode == IATK_MODE_RANDOM ? random_in(g, r, integer) : 0;
   range exact = where_multiples_are_exact(n, r);
@@ -101,9 +101,9 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
   if (n->num.multiple_of > 0)
     v = snap_multiple(n, r, v);
   if (integer) /* all digits, never an exponent: readers must see an integer */
-    number_text_integer(&g->out, v);
+    iatk__number_text_integer(&g->out, v);
   else
-    number_text_double(&g->out, v);
+    iatk__number_text_double(&g->out, v);
 }
 
 /* ------------------------------------------------------------- strings */
@@ -112,13 +112,13 @@ void gen_number(iatk_gen *g, const plan_node *n, int integer) {
  * between 1970 and 2100, in a random offset, in random mode. */
 static iatk_instant instant_for(iatk_gen *g) {
   if (g->mode != IATK_MODE_RANDOM) {
-    template_note_clock(g);
+    iatk__template_note_clock(g);
     return g->now;
   }
   static const int offsets[] = {0, 60, 120, -300, -420, 330, 540, 600};
   iatk_instant t;
-  t.epoch_us = (int64_t)iatk_rng_below(&g->rng, 4102444800ULL * 1000000ULL);
-  t.offset_minutes = offsets[iatk_rng_below(&g->rng, 8)];
+  t.epoch_us = (int64_t)iatk__rng_below(&g->rng, 4102444800ULL * 1000000ULL);
+  t.offset_minutes = offsets[iatk__rng_below(&g->rng, 8)];
   return t;
 }
 
@@ -133,21 +133,21 @@ static int time_or_uuid(iatk_gen *g, schema_format format, iatk_buf *b) {
   case FMT_TIME:
     t = instant_for(g);
     /* "now" is written for every event: its text is kept for the second */
-    len = g->mode == IATK_MODE_RANDOM ? time_text_local(&t, text)
-                                      : time_text_local_cached(&g->now_text, &t, text);
+    len = g->mode == IATK_MODE_RANDOM ? iatk__time_text_local(&t, text)
+                                      : iatk__time_text_local_cached(&g->now_text, &t, text);
     if (format == FMT_DATE_TIME)
-      iatk_buf_append(b, text, len);
+      iatk__buf_append(b, text, len);
     else if (format == FMT_DATE)
-      iatk_buf_append(b, text, 10);
+      iatk__buf_append(b, text, 10);
     else
-      iatk_buf_append(b, text + 11, len - 11);
+      iatk__buf_append(b, text + 11, len - 11);
     return 1;
   case FMT_UUID:
     if (g->mode == IATK_MODE_RANDOM)
-      iatk_rng_uuid4(&g->rng, text);
+      iatk__rng_uuid4(&g->rng, text);
     else
       memcpy(text, "3fa85f64-5717-4562-b3fc-2c963f66afa6", 37);
-    iatk_buf_append(b, text, 36);
+    iatk__buf_append(b, text, 36);
     return 1;
   default:
     return 0;
@@ -183,7 +183,7 @@ static int64_t string_length(iatk_gen *g, const plan_node *n) {
     len = 6; /* "string" */
   if (g->mode == IATK_MODE_RANDOM) {
     int64_t room = n->str.max_length < 0 ? 12 : n->str.max_length - len;
-    len += (int64_t)iatk_rng_below(&g->rng, (uint64_t)(room > 12 ? 12 : room) + 1);
+    len += (int64_t)iatk__rng_below(&g->rng, (uint64_t)(room > 12 ? 12 : room) + 1);
   }
   if (n->str.max_length >= 0 && len > n->str.max_length)
     len = n->str.max_length;
@@ -221,16 +221,16 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   const char fill[4][2] = {{orig ? orig[len - 1] : 'a', 1}, {orig ? orig[0] : 'a', 0},
                            {'a', 1}, {'a', 0}};
   for (int k = 0; orig && k < 4; k++) {
-    iatk_buf_reset(b);
+    iatk__buf_reset(b);
     if (!fill[k][1])
       for (size_t i = 0; i < need; i++)
-        iatk_buf_putc(b, fill[k][0]);
-    iatk_buf_append(b, orig, len);
+        iatk__buf_putc(b, fill[k][0]);
+    iatk__buf_append(b, orig, len);
     if (fill[k][1])
       for (size_t i = 0; i < need; i++)
-        iatk_buf_putc(b, fill[k][0]);
+        iatk__buf_putc(b, fill[k][0]);
     if (b->failed ||
-        regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data, b->len) == 1)
+        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data, b->len) == 1)
       break;
   }
   free(orig);
@@ -241,17 +241,17 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
 static void gen_pattern(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
   for (int attempt = 0; attempt < PATTERN_ATTEMPTS; attempt++) {
-    iatk_buf_reset(b);
+    iatk__buf_reset(b);
     int minimal = attempt == 0 && g->mode != IATK_MODE_RANDOM;
     int extra = 3 + attempt / 2 + (int)(n->str.min_length > 0 ? n->str.min_length / 2 : 0);
-    rx_generate(n->str.rx, &g->rng, minimal, extra, b);
+    iatk__rx_generate(n->str.rx, &g->rng, minimal, extra, b);
     pad_to_min_length(g, n, b);
     if (!b->failed && fits_length(n, b) &&
-        regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data ? b->data : "",
+        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data ? b->data : "",
                        b->len) == 1)
       break;
   }
-  iatk_buf_json_string(&g->out, b->data ? b->data : "", b->len);
+  iatk__buf_json_string(&g->out, b->data ? b->data : "", b->len);
 }
 
 /* date-time and time also have a short UTC form, for tight maxLength. */
@@ -260,9 +260,9 @@ static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
     return 0;
   char text[40];
   iatk_instant t = instant_for(g); /* random mode: random, never the clock */
-  time_text_utc(&t, text);
-  iatk_buf_reset(b);
-  iatk_buf_puts(b, n->str.format == FMT_TIME ? text + 11 : text);
+  iatk__time_text_utc(&t, text);
+  iatk__buf_reset(b);
+  iatk__buf_puts(b, n->str.format == FMT_TIME ? text + 11 : text);
   return fits_length(n, b);
 }
 
@@ -270,17 +270,17 @@ static int short_time(iatk_gen *g, const plan_node *n, iatk_buf *b) {
  * (now, a uuid, the representative sample) outside random mode. */
 static int gen_format_value(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
-  iatk_buf_reset(b);
+  iatk__buf_reset(b);
   if (time_or_uuid(g, n->str.format, b)) {
     if (n->str.min_length <= 0 && n->str.max_length < 0 && n->str.format != FMT_UUID)
-      template_note_slot(g, g->out.len + 1, b->len, n->str.format); /* no check read it */
+      iatk__template_note_slot(g, g->out.len + 1, b->len, n->str.format); /* no check read it */
     else if (!fits_length(n, b) && !short_time(g, n, b))
       return 0;
   } else {
     const char *sample = format_sample(n->str.format);
     if (!sample || g->mode == IATK_MODE_RANDOM)
       return 0; /* random values come from the format's pattern */
-    iatk_buf_puts(b, sample);
+    iatk__buf_puts(b, sample);
     if (!fits_length(n, b))
       return 0;
   }
@@ -291,19 +291,19 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
 
 /* A value of the node's format into `b` (time, uuid, or the template). */
 static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
-  iatk_buf_reset(b);
+  iatk__buf_reset(b);
   if (time_or_uuid(g, n->str.format, b))
     return;
   const char *sample = format_sample(n->str.format);
   if (sample)
-    iatk_buf_puts(b, sample);
+    iatk__buf_puts(b, sample);
 }
 
 static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
   iatk_buf view = {.data = (char *)s, .len = len, .cap = len + 1};
   return fits_length(n, &view) &&
-         regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, s, len) == 1 &&
-         v_format_ok(schema_format_name(n->str.format), s, len);
+         iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, s, len) == 1 &&
+         iatk__v_format_ok(iatk__schema_format_name(n->str.format), s, len);
 }
 
 /* Tries the pattern match `cand` alone, followed by the tail of the format
@@ -313,12 +313,12 @@ static int try_completions(iatk_gen *g, const plan_node *n, const iatk_buf *cand
   const char *cs = cand->data ? cand->data : "", *fs = fmt->data ? fmt->data : "";
   size_t c = cand->len, f = fmt->len, rest = f > c ? f - c : 0;
   for (int form = 0; form < 3; form++) {
-    iatk_buf_reset(mix);
+    iatk__buf_reset(mix);
     if (form == 2)
-      iatk_buf_append(mix, fs, rest); /* format head, then the match */
-    iatk_buf_append(mix, cs, c);
+      iatk__buf_append(mix, fs, rest); /* format head, then the match */
+    iatk__buf_append(mix, cs, c);
     if (form == 1 && rest)
-      iatk_buf_append(mix, fs + c, rest); /* the match, then the format tail */
+      iatk__buf_append(mix, fs + c, rest); /* the match, then the format tail */
     if (!mix->failed && mix->data && string_ok(g, n, mix->data, mix->len))
       return 1;
   }
@@ -334,13 +334,13 @@ static void upper_case(iatk_buf *b) {
  * (as it is, then in upper case) until PCRE2 and the format check agree. */
 static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
   iatk_buf cand, fmt, mix;
-  iatk_buf_init(&cand);
-  iatk_buf_init(&fmt);
-  iatk_buf_init(&mix);
+  iatk__buf_init(&cand);
+  iatk__buf_init(&fmt);
+  iatk__buf_init(&mix);
   int found = 0;
   for (int attempt = 0; attempt < PATTERN_ATTEMPTS && !found; attempt++) {
-    iatk_buf_reset(&cand);
-    rx_generate(n->str.rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
+    iatk__buf_reset(&cand);
+    iatk__rx_generate(n->str.rx, &g->rng, attempt == 0, 3 + attempt / 4, &cand);
     format_candidate(g, n, &fmt);
     found = try_completions(g, n, &cand, &fmt, &mix);
     if (!found && fmt.data) {
@@ -349,14 +349,14 @@ static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
     }
   }
   if (found)
-    iatk_buf_json_string(&g->out, mix.data, mix.len);
-  iatk_buf_release(&cand);
-  iatk_buf_release(&fmt);
-  iatk_buf_release(&mix);
+    iatk__buf_json_string(&g->out, mix.data, mix.len);
+  iatk__buf_release(&cand);
+  iatk__buf_release(&fmt);
+  iatk__buf_release(&mix);
   return found;
 }
 
-void gen_string(iatk_gen *g, const plan_node *n) {
+void iatk__gen_string(iatk_gen *g, const plan_node *n) {
   if (n->str.format != FMT_NONE && !n->str.pattern_is_own && gen_format_value(g, n))
     return;
   if (n->str.format != FMT_NONE && n->str.pattern_is_own && n->str.rx &&
@@ -367,7 +367,7 @@ void gen_string(iatk_gen *g, const plan_node *n) {
     return;
   }
   int64_t len = string_length(g, n);
-  if (iatk_buf_reserve(&g->out, (size_t)len + 2) != 0)
+  if (iatk__buf_reserve(&g->out, (size_t)len + 2) != 0)
     return;
   char *p = g->out.data + g->out.len; /* room for len + 2 was made above */
   *p++ = '"';
@@ -376,7 +376,7 @@ void gen_string(iatk_gen *g, const plan_node *n) {
     if (g->mode == IATK_MODE_BAREBONE)
       ch = 'a';
     else if (g->mode == IATK_MODE_RANDOM)
-      ch = alphabet[iatk_rng_below(&g->rng, sizeof alphabet - 1)];
+      ch = alphabet[iatk__rng_below(&g->rng, sizeof alphabet - 1)];
     *p++ = ch;
   }
   *p++ = '"';

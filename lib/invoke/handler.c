@@ -22,10 +22,10 @@
 static int set_text(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
   char **field = (char **)((char *)h + offset);
   if (!*value)
-    return iatk_fail(err, IATK_EINVAL, "an empty value is not allowed here");
+    return iatk__fail(err, IATK_EINVAL, "an empty value is not allowed here");
   char *copy = strdup(value);
   if (!copy)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(*field);
   *field = copy;
   return IATK_OK;
@@ -34,14 +34,14 @@ static int set_text(iatk_handler *h, size_t offset, const char *value, iatk_erro
 static int set_account(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
   size_t n = strspn(value, "0123456789");
   if (n != 12 || value[n])
-    return iatk_fail(err, IATK_EINVAL, "account '%s' is not 12 digits", value);
+    return iatk__fail(err, IATK_EINVAL, "account '%s' is not 12 digits", value);
   return set_text(h, offset, value, err);
 }
 
 static int set_region(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
   size_t n = strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-");
   if (!n || value[n])
-    return iatk_fail(err, IATK_EINVAL, "region '%s' is not a region name", value);
+    return iatk__fail(err, IATK_EINVAL, "region '%s' is not a region name", value);
   return set_text(h, offset, value, err);
 }
 
@@ -50,7 +50,7 @@ static int set_memory(iatk_handler *h, size_t offset, const char *value, iatk_er
   errno = 0;
   long mb = strtol(value, &end, 10);
   if (errno || end == value || *end || mb < 128 || mb > 10240)
-    return iatk_fail(err, IATK_EINVAL, "memory size '%s' is not 128 to 10240 MB", value);
+    return iatk__fail(err, IATK_EINVAL, "memory size '%s' is not 128 to 10240 MB", value);
   h->memory_mb = (int)mb;
   return IATK_OK;
 }
@@ -60,7 +60,7 @@ static int set_timeout(iatk_handler *h, size_t offset, const char *value, iatk_e
   errno = 0;
   double s = strtod(value, &end);
   if (errno || end == value || *end || !(s > 0 && s <= 900))
-    return iatk_fail(err, IATK_EINVAL, "timeout '%s' is not more than 0 and at most 900 seconds",
+    return iatk__fail(err, IATK_EINVAL, "timeout '%s' is not more than 0 and at most 900 seconds",
                      value);
   h->timeout_s = s;
   return IATK_OK;
@@ -69,9 +69,9 @@ static int set_timeout(iatk_handler *h, size_t offset, const char *value, iatk_e
 static int set_env(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
   size_t n = strcspn(value, "=");
   if (n == 0 || !value[n])
-    return iatk_fail(err, IATK_EINVAL, "environment setting '%s' is not NAME=VALUE", value);
-  if (iatk_strlist_push(h->env, value) != IATK_OK)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_EINVAL, "environment setting '%s' is not NAME=VALUE", value);
+  if (iatk__strlist_push(h->env, value) != IATK_OK)
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -99,11 +99,11 @@ static const struct setting {
 int iatk_handler_set(iatk_handler *h, const char *name, const char *value,
                      iatk_error *err) {
   if (!h || !name || !value)
-    return iatk_fail(err, IATK_EINVAL, "iatk_handler_set needs a handler, a name and a value");
+    return iatk__fail(err, IATK_EINVAL, "iatk_handler_set needs a handler, a name and a value");
   for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
     if (!strcmp(settings[i].name, name))
       return settings[i].set(h, settings[i].offset, value, err);
-  return iatk_fail(err, IATK_EINVAL, "unknown handler setting '%s'", name);
+  return iatk__fail(err, IATK_EINVAL, "unknown handler setting '%s'", name);
 }
 
 /* ------------------------------------------------------------ the handle */
@@ -114,10 +114,10 @@ static int parse_runtime(iatk_handler *h, const char *runtime, iatk_error *err) 
   else if (runtime && !strncmp(runtime, "python", 6))
     h->runtime = IATK__PYTHON;
   else
-    return iatk_fail(err, IATK_EINVAL, "runtime '%s' is not nodejs or python",
+    return iatk__fail(err, IATK_EINVAL, "runtime '%s' is not nodejs or python",
                      runtime ? runtime : "(none)");
   h->runtime_name = strdup(runtime);
-  return h->runtime_name ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return h->runtime_name ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 /* "DIR/MODULE.FUNCTION": DIR must exist (it is the runtime's working
@@ -127,7 +127,7 @@ static int parse_handler(iatk_handler *h, const char *handler, iatk_error *err) 
   const char *entry = slash ? slash + 1 : handler;
   const char *dot = entry ? strchr(entry, '.') : NULL;
   if (!dot || dot == entry || !dot[1] || entry[strlen(entry) - 1] == '.')
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "handler '%s' is not DIR/MODULE.FUNCTION (e.g. fn/index.handler)",
                      handler ? handler : "(none)");
   char *dir = slash ? strndup(handler, (size_t)(slash - handler)) : strdup(".");
@@ -137,10 +137,10 @@ static int parse_handler(iatk_handler *h, const char *handler, iatk_error *err) 
   }
   h->task_root = dir ? realpath(dir, NULL) : NULL;
   if (!h->task_root)
-    iatk_fail(err, IATK_EIO, "handler directory '%s': %s", dir ? dir : "", strerror(errno));
+    iatk__fail(err, IATK_EIO, "handler directory '%s': %s", dir ? dir : "", strerror(errno));
   free(dir);
   h->entry = strdup(entry);
-  return h->task_root && h->entry ? IATK_OK : iatk_error_code(err, IATK_ENOMEM);
+  return h->task_root && h->entry ? IATK_OK : iatk__error_code(err, IATK_ENOMEM);
 }
 
 static int set_defaults(iatk_handler *h, iatk_error *err) {
@@ -152,16 +152,16 @@ static int set_defaults(iatk_handler *h, iatk_error *err) {
   h->function_version = strdup("$LATEST");
   h->region = strdup(region && *region ? region : "us-east-1");
   h->account = strdup("123456789012");
-  h->env = iatk_strlist_new();
+  h->env = iatk__strlist_new();
   if (!h->function_name || !h->function_version || !h->region || !h->account || !h->env)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
 iatk_handler *iatk_handler_new(const char *handler, const char *runtime, iatk_error *err) {
   iatk_handler *h = calloc(1, sizeof *h);
   if (!h) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   if (parse_runtime(h, runtime, err) != IATK_OK || parse_handler(h, handler, err) != IATK_OK ||
@@ -199,15 +199,15 @@ static void make_log_stream(const iatk_handler *h, iatk_rng *rng, char *out, siz
   gmtime_r(&now, &utc);
   char day[16];
   strftime(day, sizeof day, "%Y/%m/%d", &utc);
-  unsigned long long a = iatk_rng_next(rng), b = iatk_rng_next(rng);
+  unsigned long long a = iatk__rng_next(rng), b = iatk__rng_next(rng);
   snprintf(out, size, "%s/[%s]%016llx%016llx", day, h->function_version, a, b);
 }
 
 static void prepare(const iatk_handler *h, iatk__invocation *inv) {
   iatk_rng rng;
-  iatk_rng_init_fresh(&rng);
+  iatk__rng_init_fresh(&rng);
   char uuid[37];
-  iatk_rng_uuid4(&rng, uuid);
+  iatk__rng_uuid4(&rng, uuid);
   snprintf(inv->request_id, sizeof inv->request_id, "%s", h->request_id ? h->request_id : uuid);
   if (h->log_stream)
     snprintf(inv->log_stream, sizeof inv->log_stream, "%s", h->log_stream);
@@ -223,16 +223,16 @@ static void prepare(const iatk_handler *h, iatk__invocation *inv) {
 /* A payload the runtime could not write itself: {"errorType", "errorMessage"}. */
 static char *synthetic_error(const char *type, const iatk__invocation *inv, const char *what) {
   iatk_buf b, message;
-  iatk_buf_init(&b);
-  iatk_buf_init(&message);
-  iatk_buf_printf(&message, "RequestId: %s Error: %s", inv->request_id, what);
-  iatk_buf_puts(&b, "{\"errorType\":");
-  iatk_buf_json_string(&b, type, strlen(type));
-  iatk_buf_puts(&b, ",\"errorMessage\":");
-  iatk_buf_json_string(&b, message.data ? message.data : "", message.len);
-  iatk_buf_putc(&b, '}');
-  iatk_buf_release(&message);
-  return b.failed ? (iatk_buf_release(&b), NULL) : iatk_buf_steal(&b);
+  iatk__buf_init(&b);
+  iatk__buf_init(&message);
+  iatk__buf_printf(&message, "RequestId: %s Error: %s", inv->request_id, what);
+  iatk__buf_puts(&b, "{\"errorType\":");
+  iatk__buf_json_string(&b, type, strlen(type));
+  iatk__buf_puts(&b, ",\"errorMessage\":");
+  iatk__buf_json_string(&b, message.data ? message.data : "", message.len);
+  iatk__buf_putc(&b, '}');
+  iatk__buf_release(&message);
+  return b.failed ? (iatk__buf_release(&b), NULL) : iatk__buf_steal(&b);
 }
 
 static char *timeout_payload(const iatk_handler *h, const iatk__invocation *inv) {
@@ -258,7 +258,7 @@ static int fail_with_payload(const char *payload, int code, iatk_error *err) {
   const char *message = json_string_value(json_object_get(doc, "errorMessage"));
   message = message ? message : "";
   int line = (int)strcspn(message, "\n");
-  iatk_fail(err, code, "%s: %.*s", type ? type : "Unhandled", line, message);
+  iatk__fail(err, code, "%s: %.*s", type ? type : "Unhandled", line, message);
   json_decref(doc);
   return code;
 }
@@ -277,13 +277,13 @@ static int judge(iatk_buf *out, const iatk_invoke_result *r, const iatk__invocat
   int ok = !strncmp(text, "ok\n", 3), failed = !strncmp(text, "error\n", 6);
   if (!ok && !failed) {
     if (give(exit_payload(r, inv), payload, payload_len) != IATK_OK)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory");
+      return iatk__fail(err, IATK_ENOMEM, "out of memory");
     return fail_with_payload(*payload, IATK_ECONSUMER, err);
   }
   size_t skip = ok ? 3 : 6;
   memmove(out->data, out->data + skip, out->len - skip + 1);
   out->len -= skip;
-  *payload = iatk_buf_steal(out);
+  *payload = iatk__buf_steal(out);
   if (payload_len)
     *payload_len = strlen(*payload);
   return ok ? IATK_OK : fail_with_payload(*payload, IATK_ECONSUMER, err);
@@ -300,7 +300,7 @@ static int run(const iatk_handler *h, const iatk__invocation *inv, const char *b
   char *argv_python[] = {(char *)interpreter, "-u", "-B", (char *)bootstrap, NULL};
   char **env = iatk__handler_env(h, inv);
   if (!env)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   iatk__process p = {node ? argv_node : argv_python, env, h->task_root, IATK__RESULT_FD};
   int rc = iatk__process_run(&p, event, len, (int)ceil(h->timeout_s * 1000), out, r, err);
   iatk__env_free(env);
@@ -310,27 +310,27 @@ static int run(const iatk_handler *h, const iatk__invocation *inv, const char *b
 int iatk_handler_invoke(iatk_handler *h, const char *event, size_t len, char **payload,
                         size_t *payload_len, iatk_error *err) {
   if (!payload)
-    return iatk_fail(err, IATK_EINVAL, "iatk_handler_invoke needs a payload pointer");
+    return iatk__fail(err, IATK_EINVAL, "iatk_handler_invoke needs a payload pointer");
   *payload = NULL;
   if (!h || !event)
-    return iatk_fail(err, IATK_EINVAL, "iatk_handler_invoke needs a handler and an event");
+    return iatk__fail(err, IATK_EINVAL, "iatk_handler_invoke needs a handler and an event");
   iatk__invocation inv;
   prepare(h, &inv);
   char *bootstrap = iatk__bootstrap_path(h, err);
   if (!bootstrap)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   iatk_buf out;
-  iatk_buf_init(&out);
+  iatk__buf_init(&out);
   iatk_invoke_result r;
   int rc = run(h, &inv, bootstrap, event, len, &out, &r, err);
   free(bootstrap);
   if (rc == IATK_ETIMEOUT) {
     rc = give(timeout_payload(h, &inv), payload, payload_len);
     rc = rc == IATK_OK ? fail_with_payload(*payload, IATK_ETIMEOUT, err)
-                       : iatk_fail(err, IATK_ENOMEM, "out of memory");
+                       : iatk__fail(err, IATK_ENOMEM, "out of memory");
   } else if (rc == IATK_OK) {
     rc = judge(&out, &r, &inv, payload, payload_len, err);
   }
-  iatk_buf_release(&out);
+  iatk__buf_release(&out);
   return rc;
 }

@@ -51,13 +51,13 @@ static void env_add(env_list *l, const char *entry) {
 
 static void env_set(env_list *l, const char *name, const char *value) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_printf(&b, "%s=%s", name, value);
+  iatk__buf_init(&b);
+  iatk__buf_printf(&b, "%s=%s", name, value);
   if (b.failed)
     l->failed = 1;
   else
     env_add(l, b.data);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 /* What Lambda documents as a function's reserved environment variables. */
@@ -71,11 +71,11 @@ static void add_lambda_vars(env_list *l, const iatk_handler *h, const iatk__invo
     env_set(l, "AWS_LAMBDA_LOG_GROUP_NAME", h->log_group);
   } else {
     iatk_buf group; /* Lambda's default: /aws/lambda/<function name> */
-    iatk_buf_init(&group);
-    iatk_buf_printf(&group, "/aws/lambda/%s", h->function_name);
+    iatk__buf_init(&group);
+    iatk__buf_printf(&group, "/aws/lambda/%s", h->function_name);
     env_set(l, "AWS_LAMBDA_LOG_GROUP_NAME", group.data ? group.data : "");
     l->failed |= group.failed;
-    iatk_buf_release(&group);
+    iatk__buf_release(&group);
   }
   env_set(l, "AWS_LAMBDA_LOG_STREAM_NAME", inv->log_stream);
   env_set(l, "AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand");
@@ -84,10 +84,10 @@ static void add_lambda_vars(env_list *l, const iatk_handler *h, const iatk__invo
   env_set(l, "LAMBDA_TASK_ROOT", h->task_root);
   env_set(l, "_HANDLER", h->entry);
   iatk_buf exec_env;
-  iatk_buf_init(&exec_env);
-  iatk_buf_printf(&exec_env, "AWS_Lambda_%s", h->runtime_name);
+  iatk__buf_init(&exec_env);
+  iatk__buf_printf(&exec_env, "AWS_Lambda_%s", h->runtime_name);
   env_set(l, "AWS_EXECUTION_ENV", exec_env.data ? exec_env.data : "AWS_Lambda");
-  iatk_buf_release(&exec_env);
+  iatk__buf_release(&exec_env);
 }
 
 /* The values only the bootstrap reads (docs/handlers.md). */

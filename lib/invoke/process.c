@@ -52,11 +52,11 @@ static void plan_descriptors(posix_spawn_file_actions_t *actions, int in, int ou
 static int spawn_child(const iatk__process *p, child_io *io, iatk_error *err) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0)
-    return iatk_fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
   if (pipe2(out, O_CLOEXEC) != 0) {
     close(in[0]);
     close(in[1]);
-    return iatk_fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -75,7 +75,7 @@ static int spawn_child(const iatk__process *p, child_io *io, iatk_error *err) {
     return IATK_OK;
   close_fd(&io->to_child);
   close_fd(&io->from_child);
-  return iatk_fail(err, IATK_ECONSUMER, "cannot start consumer '%s': %s",
+  return iatk__fail(err, IATK_ECONSUMER, "cannot start consumer '%s': %s",
                    p->argv[0], strerror(rc));
 }
 
@@ -97,9 +97,9 @@ static int drain(child_io *io, iatk_buf *out, iatk_error *err) {
     return IATK_OK;
   }
   if (n > 0)
-    iatk_buf_append(out, chunk, (size_t)n);
+    iatk__buf_append(out, chunk, (size_t)n);
   if (out->len > MAX_CONSUMER_OUTPUT)
-    return iatk_fail(err, IATK_ELIMIT, "consumer wrote more than %u MiB",
+    return iatk__fail(err, IATK_ELIMIT, "consumer wrote more than %u MiB",
                      MAX_CONSUMER_OUTPUT / (1024 * 1024));
   return IATK_OK;
 }
@@ -119,11 +119,11 @@ static int pump(child_io *io, const char *input, size_t len, int timeout_ms,
     if (deadline >= 0 && wait <= 0)
       return IATK_ETIMEOUT;
     if (poll(fds, io->to_child >= 0 ? 2 : 1, wait) < 0 && errno != EINTR)
-      return iatk_fail(err, IATK_EIO, "poll failed: %s", strerror(errno));
+      return iatk__fail(err, IATK_EIO, "poll failed: %s", strerror(errno));
     if (io->to_child >= 0 && fds[1].revents)
       feed(io, input, len, &sent);
     if (fds[0].revents && drain(io, out, err) != IATK_OK)
-      return iatk_error_code(err, IATK_ELIMIT);
+      return iatk__error_code(err, IATK_ELIMIT);
   }
   return IATK_OK;
 }
@@ -155,14 +155,14 @@ static int wait_child(pid_t pid, int kill_first, int64_t deadline,
 static int judge(const char *name, const iatk_invoke_result *r, int timeout_ms,
                  iatk_error *err) {
   if (r->timed_out)
-    return iatk_fail(err, IATK_ETIMEOUT,
+    return iatk__fail(err, IATK_ETIMEOUT,
                      "consumer '%s' did not finish within %d ms and was killed",
                      name, timeout_ms);
   if (r->signal)
-    return iatk_fail(err, IATK_ECONSUMER, "consumer '%s' was killed by signal %d (%s)",
+    return iatk__fail(err, IATK_ECONSUMER, "consumer '%s' was killed by signal %d (%s)",
                      name, r->signal, strsignal(r->signal));
   if (r->exit_status != 0)
-    return iatk_fail(err, IATK_ECONSUMER, "consumer '%s' exited with status %d",
+    return iatk__fail(err, IATK_ECONSUMER, "consumer '%s' exited with status %d",
                      name, r->exit_status);
   return IATK_OK;
 }
@@ -192,11 +192,11 @@ int iatk__process_run(const iatk__process *p, const char *input, size_t input_le
   static const iatk_invoke_result fresh = {-1, 0, 0};
   *r = fresh;
   if (!p->argv || !p->argv[0])
-    return iatk_fail(err, IATK_EINVAL, "no consumer command given");
+    return iatk__fail(err, IATK_EINVAL, "no consumer command given");
   child_io io;
   int64_t started = now_ms();
   if (spawn_child(p, &io, err) != IATK_OK)
-    return iatk_error_code(err, IATK_ECONSUMER);
+    return iatk__error_code(err, IATK_ECONSUMER);
   sigset_t old;
   block_sigpipe(&old);
   int rc = pump(&io, input ? input : "", input ? input_len : 0, timeout_ms, out, err);
@@ -217,15 +217,15 @@ char *iatk_invoke_command(char *const argv[], const char *input,
   iatk_invoke_result *r = result ? result : &local;
   iatk__process p = {argv, NULL, NULL, 0};
   iatk_buf out;
-  iatk_buf_init(&out);
+  iatk__buf_init(&out);
   int rc = iatk__process_run(&p, input, input_len, timeout_ms, &out, r, err);
   if (rc == IATK_OK || rc == IATK_ETIMEOUT)
     rc = judge(argv[0], r, timeout_ms, err);
   if (rc != IATK_OK) {
-    iatk_buf_release(&out);
+    iatk__buf_release(&out);
     return NULL;
   }
   if (out_len)
     *out_len = out.len;
-  return iatk_buf_steal(&out);
+  return iatk__buf_steal(&out);
 }

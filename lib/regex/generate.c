@@ -22,7 +22,7 @@ static const char pool[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     " _-.!#$%&()*+,/:;<=>?@[]^{|}~'\"\\`";
 
-size_t rx_utf8(uint32_t cp, char b[4]) {
+size_t iatk__rx_utf8(uint32_t cp, char b[4]) {
   if (cp < 0x80) {
     b[0] = (char)cp;
     return 1;
@@ -45,7 +45,7 @@ size_t rx_utf8(uint32_t cp, char b[4]) {
   return 4;
 }
 
-uint32_t rx_utf8_decode(const char *s) {
+uint32_t iatk__rx_utf8_decode(const char *s) {
   const unsigned char *u = (const unsigned char *)s;
   if (u[0] < 0x80)
     return u[0];
@@ -58,7 +58,7 @@ uint32_t rx_utf8_decode(const char *s) {
 
 static void put_utf8(iatk_buf *out, uint32_t cp) {
   char b[4];
-  iatk_buf_append(out, b, rx_utf8(cp, b));
+  iatk__buf_append(out, b, iatk__rx_utf8(cp, b));
 }
 
 static int in_set(const rx_set *s, uint32_t cp) {
@@ -86,7 +86,7 @@ static long pick_negated(rx_walk *w, const rx_set *s) {
         return cp;
     return -1;
   }
-  return w->minimal ? options[0] : options[iatk_rng_below(w->rng, n)];
+  return w->minimal ? options[0] : options[iatk__rng_below(w->rng, n)];
 }
 
 /* The minimal choice: the first character that is not a control, so
@@ -116,7 +116,7 @@ static long pick_positive(rx_walk *w, const rx_set *s) {
   if (first >= 0)
     return first;
   for (int tries = 0; tries < 16; tries++) {
-    uint64_t k = iatk_rng_below(w->rng, total);
+    uint64_t k = iatk__rng_below(w->rng, total);
     for (size_t i = 0; i < s->count; i++) {
       uint64_t size = s->ranges[i][1] - s->ranges[i][0] + 1;
       if (k < size) {
@@ -136,7 +136,7 @@ static void walk(rx_walk *w, int node);
 /* Appends out[start, end); reserves first since the source is the buffer. */
 static void copy_group(iatk_buf *out, size_t start, size_t end) {
   size_t len = end - start;
-  if (iatk_buf_reserve(out, len) != 0)
+  if (iatk__buf_reserve(out, len) != 0)
     return;
   memcpy(out->data + out->len, out->data + start, len);
   out->len += len;
@@ -154,7 +154,7 @@ static void walk_repeat(rx_walk *w, const rx_node *n) {
     int room = n->b < 0 ? w->extra : n->b - n->a;
     if (room > w->extra)
       room = w->extra;
-    times += room > 0 ? (int)iatk_rng_below(w->rng, (uint64_t)room + 1) : 0;
+    times += room > 0 ? (int)iatk__rng_below(w->rng, (uint64_t)room + 1) : 0;
   }
   for (int i = 0; i < times && !w->out->failed && !w->stop; i++)
     walk(w, n->first);
@@ -178,7 +178,7 @@ static void walk(rx_walk *w, int node) {
   }
   case RX_SEQ: walk_kids(w, n); break;
   case RX_ALT: {
-    int k = w->minimal ? 0 : (int)iatk_rng_below(w->rng, (uint64_t)n->count);
+    int k = w->minimal ? 0 : (int)iatk__rng_below(w->rng, (uint64_t)n->count);
     walk(w, w->p->kids[n->first + k]);
     break;
   }
@@ -196,7 +196,7 @@ static void walk(rx_walk *w, int node) {
   w->depth--;
 }
 
-void rx_generate(const rx_program *p, iatk_rng *rng, int minimal, int extra,
+void iatk__rx_generate(const rx_program *p, iatk_rng *rng, int minimal, int extra,
                  iatk_buf *out) {
   rx_walk w = {.p = p, .rng = rng, .minimal = minimal, .extra = extra, .out = out};
   walk(&w, p->root);

@@ -17,9 +17,9 @@ struct regex_cache {
   pcre2_match_data *match;
 };
 
-regex_cache *regex_cache_new(void) { return calloc(1, sizeof(regex_cache)); }
+regex_cache *iatk__regex_cache_new(void) { return calloc(1, sizeof(regex_cache)); }
 
-void regex_cache_free(regex_cache *rc) {
+void iatk__regex_cache_free(regex_cache *rc) {
   if (!rc)
     return;
   for (size_t i = 0; i < rc->count; i++) {
@@ -45,12 +45,12 @@ static regex_entry *find_or_compile(regex_cache *rc, const char *pattern,
   memcpy(e->pattern, pattern, len);
   e->pattern[len] = '\0';
   e->len = len;
-  e->code = regex_compile(pattern, len, NULL, NULL);
+  e->code = iatk__regex_compile(pattern, len, NULL, NULL);
   rc->count++;
   return e;
 }
 
-int regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_len,
+int iatk__regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_len,
                    const char *text, size_t len) {
   regex_entry *e = find_or_compile(rc, pattern, pattern_len);
   if (!e)
@@ -64,7 +64,7 @@ int regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_len,
   return rcm >= 0 ? 1 : rcm == PCRE2_ERROR_NOMATCH ? 0 : -2;
 }
 
-int regex_search(regex_cache *rc, const char *pattern, const char *text,
+int iatk__regex_search(regex_cache *rc, const char *pattern, const char *text,
                  size_t len) {
-  return regex_search_n(rc, pattern, strlen(pattern), text, len);
+  return iatk__regex_search_n(rc, pattern, strlen(pattern), text, len);
 }

@@ -122,7 +122,7 @@ static int resolve_set(parser *ps, int idx, const char *text, size_t len) {
     ps->failed = 1;
     return -1;
   }
-  int n = rx_class_members(text, len, members, &ps->scans);
+  int n = iatk__rx_class_members(text, len, members, &ps->scans);
   rx_set *s = &ps->prog->sets[idx];
   s->count = 0;
   s->negated = 0;
@@ -191,14 +191,14 @@ static long escape_char(parser *ps, int in_class) {
     return -1;
   if (isdigit(ch)) {
     int backref;
-    used = regex_decimal_escape(ps->p, left(ps), in_class, ps->total_groups,
+    used = iatk__regex_decimal_escape(ps->p, left(ps), in_class, ps->total_groups,
                                 &backref, &v);
     if (backref)
       return -1;
     ps->p += used;
     return (long)v;
   }
-  if (ch == 'u' && (used = regex_unicode_escape(ps->p, left(ps), &v)) != 0) {
+  if (ch == 'u' && (used = iatk__regex_unicode_escape(ps->p, left(ps), &v)) != 0) {
     ps->p += used;
     return (long)v;
   }
@@ -408,7 +408,7 @@ static int named_backref(parser *ps) {
   const char *close = memchr(ps->p, '>', left(ps));
   if (!close)
     return -1;
-  int group = regex_groups(ps->pattern, ps->len, ps->p + 2, (size_t)(close - ps->p - 2));
+  int group = iatk__regex_groups(ps->pattern, ps->len, ps->p + 2, (size_t)(close - ps->p - 2));
   ps->p = close + 1;
   return group > 0 ? backref_node(ps, group) : -1;
 }
@@ -437,7 +437,7 @@ static int parse_escape_atom(parser *ps) {
   if (ch >= '1' && ch <= '9') {
     int backref;
     uint32_t v;
-    size_t used = regex_decimal_escape(ps->p, left(ps), 0, ps->total_groups, &backref, &v);
+    size_t used = iatk__regex_decimal_escape(ps->p, left(ps), 0, ps->total_groups, &backref, &v);
     if (backref) {
       ps->p += used;
       return backref_node(ps, backref);
@@ -587,28 +587,28 @@ static int parse_alt(parser *ps) {
   return kids_node(ps, &kids, RX_ALT);
 }
 
-rx_program *rx_parse_n(const char *pattern, size_t len) {
+rx_program *iatk__rx_parse_n(const char *pattern, size_t len) {
   if (!pattern)
     pattern = "";
   rx_program *prog = calloc(1, sizeof *prog);
   if (!prog)
     return NULL;
   parser ps = {.p = pattern, .end = pattern + len, .pattern = pattern, .len = len,
-               .prog = prog, .total_groups = regex_groups(pattern, len, NULL, 0),
+               .prog = prog, .total_groups = iatk__regex_groups(pattern, len, NULL, 0),
                .scans = 2};
   prog->root = parse_alt(&ps);
   if (prog->root < 0 || ps.failed || more(&ps)) {
-    rx_free(prog);
+    iatk__rx_free(prog);
     return NULL;
   }
   return prog;
 }
 
-rx_program *rx_parse(const char *pattern) {
-  return rx_parse_n(pattern, pattern ? strlen(pattern) : 0);
+rx_program *iatk__rx_parse(const char *pattern) {
+  return iatk__rx_parse_n(pattern, pattern ? strlen(pattern) : 0);
 }
 
-void rx_free(rx_program *p) {
+void iatk__rx_free(rx_program *p) {
   if (!p)
     return;
   for (size_t i = 0; i < p->set_count; i++)

@@ -71,7 +71,7 @@ typedef struct probe {
 
 static int matches(probe *pr, uint32_t cp) {
   char b[4];
-  size_t n = rx_utf8(cp, b);
+  size_t n = iatk__rx_utf8(cp, b);
   return pcre2_match(pr->re, (PCRE2_SPTR)b, n, 0, PCRE2_ANCHORED, pr->md, NULL) >= 0;
 }
 
@@ -90,13 +90,13 @@ static int scan(probe *pr, uint32_t lo) {
     size_t len = 0;
     for (uint32_t cp = lo; cp < lo + SCAN_CHUNK; cp++)
       if (cp < 0xd800 || cp > 0xdfff)
-        len += rx_utf8(cp, text + len);
+        len += iatk__rx_utf8(cp, text + len);
     PCRE2_SIZE *at = pcre2_get_ovector_pointer(pr->md);
     size_t from = 0;
     while (pr->count < SCAN_WANTED &&
            pcre2_match(pr->re, (PCRE2_SPTR)text, len, from, 0, pr->md, NULL) >= 0 &&
            at[1] > at[0]) {
-      pr->out[pr->count++] = rx_utf8_decode(text + at[0]);
+      pr->out[pr->count++] = iatk__rx_utf8_decode(text + at[0]);
       from = at[1];
     }
   }
@@ -104,10 +104,10 @@ static int scan(probe *pr, uint32_t lo) {
   return 0;
 }
 
-int rx_class_members(const char *text, size_t len, uint32_t *out, int *scans) {
+int iatk__rx_class_members(const char *text, size_t len, uint32_t *out, int *scans) {
   int code;
   size_t offset;
-  probe pr = {.re = regex_compile(text, len, &code, &offset), .out = out};
+  probe pr = {.re = iatk__regex_compile(text, len, &code, &offset), .out = out};
   if (!pr.re)
     return -1;
   pr.md = pcre2_match_data_create_from_pattern(pr.re, NULL);

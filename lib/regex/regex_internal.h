@@ -52,11 +52,11 @@ struct rx_program {
  * class matches nothing generable), or -1 when the class does not compile
  * or memory ran out. */
 #define RX_MEMBERS_MAX 1024
-int rx_class_members(const char *text, size_t len, uint32_t *out, int *scans);
+int iatk__rx_class_members(const char *text, size_t len, uint32_t *out, int *scans);
 
 /* regex_gen.c: one code point as UTF-8 into out[0..3]; returns the bytes. */
-size_t rx_utf8(uint32_t cp, char out[4]);
+size_t iatk__rx_utf8(uint32_t cp, char out[4]);
 /* The code point of the well-formed UTF-8 character at s. */
-uint32_t rx_utf8_decode(const char *s);
+uint32_t iatk__rx_utf8_decode(const char *s);
 
 #endif

@@ -15,7 +15,7 @@
 
 /* --------------------------------------------------- ECMA-262 lexemes */
 
-int regex_groups(const char *p, size_t len, const char *name, size_t name_len) {
+int iatk__regex_groups(const char *p, size_t len, const char *name, size_t name_len) {
   int groups = 0, in_class = 0;
   for (size_t i = 0; i < len; i++) {
     if (p[i] == '\\') {
@@ -48,7 +48,7 @@ static size_t legacy_octal(const char *p, size_t n, uint32_t *value) {
   return i;
 }
 
-size_t regex_decimal_escape(const char *p, size_t n, int in_class, int groups,
+size_t iatk__regex_decimal_escape(const char *p, size_t n, int in_class, int groups,
                             int *backref, uint32_t *value) {
   *backref = 0;
   if (!in_class && p[0] != '0') {
@@ -193,7 +193,7 @@ static int hex_value(const char *p, size_t n, uint32_t *out) {
   return 1;
 }
 
-size_t regex_unicode_escape(const char *p, size_t n, uint32_t *cp) {
+size_t iatk__regex_unicode_escape(const char *p, size_t n, uint32_t *cp) {
   if (n >= 3 && p[1] == '{') {
     const char *close = memchr(p + 2, '}', n - 2);
     size_t digits = close ? (size_t)(close - p - 2) : 0;
@@ -238,7 +238,7 @@ static size_t translate_escape(xlat *x, const char *p, size_t len, size_t i,
   uint32_t cp;
   if (isdigit((unsigned char)c)) {
     int backref;
-    size_t used = regex_decimal_escape(e, rest, in_class, groups, &backref, &cp);
+    size_t used = iatk__regex_decimal_escape(e, rest, in_class, groups, &backref, &cp);
     if (backref) {
       char ref[24];
       put(x, ref, (size_t)snprintf(ref, sizeof ref, "\\g{%d}", backref), i);
@@ -255,7 +255,7 @@ static size_t translate_escape(xlat *x, const char *p, size_t len, size_t i,
     }
   }
   size_t used = 0;
-  if ((c == 'u' && (used = regex_unicode_escape(e, rest, &cp)) != 0) ||
+  if ((c == 'u' && (used = iatk__regex_unicode_escape(e, rest, &cp)) != 0) ||
       (c == 'x' && rest >= 3 && hex_value(e + 1, 2, &cp) && (used = 3)) ||
       (c == 'v' && (cp = 0x0b, used = 1))) {
     put_code_point(x, cp, i);
@@ -329,7 +329,7 @@ static const char ecma_dot[] = "[^\\n\\r\\x{2028}\\x{2029}]";
  *   "." : not \n, \r, U+2028, U+2029 (PCRE2's excludes only \n);
  *   "[" inside a class: a plain "[" (PCRE2 would read [:alpha:]). */
 static void translate(xlat *x, const char *p, size_t len) {
-  int groups = regex_groups(p, len, NULL, 0), in_class = 0, quantified = 0;
+  int groups = iatk__regex_groups(p, len, NULL, 0), in_class = 0, quantified = 0;
   size_t i = 0;
   while (i < len && !x->failed && !x->error) {
     char c = p[i];
@@ -364,7 +364,7 @@ static const uint32_t ECMA_OPTIONS = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
                                      PCRE2_ALLOW_EMPTY_CLASS |
                                      PCRE2_MATCH_UNSET_BACKREF;
 
-pcre2_code *regex_compile(const char *pattern, size_t len, int *errcode,
+pcre2_code *iatk__regex_compile(const char *pattern, size_t len, int *errcode,
                           size_t *offset) {
   xlat x = {0};
   translate(&x, pattern, len);

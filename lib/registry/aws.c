@@ -22,20 +22,20 @@
 /* ---------------------------------------------------------------- paths */
 
 static void put_label(iatk_buf *b, const char *prefix, const char *name) {
-  iatk_buf_puts(b, prefix);
+  iatk__buf_puts(b, prefix);
   iatk__aws_uri_encode(b, name, strlen(name), 0);
 }
 
 /* /v1/registries[/name/R[/schemas[/name/S[/versions]]]] */
 static void schemas_path(iatk_buf *b, const char *registry, const char *schema,
                          const char *tail) {
-  iatk_buf_puts(b, "/v1/registries");
+  iatk__buf_puts(b, "/v1/registries");
   if (registry)
     put_label(b, "/name/", registry);
   if (registry && schema)
     put_label(b, "/schemas/name/", schema);
   if (tail)
-    iatk_buf_puts(b, tail);
+    iatk__buf_puts(b, tail);
 }
 
 /* ------------------------------------------------------------- requests */
@@ -45,7 +45,7 @@ void iatk__aws_explain_source(const char *why, iatk_error *err) {
     return;
   char text[IATK_ERROR_MESSAGE_SIZE * 2];
   int n = snprintf(text, sizeof text, "%s (%s)", err->message, why);
-  iatk_copy_elided(err->message, sizeof err->message, text,
+  iatk__copy_elided(err->message, sizeof err->message, text,
                    n < (int)sizeof text ? (size_t)n : sizeof text - 1);
 }
 
@@ -74,7 +74,7 @@ static int call(aws_registry *a, const char *method, const char *path,
                   ? json_loadb(resp.http.body.data, resp.http.body.len, 0, &jerr)
                   : json_object();
     if (!*answer)
-      rc = iatk_fail(err, IATK_EAWS,
+      rc = iatk__fail(err, IATK_EAWS,
                      "the Schemas API answered %s %s with malformed JSON: %s",
                      method, path, jerr.text);
   }
@@ -95,25 +95,25 @@ static int recode(iatk_error *err, int code) {
 static iatk_strlist *list_pages(aws_registry *a, const char *path,
                                 const char *member, const char *field,
                                 char code[128], iatk_error *err) {
-  iatk_strlist *names = iatk_strlist_new();
+  iatk_strlist *names = iatk__strlist_new();
   char *token = NULL;
-  int rc = names ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  int rc = names ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
   for (int page = 0; rc == IATK_OK && (page == 0 || token); page++) {
     if (page == MAX_PAGES) {
-      rc = iatk_fail(err, IATK_ELIMIT, "%s: more than %d pages", path,
+      rc = iatk__fail(err, IATK_ELIMIT, "%s: more than %d pages", path,
                      MAX_PAGES);
       break;
     }
     iatk_buf query;
-    iatk_buf_init(&query);
+    iatk__buf_init(&query);
     if (token) {
-      iatk_buf_puts(&query, "nextToken=");
+      iatk__buf_puts(&query, "nextToken=");
       iatk__aws_uri_encode(&query, token, strlen(token), 0);
     }
     json_t *answer = NULL;
     rc = call(a, "GET", path, token ? query.data : NULL, NULL, &answer, code,
               err);
-    iatk_buf_release(&query);
+    iatk__buf_release(&query);
     free(token);
     token = NULL;
     if (rc == IATK_OK)
@@ -139,27 +139,27 @@ static iatk_strlist *aws_list(iatk_registry *reg, const char *registry,
                               iatk_error *err) {
   aws_registry *a = (aws_registry *)reg;
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   schemas_path(&path, registry, NULL, registry ? "/schemas" : NULL);
   char code[128] = "";
   iatk_strlist *names =
       registry ? list_pages(a, path.data, "Schemas", "SchemaName", code, err)
                : list_pages(a, path.data, "Registries", "RegistryName", code, err);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   if (!names && registry && strcmp(code, "NotFoundException") == 0)
     recode(err, IATK_ENOREGISTRY);
   if (names)
-    iatk_strlist_sort(names, compare_names);
+    iatk__strlist_sort(names, compare_names);
   return names;
 }
 
 /* Whether GET `path` of the registry (schema NULL) or schema answers. */
 static int exists(aws_registry *a, const char *registry, const char *schema) {
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   schemas_path(&path, registry, schema, NULL);
   int rc = call(a, "GET", path.data, NULL, NULL, NULL, NULL, NULL);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   return rc == IATK_OK;
 }
 
@@ -180,16 +180,16 @@ static iatk_strlist *aws_versions(iatk_registry *reg, const char *registry,
                                   const char *schema, iatk_error *err) {
   aws_registry *a = (aws_registry *)reg;
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   schemas_path(&path, registry, schema, "/versions");
   char code[128] = "";
   iatk_strlist *versions =
       list_pages(a, path.data, "SchemaVersions", "SchemaVersion", code, err);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   if (!versions && strcmp(code, "NotFoundException") == 0)
     not_found(a, registry, schema, 0, err);
   if (versions)
-    iatk_strlist_sort(versions, compare_numbers);
+    iatk__strlist_sort(versions, compare_numbers);
   return versions;
 }
 
@@ -199,17 +199,17 @@ static char *describe(aws_registry *a, const char *registry, const char *schema,
                       int version, size_t *len, const char **type,
                       int *version_out, iatk_error *err) {
   iatk_buf path, query;
-  iatk_buf_init(&path);
-  iatk_buf_init(&query);
+  iatk__buf_init(&path);
+  iatk__buf_init(&query);
   schemas_path(&path, registry, schema, NULL);
   if (version)
-    iatk_buf_printf(&query, "schemaVersion=%d", version);
+    iatk__buf_printf(&query, "schemaVersion=%d", version);
   json_t *answer = NULL;
   char code[128];
   int rc = call(a, "GET", path.data, version ? query.data : NULL, NULL,
                 &answer, code, err);
-  iatk_buf_release(&path);
-  iatk_buf_release(&query);
+  iatk__buf_release(&path);
+  iatk__buf_release(&query);
   if (rc != IATK_OK && strcmp(code, "NotFoundException") == 0)
     not_found(a, registry, schema, version, err);
   char *text = rc == IATK_OK ? iatk__aws_schema_content(answer, registry,
@@ -249,7 +249,7 @@ static int refuse_automatic_write(const aws_registry *a, const char *what,
                                   iatk_error *err) {
   if (!a->chosen_because)
     return IATK_OK;
-  return iatk_fail(err, IATK_EINVAL,
+  return iatk__fail(err, IATK_EINVAL,
                    "refusing to %s on AWS: AWS was chosen only because no "
                    "local registry is configured; name the source aws "
                    "explicitly (--source aws, IATK_SOURCE=aws, source=\"aws\") "
@@ -264,11 +264,11 @@ static int aws_create(iatk_registry *reg, const char *registry,
   if (refused != IATK_OK)
     return refused;
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   schemas_path(&path, registry, NULL, NULL);
   char code[128];
   int rc = call(a, "POST", path.data, NULL, "{}", NULL, code, err);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   if (rc != IATK_OK && strcmp(code, "ConflictException") == 0)
     rc = recode(err, IATK_EEXIST);
   return rc;
@@ -280,17 +280,17 @@ static int send_schema(aws_registry *a, const char *method,
                        const char *type, const char *content, size_t len,
                        int *version_out, char code[128], iatk_error *err) {
   iatk_buf path;
-  iatk_buf_init(&path);
+  iatk__buf_init(&path);
   schemas_path(&path, registry, schema, NULL);
   char *body = iatk__aws_schema_body(type, content, len, err);
   json_t *answer = NULL;
   int rc = body ? call(a, method, path.data, NULL, body, &answer, code, err)
-                : iatk_error_code(err, IATK_ENOMEM);
+                : iatk__error_code(err, IATK_ENOMEM);
   if (rc == IATK_OK)
     rc = iatk__aws_version_of(answer, version_out, err);
   json_decref(answer);
   free(body);
-  iatk_buf_release(&path);
+  iatk__buf_release(&path);
   return rc;
 }
 
@@ -338,7 +338,7 @@ iatk_registry *iatk__aws_registry_new(iatk_aws *aws, int owns_aws,
   if (!a) {
     if (owns_aws)
       iatk_aws_free(aws);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   a->base.ops = &aws_ops;

@@ -23,19 +23,19 @@ int iatk__aws_cache_dir(const char *given, char **out, iatk_error *err) {
   const char *xdg = getenv("XDG_CACHE_HOME");
   const char *home = getenv("HOME");
   iatk_buf dir;
-  iatk_buf_init(&dir);
+  iatk__buf_init(&dir);
   if (given || env)
-    iatk_buf_puts(&dir, given ? given : env);
+    iatk__buf_puts(&dir, given ? given : env);
   else if (xdg && *xdg)
-    iatk_buf_printf(&dir, "%s/iatk", xdg);
+    iatk__buf_printf(&dir, "%s/iatk", xdg);
   else if (home && *home)
-    iatk_buf_printf(&dir, "%s/.cache/iatk", home);
+    iatk__buf_printf(&dir, "%s/.cache/iatk", home);
   *out = NULL;
   if (dir.failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (dir.len)
-    *out = iatk_buf_steal(&dir);
-  iatk_buf_release(&dir);
+    *out = iatk__buf_steal(&dir);
+  iatk__buf_release(&dir);
   return IATK_OK;
 }
 
@@ -60,13 +60,13 @@ static char *cache_key_text(aws_registry *a) {
     return NULL;
   const char *env_key = iatk__aws_env("AWS_ACCESS_KEY_ID");
   iatk_buf key;
-  iatk_buf_init(&key);
+  iatk__buf_init(&key);
   if (env_key && cfg->profile_explicit != 2)
-    iatk_buf_printf(&key, "%s\nkey %s", endpoint, env_key);
+    iatk__buf_printf(&key, "%s\nkey %s", endpoint, env_key);
   else
-    iatk_buf_printf(&key, "%s\nprofile %s", endpoint, cfg->profile);
+    iatk__buf_printf(&key, "%s\nprofile %s", endpoint, cfg->profile);
   free(endpoint);
-  return key.failed ? (iatk_buf_release(&key), NULL) : iatk_buf_steal(&key);
+  return key.failed ? (iatk__buf_release(&key), NULL) : iatk__buf_steal(&key);
 }
 
 iatk_registry *iatk__aws_cache(aws_registry *a) {
@@ -75,15 +75,15 @@ iatk_registry *iatk__aws_cache(aws_registry *a) {
   char *key = cache_key_text(a);
   char hex[17];
   iatk_buf dir;
-  iatk_buf_init(&dir);
+  iatk__buf_init(&dir);
   if (key) {
     hex16(key, hex);
-    iatk_buf_printf(&dir, "%s/aws/%s", a->cache_dir, hex);
+    iatk__buf_printf(&dir, "%s/aws/%s", a->cache_dir, hex);
   }
   free(key);
   if (key && !dir.failed)
     a->cache = iatk__local_open(dir.data, NULL);
-  iatk_buf_release(&dir);
+  iatk__buf_release(&dir);
   a->cache_failed = a->cache == NULL;
   return a->cache;
 }
@@ -93,23 +93,23 @@ int iatk__aws_registry_describe(aws_registry *a, iatk_error *err) {
   const char *source = NULL;
   char *endpoint = iatk__aws_endpoint(cfg, IATK__AWS_SCHEMAS, &source, NULL);
   iatk_buf d;
-  iatk_buf_init(&d);
+  iatk__buf_init(&d);
   /* e.g. "AWS Schemas API at http://127.0.0.1:4010 (endpoint from
    * argument), region us-east-1 (from AWS_REGION), profile default" */
-  iatk_buf_puts(&d, "AWS Schemas API");
+  iatk__buf_puts(&d, "AWS Schemas API");
   if (endpoint)
-    iatk_buf_printf(&d, " at %s (endpoint from %s)", endpoint, source);
+    iatk__buf_printf(&d, " at %s (endpoint from %s)", endpoint, source);
   if (cfg->region)
-    iatk_buf_printf(&d, ", region %s (from %s)", cfg->region,
+    iatk__buf_printf(&d, ", region %s (from %s)", cfg->region,
                     cfg->region_source ? cfg->region_source : "?");
   else
-    iatk_buf_puts(&d, ", no region");
-  iatk_buf_printf(&d, ", profile %s", cfg->profile);
+    iatk__buf_puts(&d, ", no region");
+  iatk__buf_printf(&d, ", profile %s", cfg->profile);
   free(endpoint);
   if (d.failed) {
-    iatk_buf_release(&d);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__buf_release(&d);
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
-  a->base.description = iatk_buf_steal(&d);
+  a->base.description = iatk__buf_steal(&d);
   return IATK_OK;
 }

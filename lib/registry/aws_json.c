@@ -7,7 +7,7 @@
 #include "registry/registry_aws.h"
 
 static int malformed(iatk_error *err, const char *what) {
-  return iatk_fail(err, IATK_EAWS,
+  return iatk__fail(err, IATK_EAWS,
                    "the Schemas API's answer is not as documented: %s", what);
 }
 
@@ -15,13 +15,13 @@ static int collect_one(const json_t *item, const char *field,
                        iatk_strlist *names, iatk_error *err) {
   const char *name = json_string_value(json_object_get(item, field));
   if (!name)
-    return iatk_fail(err, IATK_EAWS,
+    return iatk__fail(err, IATK_EAWS,
                      "the Schemas API's answer is not as documented: an "
                      "entry without %s",
                      field);
-  return iatk_strlist_push(names, name) == IATK_OK
+  return iatk__strlist_push(names, name) == IATK_OK
              ? IATK_OK
-             : iatk_fail(err, IATK_ENOMEM, "out of memory");
+             : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 int iatk__aws_collect(const json_t *answer, const char *member,
@@ -40,14 +40,14 @@ int iatk__aws_collect(const json_t *answer, const char *member,
   const char *token = json_string_value(json_object_get(answer, "NextToken"));
   *next_token = token && *token ? strdup(token) : NULL;
   if (token && *token && !*next_token)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
 /* SchemaVersion is a string of digits in the API ("3"). */
 static int parse_version(const json_t *v, int *out) {
   const char *text = json_string_value(v);
-  int n = text ? iatk_registry_parse_version(text) : -1;
+  int n = text ? iatk__registry_parse_version(text) : -1;
   if (json_is_integer(v) && json_integer_value(v) > 0 &&
       json_integer_value(v) <= 0x7fffffff)
     n = (int)json_integer_value(v);
@@ -73,7 +73,7 @@ char *iatk__aws_schema_content(const json_t *answer, const char *registry,
   const char *known = iatk__registry_known_type(
       json_string_value(json_object_get(answer, "Type")));
   if (!json_is_string(content) || !known) {
-    iatk_fail(err, IATK_EAWS,
+    iatk__fail(err, IATK_EAWS,
               "the Schemas API described schema '%s' of registry '%s' "
               "without %s",
               schema, registry,
@@ -87,7 +87,7 @@ char *iatk__aws_schema_content(const json_t *answer, const char *registry,
   size_t n = json_string_length(content);
   char *text = malloc(n + 1);
   if (!text) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   memcpy(text, json_string_value(content), n);
@@ -103,7 +103,7 @@ char *iatk__aws_schema_body(const char *type, const char *content, size_t len,
   char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
   json_decref(body);
   if (!text)
-    iatk_fail(err, IATK_EINVAL,
+    iatk__fail(err, IATK_EINVAL,
               "the schema content is not valid UTF-8 text, which the Schemas "
               "API requires");
   return text;

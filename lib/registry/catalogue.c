@@ -57,7 +57,7 @@ static iatk_registry *route(layered *l, const char *registry,
   if (!is_catalogued(registry))
     return l->primary;
   if (l->missing) {
-    iatk_fail(err, IATK_EIO, "%s", l->missing);
+    iatk__fail(err, IATK_EIO, "%s", l->missing);
     return NULL;
   }
   if (!l->catalogue || (l->over_tree && tree_has(l, registry, NULL)))
@@ -73,7 +73,7 @@ static int refuse_write(const layered *l, const char *what, iatk_error *err) {
             "'); it then takes the catalogue's place"
           : "a local tree's own " IATK_CATALOGUE_REGISTRY " may be made instead "
             "(--registry-dir DIR or IATK_REGISTRY_DIR, then 'iatk registry create " IATK_CATALOGUE_REGISTRY "')";
-  return iatk_fail(err, IATK_EUNSUPPORTED,
+  return iatk__fail(err, IATK_EUNSUPPORTED,
                    "cannot %s: " IATK_CATALOGUE_REGISTRY " is the built-in, "
                    "read-only catalogue of AWS service events (%s); %s",
                    what, l->catalogue->description, instead);
@@ -105,7 +105,7 @@ static int layered_put(iatk_registry *reg, const char *registry,
   layered *l = (layered *)reg;
   iatk_registry *to = route(l, registry, err);
   if (!to)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   if (to == l->catalogue)
     return refuse_write(l, "put a schema into " IATK_CATALOGUE_REGISTRY, err);
   return to->ops->put(to, registry, schema, type, content, len, version,
@@ -122,12 +122,12 @@ static iatk_strlist *list_registries(layered *l, iatk_error *err) {
   for (size_t i = 0; i < iatk_strlist_count(names); i++)
     if (is_catalogued(iatk_strlist_get(names, i)))
       return names;
-  if (iatk_strlist_push(names, IATK_CATALOGUE_REGISTRY) != IATK_OK) {
+  if (iatk__strlist_push(names, IATK_CATALOGUE_REGISTRY) != IATK_OK) {
     iatk_strlist_free(names);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  iatk_strlist_sort(names, by_name);
+  iatk__strlist_sort(names, by_name);
   return names;
 }
 
@@ -187,8 +187,8 @@ static int open_catalogue(layered *l, iatk_error *err) {
   char *path = iatk__data_find(&CATALOGUE_PLACE, IATK_CATALOGUE_REGISTRY, &inner);
   const char *env = getenv(CATALOGUE_PLACE.env);
   if (!path && env && *env) {
-    l->missing = iatk_strdup(inner.message);
-    return l->missing ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
+    l->missing = iatk__strdup(inner.message);
+    return l->missing ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   if (!path)
     return IATK_OK;
@@ -196,15 +196,15 @@ static int open_catalogue(layered *l, iatk_error *err) {
   l->catalogue = iatk__local_open(path, err);
   free(path);
   if (!l->catalogue)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   iatk_buf d;
-  iatk_buf_init(&d);
-  iatk_buf_printf(&d, "the built-in " IATK_CATALOGUE_REGISTRY " catalogue in %s",
+  iatk__buf_init(&d);
+  iatk__buf_printf(&d, "the built-in " IATK_CATALOGUE_REGISTRY " catalogue in %s",
                   l->catalogue->root);
   free(l->catalogue->description);
-  l->catalogue->description = iatk_buf_steal(&d);
+  l->catalogue->description = iatk__buf_steal(&d);
   return l->catalogue->description ? IATK_OK
-                                   : iatk_fail(err, IATK_ENOMEM, "out of memory");
+                                   : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 iatk_registry *iatk__catalogue_layer(iatk_registry *primary, int over_tree,
@@ -214,17 +214,17 @@ iatk_registry *iatk__catalogue_layer(iatk_registry *primary, int over_tree,
   layered *l = calloc(1, sizeof *l);
   if (!l) {
     iatk_registry_free(primary);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   l->base.ops = over_tree ? &OVER_TREE : &OVER_AWS;
   l->primary = primary;
   l->over_tree = over_tree;
-  l->base.root = iatk_strdup(primary->root);
-  l->base.description = iatk_strdup(primary->description);
+  l->base.root = iatk__strdup(primary->root);
+  l->base.description = iatk__strdup(primary->description);
   if ((primary->root && !l->base.root) || !l->base.description) {
     iatk_registry_free(&l->base);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   if (open_catalogue(l, err) != IATK_OK) {

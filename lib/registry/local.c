@@ -33,7 +33,7 @@
 /* ---------------------------------------------------------------- paths */
 
 static void *fail_null(iatk_error *err, int code, const char *what) {
-  iatk_fail(err, code, "%s", what);
+  iatk__fail(err, code, "%s", what);
   return NULL;
 }
 
@@ -42,18 +42,18 @@ static char *join(const char *base, const char *a, const char *b, const char *c,
                   const char *d) {
   const char *parts[] = {a, b, c, d};
   iatk_buf buf;
-  iatk_buf_init(&buf);
-  iatk_buf_puts(&buf, base);
+  iatk__buf_init(&buf);
+  iatk__buf_puts(&buf, base);
   for (size_t i = 0; i < 4 && parts[i]; i++) {
     if (buf.len == 0 || buf.data[buf.len - 1] != '/') /* root "/" */
-      iatk_buf_putc(&buf, '/');
-    iatk_buf_puts(&buf, parts[i]);
+      iatk__buf_putc(&buf, '/');
+    iatk__buf_puts(&buf, parts[i]);
   }
   if (buf.failed) {
-    iatk_buf_release(&buf);
+    iatk__buf_release(&buf);
     return NULL;
   }
-  return iatk_buf_steal(&buf);
+  return iatk__buf_steal(&buf);
 }
 
 /* The directories down to one schema, each opened from the one above. */
@@ -67,9 +67,9 @@ static void path_init(schema_path *p) {
 }
 
 static void path_close(schema_path *p) {
-  iatk_tree_close(&p->schema);
-  iatk_tree_close(&p->registry);
-  iatk_tree_close(&p->root);
+  iatk__tree_close(&p->schema);
+  iatk__tree_close(&p->registry);
+  iatk__tree_close(&p->root);
 }
 
 /* ------------------------------------------------------------- scanning */
@@ -87,7 +87,7 @@ static int named_like(char kind, const char *name) {
   if (name[0] == '.')
     return 0;
   if (kind == 'v')
-    return iatk_registry_parse_version(name) > 0;
+    return iatk__registry_parse_version(name) > 0;
   return iatk_registry_check_name(kind, name, NULL) == IATK_OK;
 }
 
@@ -97,13 +97,13 @@ static int scan(const iatk_tree_dir *dir, char kind, iatk_strlist *names,
 /* Highest version in a schema directory, 0 when it has none. */
 static int latest_version(const iatk_tree_dir *schema_dir, int *latest,
                           iatk_error *err) {
-  iatk_strlist *versions = iatk_strlist_new();
+  iatk_strlist *versions = iatk__strlist_new();
   if (!versions)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   int rc = scan(schema_dir, 'v', versions, err);
   *latest = 0;
   for (size_t i = 0; i < iatk_strlist_count(versions); i++) {
-    int v = iatk_registry_parse_version(iatk_strlist_get(versions, i));
+    int v = iatk__registry_parse_version(iatk_strlist_get(versions, i));
     *latest = v > *latest ? v : *latest;
   }
   iatk_strlist_free(versions);
@@ -116,10 +116,10 @@ static int has_versions(const iatk_tree_dir *registry_dir, const char *name,
                         int *yes, iatk_error *err) {
   iatk_tree_dir schema_dir = IATK_TREE_DIR_NONE;
   int latest = 0;
-  int rc = iatk_tree_open(registry_dir, name, 0, &schema_dir, err);
+  int rc = iatk__tree_open(registry_dir, name, 0, &schema_dir, err);
   if (rc == IATK_OK)
     rc = latest_version(&schema_dir, &latest, err);
-  iatk_tree_close(&schema_dir);
+  iatk__tree_close(&schema_dir);
   *yes = latest > 0;
   return rc;
 }
@@ -132,20 +132,20 @@ static int visit_listed(const iatk_tree_dir *dir, const char *name,
   if (!named_like(l->kind, name))
     return IATK_OK;
   if (kind == IATK_TREE_LINK)
-    return iatk_tree_refuse_link(dir, name, err);
+    return iatk__tree_refuse_link(dir, name, err);
   if (kind != IATK_TREE_DIR)
     return IATK_OK;
   int keep = 1;
   int rc = l->kind == 's' ? has_versions(dir, name, &keep, err) : IATK_OK;
-  if (rc == IATK_OK && keep && iatk_strlist_push(l->names, name) != IATK_OK)
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+  if (rc == IATK_OK && keep && iatk__strlist_push(l->names, name) != IATK_OK)
+    rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   return rc;
 }
 
 static int scan(const iatk_tree_dir *dir, char kind, iatk_strlist *names,
                 iatk_error *err) {
   listing l = {kind, names};
-  return iatk_tree_each(dir, visit_listed, &l, err);
+  return iatk__tree_each(dir, visit_listed, &l, err);
 }
 
 /* Versions are canonical decimals, so shorter means smaller. */
@@ -159,14 +159,14 @@ static int compare_versions(const char *a, const char *b) {
 static iatk_strlist *list_dir(const iatk_tree_dir *dir, char kind,
                               int (*cmp)(const char *, const char *),
                               iatk_error *err) {
-  iatk_strlist *list = iatk_strlist_new();
+  iatk_strlist *list = iatk__strlist_new();
   if (!list)
     return fail_null(err, IATK_ENOMEM, "out of memory");
   if (scan(dir, kind, list, err) != IATK_OK) {
     iatk_strlist_free(list);
     return NULL;
   }
-  iatk_strlist_sort(list, cmp);
+  iatk__strlist_sort(list, cmp);
   return list;
 }
 
@@ -175,11 +175,11 @@ static iatk_strlist *list_dir(const iatk_tree_dir *dir, char kind,
 /* Opens ROOT and ROOT/<registry>, which must exist. */
 static int locate_registry(const iatk_registry *reg, const char *registry,
                            schema_path *p, iatk_error *err) {
-  int rc = iatk_tree_open_root(reg->root, 0, &p->root, err);
+  int rc = iatk__tree_open_root(reg->root, 0, &p->root, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->root, registry, 0, &p->registry, err);
+    rc = iatk__tree_open(&p->root, registry, 0, &p->registry, err);
   if (rc == IATK_OK && p->registry.fd < 0)
-    rc = iatk_fail(err, IATK_ENOREGISTRY, "registry '%s' not found in %s",
+    rc = iatk__fail(err, IATK_ENOREGISTRY, "registry '%s' not found in %s",
                    registry, reg->root);
   return rc;
 }
@@ -191,11 +191,11 @@ static int locate_schema(const iatk_registry *reg, const char *registry,
                          iatk_error *err) {
   int rc = locate_registry(reg, registry, p, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->registry, schema, 0, &p->schema, err);
+    rc = iatk__tree_open(&p->registry, schema, 0, &p->schema, err);
   if (rc == IATK_OK)
     rc = latest_version(&p->schema, latest, err);
   if (rc == IATK_OK && *latest == 0)
-    rc = iatk_fail(err, IATK_ENOSCHEMA,
+    rc = iatk__fail(err, IATK_ENOSCHEMA,
                    "schema '%s' not found in registry '%s'", schema, registry);
   return rc;
 }
@@ -210,16 +210,16 @@ static int create_failed(const iatk_tree_dir *root, const char *registry, int e,
   if (e == EEXIST &&
       fstatat(root->fd, registry, &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (S_ISLNK(st.st_mode))
-      return iatk_tree_refuse_link(root, registry, err);
+      return iatk__tree_refuse_link(root, registry, err);
     if (S_ISDIR(st.st_mode))
-      return iatk_fail(err, IATK_EEXIST, "registry '%s' already exists",
+      return iatk__fail(err, IATK_EEXIST, "registry '%s' already exists",
                        registry);
   }
   char *dir = join(root->path, registry, NULL, NULL, NULL);
   int rc =
-      dir ? iatk_fail_at(err, IATK_EIO, dir, "cannot create directory %s: %s",
+      dir ? iatk__fail_at(err, IATK_EIO, dir, "cannot create directory %s: %s",
                          dir, strerror(e))
-          : iatk_fail(err, IATK_ENOMEM, "out of memory");
+          : iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(dir);
   return rc;
 }
@@ -227,10 +227,10 @@ static int create_failed(const iatk_tree_dir *root, const char *registry, int e,
 static int local_create(iatk_registry *reg, const char *registry,
                         iatk_error *err) {
   iatk_tree_dir root = IATK_TREE_DIR_NONE;
-  int rc = iatk_tree_open_root(reg->root, 1, &root, err);
+  int rc = iatk__tree_open_root(reg->root, 1, &root, err);
   if (rc == IATK_OK && mkdirat(root.fd, registry, 0777) != 0)
     rc = create_failed(&root, registry, errno, err);
-  iatk_tree_close(&root);
+  iatk__tree_close(&root);
   return rc;
 }
 
@@ -242,17 +242,17 @@ static int write_temp_version(const iatk_tree_dir *schema_dir,
                               const char *content, size_t len, const char *type,
                               char tmp[IATK_TEMP_NAME_SIZE], iatk_error *err) {
   iatk_tree_dir dir = IATK_TREE_DIR_NONE;
-  int rc = iatk_temp_make(schema_dir, tmp, &dir, err);
+  int rc = iatk__temp_make(schema_dir, tmp, &dir, err);
   char meta[128];
   int meta_len =
       snprintf(meta, sizeof meta, "{\n  \"type\": \"%s\"\n}\n", type);
   if (rc == IATK_OK)
-    rc = iatk_tree_write(&dir, "schema.json", content, len, err);
+    rc = iatk__tree_write(&dir, "schema.json", content, len, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_write(&dir, "meta.json", meta, (size_t)meta_len, err);
+    rc = iatk__tree_write(&dir, "meta.json", meta, (size_t)meta_len, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_sync(&dir, err);
-  iatk_tree_close(&dir);
+    rc = iatk__tree_sync(&dir, err);
+  iatk__tree_close(&dir);
   return rc;
 }
 
@@ -266,7 +266,7 @@ static int rename_to(const iatk_tree_dir *schema_dir, const char *tmp,
   if (renameat(schema_dir->fd, tmp, schema_dir->fd, name) == 0) {
     /* Published: from here on failing would misreport a stored version,
      * so making the rename durable is best effort. */
-    iatk_tree_sync(schema_dir, NULL);
+    iatk__tree_sync(schema_dir, NULL);
     return 1;
   }
   if (errno == EEXIST || errno == ENOTEMPTY)
@@ -275,9 +275,9 @@ static int rename_to(const iatk_tree_dir *schema_dir, const char *tmp,
   char *from = join(schema_dir->path, tmp, NULL, NULL, NULL);
   char *to = join(schema_dir->path, name, NULL, NULL, NULL);
   int rc = from && to
-               ? iatk_fail_at(err, IATK_EIO, to, "cannot rename %s to %s: %s",
+               ? iatk__fail_at(err, IATK_EIO, to, "cannot rename %s to %s: %s",
                               from, to, strerror(e))
-               : iatk_fail(err, IATK_ENOMEM, "out of memory");
+               : iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(from);
   free(to);
   return -rc;
@@ -293,7 +293,7 @@ static int publish_next(const iatk_tree_dir *schema_dir, const char *tmp,
     if (rc != IATK_OK)
       return rc;
     if (latest == INT_MAX)
-      return iatk_fail_at(err, IATK_ELIMIT, schema_dir->path,
+      return iatk__fail_at(err, IATK_ELIMIT, schema_dir->path,
                           "%s has no version number left", schema_dir->path);
     int done = rename_to(schema_dir, tmp, latest + 1, err);
     if (done < 0)
@@ -303,7 +303,7 @@ static int publish_next(const iatk_tree_dir *schema_dir, const char *tmp,
       return IATK_OK;
     }
   }
-  return iatk_fail_at(err, IATK_EIO, schema_dir->path,
+  return iatk__fail_at(err, IATK_EIO, schema_dir->path,
                       "cannot add a version to %s: %d concurrent writers "
                       "took every number tried",
                       schema_dir->path, PUBLISH_ATTEMPTS);
@@ -323,20 +323,20 @@ static int same_version(const iatk_tree_dir *schema_dir, int number,
   const char *stored_type = NULL;
   size_t stored_len = 0;
   char *stored = NULL;
-  int rc = iatk_tree_open(schema_dir, name, 0, &dir, err);
+  int rc = iatk__tree_open(schema_dir, name, 0, &dir, err);
   if (rc == IATK_OK && dir.fd >= 0)
     stored = read_version(&dir, &stored_type, &stored_len, err);
   /* Types are compared as text: the same name may sit at two addresses
    * (string literals of two files are merged only by optimising builds). */
   if (stored && (strcmp(stored_type, type) != 0 || stored_len != len ||
                  memcmp(stored, content, len) != 0))
-    rc = iatk_fail_at(err, IATK_EEXIST, dir.path,
+    rc = iatk__fail_at(err, IATK_EEXIST, dir.path,
                       "version %d already exists in %s with other content",
                       number, schema_dir->path);
   else if (rc == IATK_OK && !stored)
-    rc = iatk_error_code(err, IATK_EIO);
+    rc = iatk__error_code(err, IATK_EIO);
   free(stored);
-  iatk_tree_close(&dir);
+  iatk__tree_close(&dir);
   return rc;
 }
 
@@ -356,11 +356,11 @@ static int publish_at(const iatk_tree_dir *schema_dir, const char *tmp,
 static int make_schema_dir(const iatk_registry *reg, const char *registry,
                            const char *schema, schema_path *p,
                            iatk_error *err) {
-  int rc = iatk_tree_open_root(reg->root, 1, &p->root, err);
+  int rc = iatk__tree_open_root(reg->root, 1, &p->root, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->root, registry, 1, &p->registry, err);
+    rc = iatk__tree_open(&p->root, registry, 1, &p->registry, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->registry, schema, 1, &p->schema, err);
+    rc = iatk__tree_open(&p->registry, schema, 1, &p->schema, err);
   return rc;
 }
 
@@ -373,7 +373,7 @@ static int local_put(iatk_registry *reg, const char *registry,
   char tmp[IATK_TEMP_NAME_SIZE] = "";
   int rc = make_schema_dir(reg, registry, schema, &p, err);
   if (rc == IATK_OK) {
-    iatk_temp_clean_stale(&p.schema);
+    iatk__temp_clean_stale(&p.schema);
     rc = write_temp_version(&p.schema, content, len, type, tmp, err);
   }
   if (rc == IATK_OK && version == 0)
@@ -383,7 +383,7 @@ static int local_put(iatk_registry *reg, const char *registry,
   /* Left over after a failure, or after finding the version already
    * there: a published directory has been renamed away. */
   if (tmp[0])
-    iatk_temp_remove(&p.schema, tmp);
+    iatk__temp_remove(&p.schema, tmp);
   if (rc == IATK_OK)
     *version_out = version;
   path_close(&p);
@@ -399,7 +399,7 @@ static iatk_strlist *local_list(iatk_registry *reg, const char *registry,
   iatk_strlist *list = NULL;
   /* A root that does not exist yet holds no registries. */
   if (!registry) {
-    if (iatk_tree_open_root(reg->root, 0, &p.root, err) == IATK_OK)
+    if (iatk__tree_open_root(reg->root, 0, &p.root, err) == IATK_OK)
       list = list_dir(&p.root, 'r', strcmp, err);
   } else if (locate_registry(reg, registry, &p, err) == IATK_OK) {
     list = list_dir(&p.registry, 's', strcmp, err);
@@ -429,7 +429,7 @@ static int parse_meta(const char *text, size_t len, const char *path,
       iatk__registry_known_type(json_string_value(json_object_get(meta, "type")));
   json_decref(meta);
   if (!*type)
-    return iatk_fail_at(err, IATK_ESCHEMA, path,
+    return iatk__fail_at(err, IATK_ESCHEMA, path,
                         "damaged registry entry: %s must be "
                         "{\"type\": \"OpenApi3\"} or "
                         "{\"type\": \"JSONSchemaDraft4\"}",
@@ -444,15 +444,15 @@ static int read_meta(const iatk_tree_dir *version_dir, const char **type,
   iatk_error_clear(&inner);
   size_t len;
   char *text =
-      iatk_tree_read(version_dir, "meta.json", META_MAX_BYTES, &len, &inner);
+      iatk__tree_read(version_dir, "meta.json", META_MAX_BYTES, &len, &inner);
   if (!text && inner.code == IATK_ESCHEMA) /* a link: says so already */
-    return iatk_fail_at(err, inner.code, inner.where, "%s", inner.message);
+    return iatk__fail_at(err, inner.code, inner.where, "%s", inner.message);
   if (!text)
-    return iatk_fail_at(err, IATK_ESCHEMA, inner.where,
+    return iatk__fail_at(err, IATK_ESCHEMA, inner.where,
                         "damaged registry entry: %s", inner.message);
   char *path = join(version_dir->path, "meta.json", NULL, NULL, NULL);
   int rc = path ? parse_meta(text, len, path, type, err)
-                : iatk_fail(err, IATK_ENOMEM, "out of memory");
+                : iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(path);
   free(text);
   return rc;
@@ -463,7 +463,7 @@ static char *read_version(const iatk_tree_dir *version_dir, const char **type,
                           size_t *len, iatk_error *err) {
   if (read_meta(version_dir, type, err) != IATK_OK)
     return NULL;
-  return iatk_tree_read(version_dir, "schema.json", IATK_MAX_DOCUMENT_BYTES,
+  return iatk__tree_read(version_dir, "schema.json", IATK_MAX_DOCUMENT_BYTES,
                         len, err);
 }
 
@@ -473,10 +473,10 @@ static int open_version(const schema_path *p, const char *registry,
                         iatk_tree_dir *out, iatk_error *err) {
   char number[16];
   snprintf(number, sizeof number, "%d", wanted ? wanted : latest);
-  int rc = iatk_tree_open(&p->schema, number, 0, out, err);
+  int rc = iatk__tree_open(&p->schema, number, 0, out, err);
   if (rc != IATK_OK || out->fd >= 0)
     return rc;
-  return iatk_fail(err, IATK_ENOVERSION,
+  return iatk__fail(err, IATK_ENOVERSION,
                    "version %s of schema '%s' not found in registry '%s' "
                    "(latest is %d)",
                    number, schema, registry, latest);
@@ -494,7 +494,7 @@ static char *local_read(iatk_registry *reg, const char *registry,
       open_version(&p, registry, schema, wanted, latest, &version_dir, err) ==
           IATK_OK)
     text = read_version(&version_dir, type, len, err);
-  iatk_tree_close(&version_dir);
+  iatk__tree_close(&version_dir);
   path_close(&p);
   if (text)
     *version_out = wanted ? wanted : latest;
@@ -512,7 +512,7 @@ static const iatk__registry_ops local_ops = {
 iatk_registry *iatk__local_open(const char *root, iatk_error *err) {
   iatk_registry *reg = calloc(1, sizeof *reg);
   if (reg)
-    reg->root = iatk_strdup(root);
+    reg->root = iatk__strdup(root);
   if (!reg || !reg->root) {
     free(reg);
     return fail_null(err, IATK_ENOMEM, "out of memory");
@@ -523,11 +523,11 @@ iatk_registry *iatk__local_open(const char *root, iatk_error *err) {
   while (n > 1 && reg->root[n - 1] == '/')
     reg->root[--n] = '\0';
   iatk_buf d;
-  iatk_buf_init(&d);
-  iatk_buf_printf(&d, "local registry %s", reg->root);
-  reg->description = d.failed ? NULL : iatk_buf_steal(&d);
+  iatk__buf_init(&d);
+  iatk__buf_printf(&d, "local registry %s", reg->root);
+  reg->description = d.failed ? NULL : iatk__buf_steal(&d);
   if (!reg->description) {
-    iatk_buf_release(&d);
+    iatk__buf_release(&d);
     iatk_registry_free(reg);
     return fail_null(err, IATK_ENOMEM, "out of memory");
   }

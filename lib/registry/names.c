@@ -18,7 +18,7 @@ static int allowed_char(unsigned char c) {
          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '@';
 }
 
-void iatk_registry_display(const char *name,
+void iatk__registry_display(const char *name,
                            char out[IATK_REGISTRY_DISPLAY_SIZE]) {
   size_t o = 0, i = 0;
   /* Each shown byte takes at most 4 characters, so out cannot overflow. */
@@ -47,24 +47,24 @@ static size_t first_bad_char(const char *name) {
 static int check(const char *what, size_t max, const char *name,
                  iatk_error *err) {
   if (!name || !*name)
-    return iatk_fail(err, IATK_ENAME,
+    return iatk__fail(err, IATK_ENAME,
                      "invalid %s name '': names must not be empty", what);
   char shown[IATK_REGISTRY_DISPLAY_SIZE];
-  iatk_registry_display(name, shown);
+  iatk__registry_display(name, shown);
   size_t len = strlen(name);
   if (first_bad_char(name) != len)
-    return iatk_fail(err, IATK_ENAME,
+    return iatk__fail(err, IATK_ENAME,
                      "invalid %s name '%s': only letters, digits, '.', '-', "
                      "'_' and '@' are allowed",
                      what, shown);
   if (len > max)
-    return iatk_fail(err, IATK_ENAME,
+    return iatk__fail(err, IATK_ENAME,
                      "invalid %s name '%s': names are at most %zu characters "
                      "long (this one has %zu)",
                      what, shown, max, len);
   /* Covers "." and "..", and keeps ".tmp-*" free for unfinished writes. */
   if (name[0] == '.')
-    return iatk_fail(err, IATK_ENAME,
+    return iatk__fail(err, IATK_ENAME,
                      "invalid %s name '%s': names must not start with '.'",
                      what, shown);
   return IATK_OK;
@@ -75,13 +75,13 @@ int iatk_registry_check_name(char kind, const char *name, iatk_error *err) {
     return check("registry", IATK_REGISTRY_NAME_MAX, name, err);
   if (kind == 's')
     return check("schema", IATK_SCHEMA_NAME_MAX, name, err);
-  return iatk_fail(err, IATK_EINVAL,
+  return iatk__fail(err, IATK_EINVAL,
                    "unknown name kind %d: expected 'r' (registry) or 's' "
                    "(schema)",
                    kind);
 }
 
-int iatk_registry_parse_version(const char *text) {
+int iatk__registry_parse_version(const char *text) {
   if (!text || text[0] < '1' || text[0] > '9')
     return -1;
   int64_t v = 0;
@@ -95,15 +95,15 @@ int iatk_registry_parse_version(const char *text) {
   return (int)v;
 }
 
-int iatk_registry_check_version(const char *text, int *out, iatk_error *err) {
-  int v = iatk_registry_parse_version(text);
+int iatk__registry_check_version(const char *text, int *out, iatk_error *err) {
+  int v = iatk__registry_parse_version(text);
   if (v > 0) {
     *out = v;
     return IATK_OK;
   }
   char shown[IATK_REGISTRY_DISPLAY_SIZE];
-  iatk_registry_display(text ? text : "", shown);
-  return iatk_fail(err, IATK_ENAME,
+  iatk__registry_display(text ? text : "", shown);
+  return iatk__fail(err, IATK_ENAME,
                    "invalid schema version '%s': expected a positive integer",
                    shown);
 }

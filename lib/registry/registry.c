@@ -9,7 +9,7 @@
 #include "registry/registry_internal.h"
 
 static void *fail_null(iatk_error *err, int code, const char *what) {
-  iatk_fail(err, code, "%s", what);
+  iatk__fail(err, code, "%s", what);
   return NULL;
 }
 
@@ -23,7 +23,7 @@ const char *iatk__registry_known_type(const char *type) {
 
 static int check_handle(const iatk_registry *reg, iatk_error *err) {
   return reg ? IATK_OK
-             : iatk_fail(err, IATK_EINVAL, "no registry handle given");
+             : iatk__fail(err, IATK_EINVAL, "no registry handle given");
 }
 
 static int check_names(const iatk_registry *reg, const char *registry,
@@ -87,18 +87,18 @@ static int validate_content(const char *registry, const char *schema,
                             const char *type, const char *content, size_t len,
                             const char **stored_type, iatk_error *err) {
   if (type && !iatk__registry_known_type(type))
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "unknown schema type '%s': expected OpenApi3 or "
                      "JSONSchemaDraft4",
                      type);
   if (!content && len > 0)
-    return iatk_fail(err, IATK_EINVAL, "no schema content given");
+    return iatk__fail(err, IATK_EINVAL, "no schema content given");
   char origin[IATK_REGISTRY_NAME_MAX + IATK_SCHEMA_NAME_MAX + 2];
   snprintf(origin, sizeof origin, "%s/%s", registry, schema);
   iatk_schema *doc =
       iatk_schema_load(content ? content : "", len, type, origin, err);
   if (!doc)
-    return iatk_error_code(err, IATK_ESCHEMA);
+    return iatk__error_code(err, IATK_ESCHEMA);
   *stored_type = iatk_schema_type(doc); /* static string: outlives doc */
   iatk_schema_free(doc);
   return IATK_OK;
@@ -132,11 +132,11 @@ int iatk_registry_put_version(iatk_registry *reg, const char *registry,
                               const char *content, size_t len, int version,
                               iatk_error *err) {
   if (version <= 0)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "schema version %d: versions are numbered from 1",
                      version);
   if (reg && !reg->ops->keeps_numbers)
-    return iatk_fail(err, IATK_EUNSUPPORTED,
+    return iatk__fail(err, IATK_EUNSUPPORTED,
                      "%s numbers schema versions itself: cannot store "
                      "version %d of '%s' as such",
                      reg->description, version, schema ? schema : "");
@@ -167,7 +167,7 @@ char *iatk_registry_read(iatk_registry *reg, const char *registry,
   const char *found_type = NULL;
   size_t found_len = 0;
   if (check_names(reg, registry, schema ? schema : "", err) != IATK_OK ||
-      (version && iatk_registry_check_version(version, &wanted, err) != 0))
+      (version && iatk__registry_check_version(version, &wanted, err) != 0))
     return NULL;
   char *text = reg->ops->read(reg, registry, schema, wanted, &found_len,
                               &found_type, &found_version, err);

@@ -12,20 +12,20 @@
 #define IATK_REGISTRY_NAME_MAX 64
 #define IATK_SCHEMA_NAME_MAX 255
 
-/* Room for a name as iatk_registry_display writes it. */
+/* Room for a name as iatk__registry_display writes it. */
 #define IATK_REGISTRY_DISPLAY_SIZE 400
 
 /* A version string's number when it is canonical (a positive decimal with
  * no sign and no leading zero that fits in an int), else -1.  Canonical
  * only, so that "7" and "007" can never name two directories. */
-int iatk_registry_parse_version(const char *text);
+int iatk__registry_parse_version(const char *text);
 
-/* iatk_registry_parse_version, failing with ENAME and the reason. */
-int iatk_registry_check_version(const char *text, int *out, iatk_error *err);
+/* iatk__registry_parse_version, failing with ENAME and the reason. */
+int iatk__registry_check_version(const char *text, int *out, iatk_error *err);
 
 /* Writes `name` for an error message: bytes a terminal would interpret are
  * escaped as \xNN and very long names are cut short with "...". */
-void iatk_registry_display(const char *name,
+void iatk__registry_display(const char *name,
                            char out[IATK_REGISTRY_DISPLAY_SIZE]);
 
 /* ------------------------------------------------------------- backends */
@@ -96,7 +96,7 @@ typedef struct iatk_tree_dir {
   char *path; /* ROOT/rel, for messages and error locations */
   char *rel;  /* the part below the root ("" for the root itself) */
 } iatk_tree_dir;
-/* What iatk_tree_close accepts before anything was opened. */
+/* What iatk__tree_close accepts before anything was opened. */
 #define IATK_TREE_DIR_NONE                                                     \
   { -1, NULL, NULL }
 
@@ -111,39 +111,39 @@ typedef enum iatk_tree_kind {
 /* Opens the root, following links (where the tree lives is the user's
  * choice).  With `create` it is made first, like mkdir -p; without, a
  * missing root gives fd -1 and a root that is a file fails with EIO. */
-int iatk_tree_open_root(const char *root, int create, iatk_tree_dir *out,
+int iatk__tree_open_root(const char *root, int create, iatk_tree_dir *out,
                         iatk_error *err);
 /* Opens directory `name` of `parent` (made first with `create`).  A symbolic
  * link fails with ESCHEMA; without `create`, a missing name, a name that is
  * not a directory or a missing parent give fd -1. */
-int iatk_tree_open(const iatk_tree_dir *parent, const char *name, int create,
+int iatk__tree_open(const iatk_tree_dir *parent, const char *name, int create,
                    iatk_tree_dir *out, iatk_error *err);
 /* Closes and frees; NULL-safe and safe on a zeroed or failed dir. */
-void iatk_tree_close(iatk_tree_dir *dir);
+void iatk__tree_close(iatk_tree_dir *dir);
 
 /* Called for each entry of a directory but "." and ".."; anything other
  * than IATK_OK stops the walk and is returned. */
 typedef int (*iatk_tree_visit)(const iatk_tree_dir *dir, const char *name,
                                iatk_tree_kind kind, void *ctx, iatk_error *err);
 /* Visits the entries of `dir` (none when it does not exist). */
-int iatk_tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
+int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
                    iatk_error *err);
 
 /* The "symbolic link; refusing to follow it" error for `name` in `dir`. */
-int iatk_tree_refuse_link(const iatk_tree_dir *dir, const char *name,
+int iatk__tree_refuse_link(const iatk_tree_dir *dir, const char *name,
                           iatk_error *err);
 
 /* Reads regular file `name` of `dir` (at most `limit` bytes; ELIMIT past
  * it), refusing a symbolic link or anything else that is not a regular
  * file with ESCHEMA.  Caller frees. */
-char *iatk_tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
+char *iatk__tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
                      size_t *len, iatk_error *err);
 /* Creates file `name` in `dir` (it must not exist), writes `data` and
  * forces it to disk. */
-int iatk_tree_write(const iatk_tree_dir *dir, const char *name,
+int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
                     const char *data, size_t len, iatk_error *err);
 /* Forces the entries of `dir` (new files, renames) to disk. */
-int iatk_tree_sync(const iatk_tree_dir *dir, iatk_error *err);
+int iatk__tree_sync(const iatk_tree_dir *dir, iatk_error *err);
 
 /* ---------------------------------------------------------------- temp.c */
 
@@ -152,15 +152,15 @@ int iatk_tree_sync(const iatk_tree_dir *dir, iatk_error *err);
 
 /* The name a put run by process `pid` on this machine gives its temporary
  * directory: ".tmp-<owner>-<pid>-<random>" (see temp.c). */
-void iatk_temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]);
+void iatk__temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]);
 /* Makes a fresh temporary directory in `schema` and opens it. */
-int iatk_temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
+int iatk__temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
                    iatk_tree_dir *out, iatk_error *err);
 /* Best effort: removes temporary directory `name` of `schema` and the
  * files a put writes into it. */
-void iatk_temp_remove(const iatk_tree_dir *schema, const char *name);
+void iatk__temp_remove(const iatk_tree_dir *schema, const char *name);
 /* Best effort: removes the temporary directories in `schema` that no
  * running put can still be using (rules in temp.c). */
-void iatk_temp_clean_stale(const iatk_tree_dir *schema);
+void iatk__temp_clean_stale(const iatk_tree_dir *schema);
 
 #endif

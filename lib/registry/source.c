@@ -9,7 +9,7 @@
 iatk_registry *iatk_registry_open_aws(iatk_aws *aws, const char *cache_dir,
                                       iatk_error *err) {
   if (!aws) {
-    iatk_fail(err, IATK_EINVAL, "no AWS client given");
+    iatk__fail(err, IATK_EINVAL, "no AWS client given");
     return NULL;
   }
   return iatk__aws_registry_new(aws, 0, cache_dir, err);
@@ -41,7 +41,7 @@ iatk_registry *iatk_registry_open_source(const char *source,
   if (strcmp(chosen, "local") == 0)
     return iatk__catalogue_layer(iatk_registry_open(root_dir, err), 1, err);
   if (strcmp(chosen, "aws") != 0) {
-    iatk_fail(err, IATK_EINVAL,
+    iatk__fail(err, IATK_EINVAL,
               "unknown schema source '%s'%s: expected local or aws", chosen,
               source ? "" : " (from IATK_SOURCE)");
     return NULL;

@@ -29,7 +29,7 @@ static int read_number(iatk_registry *reg, const char *registry,
                        iatk_error *err) {
   out->text = reg->ops->read(reg, registry, schema, number, &out->len,
                              &out->type, &number, err);
-  return out->text ? IATK_OK : iatk_error_code(err, IATK_EIO);
+  return out->text ? IATK_OK : iatk__error_code(err, IATK_EIO);
 }
 
 /* Whether `to` already holds this content among its versions `held` (all
@@ -40,7 +40,7 @@ static int held_as(iatk_registry *to, const char *registry, const char *schema,
   *number = 0;
   for (size_t i = 0; held && i < iatk_strlist_count(held) && !*number; i++) {
     version_text mine;
-    int n = iatk_registry_parse_version(iatk_strlist_get(held, i));
+    int n = iatk__registry_parse_version(iatk_strlist_get(held, i));
     int rc = read_number(to, registry, schema, n, &mine, err);
     if (rc != IATK_OK)
       return rc;
@@ -54,7 +54,7 @@ static int held_as(iatk_registry *to, const char *registry, const char *schema,
 
 static int listed(const iatk_strlist *list, int number) {
   for (size_t i = 0; i < iatk_strlist_count(list); i++)
-    if (iatk_registry_parse_version(iatk_strlist_get(list, i)) == number)
+    if (iatk__registry_parse_version(iatk_strlist_get(list, i)) == number)
       return 1;
   return 0;
 }
@@ -93,7 +93,7 @@ static iatk_strlist *versions_held(iatk_registry *to, const char *registry,
   iatk_error_clear(&inner);
   iatk_strlist *held = to->ops->versions(to, registry, schema, &inner);
   if (held || inner.code == IATK_ENOSCHEMA || inner.code == IATK_ENOREGISTRY)
-    return held ? held : iatk_strlist_new();
+    return held ? held : iatk__strlist_new();
   if (err)
     *err = inner;
   return NULL;
@@ -111,9 +111,9 @@ static int sync_schema(const sync_job *job, const char *schema,
       versions && (!job->named || ensure_registry(job, err) == IATK_OK)
           ? versions_held(job->to, job->registry, schema, err)
           : NULL;
-  int rc = held ? IATK_OK : iatk_error_code(err, IATK_EIO);
+  int rc = held ? IATK_OK : iatk__error_code(err, IATK_EIO);
   for (size_t i = 0; rc == IATK_OK && i < iatk_strlist_count(versions); i++) {
-    int number = iatk_registry_parse_version(iatk_strlist_get(versions, i));
+    int number = iatk__registry_parse_version(iatk_strlist_get(versions, i));
     rc = copy_version(job, schema, number, held, err);
   }
   iatk_strlist_free(held);
@@ -138,7 +138,7 @@ int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
                        iatk_registry_sync_cb progress, void *userdata,
                        iatk_error *err) {
   if (!from || !to)
-    return iatk_fail(err, IATK_EINVAL, "no registry handle given");
+    return iatk__fail(err, IATK_EINVAL, "no registry handle given");
   int rc = iatk_registry_check_name('r', registry, err);
   if (rc == IATK_OK && schema)
     rc = iatk_registry_check_name('s', schema, err);
@@ -146,7 +146,7 @@ int iatk_registry_sync(iatk_registry *from, iatk_registry *to,
   iatk_strlist *schemas =
       rc == IATK_OK && !schema ? from->ops->list(from, registry, err) : NULL;
   if (rc == IATK_OK && !schema && !schemas)
-    rc = iatk_error_code(err, IATK_EIO);
+    rc = iatk__error_code(err, IATK_EIO);
   if (rc == IATK_OK && !schema)
     rc = ensure_registry(&job, err);
   if (rc == IATK_OK && schema)

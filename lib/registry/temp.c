@@ -72,12 +72,12 @@ static void owner_tag(char out[OWNER_LEN + 1]) {
   snprintf(out, OWNER_LEN + 1, "%016llx", (unsigned long long)h);
 }
 
-void iatk_temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]) {
+void iatk__temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]) {
   static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
   char owner[OWNER_LEN + 1], random[7];
   owner_tag(owner);
   for (size_t i = 0; i < sizeof random - 1; i++)
-    random[i] = alphabet[iatk_rng_below(rng, sizeof alphabet - 1)];
+    random[i] = alphabet[iatk__rng_below(rng, sizeof alphabet - 1)];
   random[sizeof random - 1] = '\0';
   snprintf(out, IATK_TEMP_NAME_SIZE, PREFIX "%s-%ld-%s", owner, pid, random);
 }
@@ -86,9 +86,9 @@ void iatk_temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]) {
  * caller removes it. */
 static int open_made(const iatk_tree_dir *schema, const char *name,
                      iatk_tree_dir *out, iatk_error *err) {
-  int rc = iatk_tree_open(schema, name, 0, out, err);
+  int rc = iatk__tree_open(schema, name, 0, out, err);
   if (rc == IATK_OK && out->fd < 0)
-    rc = iatk_fail_at(err, IATK_EIO, out->path,
+    rc = iatk__fail_at(err, IATK_EIO, out->path,
                       "temporary directory %s vanished", out->path);
   return rc;
 }
@@ -96,22 +96,22 @@ static int open_made(const iatk_tree_dir *schema, const char *name,
 /* Like mkdtemp(3), but with mode 0777 less the umask rather than 0700:
  * the version directory it becomes must be as readable as the rest of
  * the tree, and reading the umask is not thread-safe. */
-int iatk_temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
+int iatk__temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
                    iatk_tree_dir *out, iatk_error *err) {
   iatk_rng rng;
-  iatk_rng_init_fresh(&rng);
+  iatk__rng_init_fresh(&rng);
   for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
-    iatk_temp_name((long)getpid(), &rng, name);
+    iatk__temp_name((long)getpid(), &rng, name);
     if (mkdirat(schema->fd, name, 0777) == 0)
       return open_made(schema, name, out, err);
     int e = errno;
     name[0] = '\0';
     if (e != EEXIST)
-      return iatk_fail_at(err, IATK_EIO, schema->path,
+      return iatk__fail_at(err, IATK_EIO, schema->path,
                           "cannot create a temporary directory in %s: %s",
                           schema->path, strerror(e));
   }
-  return iatk_fail_at(err, IATK_EIO, schema->path,
+  return iatk__fail_at(err, IATK_EIO, schema->path,
                       "cannot create a temporary directory in %s: every name "
                       "tried was taken",
                       schema->path);
@@ -119,7 +119,7 @@ int iatk_temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
 
 /* Only the two files a put writes: anything else in there is not ours to
  * delete, and then the directory stays.  unlinkat never follows links. */
-void iatk_temp_remove(const iatk_tree_dir *schema, const char *name) {
+void iatk__temp_remove(const iatk_tree_dir *schema, const char *name) {
   int fd =
       openat(schema->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0) {
@@ -179,10 +179,10 @@ static int visit_put_file(const iatk_tree_dir *dir, const char *name,
  * remove. */
 static int holds_only_put_files(const iatk_tree_dir *schema, const char *name) {
   iatk_tree_dir dir = IATK_TREE_DIR_NONE;
-  int only = iatk_tree_open(schema, name, 0, &dir, NULL) == IATK_OK &&
+  int only = iatk__tree_open(schema, name, 0, &dir, NULL) == IATK_OK &&
              dir.fd >= 0 &&
-             iatk_tree_each(&dir, visit_put_file, NULL, NULL) == IATK_OK;
-  iatk_tree_close(&dir);
+             iatk__tree_each(&dir, visit_put_file, NULL, NULL) == IATK_OK;
+  iatk__tree_close(&dir);
   return only;
 }
 
@@ -193,17 +193,17 @@ static int visit_temp(const iatk_tree_dir *schema, const char *name,
       !is_stale(schema, name, c) || !holds_only_put_files(schema, name))
     return IATK_OK;
   char claimed[IATK_TEMP_NAME_SIZE];
-  iatk_temp_name((long)getpid(), &c->rng, claimed);
+  iatk__temp_name((long)getpid(), &c->rng, claimed);
   /* Fails when another put claimed it first: then it is theirs. */
   if (renameat(schema->fd, name, schema->fd, claimed) == 0)
-    iatk_temp_remove(schema, claimed);
+    iatk__temp_remove(schema, claimed);
   return IATK_OK;
 }
 
-void iatk_temp_clean_stale(const iatk_tree_dir *schema) {
+void iatk__temp_clean_stale(const iatk_tree_dir *schema) {
   cleaner c;
   owner_tag(c.owner);
   c.now = time(NULL);
-  iatk_rng_init_fresh(&c.rng);
-  iatk_tree_each(schema, visit_temp, &c, NULL);
+  iatk__rng_init_fresh(&c.rng);
+  iatk__tree_each(schema, visit_temp, &c, NULL);
 }

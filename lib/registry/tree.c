@@ -24,20 +24,20 @@
 /* base/name; "" as base gives name.  NULL when out of memory. */
 static char *child_of(const char *base, const char *name) {
   iatk_buf buf;
-  iatk_buf_init(&buf);
-  iatk_buf_puts(&buf, base);
+  iatk__buf_init(&buf);
+  iatk__buf_puts(&buf, base);
   if (buf.len > 0 && buf.data[buf.len - 1] != '/') /* root "/" */
-    iatk_buf_putc(&buf, '/');
-  iatk_buf_puts(&buf, name);
+    iatk__buf_putc(&buf, '/');
+  iatk__buf_puts(&buf, name);
   if (buf.failed) {
-    iatk_buf_release(&buf);
+    iatk__buf_release(&buf);
     return NULL;
   }
-  return iatk_buf_steal(&buf);
+  return iatk__buf_steal(&buf);
 }
 
 static int fail_nomem(iatk_error *err) {
-  return iatk_fail(err, IATK_ENOMEM, "out of memory");
+  return iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 /* d_type saves a stat per entry; file systems that leave it DT_UNKNOWN
@@ -58,10 +58,10 @@ static iatk_tree_kind entry_kind(int dirfd, const char *name,
   return S_ISLNK(st.st_mode) ? IATK_TREE_LINK : IATK_TREE_OTHER;
 }
 
-int iatk_tree_refuse_link(const iatk_tree_dir *dir, const char *name,
+int iatk__tree_refuse_link(const iatk_tree_dir *dir, const char *name,
                           iatk_error *err) {
   char *path = child_of(dir->path, name), *rel = child_of(dir->rel, name);
-  int rc = path && rel ? iatk_fail_at(err, IATK_ESCHEMA, path,
+  int rc = path && rel ? iatk__fail_at(err, IATK_ESCHEMA, path,
                                       "registry tree: '%s' is a symbolic link; "
                                       "refusing to follow it",
                                       rel)
@@ -74,7 +74,7 @@ int iatk_tree_refuse_link(const iatk_tree_dir *dir, const char *name,
 /* mkdir -p with mode 0777 less the umask.  EEXIST is fine at every level:
  * another process may be creating the same tree right now. */
 static int make_dirs(const char *path, iatk_error *err) {
-  char *copy = iatk_strdup(path);
+  char *copy = iatk__strdup(path);
   if (!copy)
     return fail_nomem(err);
   int rc = IATK_OK;
@@ -84,7 +84,7 @@ static int make_dirs(const char *path, iatk_error *err) {
     char saved = *p;
     *p = '\0';
     if (mkdir(copy, 0777) != 0 && errno != EEXIST)
-      rc = iatk_fail_at(err, IATK_EIO, copy, "cannot create directory %s: %s",
+      rc = iatk__fail_at(err, IATK_EIO, copy, "cannot create directory %s: %s",
                         copy, strerror(errno));
     *p = saved;
     if (saved == '\0')
@@ -109,17 +109,17 @@ static int root_failed(const iatk_tree_dir *root, int create, int e,
                        iatk_error *err) {
   struct stat st;
   if (e == ENOTDIR && stat(root->path, &st) == 0 && !S_ISDIR(st.st_mode))
-    return iatk_fail_at(err, IATK_EIO, root->path, "%s is not a directory",
+    return iatk__fail_at(err, IATK_EIO, root->path, "%s is not a directory",
                         root->path);
   if (!create && (e == ENOENT || e == ENOTDIR))
     return IATK_OK;
-  return iatk_fail_at(err, IATK_EIO, root->path, "cannot open %s: %s",
+  return iatk__fail_at(err, IATK_EIO, root->path, "cannot open %s: %s",
                       root->path, strerror(e));
 }
 
-int iatk_tree_open_root(const char *root, int create, iatk_tree_dir *out,
+int iatk__tree_open_root(const char *root, int create, iatk_tree_dir *out,
                         iatk_error *err) {
-  int rc = init_dir(out, iatk_strdup(root), iatk_strdup(""), err);
+  int rc = init_dir(out, iatk__strdup(root), iatk__strdup(""), err);
   if (rc == IATK_OK && create)
     rc = make_dirs(root, err);
   if (rc != IATK_OK)
@@ -134,24 +134,24 @@ static int open_failed(const iatk_tree_dir *parent, const char *name,
                        iatk_error *err) {
   /* O_NOFOLLOW | O_DIRECTORY reports a link as ENOTDIR: tell them apart. */
   if (entry_kind(parent->fd, name, DT_UNKNOWN) == IATK_TREE_LINK)
-    return iatk_tree_refuse_link(parent, name, err);
+    return iatk__tree_refuse_link(parent, name, err);
   if (!create && (e == ENOENT || e == ENOTDIR))
     return IATK_OK;
   if (e == ENOTDIR)
-    return iatk_fail_at(err, IATK_EIO, out->path, "%s is not a directory",
+    return iatk__fail_at(err, IATK_EIO, out->path, "%s is not a directory",
                         out->path);
-  return iatk_fail_at(err, IATK_EIO, out->path, "cannot open %s: %s", out->path,
+  return iatk__fail_at(err, IATK_EIO, out->path, "cannot open %s: %s", out->path,
                       strerror(e));
 }
 
-int iatk_tree_open(const iatk_tree_dir *parent, const char *name, int create,
+int iatk__tree_open(const iatk_tree_dir *parent, const char *name, int create,
                    iatk_tree_dir *out, iatk_error *err) {
   int rc = init_dir(out, child_of(parent->path, name),
                     child_of(parent->rel, name), err);
   if (rc != IATK_OK || parent->fd < 0)
     return rc;
   if (create && mkdirat(parent->fd, name, 0777) != 0 && errno != EEXIST)
-    return iatk_fail_at(err, IATK_EIO, out->path,
+    return iatk__fail_at(err, IATK_EIO, out->path,
                         "cannot create directory %s: %s", out->path,
                         strerror(errno));
   out->fd =
@@ -160,7 +160,7 @@ int iatk_tree_open(const iatk_tree_dir *parent, const char *name, int create,
                       : open_failed(parent, name, out, create, errno, err);
 }
 
-void iatk_tree_close(iatk_tree_dir *dir) {
+void iatk__tree_close(iatk_tree_dir *dir) {
   if (!dir)
     return;
   if (dir->fd >= 0)
@@ -171,7 +171,7 @@ void iatk_tree_close(iatk_tree_dir *dir) {
   dir->path = dir->rel = NULL;
 }
 
-int iatk_tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
+int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
                    iatk_error *err) {
   if (dir->fd < 0)
     return IATK_OK;
@@ -183,7 +183,7 @@ int iatk_tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
     int e = errno;
     if (fd >= 0)
       close(fd);
-    return iatk_fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s",
+    return iatk__fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s",
                         dir->path, strerror(e));
   }
   int rc = IATK_OK;
@@ -196,7 +196,7 @@ int iatk_tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
     errno = 0;
   }
   if (rc == IATK_OK && errno != 0)
-    rc = iatk_fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s", dir->path,
+    rc = iatk__fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s", dir->path,
                       strerror(errno));
   closedir(d);
   return rc;
@@ -212,18 +212,18 @@ static int open_regular(const iatk_tree_dir *dir, const char *name,
   int e = dir->fd < 0 ? ENOENT : errno;
   if (fd < 0 && dir->fd >= 0 &&
       entry_kind(dir->fd, name, DT_UNKNOWN) == IATK_TREE_LINK) {
-    iatk_tree_refuse_link(dir, name, err);
+    iatk__tree_refuse_link(dir, name, err);
     return -1;
   }
   if (fd < 0) {
-    iatk_fail_at(err, IATK_EIO, path, "cannot open %s: %s", path, strerror(e));
+    iatk__fail_at(err, IATK_EIO, path, "cannot open %s: %s", path, strerror(e));
     return -1;
   }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     close(fd);
     char *rel = child_of(dir->rel, name);
-    iatk_fail_at(err, IATK_ESCHEMA, path,
+    iatk__fail_at(err, IATK_ESCHEMA, path,
                  "registry tree: '%s' is not a regular file", rel ? rel : name);
     free(rel);
     return -1;
@@ -231,7 +231,7 @@ static int open_regular(const iatk_tree_dir *dir, const char *name,
   return fd;
 }
 
-char *iatk_tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
+char *iatk__tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
                      size_t *len, iatk_error *err) {
   char *path = child_of(dir->path, name);
   if (!path) {
@@ -239,7 +239,7 @@ char *iatk_tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
     return NULL;
   }
   int fd = open_regular(dir, name, path, err);
-  char *text = fd >= 0 ? iatk_read_fd(fd, path, limit, len, err) : NULL;
+  char *text = fd >= 0 ? iatk__read_fd(fd, path, limit, len, err) : NULL;
   free(path);
   return text;
 }
@@ -259,7 +259,7 @@ static int write_all(int fd, const char *data, size_t len) {
   return fsync(fd) == 0 ? 0 : errno;
 }
 
-int iatk_tree_write(const iatk_tree_dir *dir, const char *name,
+int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
                     const char *data, size_t len, iatk_error *err) {
   char *path = child_of(dir->path, name);
   if (!path)
@@ -269,14 +269,14 @@ int iatk_tree_write(const iatk_tree_dir *dir, const char *name,
                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
   int rc = IATK_OK;
   if (fd < 0) {
-    rc = iatk_fail_at(err, IATK_EIO, path, "cannot create %s: %s", path,
+    rc = iatk__fail_at(err, IATK_EIO, path, "cannot create %s: %s", path,
                       strerror(errno));
   } else {
     int e = write_all(fd, data, len);
     if (close(fd) != 0 && e == 0)
       e = errno;
     if (e != 0)
-      rc = iatk_fail_at(err, IATK_EIO, path, "cannot write %s: %s", path,
+      rc = iatk__fail_at(err, IATK_EIO, path, "cannot write %s: %s", path,
                         strerror(e));
   }
   free(path);
@@ -285,9 +285,9 @@ int iatk_tree_write(const iatk_tree_dir *dir, const char *name,
 
 /* File systems that cannot fsync a directory (EINVAL) order metadata
  * anyway. */
-int iatk_tree_sync(const iatk_tree_dir *dir, iatk_error *err) {
+int iatk__tree_sync(const iatk_tree_dir *dir, iatk_error *err) {
   if (fsync(dir->fd) == 0 || errno == EINVAL)
     return IATK_OK;
-  return iatk_fail_at(err, IATK_EIO, dir->path, "cannot sync %s: %s", dir->path,
+  return iatk__fail_at(err, IATK_EIO, dir->path, "cannot sync %s: %s", dir->path,
                       strerror(errno));
 }

@@ -20,10 +20,10 @@ typedef struct version_path {
 } version_path;
 
 static void path_close(version_path *p) {
-  iatk_tree_close(&p->version);
-  iatk_tree_close(&p->schema);
-  iatk_tree_close(&p->registry);
-  iatk_tree_close(&p->root);
+  iatk__tree_close(&p->version);
+  iatk__tree_close(&p->schema);
+  iatk__tree_close(&p->registry);
+  iatk__tree_close(&p->root);
 }
 
 /* The number to look at: `version` checked, or the highest one.  Listing
@@ -32,15 +32,15 @@ static void path_close(version_path *p) {
 static int pick_version(iatk_registry *reg, const char *registry,
                         const char *schema, const char *version, int *number,
                         int *latest, iatk_error *err) {
-  if (version && iatk_registry_check_version(version, number, err) != IATK_OK)
+  if (version && iatk__registry_check_version(version, number, err) != IATK_OK)
     return IATK_ENAME;
   iatk_error inner; /* err may be NULL, but the code is needed */
   iatk_error_clear(&inner);
   iatk_strlist *list = iatk_registry_versions(reg, registry, schema, &inner);
   if (!list)
-    return iatk_fail_at(err, inner.code, inner.where, "%s", inner.message);
+    return iatk__fail_at(err, inner.code, inner.where, "%s", inner.message);
   size_t count = iatk_strlist_count(list);
-  *latest = count ? iatk_registry_parse_version(
+  *latest = count ? iatk__registry_parse_version(
                         iatk_strlist_get(list, count - 1))
                   : 0;
   iatk_strlist_free(list);
@@ -56,15 +56,15 @@ static int open_version(const char *root, const char *registry,
                         version_path *p, iatk_error *err) {
   char name[16];
   snprintf(name, sizeof name, "%d", number);
-  int rc = iatk_tree_open_root(root, 0, &p->root, err);
+  int rc = iatk__tree_open_root(root, 0, &p->root, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->root, registry, 0, &p->registry, err);
+    rc = iatk__tree_open(&p->root, registry, 0, &p->registry, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->registry, schema, 0, &p->schema, err);
+    rc = iatk__tree_open(&p->registry, schema, 0, &p->schema, err);
   if (rc == IATK_OK)
-    rc = iatk_tree_open(&p->schema, name, 0, &p->version, err);
+    rc = iatk__tree_open(&p->schema, name, 0, &p->version, err);
   if (rc == IATK_OK && p->version.fd < 0)
-    rc = iatk_fail(err, IATK_ENOVERSION,
+    rc = iatk__fail(err, IATK_ENOVERSION,
                    "version %d of schema '%s' not found in registry '%s' "
                    "(latest is %d)",
                    number, schema, registry, latest);
@@ -75,9 +75,9 @@ int iatk_registry_version_time(iatk_registry *reg, const char *registry,
                                const char *schema, const char *version,
                                int64_t *epoch_us, iatk_error *err) {
   if (!reg || !epoch_us)
-    return iatk_fail(err, IATK_EINVAL, "no registry handle or result given");
+    return iatk__fail(err, IATK_EINVAL, "no registry handle or result given");
   if (!iatk_registry_root(reg))
-    return iatk_fail(err, IATK_EUNSUPPORTED,
+    return iatk__fail(err, IATK_EUNSUPPORTED,
                      "%s keeps no version directories: version times come "
                      "from a local registry tree",
                      iatk_registry_describe(reg));
@@ -91,7 +91,7 @@ int iatk_registry_version_time(iatk_registry *reg, const char *registry,
                     &p, err);
   struct stat st;
   if (rc == IATK_OK && fstat(p.version.fd, &st) != 0)
-    rc = iatk_fail_at(err, IATK_EIO, p.version.path, "cannot stat %s",
+    rc = iatk__fail_at(err, IATK_EIO, p.version.path, "cannot stat %s",
                       p.version.path);
   if (rc == IATK_OK)
     *epoch_us = (int64_t)st.st_mtim.tv_sec * 1000000 +

@@ -76,14 +76,14 @@ static void *on_target(void *cls, const char *uri, struct MHD_Connection *c) {
   (void)c;
   exchange *x = calloc(1, sizeof *x);
   if (x)
-    x->target = iatk_strdup(uri ? uri : "");
+    x->target = iatk__strdup(uri ? uri : "");
   if (!x || !x->target) {
     free(x);
     return NULL; /* on_request then drops the connection */
   }
   x->srv = cls;
   clock_gettime(CLOCK_MONOTONIC, &x->start);
-  iatk_buf_init(&x->body);
+  iatk__buf_init(&x->body);
   flight_begin(x->srv);
   return x;
 }
@@ -122,7 +122,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     log_exchange(x);
   iatk_server *srv = x->srv;
   free(x->target);
-  iatk_buf_release(&x->body);
+  iatk__buf_release(&x->body);
   free(x);
   flight_end(srv);
 }
@@ -134,16 +134,16 @@ static void request_id(char out[37]) {
   static _Thread_local iatk_rng rng;
   static _Thread_local int seeded;
   if (!seeded) {
-    iatk_rng_init_fresh(&rng);
+    iatk__rng_init_fresh(&rng);
     seeded = 1;
   }
-  iatk_rng_uuid4(&rng, out);
+  iatk__rng_uuid4(&rng, out);
 }
 
 static enum MHD_Result queue(exchange *x, struct MHD_Connection *c,
                              iatk__srv_reply *reply) {
   size_t len = reply->body.len;
-  char *data = iatk_buf_steal(&reply->body);
+  char *data = iatk__buf_steal(&reply->body);
   struct MHD_Response *r =
       MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
   if (!r) {
@@ -233,7 +233,7 @@ static enum MHD_Result take_body(exchange *x, const char *data,
                                  size_t *size) {
   if (*size > IATK__SRV_MAX_BODY - x->body.len)
     return MHD_NO; /* a chunked body past the limit: close */
-  iatk_buf_append(&x->body, data, *size);
+  iatk__buf_append(&x->body, data, *size);
   *size = 0;
   return x->body.failed ? MHD_NO : MHD_YES;
 }
@@ -277,7 +277,7 @@ int iatk__srv_http_start(iatk_server *srv, int fd, iatk_error *err) {
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
       MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
   if (!srv->daemon)
-    return iatk_fail(err, IATK_EIO,
+    return iatk__fail(err, IATK_EIO,
                      "cannot start the HTTP server on %s (libmicrohttpd "
                      "refused)",
                      srv->url);

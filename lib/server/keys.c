@@ -37,15 +37,15 @@ static int append_key(iatk_server *srv, const char *id, const char *secret,
   iatk__srv_key *keys =
       realloc(srv->keys, (srv->key_count + 1) * sizeof *keys);
   if (!keys)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   srv->keys = keys;
   iatk__srv_key *k = &keys[srv->key_count];
-  k->id = iatk_strdup(id);
-  k->secret = iatk_strdup(secret);
+  k->id = iatk__strdup(id);
+  k->secret = iatk__strdup(secret);
   if (!k->id || !k->secret) {
     free(k->id);
     free(k->secret);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   srv->key_count++;
   return IATK_OK;
@@ -54,20 +54,20 @@ static int append_key(iatk_server *srv, const char *id, const char *secret,
 int iatk_server_add_key(iatk_server *srv, const char *access_key_id,
                         const char *secret_access_key, iatk_error *err) {
   if (!srv || srv->daemon)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "keys are added before the server listens");
   if (!access_key_id || !valid_id(access_key_id))
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "an access key id is 1 to %d letters and digits",
                      KEY_ID_MAX);
   if (!secret_access_key || !*secret_access_key ||
       strlen(secret_access_key) > SECRET_MAX)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "the secret access key of %s is empty or too long",
                      access_key_id);
   const iatk__srv_key *known = find_key(srv, access_key_id);
   if (known && strcmp(known->secret, secret_access_key) != 0)
-    return iatk_fail(err, IATK_EEXIST,
+    return iatk__fail(err, IATK_EEXIST,
                      "access key %s was given twice, with different secrets",
                      access_key_id);
   return known ? IATK_OK : append_key(srv, access_key_id, secret_access_key,
@@ -97,7 +97,7 @@ static profile_key *profile_named(profiles *p, const char *name) {
   p->items = items;
   profile_key *k = &items[p->count];
   memset(k, 0, sizeof *k);
-  k->profile = iatk_strdup(name);
+  k->profile = iatk__strdup(name);
   if (!k->profile)
     return NULL;
   p->count++;
@@ -114,7 +114,7 @@ static int on_value(void *user, const char *section, const char *name,
   if (!is_id && strcasecmp(name, "aws_secret_access_key") != 0)
     return 1;
   profile_key *k = profile_named(p, section);
-  char *copy = iatk_strdup(value);
+  char *copy = iatk__strdup(value);
   if (!k || !copy) {
     free(copy);
     p->nomem = 1;
@@ -143,7 +143,7 @@ static int add_profiles(iatk_server *srv, const profiles *p, const char *path,
   for (size_t i = 0; i < p->count; i++) {
     const profile_key *k = &p->items[i];
     if (!k->id || !k->secret)
-      return iatk_fail_at(err, IATK_EINVAL, path,
+      return iatk__fail_at(err, IATK_EINVAL, path,
                           "%s: profile [%s] has an %s but no %s", path,
                           k->profile,
                           k->id ? "aws_access_key_id" : "aws_secret_access_key",
@@ -153,7 +153,7 @@ static int add_profiles(iatk_server *srv, const profiles *p, const char *path,
       return rc;
   }
   if (p->count == 0)
-    return iatk_fail_at(err, IATK_EINVAL, path,
+    return iatk__fail_at(err, IATK_EINVAL, path,
                         "%s holds no aws_access_key_id / "
                         "aws_secret_access_key pair",
                         path);
@@ -163,20 +163,20 @@ static int add_profiles(iatk_server *srv, const profiles *p, const char *path,
 int iatk_server_add_credentials_file(iatk_server *srv, const char *path,
                                      iatk_error *err) {
   if (!srv || !path || srv->daemon)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "keys are added before the server listens");
   size_t len = 0;
-  char *text = iatk_read_file(path, CREDENTIALS_MAX_BYTES, &len, err);
+  char *text = iatk__read_file(path, CREDENTIALS_MAX_BYTES, &len, err);
   if (!text)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   profiles p = {NULL, 0, 0};
   int line = ini_parse_string(text, on_value, &p);
   free(text);
   int rc = IATK_OK;
   if (p.nomem || line == -2)
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+    rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   else if (line != 0)
-    rc = iatk_fail_at(err, IATK_EINVAL, path, "%s:%d: not a credentials file "
+    rc = iatk__fail_at(err, IATK_EINVAL, path, "%s:%d: not a credentials file "
                       "line", path, line);
   else
     rc = add_profiles(srv, &p, path, err);

@@ -40,7 +40,7 @@ static int split(const char *address, char host[64], int *port,
                ? strtol(colon + 1, &end, 10)
                : -1;
   if (!colon || p < 0 || p > 65535 || *end || (size_t)(h_end - h) >= 64)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "invalid listen address '%s': expected HOST:PORT (an "
                      "IPv4 address, [IPv6 address] or localhost, and a port "
                      "from 0 to 65535)",
@@ -71,7 +71,7 @@ static int resolve(const char *address, endpoint *ep, iatk_error *err) {
     v6->sin6_port = htons((uint16_t)port);
     ep->len = sizeof *v6;
   } else {
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "invalid listen address '%s': the host must be an IPv4 "
                      "address, [IPv6 address] or localhost",
                      address);
@@ -114,7 +114,7 @@ int iatk__srv_listen_socket(const char *address, int *fd, int *port,
     int e = errno;
     if (s >= 0)
       close(s);
-    return iatk_fail(err, IATK_EIO, "cannot listen on %s: %s", address,
+    return iatk__fail(err, IATK_EIO, "cannot listen on %s: %s", address,
                      strerror(e));
   }
   *fd = s;

@@ -25,8 +25,8 @@
 static void put_hex(iatk_buf *out, const unsigned char *p, size_t n) {
   static const char digits[] = "0123456789abcdef";
   for (size_t i = 0; i < n; i++) {
-    iatk_buf_putc(out, digits[p[i] >> 4]);
-    iatk_buf_putc(out, digits[p[i] & 15]);
+    iatk__buf_putc(out, digits[p[i] >> 4]);
+    iatk__buf_putc(out, digits[p[i] & 15]);
   }
 }
 
@@ -51,16 +51,16 @@ static int get_hex(const char *hex, size_t n, unsigned char *out) {
 static int tag_of(const iatk_server *srv, const char *scope,
                   const char *position, unsigned char tag[TAG_BYTES]) {
   iatk_buf msg;
-  iatk_buf_init(&msg);
-  iatk_buf_append(&msg, scope, strlen(scope) + 1);
-  iatk_buf_puts(&msg, position);
+  iatk__buf_init(&msg);
+  iatk__buf_append(&msg, scope, strlen(scope) + 1);
+  iatk__buf_puts(&msg, position);
   unsigned char full[EVP_MAX_MD_SIZE];
   unsigned int full_len = 0;
   int ok = !msg.failed && HMAC(EVP_sha256(), srv->token_key,
                                sizeof srv->token_key,
                                (const unsigned char *)msg.data, msg.len, full,
                                &full_len) != NULL;
-  iatk_buf_release(&msg);
+  iatk__buf_release(&msg);
   if (ok)
     memcpy(tag, full, TAG_BYTES);
   return ok ? 0 : -1;
@@ -74,11 +74,11 @@ static json_t *make_token(const iatk_server *srv, const char *scope,
   if (tag_of(srv, scope, position, tag) != 0)
     return NULL;
   iatk_buf token;
-  iatk_buf_init(&token);
+  iatk__buf_init(&token);
   put_hex(&token, tag, TAG_BYTES);
   put_hex(&token, (const unsigned char *)position, strlen(position));
   json_t *value = token.failed ? NULL : json_stringn(token.data, token.len);
-  iatk_buf_release(&token);
+  iatk__buf_release(&token);
   return value;
 }
 

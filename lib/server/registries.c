@@ -72,13 +72,13 @@ void iatk__srv_list_registries(iatk__srv_call *call, iatk__srv_reply *reply) {
   if (names) {
     registry_filter f = {prefix ? prefix : "", scope};
     iatk_buf key;
-    iatk_buf_init(&key);
-    iatk_buf_printf(&key, "ListRegistries %zu:%s %s", strlen(f.prefix),
+    iatk__buf_init(&key);
+    iatk__buf_printf(&key, "ListRegistries %zu:%s %s", strlen(f.prefix),
                     f.prefix, scope ? scope : "");
     iatk__srv_listing l = {key.data ? key.data : "", "Registries", names,
                            strcmp, keep_registry, emit_registry, &f};
     iatk__srv_page(call, &l, reply);
-    iatk_buf_release(&key);
+    iatk__buf_release(&key);
   }
   iatk_strlist_free(names);
   iatk_free(prefix);

@@ -20,11 +20,11 @@ static const struct {
 
 void iatk__srv_reply_init(iatk__srv_reply *r) {
   memset(r, 0, sizeof *r);
-  iatk_buf_init(&r->body);
+  iatk__buf_init(&r->body);
 }
 
 void iatk__srv_reply_release(iatk__srv_reply *r) {
-  iatk_buf_release(&r->body);
+  iatk__buf_release(&r->body);
 }
 
 iatk__srv_error iatk__srv_error_named(const char *code) {
@@ -43,7 +43,7 @@ static void put_message(iatk_buf *b, const char *message) {
     unsigned char c = (unsigned char)message[n];
     clean[n] = c >= 0x20 && c < 0x7f ? (char)c : '?';
   }
-  iatk_buf_json_string(b, clean, n);
+  iatk__buf_json_string(b, clean, n);
 }
 
 void iatk__srv_fail(iatk__srv_reply *r, iatk__srv_error id, const char *fmt,
@@ -57,12 +57,12 @@ void iatk__srv_fail(iatk__srv_reply *r, iatk__srv_error id, const char *fmt,
   va_end(ap);
   r->status = errors[id].status;
   r->error_code = errors[id].code;
-  iatk_buf_reset(&r->body);
-  iatk_buf_puts(&r->body, "{\"Code\":");
-  iatk_buf_json_string(&r->body, r->error_code, strlen(r->error_code));
-  iatk_buf_puts(&r->body, ",\"Message\":");
+  iatk__buf_reset(&r->body);
+  iatk__buf_puts(&r->body, "{\"Code\":");
+  iatk__buf_json_string(&r->body, r->error_code, strlen(r->error_code));
+  iatk__buf_puts(&r->body, ",\"Message\":");
   put_message(&r->body, message);
-  iatk_buf_putc(&r->body, '}');
+  iatk__buf_putc(&r->body, '}');
 }
 
 void iatk__srv_ok(iatk__srv_reply *r, int status, json_t *body) {
@@ -70,12 +70,12 @@ void iatk__srv_ok(iatk__srv_reply *r, int status, json_t *body) {
     json_decref(body);
     return;
   }
-  iatk_buf_reset(&r->body);
+  iatk__buf_reset(&r->body);
   if (body)
-    iatk_json_write(&r->body, body);
+    iatk__json_write(&r->body, body);
   json_decref(body);
   if (!body || r->body.failed) {
-    iatk_buf_reset(&r->body);
+    iatk__buf_reset(&r->body);
     iatk__srv_fail(r, IATK__SRV_INTERNAL, "out of memory");
     return;
   }
@@ -127,20 +127,20 @@ static int set_new(json_t *obj, const char *member, json_t *value) {
 int iatk__srv_set_arn(json_t *obj, const char *member, const iatk_server *srv,
                       const char *registry, const char *schema) {
   iatk_buf arn;
-  iatk_buf_init(&arn);
-  iatk_buf_printf(&arn, "arn:aws:schemas:%s:%s:%s/%s", srv->region,
+  iatk__buf_init(&arn);
+  iatk__buf_printf(&arn, "arn:aws:schemas:%s:%s:%s/%s", srv->region,
                   srv->account, schema ? "schema" : "registry", registry);
   if (schema)
-    iatk_buf_printf(&arn, "/%s", schema);
+    iatk__buf_printf(&arn, "/%s", schema);
   int rc = arn.failed ? -1 : set_new(obj, member, json_stringn(arn.data, arn.len));
-  iatk_buf_release(&arn);
+  iatk__buf_release(&arn);
   return rc;
 }
 
 int iatk__srv_set_time(json_t *obj, const char *member, int64_t epoch_us) {
   iatk_instant t = {epoch_us, 0};
   char text[40];
-  size_t n = iatk_instant_format_utc(&t, text);
+  size_t n = iatk__instant_format_utc(&t, text);
   return set_new(obj, member, json_stringn(text, n));
 }
 

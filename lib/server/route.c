@@ -104,7 +104,7 @@ typedef struct decoded {
 } decoded;
 
 static int decode_labels(const labels *l, decoded *d, iatk__srv_reply *reply) {
-  iatk_buf_init(&d->text);
+  iatk__buf_init(&d->text);
   for (int i = 0; i < l->count; i++) {
     d->offset[i] = d->text.len;
     if (iatk__srv_url_decode(l->at[i], l->len[i], &d->text) != 0) {
@@ -113,7 +113,7 @@ static int decode_labels(const labels *l, decoded *d, iatk__srv_reply *reply) {
                      "encoded NUL");
       return -1;
     }
-    iatk_buf_append(&d->text, "", 1);
+    iatk__buf_append(&d->text, "", 1);
   }
   if (!d->text.failed)
     return 0;
@@ -140,7 +140,7 @@ static void run(iatk_server *srv, const struct route *route, const labels *l,
                 const iatk__srv_request *req, iatk__srv_reply *reply) {
   decoded d;
   if (decode_labels(l, &d, reply) != 0) {
-    iatk_buf_release(&d.text);
+    iatk__buf_release(&d.text);
     return;
   }
   iatk__srv_call call = {srv,        NULL,      NULL,         NULL,
@@ -157,7 +157,7 @@ static void run(iatk_server *srv, const struct route *route, const labels *l,
       iatk__srv_fail_iatk(reply, &call, &err);
   }
   iatk_registry_free(call.reg);
-  iatk_buf_release(&d.text);
+  iatk__buf_release(&d.text);
 }
 
 void iatk__srv_dispatch(iatk_server *srv, const iatk__srv_request *req,

@@ -332,13 +332,13 @@ void iatk__srv_list_schemas(iatk__srv_call *call, iatk__srv_reply *reply) {
   if (names) {
     const char *p = prefix ? prefix : "";
     iatk_buf key;
-    iatk_buf_init(&key);
-    iatk_buf_printf(&key, "ListSchemas %zu:%s %s", strlen(call->registry),
+    iatk__buf_init(&key);
+    iatk__buf_printf(&key, "ListSchemas %zu:%s %s", strlen(call->registry),
                     call->registry, p);
     iatk__srv_listing l = {key.data ? key.data : "", "Schemas", names, strcmp,
                            keep_prefixed, emit_schema, (void *)p};
     iatk__srv_page(call, &l, reply);
-    iatk_buf_release(&key);
+    iatk__buf_release(&key);
   }
   iatk_strlist_free(names);
   iatk_free(prefix);

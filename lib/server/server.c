@@ -11,9 +11,9 @@
 
 static int configurable(const iatk_server *srv, iatk_error *err) {
   if (!srv)
-    return iatk_fail(err, IATK_EINVAL, "no server handle given");
+    return iatk__fail(err, IATK_EINVAL, "no server handle given");
   if (srv->daemon)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "the server is listening: settings are made before "
                      "iatk_server_listen");
   return IATK_OK;
@@ -21,9 +21,9 @@ static int configurable(const iatk_server *srv, iatk_error *err) {
 
 /* Replaces *slot with a copy of value. */
 static int set_string(char **slot, const char *value, iatk_error *err) {
-  char *copy = iatk_strdup(value);
+  char *copy = iatk__strdup(value);
   if (!copy)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(*slot);
   *slot = copy;
   return IATK_OK;
@@ -45,13 +45,13 @@ static int init_sync(iatk_server *srv) {
 
 iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err) {
   if (!reg || !iatk_registry_root(reg)) {
-    iatk_fail(err, IATK_EINVAL,
+    iatk__fail(err, IATK_EINVAL,
               "a registry server needs a local registry tree");
     return NULL;
   }
   iatk_server *srv = calloc(1, sizeof *srv);
   if (!srv) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   if (set_string(&srv->root, iatk_registry_root(reg), err) != IATK_OK ||
@@ -59,7 +59,7 @@ iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err) {
       set_string(&srv->account, "123456789012", err) != IATK_OK ||
       RAND_bytes(srv->token_key, sizeof srv->token_key) != 1 ||
       init_sync(srv) != 0) {
-    iatk_fail(err, IATK_ENOMEM, "cannot set up the server");
+    iatk__fail(err, IATK_ENOMEM, "cannot set up the server");
     free(srv->root);
     free(srv->region);
     free(srv->account);
@@ -107,11 +107,11 @@ int iatk_server_set_arn(iatk_server *srv, const char *region,
                         const char *account, iatk_error *err) {
   int rc = configurable(srv, err);
   if (rc == IATK_OK && region && !valid_region(region))
-    rc = iatk_fail(err, IATK_EINVAL,
+    rc = iatk__fail(err, IATK_EINVAL,
                    "invalid region '%s': lower-case letters, digits and '-'",
                    region);
   if (rc == IATK_OK && account && !valid_account(account))
-    rc = iatk_fail(err, IATK_EINVAL,
+    rc = iatk__fail(err, IATK_EINVAL,
                    "invalid account '%s': an AWS account id is 12 digits",
                    account);
   if (rc == IATK_OK && region)
@@ -135,7 +135,7 @@ int iatk_server_listen(iatk_server *srv, const char *address,
                        iatk_error *err) {
   int rc = configurable(srv, err);
   if (rc == IATK_OK && !address)
-    rc = iatk_fail(err, IATK_EINVAL, "no listen address given");
+    rc = iatk__fail(err, IATK_EINVAL, "no listen address given");
   if (rc != IATK_OK)
     return rc;
   int fd = -1;

@@ -35,7 +35,7 @@ int iatk__srv_url_decode(const char *s, size_t n, iatk_buf *out) {
     }
     if (c == '\0')
       return -1;
-    iatk_buf_putc(out, c);
+    iatk__buf_putc(out, c);
   }
   return out->failed ? -1 : 0;
 }
@@ -43,13 +43,13 @@ int iatk__srv_url_decode(const char *s, size_t n, iatk_buf *out) {
 /* Decodes query[0..n) into a fresh string; NULL when malformed. */
 static char *decode_part(const char *s, size_t n) {
   iatk_buf buf;
-  iatk_buf_init(&buf);
-  iatk_buf_reserve(&buf, n);
+  iatk__buf_init(&buf);
+  iatk__buf_reserve(&buf, n);
   if (iatk__srv_url_decode(s, n, &buf) != 0 || buf.failed) {
-    iatk_buf_release(&buf);
+    iatk__buf_release(&buf);
     return NULL;
   }
-  return iatk_buf_steal(&buf);
+  return iatk__buf_steal(&buf);
 }
 
 /* Whether the parameter query[0..n) ("name" or "name=value") is `name`;

@@ -60,12 +60,12 @@ void iatk__srv_list_schema_versions(iatk__srv_call *call,
     return;
   }
   iatk_buf key;
-  iatk_buf_init(&key);
-  iatk_buf_printf(&key, "ListSchemaVersions %zu:%s %s",
+  iatk__buf_init(&key);
+  iatk__buf_printf(&key, "ListSchemaVersions %zu:%s %s",
                   strlen(call->registry), call->registry, call->schema);
   iatk__srv_listing l = {key.data ? key.data : "", "SchemaVersions", versions,
                          compare_versions, NULL, emit_version, NULL};
   iatk__srv_page(call, &l, reply);
-  iatk_buf_release(&key);
+  iatk__buf_release(&key);
   iatk_strlist_free(versions);
 }

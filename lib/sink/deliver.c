@@ -140,7 +140,7 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
   if (!b) {
     for (size_t i = 0; i < n; i++)
       iatk__sink_fail(s, entries[i], IATK_SEND_AWS, "", "out of memory");
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   b->s = s;
   b->n = n;
@@ -150,7 +150,7 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
   }
   if (s->rate > 0)
     s->tokens -= (double)n;
-  iatk_buf_reset(&s->body);
+  iatk__buf_reset(&s->body);
   s->sink->body(s, b->entries, n, &s->body);
   iatk__aws_request req = {.service = s->sink->service,
                            .method = "POST",
@@ -159,7 +159,7 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
                            .header_count = s->header_count,
                            .body = s->body.data ? s->body.data : "",
                            .body_len = s->body.len};
-  int rc = s->body.failed ? iatk_fail(err, IATK_ENOMEM, "out of memory")
+  int rc = s->body.failed ? iatk__fail(err, IATK_ENOMEM, "out of memory")
                           : iatk__aws_multi_add(s->multi, &req, request_done,
                                                 b, err);
   if (rc != IATK_OK) {
@@ -175,7 +175,7 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
 /* A retryable entry waits alone for its backoff (full jitter, as the
  * standard retry mode). */
 static void schedule_retry(iatk_sender *s, iatk__entry *e) {
-  double r = (double)(iatk_rng_next(&s->rng) >> 11) * 0x1p-53;
+  double r = (double)(iatk__rng_next(&s->rng) >> 11) * 0x1p-53;
   e->due = iatk__sink_now() + iatk__aws_backoff(e->attempts, r);
   e->next = s->retries;
   s->retries = e;
@@ -193,13 +193,13 @@ static void entry_result(iatk_sender *s, iatk__entry *e,
     return;
   }
   iatk_buf m;
-  iatk_buf_init(&m);
-  iatk_buf_printf(&m, "%s: %s", r->code, r->message);
+  iatk__buf_init(&m);
+  iatk__buf_printf(&m, "%s: %s", r->code, r->message);
   if (e->attempts > 1)
-    iatk_buf_printf(&m, " (after %d attempts)", e->attempts);
+    iatk__buf_printf(&m, " (after %d attempts)", e->attempts);
   int why = r->retryable && s->stopped ? IATK_SEND_INTERRUPTED : IATK_SEND_AWS;
   iatk__sink_fail(s, e, why, r->code, m.failed ? r->code : m.data);
-  iatk_buf_release(&m);
+  iatk__buf_release(&m);
 }
 
 static void answered(iatk_sender *s, batch *b, const iatk__aws_response *resp) {
@@ -309,7 +309,7 @@ static int flush(iatk_sender *s, iatk_error *err) {
   size_t n = s->batch_count;
   iatk__entry **entries = malloc(n * sizeof *entries);
   if (!entries)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   size_t i = 0;
   for (iatk__entry *e = s->batch; e; e = e->next)
     entries[i++] = e;
@@ -372,7 +372,7 @@ static const char *first_cause(const iatk_sender *s, int why, iatk_buf *b) {
   const char *m = s->first_failure[why];
   if (!m)
     return "";
-  iatk_buf_printf(b, "; the first: %s", m);
+  iatk__buf_printf(b, "; the first: %s", m);
   return b->failed ? "" : b->data;
 }
 
@@ -386,25 +386,25 @@ static int outcome(const iatk_sender *s, iatk_error *err) {
   if (!failed)
     return IATK_OK;
   iatk_buf cause;
-  iatk_buf_init(&cause);
+  iatk__buf_init(&cause);
   int rc = IATK_OK;
   if (k[IATK_SEND_NETWORK])
-    rc = iatk_fail(err, IATK_ENETWORK, "%llu of %llu events not delivered "
+    rc = iatk__fail(err, IATK_ENETWORK, "%llu of %llu events not delivered "
                    "(%llu got no answer)%s", failed, added,
                    (unsigned long long)k[IATK_SEND_NETWORK],
                    first_cause(s, IATK_SEND_NETWORK, &cause));
   else if (k[IATK_SEND_AWS])
-    rc = iatk_fail(err, IATK_EAWS, "%llu of %llu events not delivered "
+    rc = iatk__fail(err, IATK_EAWS, "%llu of %llu events not delivered "
                    "(%llu refused by AWS)%s", failed, added,
                    (unsigned long long)k[IATK_SEND_AWS],
                    first_cause(s, IATK_SEND_AWS, &cause));
-  iatk_buf_release(&cause);
+  iatk__buf_release(&cause);
   if (rc != IATK_OK)
     return rc;
   if (k[IATK_SEND_INTERRUPTED])
-    return iatk_fail(err, IATK_EIO, "%llu of %llu events not delivered "
+    return iatk__fail(err, IATK_EIO, "%llu of %llu events not delivered "
                      "(interrupted)", failed, added);
-  return iatk_fail(err, IATK_EJSON, "%llu of %llu events refused", failed,
+  return iatk__fail(err, IATK_EJSON, "%llu of %llu events refused", failed,
                    added);
 }
 
@@ -457,6 +457,6 @@ int iatk__sink_json_protocol(iatk_sender *s, const char *content_type,
   s->header_count = 2;
   s->path = strdup("/");
   if (!s->headers[0].value || !s->headers[1].value || !s->path)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }

@@ -22,8 +22,8 @@ static const char *string_member(const json_t *event, const char *name) {
 
 static void put_string(iatk_buf *b, const char *key, const char *value,
                        size_t len) {
-  iatk_buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", key);
-  iatk_buf_json_string(b, value, len);
+  iatk__buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", key);
+  iatk__buf_json_string(b, value, len);
 }
 
 /* Resources: a list of strings (ARNs), counted byte for byte. */
@@ -32,19 +32,19 @@ static int put_resources(iatk_buf *b, const json_t *resources, size_t *size,
   if (!resources)
     return IATK_OK;
   if (!json_is_array(resources))
-    return iatk_fail(err, IATK_EINVAL, "resources is not an array");
-  iatk_buf_puts(b, ",\"Resources\":[");
+    return iatk__fail(err, IATK_EINVAL, "resources is not an array");
+  iatk__buf_puts(b, ",\"Resources\":[");
   size_t i;
   json_t *r;
   json_array_foreach(resources, i, r) {
     if (!json_is_string(r))
-      return iatk_fail(err, IATK_EINVAL, "resources[%zu] is not a string", i);
+      return iatk__fail(err, IATK_EINVAL, "resources[%zu] is not a string", i);
     if (i)
-      iatk_buf_putc(b, ',');
-    iatk_buf_json_string(b, json_string_value(r), json_string_length(r));
+      iatk__buf_putc(b, ',');
+    iatk__buf_json_string(b, json_string_value(r), json_string_length(r));
     *size += json_string_length(r);
   }
-  iatk_buf_putc(b, ']');
+  iatk__buf_putc(b, ']');
   return IATK_OK;
 }
 
@@ -56,12 +56,12 @@ static int put_time(iatk_buf *b, const json_t *t, size_t *size,
     return IATK_OK;
   iatk_instant at;
   if (!json_is_string(t) ||
-      iatk_instant_parse(json_string_value(t), &at, NULL) != IATK_OK)
-    return iatk_fail(err, IATK_EINVAL, "time is not an RFC 3339 date-time");
+      iatk__instant_parse(json_string_value(t), &at, NULL) != IATK_OK)
+    return iatk__fail(err, IATK_EINVAL, "time is not an RFC 3339 date-time");
   if (at.epoch_us % 1000000 == 0)
-    iatk_buf_printf(b, ",\"Time\":%lld", (long long)(at.epoch_us / 1000000));
+    iatk__buf_printf(b, ",\"Time\":%lld", (long long)(at.epoch_us / 1000000));
   else
-    iatk_buf_printf(b, ",\"Time\":%.6f", (double)at.epoch_us / 1e6);
+    iatk__buf_printf(b, ",\"Time\":%.6f", (double)at.epoch_us / 1e6);
   *size += TIME_BYTES;
   return IATK_OK;
 }
@@ -72,16 +72,16 @@ static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
   const char *type = string_member(event, "detail-type");
   const json_t *detail = json_object_get(event, "detail");
   if (!source || !type || !detail)
-    return iatk_fail(err, IATK_EINVAL, "no %s: an EventBridge event needs "
+    return iatk__fail(err, IATK_EINVAL, "no %s: an EventBridge event needs "
                      "source, detail-type and detail",
                      !source ? "source" : !type ? "detail-type" : "detail");
   if (!json_is_object(detail))
-    return iatk_fail(err, IATK_EINVAL, "detail is not a JSON object");
+    return iatk__fail(err, IATK_EINVAL, "detail is not a JSON object");
   iatk_buf b, d;
-  iatk_buf_init(&b);
-  iatk_buf_init(&d);
-  iatk_json_write(&d, detail);
-  iatk_buf_putc(&b, '{');
+  iatk__buf_init(&b);
+  iatk__buf_init(&d);
+  iatk__json_write(&d, detail);
+  iatk__buf_putc(&b, '{');
   put_string(&b, "Source", source, strlen(source));
   put_string(&b, "DetailType", type, strlen(type));
   put_string(&b, "Detail", d.data ? d.data : "{}", d.len);
@@ -90,29 +90,29 @@ static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
   if (rc == IATK_OK)
     rc = put_time(&b, json_object_get(event, "time"), &size, err);
   put_string(&b, "EventBusName", s->target, strlen(s->target));
-  iatk_buf_putc(&b, '}');
-  iatk_buf_release(&d);
+  iatk__buf_putc(&b, '}');
+  iatk__buf_release(&d);
   if (rc == IATK_OK && (b.failed || d.failed))
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+    rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc != IATK_OK) {
-    iatk_buf_release(&b);
+    iatk__buf_release(&b);
     return rc;
   }
   e->size = size;
   e->encoded_len = b.len;
-  e->encoded = iatk_buf_steal(&b);
+  e->encoded = iatk__buf_steal(&b);
   return IATK_OK;
 }
 
 static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
                  iatk_buf *out) {
-  iatk_buf_puts(out, "{\"Entries\":[");
+  iatk__buf_puts(out, "{\"Entries\":[");
   for (size_t i = 0; i < n; i++) {
     if (i)
-      iatk_buf_putc(out, ',');
-    iatk_buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
+      iatk__buf_putc(out, ',');
+    iatk__buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
   }
-  iatk_buf_puts(out, "]}");
+  iatk__buf_puts(out, "]}");
 }
 
 /* Result entries come in the order of the request's; one with an

@@ -21,7 +21,7 @@ static void base64(iatk_buf *b, const unsigned char *p, size_t n) {
   size_t need = (n + 2) / 3 * 4;
   if (n > INT_MAX)
     b->failed = 1; /* records are at most 1 MB: never in practice */
-  if (b->failed || iatk_buf_reserve(b, need + 1) != 0)
+  if (b->failed || iatk__buf_reserve(b, need + 1) != 0)
     return; /* a failed buffer is reported by the caller */
   EVP_EncodeBlock((unsigned char *)b->data + b->len, p, (int)n);
   b->len += need;
@@ -33,7 +33,7 @@ static void hash_key(iatk_buf *key, const char *text, size_t len) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (size_t i = 0; i < len; i++)
     h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
-  iatk_buf_printf(key, "%016llx", (unsigned long long)h);
+  iatk__buf_printf(key, "%016llx", (unsigned long long)h);
 }
 
 static size_t utf8_chars(const char *s, size_t n) {
@@ -45,17 +45,17 @@ static size_t utf8_chars(const char *s, size_t n) {
 
 static int pointer_key(const iatk_sender *s, const json_t *event,
                        iatk_buf *key, iatk_error *err) {
-  const json_t *v = iatk_pointer_get(event, s->partition_key, 0);
+  const json_t *v = iatk__pointer_get(event, s->partition_key, 0);
   if (!v)
-    return iatk_fail(err, IATK_EINVAL, "no partition key at %s",
+    return iatk__fail(err, IATK_EINVAL, "no partition key at %s",
                      s->partition_key);
   if (json_is_string(v))
-    iatk_buf_append(key, json_string_value(v), json_string_length(v));
+    iatk__buf_append(key, json_string_value(v), json_string_length(v));
   else
-    iatk_json_write(key, v);
+    iatk__json_write(key, v);
   size_t chars = utf8_chars(key->data ? key->data : "", key->len);
   if (chars == 0 || chars > MAX_KEY_CHARS)
-    return iatk_fail(err, IATK_EINVAL, "the partition key at %s has %zu "
+    return iatk__fail(err, IATK_EINVAL, "the partition key at %s has %zu "
                      "characters (Kinesis takes 1 to %d)", s->partition_key,
                      chars, MAX_KEY_CHARS);
   return IATK_OK;
@@ -64,45 +64,45 @@ static int pointer_key(const iatk_sender *s, const json_t *event,
 static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
                   iatk_error *err) {
   iatk_buf key, b;
-  iatk_buf_init(&key);
-  iatk_buf_init(&b);
+  iatk__buf_init(&key);
+  iatk__buf_init(&b);
   int rc = IATK_OK;
   if (s->partition_key)
     rc = pointer_key(s, event, &key, err);
   else
     hash_key(&key, e->text, e->len);
   if (rc == IATK_OK) {
-    iatk_buf_puts(&b, "{\"Data\":\"");
+    iatk__buf_puts(&b, "{\"Data\":\"");
     base64(&b, (const unsigned char *)e->text, e->len);
-    iatk_buf_puts(&b, "\",\"PartitionKey\":");
-    iatk_buf_json_string(&b, key.data, key.len);
-    iatk_buf_putc(&b, '}');
+    iatk__buf_puts(&b, "\",\"PartitionKey\":");
+    iatk__buf_json_string(&b, key.data, key.len);
+    iatk__buf_putc(&b, '}');
     if (b.failed || key.failed)
-      rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+      rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   e->size = e->len + key.len;
-  iatk_buf_release(&key);
+  iatk__buf_release(&key);
   if (rc != IATK_OK) {
-    iatk_buf_release(&b);
+    iatk__buf_release(&b);
     return rc;
   }
   e->encoded_len = b.len;
-  e->encoded = iatk_buf_steal(&b);
+  e->encoded = iatk__buf_steal(&b);
   return IATK_OK;
 }
 
 static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
                  iatk_buf *out) {
-  iatk_buf_puts(out, "{\"Records\":[");
+  iatk__buf_puts(out, "{\"Records\":[");
   for (size_t i = 0; i < n; i++) {
     if (i)
-      iatk_buf_putc(out, ',');
-    iatk_buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
+      iatk__buf_putc(out, ',');
+    iatk__buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
   }
-  iatk_buf_puts(out, strncmp(s->target, "arn:", 4) == 0 ? "],\"StreamARN\":"
+  iatk__buf_puts(out, strncmp(s->target, "arn:", 4) == 0 ? "],\"StreamARN\":"
                                                         : "],\"StreamName\":");
-  iatk_buf_json_string(out, s->target, strlen(s->target));
-  iatk_buf_putc(out, '}');
+  iatk__buf_json_string(out, s->target, strlen(s->target));
+  iatk__buf_putc(out, '}');
 }
 
 static int results(const char *text, size_t len, size_t n,

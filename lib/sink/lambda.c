@@ -16,15 +16,15 @@
 
 static void build_path(iatk_buf *path, const char *function,
                        const iatk__lambda_ref *ref) {
-  iatk_buf_puts(path, "/2015-03-31/functions/");
+  iatk__buf_puts(path, "/2015-03-31/functions/");
   iatk__aws_uri_encode(path, function, ref->function_len, 0);
-  iatk_buf_puts(path, "/invocations");
+  iatk__buf_puts(path, "/invocations");
 }
 
 static void build_query(iatk_buf *query, const iatk__lambda_ref *ref) {
   if (!ref->qualifier)
     return;
-  iatk_buf_puts(query, "Qualifier=");
+  iatk__buf_puts(query, "Qualifier=");
   iatk__aws_uri_encode(query, ref->qualifier, strlen(ref->qualifier), 0);
 }
 
@@ -70,13 +70,13 @@ static int fill_result(iatk_lambda_result *out, iatk__http_response *http,
                        iatk_error *err) {
   out->status_code = (int)http->status;
   out->payload_len = http->body.len;
-  out->payload = http->body.data ? iatk_buf_steal(&http->body) : strdup("");
+  out->payload = http->body.data ? iatk__buf_steal(&http->body) : strdup("");
   const char *log = iatk__http_header_get(http, "X-Amz-Log-Result");
   if (log && !(out->log_tail = decode_base64(log)))
-    return iatk_fail(err, IATK_EAWS, "Lambda sent a log tail that is not base64");
+    return iatk__fail(err, IATK_EAWS, "Lambda sent a log tail that is not base64");
   if (!out->payload || !copy_header(&out->function_error, http, "X-Amz-Function-Error") ||
       !copy_header(&out->executed_version, http, "X-Amz-Executed-Version"))
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
@@ -88,10 +88,10 @@ static int function_failure(const iatk_lambda_result *r, iatk_error *err) {
   const char *message = json_string_value(json_object_get(doc, "errorMessage"));
   int rc;
   if (type || message)
-    rc = iatk_fail(err, IATK_ECONSUMER, "%s: %s", type ? type : r->function_error,
+    rc = iatk__fail(err, IATK_ECONSUMER, "%s: %s", type ? type : r->function_error,
                    message ? message : "");
   else
-    rc = iatk_fail(err, IATK_ECONSUMER, "%s: %.*s", r->function_error,
+    rc = iatk__fail(err, IATK_ECONSUMER, "%s: %.*s", r->function_error,
                    (int)(r->payload_len < MAX_ERROR_SHOWN ? r->payload_len : MAX_ERROR_SHOWN),
                    r->payload);
   json_decref(doc);
@@ -110,8 +110,8 @@ static int send_invoke(iatk_aws *aws, const char *function,
                        size_t len, int flags, iatk__aws_response *resp,
                        iatk_error *err) {
   iatk_buf path, query;
-  iatk_buf_init(&path);
-  iatk_buf_init(&query);
+  iatk__buf_init(&path);
+  iatk__buf_init(&query);
   build_path(&path, function, ref);
   build_query(&query, ref);
   iatk__http_header headers[2];
@@ -126,10 +126,10 @@ static int send_invoke(iatk_aws *aws, const char *function,
     req.read_timeout_ms = LAMBDA_MAX_RUN_MS + LAMBDA_ANSWER_MARGIN_MS;
   req.acts_once = 1;
   int rc = path.failed || query.failed
-               ? iatk_fail(err, IATK_ENOMEM, "out of memory")
+               ? iatk__fail(err, IATK_ENOMEM, "out of memory")
                : iatk__aws_send(aws, &req, resp, err);
-  iatk_buf_release(&path);
-  iatk_buf_release(&query);
+  iatk__buf_release(&path);
+  iatk__buf_release(&query);
   return rc;
 }
 
@@ -141,7 +141,7 @@ int iatk_lambda_invoke(iatk_aws *aws, const char *function,
   memset(r, 0, sizeof *r);
   iatk__lambda_ref ref;
   if (!aws || (!payload && len))
-    return iatk_fail(err, IATK_EINVAL, "iatk_lambda_invoke: no client or no payload");
+    return iatk__fail(err, IATK_EINVAL, "iatk_lambda_invoke: no client or no payload");
   int rc = iatk__lambda_split(function, &ref, err);
   if (rc != IATK_OK)
     return rc;

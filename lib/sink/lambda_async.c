@@ -9,17 +9,17 @@
 
 static int setup(iatk_sender *s, iatk_error *err) {
   iatk_buf path;
-  iatk_buf_init(&path);
-  iatk_buf_puts(&path, "/2015-03-31/functions/");
+  iatk__buf_init(&path);
+  iatk__buf_puts(&path, "/2015-03-31/functions/");
   iatk__aws_uri_encode(&path, s->target, strlen(s->target), 0);
-  iatk_buf_puts(&path, "/invocations");
+  iatk__buf_puts(&path, "/invocations");
   s->headers[0] = (iatk__http_header){"X-Amz-Invocation-Type", strdup("Event")};
   s->header_count = 1;
   if (path.failed || !s->headers[0].value) {
-    iatk_buf_release(&path);
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__buf_release(&path);
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
-  s->path = iatk_buf_steal(&path);
+  s->path = iatk__buf_steal(&path);
   return IATK_OK;
 }
 
@@ -31,7 +31,7 @@ static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
 
 static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
                  iatk_buf *out) {
-  iatk_buf_append(out, entries[0]->text, entries[0]->len);
+  iatk__buf_append(out, entries[0]->text, entries[0]->len);
 }
 
 /* A 2xx answer is the acknowledgement. */

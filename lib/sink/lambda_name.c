@@ -65,7 +65,7 @@ int iatk__lambda_split(const char *function, iatk__lambda_ref *out,
   size_t q = (size_t)name + 1;
   if (name < 0 || !word_ok(p.start[name], p.len[name], 1) ||
       (q < p.count && !qualifier_ok(p.start[q], p.len[q])))
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "'%s' is not a Lambda function: expected NAME, "
                      "ACCOUNT:function:NAME or a function ARN, with an "
                      "optional :VERSION or :ALIAS",

@@ -26,7 +26,7 @@ static int json_call(iatk_aws *aws, const char *operation, json_t *body,
   char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
   json_decref(body);
   if (!text)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   iatk__aws_request req = {.service = IATK__AWS_SFN, .method = "POST",
                              .path = "/", .headers = headers, .header_count = 2,
                              .body = text, .body_len = strlen(text),
@@ -38,7 +38,7 @@ static int json_call(iatk_aws *aws, const char *operation, json_t *body,
     *answer = json_loadb(resp.http.body.data ? resp.http.body.data : "",
                          resp.http.body.len, 0, NULL);
     if (!json_is_object(*answer))
-      rc = iatk_fail(err, IATK_EAWS, "Step Functions %s answered with no JSON object",
+      rc = iatk__fail(err, IATK_EAWS, "Step Functions %s answered with no JSON object",
                      operation);
   }
   iatk__aws_response_release(&resp);
@@ -59,9 +59,9 @@ static int read_state(iatk_sfn_result *r, const json_t *doc, iatk_error *err) {
       !take(&r->error, doc, "error") || !take(&r->cause, doc, "cause") ||
       (json_object_get(doc, "executionArn") &&
        !take(&r->execution_arn, doc, "executionArn")))
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (!r->status)
-    return iatk_fail(err, IATK_EAWS, "Step Functions answered without a status");
+    return iatk__fail(err, IATK_EAWS, "Step Functions answered without a status");
   return IATK_OK;
 }
 
@@ -111,7 +111,7 @@ static int wait_for_end(iatk_aws *aws, int timeout_ms, iatk_sfn_result *r,
       return rc;
     int64_t left = deadline - now_ms();
     if (timeout_ms > 0 && left <= 0)
-      return iatk_fail(err, IATK_ETIMEOUT,
+      return iatk__fail(err, IATK_ETIMEOUT,
                        "execution %s still RUNNING after %.1f s; it was left "
                        "running (StopExecution ends it)",
                        r->execution_arn, timeout_ms / 1000.0);
@@ -126,7 +126,7 @@ static int wait_for_end(iatk_aws *aws, int timeout_ms, iatk_sfn_result *r,
 static int outcome(const iatk_sfn_result *r, iatk_error *err) {
   if (strcmp(r->status, "SUCCEEDED") == 0)
     return IATK_OK;
-  return iatk_fail(err, IATK_ECONSUMER, "%s%s%s%s%s", r->status,
+  return iatk__fail(err, IATK_ECONSUMER, "%s%s%s%s%s", r->status,
                    r->error ? ": " : "", r->error ? r->error : "",
                    r->cause ? ": " : "", r->cause ? r->cause : "");
 }
@@ -140,9 +140,9 @@ static int start(iatk_aws *aws, const char *arn, const char *name,
                      start_body(arn, name, input, len), sync ? "sync-" : NULL,
                      &answer, err);
   if (rc == IATK_OK && !take(&r->execution_arn, answer, "executionArn"))
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+    rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK && !r->execution_arn)
-    rc = iatk_fail(err, IATK_EAWS, "Step Functions answered without an executionArn");
+    rc = iatk__fail(err, IATK_EAWS, "Step Functions answered without an executionArn");
   if (rc == IATK_OK)
     rc = sync ? read_state(r, answer, err) : wait_for_end(aws, timeout_ms, r, err);
   json_decref(answer);
@@ -156,7 +156,7 @@ int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn,
   iatk_sfn_result *r = out ? out : &local;
   memset(r, 0, sizeof *r);
   if (!aws || !state_machine_arn || !state_machine_arn[0] || (!input && len))
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "iatk_sfn_run: no client, state machine or input");
   int rc = start(aws, state_machine_arn, name, input ? input : "", len, flags,
                  timeout_ms, r, err);

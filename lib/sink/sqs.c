@@ -11,7 +11,7 @@
 static int setup(iatk_sender *s, iatk_error *err) {
   if (strncmp(s->target, "https://", 8) != 0 &&
       strncmp(s->target, "http://", 7) != 0)
-    return iatk_fail(err, IATK_EINVAL, "'%s' is not a queue URL "
+    return iatk__fail(err, IATK_EINVAL, "'%s' is not a queue URL "
                      "(https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)",
                      s->target);
   return iatk__sink_json_protocol(s, "application/x-amz-json-1.0", "AmazonSQS.SendMessageBatch", err);
@@ -20,27 +20,27 @@ static int setup(iatk_sender *s, iatk_error *err) {
 static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
                   iatk_error *err) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_json_string(&b, e->text, e->len);
+  iatk__buf_init(&b);
+  iatk__buf_json_string(&b, e->text, e->len);
   if (b.failed)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   e->size = e->len;
   e->encoded_len = b.len;
-  e->encoded = iatk_buf_steal(&b);
+  e->encoded = iatk__buf_steal(&b);
   return IATK_OK;
 }
 
 static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
                  iatk_buf *out) {
-  iatk_buf_puts(out, "{\"QueueUrl\":");
-  iatk_buf_json_string(out, s->target, strlen(s->target));
-  iatk_buf_puts(out, ",\"Entries\":[");
+  iatk__buf_puts(out, "{\"QueueUrl\":");
+  iatk__buf_json_string(out, s->target, strlen(s->target));
+  iatk__buf_puts(out, ",\"Entries\":[");
   for (size_t i = 0; i < n; i++) {
-    iatk_buf_printf(out, "%s{\"Id\":\"%zu\",\"MessageBody\":", i ? "," : "", i);
-    iatk_buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
-    iatk_buf_putc(out, '}');
+    iatk__buf_printf(out, "%s{\"Id\":\"%zu\",\"MessageBody\":", i ? "," : "", i);
+    iatk__buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
+    iatk__buf_putc(out, '}');
   }
-  iatk_buf_puts(out, "]}");
+  iatk__buf_puts(out, "]}");
 }
 
 /* Successful and Failed name entries by Id; an entry in neither was not

@@ -19,20 +19,20 @@ void iatk__eval_init(iatk__eval *ev, const json_t *template,
   ev->stack = "stack";
   ev->region = "us-east-1";
   ev->account = "123456789012";
-  iatk_buf_init(&ev->path);
+  iatk__buf_init(&ev->path);
   ev->no_value = json_object();
 }
 
 void iatk__eval_release(iatk__eval *ev) {
-  iatk_buf_release(&ev->path);
+  iatk__buf_release(&ev->path);
   json_decref(ev->no_value);
   ev->no_value = NULL;
 }
 
 void iatk__eval_begin(iatk__eval *ev, const char *what, const char *path) {
   ev->what = what;
-  iatk_buf_reset(&ev->path);
-  iatk_buf_puts(&ev->path, path ? path : "");
+  iatk__buf_reset(&ev->path);
+  iatk__buf_puts(&ev->path, path ? path : "");
 }
 
 /* Fills err with "SOURCE: WHAT, at PATH: MESSAGE", or "at PATH: MESSAGE"
@@ -40,9 +40,9 @@ void iatk__eval_begin(iatk__eval *ev, const char *what, const char *path) {
 static int fail(iatk__eval *ev, iatk_error *err, int code, const char *msg) {
   const char *path = ev->path.data && ev->path.len ? ev->path.data : "";
   if (!ev->what)
-    return iatk_fail_at(err, code, path, "%s%s%s%s", *path ? "at " : "", path,
+    return iatk__fail_at(err, code, path, "%s%s%s%s", *path ? "at " : "", path,
                         *path ? ": " : "", msg);
-  return iatk_fail_at(err, code, path, "%s: %s%s%s: %s",
+  return iatk__fail_at(err, code, path, "%s: %s%s%s: %s",
                       ev->source ? ev->source : "template", ev->what,
                       *path ? ", at " : "", path, msg);
 }
@@ -61,8 +61,8 @@ int iatk__eval_fail(iatk__eval *ev, iatk_error *err, int code,
 static size_t push(iatk__eval *ev, const char *seg) {
   size_t old = ev->path.len;
   if (old)
-    iatk_buf_putc(&ev->path, '/');
-  iatk_buf_puts(&ev->path, seg);
+    iatk__buf_putc(&ev->path, '/');
+  iatk__buf_puts(&ev->path, seg);
   return old;
 }
 
@@ -84,19 +84,19 @@ json_t *iatk__eval_arg(iatk__eval *ev, const json_t *v, const char *seg,
 char *iatk__scalar_text(const json_t *v) {
   char num[64];
   if (json_is_string(v))
-    return iatk_strdup(json_string_value(v));
+    return iatk__strdup(json_string_value(v));
   if (json_is_integer(v)) {
     snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    return iatk_strdup(num);
+    return iatk__strdup(num);
   }
   if (json_is_real(v)) {
     iatk_buf b;
-    iatk_buf_init(&b);
-    iatk_buf_double(&b, json_real_value(v));
-    return iatk_buf_steal(&b);
+    iatk__buf_init(&b);
+    iatk__buf_double(&b, json_real_value(v));
+    return iatk__buf_steal(&b);
   }
   if (json_is_boolean(v))
-    return iatk_strdup(json_is_true(v) ? "true" : "false");
+    return iatk__strdup(json_is_true(v) ? "true" : "false");
   return NULL;
 }
 
@@ -242,7 +242,7 @@ int iatk__eval_condition(iatk__eval *ev, const char *name, int *out,
   size_t old = push(ev, "Condition");
   json_t *v = iatk__eval_value(ev, cond, err);
   if (!v)
-    return iatk_error_code(err, IATK_EJSON);
+    return iatk__error_code(err, IATK_EJSON);
   pop(ev, old);
   int rc = json_is_boolean(v) ? IATK_OK
            : iatk__eval_fail(ev, err, IATK_EJSON, "condition '%s' is not a boolean", name);
@@ -259,7 +259,7 @@ static int operand(iatk__eval *ev, const json_t *v, const char *seg, int *out,
     return iatk__eval_condition(ev, json_string_value(name), out, err);
   json_t *r = iatk__eval_arg(ev, v, seg, err);
   if (!r)
-    return iatk_error_code(err, IATK_EJSON);
+    return iatk__error_code(err, IATK_EJSON);
   int rc = json_is_boolean(r) ? IATK_OK
            : fail(ev, err, IATK_EJSON, "a condition operand is not a boolean");
   *out = json_is_true(r);

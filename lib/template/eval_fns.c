@@ -31,23 +31,23 @@ json_t *iatk__fn_join(iatk__eval *ev, const json_t *args, iatk_error *err) {
     return bad(ev, err, usage);
   }
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_reserve(&b, 1);
+  iatk__buf_init(&b);
+  iatk__buf_reserve(&b, 1);
   for (size_t i = 0; i < json_array_size(items); i++) {
     char *text = iatk__scalar_text(json_array_get(items, i));
     if (!text) {
       iatk__eval_fail(ev, err, IATK_EJSON, "Fn::Join: item %zu is not a string", i);
-      iatk_buf_release(&b);
+      iatk__buf_release(&b);
       json_decref(a);
       return NULL;
     }
     if (i)
-      iatk_buf_puts(&b, delim);
-    iatk_buf_puts(&b, text);
+      iatk__buf_puts(&b, delim);
+    iatk__buf_puts(&b, text);
     free(text);
   }
   json_t *r = json_stringn(b.data, b.len);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   json_decref(a);
   return r;
 }
@@ -106,17 +106,17 @@ json_t *iatk__fn_base64(iatk__eval *ev, const json_t *args, iatk_error *err) {
   const unsigned char *s = (const unsigned char *)json_string_value(a);
   size_t n = json_string_length(a);
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_reserve(&b, 1);
+  iatk__buf_init(&b);
+  iatk__buf_reserve(&b, 1);
   for (size_t i = 0; i < n; i += 3) {
     unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
                  (i + 2 < n ? s[i + 2] : 0);
     char q[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63],
                  i + 1 < n ? digits[v >> 6 & 63] : '=', i + 2 < n ? digits[v & 63] : '='};
-    iatk_buf_append(&b, q, 4);
+    iatk__buf_append(&b, q, 4);
   }
   json_t *r = json_stringn(b.data, b.len);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   json_decref(a);
   return r;
 }
@@ -133,10 +133,10 @@ json_t *iatk__fn_to_json_string(iatk__eval *ev, const json_t *args,
     return bad(ev, err, "Fn::ToJsonString takes an object or a list");
   }
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_json_write(&b, a);
+  iatk__buf_init(&b);
+  iatk__json_write(&b, a);
   json_t *r = b.failed ? NULL : json_stringn(b.data, b.len);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   json_decref(a);
   return r;
 }

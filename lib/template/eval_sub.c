@@ -39,12 +39,12 @@ static int substitute(iatk__eval *ev, const char *s, const json_t *vars,
     const char *open = strstr(s, "${");
     const char *close = open ? strchr(open + 2, '}') : NULL;
     if (!open || !close) {
-      iatk_buf_puts(b, s);
+      iatk__buf_puts(b, s);
       return IATK_OK;
     }
-    iatk_buf_append(b, s, (size_t)(open - s));
+    iatk__buf_append(b, s, (size_t)(open - s));
     if (open[2] == '!') { /* ${!Literal} keeps "${" and drops the '!' */
-      iatk_buf_puts(b, "${");
+      iatk__buf_puts(b, "${");
       s = open + 3;
       continue;
     }
@@ -58,8 +58,8 @@ static int substitute(iatk__eval *ev, const char *s, const json_t *vars,
     char *text = name ? variable(ev, vars, name, err) : NULL;
     free(name);
     if (!text)
-      return iatk_error_code(err, IATK_EJSON);
-    iatk_buf_puts(b, text);
+      return iatk__error_code(err, IATK_EJSON);
+    iatk__buf_puts(b, text);
     free(text);
     s = close + 1;
   }
@@ -79,11 +79,11 @@ json_t *iatk__fn_sub(iatk__eval *ev, const json_t *args, iatk_error *err) {
     return NULL;
   }
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_reserve(&b, 1);
+  iatk__buf_init(&b);
+  iatk__buf_reserve(&b, 1);
   json_t *r = NULL;
   if (substitute(ev, json_string_value(text), vars, &b, err) == IATK_OK)
     r = json_stringn(b.data, b.len);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   return r;
 }

@@ -10,7 +10,7 @@
 
 iatk_import *iatk_import_new(iatk_registry *reg, iatk_error *err) {
   if (!reg || !iatk_registry_root(reg)) {
-    iatk_fail(err, IATK_EINVAL, "templates import into a local registry tree");
+    iatk__fail(err, IATK_EINVAL, "templates import into a local registry tree");
     return NULL;
   }
   iatk_import *imp = calloc(1, sizeof *imp);
@@ -18,14 +18,14 @@ iatk_import *iatk_import_new(iatk_registry *reg, iatk_error *err) {
     imp->reg = reg;
     imp->parameters = json_object();
     imp->outputs = json_object();
-    imp->skipped = iatk_strlist_new();
-    imp->region = iatk_strdup("us-east-1");
-    imp->account = iatk_strdup("123456789012");
+    imp->skipped = iatk__strlist_new();
+    imp->region = iatk__strdup("us-east-1");
+    imp->account = iatk__strdup("123456789012");
   }
   if (!imp || !imp->parameters || !imp->outputs || !imp->skipped ||
       !imp->region || !imp->account) {
     iatk_import_free(imp);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   return imp;
@@ -46,17 +46,17 @@ void iatk_import_free(iatk_import *imp) {
 int iatk_import_set_parameter(iatk_import *imp, const char *name,
                               const char *value, iatk_error *err) {
   if (!imp || !name || !*name || !value)
-    return iatk_fail(err, IATK_EINVAL, "a parameter needs a name and a value");
+    return iatk__fail(err, IATK_EINVAL, "a parameter needs a name and a value");
   return json_object_set_new(imp->parameters, name, json_string(value))
-             ? iatk_fail(err, IATK_EINVAL, "parameter %s: the value is not UTF-8", name)
+             ? iatk__fail(err, IATK_EINVAL, "parameter %s: the value is not UTF-8", name)
              : IATK_OK;
 }
 
 /* Replaces *slot with a copy of value. */
 static int set_text(char **slot, const char *value, iatk_error *err) {
-  char *copy = iatk_strdup(value);
+  char *copy = iatk__strdup(value);
   if (value && !copy)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(*slot);
   *slot = copy;
   return IATK_OK;
@@ -65,7 +65,7 @@ static int set_text(char **slot, const char *value, iatk_error *err) {
 int iatk_import_set_stack_name(iatk_import *imp, const char *name,
                                iatk_error *err) {
   if (!imp || (name && !*name))
-    return iatk_fail(err, IATK_EINVAL, "a stack name must not be empty");
+    return iatk__fail(err, IATK_EINVAL, "a stack name must not be empty");
   return set_text(&imp->stack_name, name, err);
 }
 
@@ -73,14 +73,14 @@ int iatk_import_set_region(iatk_import *imp, const char *region,
                            iatk_error *err) {
   size_t n = region ? strlen(region) : 0;
   if (!imp || !n || n > 64 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
-    return iatk_fail(err, IATK_EINVAL, "invalid region '%s'", region ? region : "");
+    return iatk__fail(err, IATK_EINVAL, "invalid region '%s'", region ? region : "");
   return set_text(&imp->region, region, err);
 }
 
 int iatk_import_set_account(iatk_import *imp, const char *account,
                             iatk_error *err) {
   if (!imp || !account || strlen(account) != 12 || strspn(account, "0123456789") != 12)
-    return iatk_fail(err, IATK_EINVAL,
+    return iatk__fail(err, IATK_EINVAL,
                      "invalid account ID '%s': twelve digits expected",
                      account ? account : "");
   return set_text(&imp->account, account, err);
@@ -109,7 +109,7 @@ static int check_transform(const json_t *t, const char *source, iatk_error *err)
   for (size_t i = 0; rc == IATK_OK && i < json_array_size(one); i++) {
     const char *name = json_string_value(json_array_get(one, i));
     if (!name || strncmp(name, "AWS::", 5))
-      rc = iatk_fail(err, IATK_EUNSUPPORTED,
+      rc = iatk__fail(err, IATK_EUNSUPPORTED,
                      "%s: Transform %s is a macro only CloudFormation can run",
                      source, name ? name : "(not a name)");
   }
@@ -119,13 +119,13 @@ static int check_transform(const json_t *t, const char *source, iatk_error *err)
 
 static int import_stack(iatk_import *imp, json_t *template, const char *source,
                         const char *stack, iatk_error *err) {
-  iatk__stack st = {imp, template, source, iatk_strdup(stack), NULL, 0, {0}, NULL};
+  iatk__stack st = {imp, template, source, iatk__strdup(stack), NULL, 0, {0}, NULL};
   iatk__eval_init(&st.ev, template, imp->parameters);
   st.ev.stack = st.name;
   st.ev.region = imp->region;
   st.ev.account = imp->account;
   st.ev.source = source;
-  int rc = st.name && st.ev.no_value ? IATK_OK : iatk_fail(err, IATK_ENOMEM, "out of memory");
+  int rc = st.name && st.ev.no_value ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK)
     rc = check_transform(json_object_get(template, "Transform"), source, err);
   if (rc == IATK_OK)
@@ -148,11 +148,11 @@ static int import_stack(iatk_import *imp, json_t *template, const char *source,
 int iatk_import_text(iatk_import *imp, const char *text, size_t len,
                      const char *source, const char *stack, iatk_error *err) {
   if (!imp || !text)
-    return iatk_fail(err, IATK_EINVAL, "no importer or no text");
+    return iatk__fail(err, IATK_EINVAL, "no importer or no text");
   source = source ? source : "template";
   json_t *t = iatk__template_parse(text, len, source, err);
   if (!t)
-    return iatk_error_code(err, IATK_EJSON);
+    return iatk__error_code(err, IATK_EJSON);
   int rc = import_stack(imp, t, source, stack ? stack : "stack", err);
   json_decref(t);
   return rc;
@@ -181,9 +181,9 @@ static char *stack_from_path(const char *path) {
 static int import_path(iatk_import *imp, const char *path, const char *stack,
                        iatk_error *err) {
   size_t len = 0;
-  char *text = iatk_read_file(path, IATK_TEMPLATE_MAX_BYTES, &len, err);
+  char *text = iatk__read_file(path, IATK_TEMPLATE_MAX_BYTES, &len, err);
   if (!text)
-    return iatk_error_code(err, IATK_EIO);
+    return iatk__error_code(err, IATK_EIO);
   int rc = iatk_import_text(imp, text, len, path, stack, err);
   free(text);
   return rc;
@@ -213,12 +213,12 @@ static int import_artifact(iatk_import *imp, const char *dir, const char *id,
     return IATK_OK;
   const char *file = json_string_value(json_object_get(props, nested ? "directoryName" : "templateFile"));
   if (!safe_relative(file))
-    return iatk_fail(err, IATK_EJSON,
+    return iatk__fail(err, IATK_EJSON,
                      "%s/manifest.json: artifact %s: its %s must be a path inside the folder",
                      dir, id, nested ? "directoryName" : "templateFile");
   char *path = NULL;
   if (asprintf(&path, "%s/%s", dir, file) < 0)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   const char *stack = json_string_value(json_object_get(props, "stackName"));
   int rc = nested ? import_assembly(imp, path, depth + 1, err)
                   : import_path(imp, path, stack ? stack : id, err);
@@ -229,17 +229,17 @@ static int import_artifact(iatk_import *imp, const char *dir, const char *id,
 static int import_assembly(iatk_import *imp, const char *dir, int depth,
                            iatk_error *err) {
   if (depth > 8)
-    return iatk_fail(err, IATK_ELIMIT, "%s: cloud assemblies nested too deeply", dir);
+    return iatk__fail(err, IATK_ELIMIT, "%s: cloud assemblies nested too deeply", dir);
   char *path = NULL;
   if (asprintf(&path, "%s/manifest.json", dir) < 0)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   size_t len = 0;
-  char *text = iatk_read_file(path, MANIFEST_MAX_BYTES, &len, err);
+  char *text = iatk__read_file(path, MANIFEST_MAX_BYTES, &len, err);
   json_error_t jerr;
-  json_t *m = text ? iatk_json_read(text, len, 0, &jerr, NULL) : NULL;
-  int rc = m ? IATK_OK : iatk_error_code(err, IATK_EJSON);
+  json_t *m = text ? iatk__json_read(text, len, 0, &jerr, NULL) : NULL;
+  int rc = m ? IATK_OK : iatk__error_code(err, IATK_EJSON);
   if (text && !m)
-    rc = iatk_fail(err, IATK_EJSON, "%s:%d:%d: malformed JSON: %s", path,
+    rc = iatk__fail(err, IATK_EJSON, "%s:%d:%d: malformed JSON: %s", path,
                    jerr.line, jerr.column, jerr.text);
   const char *id;
   json_t *art;
@@ -255,13 +255,13 @@ static int import_assembly(iatk_import *imp, const char *dir, int depth,
 
 int iatk_import_file(iatk_import *imp, const char *path, iatk_error *err) {
   if (!imp || !path)
-    return iatk_fail(err, IATK_EINVAL, "no importer or no path");
+    return iatk__fail(err, IATK_EINVAL, "no importer or no path");
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     return import_assembly(imp, path, 0, err);
-  char *stack = imp->stack_name ? iatk_strdup(imp->stack_name) : stack_from_path(path);
+  char *stack = imp->stack_name ? iatk__strdup(imp->stack_name) : stack_from_path(path);
   if (!stack)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   int rc = import_path(imp, path, stack, err);
   free(stack);
   return rc;

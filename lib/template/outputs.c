@@ -12,28 +12,28 @@ static char *output_text(const json_t *v) {
   if (!json_is_array(v))
     return iatk__scalar_text(v);
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_reserve(&b, 1);
+  iatk__buf_init(&b);
+  iatk__buf_reserve(&b, 1);
   for (size_t i = 0; i < json_array_size(v); i++) {
     char *item = iatk__scalar_text(json_array_get(v, i));
     if (!item) {
-      iatk_buf_release(&b);
+      iatk__buf_release(&b);
       return NULL;
     }
-    iatk_buf_puts(&b, i ? "," : "");
-    iatk_buf_puts(&b, item);
+    iatk__buf_puts(&b, i ? "," : "");
+    iatk__buf_puts(&b, item);
     free(item);
   }
-  return iatk_buf_steal(&b);
+  return iatk__buf_steal(&b);
 }
 
 static void skip(iatk__stack *st, const char *key, const char *why) {
   iatk_buf line;
-  iatk_buf_init(&line);
-  iatk_buf_printf(&line, "%s.%s: %s", st->name, key, why);
+  iatk__buf_init(&line);
+  iatk__buf_printf(&line, "%s.%s: %s", st->name, key, why);
   if (!line.failed)
-    iatk_strlist_push(st->imp->skipped, line.data);
-  iatk_buf_release(&line);
+    iatk__strlist_push(st->imp->skipped, line.data);
+  iatk__buf_release(&line);
 }
 
 /* Evaluates one output into `into`; what cannot be evaluated is skipped
@@ -59,7 +59,7 @@ static int one_output(iatk__stack *st, const char *key, const json_t *def,
   char *text = v ? output_text(v) : NULL;
   json_decref(v);
   if (!v && e.code == IATK_ENOMEM)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (!text)
     skip(st, key, v ? "the value is not a string" : e.message);
   else
@@ -73,7 +73,7 @@ int iatk__eval_outputs(iatk__stack *st, iatk_error *err) {
   if (!outputs)
     return IATK_OK;
   if (!json_is_object(outputs))
-    return iatk_fail(err, IATK_EJSON, "%s: Outputs must be a mapping", st->source);
+    return iatk__fail(err, IATK_EJSON, "%s: Outputs must be a mapping", st->source);
   json_t *into = json_object_get(st->imp->outputs, st->name);
   if (!into) {
     into = json_object();
@@ -95,9 +95,9 @@ static json_t *read_existing(const char *text, size_t len, iatk_error *err) {
   if (!text || !len)
     return json_object();
   json_error_t jerr;
-  json_t *v = iatk_json_read(text, len, 0, &jerr, NULL);
+  json_t *v = iatk__json_read(text, len, 0, &jerr, NULL);
   if (!v) {
-    iatk_fail(err, IATK_EJSON, "the outputs file is not JSON: %d:%d: %s",
+    iatk__fail(err, IATK_EJSON, "the outputs file is not JSON: %d:%d: %s",
               jerr.line, jerr.column, jerr.text);
     return NULL;
   }
@@ -108,7 +108,7 @@ static json_t *read_existing(const char *text, size_t len, iatk_error *err) {
   if (ok)
     return v;
   json_decref(v);
-  iatk_fail(err, IATK_EJSON,
+  iatk__fail(err, IATK_EJSON,
             "the outputs file is not shaped as {\"<stack>\": {\"<key>\": \"<value>\"}}");
   return NULL;
 }
@@ -116,7 +116,7 @@ static json_t *read_existing(const char *text, size_t len, iatk_error *err) {
 char *iatk_import_outputs(iatk_import *imp, const char *existing, size_t len,
                           iatk_error *err) {
   if (!imp) {
-    iatk_fail(err, IATK_EINVAL, "no importer");
+    iatk__fail(err, IATK_EINVAL, "no importer");
     return NULL;
   }
   json_t *file = read_existing(existing, len, err);
@@ -133,18 +133,18 @@ char *iatk_import_outputs(iatk_import *imp, const char *existing, size_t len,
     json_object_foreach(stack, key, value) json_object_set(into, key, value);
   }
   iatk_buf compact, pretty;
-  iatk_buf_init(&compact);
-  iatk_buf_init(&pretty);
-  iatk_json_write(&compact, file);
-  iatk_json_indent(&pretty, compact.data, compact.len);
-  iatk_buf_putc(&pretty, '\n');
+  iatk__buf_init(&compact);
+  iatk__buf_init(&pretty);
+  iatk__json_write(&compact, file);
+  iatk__json_indent(&pretty, compact.data, compact.len);
+  iatk__buf_putc(&pretty, '\n');
   json_decref(file);
   int failed = compact.failed || pretty.failed;
-  iatk_buf_release(&compact);
+  iatk__buf_release(&compact);
   if (failed) {
-    iatk_buf_release(&pretty);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__buf_release(&pretty);
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  return iatk_buf_steal(&pretty);
+  return iatk__buf_steal(&pretty);
 }

@@ -25,8 +25,8 @@ static iatk__res *find(iatk__stack *st, const char *logical) {
 static int res_fail(iatk__stack *st, const iatk__res *r, iatk_error *err,
                     int code, const char *msg) {
   char shown[IATK_REGISTRY_DISPLAY_SIZE];
-  iatk_registry_display(r->logical, shown);
-  return iatk_fail(err, code, "%s: resource '%s': %s", st->source, shown, msg);
+  iatk__registry_display(r->logical, shown);
+  return iatk__fail(err, code, "%s: resource '%s': %s", st->source, shown, msg);
 }
 
 /* Logical IDs are letters and digits (CloudFormation's rule); a name made
@@ -61,7 +61,7 @@ static int string_prop(iatk__stack *st, const iatk__res *r, const char *prop,
   iatk__eval_begin(&st->ev, st->ev.what, path);
   json_t *value = iatk__eval_value(&st->ev, v, err);
   if (!value)
-    return iatk_error_code(err, IATK_EJSON);
+    return iatk__error_code(err, IATK_EJSON);
   int rc = IATK_OK;
   if (value == st->ev.no_value)
     rc = required ? iatk__eval_fail(&st->ev, err, IATK_EJSON, "a required property is AWS::NoValue") : IATK_OK;
@@ -71,7 +71,7 @@ static int string_prop(iatk__stack *st, const iatk__res *r, const char *prop,
     rc = iatk__eval_fail(&st->ev, err, strcmp(prop, "Content") ? IATK_ENAME : IATK_EJSON,
                          "%s contains a NUL character", prop);
   else if (!(*out = strndup(json_string_value(value), json_string_length(value))))
-    rc = iatk_fail(err, IATK_ENOMEM, "out of memory");
+    rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   else if (len)
     *len = json_string_length(value);
   json_decref(value);
@@ -89,7 +89,7 @@ static int name_prop(iatk__stack *st, iatk__res *r, const char *prop, char kind,
     *out = iatk__generated_name(st->name, r->logical,
                                 kind == 'r' ? IATK_REGISTRY_NAME_MAX : IATK_SCHEMA_NAME_MAX);
     if (!*out)
-      return iatk_fail(err, IATK_ENOMEM, "out of memory");
+      return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
   iatk_error name_err;
   iatk_error_clear(&name_err);
@@ -210,9 +210,9 @@ static int plan(iatk__stack *st, iatk__res *r, iatk_error *err) {
     return res_fail(st, r, err, IATK_EJSON, "circular reference between resources");
   r->state = RES_BUSY;
   const char *what = st->ev.what;
-  char *path = iatk_strdup(st->ev.path.data ? st->ev.path.data : "");
+  char *path = iatk__strdup(st->ev.path.data ? st->ev.path.data : "");
   char shown[IATK_REGISTRY_DISPLAY_SIZE], here[IATK_REGISTRY_DISPLAY_SIZE + 16];
-  iatk_registry_display(r->logical, shown);
+  iatk__registry_display(r->logical, shown);
   snprintf(here, sizeof here, "resource '%s'", shown);
   iatk__eval_begin(&st->ev, here, "");
   int yes = 0, rc = check_logical(st, r, err);
@@ -278,10 +278,10 @@ static int resolve(iatk__eval *ev, const char *logical, const char *attr,
 static int collect(iatk__stack *st, iatk_error *err) {
   const json_t *resources = json_object_get(st->template, "Resources");
   if (resources && !json_is_object(resources))
-    return iatk_fail(err, IATK_EJSON, "%s: Resources must be a mapping", st->source);
+    return iatk__fail(err, IATK_EJSON, "%s: Resources must be a mapping", st->source);
   st->res = calloc(json_object_size(resources) + 1, sizeof *st->res);
   if (!st->res)
-    return iatk_fail(err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
   const char *k;
   json_t *def;
   json_object_foreach((json_t *)resources, k, def) {
@@ -308,7 +308,7 @@ static int check_clashes(iatk__stack *st, iatk_error *err) {
           strcmp(a->registry, b->registry) ||
           (a->kind == 's' && strcmp(a->schema, b->schema)))
         continue;
-      return iatk_fail(err, IATK_EEXIST,
+      return iatk__fail(err, IATK_EEXIST,
                        "%s: resources '%s' and '%s' both name %s '%s%s%s'",
                        st->source, a->logical, b->logical,
                        a->kind == 'r' ? "registry" : "schema", a->registry,

@@ -63,7 +63,7 @@ static int fail_at(builder *b, yaml_mark_t m, int code, const char *what) {
   char where[IATK_ERROR_WHERE_SIZE];
   snprintf(where, sizeof where, "%s:%zu:%zu", b->name, m.line + 1,
            m.column + 1);
-  int rc = iatk_fail_at(b->err, code, where, "%s: %s", where, what);
+  int rc = iatk__fail_at(b->err, code, where, "%s: %s", where, what);
   if (b->err && b->err->line == 0) {
     b->err->line = (int)m.line + 1;
     b->err->column = (int)m.column + 1;
@@ -166,13 +166,13 @@ static json_t *scalar_value(const yaml_event_t *e) {
 static int add_anchor(builder *b, const char *name, json_t *v, size_t size) {
   if (IATK_ARRAY_GROW(b->anchors, b->anchor_cap, b->anchor_count + 1, SIZE_MAX) !=
       IATK_OK)
-    return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   /* A later anchor of the same name hides an earlier one (YAML 1.2). */
   anchor *a = &b->anchors[b->anchor_count++];
-  a->name = iatk_strdup(name);
+  a->name = iatk__strdup(name);
   a->value = json_incref(v);
   a->size = size;
-  return a->name ? IATK_OK : iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+  return a->name ? IATK_OK : iatk__fail(b->err, IATK_ENOMEM, "out of memory");
 }
 
 static const anchor *find_anchor(const builder *b, const char *name) {
@@ -198,7 +198,7 @@ static int count(builder *b, size_t size, yaml_mark_t m) {
  * array's next item, an object's pending key, or an object's next key. */
 static int place(builder *b, json_t *v, size_t size, yaml_mark_t m) {
   if (!v)
-    return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   if (b->depth == 0) {
     b->root = v;
     return IATK_OK;
@@ -206,13 +206,13 @@ static int place(builder *b, json_t *v, size_t size, yaml_mark_t m) {
   frame *f = &b->stack[b->depth - 1];
   f->size += size;
   if (json_is_array(f->value))
-    return json_array_append_new(f->value, v) ? iatk_fail(b->err, IATK_ENOMEM, "out of memory") : IATK_OK;
+    return json_array_append_new(f->value, v) ? iatk__fail(b->err, IATK_ENOMEM, "out of memory") : IATK_OK;
   if (!f->key) {
     const char *k = json_string_value(v);
     int rc = k ? IATK_OK
                : fail_at(b, m, IATK_EJSON, "a mapping key must be a string");
-    if (k && !(f->key = iatk_strdup(k)))
-      rc = iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+    if (k && !(f->key = iatk__strdup(k)))
+      rc = iatk__fail(b->err, IATK_ENOMEM, "out of memory");
     json_decref(v);
     return rc;
   }
@@ -225,20 +225,20 @@ static int place(builder *b, json_t *v, size_t size, yaml_mark_t m) {
   int rc = json_object_set_new(f->value, f->key, v);
   free(f->key);
   f->key = NULL;
-  return rc ? iatk_fail(b->err, IATK_ENOMEM, "out of memory") : IATK_OK;
+  return rc ? iatk__fail(b->err, IATK_ENOMEM, "out of memory") : IATK_OK;
 }
 
 /* A finished node: tag applied, anchor registered, placed. */
 static int finish(builder *b, json_t *v, const char *tag, const char *anchor_name,
                   size_t size, yaml_mark_t m) {
   if (!v)
-    return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   v = apply_tag(b, tag, v, m);
   if (!v)
-    return iatk_error_code(b->err, IATK_ENOMEM);
+    return iatk__error_code(b->err, IATK_ENOMEM);
   if (anchor_name && add_anchor(b, anchor_name, v, size) != IATK_OK) {
     json_decref(v);
-    return iatk_error_code(b->err, IATK_ENOMEM);
+    return iatk__error_code(b->err, IATK_ENOMEM);
   }
   return place(b, v, size, m);
 }
@@ -280,12 +280,12 @@ static int on_start(builder *b, const yaml_event_t *e, int mapping) {
   frame *f = &b->stack[b->depth++];
   memset(f, 0, sizeof *f);
   f->value = mapping ? json_object() : json_array();
-  f->tag = iatk_strdup((const char *)tag);
-  f->anchor = iatk_strdup((const char *)anc);
+  f->tag = iatk__strdup((const char *)tag);
+  f->anchor = iatk__strdup((const char *)anc);
   f->size = 1;
   f->line = e->start_mark.line;
   f->column = e->start_mark.column;
-  return f->value ? IATK_OK : iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+  return f->value ? IATK_OK : iatk__fail(b->err, IATK_ENOMEM, "out of memory");
 }
 
 static int on_end(builder *b, const yaml_event_t *e) {
@@ -332,7 +332,7 @@ static void release(builder *b) {
 
 static int parser_error(builder *b, const yaml_parser_t *p) {
   if (p->error == YAML_MEMORY_ERROR)
-    return iatk_fail(b->err, IATK_ENOMEM, "out of memory");
+    return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   char msg[400];
   snprintf(msg, sizeof msg, "malformed YAML: %s%s%s",
            p->problem ? p->problem : "parse error",
@@ -344,7 +344,7 @@ json_t *iatk__yaml_parse(const char *text, size_t len, const char *name,
                          iatk_error *err) {
   builder *b = calloc(1, sizeof *b);
   if (!b) {
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   b->name = name;
@@ -369,7 +369,7 @@ json_t *iatk__yaml_parse(const char *text, size_t len, const char *name,
     json_decref(root);
     root = NULL;
   } else if (!root) {
-    iatk_fail(err, IATK_EJSON, "%s: the template is empty", name);
+    iatk__fail(err, IATK_EJSON, "%s: the template is empty", name);
   }
   release(b);
   free(b);

@@ -13,7 +13,7 @@
  * dialect (draft-04 has no const): the same table the compiler uses. */
 static const json_t *keyword_of(const vctx *c, const json_t *s, const char *k) {
   const json_t *v = json_object_get(s, k);
-  return v && !schema_keyword_active(c->v->dialect, k) ? NULL : v;
+  return v && !iatk__schema_keyword_active(c->v->dialect, k) ? NULL : v;
 }
 #define KEY(s, k) keyword_of(c, (s), (k))
 
@@ -22,7 +22,7 @@ static int sub(vctx *c, const json_t *schema, const json_t *inst,
                size_t index, int indexed, evaluated *ev) {
   vpath s1 = {spath, key, 0};
   vpath s2 = {&s1, NULL, index};
-  return v_apply(c, schema, inst, ipath, indexed ? &s2 : &s1, ev);
+  return iatk__v_apply(c, schema, inst, ipath, indexed ? &s2 : &s1, ev);
 }
 
 /* Runs a sub-validation whose failure is expected and not an error (the
@@ -59,7 +59,7 @@ static int real_is_integer(const vctx *c, double x) {
     return 0;
   if (c->v->dialect != DIALECT_DRAFT4 && c->v->dialect != DIALECT_OAS30)
     return 1;
-  return iatk_wide_ints_has(c->wide, x);
+  return iatk__wide_ints_has(c->wide, x);
 }
 
 static int has_type(const vctx *c, const json_t *inst, const char *type) {
@@ -81,22 +81,22 @@ static int check_type(vctx *c, const json_t *s, const json_t *inst,
     return 1;
   if (json_is_string(type))
     return has_type(c, inst, json_string_value(type)) ||
-           v_fail(c, ip, sp, "type", "expected %s, got %s",
+           iatk__v_fail(c, ip, sp, "type", "expected %s, got %s",
                   json_string_value(type), type_name(inst));
   size_t i;
   json_t *t;
   json_array_foreach(type, i, t) if (json_is_string(t) &&
                                       has_type(c, inst, json_string_value(t)))
     return 1;
-  return v_fail(c, ip, sp, "type", "%s is not one of the allowed types",
+  return iatk__v_fail(c, ip, sp, "type", "%s is not one of the allowed types",
                 type_name(inst));
 }
 
 static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
                             const vpath *ip, const vpath *sp) {
   const json_t *cst = KEY(s, "const");
-  if (cst && !v_json_equal(cst, inst))
-    return v_fail(c, ip, sp, "const", "value differs from const");
+  if (cst && !iatk__v_json_equal(cst, inst))
+    return iatk__v_fail(c, ip, sp, "const", "value differs from const");
   const json_t *en = KEY(s, "enum");
   if (!json_is_array(en))
     return 1;
@@ -105,8 +105,8 @@ static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
     return 1;
   size_t i;
   json_t *e;
-  json_array_foreach(en, i, e) if (v_json_equal(e, inst)) return 1;
-  return v_fail(c, ip, sp, "enum", "value is not one of the enum values");
+  json_array_foreach(en, i, e) if (iatk__v_json_equal(e, inst)) return 1;
+  return iatk__v_fail(c, ip, sp, "enum", "value is not one of the enum values");
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -114,10 +114,10 @@ static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
 /* A number as it would be written in JSON (not %g's six digits). */
 static const char *num(char text[40], double v) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_double(&b, v);
+  iatk__buf_init(&b);
+  iatk__buf_double(&b, v);
   snprintf(text, 40, "%s", b.data ? b.data : "?");
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   return text;
 }
 
@@ -132,7 +132,7 @@ static int bound(vctx *c, const json_t *s, double x, const vpath *ip,
     int bad = lower ? (excl ? x <= v : x < v) : (excl ? x >= v : x > v);
     char a[40], b[40];
     if (bad)
-      return v_fail(c, ip, sp, excl ? ekey : key, "%s is %s %s", num(a, x),
+      return iatk__v_fail(c, ip, sp, excl ? ekey : key, "%s is %s %s", num(a, x),
                     lower ? (excl ? "not above" : "below") : (excl ? "not below" : "above"),
                     num(b, v));
   }
@@ -140,7 +140,7 @@ static int bound(vctx *c, const json_t *s, double x, const vpath *ip,
     double v = json_number_value(e);
     char a[40], b[40];
     if (lower ? x <= v : x >= v)
-      return v_fail(c, ip, sp, ekey, "%s is not %s %s", num(a, x),
+      return iatk__v_fail(c, ip, sp, ekey, "%s is not %s %s", num(a, x),
                     lower ? "greater than" : "less than", num(b, v));
   }
   return 1;
@@ -162,7 +162,7 @@ static int check_number(vctx *c, const json_t *s, const json_t *inst,
   if (json_is_number(m) && json_number_value(m) > 0 && !multiple_ok(inst, m))
   {
     char a[40], b[40];
-    return v_fail(c, ip, sp, "multipleOf", "%s is not a multiple of %s",
+    return iatk__v_fail(c, ip, sp, "multipleOf", "%s is not a multiple of %s",
                   num(a, x), num(b, json_number_value(m)));
   }
   return 1;
@@ -182,9 +182,9 @@ static size_t code_points(const char *s, size_t len) {
 static int regex_trouble(vctx *c, const vpath *ip, const vpath *sp,
                          const char *keyword, const char *pattern, int rc) {
   if (rc == -1)
-    return v_halt(c, IATK_ESCHEMA, ip, sp, keyword,
+    return iatk__v_halt(c, IATK_ESCHEMA, ip, sp, keyword,
                   "/%s/ is not a regular expression PCRE2 compiles", pattern);
-  return v_halt(c, IATK_ELIMIT, ip, sp, keyword,
+  return iatk__v_halt(c, IATK_ELIMIT, ip, sp, keyword,
                 "matching /%s/ failed: PCRE2 reached its match, depth or heap "
                 "limit (or the text is not UTF-8)",
                 pattern);
@@ -196,21 +196,21 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
   size_t len = json_string_length(inst), n = code_points(text, len);
   const json_t *lo = KEY(s, "minLength"), *hi = KEY(s, "maxLength");
   if (json_is_number(lo) && n < json_number_value(lo))
-    return v_fail(c, ip, sp, "minLength", "%zu characters, fewer than %g", n,
+    return iatk__v_fail(c, ip, sp, "minLength", "%zu characters, fewer than %g", n,
                   json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
-    return v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
+    return iatk__v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
                   json_number_value(hi));
   const char *pattern = json_string_value(KEY(s, "pattern"));
-  int match = pattern ? regex_search_n(c->v->regexes, pattern,
+  int match = pattern ? iatk__regex_search_n(c->v->regexes, pattern,
                                          json_string_length(KEY(s, "pattern")), text, len) : 1;
   if (match < 0)
     return regex_trouble(c, ip, sp, "pattern", pattern, match);
   if (match == 0)
-    return v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
+    return iatk__v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
   const char *format = json_string_value(KEY(s, "format"));
-  if (format && !v_format_ok(format, text, len))
-    return v_fail(c, ip, sp, "format", "'%.80s' is not a valid %s", text, format);
+  if (format && !iatk__v_format_ok(format, text, len))
+    return iatk__v_fail(c, ip, sp, "format", "'%.80s' is not a valid %s", text, format);
   return 1;
 }
 
@@ -219,7 +219,7 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
 static int unique(const json_t *inst) {
   for (size_t i = 0; i < json_array_size(inst); i++)
     for (size_t j = i + 1; j < json_array_size(inst); j++)
-      if (v_json_equal(json_array_get(inst, i), json_array_get(inst, j)))
+      if (iatk__v_json_equal(json_array_get(inst, i), json_array_get(inst, j)))
         return 0;
   return 1;
 }
@@ -229,13 +229,13 @@ static int check_array_sizes(vctx *c, const json_t *s, const json_t *inst,
   size_t n = json_array_size(inst);
   const json_t *lo = KEY(s, "minItems"), *hi = KEY(s, "maxItems");
   if (json_is_number(lo) && n < json_number_value(lo))
-    return v_fail(c, ip, sp, "minItems", "%zu items, fewer than %g", n,
+    return iatk__v_fail(c, ip, sp, "minItems", "%zu items, fewer than %g", n,
                   json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
-    return v_fail(c, ip, sp, "maxItems", "%zu items, more than %g", n,
+    return iatk__v_fail(c, ip, sp, "maxItems", "%zu items, more than %g", n,
                   json_number_value(hi));
   if (json_is_true(KEY(s, "uniqueItems")) && !unique(inst))
-    return v_fail(c, ip, sp, "uniqueItems", "items are not unique");
+    return iatk__v_fail(c, ip, sp, "uniqueItems", "items are not unique");
   return 1;
 }
 
@@ -329,10 +329,10 @@ static int check_contains(vctx *c, const json_t *s, const json_t *inst,
   if (json_is_number(lo) && c->v->dialect < DIALECT_2019)
     min = 1;
   if (matches < min)
-    return v_fail(c, ip, sp, "contains", "%zu items match, fewer than %g",
+    return iatk__v_fail(c, ip, sp, "contains", "%zu items match, fewer than %g",
                   matches, min);
   if (json_is_number(hi) && c->v->dialect >= DIALECT_2019 && matches > json_number_value(hi))
-    return v_fail(c, ip, sp, "maxContains", "%zu items match, more than %g",
+    return iatk__v_fail(c, ip, sp, "maxContains", "%zu items match, more than %g",
                   matches, json_number_value(hi));
   return 1;
 }
@@ -358,16 +358,16 @@ static int check_object_sizes(vctx *c, const json_t *s, const json_t *inst,
   size_t n = json_object_size(inst);
   const json_t *lo = KEY(s, "minProperties"), *hi = KEY(s, "maxProperties");
   if (json_is_number(lo) && n < json_number_value(lo))
-    return v_fail(c, ip, sp, "minProperties", "%zu properties, fewer than %g",
+    return iatk__v_fail(c, ip, sp, "minProperties", "%zu properties, fewer than %g",
                   n, json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
-    return v_fail(c, ip, sp, "maxProperties", "%zu properties, more than %g",
+    return iatk__v_fail(c, ip, sp, "maxProperties", "%zu properties, more than %g",
                   n, json_number_value(hi));
   const json_t *req = KEY(s, "required");
   size_t i;
   json_t *name;
   json_array_foreach(req, i, name) if (json_is_string(name) && !has_member(inst, name))
-    return v_fail(c, ip, sp, "required", "'%s' is missing",
+    return iatk__v_fail(c, ip, sp, "required", "'%s' is missing",
                   json_string_value(name));
   return 1;
 }
@@ -380,7 +380,7 @@ static int check_patterns(vctx *c, const json_t *s, const char *key,
   const char *pattern;
   json_t *pschema;
   json_object_foreach((json_t *)KEY(s, "patternProperties"), pattern, pschema) {
-    int m = regex_search(c->v->regexes, pattern, key, key_len);
+    int m = iatk__regex_search(c->v->regexes, pattern, key, key_len);
     if (m < 0)
       return regex_trouble(c, here, sp, "patternProperties", pattern, m);
     if (m == 0)
@@ -411,7 +411,7 @@ static int check_member(vctx *c, const json_t *s, const char *key, size_t key_le
   const json_t *extra = KEY(s, "additionalProperties");
   if (!matched && extra) {
     if (json_is_false(extra))
-      return v_fail(c, &here, sp, "additionalProperties",
+      return iatk__v_fail(c, &here, sp, "additionalProperties",
                     "'%s' is not allowed", key);
     if (!sub(c, extra, value, &here, sp, "additionalProperties", 0, 0, NULL))
       return 0;
@@ -429,7 +429,7 @@ static int check_property_names(vctx *c, const json_t *s, const char *key,
     return 1;
   json_t *name = json_stringn(key, key_len);
   if (!name)
-    return v_halt(c, IATK_ENOMEM, ip, sp, "propertyNames", "out of memory");
+    return iatk__v_halt(c, IATK_ENOMEM, ip, sp, "propertyNames", "out of memory");
   vpath here = {ip, key, 0};
   int ok = sub(c, names, name, &here, sp, "propertyNames", 0, 0, NULL);
   json_decref(name);
@@ -451,7 +451,7 @@ static int check_dependencies(vctx *c, const json_t *s, const json_t *inst,
         size_t i;
         json_t *name;
         json_array_foreach(dep, i, name) if (json_is_string(name) && !has_member(inst, name))
-          return v_fail(c, ip, sp, keys[k], "'%s' requires '%s'", key,
+          return iatk__v_fail(c, ip, sp, keys[k], "'%s' requires '%s'", key,
                         json_string_value(name));
       } else if (!sub(c, dep, inst, ip, sp, keys[k], 0, 0, ev)) {
         return 0;
@@ -500,20 +500,20 @@ static int check_any_one_of(vctx *c, const json_t *s, const json_t *inst,
   json_t *branch;
   json_array_foreach(branches, i, branch) {
     evaluated local;
-    evaluated_init(&local);
+    iatk__evaluated_init(&local);
     int ok = quietly(c, branch, inst, ip, sp, key, i, 1, &local);
     if (ok && !c->halted) {
       passed++;
-      evaluated_merge(ev, &local);
+      iatk__evaluated_merge(ev, &local);
     }
-    evaluated_release(&local);
+    iatk__evaluated_release(&local);
     if (c->halted)
       return 0;
   }
   if (passed == 0)
-    return v_fail(c, ip, sp, key, "no branch matches");
+    return iatk__v_fail(c, ip, sp, key, "no branch matches");
   if (!strcmp(key, "oneOf") && passed > 1)
-    return v_fail(c, ip, sp, key, "%zu branches match, exactly one must", passed);
+    return iatk__v_fail(c, ip, sp, key, "%zu branches match, exactly one must", passed);
   return 1;
 }
 
@@ -525,17 +525,17 @@ static int check_not_if(vctx *c, const json_t *s, const json_t *inst,
     if (c->halted)
       return 0;
     if (matches)
-      return v_fail(c, ip, sp, "not", "value matches the schema under not");
+      return iatk__v_fail(c, ip, sp, "not", "value matches the schema under not");
   }
   const json_t *cond = KEY(s, "if");
   if (!cond || c->v->dialect < DIALECT_DRAFT7)
     return 1;
   evaluated local;
-  evaluated_init(&local);
+  iatk__evaluated_init(&local);
   int holds = quietly(c, cond, inst, ip, sp, "if", 0, 0, &local);
   if (holds && !c->halted)
-    evaluated_merge(ev, &local);
-  evaluated_release(&local);
+    iatk__evaluated_merge(ev, &local);
+  iatk__evaluated_release(&local);
   if (c->halted)
     return 0;
   const char *branch = holds ? "then" : "else";
@@ -570,7 +570,7 @@ static int check_unevaluated(vctx *c, const json_t *s, const json_t *inst,
         continue;
       vpath here = {ip, key, 0};
       if (json_is_false(up))
-        return v_fail(c, &here, sp, "unevaluatedProperties", "'%s' is not allowed", key);
+        return iatk__v_fail(c, &here, sp, "unevaluatedProperties", "'%s' is not allowed", key);
       if (!sub(c, up, value, &here, sp, "unevaluatedProperties", 0, 0, NULL))
         return 0;
       mark(ev, key, key_len);
@@ -596,7 +596,7 @@ static const json_t *outermost_dynamic(const vctx *c, const char *anchor,
                                        const char **base) {
   const json_t *found = NULL;
   for (const vscope *s = c->scope; s; s = s->up) {
-    const json_t *t = id_index_lookup_dynamic(c->v->ids, s->base, anchor);
+    const json_t *t = iatk__id_index_lookup_dynamic(c->v->ids, s->base, anchor);
     if (t) {
       found = t;
       *base = s->base;
@@ -613,7 +613,7 @@ static const json_t *outermost_recursive(const vctx *c, const json_t *target,
   if (!json_is_true(KEY(target, "$recursiveAnchor")))
     return target;
   for (const vscope *s = c->scope; s; s = s->up) {
-    const json_t *root = id_index_lookup(c->v->ids, s->base);
+    const json_t *root = iatk__id_index_lookup(c->v->ids, s->base);
     if (json_is_true(KEY(root, "$recursiveAnchor"))) {
       target = root;
       *base = s->base;
@@ -629,9 +629,9 @@ static const json_t *outermost_recursive(const vctx *c, const json_t *target,
 static const json_t *resolve_dynamic(vctx *c, const json_t *holder,
                                      const char *ref, int recursive,
                                      const char **base, char **owned) {
-  const json_t *target = v_resolve(c, holder, ref, base, owned);
+  const json_t *target = iatk__v_resolve(c, holder, ref, base, owned);
   const char *anchor = recursive ? NULL : plain_anchor(ref);
-  if (anchor && (!target || id_index_lookup_dynamic(c->v->ids, *base, anchor))) {
+  if (anchor && (!target || iatk__id_index_lookup_dynamic(c->v->ids, *base, anchor))) {
     const char *dynamic_base = *base;
     const json_t *dynamic = outermost_dynamic(c, anchor, &dynamic_base);
     if (dynamic) {
@@ -656,19 +656,19 @@ static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
   char *owned = NULL;
   const json_t *target = resolve_dynamic(c, s, ref, keyword[1] == 'r', &base, &owned);
   vpath here = {sp, keyword, 0};
-  int ok = target ? v_apply_in(c, target, base, inst, ip, &here, ev)
-                  : v_halt(c, IATK_EREF, ip, sp, keyword,
+  int ok = target ? iatk__v_apply_in(c, target, base, inst, ip, &here, ev)
+                  : iatk__v_halt(c, IATK_EREF, ip, sp, keyword,
                            "'%s' does not resolve (references resolve within "
                            "the document only)", ref);
   free(owned);
   return ok;
 }
 
-int v_keywords(vctx *c, const json_t *s, const json_t *inst, const vpath *ip,
+int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst, const vpath *ip,
                const vpath *sp, evaluated *outer) {
   evaluated ev;
-  evaluated_init(&ev);
-  int ok = !KEY(s, "$ref") || v_apply_ref(c, s, inst, ip, sp, &ev);
+  iatk__evaluated_init(&ev);
+  int ok = !KEY(s, "$ref") || iatk__v_apply_ref(c, s, inst, ip, sp, &ev);
   ok = ok && check_type(c, s, inst, ip, sp) && check_enum_const(c, s, inst, ip, sp);
   if (ok && json_is_number(inst))
     ok = check_number(c, s, inst, ip, sp);
@@ -686,7 +686,7 @@ int v_keywords(vctx *c, const json_t *s, const json_t *inst, const vpath *ip,
        check_dynamic_ref(c, s, inst, ip, sp, &ev) &&
        check_unevaluated(c, s, inst, ip, sp, &ev);
   if (ok)
-    evaluated_merge(outer, &ev);
-  evaluated_release(&ev);
+    iatk__evaluated_merge(outer, &ev);
+  iatk__evaluated_release(&ev);
   return ok;
 }

@@ -155,8 +155,8 @@ static const format_checker checkers[CHECK_COUNT] = {
     [CHECK_JSON_POINTER] = json_pointer_ok, [CHECK_BYTE] = base64_ok,
 };
 
-int v_format_ok(const char *format, const char *text, size_t len) {
-  const schema_format_row *row = schema_format_find(format);
+int iatk__v_format_ok(const char *format, const char *text, size_t len) {
+  const schema_format_row *row = iatk__schema_format_find(format);
   format_checker check = row ? checkers[row->check] : NULL;
   return check ? check(text, len) : 1;
 }

@@ -23,18 +23,18 @@ static void render(iatk_buf *b, const vpath *p) {
   if (!p)
     return;
   render(b, p->up);
-  iatk_buf_putc(b, '/');
+  iatk__buf_putc(b, '/');
   if (!p->key) {
-    iatk_buf_printf(b, "%zu", p->index);
+    iatk__buf_printf(b, "%zu", p->index);
     return;
   }
   for (const char *k = p->key; *k; k++) {
     if (*k == '~')
-      iatk_buf_puts(b, "~0");
+      iatk__buf_puts(b, "~0");
     else if (*k == '/')
-      iatk_buf_puts(b, "~1");
+      iatk__buf_puts(b, "~1");
     else
-      iatk_buf_putc(b, *k);
+      iatk__buf_putc(b, *k);
   }
 }
 
@@ -43,13 +43,13 @@ static void render_where(iatk_buf *where, const vctx *c, const vpath *ipath,
                          const vpath *spath, const char *keyword) {
   render(where, ipath);
   if (!ipath)
-    iatk_buf_puts(where, "the root");
-  iatk_buf_puts(where, " (schema ");
-  iatk_buf_puts(where, c->v->root_pointer);
+    iatk__buf_puts(where, "the root");
+  iatk__buf_puts(where, " (schema ");
+  iatk__buf_puts(where, c->v->root_pointer);
   render(where, spath);
   if (keyword)
-    iatk_buf_printf(where, "/%s", keyword);
-  iatk_buf_putc(where, ')');
+    iatk__buf_printf(where, "/%s", keyword);
+  iatk__buf_putc(where, ')');
 }
 
 /* Where a check failed (into *where, which the caller releases) and what
@@ -57,12 +57,12 @@ static void render_where(iatk_buf *where, const vctx *c, const vpath *ipath,
 static void describe(vctx *c, const vpath *ipath, const vpath *spath,
                      const char *keyword, iatk_buf *where, char *detail,
                      size_t size, const char *fmt, va_list ap) {
-  iatk_buf_init(where);
+  iatk__buf_init(where);
   render_where(where, c, ipath, spath, keyword);
   vsnprintf(detail, size, fmt, ap);
 }
 
-int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
+int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
            const char *fmt, ...) {
   if (c->quiet || !c->err || c->err->code)
     return 0;
@@ -72,16 +72,16 @@ int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
   va_start(ap, fmt);
   describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
-  iatk_fail_at(c->err, IATK_EINVALID, where.data,
+  iatk__fail_at(c->err, IATK_EINVALID, where.data,
                "event is invalid at %s: '%s' failed: %s", where.data, keyword,
                detail);
-  iatk_buf_release(&where);
+  iatk__buf_release(&where);
   return 0;
 }
 
 /* Recorded even when quiet: a halt is an error of the validation, not a
  * failure of the branch being tried. */
-int v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
+int iatk__v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
            const char *keyword, const char *fmt, ...) {
   if (c->halted)
     return 0;
@@ -93,16 +93,16 @@ int v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
   describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
   /* The cause first: a deep location may fill the message. */
-  iatk_fail_at(&c->halt, code, where.data, "cannot validate the event: %s, at %s",
+  iatk__fail_at(&c->halt, code, where.data, "cannot validate the event: %s, at %s",
                detail, where.data);
-  iatk_buf_release(&where);
+  iatk__buf_release(&where);
   return 0;
 }
 
 /* ------------------------------------------------------------ equality */
 
 /* JSON equality where 1 and 1.0 are the same number. */
-int v_json_equal(const json_t *a, const json_t *b) {
+int iatk__v_json_equal(const json_t *a, const json_t *b) {
   if (json_is_number(a) && json_is_number(b))
     return json_number_value(a) == json_number_value(b);
   if (json_typeof(a) != json_typeof(b))
@@ -111,7 +111,7 @@ int v_json_equal(const json_t *a, const json_t *b) {
     if (json_array_size(a) != json_array_size(b))
       return 0;
     for (size_t i = 0; i < json_array_size(a); i++)
-      if (!v_json_equal(json_array_get(a, i), json_array_get(b, i)))
+      if (!iatk__v_json_equal(json_array_get(a, i), json_array_get(b, i)))
         return 0;
     return 1;
   }
@@ -123,7 +123,7 @@ int v_json_equal(const json_t *a, const json_t *b) {
     json_t *value;
     json_object_keylen_foreach((json_t *)a, key, key_len, value) {
       json_t *other = json_object_getn(b, key, key_len);
-      if (!other || !v_json_equal(value, other))
+      if (!other || !iatk__v_json_equal(value, other))
         return 0;
     }
     return 1;
@@ -133,12 +133,12 @@ int v_json_equal(const json_t *a, const json_t *b) {
 
 /* ------------------------------------------------------ evaluated sets */
 
-void evaluated_init(evaluated *e) { memset(e, 0, sizeof *e); }
+void iatk__evaluated_init(evaluated *e) { memset(e, 0, sizeof *e); }
 
-void evaluated_release(evaluated *e) {
+void iatk__evaluated_release(evaluated *e) {
   json_decref(e->props);
   free(e->marked);
-  evaluated_init(e);
+  iatk__evaluated_init(e);
 }
 
 static void merge_marks(evaluated *into, const evaluated *from) {
@@ -156,7 +156,7 @@ static void merge_marks(evaluated *into, const evaluated *from) {
     into->marked[i] |= from->marked[i];
 }
 
-void evaluated_merge(evaluated *into, const evaluated *from) {
+void iatk__evaluated_merge(evaluated *into, const evaluated *from) {
   if (!into || !from)
     return;
   into->all_props |= from->all_props;
@@ -174,34 +174,34 @@ void evaluated_merge(evaluated *into, const evaluated *from) {
 
 /* ------------------------------------------------------------ references */
 
-int validator_judges_alike(const iatk_validator *a, const iatk_validator *b) {
+int iatk__validator_judges_alike(const iatk_validator *a, const iatk_validator *b) {
   return a && b && a->doc == b->doc && a->dialect == b->dialect &&
          a->root == b->root && a->budget_base == b->budget_base &&
          a->budget_per_value == b->budget_per_value;
 }
 
-const char *validator_base_of(const iatk_validator *v, const json_t *holder) {
-  int i = iatk_ptrmap_get(&v->noted_bases, holder);
+const char *iatk__validator_base_of(const iatk_validator *v, const json_t *holder) {
+  int i = iatk__ptrmap_get(&v->noted_bases, holder);
   return i >= 0 ? iatk_strlist_get(v->noted_uris, (size_t)i)
-                : id_index_base_of(v->ids, holder);
+                : iatk__id_index_base_of(v->ids, holder);
 }
 
-int validator_note_base(iatk_validator *v, const json_t *holder,
+int iatk__validator_note_base(iatk_validator *v, const json_t *holder,
                         const char *base) {
   if (!*base)
     return IATK_OK;
-  if (!v->noted_uris && !(v->noted_uris = iatk_strlist_new()))
+  if (!v->noted_uris && !(v->noted_uris = iatk__strlist_new()))
     return IATK_ENOMEM;
   size_t i = iatk_strlist_count(v->noted_uris);
-  if (iatk_strlist_push(v->noted_uris, base) != IATK_OK)
+  if (iatk__strlist_push(v->noted_uris, base) != IATK_OK)
     return IATK_ENOMEM;
-  return iatk_ptrmap_put(&v->noted_bases, holder, (int)i);
+  return iatk__ptrmap_put(&v->noted_bases, holder, (int)i);
 }
 
-const json_t *v_resolve(vctx *c, const json_t *holder, const char *ref,
+const json_t *iatk__v_resolve(vctx *c, const json_t *holder, const char *ref,
                         const char **new_base, char **owned_base) {
-  char *uri = uri_join(validator_base_of(c->v, holder), ref);
-  const json_t *target = uri ? id_index_lookup(c->v->ids, uri) : NULL;
+  char *uri = iatk__uri_join(iatk__validator_base_of(c->v, holder), ref);
+  const json_t *target = uri ? iatk__id_index_lookup(c->v->ids, uri) : NULL;
   if (uri) {
     uri[strcspn(uri, "#")] = '\0';
     *owned_base = uri;
@@ -210,7 +210,7 @@ const json_t *v_resolve(vctx *c, const json_t *holder, const char *ref,
   return target;
 }
 
-int v_apply_in(vctx *c, const json_t *target, const char *base,
+int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
                const json_t *inst, const vpath *ipath, const vpath *spath,
                evaluated *ev) {
   const char *outer = c->base;
@@ -219,28 +219,28 @@ int v_apply_in(vctx *c, const json_t *target, const char *base,
   if (strcmp(base, outer) != 0)
     c->scope = &entered; /* following a reference into another resource */
   c->base = base;
-  int ok = v_apply(c, target, inst, ipath, spath, ev);
+  int ok = iatk__v_apply(c, target, inst, ipath, spath, ev);
   c->base = outer;
   c->scope = scope;
   return ok;
 }
 
-int v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
+int iatk__v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
                 const vpath *ipath, const vpath *spath, evaluated *ev) {
   const char *ref = json_string_value(json_object_get(s, "$ref"));
   if (!ref)
     return 1; /* a "$ref" that is not a string is not a reference */
   const char *new_base = c->base;
   char *owned = NULL;
-  const json_t *target = v_resolve(c, s, ref, &new_base, &owned);
+  const json_t *target = iatk__v_resolve(c, s, ref, &new_base, &owned);
   int ok;
   if (!target) {
-    ok = v_halt(c, IATK_EREF, ipath, spath, "$ref",
+    ok = iatk__v_halt(c, IATK_EREF, ipath, spath, "$ref",
                 "'%s' does not resolve (references resolve within the "
                 "document only)", ref);
   } else {
     vpath here = {spath, "$ref", 0};
-    ok = v_apply_in(c, target, new_base, inst, ipath, &here, ev);
+    ok = iatk__v_apply_in(c, target, new_base, inst, ipath, &here, ev);
   }
   free(owned);
   return ok;
@@ -255,12 +255,12 @@ static int ref_overrides(const vctx *c) {
  * dynamic scope's innermost entry while it is applied.  The URI is the
  * one the id has where it stands, however evaluation got there. */
 static int enter_resource(vctx *c, const json_t *s, char **owned, vscope *node) {
-  const char *id = id_index_id_of(c->v->ids, s);
+  const char *id = iatk__id_index_id_of(c->v->ids, s);
   if (!id || id[0] == '#')
     return 0;
-  const char *uri = id_index_resource_uri(c->v->ids, s);
+  const char *uri = iatk__id_index_resource_uri(c->v->ids, s);
   if (!uri) { /* a schema made outside the document */
-    if (!(*owned = uri_join(c->base ? c->base : "", id)))
+    if (!(*owned = iatk__uri_join(c->base ? c->base : "", id)))
       return 0;
     (*owned)[strcspn(*owned, "#")] = '\0';
     uri = *owned;
@@ -281,9 +281,9 @@ static int v_apply_object(vctx *c, const json_t *schema, const json_t *inst,
   c->depth++;
   int ok;
   if (json_object_get(schema, "$ref") && ref_overrides(c))
-    ok = v_apply_ref(c, schema, inst, ipath, spath, ev);
+    ok = iatk__v_apply_ref(c, schema, inst, ipath, spath, ev);
   else
-    ok = v_keywords(c, schema, inst, ipath, spath, ev);
+    ok = iatk__v_keywords(c, schema, inst, ipath, spath, ev);
   c->depth--;
   c->scope = scope;
   c->base = base;
@@ -294,21 +294,21 @@ static int v_apply_object(vctx *c, const json_t *schema, const json_t *inst,
 /* Every schema application passes here, so it is where work is counted:
  * a schema whose applicators multiply (allOf of allOf of the same $ref…)
  * stops at the budget instead of running for hours. */
-int v_apply(vctx *c, const json_t *schema, const json_t *inst,
+int iatk__v_apply(vctx *c, const json_t *schema, const json_t *inst,
             const vpath *ipath, const vpath *spath, evaluated *ev) {
   if (c->halted)
     return 0;
   if (++c->steps > c->budget)
-    return v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
+    return iatk__v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
                   "it takes more than %" PRIu64 " schema evaluations (the "
                   "validator's work limit for this event)",
                   c->budget);
   if (json_is_true(schema) || (!json_is_object(schema) && !json_is_false(schema)))
     return 1;
   if (json_is_false(schema))
-    return v_fail(c, ipath, spath, "false", "the schema false allows nothing");
+    return iatk__v_fail(c, ipath, spath, "false", "the schema false allows nothing");
   if (c->depth >= MAX_VALIDATE_DEPTH)
-    return v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
+    return iatk__v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
                   "schemas and references nest deeper than %d levels",
                   MAX_VALIDATE_DEPTH);
   return v_apply_object(c, schema, inst, ipath, spath, ev);
@@ -318,9 +318,9 @@ int v_apply(vctx *c, const json_t *schema, const json_t *inst,
 
 static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
   v->root_pointer = pointer;
-  v->root = pointer ? id_index_lookup(v->ids, pointer) : NULL;
+  v->root = pointer ? iatk__id_index_lookup(v->ids, pointer) : NULL;
   if (!v->root)
-    return iatk_fail(err, IATK_ENOEVENT, "event_ref %s not found",
+    return iatk__fail(err, IATK_ENOEVENT, "event_ref %s not found",
                      pointer ? pointer : "");
   return IATK_OK;
 }
@@ -329,17 +329,17 @@ static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
 static iatk_validator *create(json_t *doc, id_index *ids, dialect d,
                               char *pointer, int borrow, iatk_error *err) {
   iatk_validator *v = pointer ? calloc(1, sizeof *v) : NULL;
-  if (!v || !(v->regexes = regex_cache_new())) {
+  if (!v || !(v->regexes = iatk__regex_cache_new())) {
     free(v);
     free(pointer);
-    iatk_fail(err, IATK_ENOMEM, "out of memory");
+    iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
   v->borrowed = borrow;
   v->doc = borrow ? doc : json_incref(doc);
-  v->ids = borrow ? ids : id_index_ref(ids);
-  v->dialect = schema_validation_dialect(d);
-  validator_set_budget(v, 0, 0);
+  v->ids = borrow ? ids : iatk__id_index_ref(ids);
+  v->dialect = iatk__schema_validation_dialect(d);
+  iatk__validator_set_budget(v, 0, 0);
   if (locate_root(v, pointer, err) != IATK_OK) {
     if (!v->root_pointer)
       free(pointer);
@@ -349,12 +349,12 @@ static iatk_validator *create(json_t *doc, id_index *ids, dialect d,
   return v;
 }
 
-iatk_validator *validator_create(json_t *doc, id_index *ids, dialect d,
+iatk_validator *iatk__validator_create(json_t *doc, id_index *ids, dialect d,
                                  const char *pointer, iatk_error *err) {
   return create(doc, ids, d, strdup(pointer), 0, err);
 }
 
-iatk_validator *validator_borrow(json_t *doc, id_index *ids, dialect d,
+iatk_validator *iatk__validator_borrow(json_t *doc, id_index *ids, dialect d,
                                  const char *pointer, iatk_error *err) {
   return create(doc, ids, d, strdup(pointer), 1, err);
 }
@@ -362,10 +362,10 @@ iatk_validator *validator_borrow(json_t *doc, id_index *ids, dialect d,
 iatk_validator *iatk_validator_new(const iatk_schema *schema,
                                    const char *event_ref, iatk_error *err) {
   if (!schema) {
-    iatk_fail(err, IATK_EINVAL, "no schema given");
+    iatk__fail(err, IATK_EINVAL, "no schema given");
     return NULL;
   }
-  char *pointer = schema_event_pointer(schema, event_ref, err);
+  char *pointer = iatk__schema_event_pointer(schema, event_ref, err);
   if (!pointer)
     return NULL;
   json_t *doc = (json_t *)iatk_schema_document(schema);
@@ -376,17 +376,17 @@ void iatk_validator_free(iatk_validator *v) {
   if (!v)
     return;
   free(v->root_pointer);
-  regex_cache_free(v->regexes);
-  iatk_ptrmap_release(&v->noted_bases);
+  iatk__regex_cache_free(v->regexes);
+  iatk__ptrmap_release(&v->noted_bases);
   iatk_strlist_free(v->noted_uris);
   if (!v->borrowed) {
     json_decref(v->doc);
-    id_index_unref(v->ids);
+    iatk__id_index_unref(v->ids);
   }
   free(v);
 }
 
-void validator_set_budget(iatk_validator *v, uint64_t base, uint64_t per_value) {
+void iatk__validator_set_budget(iatk_validator *v, uint64_t base, uint64_t per_value) {
   if (base == 0 && per_value == 0) {
     base = DEFAULT_BUDGET_BASE;
     per_value = DEFAULT_BUDGET_PER_VALUE;
@@ -422,7 +422,7 @@ static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
   c.budget = v->budget_base + (values > UINT64_MAX / 2 / (v->budget_per_value + 1)
                                    ? UINT64_MAX / 2
                                    : values * v->budget_per_value);
-  int ok = schema && v_apply(&c, schema, inst, NULL, NULL, NULL);
+  int ok = schema && iatk__v_apply(&c, schema, inst, NULL, NULL, NULL);
   if (c.halted) {
     if (err && !err->code)
       *err = c.halt;
@@ -431,17 +431,17 @@ static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
   return ok ? IATK_OK : IATK_EINVALID;
 }
 
-int validator_judge(iatk_validator *v, const json_t *schema, const json_t *inst,
+int iatk__validator_judge(iatk_validator *v, const json_t *schema, const json_t *inst,
                     iatk_error *err) {
   return run(v, schema, inst, NULL, NULL, err);
 }
 
-int validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst) {
-  return validator_judge(v, schema, inst, NULL) == IATK_OK;
+int iatk__validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst) {
+  return iatk__validator_judge(v, schema, inst, NULL) == IATK_OK;
 }
 
-int validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
-  return validator_check_schema(v, id_index_lookup(v->ids, pointer), inst);
+int iatk__validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
+  return iatk__validator_check_schema(v, iatk__id_index_lookup(v->ids, pointer), inst);
 }
 
 static int validate_event(iatk_validator *v, const json_t *event,
@@ -452,7 +452,7 @@ static int validate_event(iatk_validator *v, const json_t *event,
   if (rc != IATK_EINVALID)
     return rc;
   if (!local.code)
-    iatk_fail(&local, IATK_EINVALID, "event is invalid");
+    iatk__fail(&local, IATK_EINVALID, "event is invalid");
   if (err && !err->code)
     *err = local;
   return IATK_EINVALID;
@@ -460,25 +460,25 @@ static int validate_event(iatk_validator *v, const json_t *event,
 
 int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
   if (!v || !event)
-    return iatk_fail(err, IATK_EINVAL, "no validator or event given");
+    return iatk__fail(err, IATK_EINVAL, "no validator or event given");
   return validate_event(v, event, NULL, err);
 }
 
 int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
                        iatk_error *err) {
   if (!v)
-    return iatk_fail(err, IATK_EINVAL, "no validator given");
+    return iatk__fail(err, IATK_EINVAL, "no validator given");
   json_error_t jerr;
   iatk_wide_ints wide = {0};
-  json_t *event = text ? iatk_json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
+  json_t *event = text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
   int rc;
   if (!event)
-    rc = iatk_fail_at(err, IATK_EJSON, "<event>",
+    rc = iatk__fail_at(err, IATK_EJSON, "<event>",
                       "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
                       text ? jerr.column : 0, text ? jerr.text : "no text");
   else
     rc = validate_event(v, event, &wide, err);
   json_decref(event);
-  iatk_wide_ints_release(&wide);
+  iatk__wide_ints_release(&wide);
   return rc;
 }

@@ -13,14 +13,14 @@ struct iatk_validator {
   id_index *ids;         /* the document's $id/$anchor index */
   int borrowed;          /* doc and ids are not ours to release */
   iatk_ptrmap noted_bases;  /* holder outside the document -> noted_uris[i] */
-  iatk_strlist *noted_uris; /* see validator_note_base */
+  iatk_strlist *noted_uris; /* see iatk__validator_note_base */
   const json_t *root; /* the event's schema */
   char *root_pointer;
   char *root_base;    /* base URI in force at the root */
   dialect dialect;
   regex_cache *regexes;
   /* The work budget of one validation: base + per_value * values in the
-   * instance, counted in schema applications (see v_apply). */
+   * instance, counted in schema applications (see iatk__v_apply). */
   uint64_t budget_base, budget_per_value;
 };
 
@@ -67,33 +67,33 @@ typedef struct vctx {
 } vctx;
 
 /* validate.c */
-int v_apply(vctx *c, const json_t *schema, const json_t *inst,
+int iatk__v_apply(vctx *c, const json_t *schema, const json_t *inst,
             const vpath *ipath, const vpath *spath, evaluated *ev);
-int v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
+int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
            const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Stops validation with `code` (see vctx.halted); returns 0. */
-int v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
+int iatk__v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
            const char *keyword, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-void evaluated_init(evaluated *e);
-void evaluated_release(evaluated *e);
-void evaluated_merge(evaluated *into, const evaluated *from);
-int v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
+void iatk__evaluated_init(evaluated *e);
+void iatk__evaluated_release(evaluated *e);
+void iatk__evaluated_merge(evaluated *into, const evaluated *from);
+int iatk__v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
                 const vpath *ipath, const vpath *spath, evaluated *ev);
 /* The target of `ref`, held by `holder`: resolved against the base URI in
  * force where the holder stands in the document (references are lexical),
  * with the target resource's URI in *new_base (owned by *owned_base). */
-const json_t *v_resolve(vctx *c, const json_t *holder, const char *ref,
+const json_t *iatk__v_resolve(vctx *c, const json_t *holder, const char *ref,
                         const char **new_base, char **owned_base);
 /* Applies `target` with `base` in force, entering that resource into the
  * dynamic scope when it is another one. */
-int v_apply_in(vctx *c, const json_t *target, const char *base,
+int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
                const json_t *inst, const vpath *ipath, const vpath *spath,
                evaluated *ev);
-int v_json_equal(const json_t *a, const json_t *b);
+int iatk__v_json_equal(const json_t *a, const json_t *b);
 
 /* applicators.c: every keyword, grouped by instance type */
-int v_keywords(vctx *c, const json_t *s, const json_t *inst,
+int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst,
                const vpath *ipath, const vpath *spath, evaluated *ev);
 
 #endif

@@ -1,4 +1,4 @@
-/* iatk_array_grow: doubling, the item limit, overflow, and arrays left as
+/* iatk__array_grow: doubling, the item limit, overflow, and arrays left as
  * they were when growing fails; iatk_buf's limit, which rests on it. */
 #include <stdlib.h>
 
@@ -58,31 +58,31 @@ static void test_overflow_is_out_of_memory(void **state) {
 static void test_buffer_limit_is_sticky_elimit(void **state) {
   (void)state;
   iatk_buf b;
-  iatk_buf_init_limited(&b, 10);
-  iatk_buf_puts(&b, "0123456789");
+  iatk__buf_init_limited(&b, 10);
+  iatk__buf_puts(&b, "0123456789");
   assert_int_equal(b.failed, 0);
   assert_string_equal(b.data, "0123456789");
-  iatk_buf_putc(&b, 'x');
+  iatk__buf_putc(&b, 'x');
   assert_int_equal(b.failed, IATK_ELIMIT);
   assert_int_equal(b.len, 10); /* nothing half-written */
-  iatk_buf_putc(&b, 'y');      /* sticky */
+  iatk__buf_putc(&b, 'y');      /* sticky */
   assert_int_equal(b.len, 10);
-  iatk_buf_reset(&b); /* reuse keeps the limit */
-  iatk_buf_puts(&b, "01234567890");
+  iatk__buf_reset(&b); /* reuse keeps the limit */
+  iatk__buf_puts(&b, "01234567890");
   assert_int_equal(b.failed, IATK_ELIMIT);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 static void test_unlimited_buffer_grows_past_first_capacity(void **state) {
   (void)state;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   for (int i = 0; i < 1000; i++)
-    iatk_buf_puts(&b, "abcdefghij");
+    iatk__buf_puts(&b, "abcdefghij");
   assert_int_equal(b.failed, 0);
   assert_int_equal(b.len, 10000);
   assert_int_equal(b.data[b.len], '\0');
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 int main(void) {

@@ -257,7 +257,7 @@ static void test_nul_bytes_refused(void **state) {
 /* -------------------------------------------------------------- shlex */
 
 static void expect_words(const char *text, const char *const *words) {
-  iatk_strlist *list = iatk_strlist_new();
+  iatk_strlist *list = iatk__strlist_new();
   assert_int_equal(iatk__aws_shell_split(text, list), 0);
   size_t n = 0;
   while (words[n])
@@ -275,7 +275,7 @@ static void test_shell_split(void **state) {
                (const char *[]){"x y", "p \"q\" \\n", "r s", "", NULL});
   expect_words("pre'mid dle'post", (const char *[]){"premid dlepost", NULL});
   expect_words("   ", (const char *[]){NULL});
-  iatk_strlist *list = iatk_strlist_new();
+  iatk_strlist *list = iatk__strlist_new();
   assert_int_equal(iatk__aws_shell_split("open 'quote", list), -1);
   iatk_strlist_free(list);
 }
@@ -288,7 +288,7 @@ static void test_shell_split_like_python(void **state) {
   expect_words("\"a \\$HOME \\` b\\\nc\" \"\\\\ \\\"\"",
                (const char *[]){"a \\$HOME \\` b\\\nc", "\\ \"", NULL});
   expect_words("x\\\ny '\\$'", (const char *[]){"x\ny", "\\$", NULL});
-  iatk_strlist *list = iatk_strlist_new();
+  iatk_strlist *list = iatk__strlist_new();
   assert_int_equal(iatk__aws_shell_split("end\\", list), -1);
   assert_int_equal(iatk__aws_shell_split("\"end\\\"", list), -1);
   iatk_strlist_free(list);

@@ -25,8 +25,8 @@ typedef struct ran {
 
 static void run(ran *r, const char *script, int timeout_ms, size_t limit) {
   char *argv[] = {"sh", "-c", (char *)script, NULL};
-  iatk_buf_init(&r->out);
-  iatk_buf_init(&r->err);
+  iatk__buf_init(&r->out);
+  iatk__buf_init(&r->err);
   struct timespec start;
   clock_gettime(CLOCK_MONOTONIC, &start);
   r->rc = iatk__aws_run_process(argv, timeout_ms, limit, &r->out, &r->err,
@@ -35,8 +35,8 @@ static void run(ran *r, const char *script, int timeout_ms, size_t limit) {
 }
 
 static void release(ran *r) {
-  iatk_buf_release(&r->out);
-  iatk_buf_release(&r->err);
+  iatk__buf_release(&r->out);
+  iatk__buf_release(&r->err);
 }
 
 static void test_process_output_and_status(void **state) {
@@ -88,8 +88,8 @@ static void test_process_not_found(void **state) {
   (void)state;
   char *argv[] = {"/nonexistent/program", NULL};
   iatk_buf out, errout;
-  iatk_buf_init(&out);
-  iatk_buf_init(&errout);
+  iatk__buf_init(&out);
+  iatk__buf_init(&errout);
   iatk__aws_child child;
   iatk_error err;
   iatk_error_clear(&err);
@@ -98,8 +98,8 @@ static void test_process_not_found(void **state) {
                    IATK_ECREDENTIALS);
   assert_string_equal(err.message, "cannot run '/nonexistent/program': No "
                                    "such file or directory");
-  iatk_buf_release(&out);
-  iatk_buf_release(&errout);
+  iatk__buf_release(&out);
+  iatk__buf_release(&errout);
 }
 
 static void test_container_urls(void **state) {

@@ -67,11 +67,11 @@ typedef struct parsed {
 static void parse_answer(parsed *out, const char *body, const char *header) {
   iatk__http_response resp;
   memset(&resp, 0, sizeof resp);
-  iatk_buf_puts(&resp.body, body);
-  resp.headers = iatk_strlist_new();
+  iatk__buf_puts(&resp.body, body);
+  resp.headers = iatk__strlist_new();
   if (header)
-    iatk_strlist_push(resp.headers, header);
-  iatk_buf_init(&out->message);
+    iatk__strlist_push(resp.headers, header);
+  iatk__buf_init(&out->message);
   iatk__aws_error_parse(&resp, out->code, sizeof out->code, &out->message);
   iatk__http_response_release(&resp);
 }
@@ -82,7 +82,7 @@ static void expect_error(const char *body, const char *header,
   parse_answer(&p, body, header);
   assert_string_equal(p.code, code);
   assert_string_equal(p.message.data ? p.message.data : "", message);
-  iatk_buf_release(&p.message);
+  iatk__buf_release(&p.message);
 }
 
 static void test_json_errors(void **state) {
@@ -144,7 +144,7 @@ static void test_xml_entities_stay_unexpanded(void **state) {
                NULL);
   assert_string_equal(p.code, "C");
   assert_null(strstr(p.message.data ? p.message.data : "", "root:"));
-  iatk_buf_release(&p.message);
+  iatk__buf_release(&p.message);
 }
 
 static void test_garbage_and_empty(void **state) {
@@ -156,20 +156,20 @@ static void test_garbage_and_empty(void **state) {
   parsed p;
   iatk__http_response resp;
   memset(&resp, 0, sizeof resp);
-  iatk_buf_puts(&resp.body, "{\"__type\":\"AVeryLongErrorCodeIndeed\"}");
-  iatk_buf_init(&p.message);
+  iatk__buf_puts(&resp.body, "{\"__type\":\"AVeryLongErrorCodeIndeed\"}");
+  iatk__buf_init(&p.message);
   iatk__aws_error_parse(&resp, code, sizeof code, &p.message);
   assert_string_equal(code, "AVeryLo"); /* cut to the buffer */
-  iatk_buf_release(&p.message);
+  iatk__buf_release(&p.message);
   iatk__http_response_release(&resp);
   /* fuzz_aws_answers (FINDINGS.md, F12): a blank where the cut falls is
    * trimmed too */
   memset(&resp, 0, sizeof resp);
-  iatk_buf_puts(&resp.body, "{\"__type\":\"Too Long\"}");
-  iatk_buf_init(&p.message);
+  iatk__buf_puts(&resp.body, "{\"__type\":\"Too Long\"}");
+  iatk__buf_init(&p.message);
   iatk__aws_error_parse(&resp, code, 5, &p.message);
   assert_string_equal(code, "Too");
-  iatk_buf_release(&p.message);
+  iatk__buf_release(&p.message);
   iatk__http_response_release(&resp);
 }
 

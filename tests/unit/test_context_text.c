@@ -1,7 +1,7 @@
 /* The built-in contexts on event text (event_text.c, set_text.c,
  * eventbridge_text.c, pipeline_event.c) must give exactly what the same
  * contexts give on the parsed event: the same bytes, or the same error.
- * Each case runs both ways: pipeline_process_text (text first, parsed when
+ * Each case runs both ways: iatk__pipeline_process_text (text first, parsed when
  * a context needs it) and iatk_pipeline_run_text (always parsed). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +13,9 @@
 
 static int loads(const char *text) {
   event_text e;
-  event_text_init(&e);
-  int ok = event_text_load(&e, text, strlen(text));
-  event_text_release(&e);
+  iatk__event_text_init(&e);
+  int ok = iatk__event_text_load(&e, text, strlen(text));
+  iatk__event_text_release(&e);
   return ok;
 }
 
@@ -82,7 +82,7 @@ static int agree(const step *steps, const char *event, int pretty) {
   }
   const char *got = NULL;
   size_t len = 0;
-  int rc = pipeline_process_text(text, event, strlen(event), 7, NULL, 0, pretty, &got, &len, &b);
+  int rc = iatk__pipeline_process_text(text, event, strlen(event), 7, NULL, 0, pretty, &got, &len, &b);
   if (!want) {
     if (rc != a.code || strcmp(a.message, b.message) != 0 || strcmp(a.where, b.where) != 0)
       fail_msg("%s: parsed failed with %d %s (%s), text gave %d %s (%s)", event, a.code,
@@ -171,23 +171,23 @@ static void test_documents_are_the_parsed_ones(void **state) {
   for (size_t i = 0; i < sizeof events / sizeof events[0] + 2; i++) {
     const char *text = i < sizeof events / sizeof events[0] ? events[i] : more[i - sizeof events / sizeof events[0]];
     event_text e;
-    event_text_init(&e);
-    assert_true(event_text_load(&e, text, strlen(text)));
-    json_t *built = event_text_document(text), *parsed = iatk_json_read(text, strlen(text), 0, NULL, NULL);
+    iatk__event_text_init(&e);
+    assert_true(iatk__event_text_load(&e, text, strlen(text)));
+    json_t *built = iatk__event_text_document(text), *parsed = iatk__json_read(text, strlen(text), 0, NULL, NULL);
     assert_non_null(built);
     assert_non_null(parsed);
     iatk_buf a, b;
-    iatk_buf_init(&a);
-    iatk_buf_init(&b);
-    iatk_json_write(&a, built);
-    iatk_json_write(&b, parsed);
+    iatk__buf_init(&a);
+    iatk__buf_init(&b);
+    iatk__json_write(&a, built);
+    iatk__json_write(&b, parsed);
     if (!json_equal(built, parsed) || strcmp(a.data, b.data) != 0)
       fail_msg("%s: built %s, parsed %s", text, a.data, b.data);
-    iatk_buf_release(&a);
-    iatk_buf_release(&b);
+    iatk__buf_release(&a);
+    iatk__buf_release(&b);
     json_decref(built);
     json_decref(parsed);
-    event_text_release(&e);
+    iatk__event_text_release(&e);
   }
 }
 

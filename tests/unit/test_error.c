@@ -56,7 +56,7 @@ static void test_long_texts_fill_the_buffers(void **state) {
   text[LONG] = '\0';
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk_fail_at(&err, IATK_EINVAL, text, "%s", text), IATK_EINVAL);
+  assert_int_equal(iatk__fail_at(&err, IATK_EINVAL, text, "%s", text), IATK_EINVAL);
   assert_int_equal(strlen(err.where), IATK_ERROR_WHERE_SIZE - 1);
   assert_int_equal(strlen(err.message), IATK_ERROR_MESSAGE_SIZE - 1);
   assert_non_null(strstr(err.where, "x...x"));

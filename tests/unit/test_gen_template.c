@@ -30,7 +30,7 @@ static int compare_runs(const char *schema, const char *ref, iatk_mode mode,
     /* microseconds, seconds, days and offsets all move */
     iatk_instant t = {1697688484782196LL + (int64_t)i * 3700123457LL, (i % 7 - 3) * 90};
     replaying->clock.instant = full->clock.instant = t;
-    template_forget(&full->tpl);
+    iatk__template_forget(&full->tpl);
     const char *a, *b;
     size_t alen, blen;
     assert_int_equal(iatk_gen_event(replaying, (uint64_t)i, &a, &alen, &err), IATK_OK);

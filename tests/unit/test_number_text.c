@@ -14,19 +14,19 @@
 static iatk_buf got, want;
 
 static void check_double(double v) {
-  iatk_buf_reset(&got);
-  iatk_buf_reset(&want);
-  number_text_double(&got, v);
-  iatk_buf_double(&want, v);
+  iatk__buf_reset(&got);
+  iatk__buf_reset(&want);
+  iatk__number_text_double(&got, v);
+  iatk__buf_double(&want, v);
   if (strcmp(got.data, want.data) != 0)
     fail_msg("double %.17g: wrote %s, printf wrote %s", v, got.data, want.data);
 }
 
 static void check_integer(double v) {
-  iatk_buf_reset(&got);
-  iatk_buf_reset(&want);
-  number_text_integer(&got, v);
-  iatk_buf_printf(&want, "%.0f", v == 0 ? 0.0 : v);
+  iatk__buf_reset(&got);
+  iatk__buf_reset(&want);
+  iatk__number_text_integer(&got, v);
+  iatk__buf_printf(&want, "%.0f", v == 0 ? 0.0 : v);
   if (strcmp(got.data, want.data) != 0)
     fail_msg("integer %.17g: wrote %s, printf wrote %s", v, got.data, want.data);
 }
@@ -47,9 +47,9 @@ static double from_bits(uint64_t bits) {
 static void test_generator_draws(void **state) {
   (void)state;
   iatk_rng rng;
-  iatk_rng_init(&rng, 7, 1);
+  iatk__rng_init(&rng, 7, 1);
   for (int i = 0; i < 100000; i++) {
-    double u = (double)(iatk_rng_next(&rng) >> 11) / 9007199254740992.0;
+    double u = (double)(iatk__rng_next(&rng) >> 11) / 9007199254740992.0;
     check_both(-1000 + 2000 * u); /* random_in's default range */
     check_both(u);
     check_both(u * 1e-3);
@@ -61,16 +61,16 @@ static void test_generator_draws(void **state) {
 static void test_bit_patterns(void **state) {
   (void)state;
   iatk_rng rng;
-  iatk_rng_init(&rng, 11, 2);
+  iatk__rng_init(&rng, 11, 2);
   for (int i = 0; i < 150000; i++) {
-    double v = from_bits(iatk_rng_next(&rng));
+    double v = from_bits(iatk__rng_next(&rng));
     if (!isnan(v))
       check_both(v);
   }
   /* exponents of the hand-written range, any significand */
   for (int i = 0; i < 300000; i++) {
-    uint64_t exp = 1023 - 15 + iatk_rng_below(&rng, 66);
-    check_both(from_bits(exp << 52 | (iatk_rng_next(&rng) >> 12)));
+    uint64_t exp = 1023 - 15 + iatk__rng_below(&rng, 66);
+    check_both(from_bits(exp << 52 | (iatk__rng_next(&rng) >> 12)));
   }
 }
 
@@ -115,16 +115,16 @@ static void test_int64(void **state) {
                                    INT64_MIN + 1};
   char text[32];
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
-    iatk_buf_reset(&got);
-    number_text_int64(&got, values[i]);
+    iatk__buf_reset(&got);
+    iatk__number_text_int64(&got, values[i]);
     snprintf(text, sizeof text, "%lld", (long long)values[i]);
     assert_string_equal(got.data, text);
   }
 }
 
 int main(void) {
-  iatk_buf_init(&got);
-  iatk_buf_init(&want);
+  iatk__buf_init(&got);
+  iatk__buf_init(&want);
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_generator_draws),
       cmocka_unit_test(test_bit_patterns),
@@ -132,7 +132,7 @@ int main(void) {
       cmocka_unit_test(test_int64),
   };
   int rc = cmocka_run_group_tests(tests, NULL, NULL);
-  iatk_buf_release(&got);
-  iatk_buf_release(&want);
+  iatk__buf_release(&got);
+  iatk__buf_release(&want);
   return rc;
 }

@@ -1,5 +1,5 @@
-/* Patterns: the ECMA-262 reading shared by the generator (rx_parse_n,
- * rx_generate) and the matcher (regex_compile, regex_search_n). */
+/* Patterns: the ECMA-262 reading shared by the generator (iatk__rx_parse_n,
+ * iatk__rx_generate) and the matcher (iatk__regex_compile, iatk__regex_search_n). */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,17 +12,17 @@
 
 /* 1 match, 0 no match, -1 the pattern does not compile. */
 static int search(const char *pattern, size_t plen, const char *text, size_t len) {
-  regex_cache *rc = regex_cache_new();
+  regex_cache *rc = iatk__regex_cache_new();
   assert_non_null(rc);
-  int m = regex_search_n(rc, pattern, plen, text, len);
-  regex_cache_free(rc);
+  int m = iatk__regex_search_n(rc, pattern, plen, text, len);
+  iatk__regex_cache_free(rc);
   return m;
 }
 
 static int compiles(const char *pattern, size_t len) {
   int code;
   size_t offset;
-  pcre2_code *re = regex_compile(pattern, len, &code, &offset);
+  pcre2_code *re = iatk__regex_compile(pattern, len, &code, &offset);
   pcre2_code_free(re);
   return re != NULL;
 }
@@ -30,27 +30,27 @@ static int compiles(const char *pattern, size_t len) {
 /* The minimal candidate, then random ones: PCRE2 must match each.  Returns
  * the minimal one (to free). */
 static char *generate_n(const char *pattern, size_t plen, size_t *len) {
-  rx_program *p = rx_parse_n(pattern, plen);
+  rx_program *p = iatk__rx_parse_n(pattern, plen);
   if (!p)
     fail_msg("/%s/ does not parse", pattern);
   iatk_buf out;
-  iatk_buf_init(&out);
+  iatk__buf_init(&out);
   iatk_rng rng;
-  iatk_rng_init(&rng, 7, 0);
-  rx_generate(p, &rng, 1, 0, &out);
+  iatk__rng_init(&rng, 7, 0);
+  iatk__rx_generate(p, &rng, 1, 0, &out);
   char *minimal = malloc(out.len + 1);
   memcpy(minimal, out.data ? out.data : "", out.len + 1);
   *len = out.len;
   if (search(pattern, plen, minimal, out.len) != 1)
     fail_msg("/%s/ does not match its minimal candidate '%s'", pattern, minimal);
   for (int i = 0; i < RANDOM_DRAWS; i++) {
-    iatk_buf_reset(&out);
-    rx_generate(p, &rng, 0, 3, &out);
+    iatk__buf_reset(&out);
+    iatk__rx_generate(p, &rng, 0, 3, &out);
     if (search(pattern, plen, out.data ? out.data : "", out.len) != 1)
       fail_msg("/%s/ does not match its candidate '%s'", pattern, out.data);
   }
-  iatk_buf_release(&out);
-  rx_free(p);
+  iatk__buf_release(&out);
+  iatk__rx_free(p);
   return minimal;
 }
 
@@ -68,20 +68,20 @@ static void assert_minimal(const char *pattern, const char *expected) {
 /* Whether one of 16 random candidates matches (patterns the minimal one
  * cannot satisfy, like lookarounds that must produce text). */
 static int some_candidate_matches(const char *pattern) {
-  rx_program *p = rx_parse(pattern);
+  rx_program *p = iatk__rx_parse(pattern);
   assert_non_null(p);
   iatk_buf out;
-  iatk_buf_init(&out);
+  iatk__buf_init(&out);
   iatk_rng rng;
-  iatk_rng_init(&rng, 3, 0);
+  iatk__rng_init(&rng, 3, 0);
   int found = 0;
   for (int i = 0; i < 16 && !found; i++) {
-    iatk_buf_reset(&out);
-    rx_generate(p, &rng, 0, 2, &out);
+    iatk__buf_reset(&out);
+    iatk__rx_generate(p, &rng, 0, 2, &out);
     found = search(pattern, strlen(pattern), out.data ? out.data : "", out.len) == 1;
   }
-  iatk_buf_release(&out);
-  rx_free(p);
+  iatk__buf_release(&out);
+  iatk__rx_free(p);
   return found;
 }
 
@@ -106,7 +106,7 @@ static void test_nul_in_pattern(void **state) {
   /* an error after the NUL is reported at its offset in the pattern */
   int code;
   size_t offset;
-  assert_null(regex_compile("a\0(", 3, &code, &offset));
+  assert_null(iatk__regex_compile("a\0(", 3, &code, &offset));
   assert_int_equal(offset, 3);
 }
 
@@ -203,11 +203,11 @@ static void test_empty_constructs(void **state) {
   assert_minimal("^(|)(?:)$", "");
   assert_minimal("^[^]$", "a");
   assert_minimal("x(?=)", "x");
-  rx_program *p = rx_parse("^[]$"); /* parses; matches nothing */
+  rx_program *p = iatk__rx_parse("^[]$"); /* parses; matches nothing */
   assert_non_null(p);
-  rx_free(p);
-  assert_non_null(p = rx_parse_n(NULL, 0));
-  rx_free(p);
+  iatk__rx_free(p);
+  assert_non_null(p = iatk__rx_parse_n(NULL, 0));
+  iatk__rx_free(p);
 }
 
 /* ----------------------------------- ECMA readings PCRE2 differs on */
@@ -256,21 +256,21 @@ static void test_hostile_patterns(void **state) {
     const char *p = patterns[i];
     if (!compiles(p, strlen(p)))
       continue;
-    rx_program *prog = rx_parse(p);
+    rx_program *prog = iatk__rx_parse(p);
     if (!prog)
       continue; /* generation falls back on the self-check */
     iatk_buf out;
-    iatk_buf_init(&out);
+    iatk__buf_init(&out);
     iatk_rng rng;
-    iatk_rng_init(&rng, 1, i);
+    iatk__rng_init(&rng, 1, i);
     for (int k = 0; k < 8; k++) {
-      iatk_buf_reset(&out);
-      rx_generate(prog, &rng, k == 0, 4, &out); /* must return, bounded */
+      iatk__buf_reset(&out);
+      iatk__rx_generate(prog, &rng, k == 0, 4, &out); /* must return, bounded */
       assert_true(out.len <= (1u << 20) + 8);
       assert_true(search(p, strlen(p), out.data ? out.data : "", out.len) >= 0);
     }
-    iatk_buf_release(&out);
-    rx_free(prog);
+    iatk__buf_release(&out);
+    iatk__rx_free(prog);
   }
 }
 
@@ -279,16 +279,16 @@ static void test_hostile_patterns(void **state) {
  * on its program either). */
 static void test_huge_repetition_is_bounded(void **state) {
   (void)state;
-  rx_program *p = rx_parse("((a{1000}){1000}){1000}");
+  rx_program *p = iatk__rx_parse("((a{1000}){1000}){1000}");
   assert_non_null(p);
   iatk_buf out;
-  iatk_buf_init(&out);
+  iatk__buf_init(&out);
   iatk_rng rng;
-  iatk_rng_init(&rng, 0, 0);
-  rx_generate(p, &rng, 1, 0, &out);
+  iatk__rng_init(&rng, 0, 0);
+  iatk__rx_generate(p, &rng, 1, 0, &out);
   assert_true(out.len > 1000000 && out.len < 1100000);
-  iatk_buf_release(&out);
-  rx_free(p);
+  iatk__buf_release(&out);
+  iatk__rx_free(p);
 }
 
 int main(void) {

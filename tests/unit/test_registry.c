@@ -706,12 +706,12 @@ static void test_stale_temps_cleaned(void **state) {
   fixture *f = *state;
   put(f, "r", "s", NULL, JSONSCHEMA_DOC);
   iatk_rng rng;
-  iatk_rng_init(&rng, 1, 2);
+  iatk__rng_init(&rng, 1, 2);
   char dead[IATK_TEMP_NAME_SIZE], live[IATK_TEMP_NAME_SIZE],
       kept[IATK_TEMP_NAME_SIZE];
-  iatk_temp_name(dead_pid(), &rng, dead);
-  iatk_temp_name(getpid(), &rng, live); /* a writer that is running */
-  iatk_temp_name(dead_pid(), &rng, kept);
+  iatk__temp_name(dead_pid(), &rng, dead);
+  iatk__temp_name(getpid(), &rng, live); /* a writer that is running */
+  iatk__temp_name(dead_pid(), &rng, kept);
   make_leftover(f, dead);
   make_leftover(f, live);
   make_leftover(f, kept);
@@ -752,10 +752,10 @@ static void test_stale_temps_cleaned(void **state) {
 static void test_temp_names(void **state) {
   (void)state;
   iatk_rng rng;
-  iatk_rng_init(&rng, 3, 4);
+  iatk__rng_init(&rng, 3, 4);
   char a[IATK_TEMP_NAME_SIZE], b[IATK_TEMP_NAME_SIZE];
-  iatk_temp_name(4194304, &rng, a);
-  iatk_temp_name(4194304, &rng, b);
+  iatk__temp_name(4194304, &rng, a);
+  iatk__temp_name(4194304, &rng, b);
   /* ".tmp-" + 16 hex digits of owner + "-4194304-" + 6 random */
   assert_int_equal(strlen(a), 5 + 16 + 9 + 6);
   assert_memory_equal(a, ".tmp-", 5);
@@ -781,13 +781,13 @@ static void test_stored_file_over_limit(void **state) {
   assert_error(&err, IATK_ELIMIT, msg);
 }
 
-/* Reads `n` bytes through a pipe with iatk_read_fd and limit 10. */
+/* Reads `n` bytes through a pipe with iatk__read_fd and limit 10. */
 static char *read_pipe(size_t n, size_t *len, iatk_error *err) {
   int fds[2];
   assert_int_equal(pipe(fds), 0);
   assert_int_equal(write(fds[1], "0123456789ABCDEF", n), (ssize_t)n);
   close(fds[1]);
-  return iatk_read_fd(fds[0], "pipe", 10, len, err);
+  return iatk__read_fd(fds[0], "pipe", 10, len, err);
 }
 
 static void test_read_limits(void **state) {
@@ -806,12 +806,12 @@ static void test_read_limits(void **state) {
   snprintf(path, sizeof path, "%s/ten", f->tmp);
   write_text(path, "0123456789");
   iatk_error_clear(&err);
-  text = iatk_read_file(path, 10, &len, &err);
+  text = iatk__read_file(path, 10, &len, &err);
   assert_non_null(text);
   assert_int_equal(len, 10);
   free(text);
   iatk_error_clear(&err);
-  assert_null(iatk_read_file(path, 9, &len, &err));
+  assert_null(iatk__read_file(path, 9, &len, &err));
   char msg[600];
   snprintf(msg, sizeof msg, "%s is larger than the 9-byte limit (10 bytes)",
            path);

@@ -93,14 +93,14 @@ static void put(fixture *f, const char *r, const char *s, const char *doc) {
 static void test_url_decode(void **state) {
   (void)state;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   assert_int_equal(iatk__srv_url_decode("a%40B%2F..", 10, &b), 0);
   assert_string_equal(b.data, "a@B/..");
-  iatk_buf_reset(&b);
+  iatk__buf_reset(&b);
   assert_int_equal(iatk__srv_url_decode("x%00y", 5, &b), -1);
   assert_int_equal(iatk__srv_url_decode("%4", 2, &b), -1);
   assert_int_equal(iatk__srv_url_decode("%g0", 3, &b), -1);
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   char *v = NULL;
   assert_int_equal(iatk__srv_query_get("a=1&b=%20x&b=2", "b", &v), 1);
   assert_string_equal(v, " x");
@@ -334,7 +334,7 @@ static void walk(fixture *f, const char *path, const char *member_name,
       strcat(out, ",");
     }
     free(saved);
-    saved = iatk_strdup(member(f, "NextToken"));
+    saved = iatk__strdup(member(f, "NextToken"));
     token = saved;
     if (!token)
       return;

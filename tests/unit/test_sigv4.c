@@ -175,10 +175,10 @@ static void test_suite_query_order_texts(void **state) {
 static const char *encoded(const char *s, size_t n, int keep_slash) {
   static char text[256];
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   iatk__aws_uri_encode(&b, s, n, keep_slash);
   snprintf(text, sizeof text, "%s", b.data ? b.data : "");
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
   return text;
 }
 

@@ -144,14 +144,14 @@ static void test_malformed(void **state) {
 static void test_depth(void **state) {
   (void)state;
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   for (int i = 0; i < 1000; i++)
-    iatk_buf_puts(&b, "{\"Fn::Base64\": ");
-  iatk_buf_puts(&b, "\"x\"");
+    iatk__buf_puts(&b, "{\"Fn::Base64\": ");
+  iatk__buf_puts(&b, "\"x\"");
   for (int i = 0; i < 1000; i++)
-    iatk_buf_putc(&b, '}');
+    iatk__buf_putc(&b, '}');
   check_fails(b.data, IATK_ELIMIT, "nested too deeply");
-  iatk_buf_release(&b);
+  iatk__buf_release(&b);
 }
 
 static void check_yaml(const char *yaml, const char *want_json) {

@@ -13,12 +13,12 @@
 
 static void check(const iatk_instant *t) {
   char got[40], want[40];
-  size_t n = time_text_local(t, got), m = iatk_instant_format_local(t, want);
+  size_t n = iatk__time_text_local(t, got), m = iatk__instant_format_local(t, want);
   if (n != m || strcmp(got, want) != 0)
     fail_msg("local %lld %+d: wrote %s, clock.c wrote %s", (long long)t->epoch_us,
              t->offset_minutes, got, want);
-  n = time_text_utc(t, got);
-  m = iatk_instant_format_utc(t, want);
+  n = iatk__time_text_utc(t, got);
+  m = iatk__instant_format_utc(t, want);
   if (n != m || strcmp(got, want) != 0)
     fail_msg("utc %lld: wrote %s, clock.c wrote %s", (long long)t->epoch_us, got, want);
 }
@@ -26,12 +26,12 @@ static void check(const iatk_instant *t) {
 static void test_random_instants(void **state) {
   (void)state;
   iatk_rng rng;
-  iatk_rng_init(&rng, 5, 3);
+  iatk__rng_init(&rng, 5, 3);
   for (int i = 0; i < 300000; i++) {
     /* a day beyond both ends, so the fallbacks are crossed too */
     iatk_instant t = {FIRST - 86400 * US +
-                          (int64_t)iatk_rng_below(&rng, (uint64_t)(END - FIRST + 2 * 86400 * US)),
-                      (int)iatk_rng_below(&rng, 2 * 1439 + 1) - 1439};
+                          (int64_t)iatk__rng_below(&rng, (uint64_t)(END - FIRST + 2 * 86400 * US)),
+                      (int)iatk__rng_below(&rng, 2 * 1439 + 1) - 1439};
     check(&t);
   }
 }
@@ -54,24 +54,24 @@ static void test_cache(void **state) {
   (void)state;
   time_text_cache local = {0}, utc = {0};
   iatk_rng rng;
-  iatk_rng_init(&rng, 9, 4);
+  iatk__rng_init(&rng, 9, 4);
   iatk_instant t = {1697688484782196LL, -420};
   for (int i = 0; i < 200000; i++) {
     /* mostly small steps (the clock), sometimes a jump or a new offset */
-    uint64_t r = iatk_rng_below(&rng, 100);
-    t.epoch_us += r < 90 ? (int64_t)iatk_rng_below(&rng, 300000) - 1000
-                         : (int64_t)iatk_rng_below(&rng, 1ULL << 50) - (1LL << 49);
+    uint64_t r = iatk__rng_below(&rng, 100);
+    t.epoch_us += r < 90 ? (int64_t)iatk__rng_below(&rng, 300000) - 1000
+                         : (int64_t)iatk__rng_below(&rng, 1ULL << 50) - (1LL << 49);
     if (r == 99)
-      t.offset_minutes = (int)iatk_rng_below(&rng, 2 * 1439 + 1) - 1439;
+      t.offset_minutes = (int)iatk__rng_below(&rng, 2 * 1439 + 1) - 1439;
     if (t.epoch_us < FIRST - 86400 * US || t.epoch_us > END + 86400 * US)
       t.epoch_us = 0;
     char got[40], want[40];
-    size_t n = time_text_local_cached(&local, &t, got);
-    iatk_instant_format_local(&t, want);
+    size_t n = iatk__time_text_local_cached(&local, &t, got);
+    iatk__instant_format_local(&t, want);
     if (n != strlen(want) || strcmp(got, want) != 0)
       fail_msg("cached local %lld: %s, clock.c %s", (long long)t.epoch_us, got, want);
-    n = time_text_utc_cached(&utc, &t, got);
-    iatk_instant_format_utc(&t, want);
+    n = iatk__time_text_utc_cached(&utc, &t, got);
+    iatk__instant_format_utc(&t, want);
     if (n != strlen(want) || strcmp(got, want) != 0)
       fail_msg("cached utc %lld: %s, clock.c %s", (long long)t.epoch_us, got, want);
   }

@@ -47,16 +47,16 @@ static int check(const char *schema, const char *event, iatk_error *err) {
  * be skipped: validation does 2^levels work.  Malloc'd. */
 static char *fan_out(int levels, const char *wrap_open, const char *wrap_close) {
   iatk_buf b;
-  iatk_buf_init(&b);
-  iatk_buf_printf(&b, "{%s\"$ref\":\"#/definitions/L0\"%s,\"definitions\":{",
+  iatk__buf_init(&b);
+  iatk__buf_printf(&b, "{%s\"$ref\":\"#/definitions/L0\"%s,\"definitions\":{",
                   wrap_open, wrap_close);
   for (int k = 0; k < levels; k++)
-    iatk_buf_printf(&b,
+    iatk__buf_printf(&b,
                     "\"L%d\":{\"not\":{\"not\":{\"allOf\":[{\"$ref\":\"#/definitions/L%d\"},"
                     "{\"$ref\":\"#/definitions/L%d\"}]}}},",
                     k, k + 1, k + 1);
-  iatk_buf_printf(&b, "\"L%d\":{\"type\":\"integer\"}}}", levels);
-  return iatk_buf_steal(&b);
+  iatk__buf_printf(&b, "\"L%d\":{\"type\":\"integer\"}}}", levels);
+  return iatk__buf_steal(&b);
 }
 
 static void test_fan_out_stops_at_the_work_budget(void **state) {
@@ -94,21 +94,21 @@ static void test_budget_is_configurable_and_grows_with_the_event(void **state) {
   iatk_validator *v = validator_for(
       "{\"type\":\"array\",\"items\":{\"type\":\"integer\"}}", NULL, NULL);
   iatk_buf event;
-  iatk_buf_init(&event);
-  iatk_buf_putc(&event, '[');
+  iatk__buf_init(&event);
+  iatk__buf_putc(&event, '[');
   for (int i = 0; i < 100000; i++)
-    iatk_buf_printf(&event, "%s%d", i ? "," : "", i);
-  iatk_buf_putc(&event, ']');
+    iatk__buf_printf(&event, "%s%d", i ? "," : "", i);
+  iatk__buf_putc(&event, ']');
   iatk_error err;
   iatk_error_clear(&err);
-  validator_set_budget(v, 1000, 0);
+  iatk__validator_set_budget(v, 1000, 0);
   assert_int_equal(iatk_validate_text(v, event.data, event.len, &err), IATK_ELIMIT);
   iatk_error_clear(&err);
-  validator_set_budget(v, 1000, 2); /* an item and its schema: 2 steps */
+  iatk__validator_set_budget(v, 1000, 2); /* an item and its schema: 2 steps */
   assert_int_equal(iatk_validate_text(v, event.data, event.len, &err), IATK_OK);
-  validator_set_budget(v, 0, 0);
+  iatk__validator_set_budget(v, 0, 0);
   assert_int_equal(iatk_validate_text(v, event.data, event.len, &err), IATK_OK);
-  iatk_buf_release(&event);
+  iatk__buf_release(&event);
   iatk_validator_free(v);
 }
 
@@ -117,13 +117,13 @@ static void test_budget_is_configurable_and_grows_with_the_event(void **state) {
 /* `depth` arrays around 1. */
 static char *nested_arrays(int depth) {
   iatk_buf b;
-  iatk_buf_init(&b);
+  iatk__buf_init(&b);
   for (int i = 0; i < depth; i++)
-    iatk_buf_putc(&b, '[');
-  iatk_buf_putc(&b, '1');
+    iatk__buf_putc(&b, '[');
+  iatk__buf_putc(&b, '1');
   for (int i = 0; i < depth; i++)
-    iatk_buf_putc(&b, ']');
-  return iatk_buf_steal(&b);
+    iatk__buf_putc(&b, ']');
+  return iatk__buf_steal(&b);
 }
 
 static const char deep_schema[] =
@@ -318,9 +318,9 @@ static void test_dialect_follows_the_registry_type(void **state) {
   assert_int_equal(iatk_validate_text(v, "null", 4, &err), IATK_OK);
   iatk_validator_free(v);
   json_t *bare = json_object();
-  assert_int_equal(schema_dialect_detect(bare, NULL), DIALECT_2020);
-  assert_int_equal(schema_dialect_detect(bare, "JSONSchemaDraft4"), DIALECT_DRAFT4);
-  assert_int_equal(schema_dialect_detect(bare, "OpenApi3"), DIALECT_OAS30);
+  assert_int_equal(iatk__schema_dialect_detect(bare, NULL), DIALECT_2020);
+  assert_int_equal(iatk__schema_dialect_detect(bare, "JSONSchemaDraft4"), DIALECT_DRAFT4);
+  assert_int_equal(iatk__schema_dialect_detect(bare, "OpenApi3"), DIALECT_OAS30);
   json_decref(bare);
 }
 
