@@ -31,7 +31,7 @@
 
 #include "iatk/iatk.h"
 
-#define DEFAULT_SCHEMA \
+#define DEFAULT_SCHEMA                                                         \
   "examples/04-event_generation/registry/MyRegistry-local/MySchema-local/1/schema.json"
 #define MAX_MODES 8
 
@@ -153,8 +153,15 @@ static void measure(const iatk_plan *plan, const char *mode_name,
 }
 
 static long peak_rss_kib(const struct options *o) {
-  char *argv[] = {(char *)o->rss_binary, "generate", "--file", (char *)o->schema,
-                  "--count", "1000", NULL, NULL, NULL};
+  char *argv[] = {(char *)o->rss_binary,
+                  "generate",
+                  "--file",
+                  (char *)o->schema,
+                  "--count",
+                  "1000",
+                  NULL,
+                  NULL,
+                  NULL};
   if (o->event_ref) {
     argv[6] = "--event-ref";
     argv[7] = (char *)o->event_ref;

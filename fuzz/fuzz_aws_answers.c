@@ -136,13 +136,16 @@ static void shaped(shape s, const char *c, const char *m, iatk_buf *body,
   iatk__buf_init(&h);
   switch (s) {
   case JSON11:
-    iatk__buf_printf(body, "{\"__type\":\"com.amazonaws.schemas#%s\",\"message\":", c);
+    iatk__buf_printf(
+        body, "{\"__type\":\"com.amazonaws.schemas#%s\",\"message\":", c);
     json_escape(body, m);
     iatk__buf_putc(body, '}');
     break;
   case REST_JSON:
-    iatk__buf_printf(&h, "x-amzn-ErrorType: %s:http://internal.amazon.com/"
-                        "coral/com.amazonaws.schemas/", c);
+    iatk__buf_printf(&h,
+                     "x-amzn-ErrorType: %s:http://internal.amazon.com/"
+                     "coral/com.amazonaws.schemas/",
+                     c);
     iatk__buf_printf(body, "{\"Code\":\"%s\",\"Message\":", c);
     json_escape(body, m);
     iatk__buf_putc(body, '}');
@@ -150,24 +153,29 @@ static void shaped(shape s, const char *c, const char *m, iatk_buf *body,
   case QUERY_JSON:
     iatk__buf_printf(&h, "x-amzn-query-error: %s;Sender", c);
     iatk__buf_puts(body, "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\","
-                        "\"message\":");
+                         "\"message\":");
     json_escape(body, m);
     iatk__buf_putc(body, '}');
     break;
   case QUERY_XML:
-    iatk__buf_printf(body, "<ErrorResponse xmlns=\"https://sts.amazonaws.com/"
-                          "doc/2011-06-15/\">\n  <Error>\n    <Type>Sender"
-                          "</Type>\n    <Code>%s</Code>\n    <Message>", c);
+    iatk__buf_printf(body,
+                     "<ErrorResponse xmlns=\"https://sts.amazonaws.com/"
+                     "doc/2011-06-15/\">\n  <Error>\n    <Type>Sender"
+                     "</Type>\n    <Code>%s</Code>\n    <Message>",
+                     c);
     xml_escape(body, m);
-    iatk__buf_puts(body, "</Message>\n  </Error>\n  <RequestId>c6104cbe-af31-"
-                        "11e0-8154-cbc7ccf896c7</RequestId>\n</ErrorResponse>\n");
+    iatk__buf_puts(body,
+                   "</Message>\n  </Error>\n  <RequestId>c6104cbe-af31-"
+                   "11e0-8154-cbc7ccf896c7</RequestId>\n</ErrorResponse>\n");
     break;
   case EC2_XML:
-    iatk__buf_printf(body, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                          "<Response><Errors><Error><Code>%s</Code><Message>", c);
+    iatk__buf_printf(body,
+                     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                     "<Response><Errors><Error><Code>%s</Code><Message>",
+                     c);
     xml_escape(body, m);
     iatk__buf_puts(body, "</Message></Error></Errors><RequestID>ea966190-f9aa-"
-                        "478e-9ede-example</RequestID></Response>");
+                         "478e-9ede-example</RequestID></Response>");
     break;
   }
   if (h.len && iatk__strlist_push(headers, h.data) != IATK_OK)
@@ -222,23 +230,25 @@ static int read_sts(const char *xml, size_t len, iatk__aws_creds *creds) {
 
 static void sts_answer(iatk_buf *b, const char *id, const char *secret,
                        const char *token) {
-  iatk__buf_puts(b, "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
-                   "2011-06-15/\">\n  <AssumeRoleResult>\n    <AssumedRoleUser>"
-                   "\n      <Arn>arn:aws:sts::123456789012:assumed-role/demo/"
-                   "John</Arn>\n      <AssumedRoleId>ARO123EXAMPLE123:John"
-                   "</AssumedRoleId>\n    </AssumedRoleUser>\n    <Credentials>"
-                   "\n      <AccessKeyId>");
+  iatk__buf_puts(b,
+                 "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/"
+                 "2011-06-15/\">\n  <AssumeRoleResult>\n    <AssumedRoleUser>"
+                 "\n      <Arn>arn:aws:sts::123456789012:assumed-role/demo/"
+                 "John</Arn>\n      <AssumedRoleId>ARO123EXAMPLE123:John"
+                 "</AssumedRoleId>\n    </AssumedRoleUser>\n    <Credentials>"
+                 "\n      <AccessKeyId>");
   xml_escape(b, id);
   iatk__buf_puts(b, "</AccessKeyId>\n      <SecretAccessKey>");
   xml_escape(b, secret);
   iatk__buf_puts(b, "</SecretAccessKey>\n      <SessionToken>");
   xml_escape(b, token);
-  iatk__buf_puts(b, "</SessionToken>\n      <Expiration>2019-11-09T13:34:41Z"
-                   "</Expiration>\n    </Credentials>\n    <PackedPolicySize>6"
-                   "</PackedPolicySize>\n  </AssumeRoleResult>\n  "
-                   "<ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-"
-                   "cbc7ccf896c7</RequestId>\n  </ResponseMetadata>\n"
-                   "</AssumeRoleResponse>\n");
+  iatk__buf_puts(b,
+                 "</SessionToken>\n      <Expiration>2019-11-09T13:34:41Z"
+                 "</Expiration>\n    </Credentials>\n    <PackedPolicySize>6"
+                 "</PackedPolicySize>\n  </AssumeRoleResult>\n  "
+                 "<ResponseMetadata>\n    <RequestId>c6104cbe-af31-11e0-8154-"
+                 "cbc7ccf896c7</RequestId>\n  </ResponseMetadata>\n"
+                 "</AssumeRoleResponse>\n");
 }
 
 static void sts(const uint8_t *data, size_t size) {
@@ -256,7 +266,8 @@ static void sts(const uint8_t *data, size_t size) {
   sts_answer(&b, id, secret, token);
   if (read_sts(b.data, b.len, &creds) != IATK_OK)
     fuzz_die("a real STS answer is refused:\n%s", b.data);
-  if (strcmp(creds.access_key_id, id) || strcmp(creds.secret_access_key, secret) ||
+  if (strcmp(creds.access_key_id, id) ||
+      strcmp(creds.secret_access_key, secret) ||
       strcmp(creds.session_token ? creds.session_token : "", token) ||
       creds.expiration != 1573306481)
     fuzz_die("STS credentials read wrong: '%s' '%s' '%s' %lld from\n%s",
@@ -381,8 +392,8 @@ static void collect(const json_t *doc, const char *member, const char *field) {
                iatk_strlist_count(names), json_array_size(items));
     for (size_t i = 0; i < json_array_size(items); i++)
       if (strcmp(iatk_strlist_get(names, i),
-                 json_string_value(json_object_get(json_array_get(items, i),
-                                                   field))) != 0)
+                 json_string_value(
+                     json_object_get(json_array_get(items, i), field))) != 0)
         fuzz_die("collect %s: name %zu differs", member, i);
     const char *token = json_string_value(json_object_get(doc, "NextToken"));
     if ((token && token[0]) ? !next || strcmp(next, token) != 0 : next != NULL)
@@ -427,8 +438,8 @@ static void describe(const json_t *doc) {
   int version = 0;
   iatk_error err;
   iatk_error_clear(&err);
-  char *text = iatk__aws_schema_content(doc, "reg", "sch", &len, &type,
-                                        &version, &err);
+  char *text =
+      iatk__aws_schema_content(doc, "reg", "sch", &len, &type, &version, &err);
   if (!text) {
     fuzz_check_error("iatk__aws_schema_content", err.code, &err);
     if (err.code != IATK_EAWS)

@@ -40,11 +40,19 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 static char dir[64], config_path[96], credentials_path[96];
 
 /* The environment settings that would change what the chain reads. */
-static const char *const aws_env[] = {
-    "AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION",
-    "AWS_ENDPOINT_URL", "AWS_RETRY_MODE", "AWS_MAX_ATTEMPTS", "AWS_CA_BUNDLE",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", NULL};
+static const char *const aws_env[] = {"AWS_PROFILE",
+                                      "AWS_DEFAULT_PROFILE",
+                                      "AWS_REGION",
+                                      "AWS_DEFAULT_REGION",
+                                      "AWS_ENDPOINT_URL",
+                                      "AWS_RETRY_MODE",
+                                      "AWS_MAX_ATTEMPTS",
+                                      "AWS_CA_BUNDLE",
+                                      "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+                                      "AWS_ACCESS_KEY_ID",
+                                      "AWS_SECRET_ACCESS_KEY",
+                                      "AWS_SESSION_TOKEN",
+                                      NULL};
 
 static void remove_dir(void) {
   if (!dir[0])
@@ -220,7 +228,8 @@ static assignment *add(model *m, const char *section, const char *key,
 static int was_nested(const model *m, const char *section, const char *key,
                       size_t key_len) {
   for (size_t i = 0; i < m->count; i++)
-    if (m->items[i].nested_parent && strcmp(m->items[i].section, section) == 0 &&
+    if (m->items[i].nested_parent &&
+        strcmp(m->items[i].section, section) == 0 &&
         strlen(m->items[i].key) == key_len &&
         memcmp(m->items[i].key, key, key_len) == 0)
       return 1;
@@ -276,9 +285,9 @@ static void read_key(reader *r, const char *line) {
     r->m->simple = 0;
     return;
   }
-  r->parent = r->section[0] ? add(r->m, r->section, key, key_len, value,
-                                  value_len)
-                            : NULL;
+  r->parent = r->section[0]
+                  ? add(r->m, r->section, key, key_len, value, value_len)
+                  : NULL;
   r->open = value_len == 0; /* an empty value may open a nested block */
   snprintf(r->open_key, sizeof r->open_key, "%s", key);
 }
@@ -335,8 +344,8 @@ static void check_model(const model *m, const iatk__aws_ini *ini,
       fuzz_die("%s file: [%s] %s = '%.*s' is not found", kind, a->section,
                a->key, (int)a->value_len, a->value);
     if (strlen(got) != a->value_len || memcmp(got, a->value, a->value_len))
-      fuzz_die("%s file: [%s] %s is '%s', not '%.*s'", kind, a->section,
-               a->key, got, (int)a->value_len, a->value);
+      fuzz_die("%s file: [%s] %s is '%s', not '%.*s'", kind, a->section, a->key,
+               got, (int)a->value_len, a->value);
     if (!iatk__aws_ini_has_section(ini, file, a->section))
       fuzz_die("%s file: section [%s] is not found", kind, a->section);
   }
@@ -353,8 +362,8 @@ static void look_up_all(const iatk__aws_ini *ini, iatk__aws_file file,
     const char *line = l->at[i] + strspn(l->at[i], " \t");
     const char *close = line[0] == '[' ? strchr(line, ']') : NULL;
     if (close) {
-      snprintf(section, sizeof section, "profile %.*s",
-               (int)(close - line - 1), line + 1);
+      snprintf(section, sizeof section, "profile %.*s", (int)(close - line - 1),
+               line + 1);
       iatk__aws_ini_has_section(ini, file, section);
       iatk__aws_ini_has_section(ini, file, section + 8);
       continue;
@@ -415,7 +424,8 @@ static void choose_profile(const lines *l) {
     if (!close)
       continue;
     char name[256];
-    const char *start = strncmp(line, "[profile ", 9) == 0 ? line + 9 : line + 1;
+    const char *start =
+        strncmp(line, "[profile ", 9) == 0 ? line + 9 : line + 1;
     snprintf(name, sizeof name, "%.*s", (int)(close - start), start);
     if (close > start)
       setenv("AWS_PROFILE", name, 1);
@@ -428,7 +438,8 @@ static void check_endpoints(const iatk__aws_config *cfg) {
     iatk_error err;
     iatk_error_clear(&err);
     const char *source = NULL;
-    char *url = iatk__aws_endpoint(cfg, (iatk__aws_service_id)id, &source, &err);
+    char *url =
+        iatk__aws_endpoint(cfg, (iatk__aws_service_id)id, &source, &err);
     if (!url) {
       fuzz_check_error("iatk__aws_endpoint", err.code, &err);
       if (err.code != IATK_EINVAL)

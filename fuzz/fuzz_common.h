@@ -64,7 +64,6 @@ static inline void fuzz_check_error(const char *call, int rc,
     fuzz_die("%s ran out of memory: %s", call, err->message);
 }
 
-
 /* ------------------------------------------------------ work limits */
 
 /* Product of the counted quantifiers' bounds: a crude measure of how long
@@ -182,7 +181,8 @@ static inline int fuzz_same_json(const json_t *a, const json_t *b) {
 
 /* Non-zero when the pattern is cheap to generate from and to match. */
 static inline int fuzz_pattern_ok(const char *p) {
-  return fuzz_pattern_work(p) <= FUZZ_MAX_PATTERN_WORK && !fuzz_pattern_nested(p);
+  return fuzz_pattern_work(p) <= FUZZ_MAX_PATTERN_WORK &&
+         !fuzz_pattern_nested(p);
 }
 
 /* Non-zero when the document asks for nothing too costly to fuzz.  Looks at every member, whatever its role, so it

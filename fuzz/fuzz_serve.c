@@ -117,11 +117,11 @@ static int walk_entry(const char *path, const struct stat *st, int flag,
                       struct FTW *ftw) {
   const char *name = path + ftw->base;
   int dir = flag == FTW_D || flag == FTW_DP;
-  int ok = ftw->level == 0 ||
-           (ftw->level <= 2 && dir && name[0] != '.') ||
-           (ftw->level == 3 && dir && is_number(name)) ||
-           (ftw->level == 4 && flag == FTW_F &&
-            (strcmp(name, "meta.json") == 0 || strcmp(name, "schema.json") == 0));
+  int ok =
+      ftw->level == 0 || (ftw->level <= 2 && dir && name[0] != '.') ||
+      (ftw->level == 3 && dir && is_number(name)) ||
+      (ftw->level == 4 && flag == FTW_F &&
+       (strcmp(name, "meta.json") == 0 || strcmp(name, "schema.json") == 0));
   if (!ok)
     fuzz_die("the tree holds %s: not registry/schema/version/file (a write "
              "in the wrong place, or a temporary leftover)",
@@ -199,8 +199,8 @@ static iatk_server *server(int with_key) {
   iatk_registry *reg = iatk_registry_open(root, NULL);
   iatk_server *srv = reg ? iatk_server_new(reg, NULL) : NULL;
   iatk_registry_free(reg);
-  if (!srv ||
-      (with_key && iatk_server_add_key(srv, KEY_ID, KEY_SECRET, NULL) != IATK_OK))
+  if (!srv || (with_key &&
+               iatk_server_add_key(srv, KEY_ID, KEY_SECRET, NULL) != IATK_OK))
     abort();
   return srv;
 }
@@ -284,8 +284,8 @@ static int signable(const fuzz_http *h) {
 /* Signs as a client does and lists the headers the server receives. */
 static size_t sign(exchange *x) {
   fuzz_http *h = &x->http;
-  iatk__sigv4_request req = {h->method, HOST,           h->path,
-                             x->query,  h->headers,     h->header_count,
+  iatk__sigv4_request req = {h->method, HOST,       h->path,
+                             x->query,  h->headers, h->header_count,
                              h->body,   h->body_len};
   iatk__aws_creds creds = {(char *)KEY_ID, (char *)KEY_SECRET, NULL, 0, "fuzz"};
   iatk_error err;
@@ -308,9 +308,8 @@ static size_t sign(exchange *x) {
 /* What http.c's answer() does with a request whose body is in. */
 static void handle(exchange *x) {
   fuzz_http *h = &x->http;
-  iatk__srv_request req = {h->method, h->path,          x->query,
-                           h->headers, h->header_count, h->body,
-                           h->body_len};
+  iatk__srv_request req = {h->method,       h->path, x->query,   h->headers,
+                           h->header_count, h->body, h->body_len};
   iatk_server *srv = x->to == OPEN ? open_server : keyed_server;
   if (x->to == SIGNED) {
     req.headers = x->headers;
@@ -394,7 +393,7 @@ static size_t next_request(const uint8_t *data, size_t size, size_t *skip) {
 }
 
 static route_to take_prefix(fuzz_http *h) {
-  route_to to = h->method[0] == '!' ? SIGNED
+  route_to to = h->method[0] == '!'   ? SIGNED
                 : h->method[0] == '~' ? UNSIGNED
                                       : OPEN;
   if (to != OPEN)

@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-#define TOKEN "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQ"
+#define TOKEN                                                                  \
+  "AQoDYXdzEPT//////////wEXAMPLEtc764bNrC9SAPBSM22wDOk4x4HIZ8j4FZTwdQ"
 #define NOW ((time_t)1440938160) /* 20150830T123600Z */
 #define SKEW 300
 #define SERVICE "schemas"
@@ -156,13 +157,12 @@ static char *tampered(const char *authorization) {
   return copy;
 }
 
-static void sign_and_verify(const fuzz_http *h, const char *token,
-                            int accept) {
+static void sign_and_verify(const fuzz_http *h, const char *token, int accept) {
   const char *host = fuzz_http_get(h, "host");
   host = host ? host : DEFAULT_HOST;
-  iatk__sigv4_request req = {h->method,  host,         h->path,
-                             h->query,   h->headers,   h->header_count,
-                             h->body,    h->body_len};
+  iatk__sigv4_request req = {h->method, host,       h->path,
+                             h->query,  h->headers, h->header_count,
+                             h->body,   h->body_len};
   iatk__aws_creds creds = {(char *)AKID, (char *)SECRET, (char *)token, 0,
                            "fuzz"};
   iatk__sigv4_signature sig;
@@ -201,9 +201,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (fuzz_http_parse(&h, data, size) != 0)
     abort();
   const char *host = fuzz_http_get(&h, "host");
-  iatk__sigv4_request req = {h.method,  host ? host : "", h.path,
-                             h.query,   h.headers,        h.header_count,
-                             h.body,    h.body_len};
+  iatk__sigv4_request req = {h.method,  host ? host : "", h.path, h.query,
+                             h.headers, h.header_count,   h.body, h.body_len};
   if (verify(&req, "the request as received").rc == IATK_OK)
     expect_body_signed(req, "the request as received");
   char hash[65];

@@ -140,12 +140,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc1 == IATK_EJSON)
     return 0;
   json_error_t jerr;
-  json_t *event =
-      json_loadb((const char *)data, size, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+  json_t *event = json_loadb((const char *)data, size,
+                             JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   if (!event && strstr(jerr.text, "too big"))
     return 0; /* iatk reads integers beyond int64; a jansson DOM cannot hold them */
   if (!event)
-    fuzz_die("iatk_validate_text parsed an event that jansson does not: %s", jerr.text);
+    fuzz_die("iatk_validate_text parsed an event that jansson does not: %s",
+             jerr.text);
   iatk_error_clear(&e2);
   rc2 = verdict(iatk_validate(validator, event, &e2), &e2, "iatk_validate");
   if (rc1 != rc2)

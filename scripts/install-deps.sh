@@ -30,6 +30,8 @@ packages=(
   # The fuzz targets (make test-fuzz, make fuzz): clang, and libFuzzer with
   # the sanitizer runtimes, which clang-14 only recommends.
   clang clang-14 libclang-rt-14-dev
+  # tests/arch/check_format.sh: the C sources follow .clang-format.
+  clang-format-14
 )
 
 missing=()

@@ -17,7 +17,8 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * with a pointer to the command's --help; returns 2. */
 int cli_bad_option(int opt, const char *arg, const char *command);
 /* Prints "iatk: <message>" on stderr when verbose output is on. */
-void cli_verbose(int on, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_verbose(int on, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Parses a non-negative decimal for option `name`; 0 or -1 (message printed). */
 int cli_parse_u64(const char *name, const char *text, unsigned long long *out);
@@ -42,21 +43,24 @@ typedef struct cli_aws {
   const char *source, *profile, *region, *endpoint_url;
 } cli_aws;
 enum {
-  CLI_OPT_AWS_SOURCE = 600, CLI_OPT_AWS_PROFILE, CLI_OPT_AWS_REGION,
+  CLI_OPT_AWS_SOURCE = 600,
+  CLI_OPT_AWS_PROFILE,
+  CLI_OPT_AWS_REGION,
   CLI_OPT_AWS_ENDPOINT_URL
 };
-#define CLI_AWS_LONG_OPTIONS                                                  \
-  {"source", required_argument, 0, CLI_OPT_AWS_SOURCE},                       \
-  {"profile", required_argument, 0, CLI_OPT_AWS_PROFILE},                     \
-  {"region", required_argument, 0, CLI_OPT_AWS_REGION},                       \
-  {"endpoint-url", required_argument, 0, CLI_OPT_AWS_ENDPOINT_URL}
+#define CLI_AWS_LONG_OPTIONS                                                   \
+  {"source", required_argument, 0, CLI_OPT_AWS_SOURCE},                        \
+      {"profile", required_argument, 0, CLI_OPT_AWS_PROFILE},                  \
+      {"region", required_argument, 0, CLI_OPT_AWS_REGION}, {                  \
+    "endpoint-url", required_argument, 0, CLI_OPT_AWS_ENDPOINT_URL             \
+  }
 /* The help lines for CLI_AWS_LONG_OPTIONS. */
-#define CLI_AWS_HELP                                                          \
-  "  --source SRC           local or aws (default $IATK_SOURCE, else local\n" \
-  "                         when a tree is configured, else aws)\n"          \
+#define CLI_AWS_HELP                                                            \
+  "  --source SRC           local or aws (default $IATK_SOURCE, else local\n"   \
+  "                         when a tree is configured, else aws)\n"             \
   "  --profile P            AWS profile (default $AWS_PROFILE, else default)\n" \
-  "  --region R             AWS region (default $AWS_REGION, the profile's)\n" \
-  "  --endpoint-url URL     send AWS requests to URL (e.g. iatk registry\n"  \
+  "  --region R             AWS region (default $AWS_REGION, the profile's)\n"  \
+  "  --endpoint-url URL     send AWS requests to URL (e.g. iatk registry\n"     \
   "                         serve); default $AWS_ENDPOINT_URL_SCHEMAS, ...\n"
 /* Records an AWS option; 1 when `opt` was one, else 0. */
 int cli_aws_option(cli_aws *a, int opt, const char *arg);
@@ -79,18 +83,23 @@ typedef struct cli_source {
 /* The source options every schema-reading command takes, for getopt_long;
  * a command's own option values start at CLI_OPT_SOURCE_END. */
 enum {
-  CLI_OPT_REGISTRY_DIR = 256, CLI_OPT_REGISTRY, CLI_OPT_SCHEMA, CLI_OPT_VERSION,
-  CLI_OPT_FILE, CLI_OPT_TYPE, CLI_OPT_DIALECT, CLI_OPT_SOURCE_END
+  CLI_OPT_REGISTRY_DIR = 256,
+  CLI_OPT_REGISTRY,
+  CLI_OPT_SCHEMA,
+  CLI_OPT_VERSION,
+  CLI_OPT_FILE,
+  CLI_OPT_TYPE,
+  CLI_OPT_DIALECT,
+  CLI_OPT_SOURCE_END
 };
-#define CLI_SOURCE_LONG_OPTIONS                                               \
-  {"registry-dir", required_argument, 0, CLI_OPT_REGISTRY_DIR},               \
-  {"registry", required_argument, 0, CLI_OPT_REGISTRY},                       \
-  {"schema", required_argument, 0, CLI_OPT_SCHEMA},                           \
-  {"schema-version", required_argument, 0, CLI_OPT_VERSION},                  \
-  {"file", required_argument, 0, CLI_OPT_FILE},                               \
-  {"type", required_argument, 0, CLI_OPT_TYPE},                               \
-  {"dialect", required_argument, 0, CLI_OPT_DIALECT},                        \
-  CLI_AWS_LONG_OPTIONS
+#define CLI_SOURCE_LONG_OPTIONS                                                \
+  {"registry-dir", required_argument, 0, CLI_OPT_REGISTRY_DIR},                \
+      {"registry", required_argument, 0, CLI_OPT_REGISTRY},                    \
+      {"schema", required_argument, 0, CLI_OPT_SCHEMA},                        \
+      {"schema-version", required_argument, 0, CLI_OPT_VERSION},               \
+      {"file", required_argument, 0, CLI_OPT_FILE},                            \
+      {"type", required_argument, 0, CLI_OPT_TYPE},                            \
+      {"dialect", required_argument, 0, CLI_OPT_DIALECT}, CLI_AWS_LONG_OPTIONS
 /* Records a source option; 1 when `opt` was one, else 0. */
 int cli_source_option(cli_source *s, int opt, const char *arg);
 /* Checks the combination of source options; 0 or an exit status. */

@@ -20,8 +20,7 @@ static const char generate_help[] =
     "  --schema-version V     version (default: the latest)\n"
     "  --file PATH            a schema file outside any registry ('-': stdin)\n"
     "  --type TYPE            type of --file: OpenApi3 or JSONSchemaDraft4\n"
-    "                         (default: detected)\n"
-    CLI_AWS_HELP
+    "                         (default: detected)\n" CLI_AWS_HELP
     "  --dialect D            read the schema as draft4, draft6, draft7,\n"
     "                         2019-09, 2020-12, openapi-3.0 or openapi-3.1\n"
     "                         (default: its openapi version or $schema, else\n"
@@ -76,9 +75,19 @@ typedef struct generate_opts {
 } generate_opts;
 
 enum {
-  OPT_EVENT_REF = CLI_OPT_SOURCE_END, OPT_MODE, OPT_SEED, OPT_COUNT, OPT_START,
-  OPT_SKIP_OPTIONAL, OPT_NOW, OPT_CONTEXT, OPT_SET, OPT_MERGE, OPT_PRETTY,
-  OPT_VALIDATE, OPT_SHARD
+  OPT_EVENT_REF = CLI_OPT_SOURCE_END,
+  OPT_MODE,
+  OPT_SEED,
+  OPT_COUNT,
+  OPT_START,
+  OPT_SKIP_OPTIONAL,
+  OPT_NOW,
+  OPT_CONTEXT,
+  OPT_SET,
+  OPT_MERGE,
+  OPT_PRETTY,
+  OPT_VALIDATE,
+  OPT_SHARD
 };
 
 static const struct option long_options[] = {
@@ -117,7 +126,8 @@ static int parse_skip_optional(generate_opts *o, const char *arg) {
   else if (!strcmp(arg, "aws"))
     o->skip_optional = IATK_SKIP_OPTIONAL_AWS;
   else
-    return cli_usage("unknown --skip-optional '%s' (expected schema or aws)", arg);
+    return cli_usage("unknown --skip-optional '%s' (expected schema or aws)",
+                     arg);
   return 0;
 }
 
@@ -125,7 +135,9 @@ static int parse_numbers(generate_opts *o, int opt, const char *arg) {
   unsigned long long *slot = opt == OPT_SEED    ? &o->seed
                              : opt == OPT_COUNT ? &o->count
                                                 : &o->start;
-  const char *name = opt == OPT_SEED ? "--seed" : opt == OPT_COUNT ? "--count" : "--start";
+  const char *name = opt == OPT_SEED    ? "--seed"
+                     : opt == OPT_COUNT ? "--count"
+                                        : "--start";
   return cli_parse_u64(name, arg, slot);
 }
 
@@ -143,14 +155,26 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
   case OPT_SEED:
     o->seed_given = 1;
     return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
-  case OPT_COUNT: case OPT_START:
-    return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
+  case OPT_COUNT:
+  case OPT_START: return parse_numbers(o, opt, arg) ? EXIT_USAGE : 0;
   case OPT_SKIP_OPTIONAL: return parse_skip_optional(o, arg);
   case OPT_MODE:
     o->mode = iatk_mode_parse(arg);
-    return o->mode < 0 ? cli_usage("unknown mode '%s' (expected barebone, sample or random)", arg) : 0;
-  case OPT_CONTEXT: case OPT_SET: case OPT_MERGE:
-    return add_step(o, opt == OPT_CONTEXT ? 'c' : opt == OPT_SET ? 's' : 'm', arg) ? 1 : 0;
+    return o->mode < 0
+               ? cli_usage(
+                     "unknown mode '%s' (expected barebone, sample or random)",
+                     arg)
+               : 0;
+  case OPT_CONTEXT:
+  case OPT_SET:
+  case OPT_MERGE:
+    return add_step(o,
+                    opt == OPT_CONTEXT ? 'c'
+                    : opt == OPT_SET   ? 's'
+                                       : 'm',
+                    arg)
+               ? 1
+               : 0;
   case OPT_SHARD: o->shard = arg; return 0;
   case 'h': fputs(generate_help, stdout); return -1;
   default: return cli_usage("run 'iatk generate --help' for the options");
@@ -189,7 +213,8 @@ static int parse_args(generate_opts *o, int argc, char **argv) {
       return rc;
   }
   if (optind < argc)
-    return cli_usage("unexpected argument '%s' (run 'iatk generate --help')", argv[optind]);
+    return cli_usage("unexpected argument '%s' (run 'iatk generate --help')",
+                     argv[optind]);
   return check_source(o);
 }
 
@@ -208,19 +233,21 @@ typedef struct generate_run {
 static char *read_merge_patch(const char *path, iatk_error *err) {
   json_error_t jerr;
   int from_stdin = strcmp(path, "-") == 0;
-  json_t *patch = from_stdin ? json_loadf(stdin, 0, &jerr) : json_load_file(path, 0, &jerr);
+  json_t *patch =
+      from_stdin ? json_loadf(stdin, 0, &jerr) : json_load_file(path, 0, &jerr);
   const char *name = from_stdin ? "<stdin>" : path;
   if (!patch && jerr.line < 0) {
     err->code = IATK_EIO;
-    snprintf(err->message, sizeof err->message, "cannot open merge patch %s: %s",
-             name, strerror(errno));
+    snprintf(err->message, sizeof err->message,
+             "cannot open merge patch %s: %s", name, strerror(errno));
   } else if (!patch && jerr.position == 0) {
     err->code = IATK_EJSON;
-    snprintf(err->message, sizeof err->message, "merge patch %s is empty", name);
+    snprintf(err->message, sizeof err->message, "merge patch %s is empty",
+             name);
   } else if (!patch) {
     err->code = IATK_EJSON;
-    snprintf(err->message, sizeof err->message, "merge patch %s:%d:%d: %s", name,
-             jerr.line, jerr.column, jerr.text);
+    snprintf(err->message, sizeof err->message, "merge patch %s:%d:%d: %s",
+             name, jerr.line, jerr.column, jerr.text);
   } else if (!json_is_object(patch)) {
     err->code = IATK_EJSON;
     snprintf(err->message, sizeof err->message,
@@ -231,7 +258,8 @@ static char *read_merge_patch(const char *path, iatk_error *err) {
   return text;
 }
 
-static int add_step_to_pipeline(generate_run *r, const context_step *s, iatk_error *err) {
+static int add_step_to_pipeline(generate_run *r, const context_step *s,
+                                iatk_error *err) {
   if (s->kind == 'c')
     return iatk_pipeline_add_builtin(r->pipeline, s->arg, r->plan, err);
   if (s->kind == 's')
@@ -242,7 +270,8 @@ static int add_step_to_pipeline(generate_run *r, const context_step *s, iatk_err
   return rc;
 }
 
-static int build_pipeline(generate_run *r, const generate_opts *o, iatk_error *err) {
+static int build_pipeline(generate_run *r, const generate_opts *o,
+                          iatk_error *err) {
   r->pipeline = iatk_pipeline_new(err);
   if (!r->pipeline)
     return err->code;
@@ -261,7 +290,8 @@ static int prepare(generate_run *r, const generate_opts *o, iatk_error *err) {
       !(r->plan = iatk_compile(r->schema, o->event_ref, err)) ||
       !(r->gen = iatk_gen_new(r->plan, err)))
     return err->code;
-  if (o->validate && !(r->validator = iatk_validator_new(r->schema, o->event_ref, err)))
+  if (o->validate &&
+      !(r->validator = iatk_validator_new(r->schema, o->event_ref, err)))
     return err->code;
   iatk_gen_set_mode(r->gen, (iatk_mode)o->mode);
   iatk_gen_set_seed(r->gen, o->seed);
@@ -273,22 +303,25 @@ static int prepare(generate_run *r, const generate_opts *o, iatk_error *err) {
 
 /* Generates one event through the contexts and the validator (parsed at
  * most once, see iatk_pipeline_generate) and writes it with a newline. */
-static int emit(generate_run *r, const generate_opts *o, uint64_t index, iatk_error *err) {
+static int emit(generate_run *r, const generate_opts *o, uint64_t index,
+                iatk_error *err) {
   const char *text;
   size_t len;
-  if (iatk_pipeline_generate(r->pipeline, r->gen, index, r->validator, o->pretty, &text,
-                             &len, err) != IATK_OK)
+  if (iatk_pipeline_generate(r->pipeline, r->gen, index, r->validator,
+                             o->pretty, &text, &len, err) != IATK_OK)
     return err->code;
   if (fwrite(text, 1, len, r->output.stream) != len ||
       fputc('\n', r->output.stream) == EOF) {
     err->code = IATK_EIO;
     snprintf(err->message, sizeof err->message, "cannot write to %s: %s",
-             r->output.path ? r->output.path : "standard output", strerror(errno));
+             r->output.path ? r->output.path : "standard output",
+             strerror(errno));
   }
   return err->code;
 }
 
-static void progress(const generate_opts *o, uint64_t done, time_t started, time_t *last) {
+static void progress(const generate_opts *o, uint64_t done, time_t started,
+                     time_t *last) {
   time_t now = time(NULL);
   if (now == *last || !isatty(STDERR_FILENO))
     return;
@@ -298,7 +331,8 @@ static void progress(const generate_opts *o, uint64_t done, time_t started, time
           o->count, secs > 0 ? done / secs : 0.0);
 }
 
-static int generate_all(generate_run *r, const generate_opts *o, iatk_error *err) {
+static int generate_all(generate_run *r, const generate_opts *o,
+                        iatk_error *err) {
   time_t started = time(NULL), last = started;
   for (unsigned long long i = 0; i < o->count; i++) {
     if (emit(r, o, o->start + i, err) != IATK_OK)

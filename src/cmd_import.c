@@ -47,7 +47,14 @@ typedef struct import_opts {
   int verbose;
 } import_opts;
 
-enum { OPT_DIR = 256, OPT_PARAMETER, OPT_STACK, OPT_REGION, OPT_ACCOUNT, OPT_OUTPUTS };
+enum {
+  OPT_DIR = 256,
+  OPT_PARAMETER,
+  OPT_STACK,
+  OPT_REGION,
+  OPT_ACCOUNT,
+  OPT_OUTPUTS
+};
 
 static const struct option long_options[] = {
     {"registry-dir", required_argument, 0, OPT_DIR},
@@ -74,7 +81,8 @@ static int parse_args(import_opts *o, int argc, char **argv) {
   int opt, rc = 0;
   opterr = 0;
   optind = 1;
-  while (!rc && (opt = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
+  while (!rc &&
+         (opt = getopt_long(argc, argv, ":vh", long_options, NULL)) != -1) {
     switch (opt) {
     case OPT_DIR: o->dir = optarg; break;
     case OPT_PARAMETER: rc = add_param(o, optarg); break;
@@ -88,7 +96,8 @@ static int parse_args(import_opts *o, int argc, char **argv) {
     }
   }
   if (!rc && optind >= argc)
-    rc = cli_usage("'registry import' needs a TEMPLATE (run 'iatk registry import --help')");
+    rc = cli_usage(
+        "'registry import' needs a TEMPLATE (run 'iatk registry import --help')");
   if (!rc && o->stack && argc - optind > 1)
     rc = cli_usage("--stack-name names one stack: give one TEMPLATE with it");
   return rc;
@@ -109,9 +118,11 @@ static int configure(iatk_import *imp, const import_opts *o, iatk_error *err) {
   for (size_t i = 0; i < o->param_count; i++) {
     const char *eq = strchr(o->params[i], '=');
     if (!eq || eq == o->params[i])
-      return cli_usage("--parameter expects NAME=VALUE, got '%s'", o->params[i]);
+      return cli_usage("--parameter expects NAME=VALUE, got '%s'",
+                       o->params[i]);
     char *name = strndup(o->params[i], (size_t)(eq - o->params[i]));
-    int rc = name ? iatk_import_set_parameter(imp, name, eq + 1, err) : IATK_ENOMEM;
+    int rc =
+        name ? iatk_import_set_parameter(imp, name, eq + 1, err) : IATK_ENOMEM;
     free(name);
     if (rc != IATK_OK)
       return cli_fail(err);
@@ -134,9 +145,9 @@ static const char *status_text(int status) {
 }
 
 /* One line per resource: "STACK/LOGICAL: registry R created". */
-static void on_resource(const char *stack, const char *logical, const char *registry,
-                        const char *schema, int version, int status, int generated,
-                        void *userdata) {
+static void on_resource(const char *stack, const char *logical,
+                        const char *registry, const char *schema, int version,
+                        int status, int generated, void *userdata) {
   (void)userdata;
   if (schema)
     printf("%s/%s: schema %s/%s version %d %s%s\n", stack, logical, registry,
@@ -173,7 +184,8 @@ static int read_existing(const char *path, char **text, size_t *len) {
   int rc = 0;
   for (;;) {
     if (*len + 4096 + 1 > cap) {
-      char *bigger = cap > OUTPUTS_MAX_BYTES ? NULL : realloc(*text, cap = cap * 2 + 8192);
+      char *bigger =
+          cap > OUTPUTS_MAX_BYTES ? NULL : realloc(*text, cap = cap * 2 + 8192);
       if (!bigger) {
         errno = 0;
         rc = io_error("too large (over 16 MiB)", path);
@@ -193,7 +205,8 @@ static int read_existing(const char *path, char **text, size_t *len) {
 }
 
 /* The merged file, written atomically, and what was left out. */
-static int write_outputs(iatk_import *imp, const import_opts *o, iatk_error *err) {
+static int write_outputs(iatk_import *imp, const import_opts *o,
+                         iatk_error *err) {
   char *old = NULL;
   size_t old_len = 0;
   int rc = read_existing(o->outputs, &old, &old_len);
@@ -220,7 +233,6 @@ static int write_outputs(iatk_import *imp, const import_opts *o, iatk_error *err
     cli_verbose(o->verbose, "wrote %s", o->outputs);
   return rc;
 }
-
 
 int cmd_import(int argc, char **argv) {
   import_opts o = {0};

@@ -8,8 +8,7 @@
 #include "invoke_aws.h"
 
 static const char invoke_help[] =
-    "usage: iatk invoke [--event FILE|-] [--timeout SECONDS] -- COMMAND [ARGS...]\n"
-    INVOKE_AWS_USAGE
+    "usage: iatk invoke [--event FILE|-] [--timeout SECONDS] -- COMMAND [ARGS...]\n" INVOKE_AWS_USAGE
     "       iatk invoke --handler DIR/MODULE.FUNCTION --runtime nodejs|python ...\n"
     "\n"
     "Run COMMAND with the event on its standard input and print what it\n"
@@ -18,9 +17,7 @@ static const char invoke_help[] =
     "options:\n"
     "  --event FILE|-      the event (default: standard input)\n"
     "  --timeout SECONDS   kill the consumer after this long (default 60, 0: never)\n"
-    "  -h, --help          show this help\n"
-    INVOKE_AWS_HELP
-    "\n"
+    "  -h, --help          show this help\n" INVOKE_AWS_HELP "\n"
     "Exit status 9 when the consumer exits non-zero, dies on a signal or\n"
     "times out (on AWS: a function error, an execution that did not succeed,\n"
     "--timeout passed); 3 when the event is not JSON; 10 when AWS refuses a\n"
@@ -76,16 +73,20 @@ static int parse_args(invoke_opts *o, int argc, char **argv) {
 char *cli_read_event(const char *path, size_t *len, iatk_error *err) {
   json_error_t jerr;
   int from_stdin = strcmp(path, "-") == 0;
-  json_t *doc = from_stdin ? json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)
-                           : json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+  json_t *doc =
+      from_stdin
+          ? json_loadf(stdin, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)
+          : json_load_file(path, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
   char *compact = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
   json_decref(doc);
   /* re-written in iatk's own form, so numbers reach the consumer unchanged */
-  char *text = compact ? iatk_format_json(compact, strlen(compact), 0, NULL) : NULL;
+  char *text =
+      compact ? iatk_format_json(compact, strlen(compact), 0, NULL) : NULL;
   free(compact);
   if (!doc) {
     err->code = jerr.line < 0 ? IATK_EIO : IATK_EJSON;
-    snprintf(err->message, sizeof err->message, "event %s is not valid JSON: %d:%d: %s",
+    snprintf(err->message, sizeof err->message,
+             "event %s is not valid JSON: %d:%d: %s",
              from_stdin ? "<stdin>" : path, jerr.line, jerr.column, jerr.text);
     if (jerr.line < 0)
       snprintf(err->message, sizeof err->message, "%s", jerr.text);
@@ -112,8 +113,8 @@ int cmd_invoke(int argc, char **argv) {
     free(event);
     return rc;
   }
-  char *out = iatk_invoke_command(o.command, event, len, (int)o.timeout_s * 1000,
-                                  &out_len, NULL, &err);
+  char *out = iatk_invoke_command(
+      o.command, event, len, (int)o.timeout_s * 1000, &out_len, NULL, &err);
   free(event);
   if (!out)
     return cli_fail(&err);

@@ -91,8 +91,7 @@ static int parse_args(registry_opts *o, int argc, char **argv) {
     case OPT_TYPE: o->type = optarg; break;
     case 'v': o->verbose = 1; break;
     case 'h': fputs(registry_help, stdout); return -1;
-    default:
-      return cli_bad_option(opt, argv[optind - 1], "registry");
+    default: return cli_bad_option(opt, argv[optind - 1], "registry");
     }
   }
   o->args = argv + optind;
@@ -140,7 +139,8 @@ static int check_size(FILE *f, const char *path, iatk_error *err) {
       (uintmax_t)st.st_size <= IATK_MAX_DOCUMENT_BYTES)
     return 0;
   set_error(err, IATK_ELIMIT, "%s is larger than the %u MiB limit (%jd bytes)",
-            path, IATK_MAX_DOCUMENT_BYTES / (1024 * 1024), (intmax_t)st.st_size);
+            path, IATK_MAX_DOCUMENT_BYTES / (1024 * 1024),
+            (intmax_t)st.st_size);
   return -1;
 }
 
@@ -160,7 +160,8 @@ static int grow(char **text, size_t *cap, size_t limit) {
 
 /* Reads all of `f`, but never more than one byte past the limit: a pipe
  * or a device has no size to check first, and may never end. */
-static char *read_bounded(FILE *f, const char *path, size_t *len, iatk_error *err) {
+static char *read_bounded(FILE *f, const char *path, size_t *len,
+                          iatk_error *err) {
   const size_t limit = IATK_MAX_DOCUMENT_BYTES;
   char *text = NULL;
   size_t n = 0, cap = 0, got = 0;
@@ -196,7 +197,8 @@ static char *read_input(const char *path, const char *type, size_t *len,
     set_error(err, IATK_EIO, "cannot open %s: %s", path, strerror(errno));
     return NULL;
   }
-  char *text = check_size(f, path, err) == 0 ? read_bounded(f, path, len, err) : NULL;
+  char *text =
+      check_size(f, path, err) == 0 ? read_bounded(f, path, len, err) : NULL;
   fclose(f);
   if (!text)
     return NULL;
@@ -213,7 +215,8 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (need_schema(o, "put"))
     return EXIT_USAGE;
   if (o->arg_count != 1)
-    return cli_usage("usage: iatk registry put --registry R --schema S [--type T] FILE|-");
+    return cli_usage(
+        "usage: iatk registry put --registry R --schema S [--type T] FILE|-");
   if (strcmp(o->args[0], "-") == 0)
     return cli_usage("put reads a file; save standard input to a file first");
   size_t len = 0;
@@ -225,7 +228,8 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   free(text);
   if (rc != IATK_OK)
     return cli_fail(err);
-  cli_verbose(o->verbose, "stored %s/%s version %d", o->registry, o->schema, version);
+  cli_verbose(o->verbose, "stored %s/%s version %d", o->registry, o->schema,
+              version);
   printf("%d\n", version);
   return 0;
 }
@@ -233,7 +237,8 @@ static int do_put(iatk_registry *reg, registry_opts *o, iatk_error *err) {
 static int do_list(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (o->arg_count > 1)
     return cli_usage("usage: iatk registry list [R]");
-  iatk_strlist *list = iatk_registry_list(reg, o->arg_count ? o->args[0] : NULL, err);
+  iatk_strlist *list =
+      iatk_registry_list(reg, o->arg_count ? o->args[0] : NULL, err);
   char note[IATK_ERROR_MESSAGE_SIZE];
   if (list && o->arg_count)
     cli_verbose(o->verbose, "schemas of %s%s", o->args[0],
@@ -252,8 +257,8 @@ static int do_show(iatk_registry *reg, registry_opts *o, iatk_error *err) {
   if (!text)
     return cli_fail(err);
   char note[PATH_MAX + 64];
-  cli_verbose(o->verbose, "%s/%s version %d (%s)%s", o->registry, o->schema, version, type,
-              cli_served_note(reg, note, sizeof note));
+  cli_verbose(o->verbose, "%s/%s version %d (%s)%s", o->registry, o->schema,
+              version, type, cli_served_note(reg, note, sizeof note));
   /* Byte for byte: `show > file` must give back exactly what was put. */
   int rc = cli_write(stdout, text, len, "standard output");
   iatk_free(text);
@@ -278,15 +283,17 @@ typedef struct sync_tally {
   unsigned copied, held;
 } sync_tally;
 
-static void on_synced(const char *registry, const char *schema, int from_version,
-                      int to_version, int copied, void *userdata) {
+static void on_synced(const char *registry, const char *schema,
+                      int from_version, int to_version, int copied,
+                      void *userdata) {
   sync_tally *t = userdata;
   if (copied)
     t->copied++;
   else
     t->held++;
-  cli_verbose(t->verbose, "%s/%s version %d: %s as version %d", registry, schema,
-              from_version, copied ? t->verb : "already there", to_version);
+  cli_verbose(t->verbose, "%s/%s version %d: %s as version %d", registry,
+              schema, from_version, copied ? t->verb : "already there",
+              to_version);
 }
 
 /* pull: AWS -> the local tree; push: the local tree -> AWS. */
@@ -296,13 +303,14 @@ static int do_sync(registry_opts *o, int pull, iatk_error *err) {
                      pull ? "pull" : "push");
   iatk_registry *local = iatk_registry_open(o->dir, err);
   iatk_registry *aws =
-      local ? iatk_registry_open_source("aws", NULL, o->aws.profile, o->aws.region,
-                                        o->aws.endpoint_url, err)
+      local ? iatk_registry_open_source("aws", NULL, o->aws.profile,
+                                        o->aws.region, o->aws.endpoint_url, err)
             : NULL;
   sync_tally tally = {pull ? "pulled" : "pushed", o->verbose, 0, 0};
   int rc = aws ? IATK_OK : err->code;
   if (aws) {
-    cli_verbose(o->verbose, "%s %s", pull ? "from" : "to", iatk_registry_describe(aws));
+    cli_verbose(o->verbose, "%s %s", pull ? "from" : "to",
+                iatk_registry_describe(aws));
     rc = iatk_registry_sync(pull ? aws : local, pull ? local : aws, o->registry,
                             o->schema, on_synced, &tally, err);
   }
@@ -319,17 +327,23 @@ typedef int (*action_fn)(iatk_registry *, registry_opts *, iatk_error *);
 
 /* Reads follow the source rule; writes go to the local tree unless AWS is
  * named explicitly, so that no command publishes to AWS by default. */
-static iatk_registry *open_for(const char *action, registry_opts *o, iatk_error *err) {
+static iatk_registry *open_for(const char *action, registry_opts *o,
+                               iatk_error *err) {
   int writes = !strcmp(action, "create") || !strcmp(action, "put");
   const char *env = getenv("IATK_SOURCE");
-  const char *source = writes && !o->aws.source && !(env && *env) ? "local" : o->aws.source;
+  const char *source =
+      writes && !o->aws.source && !(env && *env) ? "local" : o->aws.source;
   cli_aws aws = o->aws;
   aws.source = source;
   return cli_registry_open(o->dir, &aws, o->verbose, err);
 }
 
-static int do_pull(registry_opts *o, iatk_error *err) { return do_sync(o, 1, err); }
-static int do_push(registry_opts *o, iatk_error *err) { return do_sync(o, 0, err); }
+static int do_pull(registry_opts *o, iatk_error *err) {
+  return do_sync(o, 1, err);
+}
+static int do_push(registry_opts *o, iatk_error *err) {
+  return do_sync(o, 0, err);
+}
 
 /* An action runs on the one source open_for picks, or opens its own. */
 typedef struct registry_action {
@@ -340,10 +354,10 @@ typedef struct registry_action {
 
 static const registry_action *find_action(const char *name) {
   static const registry_action actions[] = {
-      {"create", do_create, NULL}, {"put", do_put, NULL},
-      {"list", do_list, NULL},     {"show", do_show, NULL},
-      {"versions", do_versions, NULL},
-      {"pull", NULL, do_pull},     {"push", NULL, do_push}};
+      {"create", do_create, NULL},     {"put", do_put, NULL},
+      {"list", do_list, NULL},         {"show", do_show, NULL},
+      {"versions", do_versions, NULL}, {"pull", NULL, do_pull},
+      {"push", NULL, do_push}};
   for (size_t i = 0; i < sizeof actions / sizeof actions[0]; i++)
     if (strcmp(name, actions[i].name) == 0)
       return &actions[i];
@@ -363,7 +377,8 @@ int cmd_registry(int argc, char **argv) {
     return cmd_import(argc - 1, argv + 1);
   const registry_action *action = find_action(argv[1]);
   if (!action)
-    return cli_usage("unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
+    return cli_usage(
+        "unknown registry action '%s' (run 'iatk registry --help')", argv[1]);
   registry_opts o = {0};
   int rc = parse_args(&o, argc - 1, argv + 1);
   if (rc)

@@ -71,8 +71,16 @@ static const char send_help[] =
     "stopped by signal N; 2 usage; 7 input or --failed file error.\n";
 
 enum {
-  OPT_EVENT_BUS = 700, OPT_QUEUE_URL, OPT_STREAM, OPT_LAMBDA, OPT_ASYNC,
-  OPT_PARTITION_KEY, OPT_CONCURRENCY, OPT_RATE, OPT_MAX_ATTEMPTS, OPT_FAILED
+  OPT_EVENT_BUS = 700,
+  OPT_QUEUE_URL,
+  OPT_STREAM,
+  OPT_LAMBDA,
+  OPT_ASYNC,
+  OPT_PARTITION_KEY,
+  OPT_CONCURRENCY,
+  OPT_RATE,
+  OPT_MAX_ATTEMPTS,
+  OPT_FAILED
 };
 
 static const struct option long_options[] = {
@@ -143,7 +151,8 @@ static int parse_rate(send_opts *o, const char *arg) {
   o->rate = strtod(arg, &end);
   if (errno || end == arg || *end || !(o->rate > 0))
     return cli_usage("--rate wants a positive number of events per second, "
-                     "not '%s'", arg);
+                     "not '%s'",
+                     arg);
   return 0;
 }
 
@@ -156,15 +165,16 @@ static int parse_one(send_opts *o, int opt, const char *arg) {
   case OPT_ASYNC: o->async = 1; return 0;
   case OPT_PARTITION_KEY: o->partition_key = arg; return 0;
   case OPT_CONCURRENCY:
-    return cli_parse_u64("--concurrency", arg, &o->concurrency) ? EXIT_USAGE : 0;
+    return cli_parse_u64("--concurrency", arg, &o->concurrency) ? EXIT_USAGE
+                                                                : 0;
   case OPT_MAX_ATTEMPTS:
-    return cli_parse_u64("--max-attempts", arg, &o->max_attempts) ? EXIT_USAGE : 0;
+    return cli_parse_u64("--max-attempts", arg, &o->max_attempts) ? EXIT_USAGE
+                                                                  : 0;
   case OPT_RATE: return parse_rate(o, arg);
   case OPT_FAILED: o->failed_path = arg; return 0;
   case 'q': o->quiet = 1; return 0;
   case 'v': o->verbose = 1; return 0;
-  default:
-    return cli_aws_option(&o->aws, opt, arg) ? 0 : -1;
+  default: return cli_aws_option(&o->aws, opt, arg) ? 0 : -1;
   }
 }
 
@@ -268,9 +278,11 @@ static int open_failed(const send_opts *o, send_state *st) {
       if (stat(o->files[i], &in) == 0 && in.st_dev == out.st_dev &&
           in.st_ino == out.st_ino)
         return cli_usage("--failed %s is also an input: write failures to "
-                         "another file", o->failed_path);
-  st->failed_fd = open(o->failed_path,
-                       O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0666);
+                         "another file",
+                         o->failed_path);
+  st->failed_fd =
+      open(o->failed_path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+           0666);
   if (st->failed_fd < 0) {
     fprintf(stderr, "iatk: error: cannot open %s: %s\n", o->failed_path,
             strerror(errno));
@@ -448,10 +460,11 @@ static void summary(const send_opts *o, const iatk_sender *s) {
   iatk_sender_stats(s, &st);
   if (o->quiet)
     return;
-  fprintf(stderr, "iatk: sent %llu, failed %llu, retried %llu in %.2f s "
-          "(%.0f events/s)\n", (unsigned long long)st.sent,
-          (unsigned long long)st.failed, (unsigned long long)st.retried,
-          st.seconds, per_second(&st));
+  fprintf(stderr,
+          "iatk: sent %llu, failed %llu, retried %llu in %.2f s "
+          "(%.0f events/s)\n",
+          (unsigned long long)st.sent, (unsigned long long)st.failed,
+          (unsigned long long)st.retried, st.seconds, per_second(&st));
 }
 
 static int deliver(const send_opts *o, iatk_sender *s, send_state *st) {

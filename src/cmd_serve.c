@@ -57,8 +57,14 @@ typedef struct serve_opts {
 } serve_opts;
 
 enum {
-  OPT_DIR = 256, OPT_LISTEN, OPT_REGION, OPT_ACCOUNT, OPT_VERIFY,
-  OPT_CREDENTIALS, OPT_KEY_ID, OPT_SECRET
+  OPT_DIR = 256,
+  OPT_LISTEN,
+  OPT_REGION,
+  OPT_ACCOUNT,
+  OPT_VERIFY,
+  OPT_CREDENTIALS,
+  OPT_KEY_ID,
+  OPT_SECRET
 };
 
 static const struct option long_options[] = {
@@ -196,8 +202,9 @@ static int serve(iatk_server *srv, const serve_opts *o, const char *root,
     return cli_fail(err);
   fprintf(stderr, "iatk: serving %s on %s\n", root, iatk_server_url(srv));
   if (!loopback(iatk_server_url(srv)) && !o->verify)
-    fprintf(stderr, "iatk: warning: without --verify-sigv4, anyone who can "
-                    "reach %s can add schemas to the tree\n",
+    fprintf(stderr,
+            "iatk: warning: without --verify-sigv4, anyone who can "
+            "reach %s can add schemas to the tree\n",
             iatk_server_url(srv));
   int sig;
   while (sigwait(&stop, &sig) != 0)
@@ -209,7 +216,8 @@ static int serve(iatk_server *srv, const serve_opts *o, const char *root,
 int cmd_serve(int argc, char **argv) {
   serve_opts o = {0};
   o.credentials = calloc((size_t)argc + 1, sizeof *o.credentials);
-  int rc = o.credentials ? parse_args(&o, argc, argv) : cli_usage("out of memory");
+  int rc =
+      o.credentials ? parse_args(&o, argc, argv) : cli_usage("out of memory");
   if (rc) {
     free(o.secret);
     free(o.credentials);

@@ -87,7 +87,8 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
   char *text = malloc(cap + 1);
   while (text) {
     if (n == cap) {
-      char *grown = cap < MAX_VALIDATE_INPUT ? realloc(text, cap * 2 + 1) : NULL;
+      char *grown =
+          cap < MAX_VALIDATE_INPUT ? realloc(text, cap * 2 + 1) : NULL;
       if (!grown)
         break; /* at the limit (or out of memory): reported below */
       text = grown;
@@ -104,7 +105,9 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
     free(text);
     err->code = too_big ? IATK_ELIMIT : text ? IATK_EJSON : IATK_ENOMEM;
     snprintf(err->message, sizeof err->message,
-             too_big ? "%s is larger than the 256 MiB limit" : "%s holds no event", path);
+             too_big ? "%s is larger than the 256 MiB limit"
+                     : "%s holds no event",
+             path);
     return NULL;
   }
   text[n] = '\0';
@@ -115,7 +118,8 @@ static char *read_all(const char *path, size_t *len, iatk_error *err) {
 /* Validates one event and prints its failure; returns the iatk_code
  * (EINVALID for an invalid event, EJSON for text that is not JSON, another
  * error when the event could not be validated). */
-static int check_one(iatk_validator *v, const char *text, size_t len, size_t number) {
+static int check_one(iatk_validator *v, const char *text, size_t len,
+                     size_t number) {
   iatk_error err;
   iatk_error_clear(&err);
   if (iatk_validate_text(v, text, len, &err) == IATK_OK)
@@ -135,7 +139,8 @@ static int worse(int worst, int rc) {
 /* One JSON document, or else NDJSON with one event per non-blank line.
  * The whole text is tried first through the library's own reader, which
  * also takes what jansson alone refuses (integers beyond int64, \u0000). */
-static int check_input(iatk_validator *v, char *text, size_t len, size_t *count) {
+static int check_input(iatk_validator *v, char *text, size_t len,
+                       size_t *count) {
   iatk_error err;
   iatk_error_clear(&err);
   int rc = iatk_validate_text(v, text, len, &err);
@@ -164,7 +169,8 @@ int cmd_validate(int argc, char **argv) {
   iatk_error err;
   iatk_error_clear(&err);
   iatk_schema *schema = cli_source_load(&o.src, &err);
-  iatk_validator *v = schema ? iatk_validator_new(schema, o.event_ref, &err) : NULL;
+  iatk_validator *v =
+      schema ? iatk_validator_new(schema, o.event_ref, &err) : NULL;
   size_t len = 0, count = 0;
   char *text = v ? read_all(o.input, &len, &err) : NULL;
   if (!text) {
@@ -173,7 +179,8 @@ int cmd_validate(int argc, char **argv) {
     int code = check_input(v, text, len, &count);
     rc = iatk_err_exit_status(code);
     if (code == IATK_OK && !o.quiet)
-      fprintf(stderr, "iatk: %zu event%s valid\n", count, count == 1 ? "" : "s");
+      fprintf(stderr, "iatk: %zu event%s valid\n", count,
+              count == 1 ? "" : "s");
   }
   free(text);
   iatk_validator_free(v);

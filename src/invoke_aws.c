@@ -45,21 +45,24 @@ int invoke_aws_check(const invoke_aws_opts *o, int has_command) {
 static int print_answer(const char *text, size_t len) {
   if (cli_write(stdout, text, len, "standard output"))
     return 7;
-  if ((len == 0 || text[len - 1] != '\n') && cli_write(stdout, "\n", 1, "standard output"))
+  if ((len == 0 || text[len - 1] != '\n') &&
+      cli_write(stdout, "\n", 1, "standard output"))
     return 7;
   return 0;
 }
 
-static int run_lambda(const invoke_aws_opts *o, iatk_aws *aws, const char *event,
-                      size_t len, iatk_error *err) {
-  int flags = (o->async ? IATK_LAMBDA_ASYNC : 0) | (o->log_tail ? IATK_LAMBDA_LOG_TAIL : 0);
+static int run_lambda(const invoke_aws_opts *o, iatk_aws *aws,
+                      const char *event, size_t len, iatk_error *err) {
+  int flags = (o->async ? IATK_LAMBDA_ASYNC : 0) |
+              (o->log_tail ? IATK_LAMBDA_LOG_TAIL : 0);
   iatk_lambda_result r;
   int rc = iatk_lambda_invoke(aws, o->lambda, event, len, flags, &r, err);
   if (r.log_tail)
     cli_write(stderr, r.log_tail, strlen(r.log_tail), "standard error");
   int out = 0;
   if (o->async && rc == IATK_OK)
-    fprintf(stderr, "iatk: event queued for %s (HTTP %d)\n", o->lambda, r.status_code);
+    fprintf(stderr, "iatk: event queued for %s (HTTP %d)\n", o->lambda,
+            r.status_code);
   else if (rc == IATK_OK || (rc == IATK_ECONSUMER && r.payload))
     out = print_answer(r.payload, r.payload_len); /* a function error's too */
   iatk_lambda_result_release(&r);
@@ -70,9 +73,11 @@ static int run_state_machine(const invoke_aws_opts *o, iatk_aws *aws,
                              const char *event, size_t len,
                              unsigned long long timeout_s, iatk_error *err) {
   iatk_sfn_result r;
-  int rc = iatk_sfn_run(aws, o->state_machine, o->name, event, len,
-                        o->sync ? IATK_SFN_SYNC : 0, (int)timeout_s * 1000, &r, err);
-  int out = rc == IATK_OK && r.output ? print_answer(r.output, strlen(r.output)) : 0;
+  int rc =
+      iatk_sfn_run(aws, o->state_machine, o->name, event, len,
+                   o->sync ? IATK_SFN_SYNC : 0, (int)timeout_s * 1000, &r, err);
+  int out =
+      rc == IATK_OK && r.output ? print_answer(r.output, strlen(r.output)) : 0;
   iatk_sfn_result_release(&r);
   return rc != IATK_OK ? cli_fail(err) : out;
 }
@@ -81,7 +86,8 @@ int invoke_aws_run(const invoke_aws_opts *o, const char *event, size_t len,
                    unsigned long long timeout_s, int timeout_given) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_aws *aws = iatk_aws_new(o->aws.profile, o->aws.region, o->aws.endpoint_url, &err);
+  iatk_aws *aws =
+      iatk_aws_new(o->aws.profile, o->aws.region, o->aws.endpoint_url, &err);
   if (!aws)
     return cli_fail(&err);
   if (o->lambda && timeout_given)

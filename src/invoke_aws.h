@@ -15,45 +15,50 @@ typedef struct invoke_aws_opts {
 } invoke_aws_opts;
 
 enum {
-  INVOKE_OPT_LAMBDA = 700, INVOKE_OPT_STATE_MACHINE, INVOKE_OPT_NAME,
-  INVOKE_OPT_ASYNC, INVOKE_OPT_LOG_TAIL, INVOKE_OPT_SYNC
+  INVOKE_OPT_LAMBDA = 700,
+  INVOKE_OPT_STATE_MACHINE,
+  INVOKE_OPT_NAME,
+  INVOKE_OPT_ASYNC,
+  INVOKE_OPT_LOG_TAIL,
+  INVOKE_OPT_SYNC
 };
-#define INVOKE_AWS_LONG_OPTIONS                                               \
-  {"lambda", required_argument, 0, INVOKE_OPT_LAMBDA},                        \
-  {"state-machine", required_argument, 0, INVOKE_OPT_STATE_MACHINE},          \
-  {"name", required_argument, 0, INVOKE_OPT_NAME},                            \
-  {"async", no_argument, 0, INVOKE_OPT_ASYNC},                                \
-  {"log-tail", no_argument, 0, INVOKE_OPT_LOG_TAIL},                          \
-  {"sync", no_argument, 0, INVOKE_OPT_SYNC},                                  \
-  {"profile", required_argument, 0, CLI_OPT_AWS_PROFILE},                     \
-  {"region", required_argument, 0, CLI_OPT_AWS_REGION},                       \
-  {"endpoint-url", required_argument, 0, CLI_OPT_AWS_ENDPOINT_URL}
+#define INVOKE_AWS_LONG_OPTIONS                                                \
+  {"lambda", required_argument, 0, INVOKE_OPT_LAMBDA},                         \
+      {"state-machine", required_argument, 0, INVOKE_OPT_STATE_MACHINE},       \
+      {"name", required_argument, 0, INVOKE_OPT_NAME},                         \
+      {"async", no_argument, 0, INVOKE_OPT_ASYNC},                             \
+      {"log-tail", no_argument, 0, INVOKE_OPT_LOG_TAIL},                       \
+      {"sync", no_argument, 0, INVOKE_OPT_SYNC},                               \
+      {"profile", required_argument, 0, CLI_OPT_AWS_PROFILE},                  \
+      {"region", required_argument, 0, CLI_OPT_AWS_REGION}, {                  \
+    "endpoint-url", required_argument, 0, CLI_OPT_AWS_ENDPOINT_URL             \
+  }
 
-#define INVOKE_AWS_USAGE                                                      \
+#define INVOKE_AWS_USAGE                                                       \
   "       iatk invoke --lambda NAME|ARN[:QUALIFIER] [--async] [--log-tail]\n"  \
-  "                   [--event FILE|-] [--timeout SECONDS] [AWS options]\n"  \
-  "       iatk invoke --state-machine ARN [--sync] [--name N]\n"             \
+  "                   [--event FILE|-] [--timeout SECONDS] [AWS options]\n"    \
+  "       iatk invoke --state-machine ARN [--sync] [--name N]\n"               \
   "                   [--event FILE|-] [--timeout SECONDS] [AWS options]\n"
 
-#define INVOKE_AWS_HELP                                                       \
-  "\n"                                                                        \
-  "On AWS (docs/aws.md, \"Invoking consumers on AWS\"):\n"                   \
-  "  --lambda F          Lambda Invoke of function F (name, partial or full\n" \
+#define INVOKE_AWS_HELP                                                           \
+  "\n"                                                                            \
+  "On AWS (docs/aws.md, \"Invoking consumers on AWS\"):\n"                        \
+  "  --lambda F          Lambda Invoke of function F (name, partial or full\n"    \
   "                      ARN, optional :VERSION or :ALIAS); prints its answer,\n" \
-  "                      waiting at most --timeout seconds (default 930: a\n" \
-  "                      function runs 15 minutes at most); an invoke that\n" \
-  "                      went out is never sent twice\n"                       \
-  "  --async             InvocationType Event: queue the event, print nothing\n" \
-  "  --log-tail          print the function's last 4 KB of log on stderr\n"   \
+  "                      waiting at most --timeout seconds (default 930: a\n"     \
+  "                      function runs 15 minutes at most); an invoke that\n"     \
+  "                      went out is never sent twice\n"                          \
+  "  --async             InvocationType Event: queue the event, print nothing\n"  \
+  "  --log-tail          print the function's last 4 KB of log on stderr\n"       \
   "  --state-machine ARN StartExecution, wait (DescribeExecution with backoff,\n" \
-  "                      at most --timeout seconds) and print the output;\n"  \
-  "                      past --timeout the execution is left running\n"      \
-  "  --sync              StartSyncExecution (Express workflows; host prefix\n" \
-  "                      sync-, off with AWS_DISABLE_HOST_PREFIX_INJECTION)\n" \
-  "  --name N            the execution's name\n"                              \
-  "  --profile P         AWS profile (default $AWS_PROFILE, else default)\n"  \
-  "  --region R          AWS region (default $AWS_REGION, the profile's)\n"   \
-  "  --endpoint-url URL  send the Lambda or Step Functions requests to URL\n" \
+  "                      at most --timeout seconds) and print the output;\n"      \
+  "                      past --timeout the execution is left running\n"          \
+  "  --sync              StartSyncExecution (Express workflows; host prefix\n"    \
+  "                      sync-, off with AWS_DISABLE_HOST_PREFIX_INJECTION)\n"    \
+  "  --name N            the execution's name\n"                                  \
+  "  --profile P         AWS profile (default $AWS_PROFILE, else default)\n"      \
+  "  --region R          AWS region (default $AWS_REGION, the profile's)\n"       \
+  "  --endpoint-url URL  send the Lambda or Step Functions requests to URL\n"     \
   "                      (default $AWS_ENDPOINT_URL_LAMBDA / _SFN, ...)\n"
 
 /* Records one of the options above; 1 when `opt` was one, else 0. */

@@ -37,12 +37,18 @@ const char cli_invoke_handler_help[] =
 
 /* Options passed through to iatk_handler_set under their own name. */
 static const char *const settings[] = {
-    "timeout", "function-name", "function-version", "memory-size", "region",
-    "account", "env", "request-id", "log-group", "log-stream", "runtime-dir",
-    "interpreter"};
+    "timeout",     "function-name", "function-version",
+    "memory-size", "region",        "account",
+    "env",         "request-id",    "log-group",
+    "log-stream",  "runtime-dir",   "interpreter"};
 #define N_SETTINGS (sizeof settings / sizeof *settings)
 
-enum { OPT_HANDLER = 'H', OPT_RUNTIME = 'R', OPT_EVENT = 'e', OPT_SETTING = 700 };
+enum {
+  OPT_HANDLER = 'H',
+  OPT_RUNTIME = 'R',
+  OPT_EVENT = 'e',
+  OPT_SETTING = 700
+};
 
 static const struct option long_options[] = {
     {"handler", required_argument, 0, OPT_HANDLER},
@@ -68,7 +74,8 @@ static int handler_only(const char *arg) {
   for (const struct option *o = long_options; o->name; o++) {
     size_t n = strlen(o->name);
     if (o->val != OPT_EVENT && o->val != OPT_SETTING && o->val != 'h' &&
-        !strncmp(arg + 2, o->name, n) && (arg[2 + n] == '\0' || arg[2 + n] == '='))
+        !strncmp(arg + 2, o->name, n) &&
+        (arg[2 + n] == '\0' || arg[2 + n] == '='))
       return 1;
   }
   return 0;
@@ -107,18 +114,21 @@ static int parse_args(handler_opts *o, int argc, char **argv) {
       return cli_bad_option(opt, argv[optind - 1], "invoke");
   }
   if (optind < argc)
-    return cli_usage("unexpected argument '%s' (a handler takes no command)", argv[optind]);
+    return cli_usage("unexpected argument '%s' (a handler takes no command)",
+                     argv[optind]);
   if (!o->runtime)
     return cli_usage("--handler needs --runtime nodejs or --runtime python");
   return 0;
 }
 
-static int apply_settings(iatk_handler *h, int argc, char **argv, iatk_error *err) {
+static int apply_settings(iatk_handler *h, int argc, char **argv,
+                          iatk_error *err) {
   int opt;
   optind = 1;
   while ((opt = getopt_long(argc, argv, ":h", long_options, NULL)) != -1)
     if (opt >= OPT_SETTING && opt < OPT_SETTING + (int)N_SETTINGS &&
-        iatk_handler_set(h, settings[opt - OPT_SETTING], optarg, err) != IATK_OK)
+        iatk_handler_set(h, settings[opt - OPT_SETTING], optarg, err) !=
+            IATK_OK)
       return err->code;
   return IATK_OK;
 }
@@ -150,7 +160,8 @@ int cmd_invoke_handler(int argc, char **argv) {
   size_t len = 0, payload_len = 0;
   char *event = cli_read_event(o.event, &len, &err);
   char *payload = NULL;
-  rc = event ? iatk_handler_invoke(h, event, len, &payload, &payload_len, &err) : err.code;
+  rc = event ? iatk_handler_invoke(h, event, len, &payload, &payload_len, &err)
+             : err.code;
   free(event);
   iatk_handler_free(h);
   return report(rc, payload, payload_len, &err);

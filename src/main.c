@@ -46,7 +46,8 @@ static int finish(int status) {
   if (fflush(stdout) == 0 && !ferror(stdout))
     return status;
   if (status == 0) {
-    fprintf(stderr, "iatk: error: cannot write to standard output: %s\n", strerror(errno));
+    fprintf(stderr, "iatk: error: cannot write to standard output: %s\n",
+            strerror(errno));
     return 7;
   }
   return status;

@@ -39,8 +39,8 @@ typedef struct rpc_params {
 } rpc_params;
 
 /* Fills *e and returns -1, so checks read `return rpc_fail(...)`. */
-__attribute__((format(printf, 3, 4)))
-static int rpc_fail(rpc_error *e, int code, const char *fmt, ...) {
+__attribute__((format(printf, 3, 4))) static int
+rpc_fail(rpc_error *e, int code, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   e->code = code;
@@ -135,8 +135,8 @@ static size_t rpc_next_byte(void *buffer, size_t size, void *data) {
 static json_t *rpc_read(FILE *in, rpc_error *e) {
   json_error_t jerr;
   rpc_input input = {in, 0, 0};
-  json_t *request = json_load_callback(rpc_next_byte, &input,
-                                       JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
+  json_t *request = json_load_callback(
+      rpc_next_byte, &input, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &jerr);
   if (request)
     return request;
   if (input.too_large)
@@ -145,13 +145,13 @@ static json_t *rpc_read(FILE *in, rpc_error *e) {
   else if (json_error_code(&jerr) == json_error_out_of_memory)
     rpc_fail(e, RPC_INTERNAL_ERROR, "internal error: out of memory");
   else
-    rpc_fail(e, RPC_PARSE_ERROR, "parse error: %s (line %d, column %d)", jerr.text,
-             jerr.line, jerr.column);
+    rpc_fail(e, RPC_PARSE_ERROR, "parse error: %s (line %d, column %d)",
+             jerr.text, jerr.line, jerr.column);
   return NULL;
 }
 
-static const char *const request_members[] = {"jsonrpc", "id", "method", "params",
-                                              "metadata"};
+static const char *const request_members[] = {"jsonrpc", "id", "method",
+                                              "params", "metadata"};
 
 /* The envelope rules of JSON-RPC 2.0 (members, their types). */
 static int rpc_check_envelope(json_t *request, rpc_error *e) {
@@ -160,16 +160,19 @@ static int rpc_check_envelope(json_t *request, rpc_error *e) {
   if (!json_is_object(request))
     return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: not an object");
   json_object_foreach(request, key, value) {
-    if (!in_list(key, request_members, sizeof request_members / sizeof *request_members))
-      return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: unknown member '%.200s'",
-                      key);
+    if (!in_list(key, request_members,
+                 sizeof request_members / sizeof *request_members))
+      return rpc_fail(e, RPC_INVALID_REQUEST,
+                      "invalid request: unknown member '%.200s'", key);
   }
   json_t *version = json_object_get(request, "jsonrpc");
   if (!json_is_string(version) || strcmp(json_string_value(version), "2.0"))
-    return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: jsonrpc must be \"2.0\"");
+    return rpc_fail(e, RPC_INVALID_REQUEST,
+                    "invalid request: jsonrpc must be \"2.0\"");
   json_t *metadata = json_object_get(request, "metadata");
   if (metadata && !json_is_object(metadata) && !json_is_null(metadata))
-    return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: metadata must be an object");
+    return rpc_fail(e, RPC_INVALID_REQUEST,
+                    "invalid request: metadata must be an object");
   return 0;
 }
 
@@ -183,18 +186,21 @@ static int rpc_check_id(json_t *id, rpc_error *e) {
 
 static int rpc_check_method(json_t *method, rpc_error *e) {
   if (!json_is_string(method))
-    return rpc_fail(e, RPC_INVALID_REQUEST, "invalid request: method must be a string");
+    return rpc_fail(e, RPC_INVALID_REQUEST,
+                    "invalid request: method must be a string");
   if (!strcmp(json_string_value(method), RPC_METHOD))
     return 0;
   return rpc_fail(e, RPC_METHOD_NOT_FOUND,
-                  "method not found: '%.300s' (the only method is " RPC_METHOD ")",
+                  "method not found: '%.300s' (the only method is " RPC_METHOD
+                  ")",
                   json_string_value(method));
 }
 
 /* ----------------------------------------------------------------- params */
 
 static int param_type_error(const char *name, const char *type, rpc_error *e) {
-  return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: %s must be %s", name, type);
+  return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: %s must be %s", name,
+                  type);
 }
 
 /* An optional string param: absent and null leave *out NULL. */
@@ -216,7 +222,8 @@ static int param_required(const char *name, const char *value, rpc_error *e) {
   return param_type_error(name, "a non-empty string", e);
 }
 
-static int param_bool(json_t *params, const char *name, int *out, rpc_error *e) {
+static int param_bool(json_t *params, const char *name, int *out,
+                      rpc_error *e) {
   json_t *value = json_object_get(params, name);
   *out = 0;
   if (!value || json_is_null(value))
@@ -227,18 +234,20 @@ static int param_bool(json_t *params, const char *name, int *out, rpc_error *e) 
   return 0;
 }
 
-static const char *const param_names[] = {"RegistryName", "SchemaName", "SchemaVersion",
-                                          "EventRef",     "SkipOptional", "Region",
-                                          "Profile"};
+static const char *const param_names[] = {
+    "RegistryName", "SchemaName", "SchemaVersion", "EventRef",
+    "SkipOptional", "Region",     "Profile"};
 
 static int rpc_check_param_names(json_t *params, rpc_error *e) {
   const char *key;
   json_t *value;
   if (!json_is_object(params))
-    return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: params must be an object");
+    return rpc_fail(e, RPC_INVALID_PARAMS,
+                    "invalid params: params must be an object");
   json_object_foreach(params, key, value) {
     if (!in_list(key, param_names, sizeof param_names / sizeof *param_names))
-      return rpc_fail(e, RPC_INVALID_PARAMS, "invalid params: unknown param '%.200s'", key);
+      return rpc_fail(e, RPC_INVALID_PARAMS,
+                      "invalid params: unknown param '%.200s'", key);
   }
   return 0;
 }
@@ -270,8 +279,10 @@ static int rpc_parse_params(json_t *params, rpc_params *p, rpc_error *e) {
 /* -------------------------------------------------------------- operation */
 
 static int rpc_op_failed(const iatk_error *err, rpc_error *e) {
-  int code = err->code == IATK_ENOMEM ? RPC_INTERNAL_ERROR : RPC_OPERATION_FAILED;
-  return rpc_fail(e, code, "%s", err->message[0] ? err->message : iatk_strerror(err->code));
+  int code =
+      err->code == IATK_ENOMEM ? RPC_INTERNAL_ERROR : RPC_OPERATION_FAILED;
+  return rpc_fail(e, code, "%s",
+                  err->message[0] ? err->message : iatk_strerror(err->code));
 }
 
 /* Loads and compiles the requested event; NULL with *e filled on failure. */
@@ -281,7 +292,8 @@ static iatk_plan *rpc_compile(const rpc_params *p, rpc_error *e) {
   iatk_registry *reg =
       iatk_registry_open_source(NULL, NULL, p->profile, p->region, NULL, &err);
   iatk_schema *schema =
-      reg ? iatk_registry_load(reg, p->registry, p->schema, p->version, &err) : NULL;
+      reg ? iatk_registry_load(reg, p->registry, p->schema, p->version, &err)
+          : NULL;
   iatk_plan *plan = schema ? iatk_compile(schema, p->event_ref, &err) : NULL;
   iatk_schema_free(schema);
   iatk_registry_free(reg);
@@ -301,7 +313,8 @@ static int rpc_run(iatk_gen *gen, const rpc_params *p, const char **text,
 }
 
 /* Generates the barebone event and answers with it. */
-static int rpc_generate(FILE *out, json_t *id, const rpc_params *p, rpc_error *e) {
+static int rpc_generate(FILE *out, json_t *id, const rpc_params *p,
+                        rpc_error *e) {
   iatk_error err;
   const char *text = NULL;
   size_t len = 0;

@@ -10,7 +10,8 @@ static int parse_number(const char *text, const char *what,
                         unsigned long long *out) {
   char *end;
   if (!text || !*text || *text == '-' || *text == '+')
-    return cli_usage("--shard: %s '%s' is not a number", what, text ? text : "");
+    return cli_usage("--shard: %s '%s' is not a number", what,
+                     text ? text : "");
   *out = strtoull(text, &end, 10);
   return *end ? cli_usage("--shard: %s '%s' is not a number", what, text) : 0;
 }
@@ -44,7 +45,8 @@ int cli_shard_parse(const char *arg, cli_shard *s) {
   else {
     const char *slash = strchr(arg, '/');
     if (!slash)
-      return cli_usage("--shard wants I/N (0 <= I < N) or auto[/N], not '%s'", arg);
+      return cli_usage("--shard wants I/N (0 <= I < N) or auto[/N], not '%s'",
+                       arg);
     char index[32];
     size_t n = (size_t)(slash - arg);
     if (n >= sizeof index)
@@ -59,7 +61,8 @@ int cli_shard_parse(const char *arg, cli_shard *s) {
     return rc;
   if (s->total == 0 || s->index >= s->total)
     return cli_usage("--shard %llu/%llu: the index must be below the count of "
-                     "shards (0-based)", s->index, s->total);
+                     "shards (0-based)",
+                     s->index, s->total);
   return 0;
 }
 

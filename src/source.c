@@ -42,7 +42,8 @@ const char *cli_served_note(const iatk_registry *reg, char *buf, size_t size) {
   const char *by = iatk_registry_served_by(reg);
   if (iatk_registry_cache_hits(reg))
     return " from the cache of fetched versions";
-  if (!by || by == iatk_registry_describe(reg) || strcmp(by, iatk_registry_describe(reg)) == 0)
+  if (!by || by == iatk_registry_describe(reg) ||
+      strcmp(by, iatk_registry_describe(reg)) == 0)
     return "";
   snprintf(buf, size, " from %s", by);
   return buf;
@@ -51,14 +52,19 @@ const char *cli_served_note(const iatk_registry *reg, char *buf, size_t size) {
 int cli_source_check(const cli_source *s, const char *command) {
   int from_registry = s->registry || s->schema || s->version;
   if (s->file && from_registry)
-    return cli_usage("--file cannot be combined with --registry/--schema/--schema-version");
+    return cli_usage(
+        "--file cannot be combined with --registry/--schema/--schema-version");
   if (!s->file && (!s->registry || !s->schema))
     return cli_usage("name the schema: --registry R --schema S, or --file PATH "
-                     "(run 'iatk %s --help')", command);
+                     "(run 'iatk %s --help')",
+                     command);
   if (s->type && !s->file)
-    return cli_usage("--type applies to --file only (registries store the type)");
-  if (s->file && (s->aws.source || s->aws.profile || s->aws.region || s->aws.endpoint_url))
-    return cli_usage("--source/--profile/--region/--endpoint-url apply to registries, not --file");
+    return cli_usage(
+        "--type applies to --file only (registries store the type)");
+  if (s->file &&
+      (s->aws.source || s->aws.profile || s->aws.region || s->aws.endpoint_url))
+    return cli_usage(
+        "--source/--profile/--region/--endpoint-url apply to registries, not --file");
   return 0;
 }
 
@@ -67,9 +73,11 @@ static iatk_schema *load(const cli_source *s, iatk_error *err) {
     cli_verbose(s->verbose, "schema from file %s", s->file);
     return iatk_schema_load_file(s->file, s->type, err);
   }
-  iatk_registry *reg = cli_registry_open(s->registry_dir, &s->aws, s->verbose, err);
+  iatk_registry *reg =
+      cli_registry_open(s->registry_dir, &s->aws, s->verbose, err);
   iatk_schema *schema =
-      reg ? iatk_registry_load(reg, s->registry, s->schema, s->version, err) : NULL;
+      reg ? iatk_registry_load(reg, s->registry, s->schema, s->version, err)
+          : NULL;
   if (schema && s->verbose) {
     /* the origin is "REGISTRY/SCHEMA/VERSION/schema.json" */
     const char *origin = iatk_schema_origin(schema);
@@ -85,7 +93,8 @@ static iatk_schema *load(const cli_source *s, iatk_error *err) {
 
 iatk_schema *cli_source_load(const cli_source *s, iatk_error *err) {
   iatk_schema *schema = load(s, err);
-  if (schema && s->dialect && iatk_schema_set_dialect(schema, s->dialect, err) != IATK_OK) {
+  if (schema && s->dialect &&
+      iatk_schema_set_dialect(schema, s->dialect, err) != IATK_OK) {
     iatk_schema_free(schema);
     return NULL;
   }

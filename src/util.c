@@ -42,8 +42,8 @@ int cli_usage(const char *fmt, ...) {
 
 int cli_bad_option(int opt, const char *arg, const char *command) {
   return cli_usage("%s '%s' (run 'iatk %s --help')",
-                   opt == ':' ? "missing value for option" : "unknown option", arg,
-                   command);
+                   opt == ':' ? "missing value for option" : "unknown option",
+                   arg, command);
 }
 
 void cli_verbose(int on, const char *fmt, ...) {
@@ -66,14 +66,16 @@ int cli_parse_u64(const char *name, const char *text, unsigned long long *out) {
   if (errno == 0 && *end == '\0')
     return 0;
 bad:
-  cli_usage("%s expects a non-negative integer, got '%s'", name, text ? text : "");
+  cli_usage("%s expects a non-negative integer, got '%s'", name,
+            text ? text : "");
   return -1;
 }
 
 int cli_write(FILE *out, const char *text, size_t len, const char *where) {
   if (fwrite(text, 1, len, out) == len)
     return 0;
-  fprintf(stderr, "iatk: error: cannot write to %s: %s\n", where, strerror(errno));
+  fprintf(stderr, "iatk: error: cannot write to %s: %s\n", where,
+          strerror(errno));
   return -1;
 }
 
@@ -133,7 +135,8 @@ int cli_output_open(cli_output *o, const char *path, iatk_error *err) {
     return IATK_ENOMEM;
   }
   int fd = mkstemp(o->tmp_path);
-  if (fd < 0 || fchmod(fd, output_mode(o->path)) != 0 || !(o->stream = fdopen(fd, "w"))) {
+  if (fd < 0 || fchmod(fd, output_mode(o->path)) != 0 ||
+      !(o->stream = fdopen(fd, "w"))) {
     output_error(err, IATK_EIO, "cannot create", path);
     if (fd >= 0) {
       close(fd);
@@ -162,7 +165,8 @@ int cli_output_commit(cli_output *o, iatk_error *err) {
   if (!o->tmp_path) { /* written in place */
     int ok = fclose(o->stream) == 0;
     o->stream = NULL;
-    return ok ? IATK_OK : output_error(err, IATK_EIO, "cannot write", "the output");
+    return ok ? IATK_OK
+              : output_error(err, IATK_EIO, "cannot write", "the output");
   }
   int ok = fflush(o->stream) == 0 && fsync(fileno(o->stream)) == 0;
   ok = fclose(o->stream) == 0 && ok;

@@ -48,39 +48,39 @@ extern "C" {
  * 9 consumer failed, 10 AWS refused the request (service error, bad
  * credentials or signature), 11 network (no answer after retries).
  */
-#define IATK_ERROR_MAP(XX)                                                    \
-  XX(OK, 0, "success")                                                        \
-  XX(EINVAL, 2, "invalid argument")                                           \
-  XX(ENOMEM, 1, "out of memory")                                              \
-  XX(EIO, 7, "input/output error")                                            \
-  XX(EJSON, 3, "malformed JSON")                                              \
-  XX(ESCHEMA, 3, "invalid schema document")                                   \
-  XX(EUNSUPPORTED, 3, "unsupported schema feature")                           \
-  XX(ENOREGISTRY, 4, "registry not found")                                    \
-  XX(ENOSCHEMA, 4, "schema not found")                                        \
-  XX(ENOVERSION, 4, "schema version not found")                               \
-  XX(ENOEVENT, 4, "event_ref not found")                                      \
-  XX(EREF, 3, "unresolvable $ref")                                            \
-  XX(ECYCLE, 5, "schema admits no finite instance")                           \
-  XX(EUNSAT, 5, "schema is unsatisfiable")                                    \
-  XX(ENAME, 2, "invalid name")                                                \
-  XX(EEXIST, 2, "already exists")                                             \
-  XX(EPOINTER, 2, "invalid JSON pointer")                                     \
-  XX(ELIMIT, 3, "size or depth limit exceeded")                               \
-  XX(ECONTEXT, 6, "context failed")                                           \
-  XX(EINVALID, 8, "event does not validate")                                  \
-  XX(ECONSUMER, 9, "consumer failed")                                         \
-  XX(ETIMEOUT, 9, "consumer timed out")                                       \
-  XX(EAWS, 10, "AWS service error")                                           \
-  XX(ECREDENTIALS, 10, "no usable AWS credentials")                           \
-  XX(ESIGNATURE, 10, "request signature rejected")                            \
+#define IATK_ERROR_MAP(XX)                                                     \
+  XX(OK, 0, "success")                                                         \
+  XX(EINVAL, 2, "invalid argument")                                            \
+  XX(ENOMEM, 1, "out of memory")                                               \
+  XX(EIO, 7, "input/output error")                                             \
+  XX(EJSON, 3, "malformed JSON")                                               \
+  XX(ESCHEMA, 3, "invalid schema document")                                    \
+  XX(EUNSUPPORTED, 3, "unsupported schema feature")                            \
+  XX(ENOREGISTRY, 4, "registry not found")                                     \
+  XX(ENOSCHEMA, 4, "schema not found")                                         \
+  XX(ENOVERSION, 4, "schema version not found")                                \
+  XX(ENOEVENT, 4, "event_ref not found")                                       \
+  XX(EREF, 3, "unresolvable $ref")                                             \
+  XX(ECYCLE, 5, "schema admits no finite instance")                            \
+  XX(EUNSAT, 5, "schema is unsatisfiable")                                     \
+  XX(ENAME, 2, "invalid name")                                                 \
+  XX(EEXIST, 2, "already exists")                                              \
+  XX(EPOINTER, 2, "invalid JSON pointer")                                      \
+  XX(ELIMIT, 3, "size or depth limit exceeded")                                \
+  XX(ECONTEXT, 6, "context failed")                                            \
+  XX(EINVALID, 8, "event does not validate")                                   \
+  XX(ECONSUMER, 9, "consumer failed")                                          \
+  XX(ETIMEOUT, 9, "consumer timed out")                                        \
+  XX(EAWS, 10, "AWS service error")                                            \
+  XX(ECREDENTIALS, 10, "no usable AWS credentials")                            \
+  XX(ESIGNATURE, 10, "request signature rejected")                             \
   XX(ENETWORK, 11, "network error")
 
 typedef enum iatk_code {
 #define IATK_XX_ENUM(name, exit_status, text) IATK_##name,
   IATK_ERROR_MAP(IATK_XX_ENUM)
 #undef IATK_XX_ENUM
-  IATK_ERROR_COUNT
+      IATK_ERROR_COUNT
 } iatk_code;
 
 /* Sizes in bytes of iatk_error's text buffers, terminating NUL included.
@@ -93,8 +93,8 @@ typedef enum iatk_code {
  * a JSON pointer "#/components/schemas/Item"; empty when there is none.
  * Both texts are always NUL-terminated within their buffers. */
 typedef struct iatk_error {
-  int code;           /* an iatk_code, IATK_OK when nothing failed */
-  int line, column;   /* 1-based position in a JSON input, 0 if none */
+  int code;         /* an iatk_code, IATK_OK when nothing failed */
+  int line, column; /* 1-based position in a JSON input, 0 if none */
   char where[IATK_ERROR_WHERE_SIZE];
   char message[IATK_ERROR_MESSAGE_SIZE]; /* complete sentence fragment, no
                                           * trailing newline */
@@ -164,9 +164,8 @@ IATK_EXTERN iatk_schema *iatk_schema_load(const char *text, size_t len,
                                           const char *type, const char *origin,
                                           iatk_error *err);
 /* Reads and parses a file; "-" reads standard input.  EIO when unreadable. */
-IATK_EXTERN iatk_schema *iatk_schema_load_file(const char *path,
-                                               const char *type,
-                                               iatk_error *err);
+IATK_EXTERN iatk_schema *
+iatk_schema_load_file(const char *path, const char *type, iatk_error *err);
 IATK_EXTERN void iatk_schema_free(iatk_schema *schema);
 /* The document's type (IATK_TYPE_*).  Static string. */
 IATK_EXTERN const char *iatk_schema_type(const iatk_schema *schema);
@@ -276,9 +275,8 @@ IATK_EXTERN int iatk_gen_set_now(iatk_gen *gen, const char *rfc3339,
  * seed and index).  On success *text points to NUL-terminated JSON owned by
  * the generator, valid until the next call on it, and *len is its length.
  */
-IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index,
-                               const char **text, size_t *len,
-                               iatk_error *err);
+IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index, const char **text,
+                               size_t *len, iatk_error *err);
 
 /*
  * iatk_gen_event for a caller that caches what it read from a directory
@@ -299,10 +297,9 @@ IATK_EXTERN int iatk_gen_event(iatk_gen *gen, uint64_t index,
  */
 #define IATK_GEN_CHANGED (-1)
 IATK_EXTERN int iatk_gen_event_if_unchanged(iatk_gen *gen, const char *path,
-                                            int64_t mtime_ns,
-                                            int64_t settle_ns, uint64_t index,
-                                            const char **text, size_t *len,
-                                            iatk_error *err);
+                                            int64_t mtime_ns, int64_t settle_ns,
+                                            uint64_t index, const char **text,
+                                            size_t *len, iatk_error *err);
 
 /* --------------------------------------------------------------- contexts */
 
@@ -344,8 +341,7 @@ IATK_EXTERN int iatk_pipeline_set_now(iatk_pipeline *pipeline,
                                       const char *rfc3339, iatk_error *err);
 /* Makes built-in random values (EventBridge id, account) a pure function
  * of (seed, index) instead of fresh randomness. */
-IATK_EXTERN void iatk_pipeline_set_seed(iatk_pipeline *pipeline,
-                                        uint64_t seed);
+IATK_EXTERN void iatk_pipeline_set_seed(iatk_pipeline *pipeline, uint64_t seed);
 IATK_EXTERN size_t iatk_pipeline_count(const iatk_pipeline *pipeline);
 /* Applies every context in order to `event` (event number `index`). */
 IATK_EXTERN int iatk_pipeline_run(iatk_pipeline *pipeline, json_t *event,
@@ -355,8 +351,8 @@ IATK_EXTERN int iatk_pipeline_run(iatk_pipeline *pipeline, json_t *event,
  * compact result (caller frees with iatk_free), or NULL on failure.
  */
 IATK_EXTERN char *iatk_pipeline_run_text(iatk_pipeline *pipeline,
-                                         const char *event_json,
-                                         uint64_t index, iatk_error *err);
+                                         const char *event_json, uint64_t index,
+                                         iatk_error *err);
 
 /* The EventBridge context on its own, text in and text out: makes the
  * envelope look as EventBridge delivers it.  Members already in
@@ -426,8 +422,9 @@ IATK_EXTERN int iatk_validate_text(iatk_validator *v, const char *text,
  * the call.
  */
 IATK_EXTERN int iatk_pipeline_generate(iatk_pipeline *pipeline, iatk_gen *gen,
-                                       uint64_t index, iatk_validator *validator,
-                                       int pretty, const char **text, size_t *len,
+                                       uint64_t index,
+                                       iatk_validator *validator, int pretty,
+                                       const char **text, size_t *len,
                                        iatk_error *err);
 
 /* -------------------------------------------------------------------- AWS */
@@ -489,34 +486,34 @@ IATK_EXTERN void iatk_aws_set_read_timeout(iatk_aws *aws, int timeout_ms);
 typedef struct iatk_sender iatk_sender;
 
 typedef enum iatk_sink_kind {
-  IATK_SINK_EVENTBRIDGE = 1,  /* target: an event bus name or ARN */
-  IATK_SINK_SQS = 2,          /* target: a queue URL */
-  IATK_SINK_KINESIS = 3,      /* target: a stream name or ARN */
-  IATK_SINK_LAMBDA_ASYNC = 4  /* target: a function name or ARN, with an
+  IATK_SINK_EVENTBRIDGE = 1, /* target: an event bus name or ARN */
+  IATK_SINK_SQS = 2,         /* target: a queue URL */
+  IATK_SINK_KINESIS = 3,     /* target: a stream name or ARN */
+  IATK_SINK_LAMBDA_ASYNC = 4 /* target: a function name or ARN, with an
                                * optional :qualifier */
 } iatk_sink_kind;
 
 /* Why an event failed. */
 typedef enum iatk_send_failure {
-  IATK_SEND_REFUSED = 1,     /* never sent: not a JSON object, a member the
+  IATK_SEND_REFUSED = 1,    /* never sent: not a JSON object, a member the
                               * target needs is missing, too large */
-  IATK_SEND_AWS = 2,         /* AWS refused the request or the entry
+  IATK_SEND_AWS = 2,        /* AWS refused the request or the entry
                               * (after the retries a throttle allows) */
-  IATK_SEND_NETWORK = 3,     /* no answer after the retries; AWS may have
+  IATK_SEND_NETWORK = 3,    /* no answer after the retries; AWS may have
                               * received it */
-  IATK_SEND_INTERRUPTED = 4  /* iatk_sender_stop came before AWS
+  IATK_SEND_INTERRUPTED = 4 /* iatk_sender_stop came before AWS
                               * acknowledged it */
 } iatk_send_failure;
 
 /* Counters of a sender.  Plain integers and a double, for ctypes. */
 typedef struct iatk_send_stats {
-  uint64_t added;     /* events given to iatk_sender_add */
-  uint64_t sent;      /* acknowledged by AWS */
-  uint64_t failed;    /* reported to the failure callback */
-  uint64_t refused;   /* of which never sent (IATK_SEND_REFUSED) */
-  uint64_t retried;   /* times an event was sent again */
-  uint64_t pending;   /* added, neither sent nor failed yet */
-  double seconds;     /* since iatk_sender_new */
+  uint64_t added;   /* events given to iatk_sender_add */
+  uint64_t sent;    /* acknowledged by AWS */
+  uint64_t failed;  /* reported to the failure callback */
+  uint64_t refused; /* of which never sent (IATK_SEND_REFUSED) */
+  uint64_t retried; /* times an event was sent again */
+  uint64_t pending; /* added, neither sent nor failed yet */
+  double seconds;   /* since iatk_sender_new */
 } iatk_send_stats;
 
 /* An event that failed: its text exactly as added (not NUL-terminated;
@@ -543,8 +540,7 @@ IATK_EXTERN int iatk_sender_set_concurrency(iatk_sender *sender, int n,
 /* At most `events_per_second` events sent per second on average (a token
  * bucket); 0 (the default) means no limit.  Before the first add. */
 IATK_EXTERN int iatk_sender_set_rate(iatk_sender *sender,
-                                     double events_per_second,
-                                     iatk_error *err);
+                                     double events_per_second, iatk_error *err);
 /* Kinesis only: the partition key is the value at this JSON pointer
  * (RFC 6901) of each event (a string as is, anything else as compact
  * JSON); an event without it is refused.  NULL (the default): a hash of
@@ -624,9 +620,8 @@ IATK_EXTERN iatk_registry *iatk_registry_open(const char *root_dir,
  * $XDG_CACHE_HOME/iatk, else ~/.cache/iatk; "": no cache) and served from
  * there; the latest version is always asked of AWS.
  */
-IATK_EXTERN iatk_registry *iatk_registry_open_aws(iatk_aws *aws,
-                                                  const char *cache_dir,
-                                                  iatk_error *err);
+IATK_EXTERN iatk_registry *
+iatk_registry_open_aws(iatk_aws *aws, const char *cache_dir, iatk_error *err);
 /*
  * The source a command should read: `source` "local" or "aws"; NULL means
  * $IATK_SOURCE, else "local" when a tree is configured (`root_dir` or
@@ -643,12 +638,10 @@ IATK_EXTERN iatk_registry *iatk_registry_open_aws(iatk_aws *aws,
  * installed one (DATADIR/iatk/catalogue), else the source tree's data/ for a
  * build-tree library.  docs/catalogue.md has the details.
  */
-IATK_EXTERN iatk_registry *iatk_registry_open_source(const char *source,
-                                                     const char *root_dir,
-                                                     const char *profile,
-                                                     const char *region,
-                                                     const char *endpoint_url,
-                                                     iatk_error *err);
+IATK_EXTERN iatk_registry *
+iatk_registry_open_source(const char *source, const char *root_dir,
+                          const char *profile, const char *region,
+                          const char *endpoint_url, iatk_error *err);
 IATK_EXTERN void iatk_registry_free(iatk_registry *reg);
 /* The local tree's directory; NULL for other sources. */
 IATK_EXTERN const char *iatk_registry_root(const iatk_registry *reg);
@@ -693,9 +686,8 @@ IATK_EXTERN int iatk_registry_put_version(iatk_registry *reg,
                                           const char *content, size_t len,
                                           int version, iatk_error *err);
 /* Registries (registry == NULL) or schemas of a registry, sorted. */
-IATK_EXTERN iatk_strlist *iatk_registry_list(iatk_registry *reg,
-                                             const char *registry,
-                                             iatk_error *err);
+IATK_EXTERN iatk_strlist *
+iatk_registry_list(iatk_registry *reg, const char *registry, iatk_error *err);
 /* Versions of a schema, in ascending numeric order. */
 IATK_EXTERN iatk_strlist *iatk_registry_versions(iatk_registry *reg,
                                                  const char *registry,
@@ -710,11 +702,9 @@ IATK_EXTERN char *iatk_registry_read(iatk_registry *reg, const char *registry,
                                      size_t *len, const char **type,
                                      int *version_out, iatk_error *err);
 /* Loads a version (NULL = latest) of a schema. */
-IATK_EXTERN iatk_schema *iatk_registry_load(iatk_registry *reg,
-                                            const char *registry,
-                                            const char *schema,
-                                            const char *version,
-                                            iatk_error *err);
+IATK_EXTERN iatk_schema *
+iatk_registry_load(iatk_registry *reg, const char *registry, const char *schema,
+                   const char *version, iatk_error *err);
 /* When a version (NULL = latest) was written: its directory's modification
  * time, in microseconds since 1970-01-01T00:00:00Z, stored in *epoch_us.
  * The tree itself stores no times; since versions are immutable this time
@@ -762,10 +752,10 @@ typedef struct iatk_import iatk_import;
 
 /* What an import did with one resource (iatk_import_cb's `status`). */
 typedef enum iatk_import_status {
-  IATK_IMPORT_CREATED = 0,     /* a new registry, or a schema's version 1 */
-  IATK_IMPORT_EXISTS = 1,      /* the registry was there already */
-  IATK_IMPORT_UNCHANGED = 2,   /* the latest version has this type+content */
-  IATK_IMPORT_NEW_VERSION = 3  /* the content changed: a new version */
+  IATK_IMPORT_CREATED = 0,    /* a new registry, or a schema's version 1 */
+  IATK_IMPORT_EXISTS = 1,     /* the registry was there already */
+  IATK_IMPORT_UNCHANGED = 2,  /* the latest version has this type+content */
+  IATK_IMPORT_NEW_VERSION = 3 /* the content changed: a new version */
 } iatk_import_status;
 
 /*
@@ -817,9 +807,9 @@ IATK_EXTERN int iatk_import_file(iatk_import *imp, const char *path,
                                  iatk_error *err);
 /* The same for `len` bytes of template text; `source` names it in
  * messages, `stack` is the stack name (NULL: "stack"). */
-IATK_EXTERN int iatk_import_text(iatk_import *imp, const char *text,
-                                 size_t len, const char *source,
-                                 const char *stack, iatk_error *err);
+IATK_EXTERN int iatk_import_text(iatk_import *imp, const char *text, size_t len,
+                                 const char *source, const char *stack,
+                                 iatk_error *err);
 /*
  * The outputs file of every stack imported so far, in the shape of
  * `cdk deploy --outputs-file` ({"<stack>": {"<OutputKey>": "<value>"}}),
@@ -866,8 +856,8 @@ IATK_EXTERN char *iatk_invoke_command(char *const argv[], const char *input,
 /* What a Lambda Invoke answered.  Strings are the caller's: release them
  * all with iatk_lambda_result_release (not each with iatk_free). */
 typedef struct iatk_lambda_result {
-  int status_code;        /* 200 (RequestResponse), 202 (Event) */
-  char *payload;          /* the function's answer or error object, NUL-
+  int status_code; /* 200 (RequestResponse), 202 (Event) */
+  char *payload;   /* the function's answer or error object, NUL-
                            * terminated; "" for an asynchronous invoke */
   size_t payload_len;
   char *function_error;   /* X-Amz-Function-Error ("Unhandled"), else NULL */
@@ -959,9 +949,8 @@ typedef struct iatk_handler iatk_handler;
  * version $LATEST, 128 MB, timeout 3 s, region $AWS_REGION or us-east-1,
  * account 123456789012.
  */
-IATK_EXTERN iatk_handler *iatk_handler_new(const char *handler,
-                                           const char *runtime,
-                                           iatk_error *err);
+IATK_EXTERN iatk_handler *
+iatk_handler_new(const char *handler, const char *runtime, iatk_error *err);
 IATK_EXTERN void iatk_handler_free(iatk_handler *h);
 /*
  * Sets one setting by name (the value is copied):

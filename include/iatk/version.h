@@ -7,13 +7,13 @@
 #define IATK_VERSION_PATCH 0
 
 /* Hexadecimal 0xMMmmpp, comparable with < and >. */
-#define IATK_VERSION_HEX                                                      \
+#define IATK_VERSION_HEX                                                       \
   ((IATK_VERSION_MAJOR << 16) | (IATK_VERSION_MINOR << 8) | IATK_VERSION_PATCH)
 
 #define IATK_STRINGIFY_(x) #x
 #define IATK_STRINGIFY(x) IATK_STRINGIFY_(x)
-#define IATK_VERSION_STRING                                                   \
-  IATK_STRINGIFY(IATK_VERSION_MAJOR)                                          \
+#define IATK_VERSION_STRING                                                    \
+  IATK_STRINGIFY(IATK_VERSION_MAJOR)                                           \
   "." IATK_STRINGIFY(IATK_VERSION_MINOR) "." IATK_STRINGIFY(IATK_VERSION_PATCH)
 
 #endif

@@ -40,7 +40,7 @@ typedef enum iatk__aws_service_id {
 #define IATK__XX_SERVICE_ENUM(id, env, key, host, signing) IATK__AWS_##id,
   IATK__AWS_SERVICES(IATK__XX_SERVICE_ENUM)
 #undef IATK__XX_SERVICE_ENUM
-  IATK__AWS_SERVICE_COUNT
+      IATK__AWS_SERVICE_COUNT
 } iatk__aws_service_id;
 
 typedef struct iatk__aws_service {
@@ -146,20 +146,20 @@ void iatk__aws_uri_encode(iatk_buf *out, const char *s, size_t n,
 
 /* The resolved configuration of one client.  Strings are owned. */
 typedef struct iatk__aws_config {
-  char *profile;          /* the selected profile ("default" if none) */
-  int profile_explicit;   /* named by the caller (2) or AWS_PROFILE (1);
+  char *profile;               /* the selected profile ("default" if none) */
+  int profile_explicit;        /* named by the caller (2) or AWS_PROFILE (1);
                            * only the caller's naming skips the
                            * environment's credentials, as in the CLI */
-  char *region;           /* NULL when nothing names one */
+  char *region;                /* NULL when nothing names one */
   const char *region_source;   /* static, for -v */
-  char *endpoint_url;     /* the caller's override (--endpoint-url) */
-  char *ca_bundle;        /* AWS_CA_BUNDLE or the profile's ca_bundle */
-  int max_attempts;       /* AWS_MAX_ATTEMPTS / max_attempts; default 3 */
-  int connect_timeout_ms; /* default 60 s, like the SDKs */
-  int read_timeout_ms;    /* default 60 s */
-  int read_timeout_explicit; /* set by the caller: it wins over an
+  char *endpoint_url;          /* the caller's override (--endpoint-url) */
+  char *ca_bundle;             /* AWS_CA_BUNDLE or the profile's ca_bundle */
+  int max_attempts;            /* AWS_MAX_ATTEMPTS / max_attempts; default 3 */
+  int connect_timeout_ms;      /* default 60 s, like the SDKs */
+  int read_timeout_ms;         /* default 60 s */
+  int read_timeout_explicit;   /* set by the caller: it wins over an
                               * operation's own longer wait */
-  int inject_host_prefix; /* put an operation's host prefix before the
+  int inject_host_prefix;      /* put an operation's host prefix before the
                            * endpoint's host (botocore's default); off
                            * with disable_host_prefix_injection */
   struct iatk__aws_ini *files; /* parsed ~/.aws/config and credentials */
@@ -201,17 +201,17 @@ typedef struct iatk__http_request {
   size_t header_count;
   const char *body;
   size_t body_len;
-  const char *ca_bundle;  /* NULL: the system's */
+  const char *ca_bundle; /* NULL: the system's */
   int connect_timeout_ms;
-  int timeout_ms;         /* whole exchange */
-  size_t max_response;    /* ELIMIT past it */
-  int read_timeout_ms;    /* silence allowed once connected (the SDKs'
+  int timeout_ms;      /* whole exchange */
+  size_t max_response; /* ELIMIT past it */
+  int read_timeout_ms; /* silence allowed once connected (the SDKs'
                            * read timeout); 0: only timeout_ms bounds it */
 } iatk__http_request;
 
 typedef struct iatk__http_response {
-  long status;         /* 0 when no response arrived */
-  int sent;            /* the request went out before the exchange failed:
+  long status; /* 0 when no response arrived */
+  int sent;    /* the request went out before the exchange failed:
                         * the service may have acted on it */
   iatk_buf body;
   iatk_strlist *headers; /* "name: value" lines as received */
@@ -219,8 +219,8 @@ typedef struct iatk__http_response {
 
 /* One exchange, no retries.  A connection failure or timeout fails with
  * ENETWORK (the response's status stays 0); any HTTP status is IATK_OK. */
-int iatk__http_perform(const iatk__http_request *req,
-                       iatk__http_response *resp, iatk_error *err);
+int iatk__http_perform(const iatk__http_request *req, iatk__http_response *resp,
+                       iatk_error *err);
 /* A response header's value (case-insensitive name), or NULL. */
 const char *iatk__http_header_get(const iatk__http_response *resp,
                                   const char *name);
@@ -241,10 +241,10 @@ typedef struct iatk__aws_request {
   int anonymous; /* send unsigned (AssumeRoleWithWebIdentity, SSO portal) */
   const char *host_prefix; /* the operation's endpoint.hostPrefix in
                             * botocore's model ("sync-"), or NULL */
-  int read_timeout_ms; /* the answer's wait when longer than the
+  int read_timeout_ms;     /* the answer's wait when longer than the
                         * configuration's (a Lambda function may run for
                         * 15 minutes); 0: the configuration's */
-  int acts_once;       /* not idempotent (Lambda's Invoke): a request that
+  int acts_once;           /* not idempotent (Lambda's Invoke): a request that
                         * went out and got no answer is not sent again,
                         * since it may have run */
 } iatk__aws_request;
@@ -313,7 +313,6 @@ void iatk__aws_multi_stop_retrying(iatk__aws_multi *m);
 const iatk__aws_config *iatk__aws_config_of(const iatk_aws *aws);
 /* Current credentials through the chain and the cache (thread-safe);
  * the caller releases *out. */
-int iatk__aws_credentials(iatk_aws *aws, iatk__aws_creds *out,
-                          iatk_error *err);
+int iatk__aws_credentials(iatk_aws *aws, iatk__aws_creds *out, iatk_error *err);
 
 #endif

@@ -174,8 +174,8 @@ int iatk__aws_call_result(const iatk__aws_call *c, iatk__aws_response *resp,
  * stops the chain, as in the SDKs). */
 typedef struct iatk__aws_chain {
   const iatk__aws_config *cfg;
-  const char *profile;        /* whose keys apply */
-  int use_env;                /* environment variables apply (not for a
+  const char *profile;         /* whose keys apply */
+  int use_env;                 /* environment variables apply (not for a
                                * source_profile) */
   const iatk_strlist *visited; /* profiles on the assume-role path */
 } iatk__aws_chain;
@@ -193,8 +193,7 @@ int iatk__aws_profile_credentials(const iatk__aws_chain *chain,
 /* credentials.c: fills `out` from borrowed strings; expiration may be 0. */
 int iatk__aws_creds_set(iatk__aws_creds *out, const char *key_id,
                         const char *secret, const char *token,
-                        time_t expiration, const char *source,
-                        iatk_error *err);
+                        time_t expiration, const char *source, iatk_error *err);
 /* credentials.c: an RFC 3339 instant ("2024-05-01T10:00:00Z") as time_t. */
 int iatk__aws_parse_time(const char *text, time_t *out);
 /* credentials.c: one exchange with a metadata endpoint, tried up to
@@ -217,8 +216,8 @@ int iatk__aws_creds_config_file(const iatk__aws_chain *chain,
                                 iatk__aws_creds *out, iatk_error *err);
 
 /* credentials_process.c: the profile's credential_process. */
-int iatk__aws_creds_process(const iatk__aws_chain *chain,
-                            iatk__aws_creds *out, iatk_error *err);
+int iatk__aws_creds_process(const iatk__aws_chain *chain, iatk__aws_creds *out,
+                            iatk_error *err);
 /* A finished child: its exit status (-1 when killed by a signal), and
  * whether it was killed for running past the deadline. */
 typedef struct iatk__aws_child {
@@ -243,9 +242,9 @@ typedef struct iatk__aws_sts_param {
 } iatk__aws_sts_param;
 int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
                               const iatk__aws_sts_param *params, size_t count,
-                              const iatk__aws_creds *signer,
-                              const char *source, const char *what,
-                              iatk__aws_creds *out, iatk_error *err);
+                              const iatk__aws_creds *signer, const char *source,
+                              const char *what, iatk__aws_creds *out,
+                              iatk_error *err);
 /* credentials_sts.c: the <Credentials> of an STS answer (XML text, len
  * bytes, NULL for none) into `out`; ECREDENTIALS when they are missing or
  * their Expiration is not an RFC 3339 time.  Separate from the call so

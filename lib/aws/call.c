@@ -29,7 +29,8 @@ static void split_endpoint(iatk__aws_call *c) {
   /* botocore prepends the prefix to an explicit endpoint too. */
   if (c->req->host_prefix && c->cfg->inject_host_prefix)
     iatk__buf_puts(&c->host, c->req->host_prefix);
-  iatk__buf_append(&c->host, auth, ends_with(auth, n, port) ? n - strlen(port) : n);
+  iatk__buf_append(&c->host, auth,
+                   ends_with(auth, n, port) ? n - strlen(port) : n);
   iatk__buf_puts(&c->path, auth + n);
   iatk__buf_puts(&c->path, c->req->path ? c->req->path : "");
   if (c->path.len == 0)
@@ -70,8 +71,9 @@ static int add_signature(const iatk__aws_call *c, iatk__aws_headers *h,
                          iatk_error *err) {
   const iatk__aws_request *r = c->req;
   const iatk__aws_creds *creds = c->target->creds;
-  iatk__sigv4_request s = {r->method, c->host.data, c->path.data, r->query,
-                           r->headers, r->header_count, r->body, r->body_len};
+  iatk__sigv4_request s = {r->method, c->host.data, c->path.data,
+                           r->query,  r->headers,   r->header_count,
+                           r->body,   r->body_len};
   int rc = iatk__sigv4_sign(&s, creds, c->target->region,
                             iatk__aws_services[r->service].signing_name,
                             time(NULL), &h->sig, err);
@@ -113,13 +115,17 @@ static int read_timeout_ms(const iatk__aws_call *c) {
 
 void iatk__aws_call_http(const iatk__aws_call *c, const iatk__aws_headers *h,
                          iatk__http_request *out) {
-  *out = (iatk__http_request){
-      c->req->method,    c->url.data,
-      h->items,          h->count,
-      c->req->body,      c->req->body_len,
-      c->cfg->ca_bundle, c->cfg->connect_timeout_ms,
-      c->cfg->connect_timeout_ms + read_timeout_ms(c),
-      MAX_RESPONSE,      read_timeout_ms(c)};
+  *out = (iatk__http_request){c->req->method,
+                              c->url.data,
+                              h->items,
+                              h->count,
+                              c->req->body,
+                              c->req->body_len,
+                              c->cfg->ca_bundle,
+                              c->cfg->connect_timeout_ms,
+                              c->cfg->connect_timeout_ms + read_timeout_ms(c),
+                              MAX_RESPONSE,
+                              read_timeout_ms(c)};
 }
 
 /* -------------------------------------------------------------- judging */
@@ -131,8 +137,8 @@ int iatk__aws_call_judge(const iatk__aws_call *c, iatk__aws_response *resp,
            !(c->req->acts_once && resp->http.sent);
   if (resp->http.status >= 200 && resp->http.status < 300)
     return 0;
-  iatk__aws_error_parse(&resp->http, resp->error_code,
-                        sizeof resp->error_code, message);
+  iatk__aws_error_parse(&resp->http, resp->error_code, sizeof resp->error_code,
+                        message);
   return resp->attempts < c->cfg->max_attempts &&
          iatk__aws_retryable(resp->http.status, resp->error_code,
                              c->req->service);
@@ -153,7 +159,7 @@ static int service_failure(const iatk__aws_call *c, iatk__aws_response *resp,
     iatk__buf_printf(&m, "%s: %s", resp->error_code, message->data);
   else if (resp->error_code[0])
     iatk__buf_printf(&m, "%s (HTTP %ld from %s)", resp->error_code,
-                    resp->http.status, c->host.data);
+                     resp->http.status, c->host.data);
   else
     iatk__buf_printf(&m, "HTTP %ld from %s", resp->http.status, c->host.data);
   attempts_note(&m, resp->attempts);
@@ -174,7 +180,7 @@ static int network_failure(const iatk__aws_call *c,
   attempts_note(&m, resp->attempts);
   if (last->code == IATK_ENETWORK && c->req->acts_once && resp->http.sent)
     iatk__buf_puts(&m, "; not sent again: the request went out and may have "
-                      "run (it is not idempotent)");
+                       "run (it is not idempotent)");
   int rc = iatk__fail(err, last->code, "%s", m.failed ? last->message : m.data);
   iatk__buf_release(&m);
   return rc;

@@ -13,7 +13,7 @@
 
 struct iatk_aws {
   iatk__aws_config cfg;
-  pthread_mutex_t lock; /* guards `cached` */
+  pthread_mutex_t lock;   /* guards `cached` */
   iatk__aws_creds cached; /* access_key_id NULL when none yet */
 };
 
@@ -55,7 +55,8 @@ void iatk_aws_set_read_timeout(iatk_aws *aws, int timeout_ms) {
   if (!aws)
     return;
   aws->cfg.read_timeout_explicit = timeout_ms > 0;
-  aws->cfg.read_timeout_ms = timeout_ms > 0 ? timeout_ms : IATK__AWS_DEFAULT_TIMEOUT_MS;
+  aws->cfg.read_timeout_ms =
+      timeout_ms > 0 ? timeout_ms : IATK__AWS_DEFAULT_TIMEOUT_MS;
 }
 
 const iatk__aws_config *iatk__aws_config_of(const iatk_aws *aws) {
@@ -63,7 +64,8 @@ const iatk__aws_config *iatk__aws_config_of(const iatk_aws *aws) {
 }
 
 static int usable(const iatk__aws_creds *c, time_t now, time_t margin) {
-  return c->access_key_id && (c->expiration == 0 || c->expiration - now > margin);
+  return c->access_key_id &&
+         (c->expiration == 0 || c->expiration - now > margin);
 }
 
 /* Runs the chain again.  When that fails while the cached credentials

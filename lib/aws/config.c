@@ -50,8 +50,10 @@ int iatk__aws_parse_int(const char *value, const char *what, int min, int max,
   while (*p >= '0' && *p <= '9' && n <= max)
     n = n * 10 + (*p++ - '0');
   if (p == value || *p || n < min || n > max)
-    return iatk__fail(err, IATK_EINVAL, "%s: '%s' is not a whole number "
-                     "from %d to %d", what, value, min, max);
+    return iatk__fail(err, IATK_EINVAL,
+                      "%s: '%s' is not a whole number "
+                      "from %d to %d",
+                      what, value, min, max);
   *out = (int)n;
   return IATK_OK;
 }
@@ -62,9 +64,9 @@ const char *iatk__aws_profile_get(const iatk__aws_config *cfg,
   iatk_buf section;
   iatk__buf_init(&section);
   iatk__buf_printf(&section, "profile %s", profile);
-  const char *v = section.failed ? NULL
-                                 : iatk__aws_ini_get(cfg->files, file,
-                                                     section.data, key);
+  const char *v = section.failed
+                      ? NULL
+                      : iatk__aws_ini_get(cfg->files, file, section.data, key);
   iatk__buf_release(&section);
   return v;
 }
@@ -101,7 +103,7 @@ static void describe_key(const iatk__aws_config *cfg, const char *key,
   iatk__aws_file from = IATK__AWS_CONFIG_FILE;
   profile_value(cfg, cfg->profile, key, &from);
   iatk__buf_printf(out, "%s of profile '%s' in %s", key, cfg->profile,
-                  iatk__aws_ini_path(cfg->files, from));
+                   iatk__aws_ini_path(cfg->files, from));
 }
 
 /* The environment variable `env`, else the profile's `key`; *what names the
@@ -134,7 +136,8 @@ static char *file_path(const char *env, const char *name) {
     iatk__buf_printf(&path, "%s/.aws/%s", home, name);
   else
     return NULL; /* no home, no default files */
-  return path.failed ? (iatk__buf_release(&path), NULL) : iatk__buf_steal(&path);
+  return path.failed ? (iatk__buf_release(&path), NULL)
+                     : iatk__buf_steal(&path);
 }
 
 static int load_files(iatk__aws_config *cfg, iatk_error *err) {
@@ -177,10 +180,12 @@ static int choose_profile(iatk__aws_config *cfg, const char *profile,
   if (!cfg->profile)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (cfg->profile_explicit && !iatk__aws_profile_exists(cfg, cfg->profile))
-    return iatk__fail(err, IATK_EINVAL, "the config profile (%s) could not be "
-                     "found in %s or %s", cfg->profile,
-                     iatk__aws_ini_path(cfg->files, IATK__AWS_CONFIG_FILE),
-                     iatk__aws_ini_path(cfg->files, IATK__AWS_CREDENTIALS_FILE));
+    return iatk__fail(
+        err, IATK_EINVAL,
+        "the config profile (%s) could not be "
+        "found in %s or %s",
+        cfg->profile, iatk__aws_ini_path(cfg->files, IATK__AWS_CONFIG_FILE),
+        iatk__aws_ini_path(cfg->files, IATK__AWS_CREDENTIALS_FILE));
   return IATK_OK;
 }
 
@@ -212,7 +217,7 @@ static int choose_region(iatk__aws_config *cfg, const char *region,
     cfg->region_source = "none";
   if (r && !valid_region(r))
     return iatk__fail(err, IATK_EINVAL, "invalid region '%s' (from %s)", r,
-                     cfg->region_source);
+                      cfg->region_source);
   if (r && !(cfg->region = strdup(r)))
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
@@ -229,8 +234,10 @@ static int choose_retry_mode(iatk__aws_config *cfg, int *legacy,
   *legacy = mode && strcmp(mode, "legacy") == 0;
   if (mode && !*legacy && strcmp(mode, "standard") != 0 &&
       strcmp(mode, "adaptive") != 0)
-    rc = iatk__fail(err, IATK_EINVAL, "%s: '%s' is not a retry mode (standard, "
-                   "adaptive or legacy)", what.data, mode);
+    rc = iatk__fail(err, IATK_EINVAL,
+                    "%s: '%s' is not a retry mode (standard, "
+                    "adaptive or legacy)",
+                    what.data, mode);
   iatk__buf_release(&what);
   return rc;
 }
@@ -273,7 +280,7 @@ static int choose_host_prefix(iatk__aws_config *cfg, iatk_error *err) {
                           "disable_host_prefix_injection", &what);
   int disable = v ? iatk__aws_parse_bool(v) : 0;
   int rc = disable < 0 ? iatk__fail(err, IATK_EINVAL,
-                                   "%s: expected true or false", what.data)
+                                    "%s: expected true or false", what.data)
                        : IATK_OK;
   cfg->inject_host_prefix = disable != 1;
   iatk__buf_release(&what);
@@ -295,7 +302,7 @@ static int check_ignore_setting(const iatk__aws_config *cfg, iatk_error *err) {
   iatk__buf_init(&what);
   int rc = ignore_configured(cfg, &what) < 0
                ? iatk__fail(err, IATK_EINVAL, "%s: expected true or false",
-                           what.data)
+                            what.data)
                : IATK_OK;
   iatk__buf_release(&what);
   return rc;
@@ -313,10 +320,10 @@ static const char *services_endpoint(const iatk__aws_config *cfg,
   iatk__buf_init(&key);
   iatk__buf_printf(&section, "services %s", name);
   iatk__buf_printf(&key, "%s.endpoint_url", iatk__aws_services[id].config_key);
-  const char *url = section.failed || key.failed
-                        ? NULL
-                        : iatk__aws_config_section_get(cfg, section.data,
-                                                       key.data);
+  const char *url =
+      section.failed || key.failed
+          ? NULL
+          : iatk__aws_config_section_get(cfg, section.data, key.data);
   iatk__buf_release(&section);
   iatk__buf_release(&key);
   return url;
@@ -346,8 +353,10 @@ static int http_url(const char *url) {
 static char *endpoint_copy(const char *url, const char *source,
                            iatk_error *err) {
   if (!http_url(url) || strpbrk(url, " \t\r\n?#")) {
-    iatk__fail(err, IATK_EINVAL, "invalid endpoint URL '%s' (from %s): "
-              "expected http://host[:port] or https://...", url, source);
+    iatk__fail(err, IATK_EINVAL,
+               "invalid endpoint URL '%s' (from %s): "
+               "expected http://host[:port] or https://...",
+               url, source);
     return NULL;
   }
   size_t n = strlen(url);
@@ -371,8 +380,8 @@ static char *default_endpoint(iatk__aws_service_id id, const char *region,
     return NULL;
   } else
     iatk__buf_printf(&url, "https://%s.%s.amazonaws.com%s",
-                    iatk__aws_services[id].host_prefix, region,
-                    strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
+                     iatk__aws_services[id].host_prefix, region,
+                     strncmp(region, "cn-", 3) == 0 ? ".cn" : "");
   if (url.failed) {
     iatk__buf_release(&url);
     iatk__fail(err, IATK_ENOMEM, "out of memory");

@@ -43,17 +43,17 @@ struct iatk__aws_ini {
 typedef struct parse_state {
   const char *text;
   size_t len, pos;
-  int line;         /* the line last handed to inih */
-  int indented;     /* it began with blank space */
-  long last_entry;  /* the entry a continuation line extends, or -1 */
-  char *section;    /* canonical name of the section being read, from its
+  int line;        /* the line last handed to inih */
+  int indented;    /* it began with blank space */
+  long last_entry; /* the entry a continuation line extends, or -1 */
+  char *section;   /* canonical name of the section being read, from its
                      * header line: inih cuts the name it reports at 49
                      * bytes; NULL before the first header */
   iatk_strlist *long_values;
   ini_file *file;
   iatk__aws_file which;
-  int bad_line;     /* first line we refused ourselves, 0 if none */
-  const char *why;  /* why, for the message */
+  int bad_line;    /* first line we refused ourselves, 0 if none */
+  const char *why; /* why, for the message */
   int nomem;
 } parse_state;
 
@@ -190,8 +190,8 @@ static void shorten(parse_state *ps, const char *s, size_t n, char *str,
     ps->nomem = 1;
   free(value);
   int keep = ps->indented ? 0 : (int)(d - s + 1);
-  snprintf(str, (size_t)num, "%s%.*s %c%zu\n", ps->indented ? " " : "", keep,
-           s, MARK, index);
+  snprintf(str, (size_t)num, "%s%.*s %c%zu\n", ps->indented ? " " : "", keep, s,
+           MARK, index);
 }
 
 /* Section headers go into the file as entries without a key, so empty
@@ -274,8 +274,9 @@ static int on_pair(void *user, const char *section, const char *key,
     return 0;
   }
   if (ps->indented && ps->last_entry >= 0)
-    return extend_entry(ps->file, ps->last_entry, value) == 0 ? 1
-                                                              : (ps->nomem = 1, 0);
+    return extend_entry(ps->file, ps->last_entry, value) == 0
+               ? 1
+               : (ps->nomem = 1, 0);
   char *name = lower_copy(key);
   int ok = name && add_entry(ps->file, ps->section, name, value, ps->line) == 0;
   free(name);
@@ -336,11 +337,12 @@ static int expand_all_nested(ini_file *f, iatk_error *err) {
     e = &f->entries[i]; /* add_entry may have moved the array */
     if (rc == -2)
       return iatk__fail(err, IATK_ENOMEM, "out of memory reading %s",
-                       file_name(f));
+                        file_name(f));
     if (rc == -1)
-      return iatk__fail(err, IATK_EINVAL, "%s:%d: the nested value of '%s' "
-                       "has a line without '='", file_name(f), e->line,
-                       e->key);
+      return iatk__fail(err, IATK_EINVAL,
+                        "%s:%d: the nested value of '%s' "
+                        "has a line without '='",
+                        file_name(f), e->line, e->key);
   }
   return IATK_OK;
 }
@@ -351,22 +353,27 @@ static int parse_failure(const parse_state *ps, int rc, iatk_error *err) {
   const char *path = file_name(ps->file);
   if (ps->nomem || rc == -2)
     return iatk__fail(err, IATK_ENOMEM, "out of memory reading %s", path);
-  int line = ps->bad_line && (rc <= 0 || ps->bad_line <= rc) ? ps->bad_line : rc;
-  const char *why = line == ps->bad_line ? ps->why
-                                         : "expected [section] or key = value";
+  int line =
+      ps->bad_line && (rc <= 0 || ps->bad_line <= rc) ? ps->bad_line : rc;
+  const char *why =
+      line == ps->bad_line ? ps->why : "expected [section] or key = value";
   char where[IATK_ERROR_WHERE_SIZE];
   snprintf(where, sizeof where, "%s:%d", path, line);
-  return iatk__fail_at(err, IATK_EINVAL, where, "%s:%d: cannot parse the "
-                      "AWS %s file: %s", path, line,
-                      ps->which == IATK__AWS_CONFIG_FILE ? "config"
-                                                         : "credentials",
-                      why);
+  return iatk__fail_at(
+      err, IATK_EINVAL, where,
+      "%s:%d: cannot parse the "
+      "AWS %s file: %s",
+      path, line, ps->which == IATK__AWS_CONFIG_FILE ? "config" : "credentials",
+      why);
 }
 
 int iatk__aws_ini_parse_text(iatk__aws_ini *ini, iatk__aws_file file,
                              const char *text, size_t len, iatk_error *err) {
-  parse_state ps = {.text = text, .len = len, .last_entry = -1,
-                    .file = &ini->files[file], .which = file};
+  parse_state ps = {.text = text,
+                    .len = len,
+                    .last_entry = -1,
+                    .file = &ini->files[file],
+                    .which = file};
   if (memchr(text, '\0', len) || memchr(text, MARK, len)) {
     ps.line = 1;
     refuse(&ps, "control characters in the file");
@@ -385,8 +392,8 @@ int iatk__aws_ini_parse_text(iatk__aws_ini *ini, iatk__aws_file file,
 
 /* A missing file is an empty one, as for the SDKs; an unreadable one is
  * an error, so credentials are not silently taken from elsewhere. */
-static int load_file(iatk__aws_ini *ini, iatk__aws_file which,
-                     const char *path, iatk_error *err) {
+static int load_file(iatk__aws_ini *ini, iatk__aws_file which, const char *path,
+                     iatk_error *err) {
   ini_file *f = &ini->files[which];
   f->path = strdup(path ? path : "");
   if (!f->path)

@@ -104,14 +104,20 @@ int iatk__aws_creds_from_json(const json_t *doc, const char *token_key,
   const char *expires = json_string_value(json_object_get(doc, "Expiration"));
   time_t expiration = 0;
   if (!json_is_object(doc))
-    return iatk__fail(err, IATK_ECREDENTIALS, "%s: the answer is not a JSON "
-                     "object", what);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "%s: the answer is not a JSON "
+                      "object",
+                      what);
   if (!id || !id[0] || !secret || !secret[0])
-    return iatk__fail(err, IATK_ECREDENTIALS, "%s: the answer has no "
-                     "AccessKeyId and SecretAccessKey", what);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "%s: the answer has no "
+                      "AccessKeyId and SecretAccessKey",
+                      what);
   if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
-    return iatk__fail(err, IATK_ECREDENTIALS, "%s: Expiration '%s' is not an "
-                     "RFC 3339 time", what, expires);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "%s: Expiration '%s' is not an "
+                      "RFC 3339 time",
+                      what, expires);
   return iatk__aws_creds_set(out, id, secret, token, expiration, source, err);
 }
 
@@ -137,9 +143,8 @@ int iatk__aws_fetch(const iatk__http_request *req, int attempts,
 
 /* ------------------------------------------------------------ the chain */
 
-static int run(const provider *list, size_t count,
-               const iatk__aws_chain *chain, iatk_buf *tried,
-               iatk__aws_creds *out, iatk_error *err) {
+static int run(const provider *list, size_t count, const iatk__aws_chain *chain,
+               iatk_buf *tried, iatk__aws_creds *out, iatk_error *err) {
   for (size_t i = 0; i < count; i++) {
     /* A profile named by the caller (as with --profile) outranks the
      * environment's keys; AWS_PROFILE does not, as in the CLI. */
@@ -158,8 +163,8 @@ int iatk__aws_profile_credentials(const iatk__aws_chain *chain,
                                   iatk__aws_creds *out, iatk_error *err) {
   iatk_buf tried;
   iatk__buf_init(&tried);
-  int rc = run(profile_providers, COUNT(profile_providers), chain, &tried,
-               out, err);
+  int rc =
+      run(profile_providers, COUNT(profile_providers), chain, &tried, out, err);
   iatk__buf_release(&tried);
   return rc;
 }
@@ -173,12 +178,13 @@ int iatk__aws_resolve_credentials(const iatk__aws_config *cfg,
   iatk__aws_chain chain = {cfg, cfg->profile, 1, visited};
   iatk_buf tried;
   iatk__buf_init(&tried);
-  int rc = run(chain_providers, COUNT(chain_providers), &chain, &tried, out,
-               err);
+  int rc =
+      run(chain_providers, COUNT(chain_providers), &chain, &tried, out, err);
   if (rc == IATK_OK && !out->access_key_id)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "no AWS credentials found for "
-                   "profile '%s' (tried: %s)", cfg->profile,
-                   tried.failed ? "all providers" : tried.data);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "no AWS credentials found for "
+                    "profile '%s' (tried: %s)",
+                    cfg->profile, tried.failed ? "all providers" : tried.data);
   iatk__buf_release(&tried);
   iatk_strlist_free(visited);
   return rc;

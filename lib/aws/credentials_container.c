@@ -72,15 +72,19 @@ int iatk__aws_container_url_allowed(const char *url) {
 
 /* The URL to ask; "" when neither variable is set. */
 static int container_url(iatk_buf *url, iatk_error *err) {
-  const char *relative = iatk__aws_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+  const char *relative =
+      iatk__aws_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
   const char *full = iatk__aws_env("AWS_CONTAINER_CREDENTIALS_FULL_URI");
   if (relative)
     iatk__buf_printf(url, "%s%s%s", ECS_AGENT, relative[0] == '/' ? "" : "/",
-                    relative);
+                     relative);
   else if (full && !iatk__aws_container_url_allowed(full))
-    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_CREDENTIALS_FULL_URI "
-                     "'%s' must be https, or http to a loopback address or the "
-                     "ECS/EKS credential agent", full);
+    return iatk__fail(
+        err, IATK_ECREDENTIALS,
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI "
+        "'%s' must be https, or http to a loopback address or the "
+        "ECS/EKS credential agent",
+        full);
   else if (full)
     iatk__buf_puts(url, full);
   iatk__buf_reserve(url, 1);
@@ -95,8 +99,10 @@ static int token_from_file(const char *path, iatk_buf *token, iatk_error *err) {
   size_t len = 0;
   char *text = iatk__read_file(path, MAX_TOKEN_FILE, &len, &local);
   if (!text)
-    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_CONTAINER_AUTHORIZATION_"
-                     "TOKEN_FILE: %s", local.message);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "AWS_CONTAINER_AUTHORIZATION_"
+                      "TOKEN_FILE: %s",
+                      local.message);
   while (len > 0 && strchr(" \t\r\n", text[len - 1]))
     len--; /* a file written with echo ends with a newline */
   iatk__buf_append(token, text, len);
@@ -113,8 +119,9 @@ static int authorization(iatk_buf *token, iatk_error *err) {
   else if (value)
     iatk__buf_puts(token, value);
   if (rc == IATK_OK && token->data && strpbrk(token->data, "\r\n"))
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "the container authorization token "
-                   "holds a line break: not a valid header value");
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "the container authorization token "
+                    "holds a line break: not a valid header value");
   return rc;
 }
 
@@ -126,10 +133,11 @@ static int answer_failure(const char *url, const iatk__http_response *resp,
   iatk_buf message;
   iatk__buf_init(&message);
   iatk__aws_error_parse(resp, code, sizeof code, &message);
-  int rc = iatk__fail(err, IATK_ECREDENTIALS, "the container credentials "
-                     "endpoint %s answered HTTP %ld%s%s%s%s", url, resp->status,
-                     code[0] ? ": " : "", code, message.len ? ": " : "",
-                     message.len ? message.data : "");
+  int rc = iatk__fail(err, IATK_ECREDENTIALS,
+                      "the container credentials "
+                      "endpoint %s answered HTTP %ld%s%s%s%s",
+                      url, resp->status, code[0] ? ": " : "", code,
+                      message.len ? ": " : "", message.len ? message.data : "");
   iatk__buf_release(&message);
   return rc;
 }
@@ -138,16 +146,26 @@ static int fetch(const iatk__aws_chain *chain, const char *url,
                  const char *token, iatk__aws_creds *out, iatk_error *err) {
   iatk__http_header headers[2] = {{"Accept", "application/json"},
                                   {"Authorization", token}};
-  iatk__http_request req = {"GET", url, headers, token ? 2 : 1, NULL, 0,
-                            chain->cfg->ca_bundle, CONNECT_TIMEOUT_MS,
-                            TIMEOUT_MS, MAX_ANSWER, 0};
+  iatk__http_request req = {"GET",
+                            url,
+                            headers,
+                            token ? 2 : 1,
+                            NULL,
+                            0,
+                            chain->cfg->ca_bundle,
+                            CONNECT_TIMEOUT_MS,
+                            TIMEOUT_MS,
+                            MAX_ANSWER,
+                            0};
   iatk__http_response resp;
   iatk_error local;
   iatk_error_clear(&local);
   int rc = iatk__aws_fetch(&req, ATTEMPTS, &resp, &local);
   if (rc != IATK_OK)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "cannot get container credentials: "
-                   "%s", local.message);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "cannot get container credentials: "
+                    "%s",
+                    local.message);
   else if (resp.status != 200)
     rc = answer_failure(url, &resp, err);
   else {

@@ -43,15 +43,15 @@ static int read_settings(imds *m, iatk_error *err) {
                                  "ec2_metadata_service_endpoint");
   const char *mode = setting(m, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE",
                              "ec2_metadata_service_endpoint_mode");
-  const char *timeout = setting(m, "AWS_METADATA_SERVICE_TIMEOUT",
-                                "metadata_service_timeout");
+  const char *timeout =
+      setting(m, "AWS_METADATA_SERVICE_TIMEOUT", "metadata_service_timeout");
   const char *attempts = setting(m, "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
                                  "metadata_service_num_attempts");
-  const char *v1 = setting(m, "AWS_EC2_METADATA_V1_DISABLED",
-                           "ec2_metadata_v1_disabled");
+  const char *v1 =
+      setting(m, "AWS_EC2_METADATA_V1_DISABLED", "ec2_metadata_v1_disabled");
   int seconds = 1, rc = IATK_OK;
   m->configured = endpoint != NULL;
-  m->endpoint = endpoint ? endpoint
+  m->endpoint = endpoint                                ? endpoint
                 : mode && strcasecmp(mode, "IPv6") == 0 ? ENDPOINT_V6
                                                         : ENDPOINT_V4;
   m->attempts = 1;
@@ -80,12 +80,14 @@ static int imds_call(const imds *m, const char *method, const char *path,
   iatk__http_header headers[1];
   size_t count = 0;
   if (strcmp(method, "PUT") == 0)
-    headers[count++] = (iatk__http_header){"X-aws-ec2-metadata-token-ttl-seconds",
-                                           TOKEN_TTL_SECONDS};
+    headers[count++] = (iatk__http_header){
+        "X-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS};
   else if (m->token[0])
-    headers[count++] = (iatk__http_header){"X-aws-ec2-metadata-token", m->token};
-  iatk__http_request req = {method, url.data, headers, count, NULL, 0, NULL,
-                            m->timeout_ms, 2 * m->timeout_ms, MAX_ANSWER, 0};
+    headers[count++] =
+        (iatk__http_header){"X-aws-ec2-metadata-token", m->token};
+  iatk__http_request req = {
+      method, url.data,      headers,           count,      NULL, 0,
+      NULL,   m->timeout_ms, 2 * m->timeout_ms, MAX_ANSWER, 0};
   int rc = url.failed ? iatk__fail(err, IATK_ENOMEM, "out of memory")
                       : iatk__aws_fetch(&req, m->attempts, resp, err);
   iatk__buf_release(&url);
@@ -94,8 +96,10 @@ static int imds_call(const imds *m, const char *method, const char *path,
 
 static int status_failure(const char *what, const iatk__http_response *resp,
                           iatk_error *err) {
-  return iatk__fail(err, IATK_ECREDENTIALS, "instance metadata: %s answered "
-                   "HTTP %ld", what, resp->status);
+  return iatk__fail(err, IATK_ECREDENTIALS,
+                    "instance metadata: %s answered "
+                    "HTTP %ld",
+                    what, resp->status);
 }
 
 static int usable_token(const iatk_buf *body, size_t size) {
@@ -148,8 +152,10 @@ static int get_credentials(const imds *m, const char *role,
                               : NULL;
   const char *code = json_string_value(json_object_get(doc, "Code"));
   if (rc == IATK_OK && code && strcmp(code, "Success") != 0)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "instance metadata: the role's "
-                   "credentials are not available (Code %s)", code);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "instance metadata: the role's "
+                    "credentials are not available (Code %s)",
+                    code);
   else if (rc == IATK_OK)
     rc = iatk__aws_creds_from_json(doc, "Token", "imds", "instance metadata",
                                    out, err);
@@ -186,6 +192,6 @@ int iatk__aws_creds_imds(const iatk__aws_chain *chain, iatk__aws_creds *out,
     return IATK_OK; /* no IMDS here: nothing found, not a failure */
   if (local.code == IATK_ENETWORK)
     return iatk__fail(err, IATK_ECREDENTIALS, "instance metadata at %s: %s",
-                     m.endpoint, local.message);
+                      m.endpoint, local.message);
   return iatk__fail(err, local.code, "%s", local.message);
 }

@@ -33,14 +33,17 @@ static int64_t now_ms(void) {
 static int spawn(char *const argv[], pid_t *pid, int fds[2], iatk_error *err) {
   int out[2], errp[2];
   if (pipe2(out, O_CLOEXEC) != 0)
-    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s",
+                      strerror(errno));
   if (pipe2(errp, O_CLOEXEC) != 0) {
     close(out[0]), close(out[1]);
-    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s",
+                      strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null",
+                                   O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, errp[1], STDERR_FILENO);
   int rc = posix_spawnp(pid, argv[0], &actions, NULL, argv, environ);
@@ -51,7 +54,7 @@ static int spawn(char *const argv[], pid_t *pid, int fds[2], iatk_error *err) {
     return IATK_OK;
   close(fds[0]), close(fds[1]);
   return iatk__fail(err, IATK_ECREDENTIALS, "cannot run '%s': %s", argv[0],
-                   strerror(rc));
+                    strerror(rc));
 }
 
 /* Reads what is there; past `limit` the rest is read and dropped, so the
@@ -142,7 +145,8 @@ static void stderr_tail(const iatk_buf *e, iatk_buf *out) {
   if (start > 0)
     iatk__buf_puts(out, "...");
   for (size_t i = start; i < n; i++)
-    iatk__buf_putc(out, e->data[i] == '\n' || e->data[i] == '\r' ? ' ' : e->data[i]);
+    iatk__buf_putc(out,
+                   e->data[i] == '\n' || e->data[i] == '\r' ? ' ' : e->data[i]);
 }
 
 static int child_failure(const char *what, const iatk__aws_child *child,
@@ -152,14 +156,16 @@ static int child_failure(const char *what, const iatk__aws_child *child,
   stderr_tail(errout, &tail);
   int rc;
   if (child->timed_out)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s did not finish within %d s and "
-                   "was killed", what, PROCESS_TIMEOUT_MS / 1000);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "%s did not finish within %d s and "
+                    "was killed",
+                    what, PROCESS_TIMEOUT_MS / 1000);
   else if (child->exit_status < 0)
     rc = iatk__fail(err, IATK_ECREDENTIALS, "%s was killed by a signal: %s",
-                   what, tail.failed ? "" : tail.data);
+                    what, tail.failed ? "" : tail.data);
   else
     rc = iatk__fail(err, IATK_ECREDENTIALS, "%s exited with status %d: %s",
-                   what, child->exit_status, tail.failed ? "" : tail.data);
+                    what, child->exit_status, tail.failed ? "" : tail.data);
   iatk__buf_release(&tail);
   return rc;
 }
@@ -173,11 +179,15 @@ static int read_answer(const char *what, const iatk_buf *out,
   json_t *version = json_object_get(doc, "Version");
   int rc;
   if (!doc)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s printed no JSON credentials "
-                   "(%s at line %d)", what, jerr.text, jerr.line);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "%s printed no JSON credentials "
+                    "(%s at line %d)",
+                    what, jerr.text, jerr.line);
   else if (!json_is_integer(version) || json_integer_value(version) != 1)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s printed an unsupported "
-                   "Version (only 1 is)", what);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "%s printed an unsupported "
+                    "Version (only 1 is)",
+                    what);
   else
     rc = iatk__aws_creds_from_json(doc, "SessionToken", "credential_process",
                                    what, creds, err);
@@ -213,8 +223,8 @@ static int run_command(const char *what, iatk_strlist *words,
   return rc;
 }
 
-int iatk__aws_creds_process(const iatk__aws_chain *chain,
-                            iatk__aws_creds *out, iatk_error *err) {
+int iatk__aws_creds_process(const iatk__aws_chain *chain, iatk__aws_creds *out,
+                            iatk_error *err) {
   const char *command =
       iatk__aws_config_get(chain->cfg, chain->profile, "credential_process");
   if (!command)
@@ -228,9 +238,9 @@ int iatk__aws_creds_process(const iatk__aws_chain *chain,
   int split = rc == IATK_OK ? iatk__aws_shell_split(command, words) : 0;
   if (rc == IATK_OK && (split != 0 || iatk_strlist_count(words) == 0))
     rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: %s", what.data,
-                   split == -1 ? "unclosed quote, or a backslash at the "
-                                 "end, in the command"
-                               : "the command is empty");
+                    split == -1 ? "unclosed quote, or a backslash at the "
+                                  "end, in the command"
+                                : "the command is empty");
   if (rc == IATK_OK)
     rc = run_command(what.data, words, out, err);
   iatk_strlist_free(words);

@@ -19,7 +19,8 @@ static void read_role(const iatk__aws_config *cfg, const char *profile,
                       role_config *r) {
   r->arn = iatk__aws_config_get(cfg, profile, "role_arn");
   r->source_profile = iatk__aws_config_get(cfg, profile, "source_profile");
-  r->credential_source = iatk__aws_config_get(cfg, profile, "credential_source");
+  r->credential_source =
+      iatk__aws_config_get(cfg, profile, "credential_source");
   r->session_name = iatk__aws_config_get(cfg, profile, "role_session_name");
   r->external_id = iatk__aws_config_get(cfg, profile, "external_id");
   r->duration = iatk__aws_config_get(cfg, profile, "duration_seconds");
@@ -53,9 +54,10 @@ static int loop_failure(const iatk_strlist *path, const char *next,
   for (size_t i = 0; i < iatk_strlist_count(path); i++)
     iatk__buf_printf(&text, "%s -> ", iatk_strlist_get(path, i));
   iatk__buf_puts(&text, next);
-  int rc = iatk__fail(err, IATK_ECREDENTIALS, "source_profile loop: %s (a "
-                     "profile may be its own source only with static keys)",
-                     text.failed ? next : text.data);
+  int rc = iatk__fail(err, IATK_ECREDENTIALS,
+                      "source_profile loop: %s (a "
+                      "profile may be its own source only with static keys)",
+                      text.failed ? next : text.data);
   iatk__buf_release(&text);
   return rc;
 }
@@ -80,26 +82,30 @@ static int check_loop(const iatk__aws_chain *chain, const char *source,
   return IATK_OK;
 }
 
-static int from_source_profile(const iatk__aws_chain *chain,
-                               const char *source, iatk__aws_creds *src,
-                               iatk_error *err) {
+static int from_source_profile(const iatk__aws_chain *chain, const char *source,
+                               iatk__aws_creds *src, iatk_error *err) {
   const iatk__aws_config *cfg = chain->cfg;
   if (!iatk__aws_profile_exists(cfg, source))
-    return iatk__fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
-                     "'%s' does not exist", source, chain->profile);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "source_profile '%s' of profile "
+                      "'%s' does not exist",
+                      source, chain->profile);
   iatk_strlist *path = path_with(chain);
   if (!path)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   iatk__aws_chain next = {cfg, source, 0, path};
   int rc = check_loop(chain, source, path, err);
-  int static_first = has_static_keys(cfg, source) || !is_role_profile(cfg, source);
+  int static_first =
+      has_static_keys(cfg, source) || !is_role_profile(cfg, source);
   if (rc == IATK_OK && static_first)
     rc = iatk__aws_profile_credentials(&next, src, err);
   else if (rc == IATK_OK)
     rc = iatk__aws_creds_assume_role(&next, src, err);
   if (rc == IATK_OK && !src->access_key_id)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "source_profile '%s' of profile "
-                   "'%s' has no credentials", source, chain->profile);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "source_profile '%s' of profile "
+                    "'%s' has no credentials",
+                    source, chain->profile);
   iatk_strlist_free(path);
   return rc;
 }
@@ -120,13 +126,17 @@ static int from_credential_source(const iatk__aws_chain *chain,
       continue;
     int rc = sources[i].fn(chain, src, err);
     if (rc == IATK_OK && !src->access_key_id)
-      rc = iatk__fail(err, IATK_ECREDENTIALS, "credential_source %s of profile "
-                     "'%s' found no credentials", name, chain->profile);
+      rc = iatk__fail(err, IATK_ECREDENTIALS,
+                      "credential_source %s of profile "
+                      "'%s' found no credentials",
+                      name, chain->profile);
     return rc;
   }
-  return iatk__fail(err, IATK_ECREDENTIALS, "credential_source '%s' of profile "
-                   "'%s' is not Environment, Ec2InstanceMetadata or "
-                   "EcsContainer", name, chain->profile);
+  return iatk__fail(err, IATK_ECREDENTIALS,
+                    "credential_source '%s' of profile "
+                    "'%s' is not Environment, Ec2InstanceMetadata or "
+                    "EcsContainer",
+                    name, chain->profile);
 }
 
 /* ------------------------------------------------------------ provider */
@@ -135,21 +145,27 @@ static int check_role(const iatk__aws_chain *chain, const role_config *r,
                       int *duration, iatk_error *err) {
   const char *p = chain->profile;
   if (r->source_profile && r->credential_source)
-    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' has both "
-                     "source_profile and credential_source", p);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "profile '%s' has both "
+                      "source_profile and credential_source",
+                      p);
   if (!r->source_profile && !r->credential_source)
-    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' has role_arn but "
-                     "neither source_profile nor credential_source", p);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "profile '%s' has role_arn but "
+                      "neither source_profile nor credential_source",
+                      p);
   if (r->mfa_serial)
-    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' needs an MFA code "
-                     "(mfa_serial), which iatk cannot prompt for: use "
-                     "temporary credentials from `aws configure "
-                     "export-credentials`", p);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "profile '%s' needs an MFA code "
+                      "(mfa_serial), which iatk cannot prompt for: use "
+                      "temporary credentials from `aws configure "
+                      "export-credentials`",
+                      p);
   char what[128];
   snprintf(what, sizeof what, "duration_seconds of profile '%s'", p);
-  return r->duration ? iatk__aws_parse_int(r->duration, what, 900, 43200,
-                                           duration, err)
-                     : IATK_OK;
+  return r->duration
+             ? iatk__aws_parse_int(r->duration, what, 900, 43200, duration, err)
+             : IATK_OK;
 }
 
 static int assume(const iatk__aws_chain *chain, const role_config *r,
@@ -158,18 +174,18 @@ static int assume(const iatk__aws_chain *chain, const role_config *r,
   char session[128], seconds[16];
   iatk__aws_session_name(r->session_name, session, sizeof session);
   snprintf(seconds, sizeof seconds, "%d", duration);
-  iatk__aws_sts_param params[] = {{"RoleArn", r->arn},
-                                  {"RoleSessionName", session},
-                                  {"ExternalId", r->external_id},
-                                  {"DurationSeconds", duration ? seconds : NULL}};
+  iatk__aws_sts_param params[] = {
+      {"RoleArn", r->arn},
+      {"RoleSessionName", session},
+      {"ExternalId", r->external_id},
+      {"DurationSeconds", duration ? seconds : NULL}};
   iatk_buf what;
   iatk__buf_init(&what);
   iatk__buf_printf(&what, "assume role %s for profile '%s'", r->arn,
-                  chain->profile);
-  int rc = iatk__aws_sts_credentials(chain->cfg, "AssumeRole", params, 4, src,
-                                     "assume role",
-                                     what.failed ? "assume role" : what.data,
-                                     out, err);
+                   chain->profile);
+  int rc = iatk__aws_sts_credentials(
+      chain->cfg, "AssumeRole", params, 4, src, "assume role",
+      what.failed ? "assume role" : what.data, out, err);
   iatk__buf_release(&what);
   return rc;
 }

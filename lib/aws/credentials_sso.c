@@ -31,9 +31,10 @@ static int session_key(const iatk__aws_chain *chain, sso_config *c,
   snprintf(section, sizeof section, "sso-session %s", c->session);
   const char *v = iatk__aws_config_section_get(chain->cfg, section, key);
   if (v && *value && strcmp(v, *value) != 0)
-    return iatk__fail(err, IATK_ECREDENTIALS, "%s differs between profile "
-                     "'%s' (%s) and sso-session '%s' (%s)", key, c->profile,
-                     *value, c->session, v);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "%s differs between profile "
+                      "'%s' (%s) and sso-session '%s' (%s)",
+                      key, c->profile, *value, c->session, v);
   if (v)
     *value = v;
   return IATK_OK;
@@ -45,20 +46,24 @@ static int read_session(const iatk__aws_chain *chain, sso_config *c,
   snprintf(section, sizeof section, "sso-session %s", c->session);
   if (!iatk__aws_ini_has_section(chain->cfg->files, IATK__AWS_CONFIG_FILE,
                                  section))
-    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' names sso-session "
-                     "'%s', which does not exist", c->profile, c->session);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "profile '%s' names sso-session "
+                      "'%s', which does not exist",
+                      c->profile, c->session);
   int rc = session_key(chain, c, "sso_start_url", &c->start_url, err);
   return rc == IATK_OK ? session_key(chain, c, "sso_region", &c->region, err)
                        : rc;
 }
 
 static int missing_key(const sso_config *c, iatk_error *err) {
-  const char *missing = !c->account ? "sso_account_id"
-                        : !c->role  ? "sso_role_name"
+  const char *missing = !c->account     ? "sso_account_id"
+                        : !c->role      ? "sso_role_name"
                         : !c->start_url ? "sso_start_url"
                                         : "sso_region";
-  return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' is configured for "
-                   "SSO but has no %s", c->profile, missing);
+  return iatk__fail(err, IATK_ECREDENTIALS,
+                    "profile '%s' is configured for "
+                    "SSO but has no %s",
+                    c->profile, missing);
 }
 
 /* 0 and c->account NULL when the profile is not an SSO profile. */
@@ -94,8 +99,9 @@ static int cache_path(const sso_config *c, iatk_buf *path, iatk_error *err) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (!home)
-    return iatk__fail(err, IATK_ECREDENTIALS, "SSO: HOME is not set, so the "
-                     "token cache ~/.aws/sso/cache cannot be found");
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "SSO: HOME is not set, so the "
+                      "token cache ~/.aws/sso/cache cannot be found");
   if (!EVP_Digest(key, strlen(key), digest, &n, EVP_sha1(), NULL))
     return iatk__fail(err, IATK_ECREDENTIALS, "SSO: SHA-1 is not available");
   iatk__buf_printf(path, "%s/.aws/sso/cache/", home);
@@ -105,27 +111,31 @@ static int cache_path(const sso_config *c, iatk_buf *path, iatk_error *err) {
   return path->failed ? iatk__fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
 }
 
-static int token_failure(const sso_config *c, const char *path,
-                         const char *why, iatk_error *err) {
+static int token_failure(const sso_config *c, const char *path, const char *why,
+                         iatk_error *err) {
   iatk_buf hint;
   iatk__buf_init(&hint);
   login_hint(c, &hint);
-  int rc = iatk__fail(err, IATK_ECREDENTIALS, "SSO session of profile '%s' "
-                     "(%s): %s: %s", c->profile, path, why,
-                     hint.failed ? "run aws sso login" : hint.data);
+  int rc = iatk__fail(err, IATK_ECREDENTIALS,
+                      "SSO session of profile '%s' "
+                      "(%s): %s: %s",
+                      c->profile, path, why,
+                      hint.failed ? "run aws sso login" : hint.data);
   iatk__buf_release(&hint);
   return rc;
 }
 
 /* The cached access token, checked for expiry. */
-static int check_token(const sso_config *c, const char *path,
-                       const json_t *doc, iatk_buf *token, iatk_error *err) {
+static int check_token(const sso_config *c, const char *path, const json_t *doc,
+                       iatk_buf *token, iatk_error *err) {
   const char *access = json_string_value(json_object_get(doc, "accessToken"));
   const char *expires = json_string_value(json_object_get(doc, "expiresAt"));
   time_t at = 0;
   if (!access || !access[0] || !expires)
-    return token_failure(c, path, "the cached token has no accessToken or "
-                         "expiresAt", err);
+    return token_failure(c, path,
+                         "the cached token has no accessToken or "
+                         "expiresAt",
+                         err);
   if (iatk__aws_parse_time(expires, &at) != 0 || at <= time(NULL))
     return token_failure(c, path, "the cached token has expired", err);
   iatk__buf_puts(token, access);
@@ -140,8 +150,8 @@ static int cached_token(const sso_config *c, iatk_buf *token, iatk_error *err) {
   char *text = NULL;
   if (rc == IATK_OK && access(path.data, F_OK) != 0)
     rc = token_failure(c, path.data, "no cached token", err);
-  else if (rc == IATK_OK && !(text = iatk__read_file(path.data, MAX_CACHE_FILE,
-                                                    &len, err)))
+  else if (rc == IATK_OK &&
+           !(text = iatk__read_file(path.data, MAX_CACHE_FILE, &len, err)))
     rc = iatk__error_code(err, IATK_EIO);
   json_t *doc = text ? json_loadb(text, len, 0, NULL) : NULL;
   if (rc == IATK_OK && !json_is_object(doc))
@@ -163,16 +173,18 @@ static int read_role_credentials(const iatk_buf *body, iatk__aws_creds *out,
   const char *id = json_string_value(json_object_get(rc_obj, "accessKeyId"));
   const char *secret =
       json_string_value(json_object_get(rc_obj, "secretAccessKey"));
-  const char *token = json_string_value(json_object_get(rc_obj, "sessionToken"));
+  const char *token =
+      json_string_value(json_object_get(rc_obj, "sessionToken"));
   json_t *ms = json_object_get(rc_obj, "expiration"); /* epoch milliseconds */
-  int rc = !id || !secret
-               ? iatk__fail(err, IATK_ECREDENTIALS, "the SSO portal answered "
-                           "without roleCredentials")
-               : iatk__aws_creds_set(out, id, secret, token,
-                                     json_is_number(ms)
-                                         ? (time_t)(json_number_value(ms) / 1000)
-                                         : 0,
-                                     "sso", err);
+  int rc =
+      !id || !secret
+          ? iatk__fail(err, IATK_ECREDENTIALS,
+                       "the SSO portal answered "
+                       "without roleCredentials")
+          : iatk__aws_creds_set(
+                out, id, secret, token,
+                json_is_number(ms) ? (time_t)(json_number_value(ms) / 1000) : 0,
+                "sso", err);
   json_decref(doc);
   return rc;
 }
@@ -181,16 +193,17 @@ static int portal_failure(const sso_config *c, const iatk__aws_response *resp,
                           const iatk_error *local, iatk_error *err) {
   int refused = resp->http.status == 401 || resp->http.status == 403;
   if (!refused)
-    return iatk__fail(err, local->code == IATK_EAWS ? IATK_ECREDENTIALS
-                                                   : local->code,
-                     "SSO role credentials for profile '%s': %s", c->profile,
-                     local->message);
+    return iatk__fail(
+        err, local->code == IATK_EAWS ? IATK_ECREDENTIALS : local->code,
+        "SSO role credentials for profile '%s': %s", c->profile,
+        local->message);
   iatk_buf hint;
   iatk__buf_init(&hint);
   login_hint(c, &hint);
-  int rc = iatk__fail(err, IATK_ECREDENTIALS, "the SSO portal refused the "
-                     "token of profile '%s' (%s): %s", c->profile,
-                     local->message, hint.failed ? "" : hint.data);
+  int rc = iatk__fail(err, IATK_ECREDENTIALS,
+                      "the SSO portal refused the "
+                      "token of profile '%s' (%s): %s",
+                      c->profile, local->message, hint.failed ? "" : hint.data);
   iatk__buf_release(&hint);
   return rc;
 }
@@ -211,10 +224,13 @@ static int get_role_credentials(const iatk__aws_chain *chain,
   iatk__buf_puts(&query, "&role_name=");
   iatk__aws_uri_encode(&query, c->role, strlen(c->role), 0);
   iatk__http_header bearer = {"x-amz-sso_bearer_token", token};
-  iatk__aws_request req = {.service = IATK__AWS_SSO, .method = "GET",
-                             .path = "/federation/credentials",
-                             .query = query.data, .headers = &bearer,
-                             .header_count = 1, .anonymous = 1};
+  iatk__aws_request req = {.service = IATK__AWS_SSO,
+                           .method = "GET",
+                           .path = "/federation/credentials",
+                           .query = query.data,
+                           .headers = &bearer,
+                           .header_count = 1,
+                           .anonymous = 1};
   iatk__aws_target target = {endpoint, c->region, NULL};
   iatk__aws_response resp;
   int rc = iatk__aws_send_to(chain->cfg, &target, &req, &resp, &local);

@@ -15,16 +15,19 @@ int iatk__aws_creds_env(const iatk__aws_chain *chain, iatk__aws_creds *out,
   if (!id)
     return IATK_OK;
   if (!secret)
-    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_ACCESS_KEY_ID is set but "
-                     "AWS_SECRET_ACCESS_KEY is not");
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "AWS_ACCESS_KEY_ID is set but "
+                      "AWS_SECRET_ACCESS_KEY is not");
   if (!token)
     token = iatk__aws_env("AWS_SECURITY_TOKEN"); /* boto2's name */
   time_t expiration = 0;
   if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
-    return iatk__fail(err, IATK_ECREDENTIALS, "AWS_CREDENTIAL_EXPIRATION: "
-                     "'%s' is not an RFC 3339 time", expires);
-  return iatk__aws_creds_set(out, id, secret, token, expiration,
-                             "environment", err);
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "AWS_CREDENTIAL_EXPIRATION: "
+                      "'%s' is not an RFC 3339 time",
+                      expires);
+  return iatk__aws_creds_set(out, id, secret, token, expiration, "environment",
+                             err);
 }
 
 static int from_file(const iatk__aws_chain *chain, iatk__aws_file file,
@@ -41,16 +44,17 @@ static int from_file(const iatk__aws_chain *chain, iatk__aws_file file,
   if (!id || !id[0])
     return IATK_OK;
   if (!secret || !secret[0])
-    return iatk__fail(err, IATK_ECREDENTIALS, "profile '%s' in %s has "
-                     "aws_access_key_id but no aws_secret_access_key", p,
-                     iatk__aws_ini_path(cfg->files, file));
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "profile '%s' in %s has "
+                      "aws_access_key_id but no aws_secret_access_key",
+                      p, iatk__aws_ini_path(cfg->files, file));
   return iatk__aws_creds_set(out, id, secret, token, 0, source, err);
 }
 
 int iatk__aws_creds_shared_file(const iatk__aws_chain *chain,
                                 iatk__aws_creds *out, iatk_error *err) {
-  return from_file(chain, IATK__AWS_CREDENTIALS_FILE,
-                   "shared credentials file", out, err);
+  return from_file(chain, IATK__AWS_CREDENTIALS_FILE, "shared credentials file",
+                   out, err);
 }
 
 int iatk__aws_creds_config_file(const iatk__aws_chain *chain,

@@ -36,11 +36,15 @@ int iatk__aws_sts_read_credentials(const char *answer, size_t len,
   time_t expiration = 0;
   int rc;
   if (!id || !id[0] || !secret || !secret[0])
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: STS answered without "
-                   "Credentials", what);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "%s: STS answered without "
+                    "Credentials",
+                    what);
   else if (expires && iatk__aws_parse_time(expires, &expiration) != 0)
-    rc = iatk__fail(err, IATK_ECREDENTIALS, "%s: STS answered an Expiration "
-                   "that is not an RFC 3339 time", what);
+    rc = iatk__fail(err, IATK_ECREDENTIALS,
+                    "%s: STS answered an Expiration "
+                    "that is not an RFC 3339 time",
+                    what);
   else
     rc = iatk__aws_creds_set(out, id, secret, token, expiration, source, err);
   free(id), free(secret), free(token), free(expires);
@@ -58,24 +62,28 @@ static int call_failure(const char *what, const iatk_error *local,
 
 int iatk__aws_sts_credentials(const iatk__aws_config *cfg, const char *action,
                               const iatk__aws_sts_param *params, size_t count,
-                              const iatk__aws_creds *signer,
-                              const char *source, const char *what,
-                              iatk__aws_creds *out, iatk_error *err) {
+                              const iatk__aws_creds *signer, const char *source,
+                              const char *what, iatk__aws_creds *out,
+                              iatk_error *err) {
   static const iatk__http_header form = {
       "Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
   iatk_error local;
   iatk_error_clear(&local);
-  char *endpoint = iatk__aws_endpoint_for(cfg, IATK__AWS_STS, cfg->region, 0,
-                                          NULL, &local);
+  char *endpoint =
+      iatk__aws_endpoint_for(cfg, IATK__AWS_STS, cfg->region, 0, NULL, &local);
   if (!endpoint)
     return call_failure(what, &local, err);
   iatk_buf body;
   iatk__buf_init(&body);
   form_body(action, params, count, &body);
-  iatk__aws_request req = {.service = IATK__AWS_STS, .method = "POST",
-                             .path = "/", .headers = &form, .header_count = 1,
-                             .body = body.data, .body_len = body.len,
-                             .anonymous = signer == NULL};
+  iatk__aws_request req = {.service = IATK__AWS_STS,
+                           .method = "POST",
+                           .path = "/",
+                           .headers = &form,
+                           .header_count = 1,
+                           .body = body.data,
+                           .body_len = body.len,
+                           .anonymous = signer == NULL};
   iatk__aws_target target = {endpoint, cfg->region ? cfg->region : "us-east-1",
                              signer};
   iatk__aws_response resp;

@@ -31,8 +31,10 @@ static char *read_token(const char *path, iatk_error *err) {
     token[--len] = '\0';
   if (len == 0 || strlen(token) != len) {
     free(token);
-    iatk__fail(err, IATK_ECREDENTIALS, "web identity token file %s is empty "
-              "or not text", path);
+    iatk__fail(err, IATK_ECREDENTIALS,
+               "web identity token file %s is empty "
+               "or not text",
+               path);
     return NULL;
   }
   return token;
@@ -40,31 +42,31 @@ static char *read_token(const char *path, iatk_error *err) {
 
 int iatk__aws_creds_web_identity(const iatk__aws_chain *chain,
                                  iatk__aws_creds *out, iatk_error *err) {
-  const char *file = setting(chain, "AWS_WEB_IDENTITY_TOKEN_FILE",
-                             "web_identity_token_file");
+  const char *file =
+      setting(chain, "AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file");
   if (!file)
     return IATK_OK;
   const char *arn = setting(chain, "AWS_ROLE_ARN", "role_arn");
   if (!arn)
-    return iatk__fail(err, IATK_ECREDENTIALS, "a web identity token file is "
-                     "set but no role to assume (AWS_ROLE_ARN or role_arn)");
+    return iatk__fail(err, IATK_ECREDENTIALS,
+                      "a web identity token file is "
+                      "set but no role to assume (AWS_ROLE_ARN or role_arn)");
   char *token = read_token(file, err);
   if (!token)
     return iatk__error_code(err, IATK_ECREDENTIALS);
   char session[128];
-  iatk__aws_session_name(setting(chain, "AWS_ROLE_SESSION_NAME",
-                                 "role_session_name"),
-                         session, sizeof session);
+  iatk__aws_session_name(
+      setting(chain, "AWS_ROLE_SESSION_NAME", "role_session_name"), session,
+      sizeof session);
   iatk__aws_sts_param params[] = {{"RoleArn", arn},
                                   {"RoleSessionName", session},
                                   {"WebIdentityToken", token}};
   iatk_buf what;
   iatk__buf_init(&what);
   iatk__buf_printf(&what, "assume role %s with web identity", arn);
-  int rc = iatk__aws_sts_credentials(chain->cfg, "AssumeRoleWithWebIdentity",
-                                     params, 3, NULL, "web identity",
-                                     what.failed ? "web identity" : what.data,
-                                     out, err);
+  int rc = iatk__aws_sts_credentials(
+      chain->cfg, "AssumeRoleWithWebIdentity", params, 3, NULL, "web identity",
+      what.failed ? "web identity" : what.data, out, err);
   iatk__buf_release(&what);
   free(token);
   return rc;

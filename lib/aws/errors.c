@@ -49,7 +49,8 @@ static void parse_json(const char *body, size_t len, char *code, size_t size,
   if (json_is_object(json_object_get(doc, "Error")))
     obj = json_object_get(doc, "Error");
   if (json_is_object(obj)) {
-    const char *c = json_text(obj, code_keys), *m = json_text(obj, message_keys);
+    const char *c = json_text(obj, code_keys),
+               *m = json_text(obj, message_keys);
     if (c)
       set_code(code, size, c, ":");
     if (m)

@@ -80,7 +80,7 @@ static struct curl_slist *build_headers(const iatk__http_request *req) {
   for (size_t i = 0; i < req->header_count; i++) {
     iatk__buf_reset(&line);
     iatk__buf_printf(&line, "%s: %s", req->headers[i].name,
-                    req->headers[i].value);
+                     req->headers[i].value);
     has_type |= strcasecmp(req->headers[i].name, "Content-Type") == 0;
     if (line.failed || !(next = curl_slist_append(list, line.data)))
       goto fail;
@@ -183,15 +183,17 @@ static int curl_failure(CURLcode rc, const exchange *x, iatk_error *err) {
   url_host(x->url, host, sizeof host);
   const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
   if (x->too_big)
-    return iatk__fail(err, IATK_ELIMIT, "the answer from %s is larger than "
-                     "%zu bytes", host, x->max_response);
+    return iatk__fail(err, IATK_ELIMIT,
+                      "the answer from %s is larger than "
+                      "%zu bytes",
+                      host, x->max_response);
   if (x->nomem || rc == CURLE_OUT_OF_MEMORY)
     return iatk__fail(err, IATK_ENOMEM, "out of memory reading from %s", host);
   if (rc == CURLE_URL_MALFORMAT || rc == CURLE_UNSUPPORTED_PROTOCOL)
     return iatk__fail(err, IATK_EINVAL, "cannot use URL for %s: %s", host, why);
   if (x->read_timed_out)
-    return iatk__fail(err, IATK_ENETWORK, "no answer from %s within %d s",
-                     host, (x->read_timeout_ms + 999) / 1000);
+    return iatk__fail(err, IATK_ENETWORK, "no answer from %s within %d s", host,
+                      (x->read_timeout_ms + 999) / 1000);
   return iatk__fail(err, IATK_ENETWORK, "cannot reach %s: %s", host, why);
 }
 
@@ -199,7 +201,7 @@ int iatk__http_global_init(iatk_error *err) {
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
     return iatk__fail(err, IATK_ENETWORK, "libcurl could not start: %s",
-                     curl_easy_strerror(curl_init_result));
+                      curl_easy_strerror(curl_init_result));
   return IATK_OK;
 }
 
@@ -229,10 +231,10 @@ int iatk__http_exchange_end(exchange *x, CURLcode rc, iatk_error *err) {
   if (rc == CURLE_OK && !x->nomem)
     curl_easy_getinfo(x->curl, CURLINFO_RESPONSE_CODE, &x->resp->status);
   long request_bytes = 0; /* the request's headers, once written out */
-  if (curl_easy_getinfo(x->curl, CURLINFO_REQUEST_SIZE, &request_bytes) == CURLE_OK)
+  if (curl_easy_getinfo(x->curl, CURLINFO_REQUEST_SIZE, &request_bytes) ==
+      CURLE_OK)
     x->resp->sent = request_bytes > 0;
-  int result = rc == CURLE_OK && !x->nomem ? IATK_OK
-                                           : curl_failure(rc, x, err);
+  int result = rc == CURLE_OK && !x->nomem ? IATK_OK : curl_failure(rc, x, err);
   curl_slist_free_all(x->headers);
   curl_easy_cleanup(x->curl);
   x->headers = NULL;
@@ -240,8 +242,8 @@ int iatk__http_exchange_end(exchange *x, CURLcode rc, iatk_error *err) {
   return result;
 }
 
-int iatk__http_perform(const iatk__http_request *req,
-                       iatk__http_response *resp, iatk_error *err) {
+int iatk__http_perform(const iatk__http_request *req, iatk__http_response *resp,
+                       iatk_error *err) {
   exchange x;
   int rc = iatk__http_exchange_start(&x, req, resp, err);
   if (rc != IATK_OK)

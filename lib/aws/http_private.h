@@ -14,9 +14,9 @@ typedef struct iatk__http_exchange {
   CURL *curl;
   struct curl_slist *headers;
   iatk__http_response *resp;
-  const char *url;  /* borrowed from the request, for messages */
+  const char *url; /* borrowed from the request, for messages */
   size_t max_response;
-  int read_timeout_ms;   /* 0: none (see on_progress in http.c) */
+  int read_timeout_ms;    /* 0: none (see on_progress in http.c) */
   int64_t quiet_since_ms; /* monotonic time bytes last moved */
   curl_off_t moved;       /* bytes up and down, as last seen */
   int read_timed_out;

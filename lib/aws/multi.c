@@ -15,7 +15,7 @@
   "no AWS region: set --region, AWS_REGION or the profile's region"
 
 typedef struct job {
-  struct job *next; /* in the queue */
+  struct job *next;                /* in the queue */
   struct job *fly_prev, *fly_next; /* among the exchanges in flight */
   iatk__aws_multi *multi;
   iatk__aws_request req; /* points into the copies below */
@@ -187,8 +187,8 @@ static void start_due(iatk__aws_multi *m) {
       /* A retry that will not happen: report the failure it waited on. */
       iatk_error err;
       iatk_error_clear(&err);
-      int rc = iatk__aws_call_result(&j->call, &j->resp, j->last.code,
-                                     &j->last, &j->message, &err);
+      int rc = iatk__aws_call_result(&j->call, &j->resp, j->last.code, &j->last,
+                                     &j->message, &err);
       complete(m, j, rc, &err);
       continue;
     }
@@ -362,10 +362,6 @@ void iatk__aws_multi_run(iatk__aws_multi *m, int timeout_ms) {
   start_due(m);
 }
 
-size_t iatk__aws_multi_pending(const iatk__aws_multi *m) {
-  return m->pending;
-}
+size_t iatk__aws_multi_pending(const iatk__aws_multi *m) { return m->pending; }
 
-void iatk__aws_multi_stop_retrying(iatk__aws_multi *m) {
-  m->stop_retrying = 1;
-}
+void iatk__aws_multi_stop_retrying(iatk__aws_multi *m) { m->stop_retrying = 1; }

@@ -21,12 +21,22 @@
 
 /* botocore's ThrottledRetryableChecker and TransientRetryableChecker. */
 static const char *const retryable_codes[] = {
-    "Throttling", "ThrottlingException", "ThrottledException",
-    "RequestThrottledException", "TooManyRequestsException",
-    "ProvisionedThroughputExceededException", "TransactionInProgressException",
-    "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException",
-    "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
-    "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
     NULL};
 
 int iatk__aws_retryable(long status, const char *code,
@@ -37,7 +47,8 @@ int iatk__aws_retryable(long status, const char *code,
     if (strcmp(code, retryable_codes[i]) == 0)
       return 1;
   /* botocore's special case for STS web identity calls. */
-  if (service == IATK__AWS_STS && code && strcmp(code, "IDPCommunicationError") == 0)
+  if (service == IATK__AWS_STS && code &&
+      strcmp(code, "IDPCommunicationError") == 0)
     return 1;
   /* 429 without a code: Java and JavaScript SDKs treat it as throttling. */
   return status == 429 || status == 500 || status == 502 || status == 503 ||
@@ -71,7 +82,6 @@ static int attempt_once(const iatk__aws_call *c, iatk__http_response *http,
   iatk__aws_headers_release(&h);
   return rc;
 }
-
 
 static int send_loop(const iatk__aws_call *c, iatk__aws_response *resp,
                      iatk_error *err) {

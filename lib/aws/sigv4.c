@@ -16,9 +16,17 @@
  * user-agent and x-amzn-trace-id): headers that proxies add, drop or
  * rewrite, so a signature over them would break on the way. */
 static const char *const unsigned_headers[] = {
-    "connection", "expect",  "keep-alive",        "proxy-authenticate",
-    "proxy-authorization", "te", "trailer", "transfer-encoding",
-    "upgrade",    "user-agent", "x-amzn-trace-id",
+    "connection",
+    "expect",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "user-agent",
+    "x-amzn-trace-id",
 };
 
 /* ------------------------------------------------------------- primitives */
@@ -83,12 +91,12 @@ static void string_to_sign(iatk_buf *out, const iatk__sigv4_input *in,
   char hash[65];
   iatk__sigv4_sha256_hex(canonical, canonical_len, hash);
   iatk__buf_printf(out, "%s\n%s\n%.8s/%s/%s/%s\n%s", IATK__SIGV4_ALGORITHM,
-                  in->amz_date, in->amz_date, in->region, in->service,
-                  IATK__SIGV4_TERMINATOR, hash);
+                   in->amz_date, in->amz_date, in->region, in->service,
+                   IATK__SIGV4_TERMINATOR, hash);
 }
 
-int iatk__sigv4_compute(const iatk__sigv4_input *in,
-                        iatk__sigv4_signature *out, iatk_error *err) {
+int iatk__sigv4_compute(const iatk__sigv4_input *in, iatk__sigv4_signature *out,
+                        iatk_error *err) {
   iatk__sigv4_headers_sort(in->headers);
   snprintf(out->amz_date, sizeof out->amz_date, "%s", in->amz_date);
   iatk_buf creq, sts;
@@ -116,7 +124,8 @@ int iatk__sigv4_compute(const iatk__sigv4_input *in,
 /* ---------------------------------------------------------------- signing */
 
 static int is_unsigned_header(const char *name) {
-  for (size_t i = 0; i < sizeof unsigned_headers / sizeof *unsigned_headers; i++)
+  for (size_t i = 0; i < sizeof unsigned_headers / sizeof *unsigned_headers;
+       i++)
     if (iatk__sigv4_name_is(name, unsigned_headers[i]))
       return 1;
   return 0;
@@ -173,8 +182,8 @@ static int authorization(iatk__sigv4_signature *out,
   iatk_buf b;
   iatk__buf_init(&b);
   iatk__buf_printf(&b, "%s Credential=%s/%.8s/%s/%s/%s, SignedHeaders=",
-                  IATK__SIGV4_ALGORITHM, creds->access_key_id, out->amz_date,
-                  region, service, IATK__SIGV4_TERMINATOR);
+                   IATK__SIGV4_ALGORITHM, creds->access_key_id, out->amz_date,
+                   region, service, IATK__SIGV4_TERMINATOR);
   iatk__sigv4_signed_headers(&b, h);
   iatk__buf_printf(&b, ", Signature=%s", out->signature);
   int failed = b.failed;
@@ -189,7 +198,7 @@ static int check_sign_args(const iatk__sigv4_request *req,
                            const char *service, iatk_error *err) {
   if (!req || !req->method || !region || !*region || !service || !*service)
     return iatk__fail(err, IATK_EINVAL,
-                     "signing needs a request, a region and a service");
+                      "signing needs a request, a region and a service");
   int has_host = req->host && *req->host;
   for (size_t i = 0; !has_host && i < req->header_count; i++)
     has_host = iatk__sigv4_name_is(req->headers[i].name, "host");
@@ -198,7 +207,7 @@ static int check_sign_args(const iatk__sigv4_request *req,
   if (!creds || !creds->access_key_id || !*creds->access_key_id ||
       !creds->secret_access_key)
     return iatk__fail(err, IATK_ECREDENTIALS,
-                     "signing needs an access key id and a secret key");
+                      "signing needs an access key id and a secret key");
   return IATK_OK;
 }
 
@@ -213,13 +222,17 @@ int iatk__sigv4_sign(const iatk__sigv4_request *req,
   char amz_date[17], hex[65];
   if (iatk__sigv4_amz_date(now, amz_date) != 0)
     return iatk__fail(err, IATK_EINVAL, "time %lld is out of range",
-                     (long long)now);
+                      (long long)now);
   iatk__sigv4_headers h = {0};
   rc = pick_headers(&h, req, creds, amz_date, err);
-  iatk__sigv4_input in = {req->method,  req->path,
-                          req->query,   &h,
-                          payload_hash(req, hex), amz_date,
-                          creds->secret_access_key, region,
+  iatk__sigv4_input in = {req->method,
+                          req->path,
+                          req->query,
+                          &h,
+                          payload_hash(req, hex),
+                          amz_date,
+                          creds->secret_access_key,
+                          region,
                           service};
   if (rc == IATK_OK)
     rc = iatk__sigv4_compute(&in, out, err);

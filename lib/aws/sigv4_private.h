@@ -36,11 +36,11 @@ int iatk__sigv4_name_is(const char *name, const char *lower);
 /* Everything a signature depends on, whoever computes it. */
 typedef struct iatk__sigv4_input {
   const char *method;
-  const char *path;  /* as on the wire; NULL or "" means "/" */
-  const char *query; /* as on the wire; NULL or "" when none */
+  const char *path;             /* as on the wire; NULL or "" means "/" */
+  const char *query;            /* as on the wire; NULL or "" when none */
   iatk__sigv4_headers *headers; /* sorted by iatk__sigv4_compute */
-  const char *payload_hash;     /* what the canonical request's last line holds */
-  const char *amz_date;         /* "20150830T123600Z" */
+  const char *payload_hash; /* what the canonical request's last line holds */
+  const char *amz_date;     /* "20150830T123600Z" */
   const char *secret_key;
   const char *region;
   const char *service;
@@ -48,8 +48,8 @@ typedef struct iatk__sigv4_input {
 
 /* Fills out->canonical_request, string_to_sign and signature (and
  * amz_date) from `in`.  The caller releases `out` in every case. */
-int iatk__sigv4_compute(const iatk__sigv4_input *in,
-                        iatk__sigv4_signature *out, iatk_error *err);
+int iatk__sigv4_compute(const iatk__sigv4_input *in, iatk__sigv4_signature *out,
+                        iatk_error *err);
 
 /* The canonical request of `in` (sigv4_canonical.c). */
 void iatk__sigv4_canonical_request(iatk_buf *out, const iatk__sigv4_input *in);

@@ -17,8 +17,8 @@ int iatk__sigv4_parse_amz_date(const char *text, time_t *out) {
   struct tm tm = {0};
   char again[17];
   if (strlen(text) != 16 ||
-      sscanf(text, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon,
-             &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+      sscanf(text, "%4d%2d%2dT%2d%2d%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+             &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
     return -1;
   tm.tm_year -= 1900;
   tm.tm_mon -= 1;

@@ -111,7 +111,8 @@ static int split_credential(auth_header *a, char *credential) {
 static int parse_components(verify_state *s, char *rest) {
   auth_header *a = &s->auth;
   char *save = NULL; /* strtok_r: servers verify on several threads */
-  for (char *c = strtok_r(rest, ",", &save); c; c = strtok_r(NULL, ",", &save)) {
+  for (char *c = strtok_r(rest, ",", &save); c;
+       c = strtok_r(NULL, ",", &save)) {
     char shown[256];
     snprintf(shown, sizeof shown, "%s", trim(c));
     if (store_component(a, c) == 0)
@@ -164,8 +165,7 @@ static int parse_authorization(verify_state *s) {
 }
 
 /* RFC 9110's token characters, letters in lower case. */
-#define HEADER_NAME_CHARS                                                      \
-  "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
+#define HEADER_NAME_CHARS "abcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~"
 
 /* SignedHeaders as botocore writes it: lower-case names, sorted, distinct,
  * host among them (AWS refuses a signature that does not cover it). */
@@ -299,7 +299,7 @@ static int gather_headers(verify_state *s) {
     char *name = strndup(p, n);
     rc = name ? gather_one(s, name)
               : iatk__fail(s->err, IATK_ENOMEM,
-                          "out of memory verifying a request");
+                           "out of memory verifying a request");
     free(name);
     p += n + (p[n] == ';');
   }
@@ -310,9 +310,9 @@ static int gather_headers(verify_state *s) {
 
 static int check_signature(verify_state *s, const char *secret,
                            const char *payload_hash) {
-  iatk__sigv4_input in = {s->req->method,      s->req->path,  s->req->query,
-                          &s->headers,         payload_hash,  s->amz_date,
-                          secret,              s->auth.region, s->auth.service};
+  iatk__sigv4_input in = {s->req->method, s->req->path,   s->req->query,
+                          &s->headers,    payload_hash,   s->amz_date,
+                          secret,         s->auth.region, s->auth.service};
   int rc = iatk__sigv4_compute(&in, &s->computed, s->err);
   if (rc != IATK_OK)
     return rc;
@@ -369,12 +369,12 @@ int iatk__sigv4_verify(const iatk__sigv4_request *req, const char *service,
                        iatk__sigv4_secret_lookup lookup, void *userdata,
                        const char **aws_code, iatk_error *err) {
   const char *ignored = NULL;
-  verify_state s = {.req = req, .aws_code = aws_code ? aws_code : &ignored,
-                    .err = err};
+  verify_state s = {
+      .req = req, .aws_code = aws_code ? aws_code : &ignored, .err = err};
   *s.aws_code = NULL;
   if (!req || !req->method || !service || !lookup)
     return iatk__fail(err, IATK_EINVAL,
-                     "verifying needs a request, a service and a key lookup");
+                      "verifying needs a request, a service and a key lookup");
   s.authorization = find_header(req, "authorization");
   if (!s.authorization)
     return reject(&s, MISSING, "Request is missing Authentication Token");

@@ -10,7 +10,7 @@
 #define ARRAY_FIRST_CAP 8
 
 int iatk__array_grow(void **items, size_t *cap, size_t want, size_t item_size,
-                    size_t limit) {
+                     size_t limit) {
   if (want <= *cap)
     return IATK_OK;
   if (want > limit)

@@ -42,8 +42,9 @@ int iatk__buf_reserve(iatk_buf *b, size_t extra) {
   }
   size_t want = b->len + extra + 1; /* and the NUL */
   void *data = b->data;
-  int rc = iatk__array_grow(&data, &b->cap, want < BUF_FIRST_CAP ? BUF_FIRST_CAP : want,
-                           1, text_limit + 1);
+  int rc = iatk__array_grow(&data, &b->cap,
+                            want < BUF_FIRST_CAP ? BUF_FIRST_CAP : want, 1,
+                            text_limit + 1);
   if (rc == IATK_ELIMIT) /* the first capacity is past a small limit */
     rc = iatk__array_grow(&data, &b->cap, want, 1, text_limit + 1);
   if (rc != IATK_OK) {

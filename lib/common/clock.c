@@ -99,9 +99,9 @@ int iatk__instant_parse(const char *text, iatk_instant *out, iatk_error *err) {
   return IATK_OK;
 bad:
   return iatk__fail(err, IATK_EINVAL,
-                   "'%s' is not an RFC 3339 date-time "
-                   "(expected e.g. 2023-10-18T21:08:04.782196-07:00)",
-                   text ? text : "");
+                    "'%s' is not an RFC 3339 date-time "
+                    "(expected e.g. 2023-10-18T21:08:04.782196-07:00)",
+                    text ? text : "");
 }
 
 static void split(const iatk_instant *t, int offset_minutes, struct tm *tm,
@@ -123,11 +123,10 @@ size_t iatk__instant_format_local(const iatk_instant *t, char out[40]) {
   int us;
   split(t, t->offset_minutes, &tm, &us);
   int off = t->offset_minutes < 0 ? -t->offset_minutes : t->offset_minutes;
-  return (size_t)snprintf(out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06d%c%02d:%02d",
-                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                          tm.tm_hour, tm.tm_min, tm.tm_sec, us,
-                          t->offset_minutes < 0 ? '-' : '+', off / 60,
-                          off % 60);
+  return (size_t)snprintf(
+      out, 40, "%04d-%02d-%02dT%02d:%02d:%02d.%06d%c%02d:%02d",
+      tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+      tm.tm_sec, us, t->offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
 }
 
 size_t iatk__instant_format_utc(const iatk_instant *t, char out[40]) {

@@ -40,8 +40,8 @@ char *iatk__data_find(const iatk__data_place *place, const char *relpath,
     path = iatk__data_path(place->source_dir, relpath);
   if (!path)
     iatk__fail(err, IATK_EIO, "no %s in %s or %s (set %s)", relpath,
-              *place->install_dir ? place->install_dir : "(no install dir)",
-              *place->source_dir ? place->source_dir : "(no source dir)",
-              place->env);
+               *place->install_dir ? place->install_dir : "(no install dir)",
+               *place->source_dir ? place->source_dir : "(no source dir)",
+               place->env);
   return path;
 }

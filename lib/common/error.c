@@ -17,9 +17,7 @@ static const struct {
 #undef IATK_XX_ROW
 };
 
-static int known_code(int code) {
-  return code >= 0 && code < IATK_ERROR_COUNT;
-}
+static int known_code(int code) { return code >= 0 && code < IATK_ERROR_COUNT; }
 
 const char *iatk_strerror(int code) {
   return known_code(code) ? error_table[code].text : "unknown error";
@@ -49,15 +47,13 @@ static void store_size(size_t *out, size_t value) {
 size_t iatk_error_layout(size_t *where_offset, size_t *where_size,
                          size_t *message_offset, size_t *message_size) {
   store_size(where_offset, offsetof(iatk_error, where));
-  store_size(where_size, sizeof ((iatk_error *)0)->where);
+  store_size(where_size, sizeof((iatk_error *)0)->where);
   store_size(message_offset, offsetof(iatk_error, message));
-  store_size(message_size, sizeof ((iatk_error *)0)->message);
+  store_size(message_size, sizeof((iatk_error *)0)->message);
   return sizeof(iatk_error);
 }
 
-static int error_is_set(const iatk_error *err) {
-  return err->code != IATK_OK;
-}
+static int error_is_set(const iatk_error *err) { return err->code != IATK_OK; }
 
 /* Steps back from `at` to the start of a UTF-8 character. */
 static size_t char_start(const char *s, size_t at) {
@@ -85,15 +81,16 @@ void iatk__copy_elided(char *dst, size_t size, const char *src, size_t len) {
   dst[head + sizeof mark - 1 + len - tail] = '\0';
 }
 
-static int fail_v(iatk_error *err, int code, const char *where,
-                  const char *fmt, va_list ap) {
+static int fail_v(iatk_error *err, int code, const char *where, const char *fmt,
+                  va_list ap) {
   if (!err || error_is_set(err))
     return code;
   err->code = code;
   va_list again;
   va_copy(again, ap);
   int len = vsnprintf(err->message, sizeof err->message, fmt, ap);
-  char *whole = len >= (int)sizeof err->message ? malloc((size_t)len + 1) : NULL;
+  char *whole =
+      len >= (int)sizeof err->message ? malloc((size_t)len + 1) : NULL;
   if (whole) { /* too long for the buffer: elide its middle, not its end */
     vsnprintf(whole, (size_t)len + 1, fmt, again);
     iatk__copy_elided(err->message, sizeof err->message, whole, (size_t)len);
@@ -113,8 +110,8 @@ int iatk__fail(iatk_error *err, int code, const char *fmt, ...) {
   return code;
 }
 
-int iatk__fail_at(iatk_error *err, int code, const char *where,
-                 const char *fmt, ...) {
+int iatk__fail_at(iatk_error *err, int code, const char *where, const char *fmt,
+                  ...) {
   va_list ap;
   va_start(ap, fmt);
   fail_v(err, code, where, fmt, ap);

@@ -19,11 +19,11 @@ static int too_large(iatk_error *err, const char *name, size_t limit,
                      const char *detail) {
   if (limit >= MIB && limit % MIB == 0)
     return iatk__fail_at(err, IATK_ELIMIT, name,
-                        "%s is larger than the %zu MiB limit%s", name,
-                        limit / MIB, detail);
+                         "%s is larger than the %zu MiB limit%s", name,
+                         limit / MIB, detail);
   return iatk__fail_at(err, IATK_ELIMIT, name,
-                      "%s is larger than the %zu-byte limit%s", name, limit,
-                      detail);
+                       "%s is larger than the %zu-byte limit%s", name, limit,
+                       detail);
 }
 
 /* Refuses a regular file whose size is already over the limit, so that a
@@ -73,13 +73,13 @@ static char *read_stream(FILE *f, const char *name, size_t limit, size_t *len,
 }
 
 char *iatk__read_file(const char *path, size_t limit, size_t *len,
-                     iatk_error *err) {
+                      iatk_error *err) {
   if (strcmp(path, "-") == 0)
     return read_stream(stdin, "<stdin>", limit, len, err);
   FILE *f = fopen(path, "rb");
   if (!f) {
     iatk__fail_at(err, IATK_EIO, path, "cannot open %s: %s", path,
-                 strerror(errno));
+                  strerror(errno));
     return NULL;
   }
   char *data = read_stream(f, path, limit, len, err);
@@ -88,13 +88,13 @@ char *iatk__read_file(const char *path, size_t limit, size_t *len,
 }
 
 char *iatk__read_fd(int fd, const char *name, size_t limit, size_t *len,
-                   iatk_error *err) {
+                    iatk_error *err) {
   FILE *f = fdopen(fd, "rb");
   if (!f) {
     int e = errno;
     close(fd);
     iatk__fail_at(err, e == ENOMEM ? IATK_ENOMEM : IATK_EIO, name,
-                 "cannot read %s: %s", name, strerror(e));
+                  "cannot read %s: %s", name, strerror(e));
     return NULL;
   }
   char *data = read_stream(f, name, limit, len, err);

@@ -20,12 +20,11 @@ void iatk__copy_elided(char *dst, size_t size, const char *src, size_t len);
 int iatk__fail(iatk_error *err, int code, const char *fmt, ...)
     IATK_PRINTF(3, 4);
 /* Same, with a location (JSON pointer or file:line:col). */
-int iatk__fail_at(iatk_error *err, int code, const char *where,
-                 const char *fmt, ...) IATK_PRINTF(4, 5);
+int iatk__fail_at(iatk_error *err, int code, const char *where, const char *fmt,
+                  ...) IATK_PRINTF(4, 5);
 /* Code of a possibly-NULL error, IATK_ENOMEM when err is NULL (callers use
  * it to propagate "some failure" when the caller passed no err). */
 int iatk__error_code(const iatk_error *err, int fallback);
-
 
 /* strdup that passes NULL through. */
 char *iatk__strdup(const char *s);
@@ -59,7 +58,7 @@ typedef struct iatk_buf {
   size_t len;
   size_t cap;
   size_t limit; /* most bytes of text it may hold; 0: no limit but memory */
-  int failed; /* sticky: IATK_ENOMEM, or IATK_ELIMIT past `limit`; the
+  int failed;   /* sticky: IATK_ENOMEM, or IATK_ELIMIT past `limit`; the
                * content is then truncated */
 } iatk_buf;
 
@@ -98,7 +97,7 @@ typedef struct iatk_wide_ints {
  * may be NULL, else it is reset and the caller releases it whatever the
  * result.  Error positions refer to `text` as given. */
 json_t *iatk__json_read(const char *text, size_t len, size_t flags,
-                       json_error_t *jerr, iatk_wide_ints *wide);
+                        json_error_t *jerr, iatk_wide_ints *wide);
 /* Whether `v` is the value of a wide integer of the text (w may be NULL). */
 int iatk__wide_ints_has(const iatk_wide_ints *w, double v);
 void iatk__wide_ints_release(iatk_wide_ints *w);
@@ -110,23 +109,24 @@ void iatk__wide_ints_release(iatk_wide_ints *w);
  * limit but memory).  IATK_OK, IATK_ELIMIT past the limit, or IATK_ENOMEM
  * (then *items and *cap are unchanged). */
 int iatk__array_grow(void **items, size_t *cap, size_t want, size_t item_size,
-                    size_t limit);
+                     size_t limit);
 /* iatk__array_grow for an array variable `items` of any pointer type, with
  * its size_t capacity `cap` (a GNU statement expression: gcc and clang). */
-#define IATK_ARRAY_GROW(items, cap, want, limit)                              \
-  __extension__({                                                             \
-    void *grow_items_ = (items);                                              \
+#define IATK_ARRAY_GROW(items, cap, want, limit)                               \
+  __extension__({                                                              \
+    void *grow_items_ = (items);                                               \
     int grow_rc_ = iatk__array_grow(&grow_items_, &(cap), (want),              \
-                                   sizeof *(items), (limit));                 \
-    (items) = grow_items_;                                                    \
-    grow_rc_;                                                                 \
+                                    sizeof *(items), (limit));                 \
+    (items) = grow_items_;                                                     \
+    grow_rc_;                                                                  \
   })
 
 /* ----------------------------------------------------------- string lists */
 
 iatk_strlist *iatk__strlist_new(void);
 int iatk__strlist_push(iatk_strlist *l, const char *s);
-void iatk__strlist_sort(iatk_strlist *l, int (*cmp)(const char *, const char *));
+void iatk__strlist_sort(iatk_strlist *l,
+                        int (*cmp)(const char *, const char *));
 
 /* ----------------------------------------------------------------- clock */
 
@@ -176,10 +176,10 @@ void iatk__rng_uuid4(iatk_rng *r, char out[37]);
 /* Reads a whole file ("-" = stdin), refusing more than `limit` bytes
  * (a regular file before reading it, anything else after limit + 1). */
 char *iatk__read_file(const char *path, size_t limit, size_t *len,
-                     iatk_error *err);
+                      iatk_error *err);
 /* The same for an open descriptor, which it closes; `name` is for messages. */
 char *iatk__read_fd(int fd, const char *name, size_t limit, size_t *len,
-                   iatk_error *err);
+                    iatk_error *err);
 
 /* ---------------------------------------------------------- JSON pointers */
 
@@ -197,7 +197,7 @@ char *iatk__pointer_append(const char *parent, const char *key);
 char *iatk__pointer_append_index(const char *parent, size_t index);
 /* The value at `pointer` ("" or "/a/0") below `root`, or NULL. */
 const json_t *iatk__pointer_get(const json_t *root, const char *pointer,
-                               int percent);
+                                int percent);
 
 /* ------------------------------------------------------------ pointer map */
 

@@ -50,7 +50,7 @@ long iatk__pointer_index(const char *token, size_t size) {
 }
 
 const json_t *iatk__pointer_get(const json_t *root, const char *pointer,
-                               int percent) {
+                                int percent) {
   iatk_buf token;
   iatk__buf_init(&token);
   const json_t *node = root;
@@ -63,8 +63,10 @@ const json_t *iatk__pointer_get(const json_t *root, const char *pointer,
     if (json_is_object(node)) {
       node = json_object_get(node, token.data);
     } else {
-      long i = json_is_array(node) ? iatk__pointer_index(token.data, (size_t)-1) : -1;
-      node = i >= 0 && token.data[0] != '-' ? json_array_get(node, (size_t)i) : NULL;
+      long i = json_is_array(node) ? iatk__pointer_index(token.data, (size_t)-1)
+                                   : -1;
+      node = i >= 0 && token.data[0] != '-' ? json_array_get(node, (size_t)i)
+                                            : NULL;
     }
   }
   iatk__buf_release(&token);

@@ -165,7 +165,7 @@ static json_t *read_rewritten(const char *text, size_t len, size_t flags,
 }
 
 json_t *iatk__json_read(const char *text, size_t len, size_t flags,
-                       json_error_t *jerr, iatk_wide_ints *wide) {
+                        json_error_t *jerr, iatk_wide_ints *wide) {
   json_error_t local;
   jerr = jerr ? jerr : &local;
   if (wide)

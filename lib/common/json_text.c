@@ -78,7 +78,8 @@ static void newline(iatk_buf *out, int depth) {
 
 /* Copies a string literal starting at text[i] (a '"'); returns the index
  * after its closing quote. */
-static size_t copy_string(iatk_buf *out, const char *text, size_t len, size_t i) {
+static size_t copy_string(iatk_buf *out, const char *text, size_t len,
+                          size_t i) {
   size_t start = i++;
   while (i < len && text[i] != '"')
     i += text[i] == '\\' ? 2 : 1;
@@ -95,7 +96,8 @@ void iatk__json_indent(iatk_buf *out, const char *text, size_t len) {
       continue;
     }
     i++;
-    if ((ch == '{' || ch == '[') && i < len && (text[i] == '}' || text[i] == ']')) {
+    if ((ch == '{' || ch == '[') && i < len &&
+        (text[i] == '}' || text[i] == ']')) {
       iatk__buf_putc(out, ch);
       iatk__buf_putc(out, text[i++]); /* {} and [] stay on one line */
     } else if (ch == '{' || ch == '[') {
@@ -129,14 +131,17 @@ static void strip_whitespace(iatk_buf *out, const char *text, size_t len) {
   }
 }
 
-char *iatk_format_json(const char *text, size_t len, int pretty, iatk_error *err) {
+char *iatk_format_json(const char *text, size_t len, int pretty,
+                       iatk_error *err) {
   json_error_t jerr;
   iatk_wide_ints wide = {0};
-  json_t *doc = text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
+  json_t *doc =
+      text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
   if (!doc) {
     iatk__wide_ints_release(&wide);
-    iatk__fail(err, IATK_EJSON, "not valid JSON: %d:%d: %s", text ? jerr.line : 0,
-              text ? jerr.column : 0, text ? jerr.text : "no text");
+    iatk__fail(err, IATK_EJSON, "not valid JSON: %d:%d: %s",
+               text ? jerr.line : 0, text ? jerr.column : 0,
+               text ? jerr.text : "no text");
     return NULL;
   }
   iatk_buf compact, out;

@@ -6,5 +6,4 @@
 
 void iatk_free(void *ptr) { free(ptr); }
 
-
 char *iatk__strdup(const char *s) { return s ? strdup(s) : NULL; }

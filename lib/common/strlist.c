@@ -27,7 +27,7 @@ int iatk__strlist_push(iatk_strlist *l, const char *s) {
 /* Insertion sort: qsort's comparator has no userdata slot to carry `cmp`,
  * and listings are short. */
 void iatk__strlist_sort(iatk_strlist *l,
-                       int (*cmp)(const char *, const char *)) {
+                        int (*cmp)(const char *, const char *)) {
   for (size_t i = 1; i < l->count; i++) {
     char *item = l->items[i];
     size_t j = i;

@@ -17,9 +17,9 @@
 int iatk__compile_oom(compile_ctx *c) {
   if (c->plan->count >= PLAN_MAX_NODES)
     return iatk__fail(c->err, IATK_ELIMIT,
-                     "the schema compiles to more than %d nodes (alternatives "
-                     "inside alternatives multiply)",
-                     PLAN_MAX_NODES);
+                      "the schema compiles to more than %d nodes (alternatives "
+                      "inside alternatives multiply)",
+                      PLAN_MAX_NODES);
   return iatk__fail(c->err, IATK_ENOMEM, "out of memory compiling the schema");
 }
 
@@ -34,14 +34,16 @@ static int add_type(plan_node *n, unsigned bit) {
 }
 
 static int read_type_name(compile_ctx *c, int idx, const json_t *name) {
-  unsigned bit = json_is_string(name) ? iatk__plan_type_bit(json_string_value(name)) : 0;
+  unsigned bit =
+      json_is_string(name) ? iatk__plan_type_bit(json_string_value(name)) : 0;
   if (!bit)
-    return iatk__fail_at(c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
-                        "unsupported type %s%s%s at %s (expected null, boolean, "
-                        "integer, number, string, array or object)",
-                        json_is_string(name) ? "'" : "",
-                        json_is_string(name) ? json_string_value(name) : "value",
-                        json_is_string(name) ? "'" : "", NODE(c, idx)->pointer);
+    return iatk__fail_at(
+        c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
+        "unsupported type %s%s%s at %s (expected null, boolean, "
+        "integer, number, string, array or object)",
+        json_is_string(name) ? "'" : "",
+        json_is_string(name) ? json_string_value(name) : "value",
+        json_is_string(name) ? "'" : "", NODE(c, idx)->pointer);
   add_type(NODE(c, idx), bit);
   return IATK_OK;
 }
@@ -54,7 +56,8 @@ static void infer_types(compile_ctx *c, plan_node *n, const json_t *s) {
   static const char *array_hints[] = {"items", "minItems", "maxItems", NULL};
   static const char *string_hints[] = {"minLength", "maxLength", "pattern",
                                        "format", NULL};
-  static const char *number_hints[] = {"minimum", "maximum", "multipleOf", NULL};
+  static const char *number_hints[] = {"minimum", "maximum", "multipleOf",
+                                       NULL};
   static const char **hints[] = {object_hints, array_hints, string_hints,
                                  number_hints};
   static const unsigned bits[] = {JT_OBJECT, JT_ARRAY, JT_STRING, JT_NUMBER};
@@ -66,7 +69,7 @@ static void infer_types(compile_ctx *c, plan_node *n, const json_t *s) {
     for (const char **k = hints[h]; *k; k++)
       if (json_object_get(s, *k))
         add_type(n, bits[h]);
-  static const unsigned fallback[] = {JT_NULL,   JT_OBJECT, JT_STRING,
+  static const unsigned fallback[] = {JT_NULL,   JT_OBJECT,  JT_STRING,
                                       JT_NUMBER, JT_INTEGER, JT_BOOLEAN,
                                       JT_ARRAY};
   for (int i = 0; i < JT_COUNT; i++)
@@ -84,8 +87,10 @@ static int read_types(compile_ctx *c, int idx, const json_t *s) {
   if (json_is_array(type)) {
     size_t i;
     json_t *name;
-    json_array_foreach(type, i, name) if (read_type_name(c, idx, name) != IATK_OK)
-      return c->err ? c->err->code : IATK_EUNSUPPORTED;
+    json_array_foreach(type, i, name) if (read_type_name(c, idx, name) !=
+                                          IATK_OK) return c->err
+        ? c->err->code
+        : IATK_EUNSUPPORTED;
     if (json_array_size(type) == 0)
       iatk__compile_forbid(NODE(c, idx), JT_ANY, "its type list is empty");
   } else if (read_type_name(c, idx, type) != IATK_OK) {
@@ -147,7 +152,7 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
   size_t i;
   json_t *v;
   json_array_foreach(values, i, v) if (value_has_type(v, n->types))
-    json_array_append(kept, v);
+      json_array_append(kept, v);
   n->enum_values = kept;
   if (json_array_size(kept) == 0)
     iatk__compile_forbid(n, JT_ANY, "its enum has no value its type allows");
@@ -158,7 +163,8 @@ static int read_enum(compile_ctx *c, int idx, const json_t *s) {
  * those the validator accepts for this very schema. */
 /* Judged against the schema object being compiled (after allOf merging,
  * so every member's constraints count), not a pointer into the document. */
-static int sample_is_valid(compile_ctx *c, const json_t *s, const json_t *sample) {
+static int sample_is_valid(compile_ctx *c, const json_t *s,
+                           const json_t *sample) {
   iatk_validator *index = iatk__compile_samples_validator(c);
   return index && iatk__validator_check_schema(index, s, sample);
 }
@@ -174,7 +180,7 @@ static void read_samples(compile_ctx *c, int idx, const json_t *s) {
   size_t i;
   json_t *v;
   json_array_foreach(json_object_get(s, "examples"), i, v)
-    keep_valid(c, s, samples, v);
+      keep_valid(c, s, samples, v);
   keep_valid(c, s, samples, json_object_get(s, "example"));
   keep_valid(c, s, samples, json_object_get(s, "default"));
   NODE(c, idx)->samples = samples;
@@ -189,7 +195,6 @@ void iatk__compile_forbid(plan_node *n, unsigned types, const char *reason) {
   if (!n->unsat_reason)
     n->unsat_reason = strdup(reason);
 }
-
 
 /* iatk__compile_forbid() with a reason naming two numbers. */
 static void forbid2(plan_node *n, unsigned types, const char *fmt, double a,
@@ -214,15 +219,25 @@ static void check_numeric_range(plan_node *n) {
   unsigned numbers = JT_NUMBER | JT_INTEGER;
   if (n->num.has_minimum && n->num.has_maximum &&
       (n->num.minimum > n->num.maximum ||
-       (n->num.minimum == n->num.maximum && (n->num.exclusive_minimum || n->num.exclusive_maximum))))
-    forbid2(n, numbers, "minimum %g and maximum %g leave no number between them",
+       (n->num.minimum == n->num.maximum &&
+        (n->num.exclusive_minimum || n->num.exclusive_maximum))))
+    forbid2(n, numbers,
+            "minimum %g and maximum %g leave no number between them",
             n->num.minimum, n->num.maximum);
-  double lo = n->num.has_minimum ? (n->num.exclusive_minimum ? floor(n->num.minimum) + 1 : ceil(n->num.minimum)) : -INFINITY;
-  double hi = n->num.has_maximum ? (n->num.exclusive_maximum ? ceil(n->num.maximum) - 1 : floor(n->num.maximum)) : INFINITY;
+  double lo = n->num.has_minimum
+                  ? (n->num.exclusive_minimum ? floor(n->num.minimum) + 1
+                                              : ceil(n->num.minimum))
+                  : -INFINITY;
+  double hi = n->num.has_maximum
+                  ? (n->num.exclusive_maximum ? ceil(n->num.maximum) - 1
+                                              : floor(n->num.maximum))
+                  : INFINITY;
   if (lo > hi)
-    forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->num.minimum, n->num.maximum);
+    forbid2(n, JT_INTEGER, "no integer lies between %g and %g", n->num.minimum,
+            n->num.maximum);
   if (n->num.multiple_of > 0 && !has_multiple_in_range(n))
-    forbid2(n, numbers, "no multiple of %g lies between the bounds (maximum %g)",
+    forbid2(n, numbers,
+            "no multiple of %g lies between the bounds (maximum %g)",
             n->num.multiple_of, n->num.maximum);
 }
 
@@ -230,19 +245,21 @@ static void check_numeric_range(plan_node *n) {
  * decided here; anything subtler is left to the generator's self-check. */
 static void read_not(plan_node *n, const json_t *s) {
   const json_t *not = json_object_get(s, "not");
-  if (json_is_true(not) || (json_is_object(not) && json_object_size(not) == 0)) {
+  if (json_is_true(not ) ||
+      (json_is_object(not ) && json_object_size(not ) == 0)) {
     iatk__compile_forbid(n, JT_ANY, "'not' forbids every value");
     return;
   }
   const json_t *type = json_object_get(not, "type");
-  if (!type || json_object_size(not) != 1)
+  if (!type || json_object_size(not ) != 1)
     return;
   size_t i;
   json_t *name;
   unsigned bits = 0;
   if (json_is_string(type))
     bits = iatk__plan_type_bit(json_string_value(type));
-  json_array_foreach(type, i, name) bits |= iatk__plan_type_bit(json_string_value(name));
+  json_array_foreach(type, i, name) bits |=
+      iatk__plan_type_bit(json_string_value(name));
   if (bits & JT_NUMBER)
     bits |= JT_INTEGER; /* every integer is a number */
   n->types &= ~bits;
@@ -271,8 +288,8 @@ static void read_bound(const json_t *s, const char *key, const char *excl_key,
   }
   if (json_is_number(excl)) { /* draft-06+ numeric form */
     double e = json_number_value(excl);
-    int tighter = !*has || (strcmp(key, "minimum") == 0 ? e >= *value
-                                                         : e <= *value);
+    int tighter =
+        !*has || (strcmp(key, "minimum") == 0 ? e >= *value : e <= *value);
     if (tighter) {
       *has = 1;
       *value = e;
@@ -285,37 +302,40 @@ static void read_bound(const json_t *s, const char *key, const char *excl_key,
 static int check_size_limits(compile_ctx *c, const plan_node *n) {
   if (n->arr.min_items > MAX_MIN_ITEMS)
     return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
-                        "minItems %lld at %s is above the limit of %d",
-                        (long long)n->arr.min_items, n->pointer, MAX_MIN_ITEMS);
+                         "minItems %lld at %s is above the limit of %d",
+                         (long long)n->arr.min_items, n->pointer,
+                         MAX_MIN_ITEMS);
   if (n->obj.min_properties > MAX_MIN_ITEMS)
     return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
-                        "minProperties %lld at %s is above the limit of %d",
-                        (long long)n->obj.min_properties, n->pointer, MAX_MIN_ITEMS);
+                         "minProperties %lld at %s is above the limit of %d",
+                         (long long)n->obj.min_properties, n->pointer,
+                         MAX_MIN_ITEMS);
   if (n->str.min_length > MAX_MIN_LENGTH)
     return iatk__fail_at(c->err, IATK_ELIMIT, n->pointer,
-                        "minLength %lld at %s is above the limit of %d",
-                        (long long)n->str.min_length, n->pointer, MAX_MIN_LENGTH);
+                         "minLength %lld at %s is above the limit of %d",
+                         (long long)n->str.min_length, n->pointer,
+                         MAX_MIN_LENGTH);
   return IATK_OK;
 }
 
 /* Size keywords must be non-negative integers (1.0 counts). */
 static int check_size_keywords(compile_ctx *c, int idx, const json_t *s) {
-  static const char *keys[] = {"minItems", "maxItems", "minLength", "maxLength",
-                               "minProperties", "maxProperties", "minContains",
-                               "maxContains", NULL};
+  static const char *keys[] = {"minItems",    "maxItems",      "minLength",
+                               "maxLength",   "minProperties", "maxProperties",
+                               "minContains", "maxContains",   NULL};
   for (const char **k = keys; *k; k++) {
     const json_t *v = json_object_get(s, *k);
     double d = json_number_value(v);
     if (v && (!json_is_number(v) || d < 0 || d != floor(d)))
       return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
-                          "%s at %s must be a non-negative integer", *k,
-                          NODE(c, idx)->pointer);
+                           "%s at %s must be a non-negative integer", *k,
+                           NODE(c, idx)->pointer);
   }
   const json_t *m = json_object_get(s, "multipleOf");
   if (m && (!json_is_number(m) || json_number_value(m) <= 0))
     return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
-                        "multipleOf at %s must be a number greater than 0",
-                        NODE(c, idx)->pointer);
+                         "multipleOf at %s must be a number greater than 0",
+                         NODE(c, idx)->pointer);
   return IATK_OK;
 }
 
@@ -331,10 +351,10 @@ static int read_sizes(compile_ctx *c, int idx, const json_t *s) {
   n->obj.max_properties = read_count(s, "maxProperties", -1);
   if (check_size_limits(c, n) != IATK_OK)
     return c->err ? c->err->code : IATK_ELIMIT;
-  read_bound(s, "minimum", "exclusiveMinimum", &n->num.has_minimum, &n->num.minimum,
-             &n->num.exclusive_minimum);
-  read_bound(s, "maximum", "exclusiveMaximum", &n->num.has_maximum, &n->num.maximum,
-             &n->num.exclusive_maximum);
+  read_bound(s, "minimum", "exclusiveMinimum", &n->num.has_minimum,
+             &n->num.minimum, &n->num.exclusive_minimum);
+  read_bound(s, "maximum", "exclusiveMaximum", &n->num.has_maximum,
+             &n->num.maximum, &n->num.exclusive_maximum);
   const json_t *mult = json_object_get(s, "multipleOf");
   if (json_is_number(mult) && json_number_value(mult) > 0)
     n->num.multiple_of = json_number_value(mult);
@@ -365,11 +385,11 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
   if (!re) {
     PCRE2_UCHAR why[200];
     pcre2_get_error_message(code, why, sizeof why);
-    return iatk__fail_at(c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
-                        "pattern /%s/ at %s is not a valid regular expression: "
-                        "%s at offset %zu",
-                        pattern, NODE(c, idx)->pointer, (const char *)why,
-                        (size_t)offset);
+    return iatk__fail_at(
+        c->err, IATK_ESCHEMA, NODE(c, idx)->pointer,
+        "pattern /%s/ at %s is not a valid regular expression: "
+        "%s at offset %zu",
+        pattern, NODE(c, idx)->pointer, (const char *)why, (size_t)offset);
   }
   pcre2_code_free(re);
   plan_node *n = NODE(c, idx);
@@ -385,7 +405,8 @@ static int read_pattern(compile_ctx *c, int idx, const json_t *s) {
 
 /* OpenAPI int32/int64: the integer's range is part of its format. */
 static void clamp_to_format(plan_node *n) {
-  double lo = n->str.format == FMT_INT32 ? -2147483648.0 : -9223372036854775808.0;
+  double lo =
+      n->str.format == FMT_INT32 ? -2147483648.0 : -9223372036854775808.0;
   double hi = n->str.format == FMT_INT32 ? 2147483647.0 : 9223372036854774784.0;
   if (!n->num.has_minimum || n->num.minimum < lo) {
     n->num.has_minimum = 1;
@@ -404,7 +425,8 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
   const char *format = json_string_value(json_object_get(s, "format"));
   plan_node *n = NODE(c, idx);
   n->str.format = format ? iatk__plan_format_parse(format) : FMT_NONE;
-  if ((n->str.format == FMT_INT32 || n->str.format == FMT_INT64) && c->plan->openapi_formats)
+  if ((n->str.format == FMT_INT32 || n->str.format == FMT_INT64) &&
+      c->plan->openapi_formats)
     clamp_to_format(n); /* an OpenAPI format; JSON Schema does not define it */
   const char *template = iatk__plan_format_pattern(n->str.format);
   if (n->str.pattern || !template)
@@ -418,7 +440,7 @@ static int read_format(compile_ctx *c, int idx, const json_t *s) {
 /* ------------------------------------------------------ sub-schemas */
 
 int iatk__compile_child(compile_ctx *c, const json_t *sub, const char *base,
-                  const char *key) {
+                        const char *key) {
   char *pointer = iatk__pointer_append(base, key);
   if (!pointer)
     return iatk__compile_oom(c), -1;
@@ -434,16 +456,17 @@ int iatk__compile_child(compile_ctx *c, const json_t *sub, const char *base,
 static int needs_check(const json_t *s) {
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value) if (!iatk__schema_keyword_generated(key))
-    return 1;
+  json_object_foreach((json_t *)s, key,
+                      value) if (!iatk__schema_keyword_generated(key)) return 1;
   /* literal values and format samples are not matched against bounds */
   int literal = json_object_get(s, "enum") || json_object_get(s, "const") ||
                 json_object_get(s, "format");
-  int bounded = json_object_get(s, "minLength") || json_object_get(s, "maxLength") ||
-                json_object_get(s, "minimum") || json_object_get(s, "maximum") ||
-                json_object_get(s, "exclusiveMinimum") ||
-                json_object_get(s, "exclusiveMaximum") ||
-                json_object_get(s, "minItems") || json_object_get(s, "maxItems");
+  int bounded =
+      json_object_get(s, "minLength") || json_object_get(s, "maxLength") ||
+      json_object_get(s, "minimum") || json_object_get(s, "maximum") ||
+      json_object_get(s, "exclusiveMinimum") ||
+      json_object_get(s, "exclusiveMaximum") ||
+      json_object_get(s, "minItems") || json_object_get(s, "maxItems");
   return literal && bounded;
 }
 
@@ -514,8 +537,8 @@ static const json_t *dialect_keywords(compile_ctx *c, const json_t *s) {
   json_t *copy = json_object();
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value)
-    if (iatk__schema_keyword_active(c->plan->dialect, key))
+  json_object_foreach((json_t *)s, key, value) if (iatk__schema_keyword_active(
+                                                       c->plan->dialect, key))
       json_object_set(copy, key, value);
   json_array_append_new(c->owned, copy);
   return copy;
@@ -526,8 +549,8 @@ static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
   iatk_error why;
   s = dialect_keywords(c, s);
   iatk_error_clear(&why);
-  if (json_object_get(s, "allOf") && !(s = merge_or_explain(c, s, pointer, &why)) &&
-      why.code != IATK_EUNSAT) {
+  if (json_object_get(s, "allOf") &&
+      !(s = merge_or_explain(c, s, pointer, &why)) && why.code != IATK_EUNSAT) {
     free(pointer);
     return -1;
   }
@@ -548,14 +571,15 @@ static int compile_object(compile_ctx *c, const json_t *key, const json_t *s,
 int iatk__compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
   if (c->depth >= IATK_MAX_SCHEMA_DEPTH) {
     iatk__fail_at(c->err, IATK_ELIMIT, pointer,
-                 "schema at %s nests deeper than %d levels", pointer,
-                 IATK_MAX_SCHEMA_DEPTH);
+                  "schema at %s nests deeper than %d levels", pointer,
+                  IATK_MAX_SCHEMA_DEPTH);
     free(pointer);
     return -1;
   }
   schema = iatk__ref_follow(c, schema, &pointer);
   int known = schema ? iatk__ptrmap_get(&c->memo, schema) : -1;
-  if (known < 0 && schema && c->plan->refs_with_siblings && iatk__ref_has_siblings(schema)) {
+  if (known < 0 && schema && c->plan->refs_with_siblings &&
+      iatk__ref_has_siblings(schema)) {
     const json_t *key = schema;
     const json_t *split = iatk__ref_split_siblings(c, schema);
     if (!split) {
@@ -575,7 +599,7 @@ int iatk__compile_node(compile_ctx *c, const json_t *schema, char *pointer) {
     return compile_boolean(c, schema, pointer);
   if (!json_is_object(schema)) {
     iatk__fail_at(c->err, IATK_ESCHEMA, pointer,
-                 "schema at %s must be an object or a boolean", pointer);
+                  "schema at %s must be an object or a boolean", pointer);
     free(pointer);
     return -1;
   }

@@ -61,14 +61,17 @@ static int read_items(compile_ctx *c, int idx, const json_t *s) {
     rest = json_object_get(s, "additionalItems");
     rest_key = "additionalItems";
   }
-  if (!rest && json_object_get(s, "unevaluatedItems") && !iatk__has_variant_keywords(s)) {
+  if (!rest && json_object_get(s, "unevaluatedItems") &&
+      !iatk__has_variant_keywords(s)) {
     rest = unevaluated_items(c, s); /* what follows the tuple */
     rest_key = "unevaluatedItems";
     if (!rest)
       return iatk__compile_oom(c);
   }
-  NODE(c, idx)->arr.unique_items = json_is_true(json_object_get(s, "uniqueItems"));
-  int rc = json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
+  NODE(c, idx)->arr.unique_items =
+      json_is_true(json_object_get(s, "uniqueItems"));
+  int rc =
+      json_is_array(prefix) ? read_prefix(c, idx, prefix, prefix_key) : IATK_OK;
   if (rc != IATK_OK || !rest || json_is_true(rest) || json_is_array(rest))
     return rc;
   int child = iatk__compile_child(c, rest, NODE(c, idx)->pointer, rest_key);
@@ -85,17 +88,19 @@ static int read_contains(compile_ctx *c, int idx, const json_t *s) {
   if (!contains)
     return IATK_OK;
   const json_t *min = json_object_get(s, "minContains");
-  int64_t wanted = json_is_number(min) ? compile_count(json_number_value(min)) : 1;
+  int64_t wanted =
+      json_is_number(min) ? compile_count(json_number_value(min)) : 1;
   if (wanted <= 0)
     return IATK_OK;
   if (wanted > 1000000)
     return iatk__fail_at(c->err, IATK_ELIMIT, NODE(c, idx)->pointer,
-                        "minContains %lld at %s is above the limit of 1000000",
-                        (long long)wanted, NODE(c, idx)->pointer);
+                         "minContains %lld at %s is above the limit of 1000000",
+                         (long long)wanted, NODE(c, idx)->pointer);
   const json_t *items = json_object_get(s, "items");
   json_t *both = json_pack("{s:[OO]}", "allOf", contains,
                            json_is_object(items) || json_is_boolean(items)
-                               ? (json_t *)items : json_true());
+                               ? (json_t *)items
+                               : json_true());
   if (!both)
     return iatk__compile_oom(c);
   json_array_append_new(c->owned, both);
@@ -146,18 +151,21 @@ static const json_t *merge_satisfiable(compile_ctx *c, const json_t *base,
 static int add_branch(compile_ctx *c, int idx, const json_t *s,
                       const json_t *branch, const char *const *drop, char *at) {
   int skipped = 0;
-  const json_t *merged = at ? merge_satisfiable(c, s, branch, drop, at, &skipped) : NULL;
+  const json_t *merged =
+      at ? merge_satisfiable(c, s, branch, drop, at, &skipped) : NULL;
   if (skipped) {
     free(at);
     return IATK_OK;
   }
   int child = merged ? iatk__compile_node(c, merged, at) : (free(at), -1);
-  return child < 0 ? iatk__error_code(c->err, IATK_ENOMEM) : add_variant(c, idx, child);
+  return child < 0 ? iatk__error_code(c->err, IATK_ENOMEM)
+                   : add_variant(c, idx, child);
 }
 
 static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
   char reason[160];
-  snprintf(reason, sizeof reason, "no branch of its %s can be satisfied", keyword);
+  snprintf(reason, sizeof reason, "no branch of its %s can be satisfied",
+           keyword);
   iatk__compile_forbid(NODE(c, idx), JT_ANY, reason);
   return IATK_OK;
 }
@@ -165,22 +173,27 @@ static int no_branch_left(compile_ctx *c, int idx, const char *keyword) {
 /* oneOf with two branches that accept everything matches no value with
  * exactly one: usually keywords the dialect does not have (draft-04 has no
  * const), so the reason names them. */
-static int oneof_matches_nothing(compile_ctx *c, int idx, const json_t *branches) {
+static int oneof_matches_nothing(compile_ctx *c, int idx,
+                                 const json_t *branches) {
   size_t i, open = 0;
   json_t *branch;
   const char *ignored = NULL;
-  json_array_foreach(branches, i, branch)
-    open += iatk__schema_accepts_everything(c->plan->dialect, branch, &ignored);
+  json_array_foreach(branches, i, branch) open +=
+      iatk__schema_accepts_everything(c->plan->dialect, branch, &ignored);
   if (open < 2)
     return 0;
   char reason[300];
   if (ignored)
-    snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
-             "so none matches exactly one (%s has no '%s' keyword: it is ignored)",
-             open, iatk__schema_dialect_name(c->plan->dialect), ignored);
+    snprintf(
+        reason, sizeof reason,
+        "%zu branches of its oneOf accept every value, "
+        "so none matches exactly one (%s has no '%s' keyword: it is ignored)",
+        open, iatk__schema_dialect_name(c->plan->dialect), ignored);
   else
-    snprintf(reason, sizeof reason, "%zu branches of its oneOf accept every value, "
-             "so none matches exactly one", open);
+    snprintf(reason, sizeof reason,
+             "%zu branches of its oneOf accept every value, "
+             "so none matches exactly one",
+             open);
   iatk__compile_forbid(NODE(c, idx), JT_ANY, reason);
   return 1;
 }
@@ -201,7 +214,8 @@ static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
   json_array_foreach(branches, i, branch) {
     if (rc != IATK_OK)
       break;
-    rc = add_branch(c, idx, s, branch, drop, iatk__pointer_append_index(base, i));
+    rc = add_branch(c, idx, s, branch, drop,
+                    iatk__pointer_append_index(base, i));
   }
   free(base);
   if (rc == IATK_OK && NODE(c, idx)->variant_count == 0)
@@ -214,13 +228,15 @@ static int read_alternatives(compile_ctx *c, int idx, const json_t *s,
  * fail `if`. */
 static int read_conditional(compile_ctx *c, int idx, const json_t *s) {
   static const char *drop[] = {"if", "then", "else", NULL};
-  const json_t *then = json_object_get(s, "then"), *otherwise = json_object_get(s, "else");
+  const json_t *then = json_object_get(s, "then"),
+               *otherwise = json_object_get(s, "else");
   json_t *both = json_pack("{s:[OO]}", "allOf", json_object_get(s, "if"),
                            then ? (json_t *)then : json_true());
   if (!both)
     return iatk__compile_oom(c);
   json_array_append_new(c->owned, both);
-  int rc = add_branch(c, idx, s, both, drop, iatk__pointer_append(NODE(c, idx)->pointer, "then"));
+  int rc = add_branch(c, idx, s, both, drop,
+                      iatk__pointer_append(NODE(c, idx)->pointer, "then"));
   if (rc == IATK_OK)
     rc = add_branch(c, idx, s, otherwise ? otherwise : json_true(), drop,
                     iatk__pointer_append(NODE(c, idx)->pointer, "else"));
@@ -250,7 +266,8 @@ static const char *first_dependent_schema(const json_t *s, const char **keyword,
 /* `s` without one entry of one dependency keyword; owned by the context. */
 static json_t *without_dependency(compile_ctx *c, const json_t *s,
                                   const char *keyword, const char *name) {
-  json_t *base = json_copy((json_t *)s), *map = json_copy(json_object_get(s, keyword));
+  json_t *base = json_copy((json_t *)s),
+         *map = json_copy(json_object_get(s, keyword));
   if (!base || !map) {
     json_decref(base);
     json_decref(map);
@@ -276,7 +293,8 @@ static int read_dependent_schemas(compile_ctx *c, int idx, const json_t *s) {
   const json_t *dep;
   const char *name = first_dependent_schema(s, &keyword, &dep);
   json_t *base = name ? without_dependency(c, s, keyword, name) : NULL;
-  json_t *with = base ? json_pack("{s:[s],s:[O]}", "required", name, "allOf", dep) : NULL;
+  json_t *with =
+      base ? json_pack("{s:[s],s:[O]}", "required", name, "allOf", dep) : NULL;
   json_t *without = base ? json_pack("{s:{s:b}}", "properties", name, 0) : NULL;
   if (!with || !without) {
     json_decref(with);
@@ -287,7 +305,8 @@ static int read_dependent_schemas(compile_ctx *c, int idx, const json_t *s) {
   json_array_append_new(c->owned, without);
   static const char *none[] = {NULL};
   char *at = iatk__pointer_append(NODE(c, idx)->pointer, keyword);
-  int rc = add_branch(c, idx, base, with, none, at ? iatk__pointer_append(at, name) : NULL);
+  int rc = add_branch(c, idx, base, with, none,
+                      at ? iatk__pointer_append(at, name) : NULL);
   if (rc == IATK_OK)
     rc = add_branch(c, idx, base, without, none, at);
   else
@@ -305,8 +324,8 @@ static int has_dependent_schema(const json_t *s) {
 
 int iatk__has_variant_keywords(const json_t *s) {
   return json_is_array(json_object_get(s, "anyOf")) ||
-         json_is_array(json_object_get(s, "oneOf")) || json_object_get(s, "if") ||
-         has_dependent_schema(s);
+         json_is_array(json_object_get(s, "oneOf")) ||
+         json_object_get(s, "if") || has_dependent_schema(s);
 }
 
 int iatk__read_array_keywords(compile_ctx *c, int idx, const json_t *s) {

@@ -10,8 +10,8 @@ typedef struct compile_ctx {
   iatk_ptrmap memo; /* schema object address -> node number */
   json_t *owned;    /* merged schema objects, kept alive until the end */
   iatk_error *err;
-  int depth;        /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
-  long merges;      /* allOf member merges in this compile, bounded */
+  int depth;           /* recursion depth, bounded by IATK_MAX_SCHEMA_DEPTH */
+  long merges;         /* allOf member merges in this compile, bounded */
   iatk_ptrmap *merged; /* members already in the merge under way */
   iatk_validator *samples_check; /* vets examples/default, made on demand */
   struct regex_cache *regexes;   /* matches names against patternProperties */
@@ -24,7 +24,7 @@ typedef struct compile_ctx {
  * or, against the base URI in force, an $id-relative URI or an $anchor.
  * `at` is the pointer of the $ref for messages. */
 const json_t *iatk__ref_resolve(compile_ctx *c, const json_t *holder,
-                          const char *ref, const char *at);
+                                const char *ref, const char *at);
 /* A $dynamicRef's target in the outermost dynamic scope, or NULL to
  * resolve it statically. */
 const json_t *iatk__ref_resolve_dynamic(compile_ctx *c, const char *ref);
@@ -41,7 +41,8 @@ int iatk__ref_note_base(compile_ctx *c, const json_t *holder, const char *base);
 /* Follows $ref until a schema that is not a bare reference, detecting
  * reference cycles.  *pointer is replaced by the target's pointer (caller
  * frees the new one; the input is freed when replaced). */
-const json_t *iatk__ref_follow(compile_ctx *c, const json_t *schema, char **pointer);
+const json_t *iatk__ref_follow(compile_ctx *c, const json_t *schema,
+                               char **pointer);
 
 /* Whether a schema has a $ref and keywords beside it that constrain. */
 int iatk__ref_has_siblings(const json_t *schema);
@@ -52,17 +53,18 @@ const json_t *iatk__ref_split_siblings(compile_ctx *c, const json_t *schema);
 /* Flattens allOf (recursively, following $ref) into one merged schema
  * object owned by the context. */
 const json_t *iatk__merge_all_of(compile_ctx *c, const json_t *schema,
-                           const char *pointer);
+                                 const char *pointer);
 /* Before `member` is merged into `dst`: writes out each side's
  * additionalProperties for the names the other declares, and its items
  * for the tuple positions the other covers (merge_local.c).  Returns the
  * member to merge (an owned copy when changed), NULL on error. */
-const json_t *iatk__merge_localize(compile_ctx *c, json_t *dst, const json_t *member);
+const json_t *iatk__merge_localize(compile_ctx *c, json_t *dst,
+                                   const json_t *member);
 /* Merges a base schema, minus the keywords in `drop` (NULL-terminated),
  * with one branch. */
 const json_t *iatk__merge_branch(compile_ctx *c, const json_t *base,
-                           const json_t *branch, const char *const *drop,
-                           const char *pointer);
+                                 const json_t *branch, const char *const *drop,
+                                 const char *pointer);
 
 /* A size keyword's value as a count, saturated (no UB on 1e300). */
 static inline int64_t compile_count(double d) {
@@ -77,7 +79,7 @@ void iatk__compile_forbid(plan_node *n, unsigned types, const char *reason);
 int iatk__compile_oom(compile_ctx *c);
 /* Compiles sub-schema `sub` found at base/key; node number or -1. */
 int iatk__compile_child(compile_ctx *c, const json_t *sub, const char *base,
-                  const char *key);
+                        const char *key);
 /* Keyword groups, each in its own file. */
 int iatk__read_object_keywords(compile_ctx *c, int idx, const json_t *s);
 int iatk__read_array_keywords(compile_ctx *c, int idx, const json_t *s);

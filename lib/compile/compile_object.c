@@ -15,7 +15,8 @@
 static int add_prop(compile_ctx *c, int idx, const char *name, int child,
                     int required) {
   plan_node *n = NODE(c, idx);
-  if (n->obj.prop_count == n->obj.prop_cap) { /* geometric: schemas with 100k members */
+  if (n->obj.prop_count ==
+      n->obj.prop_cap) { /* geometric: schemas with 100k members */
     size_t cap = n->obj.prop_cap ? n->obj.prop_cap * 2 : 8;
     plan_prop *props = realloc(n->obj.props, cap * sizeof *props);
     if (!props)
@@ -31,7 +32,8 @@ static int add_prop(compile_ctx *c, int idx, const char *name, int child,
   p->node = child;
   p->required = required;
   if (c->names_node == idx)
-    json_object_set_new(c->names, name, json_integer((json_int_t)n->obj.prop_count));
+    json_object_set_new(c->names, name,
+                        json_integer((json_int_t)n->obj.prop_count));
   n->obj.prop_count++;
   return IATK_OK;
 }
@@ -62,7 +64,8 @@ static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
     return 1;
   iatk_validator *index = iatk__compile_samples_validator(c);
   json_t *value = json_string(name);
-  int ok = !index || !value || iatk__validator_check_schema(index, names, value);
+  int ok =
+      !index || !value || iatk__validator_check_schema(index, names, value);
   json_decref(value);
   return ok;
 }
@@ -72,7 +75,8 @@ static int name_allowed(compile_ctx *c, const json_t *s, const char *name) {
 static const json_t *with_patterns(compile_ctx *c, const json_t *s,
                                    const char *name, const json_t *sub) {
   const json_t *pats = json_object_get(s, "patternProperties");
-  if (!json_is_object(pats) || (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
+  if (!json_is_object(pats) ||
+      (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
     return sub;
   json_t *all = NULL;
   const char *pattern;
@@ -101,7 +105,8 @@ static int read_properties(compile_ctx *c, int idx, const json_t *s) {
   json_object_foreach((json_t *)props, name, sub) {
     if (!name_allowed(c, s, name))
       continue; /* never emitted; `required` reports it if needed */
-    int child = iatk__compile_child(c, with_patterns(c, s, name, sub), base, name);
+    int child =
+        iatk__compile_child(c, with_patterns(c, s, name, sub), base, name);
     rc = child < 0 ? iatk__error_code(c->err, IATK_ENOMEM)
                    : add_prop(c, idx, name, child, 0);
     if (rc != IATK_OK)
@@ -132,7 +137,9 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
       free(base);
       return iatk__error_code(c->err, IATK_ENOMEM);
     }
-    plan_pattern_prop *p = &NODE(c, idx)->obj.pattern_props[NODE(c, idx)->obj.pattern_prop_count++];
+    plan_pattern_prop *p =
+        &NODE(c, idx)
+             ->obj.pattern_props[NODE(c, idx)->obj.pattern_prop_count++];
     p->pattern = strdup(pattern);
     p->rx = iatk__rx_parse(pattern);
     p->node = child;
@@ -144,7 +151,8 @@ static int read_pattern_properties(compile_ctx *c, int idx, const json_t *s) {
 static int read_additional(compile_ctx *c, int idx, const json_t *s) {
   /* unevaluatedProperties acts as additionalProperties for what we emit,
    * except where variants add properties: each variant, merged, applies it */
-  const char *key = json_object_get(s, "additionalProperties") || iatk__has_variant_keywords(s)
+  const char *key = json_object_get(s, "additionalProperties") ||
+                            iatk__has_variant_keywords(s)
                         ? "additionalProperties"
                         : "unevaluatedProperties";
   const json_t *extra = json_object_get(s, key);
@@ -162,11 +170,13 @@ static int read_additional(compile_ctx *c, int idx, const json_t *s) {
 }
 
 /* The patternProperties node a name falls under, or -2 for none. */
-static int pattern_node_for(compile_ctx *c, const plan_node *n, const char *name) {
+static int pattern_node_for(compile_ctx *c, const plan_node *n,
+                            const char *name) {
   if (!c->regexes && !(c->regexes = iatk__regex_cache_new()))
     return -2;
   for (size_t i = 0; i < n->obj.pattern_prop_count; i++)
-    if (iatk__regex_search(c->regexes, n->obj.pattern_props[i].pattern, name, strlen(name)) == 1)
+    if (iatk__regex_search(c->regexes, n->obj.pattern_props[i].pattern, name,
+                           strlen(name)) == 1)
       return n->obj.pattern_props[i].node;
   return -2;
 }
@@ -185,7 +195,8 @@ forbid_object(plan_node *n, const char *fmt, ...) {
     vsnprintf(reason, (size_t)len + 1, fmt, ap);
     va_end(ap);
   }
-  iatk__compile_forbid(n, JT_OBJECT, reason ? reason : "a required property is not allowed");
+  iatk__compile_forbid(n, JT_OBJECT,
+                       reason ? reason : "a required property is not allowed");
   free(reason);
   return IATK_OK;
 }
@@ -198,12 +209,14 @@ static int require(compile_ctx *c, int idx, const json_t *s, const char *name) {
     return IATK_OK;
   }
   if (!name_allowed(c, s, name))
-    return forbid_object(n, "required property '%s' does not satisfy propertyNames",
-                         name);
+    return forbid_object(
+        n, "required property '%s' does not satisfy propertyNames", name);
   int node = pattern_node_for(c, n, name);
   if (node == -2 && n->obj.additional_forbidden)
-    return forbid_object(n, "required property '%s' is forbidden by "
-                            "additionalProperties: false", name);
+    return forbid_object(n,
+                         "required property '%s' is forbidden by "
+                         "additionalProperties: false",
+                         name);
   return add_prop(c, idx, name, node == -2 ? n->obj.additional : node, 1);
 }
 
@@ -225,7 +238,8 @@ static int read_required(compile_ctx *c, int idx, const json_t *s) {
 
 /* dependentRequired (and array-valued dependencies): when a property is
  * emitted, the ones it names must be too. */
-static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *list) {
+static int add_needs(compile_ctx *c, int idx, const char *name,
+                     const json_t *list) {
   int owner = find_prop(c, idx, name);
   if (owner < 0 || !json_is_array(list))
     return IATK_OK; /* never emitted, so never triggers */
@@ -240,13 +254,17 @@ static int add_needs(compile_ctx *c, int idx, const char *name, const json_t *li
     if (at < 0 && node == -2 && NODE(c, idx)->obj.additional_forbidden) {
       plan_prop *p = &NODE(c, idx)->obj.props[owner];
       if (p->required)
-        return forbid_object(NODE(c, idx), "required property '%s' needs '%s' "
+        return forbid_object(NODE(c, idx),
+                             "required property '%s' needs '%s' "
                              "(dependentRequired), which additionalProperties: "
-                             "false forbids", name, needed);
+                             "false forbids",
+                             name, needed);
       p->impossible = 1;
       continue;
     }
-    if (at < 0 && add_prop(c, idx, needed, node == -2 ? NODE(c, idx)->obj.additional : node, 0) != IATK_OK)
+    if (at < 0 && add_prop(c, idx, needed,
+                           node == -2 ? NODE(c, idx)->obj.additional : node,
+                           0) != IATK_OK)
       return iatk__error_code(c->err, IATK_ENOMEM);
     at = at < 0 ? (int)NODE(c, idx)->obj.prop_count - 1 : at;
     plan_prop *p = &NODE(c, idx)->obj.props[owner];

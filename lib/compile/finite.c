@@ -103,10 +103,12 @@ static int infinite_member(const iatk_plan *plan, const plan_node *n) {
     if (rank_of(plan, n->obj.props[i].node) == RANK_INFINITE)
       return n->obj.props[i].node;
     for (size_t k = 0; k < n->obj.props[i].need_count; k++)
-      if (rank_of(plan, n->obj.props[n->obj.props[i].needs[k]].node) == RANK_INFINITE)
+      if (rank_of(plan, n->obj.props[n->obj.props[i].needs[k]].node) ==
+          RANK_INFINITE)
         return n->obj.props[n->obj.props[i].needs[k]].node;
   }
-  for (size_t i = 0; i < (size_t)n->arr.min_items && i <= n->arr.prefix_count; i++)
+  for (size_t i = 0; i < (size_t)n->arr.min_items && i <= n->arr.prefix_count;
+       i++)
     if (rank_of(plan, plan_item_node(n, i)) == RANK_INFINITE)
       return plan_item_node(n, i);
   if (n->arr.contains != NO_NODE && n->arr.min_contains > 0 &&
@@ -124,7 +126,8 @@ static int explain(const iatk_plan *plan, iatk_error *err) {
   iatk_buf path;
   iatk__buf_init(&path);
   int node = plan->root, next;
-  while (seen && !seen[node] && (next = infinite_member(plan, &plan->nodes[node])) != NO_NODE) {
+  while (seen && !seen[node] &&
+         (next = infinite_member(plan, &plan->nodes[node])) != NO_NODE) {
     seen[node] = 1;
     iatk__buf_printf(&path, "%s -> ", plan->nodes[node].pointer);
     node = next;
@@ -133,21 +136,23 @@ static int explain(const iatk_plan *plan, iatk_error *err) {
   iatk__buf_puts(&path, plan->nodes[node].pointer);
   if (cyclic)
     iatk__fail_at(err, IATK_ECYCLE, plan->nodes[plan->root].pointer,
-                 "required members form a $ref cycle, so no finite event "
-                 "exists: %s",
-                 path.data);
+                  "required members form a $ref cycle, so no finite event "
+                  "exists: %s",
+                  path.data);
   else if (node == plan->root)
     iatk__fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
-                 "schema at %s allows no value: %s", plan->nodes[node].pointer,
-                 plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
-                                                : "its keywords contradict each other");
+                  "schema at %s allows no value: %s", plan->nodes[node].pointer,
+                  plan->nodes[node].unsat_reason
+                      ? plan->nodes[node].unsat_reason
+                      : "its keywords contradict each other");
   else
     iatk__fail_at(err, IATK_EUNSAT, plan->nodes[node].pointer,
-                 "schema at %s allows no value: %s (it is required: %s)",
-                 plan->nodes[node].pointer,
-                 plan->nodes[node].unsat_reason ? plan->nodes[node].unsat_reason
-                                                : "its keywords contradict each other",
-                 path.data);
+                  "schema at %s allows no value: %s (it is required: %s)",
+                  plan->nodes[node].pointer,
+                  plan->nodes[node].unsat_reason
+                      ? plan->nodes[node].unsat_reason
+                      : "its keywords contradict each other",
+                  path.data);
   free(seen);
   iatk__buf_release(&path);
   return iatk__error_code(err, IATK_ECYCLE);

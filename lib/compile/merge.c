@@ -58,17 +58,17 @@ static int merge_type(compile_ctx *c, json_t *dst, json_t *src,
                     (!strcmp(json_string_value(ta), "number") &&
                      !strcmp(json_string_value(tb), "integer")));
     if (same || narrowed)
-      json_array_append_new(both, json_string(narrowed ? "integer"
-                                                       : json_string_value(ta)));
+      json_array_append_new(
+          both, json_string(narrowed ? "integer" : json_string_value(ta)));
   }
   json_decref(a);
   json_decref(b);
   if (json_array_size(both) == 0) {
     json_decref(both);
     return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
-                        "allOf member %s shares no type with the members "
-                        "before it",
-                        pointer);
+                         "allOf member %s shares no type with the members "
+                         "before it",
+                         pointer);
   }
   json_object_set_new(dst, "type", both);
   return IATK_OK;
@@ -109,15 +109,16 @@ static int merge_enum(compile_ctx *c, json_t *dst, json_t *src,
   json_t *mine = json_object_get(dst, "enum"), *kept = json_array();
   size_t i, j;
   json_t *a, *b;
-  json_array_foreach(mine, i, a) json_array_foreach(src, j, b) if (json_equal(a, b)) {
+  json_array_foreach(mine, i, a)
+      json_array_foreach(src, j, b) if (json_equal(a, b)) {
     json_array_append(kept, a);
     break;
   }
   json_object_set_new(dst, "enum", kept);
   if (json_array_size(kept) == 0)
     return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
-                        "allOf at %s: the members' enum lists share no value",
-                        pointer);
+                         "allOf at %s: the members' enum lists share no value",
+                         pointer);
   return IATK_OK;
 }
 
@@ -135,7 +136,8 @@ static void merge_tuple(json_t *dst, const char *key, json_t *src) {
                                                          : json_array_size(src);
   for (size_t i = 0; i < n; i++) {
     json_t *a = json_array_get(old, i), *b = json_array_get(src, i);
-    json_array_append_new(merged, a && b ? pair_all_of(a, b) : json_incref(a ? a : b));
+    json_array_append_new(merged,
+                          a && b ? pair_all_of(a, b) : json_incref(a ? a : b));
   }
   json_object_set_new(dst, key, merged);
 }
@@ -160,10 +162,11 @@ static int merge_alternatives(compile_ctx *c, json_t *dst, const char *key,
   json_t *old = json_object_get(dst, key);
   if (!json_is_array(old) || !json_is_array(src) ||
       json_array_size(old) * json_array_size(src) > MAX_PRODUCT)
-    return iatk__fail_at(c->err, IATK_EUNSUPPORTED, pointer,
-                        "allOf at %s: members' %s lists combine into more than "
-                        "%d branches",
-                        pointer, key, MAX_PRODUCT);
+    return iatk__fail_at(
+        c->err, IATK_EUNSUPPORTED, pointer,
+        "allOf at %s: members' %s lists combine into more than "
+        "%d branches",
+        pointer, key, MAX_PRODUCT);
   json_t *product = json_array();
   size_t i, j;
   json_t *a, *b;
@@ -180,8 +183,7 @@ static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
                          unsigned flags, merge_rule rule, json_t *old,
                          json_t *src, const char *pointer) {
   switch (rule) {
-  case MERGE_TYPE:
-    return merge_type(c, dst, src, pointer);
+  case MERGE_TYPE: return merge_type(c, dst, src, pointer);
   case MERGE_PROPERTIES:
     if (!json_is_object(src))
       break;
@@ -198,9 +200,9 @@ static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
     break;
   case MERGE_CONST:
     if (!json_equal(old, src))
-      return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
-                          "allOf at %s: members require different const values",
-                          pointer);
+      return iatk__fail_at(
+          c->err, IATK_EUNSAT, pointer,
+          "allOf at %s: members require different const values", pointer);
     return IATK_OK;
   case MERGE_BOUND:
     if (!json_is_number(old) || !json_is_number(src))
@@ -235,8 +237,7 @@ static int merge_by_rule(compile_ctx *c, json_t *dst, const char *key,
     if (!json_equal(old, src))
       return merge_alternatives(c, dst, key, src, pointer);
     return IATK_OK;
-  case MERGE_FIRST:
-    break;
+  case MERGE_FIRST: break;
   }
   if (!json_equal(old, src))
     c->plan->needs_check = 1;
@@ -267,8 +268,9 @@ static int merge_members(compile_ctx *c, json_t *dst, const json_t *all_of,
     char *at = base ? iatk__pointer_append_index(base, i) : NULL;
     const json_t *target = at ? iatk__ref_follow(c, member, &at) : NULL;
     int rc = !target ? iatk__error_code(c->err, IATK_ENOMEM)
-             : iatk__ptrmap_get(c->merged, target) >= 0 ? IATK_OK /* met before */
-             : merge_member(c, dst, target, at, depth + 1);
+             : iatk__ptrmap_get(c->merged, target) >= 0
+                 ? IATK_OK /* met before */
+                 : merge_member(c, dst, target, at, depth + 1);
     free(at);
     if (rc != IATK_OK) {
       free(base);
@@ -290,8 +292,9 @@ static int merge_member_ref(compile_ctx *c, json_t *dst, const json_t *member,
   char *at = iatk__pointer_append(pointer, "$ref");
   const json_t *target = at ? iatk__ref_resolve(c, member, ref, at) : NULL;
   int rc = !target ? iatk__error_code(c->err, IATK_ENOMEM)
-           : iatk__ptrmap_get(c->merged, target) >= 0 ? IATK_OK
-           : merge_member(c, dst, target, at, depth + 1);
+           : iatk__ptrmap_get(c->merged, target) >= 0
+               ? IATK_OK
+               : merge_member(c, dst, target, at, depth + 1);
   free(at);
   return rc;
 }
@@ -300,25 +303,26 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
                         const char *pointer, int depth) {
   if (++c->merges > MAX_MERGES)
     return iatk__fail_at(c->err, IATK_ELIMIT, pointer,
-                        "allOf at %s needs more than %d merges (shared "
-                        "references multiply them)",
-                        pointer, MAX_MERGES);
+                         "allOf at %s needs more than %d merges (shared "
+                         "references multiply them)",
+                         pointer, MAX_MERGES);
   if (depth > MAX_ALLOF_DEPTH)
     return iatk__fail_at(c->err, IATK_ELIMIT, pointer,
-                        "allOf at %s nests more than %d levels deep",
-                        pointer, MAX_ALLOF_DEPTH);
+                         "allOf at %s nests more than %d levels deep", pointer,
+                         MAX_ALLOF_DEPTH);
   if (iatk__ptrmap_put(c->merged, member, 1) != IATK_OK)
     return iatk__compile_oom(c);
   if (json_is_false(member))
     return iatk__fail_at(c->err, IATK_EUNSAT, pointer,
-                        "allOf at %s contains the schema false", pointer);
+                         "allOf at %s contains the schema false", pointer);
   if (!json_is_object(member))
     return IATK_OK; /* true, or a non-schema the validator would reject */
   const char *key;
   json_t *value;
   /* null passes allOf only if every typed member is nullable: a typed
    * member without nullable makes the merge non-nullable for good */
-  if (json_object_get(member, "type") && !json_is_true(json_object_get(member, "nullable")))
+  if (json_object_get(member, "type") &&
+      !json_is_true(json_object_get(member, "nullable")))
     json_object_set_new(dst, "nullable", json_false());
   int rc = merge_member_ref(c, dst, member, pointer, depth);
   if (rc != IATK_OK)
@@ -326,7 +330,8 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
   if (!(member = iatk__merge_localize(c, dst, member)))
     return iatk__error_code(c->err, IATK_ENOMEM);
   json_object_foreach((json_t *)member, key, value) {
-    if (strcmp(key, "allOf") == 0 || !iatk__schema_keyword_active(c->plan->dialect, key) ||
+    if (strcmp(key, "allOf") == 0 ||
+        !iatk__schema_keyword_active(c->plan->dialect, key) ||
         (strcmp(key, "$ref") == 0 && c->plan->refs_with_siblings))
       continue;
     /* OpenAPI 3.0.3: nullable only qualifies a `type` beside it */
@@ -342,7 +347,7 @@ static int merge_member(compile_ctx *c, json_t *dst, const json_t *member,
 }
 
 const json_t *iatk__merge_all_of(compile_ctx *c, const json_t *schema,
-                           const char *pointer) {
+                                 const char *pointer) {
   json_t *dst = own(c, json_object());
   if (!dst) {
     iatk__fail(c->err, IATK_ENOMEM, "out of memory");
@@ -358,8 +363,8 @@ const json_t *iatk__merge_all_of(compile_ctx *c, const json_t *schema,
 }
 
 const json_t *iatk__merge_branch(compile_ctx *c, const json_t *base,
-                           const json_t *branch, const char *const *drop,
-                           const char *pointer) {
+                                 const json_t *branch, const char *const *drop,
+                                 const char *pointer) {
   json_t *dst = own(c, json_object());
   json_t *base_only = json_copy((json_t *)base);
   if (!dst || !base_only) {
@@ -382,11 +387,13 @@ const json_t *iatk__ref_split_siblings(compile_ctx *c, const json_t *schema) {
       json_object_set(ref_only, refs[i], ref);
     json_object_del(rest, refs[i]);
   }
-  if (ref_only && iatk__ref_note_base(c, ref_only, iatk__ref_base_of(c, schema)) != IATK_OK) {
+  if (ref_only && iatk__ref_note_base(
+                      c, ref_only, iatk__ref_base_of(c, schema)) != IATK_OK) {
     json_decref(ref_only);
     ref_only = NULL;
   }
-  json_t *both = ref_only && rest ? json_pack("{s:[oo]}", "allOf", ref_only, rest) : NULL;
+  json_t *both =
+      ref_only && rest ? json_pack("{s:[oo]}", "allOf", ref_only, rest) : NULL;
   if (!both) {
     json_decref(ref_only);
     json_decref(rest);

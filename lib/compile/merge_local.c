@@ -21,19 +21,21 @@ static int covers_name(compile_ctx *c, const json_t *s, const char *name) {
   if (json_object_get(json_object_get(s, "properties"), name))
     return 1;
   const json_t *patterns = json_object_get(s, "patternProperties");
-  if (!json_is_object(patterns) || (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
+  if (!json_is_object(patterns) ||
+      (!c->regexes && !(c->regexes = iatk__regex_cache_new())))
     return 0;
   const char *pattern;
   json_t *sub;
-  json_object_foreach((json_t *)patterns, pattern, sub)
-    if (iatk__regex_search(c->regexes, pattern, name, strlen(name)) == 1)
-      return 1;
+  json_object_foreach((json_t *)patterns, pattern,
+                      sub) if (iatk__regex_search(c->regexes, pattern, name,
+                                                  strlen(name)) == 1) return 1;
   return 0;
 }
 
 /* s.properties[name] = s.additionalProperties for each name `other`
  * declares and `s` does not cover.  `s` is ours to change. */
-static int spell_out_additional(compile_ctx *c, json_t *s, const json_t *other) {
+static int spell_out_additional(compile_ctx *c, json_t *s,
+                                const json_t *other) {
   json_t *extra = json_object_get(s, "additionalProperties");
   const json_t *declared = json_object_get(other, "properties");
   if (!extra || !json_is_object(declared))
@@ -58,9 +60,12 @@ static int spell_out_additional(compile_ctx *c, json_t *s, const json_t *other) 
 
 /* patternProperties of one side with additionalProperties of the other
  * cannot be written out name by name: the self-check enforces them. */
-static void check_pattern_mix(compile_ctx *c, const json_t *a, const json_t *b) {
-  if ((json_object_get(a, "patternProperties") && json_object_get(b, "additionalProperties")) ||
-      (json_object_get(b, "patternProperties") && json_object_get(a, "additionalProperties")))
+static void check_pattern_mix(compile_ctx *c, const json_t *a,
+                              const json_t *b) {
+  if ((json_object_get(a, "patternProperties") &&
+       json_object_get(b, "additionalProperties")) ||
+      (json_object_get(b, "patternProperties") &&
+       json_object_get(a, "additionalProperties")))
     c->plan->needs_check = 1;
 }
 
@@ -100,10 +105,14 @@ static int extend_tuple(compile_ctx *c, json_t *s, size_t len, int modern) {
   int rc = longer ? IATK_OK : IATK_ENOMEM;
   if (rc == IATK_OK && modern)
     rc = json_object_set_new(s, "prefixItems", longer) ||
-         json_object_set(s, "items", rest) ? IATK_ENOMEM : IATK_OK;
+                 json_object_set(s, "items", rest)
+             ? IATK_ENOMEM
+             : IATK_OK;
   else if (rc == IATK_OK)
     rc = json_object_set_new(s, "items", longer) ||
-         json_object_set(s, "additionalItems", rest) ? IATK_ENOMEM : IATK_OK;
+                 json_object_set(s, "additionalItems", rest)
+             ? IATK_ENOMEM
+             : IATK_OK;
   json_decref(rest);
   return rc == IATK_OK ? IATK_OK : iatk__compile_oom(c);
 }
@@ -112,7 +121,8 @@ static int align_tuples(compile_ctx *c, json_t *dst, json_t *member) {
   const json_t *a = tuple_of(dst), *b = tuple_of(member);
   if (!a && !b)
     return IATK_OK;
-  int modern = json_object_get(dst, "prefixItems") || json_object_get(member, "prefixItems");
+  int modern = json_object_get(dst, "prefixItems") ||
+               json_object_get(member, "prefixItems");
   size_t len = json_array_size(a) > json_array_size(b) ? json_array_size(a)
                                                        : json_array_size(b);
   int rc = extend_tuple(c, dst, len, modern);
@@ -122,10 +132,12 @@ static int align_tuples(compile_ctx *c, json_t *dst, json_t *member) {
 /* --------------------------------------------------------------- entry */
 
 static int has_catch_all(const json_t *s) {
-  return json_object_get(s, "additionalProperties") || tuple_of(s) || rest_of(s);
+  return json_object_get(s, "additionalProperties") || tuple_of(s) ||
+         rest_of(s);
 }
 
-const json_t *iatk__merge_localize(compile_ctx *c, json_t *dst, const json_t *member) {
+const json_t *iatk__merge_localize(compile_ctx *c, json_t *dst,
+                                   const json_t *member) {
   if (!json_is_object(member) || json_object_size(dst) == 0 ||
       (!has_catch_all(dst) && !has_catch_all(member)))
     return member;

@@ -35,7 +35,8 @@ void iatk__plan_release_nodes(iatk_plan *plan) {
     plan_node *n = &plan->nodes[i];
     free(n->pointer);
     free(n->const_text);
-    for (size_t e = 0; n->enum_texts && e < json_array_size(n->enum_values); e++)
+    for (size_t e = 0; n->enum_texts && e < json_array_size(n->enum_values);
+         e++)
       free(n->enum_texts[e].text);
     free(n->enum_texts);
     free(n->sample_text.text);
@@ -207,15 +208,17 @@ static int compile_root(compile_ctx *c, const char *event_ref) {
   const json_t *root = iatk__ref_resolve(c, NULL, pointer, pointer);
   c->err = outer;
   if (!root) {
-    iatk__fail_at(outer, local.code == IATK_EREF ? IATK_ENOEVENT : local.code, pointer,
-                 "event_ref '%s' not found: %s does not exist in the document",
-                 event_ref ? event_ref : "", pointer);
+    iatk__fail_at(outer, local.code == IATK_EREF ? IATK_ENOEVENT : local.code,
+                  pointer,
+                  "event_ref '%s' not found: %s does not exist in the document",
+                  event_ref ? event_ref : "", pointer);
     free(pointer);
     return iatk__error_code(outer, IATK_ENOEVENT);
   }
   c->plan->detail_type =
       string_member(root, c->schema->doc, "x-amazon-events-detail-type");
-  c->plan->source = string_member(root, c->schema->doc, "x-amazon-events-source");
+  c->plan->source =
+      string_member(root, c->schema->doc, "x-amazon-events-source");
   c->plan->root = iatk__compile_node(c, root, pointer);
   if (c->plan->root < 0)
     return iatk__error_code(c->err, IATK_ENOMEM);
@@ -237,16 +240,19 @@ iatk_plan *iatk_compile(const iatk_schema *schema, const char *event_ref,
     return NULL;
   }
   iatk_plan *plan = calloc(1, sizeof *plan);
-  compile_ctx c = {.schema = schema, .plan = plan, .err = err,
-                   .owned = json_array(), .names_node = -1};
+  compile_ctx c = {.schema = schema,
+                   .plan = plan,
+                   .err = err,
+                   .owned = json_array(),
+                   .names_node = -1};
   iatk__ptrmap_init(&c.memo);
-  int rc = plan && c.owned ? IATK_OK
-                           : iatk__fail(err, IATK_ENOMEM, "out of memory");
+  int rc =
+      plan && c.owned ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK) {
     plan->dialect = schema->dialect;
     plan->openapi = schema->dialect == DIALECT_OAS30;
-    plan->openapi_formats = schema->dialect == DIALECT_OAS30 ||
-                            schema->dialect == DIALECT_OAS31;
+    plan->openapi_formats =
+        schema->dialect == DIALECT_OAS30 || schema->dialect == DIALECT_OAS31;
     plan->doc = json_incref(schema->doc);
     plan->ids = iatk__id_index_ref(schema->ids);
     plan->refs_with_siblings = refs_apply_with_siblings(schema->dialect);

@@ -20,7 +20,6 @@ enum {
 };
 #define JT_COUNT 7
 
-
 #define RANK_INFINITE UINT32_MAX
 /* Plans larger than this are refused (ELIMIT): variants of variants can
  * multiply, and a plan must fit in memory. */
@@ -37,7 +36,7 @@ typedef struct plan_prop {
   char *name;
   size_t name_len;
   plan_text member; /* `,"name":` escaped; the first member skips the ',' */
-  int node; /* NO_NODE: unconstrained value */
+  int node;         /* NO_NODE: unconstrained value */
   int required;
   int *needs; /* dependentRequired: props that must come along */
   size_t need_count;
@@ -54,10 +53,10 @@ typedef struct plan_pattern_prop {
 /* A node's string keywords. */
 typedef struct plan_string {
   schema_format format;
-  char *pattern;           /* ECMA-262 pattern, or the format's template */
-  size_t pattern_len;      /* its bytes: a pattern may contain U+0000 */
-  int pattern_is_own;      /* pattern came from the schema, not a format */
-  struct rx_program *rx;   /* its generator program, NULL if unparsable */
+  char *pattern;         /* ECMA-262 pattern, or the format's template */
+  size_t pattern_len;    /* its bytes: a pattern may contain U+0000 */
+  int pattern_is_own;    /* pattern came from the schema, not a format */
+  struct rx_program *rx; /* its generator program, NULL if unparsable */
   int64_t min_length, max_length; /* max: -1 when unbounded */
 } plan_string;
 
@@ -70,57 +69,57 @@ typedef struct plan_number {
 
 /* A node's array keywords. */
 typedef struct plan_array {
-  int *prefix;             /* nodes of the first items (tuple forms) */
+  int *prefix; /* nodes of the first items (tuple forms) */
   size_t prefix_count;
-  int items;               /* node for the items after them; NO_NODE = any */
-  int contains;            /* items that must occur (merged with items) */
+  int items;    /* node for the items after them; NO_NODE = any */
+  int contains; /* items that must occur (merged with items) */
   int64_t min_contains;
   int unique_items;
-  int64_t min_items, max_items;   /* max: -1 when unbounded */
+  int64_t min_items, max_items; /* max: -1 when unbounded */
 } plan_array;
 
 /* A node's object keywords. */
 typedef struct plan_object {
   plan_prop *props;
   size_t prop_count, prop_cap;
-  int additional;          /* node for other properties; NO_NODE = any */
+  int additional;           /* node for other properties; NO_NODE = any */
   int additional_forbidden; /* additionalProperties: false */
-  int has_required;        /* a `required` list was given (possibly empty):
+  int has_required;         /* a `required` list was given (possibly empty):
                             * AWS IATK's skip_optional keys on it */
   plan_pattern_prop *pattern_props;
   size_t pattern_prop_count;
-  char *name_pattern;      /* propertyNames.pattern, for extra names */
-  json_t *name_values;     /* propertyNames' enum (or const), or NULL */
+  char *name_pattern;  /* propertyNames.pattern, for extra names */
+  json_t *name_values; /* propertyNames' enum (or const), or NULL */
   struct rx_program *name_rx;
   int64_t min_properties, max_properties; /* max: -1 when unbounded */
 } plan_object;
 
 /* One compiled schema: what every type shares, then each type's part. */
 typedef struct plan_node {
-  char *pointer;           /* where it came from, for messages */
-  unsigned types;          /* allowed JSON types (JT_*) */
+  char *pointer;                /* where it came from, for messages */
+  unsigned types;               /* allowed JSON types (JT_*) */
   uint8_t type_order[JT_COUNT]; /* declared order of the allowed types */
   int type_count;
-  char *const_text;        /* compact JSON of `const`, or NULL */
+  char *const_text; /* compact JSON of `const`, or NULL */
   size_t const_len;
-  json_t *enum_values;     /* array, or NULL */
-  plan_text *enum_texts;   /* compact JSON of each enum value */
-  json_t *samples;         /* examples/example/default, in that order */
-  plan_text sample_text;   /* compact JSON of samples[0] */
-  int declared;            /* samples[0] is the event's own source or
+  json_t *enum_values;   /* array, or NULL */
+  plan_text *enum_texts; /* compact JSON of each enum value */
+  json_t *samples;       /* examples/example/default, in that order */
+  plan_text sample_text; /* compact JSON of samples[0] */
+  int declared;          /* samples[0] is the event's own source or
                             * detail-type (x-amazon-events-*): written in
                             * random mode too, see plan.c */
-  int *variants;           /* anyOf/oneOf branches, each merged with base */
+  int *variants;         /* anyOf/oneOf branches, each merged with base */
   size_t variant_count;
-  char *unsat_reason;      /* why a keyword removed every type, or NULL */
+  char *unsat_reason; /* why a keyword removed every type, or NULL */
   plan_string str;
   plan_number num;
   plan_array arr;
   plan_object obj;
   /* Filled by the finiteness analysis (finite.c). */
-  uint32_t rank;           /* height of the smallest instance */
-  unsigned finite_types;   /* types that admit a finite instance */
-  int escape_variant;      /* variant with the smallest rank, or -1 */
+  uint32_t rank;         /* height of the smallest instance */
+  unsigned finite_types; /* types that admit a finite instance */
+  int escape_variant;    /* variant with the smallest rank, or -1 */
 } plan_node;
 
 struct iatk_plan {
@@ -129,12 +128,12 @@ struct iatk_plan {
   size_t cap;
   int root;
   dialect dialect;
-  int openapi;             /* OpenAPI 3.0: untyped does not admit null */
-  int openapi_formats;     /* any OpenAPI version: int32/int64 ranges */
-  json_t *doc;             /* the document, for generators' self-check */
-  id_index *ids;           /* its resources, shared with the schema */
-  int needs_check;         /* some keyword is not guaranteed by construction */
-  int refs_with_siblings;  /* 2019-09 and later: $ref does not hide siblings */
+  int openapi;            /* OpenAPI 3.0: untyped does not admit null */
+  int openapi_formats;    /* any OpenAPI version: int32/int64 ranges */
+  json_t *doc;            /* the document, for generators' self-check */
+  id_index *ids;          /* its resources, shared with the schema */
+  int needs_check;        /* some keyword is not guaranteed by construction */
+  int refs_with_siblings; /* 2019-09 and later: $ref does not hide siblings */
   char *detail_type;
   char *source;
   char *pointer;

@@ -34,8 +34,8 @@ int iatk__ref_has_siblings(const json_t *schema) {
     return 0;
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)schema, key, value) if (!is_annotation(key))
-    return 1;
+  json_object_foreach((json_t *)schema, key,
+                      value) if (!is_annotation(key)) return 1;
   return 0;
 }
 
@@ -50,7 +50,7 @@ static void fail_cycle(compile_ctx *c, const char **chain, size_t n,
   }
   iatk__buf_puts(&b, again);
   iatk__fail_at(c->err, IATK_ECYCLE, chain[0],
-               "$ref cycle with no schema in it: %s", b.data ? b.data : "");
+                "$ref cycle with no schema in it: %s", b.data ? b.data : "");
   iatk__buf_release(&b);
 }
 
@@ -64,7 +64,8 @@ static int seen_before(const char **chain, size_t n, const char *ref) {
 static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
                                   char **pointer, const char ***chain_out);
 
-const json_t *iatk__ref_follow(compile_ctx *c, const json_t *schema, char **pointer) {
+const json_t *iatk__ref_follow(compile_ctx *c, const json_t *schema,
+                               char **pointer) {
   const char **chain = NULL;
   const json_t *result = follow_chain(c, schema, pointer, &chain);
   free(chain);
@@ -84,8 +85,8 @@ static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
          !(c->plan->refs_with_siblings && iatk__ref_has_siblings(schema))) {
     if (n == MAX_REF_HOPS) {
       iatk__fail_at(c->err, IATK_ELIMIT, chain[0],
-                   "$ref chain starting at %s is longer than %d references",
-                   chain[0], MAX_REF_HOPS);
+                    "$ref chain starting at %s is longer than %d references",
+                    chain[0], MAX_REF_HOPS);
       return NULL;
     }
     if (seen_before(chain, n, ref)) {
@@ -95,7 +96,9 @@ static const json_t *follow_chain(compile_ctx *c, const json_t *schema,
     chain[n++] = ref;
     char *at = *pointer;
     const json_t *holder = schema;
-    schema = json_object_get(holder, "$ref") ? NULL : iatk__ref_resolve_dynamic(c, ref);
+    schema = json_object_get(holder, "$ref")
+                 ? NULL
+                 : iatk__ref_resolve_dynamic(c, ref);
     if (!schema)
       schema = iatk__ref_resolve(c, holder, ref, at);
     if (!schema)

@@ -12,7 +12,7 @@
 iatk_validator *iatk__compile_samples_validator(compile_ctx *c) {
   if (!c->samples_check)
     c->samples_check = iatk__validator_create(c->schema->doc, c->schema->ids,
-                                        c->plan->dialect, "#", NULL);
+                                              c->plan->dialect, "#", NULL);
   return c->samples_check;
 }
 
@@ -23,7 +23,8 @@ const char *iatk__ref_base_of(compile_ctx *c, const json_t *holder) {
 
 /* The note is kept by the samples validator, which judges rewritten
  * schemas too: both must resolve their references alike. */
-int iatk__ref_note_base(compile_ctx *c, const json_t *holder, const char *base) {
+int iatk__ref_note_base(compile_ctx *c, const json_t *holder,
+                        const char *base) {
   iatk_validator *v = iatk__compile_samples_validator(c);
   return v ? iatk__validator_note_base(v, holder, base) : IATK_ENOMEM;
 }
@@ -33,21 +34,23 @@ int iatk__ref_note_base(compile_ctx *c, const json_t *holder, const char *base) 
 static const json_t *resolve_by_uri(compile_ctx *c, const json_t *holder,
                                     const char *ref, const char *at) {
   char *uri = iatk__uri_join(holder ? iatk__ref_base_of(c, holder) : "", ref);
-  const json_t *target = uri ? iatk__id_index_lookup(c->schema->ids, uri) : NULL;
+  const json_t *target =
+      uri ? iatk__id_index_lookup(c->schema->ids, uri) : NULL;
   free(uri);
   if (!target && ref[0] != '#')
     iatk__fail_at(c->err, IATK_EREF, at,
-                 "$ref '%s' at %s names another document; only references "
-                 "within the document (a JSON pointer, an $id or an $anchor "
-                 "in it) are supported",
-                 ref, at);
+                  "$ref '%s' at %s names another document; only references "
+                  "within the document (a JSON pointer, an $id or an $anchor "
+                  "in it) are supported",
+                  ref, at);
   else if (!target)
-    iatk__fail_at(c->err, IATK_EREF, at, "$ref '%s' at %s does not resolve", ref, at);
+    iatk__fail_at(c->err, IATK_EREF, at, "$ref '%s' at %s does not resolve",
+                  ref, at);
   return target;
 }
 
 const json_t *iatk__ref_resolve(compile_ctx *c, const json_t *holder,
-                          const char *ref, const char *at) {
+                                const char *ref, const char *at) {
   int plain_pointer = ref[0] == '#' && (ref[1] == '/' || ref[1] == '\0');
   if (!plain_pointer || (holder && *iatk__ref_base_of(c, holder)))
     return resolve_by_uri(c, holder, ref, at);
@@ -55,7 +58,7 @@ const json_t *iatk__ref_resolve(compile_ctx *c, const json_t *holder,
   if (node)
     return node;
   iatk__fail_at(c->err, IATK_EREF, at, "$ref '%s' at %s does not resolve", ref,
-               at);
+                at);
   return NULL;
 }
 
@@ -65,13 +68,17 @@ const json_t *iatk__ref_resolve(compile_ctx *c, const json_t *holder,
 const json_t *iatk__ref_resolve_dynamic(compile_ctx *c, const char *ref) {
   if (strcmp(ref, "#") == 0) /* $recursiveRef: the root, if it opts in */
     return json_is_true(json_object_get(c->schema->doc, "$recursiveAnchor"))
-               ? c->schema->doc : NULL;
+               ? c->schema->doc
+               : NULL;
   if (ref[0] != '#' || ref[1] == '/' || ref[1] == '\0')
     return NULL;
-  const char *root_id = json_string_value(json_object_get(c->schema->doc, "$id"));
+  const char *root_id =
+      json_string_value(json_object_get(c->schema->doc, "$id"));
   char *uri = iatk__uri_join(root_id ? root_id : "", ref);
-  const json_t *target = uri ? iatk__id_index_lookup(c->schema->ids, uri) : NULL;
+  const json_t *target =
+      uri ? iatk__id_index_lookup(c->schema->ids, uri) : NULL;
   free(uri);
-  const char *anchor = json_string_value(json_object_get(target, "$dynamicAnchor"));
+  const char *anchor =
+      json_string_value(json_object_get(target, "$dynamicAnchor"));
   return anchor && strcmp(anchor, ref + 1) == 0 ? target : NULL;
 }

@@ -15,7 +15,8 @@ typedef struct context_env {
 } context_env;
 
 /* The RNG a built-in context should draw from for the current event. */
-void iatk__context_env_rng(const context_env *env, uint64_t stream, iatk_rng *rng);
+void iatk__context_env_rng(const context_env *env, uint64_t stream,
+                           iatk_rng *rng);
 /* The stream of the EventBridge context's id and account. */
 enum { STREAM_EVENTBRIDGE = 0xEB };
 
@@ -23,7 +24,8 @@ enum { STREAM_EVENTBRIDGE = 0xEB };
  * text edited exactly as the context edits the parsed event, or TEXT_DOM,
  * untouched, when this event needs the parsed event (the context's
  * iatk_context_fn then gives the result or the error). */
-typedef int (*context_text_fn)(event_text *e, const context_env *env, void *userdata);
+typedef int (*context_text_fn)(event_text *e, const context_env *env,
+                               void *userdata);
 
 /* Built-ins: each returns userdata for iatk_context_fn plus its destructor,
  * and those of its text form when it has one. */
@@ -60,14 +62,16 @@ struct iatk_pipeline {
 /* pipeline.c: parses an event as iatk_pipeline_run_text does (EJSON at
  * "<event>"), and runs contexts from..count-1 of `p` on it. */
 json_t *iatk__pipeline_parse_event(const char *text, iatk_error *err);
-int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err);
+int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event,
+                            iatk_error *err);
 
 /* pipeline_event.c: event text as iatk's generator writes it, through the
  * contexts, the validator (when not NULL, and unless `checked`: an
  * identical validator found this very text valid) and indentation. */
-int iatk__pipeline_process_text(iatk_pipeline *p, const char *text, size_t len, uint64_t index,
-                          iatk_validator *validator, int checked, int pretty,
-                          const char **out, size_t *out_len, iatk_error *err);
+int iatk__pipeline_process_text(iatk_pipeline *p, const char *text, size_t len,
+                                uint64_t index, iatk_validator *validator,
+                                int checked, int pretty, const char **out,
+                                size_t *out_len, iatk_error *err);
 
 /* Text forms of the built-ins (set_text.c, eventbridge_text.c). */
 typedef struct set_text set_text;
@@ -75,18 +79,20 @@ set_text *iatk__set_text_new(const char *pointer, const json_t *value);
 int iatk__set_text_apply(event_text *e, const context_env *env, void *userdata);
 void iatk__set_text_free(void *userdata);
 typedef struct eventbridge_text eventbridge_text;
-eventbridge_text *iatk__eventbridge_text_new(const char *detail_type, const char *source,
-                                       const char *region);
-int iatk__eventbridge_text_apply(event_text *e, const context_env *env, void *userdata);
+eventbridge_text *iatk__eventbridge_text_new(const char *detail_type,
+                                             const char *source,
+                                             const char *region);
+int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
+                                 void *userdata);
 void iatk__eventbridge_text_free(void *userdata);
 
-int iatk__eventbridge_context_make(const context_env *env, const char *detail_type,
-                             const char *source, builtin_context *out,
-                             iatk_error *err);
+int iatk__eventbridge_context_make(const context_env *env,
+                                   const char *detail_type, const char *source,
+                                   builtin_context *out, iatk_error *err);
 int iatk__set_context_make(const char *assignment, builtin_context *out,
-                     iatk_error *err);
+                           iatk_error *err);
 int iatk__merge_context_make(const char *patch_json, builtin_context *out,
-                       iatk_error *err);
+                             iatk_error *err);
 
 /* eventbridge_form.c: whether a string (n bytes) is in the form
  * EventBridge delivers the member in. */
@@ -97,6 +103,6 @@ int iatk__eventbridge_form_region(const char *s, size_t n);
 
 /* Applies an RFC 6901 assignment to `doc` (used by set contexts). */
 int iatk__pointer_set(json_t *doc, const char *pointer, json_t *value,
-                iatk_error *err);
+                      iatk_error *err);
 
 #endif

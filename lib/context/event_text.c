@@ -74,7 +74,7 @@ long iatk__event_text_member(const event_text *e, const char *key, size_t len) {
 }
 
 int iatk__event_text_find(const char *t, size_t at, const char *key, size_t len,
-                    size_t *value, size_t *value_end, size_t *close) {
+                          size_t *value, size_t *value_end, size_t *close) {
   size_t i = at + 1;
   while (t[i] != '}') {
     size_t k = i + 1, end = skip_string(t, i); /* end: after the quote */
@@ -88,8 +88,8 @@ int iatk__event_text_find(const char *t, size_t at, const char *key, size_t len,
   return 0;
 }
 
-size_t iatk__event_text_items(const char *t, size_t at, size_t want, size_t *item,
-                        size_t *item_end, size_t *close) {
+size_t iatk__event_text_items(const char *t, size_t at, size_t want,
+                              size_t *item, size_t *item_end, size_t *close) {
   size_t i = at + 1, count = 0;
   while (t[i] != ']') {
     size_t end = iatk__event_text_skip(t, i);
@@ -126,7 +126,8 @@ void iatk__event_text_commit(event_text *e) {
 /* Members after the edit at [start, end) move by grown - lost; a member
  * whose value holds it (an insertion right after a value is not in it)
  * grows or shrinks. */
-static void move_members(event_text *e, size_t start, size_t end, size_t grown) {
+static void move_members(event_text *e, size_t start, size_t end,
+                         size_t grown) {
   size_t lost = end - start; /* unsigned: a shrink wraps back */
   for (size_t k = 0; k < e->member_count; k++) {
     text_member *m = &e->members[k];
@@ -141,8 +142,8 @@ static void move_members(event_text *e, size_t start, size_t end, size_t grown) 
   }
 }
 
-void iatk__event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
-                       size_t count) {
+void iatk__event_text_splice(event_text *e, size_t start, size_t end,
+                             const text_piece *pieces, size_t count) {
   size_t grown = 0;
   for (size_t i = 0; i < count; i++)
     grown += pieces[i].len;
@@ -166,8 +167,8 @@ void iatk__event_text_splice(event_text *e, size_t start, size_t end, const text
   move_members(e, start, end, grown);
 }
 
-void iatk__event_text_replace(event_text *e, size_t start, size_t end, const char *ins,
-                        size_t n) {
+void iatk__event_text_replace(event_text *e, size_t start, size_t end,
+                              const char *ins, size_t n) {
   text_piece piece = {ins, n};
   iatk__event_text_splice(e, start, end, &piece, 1);
 }

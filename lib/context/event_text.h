@@ -15,8 +15,8 @@ typedef struct text_member {
 typedef struct event_text {
   const char *text; /* NUL-terminated */
   size_t len;
-  iatk_buf bufs[2]; /* once edited, the text lives in one of them */
-  int cur;          /* the one holding it, -1 while it is the caller's */
+  iatk_buf bufs[2];     /* once edited, the text lives in one of them */
+  int cur;              /* the one holding it, -1 while it is the caller's */
   text_member *members; /* the top-level object's members, in order */
   size_t member_count, member_cap;
   int is_object;
@@ -57,11 +57,11 @@ long iatk__event_text_member(const event_text *e, const char *key, size_t len);
 /* Finds raw key `key` in the object whose '{' is at t[at]: 1 with its
  * value's span, or 0 with *close at the object's '}'. */
 int iatk__event_text_find(const char *t, size_t at, const char *key, size_t len,
-                    size_t *value, size_t *value_end, size_t *close);
+                          size_t *value, size_t *value_end, size_t *close);
 /* Counts the items of the array whose '[' is at t[at], giving the span
  * of item `want` when there is one, and *close at the ']'. */
-size_t iatk__event_text_items(const char *t, size_t at, size_t want, size_t *item,
-                        size_t *item_end, size_t *close);
+size_t iatk__event_text_items(const char *t, size_t at, size_t want,
+                              size_t *item, size_t *item_end, size_t *close);
 
 /* Replaces text[start, end) with the pieces, one after the other;
  * top-level members after it move, and a member whose value holds it
@@ -70,11 +70,11 @@ typedef struct text_piece {
   const char *text;
   size_t len;
 } text_piece;
-void iatk__event_text_splice(event_text *e, size_t start, size_t end, const text_piece *pieces,
-                       size_t count);
+void iatk__event_text_splice(event_text *e, size_t start, size_t end,
+                             const text_piece *pieces, size_t count);
 /* The same with one piece. */
 void iatk__event_text_replace(event_text *e, size_t start, size_t end,
-                        const char *ins, size_t n);
+                              const char *ins, size_t n);
 /* Notes a top-level member the caller has just inserted (the text check
  * notes them all). */
 void iatk__event_text_grow_members(event_text *e);

@@ -14,11 +14,12 @@
 /* Bytes a string holds as they are: printable ASCII but '"' and '\\'. */
 static const unsigned char plain[256] = {
 #define R8(v) v, v, v, v, v, v, v, v
-    R8(0), R8(0), R8(0), R8(0),          /* 0x00-0x1f: escaped */
-    1, 1, 0, 1, 1, 1, 1, 1, R8(1),       /* 0x20-0x2f: '"' is 0x22 */
-    R8(1), R8(1), R8(1), R8(1), R8(1),   /* 0x30-0x57 */
-    1, 1, 1, 1, 0, 1, 1, 1,              /* 0x58-0x5f: '\\' is 0x5c */
-    R8(1), R8(1), R8(1), R8(1),          /* 0x60-0x7f */
+    R8(0), R8(0), R8(0), R8(0), /* 0x00-0x1f: escaped */
+    1,     1,     0,     1,     1,     1, 1, 1,
+    R8(1),                                      /* 0x20-0x2f: '"' is 0x22 */
+    R8(1), R8(1), R8(1), R8(1), R8(1),          /* 0x30-0x57 */
+    1,     1,     1,     1,     0,     1, 1, 1, /* 0x58-0x5f: '\\' is 0x5c */
+    R8(1), R8(1), R8(1), R8(1),                 /* 0x60-0x7f */
 #undef R8
 };
 
@@ -49,7 +50,10 @@ static cursor canonical_escape(cursor p, int key) {
  * at most U+10FFFF.  Returns the byte after it. */
 static cursor utf8_sequence(cursor s) {
   unsigned c = s[0];
-  size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  size_t n = c >= 0xc2 && c <= 0xdf   ? 2
+             : c >= 0xe0 && c <= 0xef ? 3
+             : c >= 0xf0 && c <= 0xf4 ? 4
+                                      : 0;
   for (size_t k = 1; k < n; k++) /* a NUL ends it: not a continuation */
     if ((s[k] & 0xc0) != 0x80)
       return NULL;
@@ -83,7 +87,9 @@ static int integer_fits(cursor d, size_t n, int negative) {
   if ((n > 1 && d[0] == '0') || (negative && n == 1 && d[0] == '0'))
     return 0;
   return n < 19 ||
-         (n == 19 && memcmp(d, negative ? "9223372036854775808" : "9223372036854775807", 19) <= 0);
+         (n == 19 &&
+          memcmp(d, negative ? "9223372036854775808" : "9223372036854775807",
+                 19) <= 0);
 }
 
 static cursor check_number(cursor p) {
@@ -137,8 +143,9 @@ static cursor check_container(cursor p, int depth, event_text *top) {
       return NULL;
     if (top && object) {
       const unsigned char *base = (const unsigned char *)top->text;
-      event_text_add_member(top, (text_member){(size_t)(start - base), m.key_len,
-                                               (size_t)(value - base), (size_t)(p - base)});
+      event_text_add_member(
+          top, (text_member){(size_t)(start - base), m.key_len,
+                             (size_t)(value - base), (size_t)(p - base)});
     }
     if (*p == close)
       return p + 1;

@@ -61,8 +61,8 @@ static int read_string(builder *b, const char **s, size_t *n) {
 static json_t *build_number(builder *b) {
   const char *start = b->p, *q = start + (*start == '-');
   int real = 0;
-  for (; (*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' || *q == '+' ||
-         *q == '-';
+  for (; (*q >= '0' && *q <= '9') || *q == '.' || *q == 'e' || *q == 'E' ||
+         *q == '+' || *q == '-';
        q++)
     real |= *q == '.' || *q == 'e' || *q == 'E';
   char *end;
@@ -71,7 +71,8 @@ static json_t *build_number(builder *b) {
   if (real) {
     double d = strtod(start, &end);
     /* as the parser: an overflow is refused, an underflow read */
-    v = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL) ? NULL : json_real(d);
+    v = errno == ERANGE && (d == HUGE_VAL || d == -HUGE_VAL) ? NULL
+                                                             : json_real(d);
   } else {
     long long i = strtoll(start, &end, 10);
     v = errno == ERANGE ? NULL : json_integer(i);
@@ -126,7 +127,8 @@ static json_t *build_value(builder *b) {
   switch (*b->p) {
   case '{': return build_object(b);
   case '[': return build_array(b);
-  case '"': return read_string(b, &s, &n) == 0 ? json_stringn_nocheck(s, n) : NULL;
+  case '"':
+    return read_string(b, &s, &n) == 0 ? json_stringn_nocheck(s, n) : NULL;
   case 't': b->p += 4; return json_true();
   case 'f': b->p += 5; return json_false();
   case 'n': b->p += 4; return json_null();

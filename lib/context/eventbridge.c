@@ -41,10 +41,18 @@ static int string_is(const json_t *v, int (*form)(const char *, size_t)) {
   return s && form(s, strlen(s));
 }
 
-static int is_version(const json_t *v) { return string_is(v, iatk__eventbridge_form_version); }
-static int is_account(const json_t *v) { return string_is(v, iatk__eventbridge_form_account); }
-static int is_uuid(const json_t *v) { return string_is(v, iatk__eventbridge_form_uuid); }
-static int is_region(const json_t *v) { return string_is(v, iatk__eventbridge_form_region); }
+static int is_version(const json_t *v) {
+  return string_is(v, iatk__eventbridge_form_version);
+}
+static int is_account(const json_t *v) {
+  return string_is(v, iatk__eventbridge_form_account);
+}
+static int is_uuid(const json_t *v) {
+  return string_is(v, iatk__eventbridge_form_uuid);
+}
+static int is_region(const json_t *v) {
+  return string_is(v, iatk__eventbridge_form_region);
+}
 
 static int is_string_array(const json_t *v) {
   size_t i;
@@ -112,10 +120,12 @@ static int eventbridge_apply(json_t *event, void *userdata, iatk_error *err) {
   iatk__context_env_rng(d->env, STREAM_EVENTBRIDGE, &rng);
   fill_checked(event, "version", json_string("0"), is_version);
   fill_checked(event, "id", uuid(&rng), is_uuid);
-  fill_checked(event, "detail-type", json_string(d->detail_type), is_nonempty_string);
+  fill_checked(event, "detail-type", json_string(d->detail_type),
+               is_nonempty_string);
   fill_checked(event, "source", json_string(d->source), is_nonempty_string);
   fill_checked(event, "account", random_account(&rng), is_account);
-  json_object_set_new(event, "time", eventbridge_time(json_object_get(event, "time"), d->env));
+  json_object_set_new(event, "time",
+                      eventbridge_time(json_object_get(event, "time"), d->env));
   fill_checked(event, "region", json_string(d->region), is_region);
   fill_checked(event, "resources", json_array(), is_string_array);
   fill_checked(event, "detail", json_object(), is_object);
@@ -129,27 +139,33 @@ static const char *default_region(void) {
   return region && *region ? region : "us-east-1";
 }
 
-int iatk__eventbridge_context_make(const context_env *env, const char *detail_type,
-                             const char *source, builtin_context *out,
-                             iatk_error *err) {
+int iatk__eventbridge_context_make(const context_env *env,
+                                   const char *detail_type, const char *source,
+                                   builtin_context *out, iatk_error *err) {
   eventbridge_data *d = calloc(1, sizeof *d);
   if (!d)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   d->env = env;
   /* EventBridge never delivers an event without them; lacking the schema's
    * x-amazon-events-*, use AWS IATK's placeholders. */
-  d->detail_type = strdup(detail_type && *detail_type ? detail_type : "detail-type");
+  d->detail_type =
+      strdup(detail_type && *detail_type ? detail_type : "detail-type");
   d->source = strdup(source && *source ? source : "source");
   d->region = strdup(default_region());
   /* its text form writes the same members into the event text */
-  eventbridge_text *text = d->detail_type && d->source && d->region
-                               ? iatk__eventbridge_text_new(d->detail_type, d->source, d->region)
-                               : NULL;
+  eventbridge_text *text =
+      d->detail_type && d->source && d->region
+          ? iatk__eventbridge_text_new(d->detail_type, d->source, d->region)
+          : NULL;
   if (!text) {
     eventbridge_free(d);
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
-  *out = (builtin_context){eventbridge_apply, d, eventbridge_free,
-                           iatk__eventbridge_text_apply, text, iatk__eventbridge_text_free};
+  *out = (builtin_context){eventbridge_apply,
+                           d,
+                           eventbridge_free,
+                           iatk__eventbridge_text_apply,
+                           text,
+                           iatk__eventbridge_text_free};
   return IATK_OK;
 }

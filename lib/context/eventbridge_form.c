@@ -20,9 +20,13 @@ static int all_digits(const char *s, size_t n) {
 }
 
 /* "version": EventBridge documents it as "0" in every event. */
-int iatk__eventbridge_form_version(const char *s, size_t n) { return n == 1 && s[0] == '0'; }
+int iatk__eventbridge_form_version(const char *s, size_t n) {
+  return n == 1 && s[0] == '0';
+}
 
-int iatk__eventbridge_form_account(const char *s, size_t n) { return n == 12 && all_digits(s, n); }
+int iatk__eventbridge_form_account(const char *s, size_t n) {
+  return n == 12 && all_digits(s, n);
+}
 
 /* "id": a UUID, 8-4-4-4-12 hexadecimal digits. */
 int iatk__eventbridge_form_uuid(const char *s, size_t n) {
@@ -44,7 +48,8 @@ int iatk__eventbridge_form_region(const char *s, size_t n) {
     return 0;
   size_t at = 3;
   int words = 0;
-  for (size_t w; (w = span_of(s + at, n - at, lower)) > 0 && at + w < n && s[at + w] == '-';
+  for (size_t w; (w = span_of(s + at, n - at, lower)) > 0 && at + w < n &&
+                 s[at + w] == '-';
        at += w + 1)
     words++;
   return words > 0 && at < n && all_digits(s + at, n - at);

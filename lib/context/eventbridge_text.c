@@ -11,18 +11,30 @@
 #include "context/context_internal.h"
 #include "gen/time_text.h"
 
-enum { EB_VERSION, EB_ID, EB_DETAIL_TYPE, EB_SOURCE, EB_ACCOUNT, EB_TIME, EB_REGION,
-       EB_RESOURCES, EB_DETAIL, EB_COUNT };
+enum {
+  EB_VERSION,
+  EB_ID,
+  EB_DETAIL_TYPE,
+  EB_SOURCE,
+  EB_ACCOUNT,
+  EB_TIME,
+  EB_REGION,
+  EB_RESOURCES,
+  EB_DETAIL,
+  EB_COUNT
+};
 
 /* `,"name":` of each member, in the order eventbridge_apply sets them (the
  * order missing ones are appended in). */
-#define MEMBER(name) {",\"" name "\":", sizeof(",\"" name "\":") - 1}
+#define MEMBER(name)                                                           \
+  { ",\"" name "\":", sizeof(",\"" name "\":") - 1 }
 static const struct {
   const char *text;
   size_t len;
-} eb_members[EB_COUNT] = {MEMBER("version"), MEMBER("id"),     MEMBER("detail-type"),
-                          MEMBER("source"),  MEMBER("account"), MEMBER("time"),
-                          MEMBER("region"),  MEMBER("resources"), MEMBER("detail")};
+} eb_members[EB_COUNT] = {
+    MEMBER("version"), MEMBER("id"),        MEMBER("detail-type"),
+    MEMBER("source"),  MEMBER("account"),   MEMBER("time"),
+    MEMBER("region"),  MEMBER("resources"), MEMBER("detail")};
 #undef MEMBER
 
 static int named(const char *key, size_t len, int k) {
@@ -37,10 +49,13 @@ static int envelope_member(const char *key, size_t len) {
   case 2: return named(key, len, EB_ID);
   case 4: return named(key, len, EB_TIME);
   case 6:
-    return (k = named(key, len, EB_SOURCE)) >= 0 || (k = named(key, len, EB_REGION)) >= 0
+    return (k = named(key, len, EB_SOURCE)) >= 0 ||
+                   (k = named(key, len, EB_REGION)) >= 0
                ? k
                : named(key, len, EB_DETAIL);
-  case 7: return (k = named(key, len, EB_VERSION)) >= 0 ? k : named(key, len, EB_ACCOUNT);
+  case 7:
+    return (k = named(key, len, EB_VERSION)) >= 0 ? k
+                                                  : named(key, len, EB_ACCOUNT);
   case 9: return named(key, len, EB_RESOURCES);
   case 11: return named(key, len, EB_DETAIL_TYPE);
   default: return -1;
@@ -110,10 +125,12 @@ static int quoted(const char *s, char **out, size_t *len) {
   return 0;
 }
 
-eventbridge_text *iatk__eventbridge_text_new(const char *detail_type, const char *source,
-                                       const char *region) {
+eventbridge_text *iatk__eventbridge_text_new(const char *detail_type,
+                                             const char *source,
+                                             const char *region) {
   eventbridge_text *d = calloc(1, sizeof *d);
-  if (!d || !(d->appended = calloc(1, sizeof *d->appended)) || quoted(detail_type, &d->detail_type, &d->detail_type_len) < 0 ||
+  if (!d || !(d->appended = calloc(1, sizeof *d->appended)) ||
+      quoted(detail_type, &d->detail_type, &d->detail_type_len) < 0 ||
       quoted(source, &d->source, &d->source_len) < 0 ||
       quoted(region, &d->region, &d->region_len) < 0) {
     iatk__eventbridge_text_free(d);
@@ -236,7 +253,8 @@ static int time_value(eventbridge_text *d, const context_env *env, current old,
     iatk__buf_reset(&d->scratch);
     iatk__buf_append(&d->scratch, s, n);
     from_old = !d->scratch.failed &&
-               iatk__instant_parse(d->scratch.data ? d->scratch.data : "", &t, NULL) == IATK_OK &&
+               iatk__instant_parse(d->scratch.data ? d->scratch.data : "", &t,
+                                   NULL) == IATK_OK &&
                t.epoch_us >= FIRST_US && t.epoch_us < END_US;
   }
   if (!from_old)
@@ -268,7 +286,6 @@ static void list_replaced(plan_of_event *p) {
     p->replaced[i] = k;
   }
 }
-
 
 static unsigned appended_mask(const plan_of_event *p) {
   unsigned mask = 0;
@@ -326,7 +343,8 @@ static void move_members(event_text *e, const plan_of_event *p) {
     m->value += delta;
     m->value_end += delta;
     if (next < p->replaced_count && (size_t)p->at[p->replaced[next]] == j) {
-      size_t grown = p->set[p->replaced[next++]].len - (m->value_end - m->value);
+      size_t grown =
+          p->set[p->replaced[next++]].len - (m->value_end - m->value);
       m->value_end += grown;
       delta += grown;
     }
@@ -382,7 +400,8 @@ static void rewrite(event_text *e, appended *a, plan_of_event *p) {
 }
 
 /* Sets `value` unless the member is kept (keep: 1, or -1 to parse). */
-static int decide(plan_of_event *p, int k, int keep, const char *value, size_t len) {
+static int decide(plan_of_event *p, int k, int keep, const char *value,
+                  size_t len) {
   if (keep < 0)
     return -1;
   if (!keep)
@@ -390,7 +409,8 @@ static int decide(plan_of_event *p, int k, int keep, const char *value, size_t l
   return 0;
 }
 
-int iatk__eventbridge_text_apply(event_text *e, const context_env *env, void *userdata) {
+int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
+                                 void *userdata) {
   eventbridge_text *d = userdata;
   if (!e->is_object || e->failed)
     return TEXT_DOM; /* eventbridge_apply reports it */
@@ -412,19 +432,29 @@ int iatk__eventbridge_text_apply(event_text *e, const context_env *env, void *us
   quoted_uuid(&rng, id); /* drawn whether kept or not, as eventbridge_apply */
   quoted_account(&rng, account);
   size_t time_len;
-  int nonempty_dt = is_string(p.now[EB_DETAIL_TYPE]) && p.now[EB_DETAIL_TYPE].len > 2;
+  int nonempty_dt =
+      is_string(p.now[EB_DETAIL_TYPE]) && p.now[EB_DETAIL_TYPE].len > 2;
   int nonempty_src = is_string(p.now[EB_SOURCE]) && p.now[EB_SOURCE].len > 2;
-  if (decide(&p, EB_VERSION, keeps_form(p.now[EB_VERSION], iatk__eventbridge_form_version), "\"0\"", 3) ||
-      decide(&p, EB_ID, keeps_form(p.now[EB_ID], iatk__eventbridge_form_uuid), id, 38) ||
-      decide(&p, EB_DETAIL_TYPE, nonempty_dt, d->detail_type, d->detail_type_len) ||
+  if (decide(&p, EB_VERSION,
+             keeps_form(p.now[EB_VERSION], iatk__eventbridge_form_version),
+             "\"0\"", 3) ||
+      decide(&p, EB_ID, keeps_form(p.now[EB_ID], iatk__eventbridge_form_uuid),
+             id, 38) ||
+      decide(&p, EB_DETAIL_TYPE, nonempty_dt, d->detail_type,
+             d->detail_type_len) ||
       decide(&p, EB_SOURCE, nonempty_src, d->source, d->source_len) ||
-      decide(&p, EB_ACCOUNT, keeps_form(p.now[EB_ACCOUNT], iatk__eventbridge_form_account), account, 14) ||
+      decide(&p, EB_ACCOUNT,
+             keeps_form(p.now[EB_ACCOUNT], iatk__eventbridge_form_account),
+             account, 14) ||
       time_value(d, env, p.now[EB_TIME], time, &time_len) ||
       decide(&p, EB_TIME, 0, time, time_len) ||
-      decide(&p, EB_REGION, keeps_form(p.now[EB_REGION], iatk__eventbridge_form_region), d->region,
-             d->region_len) ||
+      decide(&p, EB_REGION,
+             keeps_form(p.now[EB_REGION], iatk__eventbridge_form_region),
+             d->region, d->region_len) ||
       decide(&p, EB_RESOURCES, is_string_array(p.now[EB_RESOURCES]), "[]", 2) ||
-      decide(&p, EB_DETAIL, p.now[EB_DETAIL].value && p.now[EB_DETAIL].value[0] == '{', "{}", 2))
+      decide(&p, EB_DETAIL,
+             p.now[EB_DETAIL].value && p.now[EB_DETAIL].value[0] == '{', "{}",
+             2))
     return TEXT_DOM;
   rewrite(e, d->appended, &p);
   return TEXT_DONE;

@@ -31,7 +31,7 @@ static int split_pointer(const char *p, json_t *tokens) {
 
 static int fail_pointer(iatk_error *err, const char *pointer, const char *why) {
   return iatk__fail_at(err, IATK_EPOINTER, pointer, "cannot set %s: %s",
-                      pointer, why);
+                       pointer, why);
 }
 
 /* What to create for a missing member: an array when the next token
@@ -53,13 +53,16 @@ static json_t *step(json_t *parent, const char *token, const char *next,
     return child;
   }
   if (!json_is_array(parent)) {
-    fail_pointer(err, pointer, "a member on the way is neither an object nor an array");
+    fail_pointer(err, pointer,
+                 "a member on the way is neither an object nor an array");
     return NULL;
   }
   long i = iatk__pointer_index(token, json_array_size(parent));
   if (i < 0) {
     char why[200];
-    snprintf(why, sizeof why, "'%.60s' is not an array index (use a number or '-' to append)", token);
+    snprintf(why, sizeof why,
+             "'%.60s' is not an array index (use a number or '-' to append)",
+             token);
     fail_pointer(err, pointer, why);
     return NULL;
   }
@@ -80,19 +83,24 @@ static json_t *step(json_t *parent, const char *token, const char *next,
 }
 
 int iatk__pointer_set(json_t *doc, const char *pointer, json_t *value,
-                iatk_error *err) {
+                      iatk_error *err) {
   if (pointer[0] == '\0') { /* the whole event */
     if (!json_is_object(value) || !json_is_object(doc))
-      return fail_pointer(err, "\"\"", "the whole event can only be replaced by an object");
+      return fail_pointer(err, "\"\"",
+                          "the whole event can only be replaced by an object");
     json_object_clear(doc);
-    return json_object_update(doc, value) ? iatk__fail(err, IATK_ENOMEM, "out of memory") : IATK_OK;
+    return json_object_update(doc, value)
+               ? iatk__fail(err, IATK_ENOMEM, "out of memory")
+               : IATK_OK;
   }
   json_t *tokens = json_array();
   int n = tokens ? split_pointer(pointer, tokens) : -1;
   json_t *node = doc;
   for (int i = 0; node && i < n; i++)
     node = step(node, json_string_value(json_array_get(tokens, (size_t)i)),
-                i + 1 < n ? json_string_value(json_array_get(tokens, (size_t)i + 1)) : NULL,
+                i + 1 < n
+                    ? json_string_value(json_array_get(tokens, (size_t)i + 1))
+                    : NULL,
                 value, pointer, err);
   json_decref(tokens);
   if (n == -2)
@@ -134,24 +142,25 @@ static int parse_assignment(const char *assignment, set_data *d,
   const char *eq = assignment ? strchr(assignment, '=') : NULL;
   if (!eq)
     return iatk__fail(err, IATK_EPOINTER,
-                     "invalid --set '%s': expected /json/pointer=JSON",
-                     assignment ? assignment : "");
+                      "invalid --set '%s': expected /json/pointer=JSON",
+                      assignment ? assignment : "");
   if (eq != assignment && assignment[0] != '/')
-    return iatk__fail(err, IATK_EPOINTER,
-                     "invalid --set '%s': the JSON pointer must start with '/'",
-                     assignment);
+    return iatk__fail(
+        err, IATK_EPOINTER,
+        "invalid --set '%s': the JSON pointer must start with '/'", assignment);
   json_error_t jerr;
   d->value = json_loads(eq + 1, JSON_DECODE_ANY, &jerr);
   if (!d->value)
     return iatk__fail(err, IATK_EINVAL,
-                     "invalid --set '%s': the value is not JSON (%d:%d: %s); "
-                     "quote strings, e.g. /name='\"text\"'",
-                     assignment, jerr.line, jerr.column, jerr.text);
+                      "invalid --set '%s': the value is not JSON (%d:%d: %s); "
+                      "quote strings, e.g. /name='\"text\"'",
+                      assignment, jerr.line, jerr.column, jerr.text);
   if (eq == assignment && !json_is_object(d->value))
-    return iatk__fail(err, IATK_EPOINTER,
-                     "invalid --set '%s': the whole event can only be replaced "
-                     "by an object",
-                     assignment);
+    return iatk__fail(
+        err, IATK_EPOINTER,
+        "invalid --set '%s': the whole event can only be replaced "
+        "by an object",
+        assignment);
   d->pointer = strndup(assignment, (size_t)(eq - assignment));
   return d->pointer ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
@@ -160,14 +169,14 @@ static int check_pointer_syntax(const char *pointer, iatk_error *err) {
   for (const char *p = pointer; *p; p++)
     if (*p == '~' && p[1] != '0' && p[1] != '1')
       return iatk__fail(err, IATK_EPOINTER,
-                       "invalid JSON pointer '%s': '~' must be followed by 0 "
-                       "or 1",
-                       pointer);
+                        "invalid JSON pointer '%s': '~' must be followed by 0 "
+                        "or 1",
+                        pointer);
   return IATK_OK;
 }
 
 int iatk__set_context_make(const char *assignment, builtin_context *out,
-                     iatk_error *err) {
+                           iatk_error *err) {
   set_data *d = calloc(1, sizeof *d);
   if (!d)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -184,7 +193,8 @@ int iatk__set_context_make(const char *assignment, builtin_context *out,
     set_free(d);
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
-  *out = (builtin_context){set_apply, d, set_free, iatk__set_text_apply, text, iatk__set_text_free};
+  *out = (builtin_context){
+      set_apply, d, set_free, iatk__set_text_apply, text, iatk__set_text_free};
   return IATK_OK;
 }
 
@@ -204,7 +214,8 @@ static void merge_patch(json_t *target, const json_t *patch) {
       merge_patch(fresh, value); /* drops nulls nested in the patch */
       json_object_set_new(target, key, fresh);
     } else {
-      json_object_set_new(target, key, json_deep_copy(value)); /* see set_apply */
+      json_object_set_new(target, key,
+                          json_deep_copy(value)); /* see set_apply */
     }
   }
 }
@@ -219,14 +230,14 @@ static int merge_apply(json_t *event, void *userdata, iatk_error *err) {
 static void merge_free(void *userdata) { json_decref(userdata); }
 
 int iatk__merge_context_make(const char *patch_json, builtin_context *out,
-                       iatk_error *err) {
+                             iatk_error *err) {
   json_error_t jerr;
   json_t *patch = patch_json ? json_loads(patch_json, 0, &jerr) : NULL;
   if (!patch)
-    return iatk__fail_at(err, IATK_EJSON, "<merge patch>",
-                        "merge patch is not valid JSON: %d:%d: %s",
-                        patch_json ? jerr.line : 0, patch_json ? jerr.column : 0,
-                        patch_json ? jerr.text : "no text");
+    return iatk__fail_at(
+        err, IATK_EJSON, "<merge patch>",
+        "merge patch is not valid JSON: %d:%d: %s", patch_json ? jerr.line : 0,
+        patch_json ? jerr.column : 0, patch_json ? jerr.text : "no text");
   if (!json_is_object(patch)) {
     json_decref(patch);
     return iatk__fail(err, IATK_EINVAL, "merge patch must be a JSON object");

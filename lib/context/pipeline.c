@@ -27,8 +27,9 @@ void iatk_pipeline_free(iatk_pipeline *p) {
   for (size_t i = 0; i < p->count; i++) {
     const context_entry *e = &p->entries[i];
     free(e->name);
-    free_context(&(builtin_context){e->fn, e->userdata, e->free_userdata, e->text_fn,
-                                    e->text_userdata, e->free_text_userdata});
+    free_context(&(builtin_context){e->fn, e->userdata, e->free_userdata,
+                                    e->text_fn, e->text_userdata,
+                                    e->free_text_userdata});
   }
   free(p->entries);
   iatk__event_text_release(&p->text);
@@ -50,8 +51,12 @@ static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
   char *copy = strdup(name ? name : "context");
   if (!copy)
     goto oom;
-  p->entries[p->count++] = (context_entry){copy, ctx.fn, ctx.userdata, ctx.free_userdata,
-                                           ctx.text_fn, ctx.text_userdata,
+  p->entries[p->count++] = (context_entry){copy,
+                                           ctx.fn,
+                                           ctx.userdata,
+                                           ctx.free_userdata,
+                                           ctx.text_fn,
+                                           ctx.text_userdata,
                                            ctx.free_text_userdata};
   return IATK_OK;
 oom:
@@ -62,7 +67,8 @@ oom:
 int iatk_pipeline_add(iatk_pipeline *p, const char *name, iatk_context_fn fn,
                       void *userdata, iatk_error *err) {
   if (!p || !fn)
-    return iatk__fail(err, IATK_EINVAL, "no pipeline or context function given");
+    return iatk__fail(err, IATK_EINVAL,
+                      "no pipeline or context function given");
   builtin_context ctx = {fn, userdata, NULL, NULL, NULL, NULL};
   return append(p, name, ctx, err);
 }
@@ -73,10 +79,11 @@ int iatk_pipeline_add_builtin(iatk_pipeline *p, const char *name,
     return iatk__fail(err, IATK_EINVAL, "no pipeline or context name given");
   if (strcmp(name, "eventbridge") != 0)
     return iatk__fail(err, IATK_EINVAL,
-                     "unknown context '%s' (known contexts: eventbridge)", name);
+                      "unknown context '%s' (known contexts: eventbridge)",
+                      name);
   builtin_context ctx;
   int rc = iatk__eventbridge_context_make(&p->env, iatk_plan_detail_type(plan),
-                                    iatk_plan_source(plan), &ctx, err);
+                                          iatk_plan_source(plan), &ctx, err);
   return rc == IATK_OK ? append(p, name, ctx, err) : rc;
 }
 
@@ -122,12 +129,13 @@ static int run_entry(const context_entry *e, json_t *event, iatk_error *err) {
   int code = IATK_ECONTEXT;
   if (local.message[0])
     return iatk__fail_at(err, code, local.where[0] ? local.where : NULL,
-                        "context '%s' failed: %s", e->name, local.message);
+                         "context '%s' failed: %s", e->name, local.message);
   return iatk__fail(err, code, "context '%s' failed (it returned %d)", e->name,
-                   rc);
+                    rc);
 }
 
-int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event, iatk_error *err) {
+int iatk__pipeline_run_from(iatk_pipeline *p, size_t from, json_t *event,
+                            iatk_error *err) {
   for (size_t i = from; i < p->count; i++) {
     int rc = run_entry(&p->entries[i], event, err);
     if (rc != IATK_OK)
@@ -147,11 +155,12 @@ int iatk_pipeline_run(iatk_pipeline *p, json_t *event, uint64_t index,
 json_t *iatk__pipeline_parse_event(const char *text, iatk_error *err) {
   json_error_t jerr;
   json_t *event =
-      text ? json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr) : NULL;
+      text ? json_loads(text, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr)
+           : NULL;
   if (!event)
-    iatk__fail_at(err, IATK_EJSON, "<event>", "event is not valid JSON: %d:%d: %s",
-                 text ? jerr.line : 0, text ? jerr.column : 0,
-                 text ? jerr.text : "no text");
+    iatk__fail_at(err, IATK_EJSON, "<event>",
+                  "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
+                  text ? jerr.column : 0, text ? jerr.text : "no text");
   return event;
 }
 
@@ -186,8 +195,9 @@ char *iatk_eventbridge_context_text(const char *event_json,
   iatk_pipeline *p = iatk_pipeline_new(err);
   builtin_context ctx;
   char *out = NULL;
-  if (p && iatk__eventbridge_context_make(&p->env, detail_type, source, &ctx, err) ==
-               IATK_OK &&
+  if (p &&
+      iatk__eventbridge_context_make(&p->env, detail_type, source, &ctx, err) ==
+          IATK_OK &&
       append(p, "eventbridge", ctx, err) == IATK_OK)
     out = iatk_pipeline_run_text(p, event_json, 0, err);
   iatk_pipeline_free(p);

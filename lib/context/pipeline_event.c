@@ -17,12 +17,15 @@
 /* Runs the leading contexts that have a text form on the generator's text;
  * returns how many ran.  None when the text is not in the form that makes
  * an edit of it the edit of the parsed event (iatk__event_text_load). */
-static size_t run_text_contexts(iatk_pipeline *p, const char **text, size_t *len) {
-  if (!p->count || !p->entries[0].text_fn || !iatk__event_text_load(&p->text, *text, *len))
+static size_t run_text_contexts(iatk_pipeline *p, const char **text,
+                                size_t *len) {
+  if (!p->count || !p->entries[0].text_fn ||
+      !iatk__event_text_load(&p->text, *text, *len))
     return 0;
   size_t i = 0;
   while (i < p->count && p->entries[i].text_fn &&
-         p->entries[i].text_fn(&p->text, &p->env, p->entries[i].text_userdata) == TEXT_DONE &&
+         p->entries[i].text_fn(&p->text, &p->env,
+                               p->entries[i].text_userdata) == TEXT_DONE &&
          !p->text.failed)
     i++;
   *text = p->text.text;
@@ -40,22 +43,23 @@ static int reads_back_as_is(const json_t *v) {
   size_t i;
   switch (json_typeof(v)) {
   case JSON_REAL:
-    return fabs(json_real_value(v)) < 1e15 || json_real_value(v) != floor(json_real_value(v));
+    return fabs(json_real_value(v)) < 1e15 ||
+           json_real_value(v) != floor(json_real_value(v));
   case JSON_OBJECT:
-    json_object_foreach((json_t *)v, key, child) if (!reads_back_as_is(child)) return 0;
+    json_object_foreach((json_t *)v, key,
+                        child) if (!reads_back_as_is(child)) return 0;
     return 1;
   case JSON_ARRAY:
     json_array_foreach(v, i, child) if (!reads_back_as_is(child)) return 0;
     return 1;
-  default:
-    return 1;
+  default: return 1;
   }
 }
 
 /* The validator's verdict on the written text, from the parsed event when
  * that is the same thing. */
-static int validate_parsed(iatk_validator *v, const json_t *event, const iatk_buf *written,
-                           iatk_error *err) {
+static int validate_parsed(iatk_validator *v, const json_t *event,
+                           const iatk_buf *written, iatk_error *err) {
   if (reads_back_as_is(event))
     return iatk_validate(v, event, err);
   return iatk_validate_text(v, written->data, written->len, err);
@@ -85,10 +89,11 @@ static int finish_parsed(iatk_pipeline *p, size_t from, const char *text,
  * checked by iatk__event_text_load; the generator's own is checked now.  Such
  * text gives its document without jansson's parser, which read it a byte
  * at a time at a cost near the validation's own. */
-static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text, size_t len,
-                         int loaded, iatk_error *err) {
-  json_t *event = loaded || iatk__event_text_load(&p->text, text, len) ? iatk__event_text_document(text)
-                                                                  : NULL;
+static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text,
+                         size_t len, int loaded, iatk_error *err) {
+  json_t *event = loaded || iatk__event_text_load(&p->text, text, len)
+                      ? iatk__event_text_document(text)
+                      : NULL;
   if (!event)
     return iatk_validate_text(v, text, len, err);
   int rc = iatk_validate(v, event, err);
@@ -115,9 +120,10 @@ static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
   return validate_text(p, v, *text, *len, done > 0, err);
 }
 
-int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, uint64_t index,
-                          iatk_validator *validator, int checked, int pretty,
-                          const char **text, size_t *len, iatk_error *err) {
+int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n,
+                                uint64_t index, iatk_validator *validator,
+                                int checked, int pretty, const char **text,
+                                size_t *len, iatk_error *err) {
   p->env.index = index;
   int rc = run_contexts(p, validator, checked, &event, &n, err);
   if (rc != IATK_OK)
@@ -137,15 +143,17 @@ int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n, u
 }
 
 int iatk_pipeline_generate(iatk_pipeline *p, iatk_gen *gen, uint64_t index,
-                           iatk_validator *validator, int pretty, const char **text,
-                           size_t *len, iatk_error *err) {
+                           iatk_validator *validator, int pretty,
+                           const char **text, size_t *len, iatk_error *err) {
   if (!p || !gen || !text)
-    return iatk__fail(err, IATK_EINVAL, "no pipeline, generator or output given");
+    return iatk__fail(err, IATK_EINVAL,
+                      "no pipeline, generator or output given");
   const char *event;
   size_t n;
   int rc = iatk__gen_event_compact(gen, index, &event, &n, err);
   if (rc != IATK_OK)
     return rc;
-  return iatk__pipeline_process_text(p, event, n, index, validator, iatk__gen_checked_like(gen, validator),
-                               pretty, text, len, err);
+  return iatk__pipeline_process_text(p, event, n, index, validator,
+                                     iatk__gen_checked_like(gen, validator),
+                                     pretty, text, len, err);
 }

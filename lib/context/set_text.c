@@ -17,15 +17,15 @@ typedef struct piece {
 } piece;
 
 struct set_text {
-  int whole;    /* pointer "": the event becomes the value */
-  int refused;  /* a token is not UTF-8: iatk__pointer_set reports it */
-  size_t count; /* tokens */
-  char **tokens;         /* decoded, for iatk__pointer_index */
-  piece *keys;       /* each token as a member name, "quoted" */
-  piece value;       /* the value's compact text */
-  piece *creates;    /* creates[j]: what a missing member on the way
+  int whole;            /* pointer "": the event becomes the value */
+  int refused;          /* a token is not UTF-8: iatk__pointer_set reports it */
+  size_t count;         /* tokens */
+  char **tokens;        /* decoded, for iatk__pointer_index */
+  piece *keys;          /* each token as a member name, "quoted" */
+  piece value;          /* the value's compact text */
+  piece *creates;       /* creates[j]: what a missing member on the way
                           * becomes (container for tokens j..), or NULL */
-  text_member *members;  /* the value's members (whole) */
+  text_member *members; /* the value's members (whole) */
   size_t member_count;
 };
 
@@ -72,7 +72,8 @@ static int read_tokens(set_text *s, const char *pointer) {
   const char *p = pointer;
   while (*p == '/' && iatk__pointer_token(&p, 0, &token) == 0) {
     json_t *decoded = json_stringn(token.data ? token.data : "", token.len);
-    s->refused |= !decoded || memchr(token.data ? token.data : "", '\0', token.len);
+    s->refused |=
+        !decoded || memchr(token.data ? token.data : "", '\0', token.len);
     json_decref(decoded);
     iatk_buf b;
     iatk__buf_init(&b);
@@ -137,8 +138,8 @@ set_text *iatk__set_text_new(const char *pointer, const json_t *value) {
     return NULL;
   iatk__json_write(&b, value);
   s->whole = pointer[0] == '\0';
-  if (take(&b, &s->value) != 0 || read_tokens(s, pointer) != 0 || make_creates(s) != 0 ||
-      (s->whole && index_whole(s) != 0)) {
+  if (take(&b, &s->value) != 0 || read_tokens(s, pointer) != 0 ||
+      make_creates(s) != 0 || (s->whole && index_whole(s) != 0)) {
     iatk__set_text_free(s);
     return NULL;
   }
@@ -164,12 +165,15 @@ static int replace_whole(event_text *e, const set_text *s) {
 static int add_member(event_text *e, const set_text *s, size_t i, size_t close,
                       const piece *inner, int top) {
   int comma = e->text[close - 1] != '{';
-  text_piece ins[4] = {{",", (size_t)comma}, {s->keys[i].text, s->keys[i].len}, {":", 1},
+  text_piece ins[4] = {{",", (size_t)comma},
+                       {s->keys[i].text, s->keys[i].len},
+                       {":", 1},
                        {inner->text, inner->len}};
   iatk__event_text_splice(e, close, close, ins, 4);
   if (top) {
     size_t key = close + (size_t)comma, value = key + s->keys[i].len + 1;
-    event_text_add_member(e, (text_member){key, s->keys[i].len - 2, value, value + inner->len});
+    event_text_add_member(
+        e, (text_member){key, s->keys[i].len - 2, value, value + inner->len});
   }
   return TEXT_DONE;
 }
@@ -179,7 +183,8 @@ static int add_member(event_text *e, const set_text *s, size_t i, size_t close,
 static int in_object(event_text *e, const set_text *s, size_t i, size_t *at) {
   int last = i + 1 == s->count;
   const char *key = s->keys[i].text + 1;
-  size_t key_len = s->keys[i].len - 2, value = 0, value_end = 0, close = e->len - 1;
+  size_t key_len = s->keys[i].len - 2, value = 0, value_end = 0,
+         close = e->len - 1;
   int found;
   if (*at == 0) { /* the top level is indexed */
     long k = iatk__event_text_member(e, key, key_len);
@@ -189,7 +194,8 @@ static int in_object(event_text *e, const set_text *s, size_t i, size_t *at) {
       value_end = e->members[k].value_end;
     }
   } else {
-    found = iatk__event_text_find(e->text, *at, key, key_len, &value, &value_end, &close);
+    found = iatk__event_text_find(e->text, *at, key, key_len, &value,
+                                  &value_end, &close);
   }
   if (found && last) {
     iatk__event_text_replace(e, value, value_end, s->value.text, s->value.len);
@@ -207,7 +213,8 @@ static int in_object(event_text *e, const set_text *s, size_t i, size_t *at) {
 static int in_array(event_text *e, const set_text *s, size_t i, size_t *at) {
   int last = i + 1 == s->count;
   size_t item = 0, item_end = 0, close;
-  size_t count = iatk__event_text_items(e->text, *at, (size_t)-1, &item, &item_end, &close);
+  size_t count = iatk__event_text_items(e->text, *at, (size_t)-1, &item,
+                                        &item_end, &close);
   long index = iatk__pointer_index(s->tokens[i], count);
   if (index < 0 || (size_t)index > count)
     return TEXT_DOM; /* not an index, or out of range: iatk__pointer_set says so */
@@ -228,7 +235,8 @@ static int in_array(event_text *e, const set_text *s, size_t i, size_t *at) {
   return -1;
 }
 
-int iatk__set_text_apply(event_text *e, const context_env *env, void *userdata) {
+int iatk__set_text_apply(event_text *e, const context_env *env,
+                         void *userdata) {
   (void)env;
   const set_text *s = userdata;
   if (s->refused || e->failed)
@@ -238,7 +246,9 @@ int iatk__set_text_apply(event_text *e, const context_env *env, void *userdata) 
   size_t at = 0;
   for (size_t i = 0; i < s->count; i++) {
     char c = e->text[at];
-    int rc = c == '{' ? in_object(e, s, i, &at) : c == '[' ? in_array(e, s, i, &at) : TEXT_DOM;
+    int rc = c == '{'   ? in_object(e, s, i, &at)
+             : c == '[' ? in_array(e, s, i, &at)
+                        : TEXT_DOM;
     if (rc >= 0)
       return rc;
   }

@@ -8,15 +8,18 @@
 #include "document/keywords.h"
 
 /* Names accepted by --dialect and iatk_schema_set_dialect. */
-#define DIALECT_NAMES(XX)                                                     \
-  XX("draft4", DIALECT_DRAFT4) XX("draft6", DIALECT_DRAFT6)                   \
-  XX("draft7", DIALECT_DRAFT7) XX("2019-09", DIALECT_2019)                    \
-  XX("2020-12", DIALECT_2020) XX("openapi-3.0", DIALECT_OAS30)                \
+#define DIALECT_NAMES(XX)                                                      \
+  XX("draft4", DIALECT_DRAFT4)                                                 \
+  XX("draft6", DIALECT_DRAFT6)                                                 \
+  XX("draft7", DIALECT_DRAFT7)                                                 \
+  XX("2019-09", DIALECT_2019)                                                  \
+  XX("2020-12", DIALECT_2020)                                                  \
+  XX("openapi-3.0", DIALECT_OAS30)                                             \
   XX("openapi-3.1", DIALECT_OAS31)
 
 const char *iatk__schema_dialect_name(dialect d) {
-#define XX(name, value)                                                       \
-  if (d == value)                                                             \
+#define XX(name, value)                                                        \
+  if (d == value)                                                              \
     return name;
   DIALECT_NAMES(XX)
 #undef XX
@@ -24,8 +27,8 @@ const char *iatk__schema_dialect_name(dialect d) {
 }
 
 dialect iatk__schema_dialect_parse(const char *name) {
-#define XX(text, value)                                                       \
-  if (name && strcmp(name, text) == 0)                                        \
+#define XX(text, value)                                                        \
+  if (name && strcmp(name, text) == 0)                                         \
     return value;
   DIALECT_NAMES(XX)
 #undef XX
@@ -67,7 +70,8 @@ dialect iatk__schema_dialect_detect(const json_t *doc, const char *given_type) {
   dialect d = uri ? dialect_of_uri(uri) : DIALECT_NONE;
   if (d != DIALECT_NONE)
     return d;
-  if (given_type && !uri && strcmp(given_type, IATK_TYPE_JSONSCHEMA_DRAFT4) == 0)
+  if (given_type && !uri &&
+      strcmp(given_type, IATK_TYPE_JSONSCHEMA_DRAFT4) == 0)
     return DIALECT_DRAFT4;
   return DIALECT_DEFAULT;
 }
@@ -96,16 +100,18 @@ int iatk__schema_keyword_active(dialect d, const char *keyword) {
 /* Whether an object has a keyword its dialect does not have. */
 int iatk__schema_has_inactive_keyword(dialect d, const json_t *s) {
   if (draft_of(d) == 2020 && !json_object_get(s, "dependencies") &&
-      !json_object_get(s, "$recursiveRef") && !json_object_get(s, "$recursiveAnchor"))
+      !json_object_get(s, "$recursiveRef") &&
+      !json_object_get(s, "$recursiveAnchor"))
     return 0; /* the common case, without a table walk per key */
   const char *key;
   json_t *value;
-  json_object_foreach((json_t *)s, key, value) if (!iatk__schema_keyword_active(d, key))
-    return 1;
+  json_object_foreach((json_t *)s, key,
+                      value) if (!iatk__schema_keyword_active(d, key)) return 1;
   return 0;
 }
 
-int iatk__schema_accepts_everything(dialect d, const json_t *s, const char **ignored) {
+int iatk__schema_accepts_everything(dialect d, const json_t *s,
+                                    const char **ignored) {
   if (json_is_true(s))
     return 1;
   if (!json_is_object(s))

@@ -29,13 +29,12 @@ static int depth_exceeds(const json_t *v, int depth, int limit) {
   json_t *child;
   size_t i;
   if (json_is_object(v)) {
-    json_object_foreach((json_t *)v, key, child)
-      if (depth_exceeds(child, depth + 1, limit))
-        return 1;
+    json_object_foreach(
+        (json_t *)v, key,
+        child) if (depth_exceeds(child, depth + 1, limit)) return 1;
   } else if (json_is_array(v)) {
-    json_array_foreach(v, i, child)
-      if (depth_exceeds(child, depth + 1, limit))
-        return 1;
+    json_array_foreach(
+        v, i, child) if (depth_exceeds(child, depth + 1, limit)) return 1;
   }
   return 0;
 }
@@ -47,14 +46,14 @@ static json_t *parse_json(const char *text, size_t len, const char *origin,
     return NULL;
   }
   json_error_t jerr;
-  json_t *doc = iatk__json_read(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-                               &jerr, NULL);
+  json_t *doc = iatk__json_read(
+      text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr, NULL);
   if (doc)
     return doc;
   char where[600];
   snprintf(where, sizeof where, "%s:%d:%d", origin, jerr.line, jerr.column);
   iatk__fail_at(err, IATK_EJSON, where, "%s:%d:%d: %s", origin, jerr.line,
-               jerr.column, jerr.text);
+                jerr.column, jerr.text);
   if (err && err->code == IATK_EJSON) {
     err->line = jerr.line;
     err->column = jerr.column;
@@ -70,14 +69,16 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
     return NULL;
   }
   if (type && !canonical_type(type)) {
-    iatk__fail(err, IATK_EINVAL,
-              "unknown schema type '%s': expected OpenApi3 or JSONSchemaDraft4",
-              type);
+    iatk__fail(
+        err, IATK_EINVAL,
+        "unknown schema type '%s': expected OpenApi3 or JSONSchemaDraft4",
+        type);
     return NULL;
   }
   if (len > IATK_MAX_DOCUMENT_BYTES) {
-    iatk__fail_at(err, IATK_ELIMIT, origin, "%s is larger than the %u MiB limit",
-                 origin, IATK_MAX_DOCUMENT_BYTES / (1024 * 1024));
+    iatk__fail_at(err, IATK_ELIMIT, origin,
+                  "%s is larger than the %u MiB limit", origin,
+                  IATK_MAX_DOCUMENT_BYTES / (1024 * 1024));
     return NULL;
   }
   json_t *doc = parse_json(text, len, origin, err);
@@ -85,15 +86,15 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
     return NULL;
   if (depth_exceeds(doc, 0, IATK_MAX_SCHEMA_DEPTH)) {
     json_decref(doc);
-    iatk__fail_at(err, IATK_ELIMIT, origin,
-                 "%s nests deeper than %d levels", origin,
-                 IATK_MAX_SCHEMA_DEPTH);
+    iatk__fail_at(err, IATK_ELIMIT, origin, "%s nests deeper than %d levels",
+                  origin, IATK_MAX_SCHEMA_DEPTH);
     return NULL;
   }
   if (!json_is_object(doc) && !json_is_boolean(doc)) {
     json_decref(doc);
     iatk__fail_at(err, IATK_ESCHEMA, origin,
-                 "%s is not a schema document (expected a JSON object)", origin);
+                  "%s is not a schema document (expected a JSON object)",
+                  origin);
     return NULL;
   }
   iatk_schema *schema = calloc(1, sizeof *schema);
@@ -105,7 +106,8 @@ iatk_schema *iatk_schema_load(const char *text, size_t len, const char *type,
   }
   schema->doc = doc;
   schema->type = type ? canonical_type(type) : detect_type(doc);
-  schema->dialect = iatk__schema_dialect_detect(doc, type ? schema->type : NULL);
+  schema->dialect =
+      iatk__schema_dialect_detect(doc, type ? schema->type : NULL);
   if (!(schema->ids = iatk__id_index_build(doc, schema->dialect, err))) {
     iatk_schema_free(schema);
     return NULL;
@@ -150,13 +152,14 @@ const char *iatk_schema_dialect(const iatk_schema *schema) {
   return schema ? iatk__schema_dialect_name(schema->dialect) : NULL;
 }
 
-int iatk_schema_set_dialect(iatk_schema *schema, const char *name, iatk_error *err) {
+int iatk_schema_set_dialect(iatk_schema *schema, const char *name,
+                            iatk_error *err) {
   dialect d = iatk__schema_dialect_parse(name);
   if (!schema || d == DIALECT_NONE)
     return iatk__fail(err, IATK_EINVAL,
-                     "unknown dialect '%s': expected draft4, draft6, draft7, "
-                     "2019-09, 2020-12, openapi-3.0 or openapi-3.1",
-                     name ? name : "");
+                      "unknown dialect '%s': expected draft4, draft6, draft7, "
+                      "2019-09, 2020-12, openapi-3.0 or openapi-3.1",
+                      name ? name : "");
   id_index *ids = iatk__id_index_build(schema->doc, d, err);
   if (!ids)
     return err ? err->code : IATK_ENOMEM;

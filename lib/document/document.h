@@ -30,14 +30,15 @@ struct iatk_schema {
   json_t *doc;
   const char *type; /* static IATK_TYPE_* string */
   char *origin;
-  dialect dialect;  /* decided at load (dialect.c), or set by the caller */
-  id_index *ids;    /* the document's resources, for this dialect */
+  dialect dialect; /* decided at load (dialect.c), or set by the caller */
+  id_index *ids;   /* the document's resources, for this dialect */
 };
 
 /* dialect.c */
 dialect iatk__schema_dialect_detect(const json_t *doc, const char *given_type);
 const char *iatk__schema_dialect_name(dialect d);
-dialect iatk__schema_dialect_parse(const char *name); /* DIALECT_NONE if unknown */
+dialect
+iatk__schema_dialect_parse(const char *name); /* DIALECT_NONE if unknown */
 /* OpenAPI 3.1 schema objects are 2020-12 schemas: the dialect whose
  * keyword rules a validator applies. */
 dialect iatk__schema_validation_dialect(dialect d);
@@ -48,12 +49,13 @@ int iatk__schema_has_inactive_keyword(dialect d, const json_t *s);
 /* Whether schema `s` accepts every instance in dialect d (true, {}, or only
  * annotations and keywords the dialect does not have); *ignored (if not
  * NULL and still NULL) gets the first such ignored keyword. */
-int iatk__schema_accepts_everything(dialect d, const json_t *s, const char **ignored);
+int iatk__schema_accepts_everything(dialect d, const json_t *s,
+                                    const char **ignored);
 
 /* event_ref.c: the JSON pointer ("#/...") of the event named by event_ref
  * (see iatk_compile); caller frees.  NULL with ENOEVENT/ESCHEMA. */
 char *iatk__schema_event_pointer(const iatk_schema *schema, const char *ref,
-                           iatk_error *err);
+                                 iatk_error *err);
 
 /* uri.c: `ref` resolved against `base` (RFC 3986 5.2, dot segments
  * removed); caller frees, NULL when memory ran out. */
@@ -71,8 +73,9 @@ void iatk__id_index_unref(id_index *ids);
  * NULL.  "" and "#" name the document. */
 const json_t *iatk__id_index_lookup(const id_index *ids, const char *uri);
 /* The schema of resource `base` whose "$dynamicAnchor" is `anchor`. */
-const json_t *iatk__id_index_lookup_dynamic(const id_index *ids, const char *base,
-                                      const char *anchor);
+const json_t *iatk__id_index_lookup_dynamic(const id_index *ids,
+                                            const char *base,
+                                            const char *anchor);
 /* The "$id" (or draft-04 "id") that makes `s` a resource, or NULL; in
  * dialects where $ref replaces its siblings, an id beside it is ignored. */
 const char *iatk__id_index_id_of(const id_index *ids, const json_t *s);

@@ -26,9 +26,9 @@ static char *fail_no_event(iatk_error *err, const char *ref,
   char names[400];
   list_names(container, names, sizeof names);
   iatk__fail_at(err, IATK_ENOEVENT, where,
-               "event_ref '%s' not found: no schema named so under %s "
-               "(available: %s)",
-               ref, where, names[0] ? names : "none");
+                "event_ref '%s' not found: no schema named so under %s "
+                "(available: %s)",
+                ref, where, names[0] ? names : "none");
   return NULL;
 }
 
@@ -38,19 +38,20 @@ static char *openapi_event_pointer(const json_t *doc, const char *ref,
       json_object_get(json_object_get(doc, "components"), "schemas");
   if (!json_is_object(schemas)) {
     iatk__fail_at(err, IATK_ESCHEMA, "#/components/schemas",
-                 "OpenAPI document has no components/schemas object");
+                  "OpenAPI document has no components/schemas object");
     return NULL;
   }
   if (!ref || !*ref) {
     if (json_object_size(schemas) == 1)
-      return iatk__pointer_append("#/components/schemas",
-                           json_object_iter_key(json_object_iter((json_t *)schemas)));
+      return iatk__pointer_append(
+          "#/components/schemas",
+          json_object_iter_key(json_object_iter((json_t *)schemas)));
     char names[400];
     list_names(schemas, names, sizeof names);
     iatk__fail_at(err, IATK_ENOEVENT, "#/components/schemas",
-                 "no event_ref given and the document defines %zu schemas "
-                 "(%s): name one",
-                 json_object_size(schemas), names);
+                  "no event_ref given and the document defines %zu schemas "
+                  "(%s): name one",
+                  json_object_size(schemas), names);
     return NULL;
   }
   if (json_object_get(schemas, ref))
@@ -78,7 +79,7 @@ static char *jsonschema_event_pointer(const json_t *doc, const char *ref,
 }
 
 char *iatk__schema_event_pointer(const iatk_schema *schema, const char *ref,
-                           iatk_error *err) {
+                                 iatk_error *err) {
   if (ref && (ref[0] == '#' || ref[0] == '/')) {
     iatk_buf b;
     iatk__buf_init(&b);
@@ -91,4 +92,3 @@ char *iatk__schema_event_pointer(const iatk_schema *schema, const char *ref,
     return openapi_event_pointer(schema->doc, ref, err);
   return jsonschema_event_pointer(schema->doc, ref, err);
 }
-

@@ -28,7 +28,8 @@ struct id_index {
 static int add_id(id_index *v, char *uri, const json_t *schema, int dynamic) {
   if (!uri)
     return IATK_ENOMEM;
-  if (IATK_ARRAY_GROW(v->ids, v->id_cap, v->id_count + 1, SIZE_MAX) != IATK_OK) {
+  if (IATK_ARRAY_GROW(v->ids, v->id_cap, v->id_count + 1, SIZE_MAX) !=
+      IATK_OK) {
     free(uri);
     return IATK_ENOMEM;
   }
@@ -49,8 +50,8 @@ static int index_children(id_index *v, const json_t *node, const char *base) {
   json_t *child;
   size_t i;
   if (json_is_array(node)) {
-    json_array_foreach(node, i, child) if (index_schema(v, child, base))
-      return IATK_ENOMEM;
+    json_array_foreach(
+        node, i, child) if (index_schema(v, child, base)) return IATK_ENOMEM;
     return IATK_OK;
   }
   json_object_foreach((json_t *)node, key, child) {
@@ -80,7 +81,8 @@ static int remember_base(id_index *v, const json_t *holder, const char *base) {
                  !json_is_string(json_object_get(holder, "$dynamicRef")) &&
                  !json_is_string(json_object_get(holder, "$recursiveRef"))))
     return IATK_OK;
-  if (IATK_ARRAY_GROW(v->bases, v->base_cap, v->base_count + 1, SIZE_MAX) != IATK_OK)
+  if (IATK_ARRAY_GROW(v->bases, v->base_cap, v->base_count + 1, SIZE_MAX) !=
+      IATK_OK)
     return IATK_ENOMEM;
   if (!(v->bases[v->base_count] = strdup(base)))
     return IATK_ENOMEM;
@@ -216,11 +218,12 @@ const json_t *iatk__id_index_lookup(const id_index *v, const char *uri) {
 }
 
 const json_t *iatk__id_index_lookup_dynamic(const id_index *v, const char *base,
-                                 const char *anchor) {
+                                            const char *anchor) {
   size_t base_len = strcspn(base, "#"), anchor_len = strlen(anchor);
   for (size_t i = 0; i < v->id_count; i++) {
     const char *uri = v->ids[i].uri;
-    if (v->ids[i].dynamic && !strncmp(uri, base, base_len) && uri[base_len] == '#' &&
+    if (v->ids[i].dynamic && !strncmp(uri, base, base_len) &&
+        uri[base_len] == '#' &&
         !strncmp(uri + base_len + 1, anchor, anchor_len) &&
         uri[base_len + 1 + anchor_len] == '\0')
       return v->ids[i].schema;

@@ -52,7 +52,9 @@ const schema_keyword *iatk__schema_keyword_find(const char *name) {
 _Static_assert(sizeof keywords / sizeof keywords[0] * 3 < KEYWORD_SLOTS,
                "the keyword table stays sparse");
 
-static int is_extension(const char *name) { return strncmp(name, "x-", 2) == 0; }
+static int is_extension(const char *name) {
+  return strncmp(name, "x-", 2) == 0;
+}
 
 int iatk__schema_keyword_describes(const char *name) {
   const schema_keyword *k = iatk__schema_keyword_find(name);

@@ -58,7 +58,8 @@ static size_t remove_dots(char *path, size_t len) {
       drop_segment(path, &n);
       path[n++] = '/';
       in = len;
-    } else if ((rest == 1 && p[0] == '.') || (rest == 2 && !strncmp(p, "..", 2))) {
+    } else if ((rest == 1 && p[0] == '.') ||
+               (rest == 2 && !strncmp(p, "..", 2))) {
       in = len;
     } else {
       do
@@ -110,4 +111,3 @@ static char *join(const char *base, const char *ref) {
 char *iatk__uri_join(const char *base, const char *ref) {
   return normalize(join(base, ref));
 }
-

@@ -15,17 +15,17 @@
 
 /* A place in a replayed event where the clock is written (template.c). */
 typedef struct gen_slot {
-  size_t at, len;     /* where and how long (len: in the recorded event) */
+  size_t at, len;       /* where and how long (len: in the recorded event) */
   schema_format format; /* date-time, date or time */
 } gen_slot;
 
 /* The text of events that draw no randomness, kept for replay. */
 typedef struct gen_template {
-  int state;        /* unknown (record the next event), none, ready */
+  int state; /* unknown (record the next event), none, ready */
   int recording;
-  int impure;       /* the recorded event made a choice replay cannot */
+  int impure; /* the recorded event made a choice replay cannot */
   size_t clock_reads;
-  iatk_buf text;    /* the event without its clock texts */
+  iatk_buf text; /* the event without its clock texts */
   gen_slot *slots;
   size_t slot_count, slot_cap;
 } gen_template;
@@ -39,16 +39,16 @@ struct iatk_gen {
   iatk_clock clock;
   iatk_buf out;
   iatk_buf pretty_out;
-  uint32_t *active;  /* per node: how often it is on the generation stack */
-  iatk_rng rng;      /* random mode: keyed by (seed, event index) */
-  iatk_instant now;  /* read once per event so all its times agree */
+  uint32_t *active; /* per node: how often it is on the generation stack */
+  iatk_rng rng;     /* random mode: keyed by (seed, event index) */
+  iatk_instant now; /* read once per event so all its times agree */
   time_text_cache now_text; /* `now` as text, reused within a second */
   iatk_error *err;
   int depth;
-  int exploring; /* a retry: also try shapes the mode would not pick */
+  int exploring;         /* a retry: also try shapes the mode would not pick */
   iatk_validator *check; /* set when the plan needs_check */
   struct regex_cache *regexes; /* matches pattern candidates */
-  iatk_buf scratch;      /* candidate strings */
+  iatk_buf scratch;            /* candidate strings */
   gen_template tpl;
 };
 
@@ -80,7 +80,8 @@ static inline void out_plain_string(iatk_gen *g, const char *s, size_t n) {
  * and anything that makes replay impossible. */
 void iatk__template_begin(iatk_gen *g);
 void iatk__template_note_clock(iatk_gen *g);
-void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format);
+void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len,
+                              schema_format format);
 void iatk__template_note_impure(iatk_gen *g);
 void iatk__template_finish(iatk_gen *g, int rc);
 /* Writes the event from the template into g->out; 0 when there is none. */

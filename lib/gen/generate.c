@@ -41,7 +41,8 @@ static int coin(iatk_gen *g) {
   return g->depth < 12 && iatk__rng_below(&g->rng, 2) == 0;
 }
 
-static int needs_are_finite(const iatk_gen *g, const plan_node *n, const plan_prop *p) {
+static int needs_are_finite(const iatk_gen *g, const plan_node *n,
+                            const plan_prop *p) {
   for (size_t k = 0; k < p->need_count; k++) {
     const plan_prop *q = &n->obj.props[p->needs[k]];
     if (q->impossible || node_rank(g, q->node) == RANK_INFINITE ||
@@ -70,7 +71,8 @@ static int include_optional(iatk_gen *g, const plan_node *n, const plan_prop *p,
 
 /* Adds what included properties need (dependentRequired), to a fixed
  * point; returns how many are included. */
-static size_t close_needs(const iatk_gen *g, const plan_node *n, unsigned char *inc) {
+static size_t close_needs(const iatk_gen *g, const plan_node *n,
+                          unsigned char *inc) {
   int changed = 1;
   while (changed) {
     changed = 0;
@@ -89,9 +91,10 @@ static size_t close_needs(const iatk_gen *g, const plan_node *n, unsigned char *
 }
 
 /* Drops optional properties from the end while over maxProperties. */
-static void cap_properties(const plan_node *n, unsigned char *inc, size_t *count) {
+static void cap_properties(const plan_node *n, unsigned char *inc,
+                           size_t *count) {
   for (size_t i = n->obj.prop_count; i-- > 0 && n->obj.max_properties >= 0 &&
-                                 (int64_t)*count > n->obj.max_properties;)
+                                     (int64_t)*count > n->obj.max_properties;)
     if (inc[i] && !n->obj.props[i].required) {
       inc[i] = 0;
       (*count)--;
@@ -119,7 +122,8 @@ static int emit_prop(iatk_gen *g, const plan_prop *p, int *first, int escape) {
 
 static int name_taken(const plan_node *n, const char *name, size_t len) {
   for (size_t i = 0; i < n->obj.prop_count; i++)
-    if (n->obj.props[i].name_len == len && memcmp(n->obj.props[i].name, name, len) == 0)
+    if (n->obj.props[i].name_len == len &&
+        memcmp(n->obj.props[i].name, name, len) == 0)
       return 1;
   return 0;
 }
@@ -127,7 +131,8 @@ static int name_taken(const plan_node *n, const char *name, size_t len) {
 /* A fresh member name for minProperties, and the node of its value: from
  * a patternProperties pattern, else propertyNames' pattern, else "extraN". */
 /* Invented names must satisfy propertyNames whatever its form. */
-static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *name) {
+static int name_passes_check(iatk_gen *g, const plan_node *n,
+                             const iatk_buf *name) {
   if (!g->check)
     return 1;
   char *at = malloc(strlen(n->pointer) + sizeof "/propertyNames");
@@ -136,7 +141,8 @@ static int name_passes_check(iatk_gen *g, const plan_node *n, const iatk_buf *na
   if (at && value) {
     sprintf(at, "%s/propertyNames", n->pointer);
     /* no propertyNames there: nothing to check */
-    ok = !iatk__id_index_lookup(g->plan->ids, at) || iatk__validator_check_at(g->check, at, value);
+    ok = !iatk__id_index_lookup(g->plan->ids, at) ||
+         iatk__validator_check_at(g->check, at, value);
   }
   free(at);
   json_decref(value);
@@ -149,28 +155,33 @@ static int extra_name(iatk_gen *g, const plan_node *n, int k, json_t *seen,
     iatk__buf_reset(name);
     int node = n->obj.additional;
     size_t values = json_array_size(n->obj.name_values);
-    const char *value = values ? json_string_value(json_array_get(
-                                     n->obj.name_values, ((size_t)k + (size_t)attempt) % values))
-                               : NULL;
+    const char *value =
+        values
+            ? json_string_value(json_array_get(
+                  n->obj.name_values, ((size_t)k + (size_t)attempt) % values))
+            : NULL;
     if (values && !value)
       continue; /* a non-string in propertyNames' enum names nothing */
     if (value) {
       iatk__buf_puts(name, value);
     } else if (n->obj.pattern_prop_count) {
-      const plan_pattern_prop *pp = &n->obj.pattern_props[(size_t)k % n->obj.pattern_prop_count];
+      const plan_pattern_prop *pp =
+          &n->obj.pattern_props[(size_t)k % n->obj.pattern_prop_count];
       if (pp->rx)
-        iatk__rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
+        iatk__rx_generate(pp->rx, &g->rng, attempt == 0 && !is_random(g),
+                          4 + attempt, name);
       node = pp->node;
     } else if (n->obj.name_rx) {
-      iatk__rx_generate(n->obj.name_rx, &g->rng, attempt == 0 && !is_random(g), 4 + attempt, name);
+      iatk__rx_generate(n->obj.name_rx, &g->rng, attempt == 0 && !is_random(g),
+                        4 + attempt, name);
     }
     if (!name->len) /* short names: "a".."z", "aa"..; they fit most rules */
       for (int i = k + attempt * 26 + 1; i > 0; i = (i - 1) / 26)
         iatk__buf_putc(name, (char)('a' + (i - 1) % 26));
     if (node_rank(g, node) == RANK_INFINITE)
       continue; /* its value schema admits nothing: try another name */
-    if (!name_taken(n, name->data, name->len) && !json_object_get(seen, name->data) &&
-        name_passes_check(g, n, name)) {
+    if (!name_taken(n, name->data, name->len) &&
+        !json_object_get(seen, name->data) && name_passes_check(g, n, name)) {
       json_object_set_new(seen, name->data, json_true());
       return node;
     }
@@ -186,7 +197,8 @@ static int add_extra_members(iatk_gen *g, const plan_node *n, size_t count,
   int rc = IATK_OK;
   for (int k = 0; (int64_t)count < want && rc == IATK_OK; k++, count++) {
     int node = extra_name(g, n, k, seen, &name);
-    if (node == -2 || (n->obj.additional_forbidden && !n->obj.pattern_prop_count))
+    if (node == -2 ||
+        (n->obj.additional_forbidden && !n->obj.pattern_prop_count))
       break; /* the self-check reports what could not be met */
     rc = emit_member(g, name.data, name.len, node, first, escape);
   }
@@ -210,11 +222,13 @@ static int64_t members_wanted(iatk_gen *g, const plan_node *n, size_t count,
 
 static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
   unsigned char small[64];
-  unsigned char *inc = n->obj.prop_count <= sizeof small ? small : calloc(n->obj.prop_count, 1);
+  unsigned char *inc =
+      n->obj.prop_count <= sizeof small ? small : calloc(n->obj.prop_count, 1);
   if (!inc)
     return iatk__fail(g->err, IATK_ENOMEM, "out of memory");
   for (size_t i = 0; i < n->obj.prop_count; i++)
-    inc[i] = n->obj.props[i].required || include_optional(g, n, &n->obj.props[i], escape);
+    inc[i] = n->obj.props[i].required ||
+             include_optional(g, n, &n->obj.props[i], escape);
   size_t count = close_needs(g, n, inc);
   cap_properties(n, inc, &count);
   int first = 1, rc = IATK_OK;
@@ -232,7 +246,8 @@ static int gen_object(iatk_gen *g, const plan_node *n, int escape) {
 }
 
 /* Longest array whose every item admits a value, capped at max_items. */
-static int64_t feasible_length(const iatk_gen *g, const plan_node *n, int64_t want) {
+static int64_t feasible_length(const iatk_gen *g, const plan_node *n,
+                               int64_t want) {
   if (n->arr.max_items >= 0 && want > n->arr.max_items)
     want = n->arr.max_items;
   for (int64_t i = n->arr.min_items; i < want; i++)
@@ -263,7 +278,8 @@ static int repeats_earlier(const iatk_gen *g, const size_t *starts, int64_t i,
   size_t len = g->out.len - start;
   for (int64_t k = 0; k < i; k++) {
     size_t klen = starts[k + 1] - starts[k] - 1; /* minus the comma */
-    if (klen == len && memcmp(g->out.data + starts[k], g->out.data + start, len) == 0)
+    if (klen == len &&
+        memcmp(g->out.data + starts[k], g->out.data + start, len) == 0)
       return 1;
   }
   return 0;
@@ -298,7 +314,8 @@ static int item_node(const plan_node *n, int64_t i) {
 
 static int gen_array(iatk_gen *g, const plan_node *n, int escape) {
   int64_t len = array_length(g, n, escape);
-  size_t *starts = n->arr.unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
+  size_t *starts =
+      n->arr.unique_items ? calloc((size_t)len + 1, sizeof *starts) : NULL;
   if (n->arr.unique_items && !starts)
     return iatk__fail(g->err, IATK_ENOMEM, "out of memory");
   out_putc(g, '[');
@@ -352,7 +369,7 @@ static int gen_typed(iatk_gen *g, const plan_node *n, int escape) {
   case JT_NULL: out_append(g, "null", 4); return IATK_OK;
   }
   return iatk__fail_at(g->err, IATK_EUNSAT, n->pointer,
-                      "schema at %s allows no value", n->pointer);
+                       "schema at %s allows no value", n->pointer);
 }
 
 static int pick_variant(iatk_gen *g, const plan_node *n, int escape) {
@@ -398,21 +415,23 @@ static int gen_node(iatk_gen *g, const plan_node *n, int escape) {
 
 static int gen_value(iatk_gen *g, int node, int escape) {
   if (g->out.len > MAX_EVENT_BYTES)
-    return iatk__fail(g->err, IATK_ELIMIT, "the event would be larger than %u MiB",
-                     MAX_EVENT_BYTES / (1024 * 1024));
+    return iatk__fail(g->err, IATK_ELIMIT,
+                      "the event would be larger than %u MiB",
+                      MAX_EVENT_BYTES / (1024 * 1024));
   if (node == NO_NODE) {
     out_append(g, "null", 4);
     return IATK_OK;
   }
   const plan_node *n = &g->plan->nodes[node];
   if (g->out.len > MAX_EVENT_BYTES)
-    return iatk__fail_at(g->err, IATK_ELIMIT, n->pointer,
-                        "the event would be larger than %u MiB (reached at %s)",
-                        MAX_EVENT_BYTES / (1024 * 1024), n->pointer);
+    return iatk__fail_at(
+        g->err, IATK_ELIMIT, n->pointer,
+        "the event would be larger than %u MiB (reached at %s)",
+        MAX_EVENT_BYTES / (1024 * 1024), n->pointer);
   if (g->depth >= MAX_GEN_DEPTH)
     return iatk__fail_at(g->err, IATK_ELIMIT, n->pointer,
-                        "event nests deeper than %d levels at %s",
-                        MAX_GEN_DEPTH, n->pointer);
+                         "event nests deeper than %d levels at %s",
+                         MAX_GEN_DEPTH, n->pointer);
   escape |= g->active[node] > 0;
   g->active[node]++;
   g->depth++;
@@ -437,7 +456,8 @@ iatk_gen *iatk_gen_new(const iatk_plan *plan, iatk_error *err) {
   }
   g->plan = plan;
   if (plan->needs_check &&
-      !(g->check = iatk__validator_borrow(plan->doc, plan->ids, plan->dialect, plan->pointer, err))) {
+      !(g->check = iatk__validator_borrow(plan->doc, plan->ids, plan->dialect,
+                                          plan->pointer, err))) {
     iatk_gen_free(g);
     return NULL;
   }
@@ -541,7 +561,8 @@ static int generate_once(iatk_gen *g, uint64_t index, unsigned attempt) {
 /* One attempt without a self-check: replayed when a template allows. */
 static int generate_unchecked(iatk_gen *g, uint64_t index) {
   if (iatk__template_replay(g))
-    return g->out.failed ? iatk__fail(g->err, IATK_ENOMEM, "out of memory generating the event")
+    return g->out.failed ? iatk__fail(g->err, IATK_ENOMEM,
+                                      "out of memory generating the event")
                          : IATK_OK;
   iatk__template_begin(g);
   int rc = generate_once(g, index, 0);
@@ -570,13 +591,13 @@ static int generate_checked(iatk_gen *g, uint64_t index) {
     }
   }
   return iatk__fail_at(g->err, IATK_EUNSAT, last.where,
-                      "no valid event found in %d attempts (the schema may be "
-                      "unsatisfiable); the last one failed: %s",
-                      MAX_ATTEMPTS, last.message);
+                       "no valid event found in %d attempts (the schema may be "
+                       "unsatisfiable); the last one failed: %s",
+                       MAX_ATTEMPTS, last.message);
 }
 
-int iatk__gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size_t *len,
-                      iatk_error *err) {
+int iatk__gen_event_compact(iatk_gen *g, uint64_t index, const char **text,
+                            size_t *len, iatk_error *err) {
   if (!g || !text)
     return iatk__fail(err, IATK_EINVAL, "no generator or output given");
   g->now = iatk__clock_read(&g->clock);
@@ -590,8 +611,8 @@ int iatk__gen_event_compact(iatk_gen *g, uint64_t index, const char **text, size
   return IATK_OK;
 }
 
-int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text,
-                   size_t *len, iatk_error *err) {
+int iatk_gen_event(iatk_gen *g, uint64_t index, const char **text, size_t *len,
+                   iatk_error *err) {
   int rc = iatk__gen_event_compact(g, index, text, len, err);
   if (rc != IATK_OK || !g->pretty)
     return rc;

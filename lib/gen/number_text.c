@@ -16,10 +16,11 @@ typedef unsigned __int128 u128;
 /* Writes the digits of v ending at `end`, two at a time; returns how
  * many. */
 static size_t u64_digits(uint64_t v, char *end) {
-  static const char pairs[] = "00010203040506070809101112131415161718192021222324"
-                              "25262728293031323334353637383940414243444546474849"
-                              "50515253545556575859606162636465666768697071727374"
-                              "75767778798081828384858687888990919293949596979899";
+  static const char pairs[] =
+      "00010203040506070809101112131415161718192021222324"
+      "25262728293031323334353637383940414243444546474849"
+      "50515253545556575859606162636465666768697071727374"
+      "75767778798081828384858687888990919293949596979899";
   char *p = end;
   while (v >= 100) {
     unsigned r = (unsigned)(v % 100);
@@ -76,13 +77,30 @@ void iatk__number_text_integer(iatk_buf *b, double v) {
 #define P10(x) ((u128)(x))
 #define E19 10000000000000000000ULL
 /* 10^0 .. 10^23 (10^20 and up computed from 10^19, which fits uint64). */
-static const u128 pow10_table[MAX_K + 2] = {
-    P10(1ULL), P10(10ULL), P10(100ULL), P10(1000ULL), P10(10000ULL), P10(100000ULL),
-    P10(1000000ULL), P10(10000000ULL), P10(100000000ULL), P10(1000000000ULL),
-    P10(10000000000ULL), P10(100000000000ULL), P10(1000000000000ULL),
-    P10(10000000000000ULL), P10(100000000000000ULL), P10(1000000000000000ULL),
-    P10(10000000000000000ULL), P10(100000000000000000ULL), P10(1000000000000000000ULL),
-    P10(E19), P10(E19) * 10, P10(E19) * 100, P10(E19) * 1000, P10(E19) * 10000};
+static const u128 pow10_table[MAX_K + 2] = {P10(1ULL),
+                                            P10(10ULL),
+                                            P10(100ULL),
+                                            P10(1000ULL),
+                                            P10(10000ULL),
+                                            P10(100000ULL),
+                                            P10(1000000ULL),
+                                            P10(10000000ULL),
+                                            P10(100000000ULL),
+                                            P10(1000000000ULL),
+                                            P10(10000000000ULL),
+                                            P10(100000000000ULL),
+                                            P10(1000000000000ULL),
+                                            P10(10000000000000ULL),
+                                            P10(100000000000000ULL),
+                                            P10(1000000000000000ULL),
+                                            P10(10000000000000000ULL),
+                                            P10(100000000000000000ULL),
+                                            P10(1000000000000000000ULL),
+                                            P10(E19),
+                                            P10(E19) * 10,
+                                            P10(E19) * 100,
+                                            P10(E19) * 1000,
+                                            P10(E19) * 10000};
 
 static u128 pow10_128(int k) { return pow10_table[k]; }
 
@@ -165,7 +183,8 @@ static int try_precision(iatk_buf *b, double v, binary x, int P, int d) {
   if (!truncated_digits(x, P, &d, &scaled))
     return -1;
   int k = P - 1 - d;
-  u128 mask = ((u128)1 << x.s) - 1, rem = scaled & mask, half = (u128)1 << (x.s - 1);
+  u128 mask = ((u128)1 << x.s) - 1, rem = scaled & mask,
+       half = (u128)1 << (x.s - 1);
   uint64_t q = (uint64_t)(scaled >> x.s);
   int up = rem > half || (rem == half && (q & 1));
   if (!reads_back(x, k, up ? mask + 1 - rem : rem, up))

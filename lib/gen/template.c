@@ -34,7 +34,8 @@ void iatk__template_forget(gen_template *t) {
  * no randomness, with no self-check (whose retries draw). */
 void iatk__template_begin(iatk_gen *g) {
   gen_template *t = &g->tpl;
-  t->recording = t->state == TEMPLATE_UNKNOWN && g->mode != IATK_MODE_RANDOM && !g->check;
+  t->recording =
+      t->state == TEMPLATE_UNKNOWN && g->mode != IATK_MODE_RANDOM && !g->check;
   t->clock_reads = 0;
   t->slot_count = 0;
   t->impure = 0;
@@ -50,7 +51,8 @@ void iatk__template_note_clock(iatk_gen *g) {
     g->tpl.clock_reads++;
 }
 
-void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len, schema_format format) {
+void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len,
+                              schema_format format) {
   gen_template *t = &g->tpl;
   if (!t->recording)
     return;
@@ -90,7 +92,8 @@ void iatk__template_finish(iatk_gen *g, int rc) {
   t->recording = 0;
   if (rc != IATK_OK || g->out.failed)
     return; /* no verdict: try again with the next event */
-  int pure = !t->impure && g->rng.counter == 0 && t->clock_reads == t->slot_count &&
+  int pure = !t->impure && g->rng.counter == 0 &&
+             t->clock_reads == t->slot_count &&
              g->out.len <= MAX_TEMPLATE_BYTES;
   if (pure)
     keep(g);

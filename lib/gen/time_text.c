@@ -78,12 +78,16 @@ static void put_micros(char *p, int us) {
     p[i] = (char)('0' + us % 10);
 }
 
-static int offset_fits(int minutes) { return minutes > -6000 && minutes < 6000; }
+static int offset_fits(int minutes) {
+  return minutes > -6000 && minutes < 6000;
+}
 
 size_t iatk__time_text_local(const iatk_instant *t, char out[40]) {
   int us;
-  int64_t secs = split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
-  if (secs < FIRST_SECOND || secs >= END_SECOND || !offset_fits(t->offset_minutes))
+  int64_t secs =
+      split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
+  if (secs < FIRST_SECOND || secs >= END_SECOND ||
+      !offset_fits(t->offset_minutes))
     return iatk__instant_format_local(t, out);
   char *p = put_civil(out, civil_from_seconds(secs));
   *p++ = '.';
@@ -113,10 +117,12 @@ size_t iatk__time_text_utc(const iatk_instant *t, char out[40]) {
 #define MICROS_AT 20
 
 size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
-                              char out[40]) {
+                                    char out[40]) {
   int us;
-  int64_t secs = split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
-  if (!c->valid || secs != c->second || t->offset_minutes != c->offset_minutes) {
+  int64_t secs =
+      split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
+  if (!c->valid || secs != c->second ||
+      t->offset_minutes != c->offset_minutes) {
     c->len = iatk__time_text_local(t, c->text);
     c->second = secs;
     c->offset_minutes = t->offset_minutes;
@@ -130,7 +136,8 @@ size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
   return c->len;
 }
 
-size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t, char out[40]) {
+size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
+                                  char out[40]) {
   int us;
   int64_t secs = split_us(t->epoch_us, &us);
   if (!c->valid || secs != c->second) {

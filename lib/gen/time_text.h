@@ -22,9 +22,9 @@ typedef struct time_text_cache {
 
 /* iatk__time_text_local through the cache. */
 size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
-                              char out[40]);
+                                    char out[40]);
 /* iatk__time_text_utc through the cache (whole seconds: a hit is a copy). */
 size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
-                            char out[40]);
+                                  char out[40]);
 
 #endif

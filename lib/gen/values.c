@@ -133,8 +133,9 @@ static int time_or_uuid(iatk_gen *g, schema_format format, iatk_buf *b) {
   case FMT_TIME:
     t = instant_for(g);
     /* "now" is written for every event: its text is kept for the second */
-    len = g->mode == IATK_MODE_RANDOM ? iatk__time_text_local(&t, text)
-                                      : iatk__time_text_local_cached(&g->now_text, &t, text);
+    len = g->mode == IATK_MODE_RANDOM
+              ? iatk__time_text_local(&t, text)
+              : iatk__time_text_local_cached(&g->now_text, &t, text);
     if (format == FMT_DATE_TIME)
       iatk__buf_append(b, text, len);
     else if (format == FMT_DATE)
@@ -149,8 +150,7 @@ static int time_or_uuid(iatk_gen *g, schema_format format, iatk_buf *b) {
       memcpy(text, "3fa85f64-5717-4562-b3fc-2c963f66afa6", 37);
     iatk__buf_append(b, text, 36);
     return 1;
-  default:
-    return 0;
+  default: return 0;
   }
 }
 
@@ -183,7 +183,8 @@ static int64_t string_length(iatk_gen *g, const plan_node *n) {
     len = 6; /* "string" */
   if (g->mode == IATK_MODE_RANDOM) {
     int64_t room = n->str.max_length < 0 ? 12 : n->str.max_length - len;
-    len += (int64_t)iatk__rng_below(&g->rng, (uint64_t)(room > 12 ? 12 : room) + 1);
+    len += (int64_t)iatk__rng_below(&g->rng,
+                                    (uint64_t)(room > 12 ? 12 : room) + 1);
   }
   if (n->str.max_length >= 0 && len > n->str.max_length)
     len = n->str.max_length;
@@ -211,15 +212,17 @@ static int fits_length(const plan_node *n, const iatk_buf *b) {
  * unanchored pattern matches inside any filler). */
 static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
   size_t have = code_points(b->data ? b->data : "", b->len);
-  if ((int64_t)have >= n->str.min_length || !n->str.pattern_is_own || b->len == 0 ||
-      (b->data[b->len - 1] & 0x80) || (b->data[0] & 0x80))
+  if ((int64_t)have >= n->str.min_length || !n->str.pattern_is_own ||
+      b->len == 0 || (b->data[b->len - 1] & 0x80) || (b->data[0] & 0x80))
     return;
   size_t need = (size_t)n->str.min_length - have, len = b->len;
   char *orig = malloc(len); /* not strndup: the candidate may hold U+0000 */
   if (orig)
     memcpy(orig, b->data, len);
-  const char fill[4][2] = {{orig ? orig[len - 1] : 'a', 1}, {orig ? orig[0] : 'a', 0},
-                           {'a', 1}, {'a', 0}};
+  const char fill[4][2] = {{orig ? orig[len - 1] : 'a', 1},
+                           {orig ? orig[0] : 'a', 0},
+                           {'a', 1},
+                           {'a', 0}};
   for (int k = 0; orig && k < 4; k++) {
     iatk__buf_reset(b);
     if (!fill[k][1])
@@ -230,7 +233,8 @@ static void pad_to_min_length(iatk_gen *g, const plan_node *n, iatk_buf *b) {
       for (size_t i = 0; i < need; i++)
         iatk__buf_putc(b, fill[k][0]);
     if (b->failed ||
-        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data, b->len) == 1)
+        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len,
+                             b->data, b->len) == 1)
       break;
   }
   free(orig);
@@ -243,12 +247,13 @@ static void gen_pattern(iatk_gen *g, const plan_node *n) {
   for (int attempt = 0; attempt < PATTERN_ATTEMPTS; attempt++) {
     iatk__buf_reset(b);
     int minimal = attempt == 0 && g->mode != IATK_MODE_RANDOM;
-    int extra = 3 + attempt / 2 + (int)(n->str.min_length > 0 ? n->str.min_length / 2 : 0);
+    int extra = 3 + attempt / 2 +
+                (int)(n->str.min_length > 0 ? n->str.min_length / 2 : 0);
     iatk__rx_generate(n->str.rx, &g->rng, minimal, extra, b);
     pad_to_min_length(g, n, b);
     if (!b->failed && fits_length(n, b) &&
-        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, b->data ? b->data : "",
-                       b->len) == 1)
+        iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len,
+                             b->data ? b->data : "", b->len) == 1)
       break;
   }
   iatk__buf_json_string(&g->out, b->data ? b->data : "", b->len);
@@ -272,8 +277,10 @@ static int gen_format_value(iatk_gen *g, const plan_node *n) {
   iatk_buf *b = &g->scratch;
   iatk__buf_reset(b);
   if (time_or_uuid(g, n->str.format, b)) {
-    if (n->str.min_length <= 0 && n->str.max_length < 0 && n->str.format != FMT_UUID)
-      iatk__template_note_slot(g, g->out.len + 1, b->len, n->str.format); /* no check read it */
+    if (n->str.min_length <= 0 && n->str.max_length < 0 &&
+        n->str.format != FMT_UUID)
+      iatk__template_note_slot(g, g->out.len + 1, b->len,
+                               n->str.format); /* no check read it */
     else if (!fits_length(n, b) && !short_time(g, n, b))
       return 0;
   } else {
@@ -299,18 +306,22 @@ static void format_candidate(iatk_gen *g, const plan_node *n, iatk_buf *b) {
     iatk__buf_puts(b, sample);
 }
 
-static int string_ok(iatk_gen *g, const plan_node *n, const char *s, size_t len) {
+static int string_ok(iatk_gen *g, const plan_node *n, const char *s,
+                     size_t len) {
   iatk_buf view = {.data = (char *)s, .len = len, .cap = len + 1};
   return fits_length(n, &view) &&
-         iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, s, len) == 1 &&
+         iatk__regex_search_n(g->regexes, n->str.pattern, n->str.pattern_len, s,
+                              len) == 1 &&
          iatk__v_format_ok(iatk__schema_format_name(n->str.format), s, len);
 }
 
 /* Tries the pattern match `cand` alone, followed by the tail of the format
  * value `fmt`, and after its head; leaves the first acceptable one in mix. */
-static int try_completions(iatk_gen *g, const plan_node *n, const iatk_buf *cand,
-                           const iatk_buf *fmt, iatk_buf *mix) {
-  const char *cs = cand->data ? cand->data : "", *fs = fmt->data ? fmt->data : "";
+static int try_completions(iatk_gen *g, const plan_node *n,
+                           const iatk_buf *cand, const iatk_buf *fmt,
+                           iatk_buf *mix) {
+  const char *cs = cand->data ? cand->data : "",
+             *fs = fmt->data ? fmt->data : "";
   size_t c = cand->len, f = fmt->len, rest = f > c ? f - c : 0;
   for (int form = 0; form < 3; form++) {
     iatk__buf_reset(mix);
@@ -357,7 +368,8 @@ static int gen_pattern_and_format(iatk_gen *g, const plan_node *n) {
 }
 
 void iatk__gen_string(iatk_gen *g, const plan_node *n) {
-  if (n->str.format != FMT_NONE && !n->str.pattern_is_own && gen_format_value(g, n))
+  if (n->str.format != FMT_NONE && !n->str.pattern_is_own &&
+      gen_format_value(g, n))
     return;
   if (n->str.format != FMT_NONE && n->str.pattern_is_own && n->str.rx &&
       gen_pattern_and_format(g, n))

@@ -19,7 +19,8 @@
 
 /* ------------------------------------------------------------- settings */
 
-static int set_text(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_text(iatk_handler *h, size_t offset, const char *value,
+                    iatk_error *err) {
   char **field = (char **)((char *)h + offset);
   if (!*value)
     return iatk__fail(err, IATK_EINVAL, "an empty value is not allowed here");
@@ -31,45 +32,54 @@ static int set_text(iatk_handler *h, size_t offset, const char *value, iatk_erro
   return IATK_OK;
 }
 
-static int set_account(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_account(iatk_handler *h, size_t offset, const char *value,
+                       iatk_error *err) {
   size_t n = strspn(value, "0123456789");
   if (n != 12 || value[n])
     return iatk__fail(err, IATK_EINVAL, "account '%s' is not 12 digits", value);
   return set_text(h, offset, value, err);
 }
 
-static int set_region(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_region(iatk_handler *h, size_t offset, const char *value,
+                      iatk_error *err) {
   size_t n = strspn(value, "abcdefghijklmnopqrstuvwxyz0123456789-");
   if (!n || value[n])
-    return iatk__fail(err, IATK_EINVAL, "region '%s' is not a region name", value);
+    return iatk__fail(err, IATK_EINVAL, "region '%s' is not a region name",
+                      value);
   return set_text(h, offset, value, err);
 }
 
-static int set_memory(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_memory(iatk_handler *h, size_t offset, const char *value,
+                      iatk_error *err) {
   char *end;
   errno = 0;
   long mb = strtol(value, &end, 10);
   if (errno || end == value || *end || mb < 128 || mb > 10240)
-    return iatk__fail(err, IATK_EINVAL, "memory size '%s' is not 128 to 10240 MB", value);
+    return iatk__fail(err, IATK_EINVAL,
+                      "memory size '%s' is not 128 to 10240 MB", value);
   h->memory_mb = (int)mb;
   return IATK_OK;
 }
 
-static int set_timeout(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_timeout(iatk_handler *h, size_t offset, const char *value,
+                       iatk_error *err) {
   char *end;
   errno = 0;
   double s = strtod(value, &end);
   if (errno || end == value || *end || !(s > 0 && s <= 900))
-    return iatk__fail(err, IATK_EINVAL, "timeout '%s' is not more than 0 and at most 900 seconds",
-                     value);
+    return iatk__fail(err, IATK_EINVAL,
+                      "timeout '%s' is not more than 0 and at most 900 seconds",
+                      value);
   h->timeout_s = s;
   return IATK_OK;
 }
 
-static int set_env(iatk_handler *h, size_t offset, const char *value, iatk_error *err) {
+static int set_env(iatk_handler *h, size_t offset, const char *value,
+                   iatk_error *err) {
   size_t n = strcspn(value, "=");
   if (n == 0 || !value[n])
-    return iatk__fail(err, IATK_EINVAL, "environment setting '%s' is not NAME=VALUE", value);
+    return iatk__fail(err, IATK_EINVAL,
+                      "environment setting '%s' is not NAME=VALUE", value);
   if (iatk__strlist_push(h->env, value) != IATK_OK)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
@@ -99,7 +109,8 @@ static const struct setting {
 int iatk_handler_set(iatk_handler *h, const char *name, const char *value,
                      iatk_error *err) {
   if (!h || !name || !value)
-    return iatk__fail(err, IATK_EINVAL, "iatk_handler_set needs a handler, a name and a value");
+    return iatk__fail(err, IATK_EINVAL,
+                      "iatk_handler_set needs a handler, a name and a value");
   for (size_t i = 0; i < sizeof settings / sizeof *settings; i++)
     if (!strcmp(settings[i].name, name))
       return settings[i].set(h, settings[i].offset, value, err);
@@ -108,28 +119,32 @@ int iatk_handler_set(iatk_handler *h, const char *name, const char *value,
 
 /* ------------------------------------------------------------ the handle */
 
-static int parse_runtime(iatk_handler *h, const char *runtime, iatk_error *err) {
+static int parse_runtime(iatk_handler *h, const char *runtime,
+                         iatk_error *err) {
   if (runtime && !strncmp(runtime, "nodejs", 6))
     h->runtime = IATK__NODEJS;
   else if (runtime && !strncmp(runtime, "python", 6))
     h->runtime = IATK__PYTHON;
   else
     return iatk__fail(err, IATK_EINVAL, "runtime '%s' is not nodejs or python",
-                     runtime ? runtime : "(none)");
+                      runtime ? runtime : "(none)");
   h->runtime_name = strdup(runtime);
-  return h->runtime_name ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
+  return h->runtime_name ? IATK_OK
+                         : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 /* "DIR/MODULE.FUNCTION": DIR must exist (it is the runtime's working
  * directory); whether MODULE does is the runtime's to say, as on Lambda. */
-static int parse_handler(iatk_handler *h, const char *handler, iatk_error *err) {
+static int parse_handler(iatk_handler *h, const char *handler,
+                         iatk_error *err) {
   const char *slash = handler ? strrchr(handler, '/') : NULL;
   const char *entry = slash ? slash + 1 : handler;
   const char *dot = entry ? strchr(entry, '.') : NULL;
   if (!dot || dot == entry || !dot[1] || entry[strlen(entry) - 1] == '.')
-    return iatk__fail(err, IATK_EINVAL,
-                     "handler '%s' is not DIR/MODULE.FUNCTION (e.g. fn/index.handler)",
-                     handler ? handler : "(none)");
+    return iatk__fail(
+        err, IATK_EINVAL,
+        "handler '%s' is not DIR/MODULE.FUNCTION (e.g. fn/index.handler)",
+        handler ? handler : "(none)");
   char *dir = slash ? strndup(handler, (size_t)(slash - handler)) : strdup(".");
   if (dir && !*dir) {
     free(dir);
@@ -137,10 +152,12 @@ static int parse_handler(iatk_handler *h, const char *handler, iatk_error *err) 
   }
   h->task_root = dir ? realpath(dir, NULL) : NULL;
   if (!h->task_root)
-    iatk__fail(err, IATK_EIO, "handler directory '%s': %s", dir ? dir : "", strerror(errno));
+    iatk__fail(err, IATK_EIO, "handler directory '%s': %s", dir ? dir : "",
+               strerror(errno));
   free(dir);
   h->entry = strdup(entry);
-  return h->task_root && h->entry ? IATK_OK : iatk__error_code(err, IATK_ENOMEM);
+  return h->task_root && h->entry ? IATK_OK
+                                  : iatk__error_code(err, IATK_ENOMEM);
 }
 
 static int set_defaults(iatk_handler *h, iatk_error *err) {
@@ -153,18 +170,21 @@ static int set_defaults(iatk_handler *h, iatk_error *err) {
   h->region = strdup(region && *region ? region : "us-east-1");
   h->account = strdup("123456789012");
   h->env = iatk__strlist_new();
-  if (!h->function_name || !h->function_version || !h->region || !h->account || !h->env)
+  if (!h->function_name || !h->function_version || !h->region || !h->account ||
+      !h->env)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
 }
 
-iatk_handler *iatk_handler_new(const char *handler, const char *runtime, iatk_error *err) {
+iatk_handler *iatk_handler_new(const char *handler, const char *runtime,
+                               iatk_error *err) {
   iatk_handler *h = calloc(1, sizeof *h);
   if (!h) {
     iatk__fail(err, IATK_ENOMEM, "out of memory");
     return NULL;
   }
-  if (parse_runtime(h, runtime, err) != IATK_OK || parse_handler(h, handler, err) != IATK_OK ||
+  if (parse_runtime(h, runtime, err) != IATK_OK ||
+      parse_handler(h, handler, err) != IATK_OK ||
       set_defaults(h, err) != IATK_OK) {
     iatk_handler_free(h);
     return NULL;
@@ -175,9 +195,10 @@ iatk_handler *iatk_handler_new(const char *handler, const char *runtime, iatk_er
 void iatk_handler_free(iatk_handler *h) {
   if (!h)
     return;
-  char **texts[] = {&h->runtime_name, &h->task_root, &h->entry, &h->function_name,
-                    &h->function_version, &h->region, &h->account, &h->log_group,
-                    &h->log_stream, &h->request_id, &h->runtime_dir, &h->interpreter};
+  char **texts[] = {&h->runtime_name,  &h->task_root,        &h->entry,
+                    &h->function_name, &h->function_version, &h->region,
+                    &h->account,       &h->log_group,        &h->log_stream,
+                    &h->request_id,    &h->runtime_dir,      &h->interpreter};
   for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
     free(*texts[i]);
   iatk_strlist_free(h->env);
@@ -193,7 +214,8 @@ static int64_t wall_ms(void) {
 }
 
 /* Lambda's log stream names: "2024/01/31/[$LATEST]" and 32 hex digits. */
-static void make_log_stream(const iatk_handler *h, iatk_rng *rng, char *out, size_t size) {
+static void make_log_stream(const iatk_handler *h, iatk_rng *rng, char *out,
+                            size_t size) {
   time_t now = time(NULL);
   struct tm utc;
   gmtime_r(&now, &utc);
@@ -208,20 +230,23 @@ static void prepare(const iatk_handler *h, iatk__invocation *inv) {
   iatk__rng_init_fresh(&rng);
   char uuid[37];
   iatk__rng_uuid4(&rng, uuid);
-  snprintf(inv->request_id, sizeof inv->request_id, "%s", h->request_id ? h->request_id : uuid);
+  snprintf(inv->request_id, sizeof inv->request_id, "%s",
+           h->request_id ? h->request_id : uuid);
   if (h->log_stream)
     snprintf(inv->log_stream, sizeof inv->log_stream, "%s", h->log_stream);
   else
     make_log_stream(h, &rng, inv->log_stream, sizeof inv->log_stream);
   /* an unqualified invoke's ARN has no version; a named version's has */
   int qualified = strcmp(h->function_version, "$LATEST") != 0;
-  snprintf(inv->arn, sizeof inv->arn, "arn:aws:lambda:%s:%s:function:%s%s%s", h->region,
-           h->account, h->function_name, qualified ? ":" : "", qualified ? h->function_version : "");
+  snprintf(inv->arn, sizeof inv->arn, "arn:aws:lambda:%s:%s:function:%s%s%s",
+           h->region, h->account, h->function_name, qualified ? ":" : "",
+           qualified ? h->function_version : "");
   inv->deadline_ms = wall_ms() + (int64_t)ceil(h->timeout_s * 1000);
 }
 
 /* A payload the runtime could not write itself: {"errorType", "errorMessage"}. */
-static char *synthetic_error(const char *type, const iatk__invocation *inv, const char *what) {
+static char *synthetic_error(const char *type, const iatk__invocation *inv,
+                             const char *what) {
   iatk_buf b, message;
   iatk__buf_init(&b);
   iatk__buf_init(&message);
@@ -235,19 +260,24 @@ static char *synthetic_error(const char *type, const iatk__invocation *inv, cons
   return b.failed ? (iatk__buf_release(&b), NULL) : iatk__buf_steal(&b);
 }
 
-static char *timeout_payload(const iatk_handler *h, const iatk__invocation *inv) {
+static char *timeout_payload(const iatk_handler *h,
+                             const iatk__invocation *inv) {
   char what[96];
-  snprintf(what, sizeof what, "Task timed out after %.2f seconds", h->timeout_s);
+  snprintf(what, sizeof what, "Task timed out after %.2f seconds",
+           h->timeout_s);
   return synthetic_error("Sandbox.Timedout", inv, what);
 }
 
 /* The runtime ended without writing a payload: Lambda's Runtime.ExitError. */
-static char *exit_payload(const iatk_invoke_result *r, const iatk__invocation *inv) {
+static char *exit_payload(const iatk_invoke_result *r,
+                          const iatk__invocation *inv) {
   char what[128];
   if (r->signal)
-    snprintf(what, sizeof what, "Runtime exited with error: signal: %s", strsignal(r->signal));
+    snprintf(what, sizeof what, "Runtime exited with error: signal: %s",
+             strsignal(r->signal));
   else
-    snprintf(what, sizeof what, "Runtime exited with error: exit status %d", r->exit_status);
+    snprintf(what, sizeof what, "Runtime exited with error: exit status %d",
+             r->exit_status);
   return synthetic_error("Runtime.ExitError", inv, what);
 }
 
@@ -271,8 +301,9 @@ static int give(char *text, char **payload, size_t *payload_len) {
 }
 
 /* Reads "ok\n" / "error\n" and the payload from the bootstrap's answer. */
-static int judge(iatk_buf *out, const iatk_invoke_result *r, const iatk__invocation *inv,
-                 char **payload, size_t *payload_len, iatk_error *err) {
+static int judge(iatk_buf *out, const iatk_invoke_result *r,
+                 const iatk__invocation *inv, char **payload,
+                 size_t *payload_len, iatk_error *err) {
   const char *text = out->data ? out->data : "";
   int ok = !strncmp(text, "ok\n", 3), failed = !strncmp(text, "error\n", 6);
   if (!ok && !failed) {
@@ -289,31 +320,38 @@ static int judge(iatk_buf *out, const iatk_invoke_result *r, const iatk__invocat
   return ok ? IATK_OK : fail_with_payload(*payload, IATK_ECONSUMER, err);
 }
 
-static int run(const iatk_handler *h, const iatk__invocation *inv, const char *bootstrap,
-               const char *event, size_t len, iatk_buf *out, iatk_invoke_result *r,
-               iatk_error *err) {
+static int run(const iatk_handler *h, const iatk__invocation *inv,
+               const char *bootstrap, const char *event, size_t len,
+               iatk_buf *out, iatk_invoke_result *r, iatk_error *err) {
   int node = h->runtime == IATK__NODEJS;
-  const char *interpreter = h->interpreter ? h->interpreter : node ? "node" : "python3";
+  const char *interpreter = h->interpreter ? h->interpreter
+                            : node         ? "node"
+                                           : "python3";
   /* python: unbuffered, so prints interleave with stderr as on Lambda; no
    * .pyc files written into the function's code directory */
   char *argv_node[] = {(char *)interpreter, (char *)bootstrap, NULL};
-  char *argv_python[] = {(char *)interpreter, "-u", "-B", (char *)bootstrap, NULL};
+  char *argv_python[] = {(char *)interpreter, "-u", "-B", (char *)bootstrap,
+                         NULL};
   char **env = iatk__handler_env(h, inv);
   if (!env)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
-  iatk__process p = {node ? argv_node : argv_python, env, h->task_root, IATK__RESULT_FD};
-  int rc = iatk__process_run(&p, event, len, (int)ceil(h->timeout_s * 1000), out, r, err);
+  iatk__process p = {node ? argv_node : argv_python, env, h->task_root,
+                     IATK__RESULT_FD};
+  int rc = iatk__process_run(&p, event, len, (int)ceil(h->timeout_s * 1000),
+                             out, r, err);
   iatk__env_free(env);
   return rc;
 }
 
-int iatk_handler_invoke(iatk_handler *h, const char *event, size_t len, char **payload,
-                        size_t *payload_len, iatk_error *err) {
+int iatk_handler_invoke(iatk_handler *h, const char *event, size_t len,
+                        char **payload, size_t *payload_len, iatk_error *err) {
   if (!payload)
-    return iatk__fail(err, IATK_EINVAL, "iatk_handler_invoke needs a payload pointer");
+    return iatk__fail(err, IATK_EINVAL,
+                      "iatk_handler_invoke needs a payload pointer");
   *payload = NULL;
   if (!h || !event)
-    return iatk__fail(err, IATK_EINVAL, "iatk_handler_invoke needs a handler and an event");
+    return iatk__fail(err, IATK_EINVAL,
+                      "iatk_handler_invoke needs a handler and an event");
   iatk__invocation inv;
   prepare(h, &inv);
   char *bootstrap = iatk__bootstrap_path(h, err);

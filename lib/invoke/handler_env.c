@@ -27,7 +27,8 @@ static void env_remove(env_list *l, const char *entry) {
   for (size_t i = 0; i < l->count; i++) {
     if (name_len(l->items[i]) == n && !strncmp(l->items[i], entry, n)) {
       free(l->items[i]);
-      memmove(l->items + i, l->items + i + 1, (l->count - i - 1) * sizeof *l->items);
+      memmove(l->items + i, l->items + i + 1,
+              (l->count - i - 1) * sizeof *l->items);
       l->count--;
       return;
     }
@@ -61,7 +62,8 @@ static void env_set(env_list *l, const char *name, const char *value) {
 }
 
 /* What Lambda documents as a function's reserved environment variables. */
-static void add_lambda_vars(env_list *l, const iatk_handler *h, const iatk__invocation *inv) {
+static void add_lambda_vars(env_list *l, const iatk_handler *h,
+                            const iatk__invocation *inv) {
   char number[32];
   snprintf(number, sizeof number, "%d", h->memory_mb);
   env_set(l, "AWS_LAMBDA_FUNCTION_NAME", h->function_name);
@@ -91,7 +93,8 @@ static void add_lambda_vars(env_list *l, const iatk_handler *h, const iatk__invo
 }
 
 /* The values only the bootstrap reads (docs/handlers.md). */
-static void add_bootstrap_vars(env_list *l, const iatk_handler *h, const iatk__invocation *inv) {
+static void add_bootstrap_vars(env_list *l, const iatk_handler *h,
+                               const iatk__invocation *inv) {
   char number[32];
   env_set(l, "IATK_LAMBDA_REQUEST_ID", inv->request_id);
   env_set(l, "IATK_LAMBDA_FUNCTION_ARN", inv->arn);

@@ -38,8 +38,8 @@ static void close_fd(int *fd) {
 
 /* With a result descriptor the child's stdout joins its stderr, so nothing
  * the consumer prints can be taken for its answer. */
-static void plan_descriptors(posix_spawn_file_actions_t *actions, int in, int out,
-                             int result_fd) {
+static void plan_descriptors(posix_spawn_file_actions_t *actions, int in,
+                             int out, int result_fd) {
   posix_spawn_file_actions_adddup2(actions, in, STDIN_FILENO);
   if (result_fd <= STDERR_FILENO) {
     posix_spawn_file_actions_adddup2(actions, out, STDOUT_FILENO);
@@ -52,11 +52,13 @@ static void plan_descriptors(posix_spawn_file_actions_t *actions, int in, int ou
 static int spawn_child(const iatk__process *p, child_io *io, iatk_error *err) {
   int in[2], out[2];
   if (pipe2(in, O_CLOEXEC) != 0)
-    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s",
+                      strerror(errno));
   if (pipe2(out, O_CLOEXEC) != 0) {
     close(in[0]);
     close(in[1]);
-    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s", strerror(errno));
+    return iatk__fail(err, IATK_EIO, "cannot create a pipe: %s",
+                      strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -76,7 +78,7 @@ static int spawn_child(const iatk__process *p, child_io *io, iatk_error *err) {
   close_fd(&io->to_child);
   close_fd(&io->from_child);
   return iatk__fail(err, IATK_ECONSUMER, "cannot start consumer '%s': %s",
-                   p->argv[0], strerror(rc));
+                    p->argv[0], strerror(rc));
 }
 
 /* Writes what the pipe takes now; closes it when all is written or the
@@ -100,7 +102,7 @@ static int drain(child_io *io, iatk_buf *out, iatk_error *err) {
     iatk__buf_append(out, chunk, (size_t)n);
   if (out->len > MAX_CONSUMER_OUTPUT)
     return iatk__fail(err, IATK_ELIMIT, "consumer wrote more than %u MiB",
-                     MAX_CONSUMER_OUTPUT / (1024 * 1024));
+                      MAX_CONSUMER_OUTPUT / (1024 * 1024));
   return IATK_OK;
 }
 
@@ -136,7 +138,8 @@ static int wait_child(pid_t pid, int kill_first, int64_t deadline,
   if (kill_first)
     kill(pid, SIGKILL);
   pid_t done;
-  while ((done = waitpid(pid, &status, deadline < 0 || kill_first ? 0 : WNOHANG)) == 0 ||
+  while ((done = waitpid(pid, &status,
+                         deadline < 0 || kill_first ? 0 : WNOHANG)) == 0 ||
          (done < 0 && errno == EINTR)) {
     if (done == 0 && now_ms() >= deadline) {
       kill(pid, SIGKILL);
@@ -155,15 +158,18 @@ static int wait_child(pid_t pid, int kill_first, int64_t deadline,
 static int judge(const char *name, const iatk_invoke_result *r, int timeout_ms,
                  iatk_error *err) {
   if (r->timed_out)
-    return iatk__fail(err, IATK_ETIMEOUT,
-                     "consumer '%s' did not finish within %d ms and was killed",
-                     name, timeout_ms);
+    return iatk__fail(
+        err, IATK_ETIMEOUT,
+        "consumer '%s' did not finish within %d ms and was killed", name,
+        timeout_ms);
   if (r->signal)
-    return iatk__fail(err, IATK_ECONSUMER, "consumer '%s' was killed by signal %d (%s)",
-                     name, r->signal, strsignal(r->signal));
+    return iatk__fail(err, IATK_ECONSUMER,
+                      "consumer '%s' was killed by signal %d (%s)", name,
+                      r->signal, strsignal(r->signal));
   if (r->exit_status != 0)
-    return iatk__fail(err, IATK_ECONSUMER, "consumer '%s' exited with status %d",
-                     name, r->exit_status);
+    return iatk__fail(err, IATK_ECONSUMER,
+                      "consumer '%s' exited with status %d", name,
+                      r->exit_status);
   return IATK_OK;
 }
 
@@ -186,9 +192,9 @@ static void restore_sigpipe(const sigset_t *old) {
   pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
-int iatk__process_run(const iatk__process *p, const char *input, size_t input_len,
-                      int timeout_ms, iatk_buf *out, iatk_invoke_result *r,
-                      iatk_error *err) {
+int iatk__process_run(const iatk__process *p, const char *input,
+                      size_t input_len, int timeout_ms, iatk_buf *out,
+                      iatk_invoke_result *r, iatk_error *err) {
   static const iatk_invoke_result fresh = {-1, 0, 0};
   *r = fresh;
   if (!p->argv || !p->argv[0])
@@ -199,11 +205,13 @@ int iatk__process_run(const iatk__process *p, const char *input, size_t input_le
     return iatk__error_code(err, IATK_ECONSUMER);
   sigset_t old;
   block_sigpipe(&old);
-  int rc = pump(&io, input ? input : "", input ? input_len : 0, timeout_ms, out, err);
+  int rc = pump(&io, input ? input : "", input ? input_len : 0, timeout_ms, out,
+                err);
   r->timed_out = rc == IATK_ETIMEOUT;
   close_fd(&io.to_child);
   close_fd(&io.from_child);
-  wait_child(io.pid, rc != IATK_OK, timeout_ms > 0 ? started + timeout_ms : -1, r);
+  wait_child(io.pid, rc != IATK_OK, timeout_ms > 0 ? started + timeout_ms : -1,
+             r);
   if (r->timed_out && rc == IATK_OK)
     rc = IATK_ETIMEOUT;
   restore_sigpipe(&old);

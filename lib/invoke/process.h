@@ -23,8 +23,8 @@ typedef struct iatk__process {
  * timeout_ms (> 0; <= 0: no limit) without filling err, or another code
  * with err filled when it could not run or wrote more than 64 MiB.
  */
-int iatk__process_run(const iatk__process *p, const char *input, size_t input_len,
-                      int timeout_ms, iatk_buf *out, iatk_invoke_result *r,
-                      iatk_error *err);
+int iatk__process_run(const iatk__process *p, const char *input,
+                      size_t input_len, int timeout_ms, iatk_buf *out,
+                      iatk_invoke_result *r, iatk_error *err);
 
 #endif

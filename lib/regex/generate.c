@@ -196,8 +196,9 @@ static void walk(rx_walk *w, int node) {
   w->depth--;
 }
 
-void iatk__rx_generate(const rx_program *p, iatk_rng *rng, int minimal, int extra,
-                 iatk_buf *out) {
-  rx_walk w = {.p = p, .rng = rng, .minimal = minimal, .extra = extra, .out = out};
+void iatk__rx_generate(const rx_program *p, iatk_rng *rng, int minimal,
+                       int extra, iatk_buf *out) {
+  rx_walk w = {
+      .p = p, .rng = rng, .minimal = minimal, .extra = extra, .out = out};
   walk(&w, p->root);
 }

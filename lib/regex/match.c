@@ -17,7 +17,9 @@ struct regex_cache {
   pcre2_match_data *match;
 };
 
-regex_cache *iatk__regex_cache_new(void) { return calloc(1, sizeof(regex_cache)); }
+regex_cache *iatk__regex_cache_new(void) {
+  return calloc(1, sizeof(regex_cache));
+}
 
 void iatk__regex_cache_free(regex_cache *rc) {
   if (!rc)
@@ -34,7 +36,8 @@ void iatk__regex_cache_free(regex_cache *rc) {
 static regex_entry *find_or_compile(regex_cache *rc, const char *pattern,
                                     size_t len) {
   for (size_t i = 0; i < rc->count; i++)
-    if (rc->entries[i].len == len && memcmp(rc->entries[i].pattern, pattern, len) == 0)
+    if (rc->entries[i].len == len &&
+        memcmp(rc->entries[i].pattern, pattern, len) == 0)
       return &rc->entries[i];
   if (IATK_ARRAY_GROW(rc->entries, rc->cap, rc->count + 1, SIZE_MAX) != IATK_OK)
     return NULL;
@@ -50,8 +53,8 @@ static regex_entry *find_or_compile(regex_cache *rc, const char *pattern,
   return e;
 }
 
-int iatk__regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_len,
-                   const char *text, size_t len) {
+int iatk__regex_search_n(regex_cache *rc, const char *pattern,
+                         size_t pattern_len, const char *text, size_t len) {
   regex_entry *e = find_or_compile(rc, pattern, pattern_len);
   if (!e)
     return -2; /* out of memory */
@@ -65,6 +68,6 @@ int iatk__regex_search_n(regex_cache *rc, const char *pattern, size_t pattern_le
 }
 
 int iatk__regex_search(regex_cache *rc, const char *pattern, const char *text,
-                 size_t len) {
+                       size_t len) {
   return iatk__regex_search_n(rc, pattern, strlen(pattern), text, len);
 }

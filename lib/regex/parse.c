@@ -21,7 +21,7 @@ typedef struct parser {
   int total_groups; /* in the whole pattern: \2 may precede group 2 */
   int failed;       /* out of memory */
   int depth;
-  int scans;        /* Unicode scans left for classes without representatives */
+  int scans; /* Unicode scans left for classes without representatives */
 } parser;
 
 #define MAX_RX_DEPTH 200
@@ -191,14 +191,15 @@ static long escape_char(parser *ps, int in_class) {
     return -1;
   if (isdigit(ch)) {
     int backref;
-    used = iatk__regex_decimal_escape(ps->p, left(ps), in_class, ps->total_groups,
-                                &backref, &v);
+    used = iatk__regex_decimal_escape(ps->p, left(ps), in_class,
+                                      ps->total_groups, &backref, &v);
     if (backref)
       return -1;
     ps->p += used;
     return (long)v;
   }
-  if (ch == 'u' && (used = iatk__regex_unicode_escape(ps->p, left(ps), &v)) != 0) {
+  if (ch == 'u' &&
+      (used = iatk__regex_unicode_escape(ps->p, left(ps), &v)) != 0) {
     ps->p += used;
     return (long)v;
   }
@@ -208,13 +209,15 @@ static long escape_char(parser *ps, int in_class) {
   }
   if (ch == 'c') {
     int next = ahead(ps, 1);
-    if (next > 0 && (isalpha(next) || (in_class && (isdigit(next) || next == '_')))) {
+    if (next > 0 &&
+        (isalpha(next) || (in_class && (isdigit(next) || next == '_')))) {
       ps->p += 2;
       return next % 32;
     }
     return '\\'; /* Annex B: a backslash; the 'c' is read next as itself */
   }
-  if (is_class_escape(ch) || is_property(ps) || (ch == 'k' && ahead(ps, 1) == '<') ||
+  if (is_class_escape(ch) || is_property(ps) ||
+      (ch == 'k' && ahead(ps, 1) == '<') ||
       (!in_class && (ch == 'b' || ch == 'B')))
     return -1;
   ps->p++;
@@ -255,8 +258,9 @@ static int class_member(parser *ps, rx_set *s, int *complex) {
       ps->p++;
     } else {
       *complex = 1;
-      ps->p = ch == 'p' || ch == 'P' ? (const char *)memchr(ps->p, '}', left(ps)) + 1
-                                     : ps->p + 1;
+      ps->p = ch == 'p' || ch == 'P'
+                  ? (const char *)memchr(ps->p, '}', left(ps)) + 1
+                  : ps->p + 1;
     }
     return 1;
   }
@@ -408,7 +412,8 @@ static int named_backref(parser *ps) {
   const char *close = memchr(ps->p, '>', left(ps));
   if (!close)
     return -1;
-  int group = iatk__regex_groups(ps->pattern, ps->len, ps->p + 2, (size_t)(close - ps->p - 2));
+  int group = iatk__regex_groups(ps->pattern, ps->len, ps->p + 2,
+                                 (size_t)(close - ps->p - 2));
   ps->p = close + 1;
   return group > 0 ? backref_node(ps, group) : -1;
 }
@@ -437,7 +442,8 @@ static int parse_escape_atom(parser *ps) {
   if (ch >= '1' && ch <= '9') {
     int backref;
     uint32_t v;
-    size_t used = iatk__regex_decimal_escape(ps->p, left(ps), 0, ps->total_groups, &backref, &v);
+    size_t used = iatk__regex_decimal_escape(ps->p, left(ps), 0,
+                                             ps->total_groups, &backref, &v);
     if (backref) {
       ps->p += used;
       return backref_node(ps, backref);
@@ -466,7 +472,11 @@ static int parse_atom(parser *ps) {
   case '^':
   case '$': ps->p++; return add_node(ps, (rx_node){.kind = RX_EMPTY});
   case '\\': ps->p++; return more(ps) ? parse_escape_atom(ps) : -1;
-  case '*': case '+': case '?': case ')': case '|': return -1;
+  case '*':
+  case '+':
+  case '?':
+  case ')':
+  case '|': return -1;
   case '{': /* a literal brace, unless it is a quantifier with nothing to repeat */
     if (braces(ps, &min, &max))
       return -1;
@@ -524,7 +534,8 @@ static int quantify(parser *ps, int atom) {
     ps->p++; /* lazy: same language */
   if (max >= 0 && max < min)
     return -1;
-  return add_node(ps, (rx_node){.kind = RX_REPEAT, .a = min, .b = max, .first = atom});
+  return add_node(
+      ps, (rx_node){.kind = RX_REPEAT, .a = min, .b = max, .first = atom});
 }
 
 /* ------------------------------------------------ sequences, alternation */
@@ -593,8 +604,12 @@ rx_program *iatk__rx_parse_n(const char *pattern, size_t len) {
   rx_program *prog = calloc(1, sizeof *prog);
   if (!prog)
     return NULL;
-  parser ps = {.p = pattern, .end = pattern + len, .pattern = pattern, .len = len,
-               .prog = prog, .total_groups = iatk__regex_groups(pattern, len, NULL, 0),
+  parser ps = {.p = pattern,
+               .end = pattern + len,
+               .pattern = pattern,
+               .len = len,
+               .prog = prog,
+               .total_groups = iatk__regex_groups(pattern, len, NULL, 0),
                .scans = 2};
   prog->root = parse_alt(&ps);
   if (prog->root < 0 || ps.failed || more(&ps)) {

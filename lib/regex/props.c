@@ -72,7 +72,8 @@ typedef struct probe {
 static int matches(probe *pr, uint32_t cp) {
   char b[4];
   size_t n = iatk__rx_utf8(cp, b);
-  return pcre2_match(pr->re, (PCRE2_SPTR)b, n, 0, PCRE2_ANCHORED, pr->md, NULL) >= 0;
+  return pcre2_match(pr->re, (PCRE2_SPTR)b, n, 0, PCRE2_ANCHORED, pr->md,
+                     NULL) >= 0;
 }
 
 static void try_member(probe *pr, uint32_t cp) {
@@ -94,7 +95,8 @@ static int scan(probe *pr, uint32_t lo) {
     PCRE2_SIZE *at = pcre2_get_ovector_pointer(pr->md);
     size_t from = 0;
     while (pr->count < SCAN_WANTED &&
-           pcre2_match(pr->re, (PCRE2_SPTR)text, len, from, 0, pr->md, NULL) >= 0 &&
+           pcre2_match(pr->re, (PCRE2_SPTR)text, len, from, 0, pr->md, NULL) >=
+               0 &&
            at[1] > at[0]) {
       pr->out[pr->count++] = iatk__rx_utf8_decode(text + at[0]);
       from = at[1];
@@ -104,7 +106,8 @@ static int scan(probe *pr, uint32_t lo) {
   return 0;
 }
 
-int iatk__rx_class_members(const char *text, size_t len, uint32_t *out, int *scans) {
+int iatk__rx_class_members(const char *text, size_t len, uint32_t *out,
+                           int *scans) {
   int code;
   size_t offset;
   probe pr = {.re = iatk__regex_compile(text, len, &code, &offset), .out = out};
@@ -114,7 +117,8 @@ int iatk__rx_class_members(const char *text, size_t len, uint32_t *out, int *sca
   int rc = pr.md ? 0 : -1;
   for (const char *a = ascii_order; *a && rc == 0; a++)
     try_member(&pr, (unsigned char)*a);
-  for (size_t i = 0; i < sizeof representatives / sizeof *representatives && rc == 0; i++)
+  for (size_t i = 0;
+       i < sizeof representatives / sizeof *representatives && rc == 0; i++)
     try_member(&pr, representatives[i]);
   for (uint32_t cp = 1; cp <= 0x20 && rc == 0; cp++)
     try_member(&pr, cp == 0x20 ? 0x7f : cp); /* controls last */

@@ -10,13 +10,13 @@
 #define RX_MAX_GROUPS 32
 
 typedef enum rx_kind {
-  RX_EMPTY,   /* anchors, word boundaries, lookarounds: produce nothing */
-  RX_SET,     /* one character from a set */
-  RX_SEQ,     /* children in order */
-  RX_ALT,     /* one of the children */
-  RX_REPEAT,  /* child a..b times (b = -1: unbounded) */
-  RX_GROUP,   /* capturing group number a around child `first` */
-  RX_BACKREF  /* the text of group a */
+  RX_EMPTY,  /* anchors, word boundaries, lookarounds: produce nothing */
+  RX_SET,    /* one character from a set */
+  RX_SEQ,    /* children in order */
+  RX_ALT,    /* one of the children */
+  RX_REPEAT, /* child a..b times (b = -1: unbounded) */
+  RX_GROUP,  /* capturing group number a around child `first` */
+  RX_BACKREF /* the text of group a */
 } rx_kind;
 
 typedef struct rx_node {
@@ -52,7 +52,8 @@ struct rx_program {
  * class matches nothing generable), or -1 when the class does not compile
  * or memory ran out. */
 #define RX_MEMBERS_MAX 1024
-int iatk__rx_class_members(const char *text, size_t len, uint32_t *out, int *scans);
+int iatk__rx_class_members(const char *text, size_t len, uint32_t *out,
+                           int *scans);
 
 /* regex_gen.c: one code point as UTF-8 into out[0..3]; returns the bytes. */
 size_t iatk__rx_utf8(uint32_t cp, char out[4]);

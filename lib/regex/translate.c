@@ -15,7 +15,8 @@
 
 /* --------------------------------------------------- ECMA-262 lexemes */
 
-int iatk__regex_groups(const char *p, size_t len, const char *name, size_t name_len) {
+int iatk__regex_groups(const char *p, size_t len, const char *name,
+                       size_t name_len) {
   int groups = 0, in_class = 0;
   for (size_t i = 0; i < len; i++) {
     if (p[i] == '\\') {
@@ -29,8 +30,8 @@ int iatk__regex_groups(const char *p, size_t len, const char *name, size_t name_
     } else if (p[i] == '(' && i + 2 < len && p[i + 2] == '<' &&
                (i + 3 >= len || (p[i + 3] != '=' && p[i + 3] != '!'))) {
       groups++; /* (?<name>...) */
-      if (name && len - (i + 3) > name_len && !memcmp(p + i + 3, name, name_len) &&
-          p[i + 3 + name_len] == '>')
+      if (name && len - (i + 3) > name_len &&
+          !memcmp(p + i + 3, name, name_len) && p[i + 3 + name_len] == '>')
         return groups;
     }
   }
@@ -48,8 +49,8 @@ static size_t legacy_octal(const char *p, size_t n, uint32_t *value) {
   return i;
 }
 
-size_t iatk__regex_decimal_escape(const char *p, size_t n, int in_class, int groups,
-                            int *backref, uint32_t *value) {
+size_t iatk__regex_decimal_escape(const char *p, size_t n, int in_class,
+                                  int groups, int *backref, uint32_t *value) {
   *backref = 0;
   if (!in_class && p[0] != '0') {
     size_t i = 0;
@@ -77,8 +78,8 @@ typedef struct xlat {
   char *text;
   size_t *from; /* per byte of text: its offset in the pattern, for errors */
   size_t len, cap;
-  int failed;   /* out of memory */
-  int error;    /* a PCRE2 error code for ECMA syntax PCRE2 would accept */
+  int failed; /* out of memory */
+  int error;  /* a PCRE2 error code for ECMA syntax PCRE2 would accept */
   size_t error_at;
 } xlat;
 
@@ -124,28 +125,48 @@ static void put_code_point(xlat *x, uint32_t cp, size_t from) {
 
 /* ECMA's long general category names (and aliases): PCRE2 knows only the
  * short ones. */
-static const char *const category_names[][2] = {
-    {"Cased_Letter", "LC"},         {"Close_Punctuation", "Pe"},
-    {"Connector_Punctuation", "Pc"}, {"Control", "Cc"},
-    {"cntrl", "Cc"},                {"Currency_Symbol", "Sc"},
-    {"Dash_Punctuation", "Pd"},     {"Decimal_Number", "Nd"},
-    {"digit", "Nd"},                {"Enclosing_Mark", "Me"},
-    {"Final_Punctuation", "Pf"},    {"Format", "Cf"},
-    {"Initial_Punctuation", "Pi"},  {"Letter", "L"},
-    {"Letter_Number", "Nl"},        {"Line_Separator", "Zl"},
-    {"Lowercase_Letter", "Ll"},     {"Mark", "M"},
-    {"Combining_Mark", "M"},        {"Math_Symbol", "Sm"},
-    {"Modifier_Letter", "Lm"},      {"Modifier_Symbol", "Sk"},
-    {"Nonspacing_Mark", "Mn"},      {"Number", "N"},
-    {"Open_Punctuation", "Ps"},     {"Other", "C"},
-    {"Other_Letter", "Lo"},         {"Other_Number", "No"},
-    {"Other_Punctuation", "Po"},    {"Other_Symbol", "So"},
-    {"Paragraph_Separator", "Zp"},  {"Private_Use", "Co"},
-    {"Punctuation", "P"},           {"punct", "P"},
-    {"Separator", "Z"},             {"Space_Separator", "Zs"},
-    {"Spacing_Mark", "Mc"},         {"Surrogate", "Cs"},
-    {"Symbol", "S"},                {"Titlecase_Letter", "Lt"},
-    {"Unassigned", "Cn"},           {"Uppercase_Letter", "Lu"}};
+static const char *const category_names[][2] = {{"Cased_Letter", "LC"},
+                                                {"Close_Punctuation", "Pe"},
+                                                {"Connector_Punctuation", "Pc"},
+                                                {"Control", "Cc"},
+                                                {"cntrl", "Cc"},
+                                                {"Currency_Symbol", "Sc"},
+                                                {"Dash_Punctuation", "Pd"},
+                                                {"Decimal_Number", "Nd"},
+                                                {"digit", "Nd"},
+                                                {"Enclosing_Mark", "Me"},
+                                                {"Final_Punctuation", "Pf"},
+                                                {"Format", "Cf"},
+                                                {"Initial_Punctuation", "Pi"},
+                                                {"Letter", "L"},
+                                                {"Letter_Number", "Nl"},
+                                                {"Line_Separator", "Zl"},
+                                                {"Lowercase_Letter", "Ll"},
+                                                {"Mark", "M"},
+                                                {"Combining_Mark", "M"},
+                                                {"Math_Symbol", "Sm"},
+                                                {"Modifier_Letter", "Lm"},
+                                                {"Modifier_Symbol", "Sk"},
+                                                {"Nonspacing_Mark", "Mn"},
+                                                {"Number", "N"},
+                                                {"Open_Punctuation", "Ps"},
+                                                {"Other", "C"},
+                                                {"Other_Letter", "Lo"},
+                                                {"Other_Number", "No"},
+                                                {"Other_Punctuation", "Po"},
+                                                {"Other_Symbol", "So"},
+                                                {"Paragraph_Separator", "Zp"},
+                                                {"Private_Use", "Co"},
+                                                {"Punctuation", "P"},
+                                                {"punct", "P"},
+                                                {"Separator", "Z"},
+                                                {"Space_Separator", "Zs"},
+                                                {"Spacing_Mark", "Mc"},
+                                                {"Surrogate", "Cs"},
+                                                {"Symbol", "S"},
+                                                {"Titlecase_Letter", "Lt"},
+                                                {"Unassigned", "Cn"},
+                                                {"Uppercase_Letter", "Lu"}};
 
 static int same(const char *s, size_t n, const char *word) {
   return strlen(word) == n && memcmp(s, word, n) == 0;
@@ -197,15 +218,17 @@ size_t iatk__regex_unicode_escape(const char *p, size_t n, uint32_t *cp) {
   if (n >= 3 && p[1] == '{') {
     const char *close = memchr(p + 2, '}', n - 2);
     size_t digits = close ? (size_t)(close - p - 2) : 0;
-    if (digits == 0 || digits > 6 || !hex_value(p + 2, digits, cp) || *cp > 0x10ffff)
+    if (digits == 0 || digits > 6 || !hex_value(p + 2, digits, cp) ||
+        *cp > 0x10ffff)
       return 0;
     return digits + 3;
   }
   if (n < 5 || !hex_value(p + 1, 4, cp))
     return 0;
   uint32_t low;
-  if (*cp >= 0xd800 && *cp <= 0xdbff && n >= 11 && p[5] == '\\' && p[6] == 'u' &&
-      hex_value(p + 7, 4, &low) && low >= 0xdc00 && low <= 0xdfff) {
+  if (*cp >= 0xd800 && *cp <= 0xdbff && n >= 11 && p[5] == '\\' &&
+      p[6] == 'u' && hex_value(p + 7, 4, &low) && low >= 0xdc00 &&
+      low <= 0xdfff) {
     *cp = 0x10000 + ((*cp - 0xd800) << 10) + (low - 0xdc00);
     return 11;
   }
@@ -238,7 +261,8 @@ static size_t translate_escape(xlat *x, const char *p, size_t len, size_t i,
   uint32_t cp;
   if (isdigit((unsigned char)c)) {
     int backref;
-    size_t used = iatk__regex_decimal_escape(e, rest, in_class, groups, &backref, &cp);
+    size_t used =
+        iatk__regex_decimal_escape(e, rest, in_class, groups, &backref, &cp);
     if (backref) {
       char ref[24];
       put(x, ref, (size_t)snprintf(ref, sizeof ref, "\\g{%d}", backref), i);
@@ -307,7 +331,8 @@ static size_t check_ecma(xlat *x, const char *p, size_t len, size_t i,
       x->error_at = i + 2;
     }
   }
-  size_t q = c == '{' ? brace_quantifier(p, len, i) : c == '*' || c == '+' || c == '?';
+  size_t q =
+      c == '{' ? brace_quantifier(p, len, i) : c == '*' || c == '+' || c == '?';
   if (*quantified && c == '+' && !x->error) {
     x->error = PCRE2_ERROR_QUANTIFIER_INVALID; /* possessive */
     x->error_at = i;
@@ -329,7 +354,8 @@ static const char ecma_dot[] = "[^\\n\\r\\x{2028}\\x{2029}]";
  *   "." : not \n, \r, U+2028, U+2029 (PCRE2's excludes only \n);
  *   "[" inside a class: a plain "[" (PCRE2 would read [:alpha:]). */
 static void translate(xlat *x, const char *p, size_t len) {
-  int groups = iatk__regex_groups(p, len, NULL, 0), in_class = 0, quantified = 0;
+  int groups = iatk__regex_groups(p, len, NULL, 0), in_class = 0,
+      quantified = 0;
   size_t i = 0;
   while (i < len && !x->failed && !x->error) {
     char c = p[i];
@@ -365,7 +391,7 @@ static const uint32_t ECMA_OPTIONS = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
                                      PCRE2_MATCH_UNSET_BACKREF;
 
 pcre2_code *iatk__regex_compile(const char *pattern, size_t len, int *errcode,
-                          size_t *offset) {
+                                size_t *offset) {
   xlat x = {0};
   translate(&x, pattern, len);
   int code = PCRE2_ERROR_NOMEMORY;

@@ -46,7 +46,7 @@ void iatk__aws_explain_source(const char *why, iatk_error *err) {
   char text[IATK_ERROR_MESSAGE_SIZE * 2];
   int n = snprintf(text, sizeof text, "%s (%s)", err->message, why);
   iatk__copy_elided(err->message, sizeof err->message, text,
-                   n < (int)sizeof text ? (size_t)n : sizeof text - 1);
+                    n < (int)sizeof text ? (size_t)n : sizeof text - 1);
 }
 
 /* One call; on success *body holds the parsed JSON answer (may be an
@@ -56,11 +56,14 @@ static int call(aws_registry *a, const char *method, const char *path,
                 char aws_code[128], iatk_error *err) {
   static const iatk__http_header json_type = {"Content-Type",
                                               "application/json"};
-  iatk__aws_request req = {.service = IATK__AWS_SCHEMAS, .method = method,
-                             .path = path, .query = query,
-                             .headers = body ? &json_type : NULL,
-                             .header_count = body ? 1 : 0, .body = body,
-                             .body_len = body ? strlen(body) : 0};
+  iatk__aws_request req = {.service = IATK__AWS_SCHEMAS,
+                           .method = method,
+                           .path = path,
+                           .query = query,
+                           .headers = body ? &json_type : NULL,
+                           .header_count = body ? 1 : 0,
+                           .body = body,
+                           .body_len = body ? strlen(body) : 0};
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
   int rc = iatk__aws_send(a->aws, &req, &resp, err);
@@ -70,13 +73,13 @@ static int call(aws_registry *a, const char *method, const char *path,
     snprintf(aws_code, 128, "%s", resp.error_code);
   if (rc == IATK_OK && answer) {
     json_error_t jerr;
-    *answer = resp.http.body.len
-                  ? json_loadb(resp.http.body.data, resp.http.body.len, 0, &jerr)
-                  : json_object();
+    *answer = resp.http.body.len ? json_loadb(resp.http.body.data,
+                                              resp.http.body.len, 0, &jerr)
+                                 : json_object();
     if (!*answer)
       rc = iatk__fail(err, IATK_EAWS,
-                     "the Schemas API answered %s %s with malformed JSON: %s",
-                     method, path, jerr.text);
+                      "the Schemas API answered %s %s with malformed JSON: %s",
+                      method, path, jerr.text);
   }
   iatk__aws_response_release(&resp);
   return rc;
@@ -101,7 +104,7 @@ static iatk_strlist *list_pages(aws_registry *a, const char *path,
   for (int page = 0; rc == IATK_OK && (page == 0 || token); page++) {
     if (page == MAX_PAGES) {
       rc = iatk__fail(err, IATK_ELIMIT, "%s: more than %d pages", path,
-                     MAX_PAGES);
+                      MAX_PAGES);
       break;
     }
     iatk_buf query;
@@ -143,8 +146,9 @@ static iatk_strlist *aws_list(iatk_registry *reg, const char *registry,
   schemas_path(&path, registry, NULL, registry ? "/schemas" : NULL);
   char code[128] = "";
   iatk_strlist *names =
-      registry ? list_pages(a, path.data, "Schemas", "SchemaName", code, err)
-               : list_pages(a, path.data, "Registries", "RegistryName", code, err);
+      registry
+          ? list_pages(a, path.data, "Schemas", "SchemaName", code, err)
+          : list_pages(a, path.data, "Registries", "RegistryName", code, err);
   iatk__buf_release(&path);
   if (!names && registry && strcmp(code, "NotFoundException") == 0)
     recode(err, IATK_ENOREGISTRY);
@@ -206,16 +210,16 @@ static char *describe(aws_registry *a, const char *registry, const char *schema,
     iatk__buf_printf(&query, "schemaVersion=%d", version);
   json_t *answer = NULL;
   char code[128];
-  int rc = call(a, "GET", path.data, version ? query.data : NULL, NULL,
-                &answer, code, err);
+  int rc = call(a, "GET", path.data, version ? query.data : NULL, NULL, &answer,
+                code, err);
   iatk__buf_release(&path);
   iatk__buf_release(&query);
   if (rc != IATK_OK && strcmp(code, "NotFoundException") == 0)
     not_found(a, registry, schema, version, err);
-  char *text = rc == IATK_OK ? iatk__aws_schema_content(answer, registry,
-                                                        schema, len, type,
-                                                        version_out, err)
-                             : NULL;
+  char *text = rc == IATK_OK
+                   ? iatk__aws_schema_content(answer, registry, schema, len,
+                                              type, version_out, err)
+                   : NULL;
   json_decref(answer);
   return text;
 }
@@ -249,12 +253,13 @@ static int refuse_automatic_write(const aws_registry *a, const char *what,
                                   iatk_error *err) {
   if (!a->chosen_because)
     return IATK_OK;
-  return iatk__fail(err, IATK_EINVAL,
-                   "refusing to %s on AWS: AWS was chosen only because no "
-                   "local registry is configured; name the source aws "
-                   "explicitly (--source aws, IATK_SOURCE=aws, source=\"aws\") "
-                   "to publish, or configure a local registry",
-                   what);
+  return iatk__fail(
+      err, IATK_EINVAL,
+      "refusing to %s on AWS: AWS was chosen only because no "
+      "local registry is configured; name the source aws "
+      "explicitly (--source aws, IATK_SOURCE=aws, source=\"aws\") "
+      "to publish, or configure a local registry",
+      what);
 }
 
 static int aws_create(iatk_registry *reg, const char *registry,
@@ -295,10 +300,9 @@ static int send_schema(aws_registry *a, const char *method,
 }
 
 /* Like a local put: the registry and the schema are made when missing. */
-static int aws_put(iatk_registry *reg, const char *registry,
-                   const char *schema, const char *type, const char *content,
-                   size_t len, int version, int *version_out,
-                   iatk_error *err) {
+static int aws_put(iatk_registry *reg, const char *registry, const char *schema,
+                   const char *type, const char *content, size_t len,
+                   int version, int *version_out, iatk_error *err) {
   aws_registry *a = (aws_registry *)reg;
   int refused = refuse_automatic_write(a, "put a schema", err);
   if (refused != IATK_OK)
@@ -328,9 +332,8 @@ static void aws_release(iatk_registry *reg) {
     iatk_aws_free(a->aws);
 }
 
-static const iatk__registry_ops aws_ops = {0,        aws_release, aws_create,
-                                           aws_put,  aws_list,    aws_versions,
-                                           aws_read};
+static const iatk__registry_ops aws_ops = {
+    0, aws_release, aws_create, aws_put, aws_list, aws_versions, aws_read};
 
 iatk_registry *iatk__aws_registry_new(iatk_aws *aws, int owns_aws,
                                       const char *cache_dir, iatk_error *err) {

@@ -101,7 +101,7 @@ int iatk__aws_registry_describe(aws_registry *a, iatk_error *err) {
     iatk__buf_printf(&d, " at %s (endpoint from %s)", endpoint, source);
   if (cfg->region)
     iatk__buf_printf(&d, ", region %s (from %s)", cfg->region,
-                    cfg->region_source ? cfg->region_source : "?");
+                     cfg->region_source ? cfg->region_source : "?");
   else
     iatk__buf_puts(&d, ", no region");
   iatk__buf_printf(&d, ", profile %s", cfg->profile);

@@ -8,7 +8,7 @@
 
 static int malformed(iatk_error *err, const char *what) {
   return iatk__fail(err, IATK_EAWS,
-                   "the Schemas API's answer is not as documented: %s", what);
+                    "the Schemas API's answer is not as documented: %s", what);
 }
 
 static int collect_one(const json_t *item, const char *field,
@@ -16,17 +16,17 @@ static int collect_one(const json_t *item, const char *field,
   const char *name = json_string_value(json_object_get(item, field));
   if (!name)
     return iatk__fail(err, IATK_EAWS,
-                     "the Schemas API's answer is not as documented: an "
-                     "entry without %s",
-                     field);
+                      "the Schemas API's answer is not as documented: an "
+                      "entry without %s",
+                      field);
   return iatk__strlist_push(names, name) == IATK_OK
              ? IATK_OK
              : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 int iatk__aws_collect(const json_t *answer, const char *member,
-                      const char *field, iatk_strlist *names,
-                      char **next_token, iatk_error *err) {
+                      const char *field, iatk_strlist *names, char **next_token,
+                      iatk_error *err) {
   const json_t *items = json_object_get(answer, member);
   if (items && !json_is_array(items))
     return malformed(err, member);
@@ -55,8 +55,7 @@ static int parse_version(const json_t *v, int *out) {
   return n > 0;
 }
 
-int iatk__aws_version_of(const json_t *answer, int *version,
-                         iatk_error *err) {
+int iatk__aws_version_of(const json_t *answer, int *version, iatk_error *err) {
   int n;
   if (!parse_version(json_object_get(answer, "SchemaVersion"), &n))
     return malformed(err, "no valid SchemaVersion");
@@ -74,12 +73,12 @@ char *iatk__aws_schema_content(const json_t *answer, const char *registry,
       json_string_value(json_object_get(answer, "Type")));
   if (!json_is_string(content) || !known) {
     iatk__fail(err, IATK_EAWS,
-              "the Schemas API described schema '%s' of registry '%s' "
-              "without %s",
-              schema, registry,
-              !json_is_string(content) ? "its Content"
-                                       : "a Type iatk knows (OpenApi3 or "
-                                         "JSONSchemaDraft4)");
+               "the Schemas API described schema '%s' of registry '%s' "
+               "without %s",
+               schema, registry,
+               !json_is_string(content) ? "its Content"
+                                        : "a Type iatk knows (OpenApi3 or "
+                                          "JSONSchemaDraft4)");
     return NULL;
   }
   if (iatk__aws_version_of(answer, version, err) != IATK_OK)
@@ -104,7 +103,7 @@ char *iatk__aws_schema_body(const char *type, const char *content, size_t len,
   json_decref(body);
   if (!text)
     iatk__fail(err, IATK_EINVAL,
-              "the schema content is not valid UTF-8 text, which the Schemas "
-              "API requires");
+               "the schema content is not valid UTF-8 text, which the Schemas "
+               "API requires");
   return text;
 }

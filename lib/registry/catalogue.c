@@ -23,16 +23,17 @@
 #endif
 
 typedef struct layered {
-  iatk_registry base;     /* first: the handle is an iatk_registry */
-  iatk_registry *primary; /* the tree or AWS; owned */
+  iatk_registry base;       /* first: the handle is an iatk_registry */
+  iatk_registry *primary;   /* the tree or AWS; owned */
   iatk_registry *catalogue; /* NULL when none was found */
-  char *missing;          /* why there is none, when the user named one */
-  int over_tree;          /* the primary is a local tree */
-  const char *served_by;  /* description of what answered the last read */
+  char *missing;            /* why there is none, when the user named one */
+  int over_tree;            /* the primary is a local tree */
+  const char *served_by;    /* description of what answered the last read */
 } layered;
 
-static const iatk__data_place CATALOGUE_PLACE = {
-    "IATK_CATALOGUE_DIR", IATK_CATALOGUE_INSTALL_DIR, IATK_CATALOGUE_SOURCE_DIR};
+static const iatk__data_place CATALOGUE_PLACE = {"IATK_CATALOGUE_DIR",
+                                                 IATK_CATALOGUE_INSTALL_DIR,
+                                                 IATK_CATALOGUE_SOURCE_DIR};
 
 /* ------------------------------------------------------------ routing */
 
@@ -52,8 +53,7 @@ static int tree_has(layered *l, const char *registry, iatk_error *err) {
 
 /* The source that answers for `registry`; NULL (err set) when the user's
  * IATK_CATALOGUE_DIR was wrong, since then nothing else may answer. */
-static iatk_registry *route(layered *l, const char *registry,
-                            iatk_error *err) {
+static iatk_registry *route(layered *l, const char *registry, iatk_error *err) {
   if (!is_catalogued(registry))
     return l->primary;
   if (l->missing) {
@@ -71,12 +71,14 @@ static int refuse_write(const layered *l, const char *what, iatk_error *err) {
           ? "make the tree's own with 'iatk registry create " IATK_CATALOGUE_REGISTRY
             "' (or copy AWS's with 'iatk registry pull --registry " IATK_CATALOGUE_REGISTRY
             "'); it then takes the catalogue's place"
-          : "a local tree's own " IATK_CATALOGUE_REGISTRY " may be made instead "
-            "(--registry-dir DIR or IATK_REGISTRY_DIR, then 'iatk registry create " IATK_CATALOGUE_REGISTRY "')";
+          : "a local tree's own " IATK_CATALOGUE_REGISTRY
+            " may be made instead "
+            "(--registry-dir DIR or IATK_REGISTRY_DIR, then 'iatk registry create " IATK_CATALOGUE_REGISTRY
+            "')";
   return iatk__fail(err, IATK_EUNSUPPORTED,
-                   "cannot %s: " IATK_CATALOGUE_REGISTRY " is the built-in, "
-                   "read-only catalogue of AWS service events (%s); %s",
-                   what, l->catalogue->description, instead);
+                    "cannot %s: " IATK_CATALOGUE_REGISTRY " is the built-in, "
+                    "read-only catalogue of AWS service events (%s); %s",
+                    what, l->catalogue->description, instead);
 }
 
 /* ------------------------------------------------------------ operations */
@@ -171,11 +173,13 @@ static char *layered_read(iatk_registry *reg, const char *registry,
 }
 
 static const iatk__registry_ops OVER_TREE = {
-    1, layered_release, layered_create, layered_put,
-    layered_list, layered_versions, layered_read};
+    1,           layered_release, layered_create,
+    layered_put, layered_list,    layered_versions,
+    layered_read};
 static const iatk__registry_ops OVER_AWS = {
-    0, layered_release, layered_create, layered_put,
-    layered_list, layered_versions, layered_read};
+    0,           layered_release, layered_create,
+    layered_put, layered_list,    layered_versions,
+    layered_read};
 
 /* ------------------------------------------------------------ opening */
 
@@ -184,7 +188,8 @@ static const iatk__registry_ops OVER_AWS = {
  * an IATK_CATALOGUE_DIR without it is, when aws.events is asked for. */
 static int open_catalogue(layered *l, iatk_error *err) {
   iatk_error inner = {0};
-  char *path = iatk__data_find(&CATALOGUE_PLACE, IATK_CATALOGUE_REGISTRY, &inner);
+  char *path =
+      iatk__data_find(&CATALOGUE_PLACE, IATK_CATALOGUE_REGISTRY, &inner);
   const char *env = getenv(CATALOGUE_PLACE.env);
   if (!path && env && *env) {
     l->missing = iatk__strdup(inner.message);
@@ -199,12 +204,14 @@ static int open_catalogue(layered *l, iatk_error *err) {
     return iatk__error_code(err, IATK_EIO);
   iatk_buf d;
   iatk__buf_init(&d);
-  iatk__buf_printf(&d, "the built-in " IATK_CATALOGUE_REGISTRY " catalogue in %s",
-                  l->catalogue->root);
+  iatk__buf_printf(&d,
+                   "the built-in " IATK_CATALOGUE_REGISTRY " catalogue in %s",
+                   l->catalogue->root);
   free(l->catalogue->description);
   l->catalogue->description = iatk__buf_steal(&d);
-  return l->catalogue->description ? IATK_OK
-                                   : iatk__fail(err, IATK_ENOMEM, "out of memory");
+  return l->catalogue->description
+             ? IATK_OK
+             : iatk__fail(err, IATK_ENOMEM, "out of memory");
 }
 
 iatk_registry *iatk__catalogue_layer(iatk_registry *primary, int over_tree,

@@ -180,7 +180,7 @@ static int locate_registry(const iatk_registry *reg, const char *registry,
     rc = iatk__tree_open(&p->root, registry, 0, &p->registry, err);
   if (rc == IATK_OK && p->registry.fd < 0)
     rc = iatk__fail(err, IATK_ENOREGISTRY, "registry '%s' not found in %s",
-                   registry, reg->root);
+                    registry, reg->root);
   return rc;
 }
 
@@ -196,7 +196,7 @@ static int locate_schema(const iatk_registry *reg, const char *registry,
     rc = latest_version(&p->schema, latest, err);
   if (rc == IATK_OK && *latest == 0)
     rc = iatk__fail(err, IATK_ENOSCHEMA,
-                   "schema '%s' not found in registry '%s'", schema, registry);
+                    "schema '%s' not found in registry '%s'", schema, registry);
   return rc;
 }
 
@@ -213,12 +213,12 @@ static int create_failed(const iatk_tree_dir *root, const char *registry, int e,
       return iatk__tree_refuse_link(root, registry, err);
     if (S_ISDIR(st.st_mode))
       return iatk__fail(err, IATK_EEXIST, "registry '%s' already exists",
-                       registry);
+                        registry);
   }
   char *dir = join(root->path, registry, NULL, NULL, NULL);
   int rc =
       dir ? iatk__fail_at(err, IATK_EIO, dir, "cannot create directory %s: %s",
-                         dir, strerror(e))
+                          dir, strerror(e))
           : iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(dir);
   return rc;
@@ -276,7 +276,7 @@ static int rename_to(const iatk_tree_dir *schema_dir, const char *tmp,
   char *to = join(schema_dir->path, name, NULL, NULL, NULL);
   int rc = from && to
                ? iatk__fail_at(err, IATK_EIO, to, "cannot rename %s to %s: %s",
-                              from, to, strerror(e))
+                               from, to, strerror(e))
                : iatk__fail(err, IATK_ENOMEM, "out of memory");
   free(from);
   free(to);
@@ -294,7 +294,7 @@ static int publish_next(const iatk_tree_dir *schema_dir, const char *tmp,
       return rc;
     if (latest == INT_MAX)
       return iatk__fail_at(err, IATK_ELIMIT, schema_dir->path,
-                          "%s has no version number left", schema_dir->path);
+                           "%s has no version number left", schema_dir->path);
     int done = rename_to(schema_dir, tmp, latest + 1, err);
     if (done < 0)
       return -done;
@@ -304,9 +304,9 @@ static int publish_next(const iatk_tree_dir *schema_dir, const char *tmp,
     }
   }
   return iatk__fail_at(err, IATK_EIO, schema_dir->path,
-                      "cannot add a version to %s: %d concurrent writers "
-                      "took every number tried",
-                      schema_dir->path, PUBLISH_ATTEMPTS);
+                       "cannot add a version to %s: %d concurrent writers "
+                       "took every number tried",
+                       schema_dir->path, PUBLISH_ATTEMPTS);
 }
 
 static char *read_version(const iatk_tree_dir *version_dir, const char **type,
@@ -331,8 +331,8 @@ static int same_version(const iatk_tree_dir *schema_dir, int number,
   if (stored && (strcmp(stored_type, type) != 0 || stored_len != len ||
                  memcmp(stored, content, len) != 0))
     rc = iatk__fail_at(err, IATK_EEXIST, dir.path,
-                      "version %d already exists in %s with other content",
-                      number, schema_dir->path);
+                       "version %d already exists in %s with other content",
+                       number, schema_dir->path);
   else if (rc == IATK_OK && !stored)
     rc = iatk__error_code(err, IATK_EIO);
   free(stored);
@@ -425,15 +425,15 @@ static iatk_strlist *local_versions(iatk_registry *reg, const char *registry,
 static int parse_meta(const char *text, size_t len, const char *path,
                       const char **type, iatk_error *err) {
   json_t *meta = json_loadb(text, len, 0, NULL);
-  *type =
-      iatk__registry_known_type(json_string_value(json_object_get(meta, "type")));
+  *type = iatk__registry_known_type(
+      json_string_value(json_object_get(meta, "type")));
   json_decref(meta);
   if (!*type)
     return iatk__fail_at(err, IATK_ESCHEMA, path,
-                        "damaged registry entry: %s must be "
-                        "{\"type\": \"OpenApi3\"} or "
-                        "{\"type\": \"JSONSchemaDraft4\"}",
-                        path);
+                         "damaged registry entry: %s must be "
+                         "{\"type\": \"OpenApi3\"} or "
+                         "{\"type\": \"JSONSchemaDraft4\"}",
+                         path);
   return IATK_OK;
 }
 /* The type recorded in meta.json.  Any problem with it is a damaged tree
@@ -449,7 +449,7 @@ static int read_meta(const iatk_tree_dir *version_dir, const char **type,
     return iatk__fail_at(err, inner.code, inner.where, "%s", inner.message);
   if (!text)
     return iatk__fail_at(err, IATK_ESCHEMA, inner.where,
-                        "damaged registry entry: %s", inner.message);
+                         "damaged registry entry: %s", inner.message);
   char *path = join(version_dir->path, "meta.json", NULL, NULL, NULL);
   int rc = path ? parse_meta(text, len, path, type, err)
                 : iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -464,7 +464,7 @@ static char *read_version(const iatk_tree_dir *version_dir, const char **type,
   if (read_meta(version_dir, type, err) != IATK_OK)
     return NULL;
   return iatk__tree_read(version_dir, "schema.json", IATK_MAX_DOCUMENT_BYTES,
-                        len, err);
+                         len, err);
 }
 
 /* Opens the version to read: `wanted`, or the latest when 0. */
@@ -477,9 +477,9 @@ static int open_version(const schema_path *p, const char *registry,
   if (rc != IATK_OK || out->fd >= 0)
     return rc;
   return iatk__fail(err, IATK_ENOVERSION,
-                   "version %s of schema '%s' not found in registry '%s' "
-                   "(latest is %d)",
-                   number, schema, registry, latest);
+                    "version %s of schema '%s' not found in registry '%s' "
+                    "(latest is %d)",
+                    number, schema, registry, latest);
 }
 
 static char *local_read(iatk_registry *reg, const char *registry,
@@ -506,8 +506,8 @@ static char *local_read(iatk_registry *reg, const char *registry,
 static void local_release(iatk_registry *reg) { (void)reg; }
 
 static const iatk__registry_ops local_ops = {
-    1, local_release, local_create, local_put, local_list, local_versions,
-    local_read};
+    1,          local_release,  local_create, local_put,
+    local_list, local_versions, local_read};
 
 iatk_registry *iatk__local_open(const char *root, iatk_error *err) {
   iatk_registry *reg = calloc(1, sizeof *reg);

@@ -19,7 +19,7 @@ static int allowed_char(unsigned char c) {
 }
 
 void iatk__registry_display(const char *name,
-                           char out[IATK_REGISTRY_DISPLAY_SIZE]) {
+                            char out[IATK_REGISTRY_DISPLAY_SIZE]) {
   size_t o = 0, i = 0;
   /* Each shown byte takes at most 4 characters, so out cannot overflow. */
   for (; name[i] && i < DISPLAY_CHARS; i++) {
@@ -48,25 +48,25 @@ static int check(const char *what, size_t max, const char *name,
                  iatk_error *err) {
   if (!name || !*name)
     return iatk__fail(err, IATK_ENAME,
-                     "invalid %s name '': names must not be empty", what);
+                      "invalid %s name '': names must not be empty", what);
   char shown[IATK_REGISTRY_DISPLAY_SIZE];
   iatk__registry_display(name, shown);
   size_t len = strlen(name);
   if (first_bad_char(name) != len)
     return iatk__fail(err, IATK_ENAME,
-                     "invalid %s name '%s': only letters, digits, '.', '-', "
-                     "'_' and '@' are allowed",
-                     what, shown);
+                      "invalid %s name '%s': only letters, digits, '.', '-', "
+                      "'_' and '@' are allowed",
+                      what, shown);
   if (len > max)
     return iatk__fail(err, IATK_ENAME,
-                     "invalid %s name '%s': names are at most %zu characters "
-                     "long (this one has %zu)",
-                     what, shown, max, len);
+                      "invalid %s name '%s': names are at most %zu characters "
+                      "long (this one has %zu)",
+                      what, shown, max, len);
   /* Covers "." and "..", and keeps ".tmp-*" free for unfinished writes. */
   if (name[0] == '.')
     return iatk__fail(err, IATK_ENAME,
-                     "invalid %s name '%s': names must not start with '.'",
-                     what, shown);
+                      "invalid %s name '%s': names must not start with '.'",
+                      what, shown);
   return IATK_OK;
 }
 
@@ -76,9 +76,9 @@ int iatk_registry_check_name(char kind, const char *name, iatk_error *err) {
   if (kind == 's')
     return check("schema", IATK_SCHEMA_NAME_MAX, name, err);
   return iatk__fail(err, IATK_EINVAL,
-                   "unknown name kind %d: expected 'r' (registry) or 's' "
-                   "(schema)",
-                   kind);
+                    "unknown name kind %d: expected 'r' (registry) or 's' "
+                    "(schema)",
+                    kind);
 }
 
 int iatk__registry_parse_version(const char *text) {
@@ -104,6 +104,6 @@ int iatk__registry_check_version(const char *text, int *out, iatk_error *err) {
   char shown[IATK_REGISTRY_DISPLAY_SIZE];
   iatk__registry_display(text ? text : "", shown);
   return iatk__fail(err, IATK_ENAME,
-                   "invalid schema version '%s': expected a positive integer",
-                   shown);
+                    "invalid schema version '%s': expected a positive integer",
+                    shown);
 }

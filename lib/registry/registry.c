@@ -88,9 +88,9 @@ static int validate_content(const char *registry, const char *schema,
                             const char **stored_type, iatk_error *err) {
   if (type && !iatk__registry_known_type(type))
     return iatk__fail(err, IATK_EINVAL,
-                     "unknown schema type '%s': expected OpenApi3 or "
-                     "JSONSchemaDraft4",
-                     type);
+                      "unknown schema type '%s': expected OpenApi3 or "
+                      "JSONSchemaDraft4",
+                      type);
   if (!content && len > 0)
     return iatk__fail(err, IATK_EINVAL, "no schema content given");
   char origin[IATK_REGISTRY_NAME_MAX + IATK_SCHEMA_NAME_MAX + 2];
@@ -114,8 +114,8 @@ static int put(iatk_registry *reg, const char *registry, const char *schema,
     rc = validate_content(registry, schema, type, content, len, &stored_type,
                           err);
   if (rc == IATK_OK)
-    rc = reg->ops->put(reg, registry, schema, stored_type, content ? content : "",
-                       len, version, &number, err);
+    rc = reg->ops->put(reg, registry, schema, stored_type,
+                       content ? content : "", len, version, &number, err);
   if (rc == IATK_OK && version_out)
     *version_out = number;
   return rc;
@@ -133,13 +133,13 @@ int iatk_registry_put_version(iatk_registry *reg, const char *registry,
                               iatk_error *err) {
   if (version <= 0)
     return iatk__fail(err, IATK_EINVAL,
-                     "schema version %d: versions are numbered from 1",
-                     version);
+                      "schema version %d: versions are numbered from 1",
+                      version);
   if (reg && !reg->ops->keeps_numbers)
     return iatk__fail(err, IATK_EUNSUPPORTED,
-                     "%s numbers schema versions itself: cannot store "
-                     "version %d of '%s' as such",
-                     reg->description, version, schema ? schema : "");
+                      "%s numbers schema versions itself: cannot store "
+                      "version %d of '%s' as such",
+                      reg->description, version, schema ? schema : "");
   return put(reg, registry, schema, type, content, len, version, NULL, err);
 }
 

@@ -8,9 +8,9 @@ typedef struct aws_registry {
   iatk_registry base; /* first: the handle is an iatk_registry */
   iatk_aws *aws;
   int owns_aws;
-  char *cache_dir;       /* the cache's base directory; NULL: no cache */
-  iatk_registry *cache;  /* opened at first use (it depends on the key) */
-  int cache_failed;      /* opening it failed once: do not retry */
+  char *cache_dir;      /* the cache's base directory; NULL: no cache */
+  iatk_registry *cache; /* opened at first use (it depends on the key) */
+  int cache_failed;     /* opening it failed once: do not retry */
   /* Why AWS serves, when no one asked for it: added to the errors a user
    * would otherwise not connect with having no local tree configured. */
   const char *chosen_because;
@@ -29,8 +29,8 @@ void iatk__aws_explain_source(const char *why, iatk_error *err);
 /* Appends each answer[member][i][field] (strings) to `names` and sets
  * *next_token to a copy of NextToken (NULL when absent). */
 int iatk__aws_collect(const json_t *answer, const char *member,
-                      const char *field, iatk_strlist *names,
-                      char **next_token, iatk_error *err);
+                      const char *field, iatk_strlist *names, char **next_token,
+                      iatk_error *err);
 /* DescribeSchema's Content, Type and SchemaVersion; the content is
  * returned (caller frees) and the others stored. */
 char *iatk__aws_schema_content(const json_t *answer, const char *registry,

@@ -26,7 +26,7 @@ int iatk__registry_check_version(const char *text, int *out, iatk_error *err);
 /* Writes `name` for an error message: bytes a terminal would interpret are
  * escaped as \xNN and very long names are cut short with "...". */
 void iatk__registry_display(const char *name,
-                           char out[IATK_REGISTRY_DISPLAY_SIZE]);
+                            char out[IATK_REGISTRY_DISPLAY_SIZE]);
 
 /* ------------------------------------------------------------- backends */
 
@@ -112,12 +112,12 @@ typedef enum iatk_tree_kind {
  * choice).  With `create` it is made first, like mkdir -p; without, a
  * missing root gives fd -1 and a root that is a file fails with EIO. */
 int iatk__tree_open_root(const char *root, int create, iatk_tree_dir *out,
-                        iatk_error *err);
+                         iatk_error *err);
 /* Opens directory `name` of `parent` (made first with `create`).  A symbolic
  * link fails with ESCHEMA; without `create`, a missing name, a name that is
  * not a directory or a missing parent give fd -1. */
 int iatk__tree_open(const iatk_tree_dir *parent, const char *name, int create,
-                   iatk_tree_dir *out, iatk_error *err);
+                    iatk_tree_dir *out, iatk_error *err);
 /* Closes and frees; NULL-safe and safe on a zeroed or failed dir. */
 void iatk__tree_close(iatk_tree_dir *dir);
 
@@ -127,21 +127,21 @@ typedef int (*iatk_tree_visit)(const iatk_tree_dir *dir, const char *name,
                                iatk_tree_kind kind, void *ctx, iatk_error *err);
 /* Visits the entries of `dir` (none when it does not exist). */
 int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
-                   iatk_error *err);
+                    iatk_error *err);
 
 /* The "symbolic link; refusing to follow it" error for `name` in `dir`. */
 int iatk__tree_refuse_link(const iatk_tree_dir *dir, const char *name,
-                          iatk_error *err);
+                           iatk_error *err);
 
 /* Reads regular file `name` of `dir` (at most `limit` bytes; ELIMIT past
  * it), refusing a symbolic link or anything else that is not a regular
  * file with ESCHEMA.  Caller frees. */
 char *iatk__tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
-                     size_t *len, iatk_error *err);
+                      size_t *len, iatk_error *err);
 /* Creates file `name` in `dir` (it must not exist), writes `data` and
  * forces it to disk. */
 int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
-                    const char *data, size_t len, iatk_error *err);
+                     const char *data, size_t len, iatk_error *err);
 /* Forces the entries of `dir` (new files, renames) to disk. */
 int iatk__tree_sync(const iatk_tree_dir *dir, iatk_error *err);
 
@@ -155,7 +155,7 @@ int iatk__tree_sync(const iatk_tree_dir *dir, iatk_error *err);
 void iatk__temp_name(long pid, iatk_rng *rng, char out[IATK_TEMP_NAME_SIZE]);
 /* Makes a fresh temporary directory in `schema` and opens it. */
 int iatk__temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
-                   iatk_tree_dir *out, iatk_error *err);
+                    iatk_tree_dir *out, iatk_error *err);
 /* Best effort: removes temporary directory `name` of `schema` and the
  * files a put writes into it. */
 void iatk__temp_remove(const iatk_tree_dir *schema, const char *name);

@@ -25,12 +25,10 @@ static int tree_configured(const char *root_dir) {
   return (root_dir && *root_dir) || (env && *env);
 }
 
-iatk_registry *iatk_registry_open_source(const char *source,
-                                         const char *root_dir,
-                                         const char *profile,
-                                         const char *region,
-                                         const char *endpoint_url,
-                                         iatk_error *err) {
+iatk_registry *
+iatk_registry_open_source(const char *source, const char *root_dir,
+                          const char *profile, const char *region,
+                          const char *endpoint_url, iatk_error *err) {
   const char *env = getenv("IATK_SOURCE");
   const char *chosen = source ? source : (env && *env ? env : NULL);
   int automatic = !chosen;
@@ -42,8 +40,8 @@ iatk_registry *iatk_registry_open_source(const char *source,
     return iatk__catalogue_layer(iatk_registry_open(root_dir, err), 1, err);
   if (strcmp(chosen, "aws") != 0) {
     iatk__fail(err, IATK_EINVAL,
-              "unknown schema source '%s'%s: expected local or aws", chosen,
-              source ? "" : " (from IATK_SOURCE)");
+               "unknown schema source '%s'%s: expected local or aws", chosen,
+               source ? "" : " (from IATK_SOURCE)");
     return NULL;
   }
   iatk_aws *aws = iatk_aws_new(profile, region, endpoint_url, err);

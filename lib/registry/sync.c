@@ -35,8 +35,8 @@ static int read_number(iatk_registry *reg, const char *registry,
 /* Whether `to` already holds this content among its versions `held` (all
  * read before the push began), and which version it is. */
 static int held_as(iatk_registry *to, const char *registry, const char *schema,
-                   const iatk_strlist *held, const version_text *v,
-                   int *number, iatk_error *err) {
+                   const iatk_strlist *held, const version_text *v, int *number,
+                   iatk_error *err) {
   *number = 0;
   for (size_t i = 0; held && i < iatk_strlist_count(held) && !*number; i++) {
     version_text mine;
@@ -81,8 +81,7 @@ static int copy_version(const sync_job *job, const char *schema, int number,
   }
   free(v.text);
   if (rc == IATK_OK && job->progress)
-    job->progress(job->registry, schema, number, stored, copied,
-                  job->userdata);
+    job->progress(job->registry, schema, number, stored, copied, job->userdata);
   return rc;
 }
 

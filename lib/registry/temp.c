@@ -89,7 +89,7 @@ static int open_made(const iatk_tree_dir *schema, const char *name,
   int rc = iatk__tree_open(schema, name, 0, out, err);
   if (rc == IATK_OK && out->fd < 0)
     rc = iatk__fail_at(err, IATK_EIO, out->path,
-                      "temporary directory %s vanished", out->path);
+                       "temporary directory %s vanished", out->path);
   return rc;
 }
 
@@ -97,7 +97,7 @@ static int open_made(const iatk_tree_dir *schema, const char *name,
  * the version directory it becomes must be as readable as the rest of
  * the tree, and reading the umask is not thread-safe. */
 int iatk__temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
-                   iatk_tree_dir *out, iatk_error *err) {
+                    iatk_tree_dir *out, iatk_error *err) {
   iatk_rng rng;
   iatk__rng_init_fresh(&rng);
   for (int attempt = 0; attempt < TEMP_ATTEMPTS; attempt++) {
@@ -108,13 +108,13 @@ int iatk__temp_make(const iatk_tree_dir *schema, char name[IATK_TEMP_NAME_SIZE],
     name[0] = '\0';
     if (e != EEXIST)
       return iatk__fail_at(err, IATK_EIO, schema->path,
-                          "cannot create a temporary directory in %s: %s",
-                          schema->path, strerror(e));
+                           "cannot create a temporary directory in %s: %s",
+                           schema->path, strerror(e));
   }
   return iatk__fail_at(err, IATK_EIO, schema->path,
-                      "cannot create a temporary directory in %s: every name "
-                      "tried was taken",
-                      schema->path);
+                       "cannot create a temporary directory in %s: every name "
+                       "tried was taken",
+                       schema->path);
 }
 
 /* Only the two files a put writes: anything else in there is not ours to

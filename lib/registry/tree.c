@@ -59,13 +59,14 @@ static iatk_tree_kind entry_kind(int dirfd, const char *name,
 }
 
 int iatk__tree_refuse_link(const iatk_tree_dir *dir, const char *name,
-                          iatk_error *err) {
+                           iatk_error *err) {
   char *path = child_of(dir->path, name), *rel = child_of(dir->rel, name);
-  int rc = path && rel ? iatk__fail_at(err, IATK_ESCHEMA, path,
-                                      "registry tree: '%s' is a symbolic link; "
-                                      "refusing to follow it",
-                                      rel)
-                       : fail_nomem(err);
+  int rc = path && rel
+               ? iatk__fail_at(err, IATK_ESCHEMA, path,
+                               "registry tree: '%s' is a symbolic link; "
+                               "refusing to follow it",
+                               rel)
+               : fail_nomem(err);
   free(path);
   free(rel);
   return rc;
@@ -85,7 +86,7 @@ static int make_dirs(const char *path, iatk_error *err) {
     *p = '\0';
     if (mkdir(copy, 0777) != 0 && errno != EEXIST)
       rc = iatk__fail_at(err, IATK_EIO, copy, "cannot create directory %s: %s",
-                        copy, strerror(errno));
+                         copy, strerror(errno));
     *p = saved;
     if (saved == '\0')
       break;
@@ -110,15 +111,15 @@ static int root_failed(const iatk_tree_dir *root, int create, int e,
   struct stat st;
   if (e == ENOTDIR && stat(root->path, &st) == 0 && !S_ISDIR(st.st_mode))
     return iatk__fail_at(err, IATK_EIO, root->path, "%s is not a directory",
-                        root->path);
+                         root->path);
   if (!create && (e == ENOENT || e == ENOTDIR))
     return IATK_OK;
   return iatk__fail_at(err, IATK_EIO, root->path, "cannot open %s: %s",
-                      root->path, strerror(e));
+                       root->path, strerror(e));
 }
 
 int iatk__tree_open_root(const char *root, int create, iatk_tree_dir *out,
-                        iatk_error *err) {
+                         iatk_error *err) {
   int rc = init_dir(out, iatk__strdup(root), iatk__strdup(""), err);
   if (rc == IATK_OK && create)
     rc = make_dirs(root, err);
@@ -139,21 +140,21 @@ static int open_failed(const iatk_tree_dir *parent, const char *name,
     return IATK_OK;
   if (e == ENOTDIR)
     return iatk__fail_at(err, IATK_EIO, out->path, "%s is not a directory",
-                        out->path);
-  return iatk__fail_at(err, IATK_EIO, out->path, "cannot open %s: %s", out->path,
-                      strerror(e));
+                         out->path);
+  return iatk__fail_at(err, IATK_EIO, out->path, "cannot open %s: %s",
+                       out->path, strerror(e));
 }
 
 int iatk__tree_open(const iatk_tree_dir *parent, const char *name, int create,
-                   iatk_tree_dir *out, iatk_error *err) {
+                    iatk_tree_dir *out, iatk_error *err) {
   int rc = init_dir(out, child_of(parent->path, name),
                     child_of(parent->rel, name), err);
   if (rc != IATK_OK || parent->fd < 0)
     return rc;
   if (create && mkdirat(parent->fd, name, 0777) != 0 && errno != EEXIST)
     return iatk__fail_at(err, IATK_EIO, out->path,
-                        "cannot create directory %s: %s", out->path,
-                        strerror(errno));
+                         "cannot create directory %s: %s", out->path,
+                         strerror(errno));
   out->fd =
       openat(parent->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   return out->fd >= 0 ? IATK_OK
@@ -172,7 +173,7 @@ void iatk__tree_close(iatk_tree_dir *dir) {
 }
 
 int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
-                   iatk_error *err) {
+                    iatk_error *err) {
   if (dir->fd < 0)
     return IATK_OK;
   /* A fresh open file description: its own read position, so walks of
@@ -184,7 +185,7 @@ int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
     if (fd >= 0)
       close(fd);
     return iatk__fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s",
-                        dir->path, strerror(e));
+                         dir->path, strerror(e));
   }
   int rc = IATK_OK;
   struct dirent *e;
@@ -196,8 +197,8 @@ int iatk__tree_each(const iatk_tree_dir *dir, iatk_tree_visit visit, void *ctx,
     errno = 0;
   }
   if (rc == IATK_OK && errno != 0)
-    rc = iatk__fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s", dir->path,
-                      strerror(errno));
+    rc = iatk__fail_at(err, IATK_EIO, dir->path, "cannot list %s: %s",
+                       dir->path, strerror(errno));
   closedir(d);
   return rc;
 }
@@ -224,7 +225,8 @@ static int open_regular(const iatk_tree_dir *dir, const char *name,
     close(fd);
     char *rel = child_of(dir->rel, name);
     iatk__fail_at(err, IATK_ESCHEMA, path,
-                 "registry tree: '%s' is not a regular file", rel ? rel : name);
+                  "registry tree: '%s' is not a regular file",
+                  rel ? rel : name);
     free(rel);
     return -1;
   }
@@ -232,7 +234,7 @@ static int open_regular(const iatk_tree_dir *dir, const char *name,
 }
 
 char *iatk__tree_read(const iatk_tree_dir *dir, const char *name, size_t limit,
-                     size_t *len, iatk_error *err) {
+                      size_t *len, iatk_error *err) {
   char *path = child_of(dir->path, name);
   if (!path) {
     fail_nomem(err);
@@ -260,7 +262,7 @@ static int write_all(int fd, const char *data, size_t len) {
 }
 
 int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
-                    const char *data, size_t len, iatk_error *err) {
+                     const char *data, size_t len, iatk_error *err) {
   char *path = child_of(dir->path, name);
   if (!path)
     return fail_nomem(err);
@@ -270,14 +272,14 @@ int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
   int rc = IATK_OK;
   if (fd < 0) {
     rc = iatk__fail_at(err, IATK_EIO, path, "cannot create %s: %s", path,
-                      strerror(errno));
+                       strerror(errno));
   } else {
     int e = write_all(fd, data, len);
     if (close(fd) != 0 && e == 0)
       e = errno;
     if (e != 0)
       rc = iatk__fail_at(err, IATK_EIO, path, "cannot write %s: %s", path,
-                        strerror(e));
+                         strerror(e));
   }
   free(path);
   return rc;
@@ -288,6 +290,6 @@ int iatk__tree_write(const iatk_tree_dir *dir, const char *name,
 int iatk__tree_sync(const iatk_tree_dir *dir, iatk_error *err) {
   if (fsync(dir->fd) == 0 || errno == EINVAL)
     return IATK_OK;
-  return iatk__fail_at(err, IATK_EIO, dir->path, "cannot sync %s: %s", dir->path,
-                      strerror(errno));
+  return iatk__fail_at(err, IATK_EIO, dir->path, "cannot sync %s: %s",
+                       dir->path, strerror(errno));
 }

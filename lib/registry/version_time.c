@@ -40,9 +40,9 @@ static int pick_version(iatk_registry *reg, const char *registry,
   if (!list)
     return iatk__fail_at(err, inner.code, inner.where, "%s", inner.message);
   size_t count = iatk_strlist_count(list);
-  *latest = count ? iatk__registry_parse_version(
-                        iatk_strlist_get(list, count - 1))
-                  : 0;
+  *latest =
+      count ? iatk__registry_parse_version(iatk_strlist_get(list, count - 1))
+            : 0;
   iatk_strlist_free(list);
   if (!version)
     *number = *latest;
@@ -65,9 +65,9 @@ static int open_version(const char *root, const char *registry,
     rc = iatk__tree_open(&p->schema, name, 0, &p->version, err);
   if (rc == IATK_OK && p->version.fd < 0)
     rc = iatk__fail(err, IATK_ENOVERSION,
-                   "version %d of schema '%s' not found in registry '%s' "
-                   "(latest is %d)",
-                   number, schema, registry, latest);
+                    "version %d of schema '%s' not found in registry '%s' "
+                    "(latest is %d)",
+                    number, schema, registry, latest);
   return rc;
 }
 
@@ -78,9 +78,9 @@ int iatk_registry_version_time(iatk_registry *reg, const char *registry,
     return iatk__fail(err, IATK_EINVAL, "no registry handle or result given");
   if (!iatk_registry_root(reg))
     return iatk__fail(err, IATK_EUNSUPPORTED,
-                     "%s keeps no version directories: version times come "
-                     "from a local registry tree",
-                     iatk_registry_describe(reg));
+                      "%s keeps no version directories: version times come "
+                      "from a local registry tree",
+                      iatk_registry_describe(reg));
   int number = 0, latest = 0;
   int rc = pick_version(reg, registry, schema, version, &number, &latest, err);
   if (rc != IATK_OK)
@@ -92,10 +92,10 @@ int iatk_registry_version_time(iatk_registry *reg, const char *registry,
   struct stat st;
   if (rc == IATK_OK && fstat(p.version.fd, &st) != 0)
     rc = iatk__fail_at(err, IATK_EIO, p.version.path, "cannot stat %s",
-                      p.version.path);
+                       p.version.path);
   if (rc == IATK_OK)
-    *epoch_us = (int64_t)st.st_mtim.tv_sec * 1000000 +
-                st.st_mtim.tv_nsec / 1000;
+    *epoch_us =
+        (int64_t)st.st_mtim.tv_sec * 1000000 + st.st_mtim.tv_nsec / 1000;
   path_close(&p);
   return rc;
 }

@@ -41,8 +41,8 @@ int iatk__srv_authorize(const iatk_server *srv, const iatk__srv_request *req,
   iatk_error err;
   iatk_error_clear(&err);
   if (iatk__sigv4_verify(&signed_req, "schemas", time(NULL),
-                         IATK__SRV_MAX_SKEW_SECONDS, lookup, (void *)srv,
-                         &code, &err) == IATK_OK)
+                         IATK__SRV_MAX_SKEW_SECONDS, lookup, (void *)srv, &code,
+                         &err) == IATK_OK)
     return 0;
   iatk__srv_fail(reply, iatk__srv_error_named(code), "%s",
                  err.message[0] ? err.message : "request signature rejected");

@@ -38,8 +38,7 @@ int iatk__srv_body_string(const json_t *body, const char *member,
   if (!value || json_is_null(value))
     return 0;
   if (!json_is_string(value)) {
-    iatk__srv_fail(reply, IATK__SRV_BAD_REQUEST, "%s must be a string",
-                   member);
+    iatk__srv_fail(reply, IATK__SRV_BAD_REQUEST, "%s must be a string", member);
     return -1;
   }
   *out = json_string_value(value);

@@ -63,8 +63,8 @@ static void flight_wait(iatk_server *srv) {
   pthread_mutex_lock(&srv->flight_lock);
   int rc = 0;
   while (srv->in_flight > 0 && rc == 0)
-    rc = pthread_cond_timedwait(&srv->flight_done, &srv->flight_lock,
-                                &deadline);
+    rc =
+        pthread_cond_timedwait(&srv->flight_done, &srv->flight_lock, &deadline);
   pthread_mutex_unlock(&srv->flight_lock);
 }
 
@@ -192,8 +192,8 @@ static enum MHD_Result answer(exchange *x, struct MHD_Connection *c) {
   size_t path_len = strcspn(x->target, "?");
   char *path = strndup(x->target, path_len);
   const char *query = x->target[path_len] ? x->target + path_len + 1 : NULL;
-  iatk__srv_request req = {x->method,     path,           query,
-                           headers.items, headers.count,  x->body.data,
+  iatk__srv_request req = {x->method,     path,          query,
+                           headers.items, headers.count, x->body.data,
                            x->body.len};
   iatk__srv_reply reply;
   iatk__srv_reply_init(&reply);
@@ -229,8 +229,7 @@ static enum MHD_Result start(exchange *x, struct MHD_Connection *c,
   return ok;
 }
 
-static enum MHD_Result take_body(exchange *x, const char *data,
-                                 size_t *size) {
+static enum MHD_Result take_body(exchange *x, const char *data, size_t *size) {
   if (*size > IATK__SRV_MAX_BODY - x->body.len)
     return MHD_NO; /* a chunked body past the limit: close */
   iatk__buf_append(&x->body, data, *size);
@@ -259,7 +258,7 @@ static int socket_family(int fd) {
   struct sockaddr_storage ss;
   socklen_t len = sizeof ss;
   return getsockname(fd, (struct sockaddr *)&ss, &len) == 0 ? ss.ss_family
-                                                             : AF_INET;
+                                                            : AF_INET;
 }
 
 int iatk__srv_http_start(iatk_server *srv, int fd, iatk_error *err) {
@@ -269,18 +268,17 @@ int iatk__srv_http_start(iatk_server *srv, int fd, iatk_error *err) {
     flags |= MHD_USE_IPv6;
   srv->daemon = MHD_start_daemon(
       flags, 0, NULL, NULL, on_request, srv, MHD_OPTION_LISTEN_SOCKET, fd,
-      MHD_OPTION_URI_LOG_CALLBACK, on_target, srv,
-      MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-      MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+      MHD_OPTION_URI_LOG_CALLBACK, on_target, srv, MHD_OPTION_UNESCAPE_CALLBACK,
+      keep_escaped, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)IATK__SRV_MAX_HEADER_BYTES,
       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_SECONDS,
       MHD_OPTION_CONNECTION_LIMIT, (unsigned)MAX_CONNECTIONS,
       MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
   if (!srv->daemon)
     return iatk__fail(err, IATK_EIO,
-                     "cannot start the HTTP server on %s (libmicrohttpd "
-                     "refused)",
-                     srv->url);
+                      "cannot start the HTTP server on %s (libmicrohttpd "
+                      "refused)",
+                      srv->url);
   return IATK_OK;
 }
 

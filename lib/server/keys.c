@@ -34,8 +34,7 @@ static const iatk__srv_key *find_key(const iatk_server *srv, const char *id) {
 
 static int append_key(iatk_server *srv, const char *id, const char *secret,
                       iatk_error *err) {
-  iatk__srv_key *keys =
-      realloc(srv->keys, (srv->key_count + 1) * sizeof *keys);
+  iatk__srv_key *keys = realloc(srv->keys, (srv->key_count + 1) * sizeof *keys);
   if (!keys)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   srv->keys = keys;
@@ -55,23 +54,23 @@ int iatk_server_add_key(iatk_server *srv, const char *access_key_id,
                         const char *secret_access_key, iatk_error *err) {
   if (!srv || srv->daemon)
     return iatk__fail(err, IATK_EINVAL,
-                     "keys are added before the server listens");
+                      "keys are added before the server listens");
   if (!access_key_id || !valid_id(access_key_id))
     return iatk__fail(err, IATK_EINVAL,
-                     "an access key id is 1 to %d letters and digits",
-                     KEY_ID_MAX);
+                      "an access key id is 1 to %d letters and digits",
+                      KEY_ID_MAX);
   if (!secret_access_key || !*secret_access_key ||
       strlen(secret_access_key) > SECRET_MAX)
     return iatk__fail(err, IATK_EINVAL,
-                     "the secret access key of %s is empty or too long",
-                     access_key_id);
+                      "the secret access key of %s is empty or too long",
+                      access_key_id);
   const iatk__srv_key *known = find_key(srv, access_key_id);
   if (known && strcmp(known->secret, secret_access_key) != 0)
     return iatk__fail(err, IATK_EEXIST,
-                     "access key %s was given twice, with different secrets",
-                     access_key_id);
-  return known ? IATK_OK : append_key(srv, access_key_id, secret_access_key,
-                                      err);
+                      "access key %s was given twice, with different secrets",
+                      access_key_id);
+  return known ? IATK_OK
+               : append_key(srv, access_key_id, secret_access_key, err);
 }
 
 /* ---------------------------------------------------- credentials file */
@@ -143,20 +142,19 @@ static int add_profiles(iatk_server *srv, const profiles *p, const char *path,
   for (size_t i = 0; i < p->count; i++) {
     const profile_key *k = &p->items[i];
     if (!k->id || !k->secret)
-      return iatk__fail_at(err, IATK_EINVAL, path,
-                          "%s: profile [%s] has an %s but no %s", path,
-                          k->profile,
-                          k->id ? "aws_access_key_id" : "aws_secret_access_key",
-                          k->id ? "aws_secret_access_key" : "aws_access_key_id");
+      return iatk__fail_at(
+          err, IATK_EINVAL, path, "%s: profile [%s] has an %s but no %s", path,
+          k->profile, k->id ? "aws_access_key_id" : "aws_secret_access_key",
+          k->id ? "aws_secret_access_key" : "aws_access_key_id");
     int rc = iatk_server_add_key(srv, k->id, k->secret, err);
     if (rc != IATK_OK)
       return rc;
   }
   if (p->count == 0)
     return iatk__fail_at(err, IATK_EINVAL, path,
-                        "%s holds no aws_access_key_id / "
-                        "aws_secret_access_key pair",
-                        path);
+                         "%s holds no aws_access_key_id / "
+                         "aws_secret_access_key pair",
+                         path);
   return IATK_OK;
 }
 
@@ -164,7 +162,7 @@ int iatk_server_add_credentials_file(iatk_server *srv, const char *path,
                                      iatk_error *err) {
   if (!srv || !path || srv->daemon)
     return iatk__fail(err, IATK_EINVAL,
-                     "keys are added before the server listens");
+                      "keys are added before the server listens");
   size_t len = 0;
   char *text = iatk__read_file(path, CREDENTIALS_MAX_BYTES, &len, err);
   if (!text)
@@ -176,8 +174,10 @@ int iatk_server_add_credentials_file(iatk_server *srv, const char *path,
   if (p.nomem || line == -2)
     rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   else if (line != 0)
-    rc = iatk__fail_at(err, IATK_EINVAL, path, "%s:%d: not a credentials file "
-                      "line", path, line);
+    rc = iatk__fail_at(err, IATK_EINVAL, path,
+                       "%s:%d: not a credentials file "
+                       "line",
+                       path, line);
   else
     rc = add_profiles(srv, &p, path, err);
   profiles_release(&p);

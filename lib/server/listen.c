@@ -41,10 +41,10 @@ static int split(const char *address, char host[64], int *port,
                : -1;
   if (!colon || p < 0 || p > 65535 || *end || (size_t)(h_end - h) >= 64)
     return iatk__fail(err, IATK_EINVAL,
-                     "invalid listen address '%s': expected HOST:PORT (an "
-                     "IPv4 address, [IPv6 address] or localhost, and a port "
-                     "from 0 to 65535)",
-                     address);
+                      "invalid listen address '%s': expected HOST:PORT (an "
+                      "IPv4 address, [IPv6 address] or localhost, and a port "
+                      "from 0 to 65535)",
+                      address);
   memcpy(host, h, (size_t)(h_end - h));
   host[h_end - h] = '\0';
   *port = (int)p;
@@ -66,15 +66,16 @@ static int resolve(const char *address, endpoint *ep, iatk_error *err) {
     v4->sin_family = AF_INET;
     v4->sin_port = htons((uint16_t)port);
     ep->len = sizeof *v4;
-  } else if (address[0] == '[' && inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+  } else if (address[0] == '[' &&
+             inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
     v6->sin6_family = AF_INET6;
     v6->sin6_port = htons((uint16_t)port);
     ep->len = sizeof *v6;
   } else {
     return iatk__fail(err, IATK_EINVAL,
-                     "invalid listen address '%s': the host must be an IPv4 "
-                     "address, [IPv6 address] or localhost",
-                     address);
+                      "invalid listen address '%s': the host must be an IPv4 "
+                      "address, [IPv6 address] or localhost",
+                      address);
   }
   return IATK_OK;
 }
@@ -104,8 +105,8 @@ int iatk__srv_listen_socket(const char *address, int *fd, int *port,
   int rc = resolve(address, &ep, err);
   if (rc != IATK_OK)
     return rc;
-  int s = socket(ep.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                 0);
+  int s =
+      socket(ep.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   int on = 1;
   /* SO_REUSEADDR: a restarted server must not wait out TIME_WAIT. */
   if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
@@ -115,7 +116,7 @@ int iatk__srv_listen_socket(const char *address, int *fd, int *port,
     if (s >= 0)
       close(s);
     return iatk__fail(err, IATK_EIO, "cannot listen on %s: %s", address,
-                     strerror(e));
+                      strerror(e));
   }
   *fd = s;
   describe(s, port, url);

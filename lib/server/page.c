@@ -56,10 +56,10 @@ static int tag_of(const iatk_server *srv, const char *scope,
   iatk__buf_puts(&msg, position);
   unsigned char full[EVP_MAX_MD_SIZE];
   unsigned int full_len = 0;
-  int ok = !msg.failed && HMAC(EVP_sha256(), srv->token_key,
-                               sizeof srv->token_key,
-                               (const unsigned char *)msg.data, msg.len, full,
-                               &full_len) != NULL;
+  int ok =
+      !msg.failed &&
+      HMAC(EVP_sha256(), srv->token_key, sizeof srv->token_key,
+           (const unsigned char *)msg.data, msg.len, full, &full_len) != NULL;
   iatk__buf_release(&msg);
   if (ok)
     memcpy(tag, full, TAG_BYTES);
@@ -148,7 +148,8 @@ static int fill(iatk__srv_call *call, const iatk__srv_listing *l,
   *next = NULL;
   for (size_t i = 0; i < iatk_strlist_count(l->names); i++) {
     const char *name = iatk_strlist_get(l->names, i);
-    if ((after && l->cmp(name, after) <= 0) || (l->keep && !l->keep(name, l->ctx)))
+    if ((after && l->cmp(name, after) <= 0) ||
+        (l->keep && !l->keep(name, l->ctx)))
       continue;
     if (shown == limit) {
       *next = last;
@@ -171,9 +172,9 @@ void iatk__srv_page(iatk__srv_call *call, const iatk__srv_listing *listing,
       read_position(call, listing->scope, &after, reply) != 0)
     return;
   json_t *items = json_array(), *result = json_object();
-  int rc = items && result ? fill(call, listing, after, limit, items, &next,
-                                  reply)
-                           : -1;
+  int rc = items && result
+               ? fill(call, listing, after, limit, items, &next, reply)
+               : -1;
   if (rc == 0 && json_object_set(result, listing->member, items) != 0)
     rc = -1;
   if (rc == 0 && next &&

@@ -54,8 +54,7 @@ static int read_filter(const iatk__srv_call *call, char **prefix, char **scope,
     return -1;
   }
   if (*scope && strcmp(*scope, "LOCAL") != 0 && strcmp(*scope, "AWS") != 0) {
-    iatk__srv_fail(reply, IATK__SRV_BAD_REQUEST,
-                   "scope must be LOCAL or AWS");
+    iatk__srv_fail(reply, IATK__SRV_BAD_REQUEST, "scope must be LOCAL or AWS");
     return -1;
   }
   return 0;
@@ -74,9 +73,14 @@ void iatk__srv_list_registries(iatk__srv_call *call, iatk__srv_reply *reply) {
     iatk_buf key;
     iatk__buf_init(&key);
     iatk__buf_printf(&key, "ListRegistries %zu:%s %s", strlen(f.prefix),
-                    f.prefix, scope ? scope : "");
-    iatk__srv_listing l = {key.data ? key.data : "", "Registries", names,
-                           strcmp, keep_registry, emit_registry, &f};
+                     f.prefix, scope ? scope : "");
+    iatk__srv_listing l = {key.data ? key.data : "",
+                           "Registries",
+                           names,
+                           strcmp,
+                           keep_registry,
+                           emit_registry,
+                           &f};
     iatk__srv_page(call, &l, reply);
     iatk__buf_release(&key);
   }

@@ -89,16 +89,12 @@ void iatk__srv_ok(iatk__srv_reply *r, int status, json_t *body) {
  * tree's fault, not the request's. */
 static iatk__srv_error aws_error_of(int code) {
   switch (code) {
-  case IATK_ENAME:
-    return IATK__SRV_BAD_REQUEST;
+  case IATK_ENAME: return IATK__SRV_BAD_REQUEST;
   case IATK_ENOREGISTRY:
   case IATK_ENOSCHEMA:
-  case IATK_ENOVERSION:
-    return IATK__SRV_NOT_FOUND;
-  case IATK_EEXIST:
-    return IATK__SRV_CONFLICT;
-  default:
-    return IATK__SRV_INTERNAL;
+  case IATK_ENOVERSION: return IATK__SRV_NOT_FOUND;
+  case IATK_EEXIST: return IATK__SRV_CONFLICT;
+  default: return IATK__SRV_INTERNAL;
   }
 }
 
@@ -112,8 +108,8 @@ void iatk__srv_fail_iatk(iatk__srv_reply *r, const iatk__srv_call *call,
                    call->registry);
     return;
   }
-  const char *message = err && err->message[0] ? err->message
-                                               : iatk_strerror(code);
+  const char *message =
+      err && err->message[0] ? err->message : iatk_strerror(code);
   iatk__srv_fail(r, aws_error_of(code), "%s", message);
 }
 
@@ -129,10 +125,11 @@ int iatk__srv_set_arn(json_t *obj, const char *member, const iatk_server *srv,
   iatk_buf arn;
   iatk__buf_init(&arn);
   iatk__buf_printf(&arn, "arn:aws:schemas:%s:%s:%s/%s", srv->region,
-                  srv->account, schema ? "schema" : "registry", registry);
+                   srv->account, schema ? "schema" : "registry", registry);
   if (schema)
     iatk__buf_printf(&arn, "/%s", schema);
-  int rc = arn.failed ? -1 : set_new(obj, member, json_stringn(arn.data, arn.len));
+  int rc =
+      arn.failed ? -1 : set_new(obj, member, json_stringn(arn.data, arn.len));
   iatk__buf_release(&arn);
   return rc;
 }

@@ -88,8 +88,7 @@ static void no_route(const iatk__srv_request *req, iatk__srv_reply *reply) {
                    "no operation of the Schemas API has this path");
 }
 
-static const struct route *find_route(const iatk__srv_request *req,
-                                      labels *l) {
+static const struct route *find_route(const iatk__srv_request *req, labels *l) {
   for (size_t i = 0; i < ROUTE_COUNT; i++)
     if (strcmp(routes[i].method, req->method) == 0 &&
         match(routes[i].pattern, req->path, l))

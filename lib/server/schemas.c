@@ -74,8 +74,8 @@ static int read_input(const json_t *body, int required, schema_input *in,
   memset(in, 0, sizeof *in);
   int has_content = iatk__srv_body_string(body, "Content", &in->content,
                                           &in->content_len, reply);
-  int has_type = iatk__srv_body_string(body, "Type", &in->type, &type_len,
-                                       reply);
+  int has_type =
+      iatk__srv_body_string(body, "Type", &in->type, &type_len, reply);
   if (has_content < 0 || has_type < 0 ||
       iatk__srv_body_refuse_unstored(body, reply) != 0)
     return -1;
@@ -130,9 +130,9 @@ static json_t *version_json(const iatk__srv_call *call, const version_info *v,
 }
 
 /* Answers with version v (its times read now). */
-static void answer_version(iatk__srv_call *call, version_info *v,
-                           int is_latest, const char *content, size_t len,
-                           int status, iatk__srv_reply *reply) {
+static void answer_version(iatk__srv_call *call, version_info *v, int is_latest,
+                           const char *content, size_t len, int status,
+                           iatk__srv_reply *reply) {
   iatk_error err;
   iatk_error_clear(&err);
   if (load_times(call, v, is_latest, &err) != IATK_OK) {
@@ -176,21 +176,21 @@ void iatk__srv_describe_schema(iatk__srv_call *call, iatk__srv_reply *reply) {
 static int check_new(const iatk__srv_call *call, iatk__srv_reply *reply) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_strlist *versions = iatk_registry_versions(call->reg, call->registry,
-                                                  call->schema, &err);
+  iatk_strlist *versions =
+      iatk_registry_versions(call->reg, call->registry, call->schema, &err);
   iatk_strlist_free(versions);
   if (versions)
     iatk__srv_fail(reply, IATK__SRV_CONFLICT,
-                   "schema '%s' already exists in registry '%s'",
-                   call->schema, call->registry);
+                   "schema '%s' already exists in registry '%s'", call->schema,
+                   call->registry);
   else if (err.code != IATK_ENOSCHEMA)
     iatk__srv_fail_iatk(reply, call, &err);
   return versions || err.code != IATK_ENOSCHEMA ? -1 : 0;
 }
 
 /* Stores a new version; 0 with v->number set, or -1 answered. */
-static int store(iatk__srv_call *call, const schema_input *in,
-                 version_info *v, iatk__srv_reply *reply) {
+static int store(iatk__srv_call *call, const schema_input *in, version_info *v,
+                 iatk__srv_reply *reply) {
   iatk_error err;
   iatk_error_clear(&err);
   if (check_content(in->content, in->content_len, in->type, reply) != 0)
@@ -242,8 +242,7 @@ static int update_locked(iatk__srv_call *call, schema_input *in,
   }
   if (!in->type)
     in->type = v->type;
-  int same = in->content_len == len &&
-             memcmp(in->content, latest, len) == 0 &&
+  int same = in->content_len == len && memcmp(in->content, latest, len) == 0 &&
              strcmp(in->type, v->type) == 0;
   int rc = same ? 0 : store(call, in, v, reply);
   iatk_free(latest);
@@ -283,8 +282,8 @@ static json_t *summary_json(const iatk__srv_call *call, const char *name,
        iatk__srv_set_arn(o, "SchemaArn", call->srv, call->registry, name) |
        json_object_set_new(o, "SchemaName", json_string(name)) |
        json_object_set_new(o, "tags", json_object()) |
-       json_object_set_new(o, "VersionCount", json_integer((json_int_t)count))) !=
-          0) {
+       json_object_set_new(o, "VersionCount",
+                           json_integer((json_int_t)count))) != 0) {
     json_decref(o);
     return NULL;
   }
@@ -303,8 +302,8 @@ static int emit_schema(iatk__srv_call *call, const char *name, json_t *items,
   size_t count = iatk_strlist_count(versions);
   if (versions)
     iatk_registry_version_time(call->reg, call->registry, name,
-                               iatk_strlist_get(versions, count - 1),
-                               &modified, &err);
+                               iatk_strlist_get(versions, count - 1), &modified,
+                               &err);
   iatk_strlist_free(versions);
   if (err.code == IATK_ENOSCHEMA || err.code == IATK_ENOVERSION)
     return 0;
@@ -334,9 +333,14 @@ void iatk__srv_list_schemas(iatk__srv_call *call, iatk__srv_reply *reply) {
     iatk_buf key;
     iatk__buf_init(&key);
     iatk__buf_printf(&key, "ListSchemas %zu:%s %s", strlen(call->registry),
-                    call->registry, p);
-    iatk__srv_listing l = {key.data ? key.data : "", "Schemas", names, strcmp,
-                           keep_prefixed, emit_schema, (void *)p};
+                     call->registry, p);
+    iatk__srv_listing l = {key.data ? key.data : "",
+                           "Schemas",
+                           names,
+                           strcmp,
+                           keep_prefixed,
+                           emit_schema,
+                           (void *)p};
     iatk__srv_page(call, &l, reply);
     iatk__buf_release(&key);
   }

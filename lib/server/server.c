@@ -14,8 +14,8 @@ static int configurable(const iatk_server *srv, iatk_error *err) {
     return iatk__fail(err, IATK_EINVAL, "no server handle given");
   if (srv->daemon)
     return iatk__fail(err, IATK_EINVAL,
-                     "the server is listening: settings are made before "
-                     "iatk_server_listen");
+                      "the server is listening: settings are made before "
+                      "iatk_server_listen");
   return IATK_OK;
 }
 
@@ -46,7 +46,7 @@ static int init_sync(iatk_server *srv) {
 iatk_server *iatk_server_new(iatk_registry *reg, iatk_error *err) {
   if (!reg || !iatk_registry_root(reg)) {
     iatk__fail(err, IATK_EINVAL,
-              "a registry server needs a local registry tree");
+               "a registry server needs a local registry tree");
     return NULL;
   }
   iatk_server *srv = calloc(1, sizeof *srv);
@@ -108,12 +108,12 @@ int iatk_server_set_arn(iatk_server *srv, const char *region,
   int rc = configurable(srv, err);
   if (rc == IATK_OK && region && !valid_region(region))
     rc = iatk__fail(err, IATK_EINVAL,
-                   "invalid region '%s': lower-case letters, digits and '-'",
-                   region);
+                    "invalid region '%s': lower-case letters, digits and '-'",
+                    region);
   if (rc == IATK_OK && account && !valid_account(account))
     rc = iatk__fail(err, IATK_EINVAL,
-                   "invalid account '%s': an AWS account id is 12 digits",
-                   account);
+                    "invalid account '%s': an AWS account id is 12 digits",
+                    account);
   if (rc == IATK_OK && region)
     rc = set_string(&srv->region, region, err);
   if (rc == IATK_OK && account)
@@ -121,8 +121,8 @@ int iatk_server_set_arn(iatk_server *srv, const char *region,
   return rc;
 }
 
-int iatk_server_set_log(iatk_server *srv, iatk_server_log_fn fn,
-                        void *userdata, iatk_error *err) {
+int iatk_server_set_log(iatk_server *srv, iatk_server_log_fn fn, void *userdata,
+                        iatk_error *err) {
   int rc = configurable(srv, err);
   if (rc == IATK_OK) {
     srv->log = fn;
@@ -131,8 +131,7 @@ int iatk_server_set_log(iatk_server *srv, iatk_server_log_fn fn,
   return rc;
 }
 
-int iatk_server_listen(iatk_server *srv, const char *address,
-                       iatk_error *err) {
+int iatk_server_listen(iatk_server *srv, const char *address, iatk_error *err) {
   int rc = configurable(srv, err);
   if (rc == IATK_OK && !address)
     rc = iatk__fail(err, IATK_EINVAL, "no listen address given");

@@ -51,10 +51,10 @@ typedef struct iatk__srv_key {
 } iatk__srv_key;
 
 struct iatk_server {
-  char *root;              /* the registry tree; each request opens its own
+  char *root;             /* the registry tree; each request opens its own
                             * iatk_registry on it */
-  char *region, *account;  /* ARNs */
-  iatk__srv_key *keys;     /* verify SigV4 when key_count > 0 */
+  char *region, *account; /* ARNs */
+  iatk__srv_key *keys;    /* verify SigV4 when key_count > 0 */
   size_t key_count;
   unsigned char token_key[32]; /* HMAC key of pagination tokens */
   iatk_server_log_fn log;
@@ -69,7 +69,7 @@ struct iatk_server {
   unsigned in_flight;
   struct MHD_Daemon *daemon;
   int port;
-  char url[80];            /* "http://127.0.0.1:4010" */
+  char url[80]; /* "http://127.0.0.1:4010" */
 };
 
 /* ------------------------------------------------------------ errors */
@@ -95,7 +95,7 @@ typedef enum iatk__srv_error {
 #define IATK__XX_SRV_ENUM(id, status, code) IATK__SRV_##id,
   IATK__SRV_ERRORS(IATK__XX_SRV_ENUM)
 #undef IATK__XX_SRV_ENUM
-  IATK__SRV_ERROR_COUNT
+      IATK__SRV_ERROR_COUNT
 } iatk__srv_error;
 
 /* ------------------------------------------------------ request and reply */
@@ -135,7 +135,7 @@ typedef struct iatk__srv_call {
   iatk_registry *reg;   /* a handle of this request's own */
   const char *registry; /* path labels, decoded and checked; NULL if none */
   const char *schema;
-  const char *query;    /* raw */
+  const char *query; /* raw */
   const char *body;
   size_t body_len;
 } iatk__srv_call;
@@ -188,15 +188,15 @@ int iatk__srv_body_refuse_unstored(const json_t *body, iatk__srv_reply *reply);
 
 /* One listing to page through: sorted `names`, those `keep` accepts. */
 typedef struct iatk__srv_listing {
-  const char *scope;    /* the operation and its filters: a token is
+  const char *scope;  /* the operation and its filters: a token is
                          * valid only for the listing that issued it */
-  const char *member;   /* "Registries", "Schemas", "SchemaVersions" */
+  const char *member; /* "Registries", "Schemas", "SchemaVersions" */
   const iatk_strlist *names;
   int (*cmp)(const char *a, const char *b); /* the list's order */
-  int (*keep)(const char *name, void *ctx);  /* NULL keeps all */
+  int (*keep)(const char *name, void *ctx); /* NULL keeps all */
   /* Appends the item for `name` to `items`: 0, or -1 after failing reply. */
-  int (*emit)(iatk__srv_call *call, const char *name, json_t *items,
-              void *ctx, iatk__srv_reply *reply);
+  int (*emit)(iatk__srv_call *call, const char *name, json_t *items, void *ctx,
+              iatk__srv_reply *reply);
   void *ctx;
 } iatk__srv_listing;
 

@@ -17,12 +17,11 @@ static int compare_versions(const char *a, const char *b) {
 static json_t *summary_json(const iatk__srv_call *call, const char *version,
                             const char *type) {
   json_t *o = json_object();
-  if (!o ||
-      (iatk__srv_set_arn(o, "SchemaArn", call->srv, call->registry,
-                         call->schema) |
-       json_object_set_new(o, "SchemaName", json_string(call->schema)) |
-       json_object_set_new(o, "SchemaVersion", json_string(version)) |
-       json_object_set_new(o, "Type", json_string(type))) != 0) {
+  if (!o || (iatk__srv_set_arn(o, "SchemaArn", call->srv, call->registry,
+                               call->schema) |
+             json_object_set_new(o, "SchemaName", json_string(call->schema)) |
+             json_object_set_new(o, "SchemaVersion", json_string(version)) |
+             json_object_set_new(o, "Type", json_string(type))) != 0) {
     json_decref(o);
     return NULL;
   }
@@ -53,18 +52,23 @@ void iatk__srv_list_schema_versions(iatk__srv_call *call,
                                     iatk__srv_reply *reply) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_strlist *versions = iatk_registry_versions(call->reg, call->registry,
-                                                  call->schema, &err);
+  iatk_strlist *versions =
+      iatk_registry_versions(call->reg, call->registry, call->schema, &err);
   if (!versions) {
     iatk__srv_fail_iatk(reply, call, &err);
     return;
   }
   iatk_buf key;
   iatk__buf_init(&key);
-  iatk__buf_printf(&key, "ListSchemaVersions %zu:%s %s",
-                  strlen(call->registry), call->registry, call->schema);
-  iatk__srv_listing l = {key.data ? key.data : "", "SchemaVersions", versions,
-                         compare_versions, NULL, emit_version, NULL};
+  iatk__buf_printf(&key, "ListSchemaVersions %zu:%s %s", strlen(call->registry),
+                   call->registry, call->schema);
+  iatk__srv_listing l = {key.data ? key.data : "",
+                         "SchemaVersions",
+                         versions,
+                         compare_versions,
+                         NULL,
+                         emit_version,
+                         NULL};
   iatk__srv_page(call, &l, reply);
   iatk__buf_release(&key);
   iatk_strlist_free(versions);

@@ -48,8 +48,8 @@ void iatk__entry_free(iatk__entry *e) {
   free(e);
 }
 
-void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why,
-                     const char *code, const char *message) {
+void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why, const char *code,
+                     const char *message) {
   s->stats.failed++;
   s->stats.pending--;
   s->failed_kind[why]++;
@@ -129,8 +129,7 @@ static int room(iatk_sender *s) {
 
 /* ------------------------------------------------------------- requests */
 
-static void request_done(void *userdata, int rc,
-                         const iatk__aws_response *resp,
+static void request_done(void *userdata, int rc, const iatk__aws_response *resp,
                          const iatk_error *err);
 
 /* One request for entries[0..n), which it takes over. */
@@ -159,9 +158,9 @@ static int launch(iatk_sender *s, iatk__entry **entries, size_t n,
                            .header_count = s->header_count,
                            .body = s->body.data ? s->body.data : "",
                            .body_len = s->body.len};
-  int rc = s->body.failed ? iatk__fail(err, IATK_ENOMEM, "out of memory")
-                          : iatk__aws_multi_add(s->multi, &req, request_done,
-                                                b, err);
+  int rc = s->body.failed
+               ? iatk__fail(err, IATK_ENOMEM, "out of memory")
+               : iatk__aws_multi_add(s->multi, &req, request_done, b, err);
   if (rc != IATK_OK) {
     for (size_t i = 0; i < n; i++)
       iatk__sink_fail(s, b->entries[i], IATK_SEND_AWS, "", "out of memory");
@@ -217,8 +216,7 @@ static void answered(iatk_sender *s, batch *b, const iatk__aws_response *resp) {
   free(results);
 }
 
-static void request_done(void *userdata, int rc,
-                         const iatk__aws_response *resp,
+static void request_done(void *userdata, int rc, const iatk__aws_response *resp,
                          const iatk_error *err) {
   batch *b = userdata;
   iatk_sender *s = b->s;
@@ -326,7 +324,8 @@ int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err) {
   if (s->stop_asked)
     act_on_stop(s);
   if (s->stopped) {
-    iatk__sink_fail(s, e, IATK_SEND_INTERRUPTED, "", "stopped before it was sent");
+    iatk__sink_fail(s, e, IATK_SEND_INTERRUPTED, "",
+                    "stopped before it was sent");
     return IATK_OK;
   }
   int rc = IATK_OK;
@@ -335,7 +334,8 @@ int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err) {
                          s->batch_bytes + e->size > k->max_batch_bytes))
     rc = flush(s, err);
   if (s->stopped) {
-    iatk__sink_fail(s, e, IATK_SEND_INTERRUPTED, "", "stopped before it was sent");
+    iatk__sink_fail(s, e, IATK_SEND_INTERRUPTED, "",
+                    "stopped before it was sent");
     return rc;
   }
   e->next = NULL;
@@ -357,9 +357,8 @@ int iatk__sink_add(iatk_sender *s, iatk__entry *e, iatk_error *err) {
 }
 
 int iatk__sink_idle(iatk_sender *s, int timeout_ms, iatk_error *err) {
-  int waited_ms = s->batch_count
-                      ? (int)((iatk__sink_now() - s->batch_since) * 1000.0)
-                      : 0;
+  int waited_ms =
+      s->batch_count ? (int)((iatk__sink_now() - s->batch_since) * 1000.0) : 0;
   if (s->batch_count && waited_ms >= LINGER_MS && room(s))
     return flush(s, err);
   int linger_left = s->batch_count ? LINGER_MS - waited_ms : timeout_ms;
@@ -389,23 +388,27 @@ static int outcome(const iatk_sender *s, iatk_error *err) {
   iatk__buf_init(&cause);
   int rc = IATK_OK;
   if (k[IATK_SEND_NETWORK])
-    rc = iatk__fail(err, IATK_ENETWORK, "%llu of %llu events not delivered "
-                   "(%llu got no answer)%s", failed, added,
-                   (unsigned long long)k[IATK_SEND_NETWORK],
-                   first_cause(s, IATK_SEND_NETWORK, &cause));
+    rc = iatk__fail(err, IATK_ENETWORK,
+                    "%llu of %llu events not delivered "
+                    "(%llu got no answer)%s",
+                    failed, added, (unsigned long long)k[IATK_SEND_NETWORK],
+                    first_cause(s, IATK_SEND_NETWORK, &cause));
   else if (k[IATK_SEND_AWS])
-    rc = iatk__fail(err, IATK_EAWS, "%llu of %llu events not delivered "
-                   "(%llu refused by AWS)%s", failed, added,
-                   (unsigned long long)k[IATK_SEND_AWS],
-                   first_cause(s, IATK_SEND_AWS, &cause));
+    rc = iatk__fail(err, IATK_EAWS,
+                    "%llu of %llu events not delivered "
+                    "(%llu refused by AWS)%s",
+                    failed, added, (unsigned long long)k[IATK_SEND_AWS],
+                    first_cause(s, IATK_SEND_AWS, &cause));
   iatk__buf_release(&cause);
   if (rc != IATK_OK)
     return rc;
   if (k[IATK_SEND_INTERRUPTED])
-    return iatk__fail(err, IATK_EIO, "%llu of %llu events not delivered "
-                     "(interrupted)", failed, added);
+    return iatk__fail(err, IATK_EIO,
+                      "%llu of %llu events not delivered "
+                      "(interrupted)",
+                      failed, added);
   return iatk__fail(err, IATK_EJSON, "%llu of %llu events refused", failed,
-                   added);
+                    added);
 }
 
 int iatk__sink_finish(iatk_sender *s, iatk_error *err) {
@@ -430,11 +433,18 @@ void iatk__sink_cancel(iatk_sender *s) {
 }
 
 int iatk__sink_code_retryable(const char *code) {
-  static const char *const codes[] = {
-      "ThrottlingException", "Throttling", "ProvisionedThroughputExceededException",
-      "InternalFailure", "InternalException", "InternalError",
-      "InternalServerError", "ServiceUnavailable", "ServiceUnavailableException",
-      "KMSThrottlingException", "TooManyRequestsException", NULL};
+  static const char *const codes[] = {"ThrottlingException",
+                                      "Throttling",
+                                      "ProvisionedThroughputExceededException",
+                                      "InternalFailure",
+                                      "InternalException",
+                                      "InternalError",
+                                      "InternalServerError",
+                                      "ServiceUnavailable",
+                                      "ServiceUnavailableException",
+                                      "KMSThrottlingException",
+                                      "TooManyRequestsException",
+                                      NULL};
   for (size_t i = 0; code && codes[i]; i++)
     if (strcmp(code, codes[i]) == 0)
       return 1;

@@ -12,7 +12,8 @@
 #define TIME_BYTES 14
 
 static int setup(iatk_sender *s, iatk_error *err) {
-  return iatk__sink_json_protocol(s, "application/x-amz-json-1.1", "AWSEvents.PutEvents", err);
+  return iatk__sink_json_protocol(s, "application/x-amz-json-1.1",
+                                  "AWSEvents.PutEvents", err);
 }
 
 static const char *string_member(const json_t *event, const char *name) {
@@ -72,9 +73,12 @@ static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
   const char *type = string_member(event, "detail-type");
   const json_t *detail = json_object_get(event, "detail");
   if (!source || !type || !detail)
-    return iatk__fail(err, IATK_EINVAL, "no %s: an EventBridge event needs "
-                     "source, detail-type and detail",
-                     !source ? "source" : !type ? "detail-type" : "detail");
+    return iatk__fail(err, IATK_EINVAL,
+                      "no %s: an EventBridge event needs "
+                      "source, detail-type and detail",
+                      !source ? "source"
+                      : !type ? "detail-type"
+                              : "detail");
   if (!json_is_object(detail))
     return iatk__fail(err, IATK_EINVAL, "detail is not a JSON object");
   iatk_buf b, d;
@@ -123,7 +127,8 @@ static int results(const char *text, size_t len, size_t n,
   if (!doc)
     return -1;
   json_t *list = json_object_get(doc, "Entries");
-  json_int_t failed = json_integer_value(json_object_get(doc, "FailedEntryCount"));
+  json_int_t failed =
+      json_integer_value(json_object_get(doc, "FailedEntryCount"));
   int rc = 0;
   if (!json_is_array(list) || json_array_size(list) != n) {
     rc = failed == 0 && !list ? 0 : -1;
@@ -145,6 +150,8 @@ static int results(const char *text, size_t len, size_t n,
   return rc;
 }
 
-const iatk__sink iatk__sink_eventbridge = {
-    "PutEvents", IATK__AWS_EVENTBRIDGE, 10, 256 * 1024, 256 * 1024,
-    setup,       encode,                body, results};
+const iatk__sink iatk__sink_eventbridge = {"PutEvents", IATK__AWS_EVENTBRIDGE,
+                                           10,          256 * 1024,
+                                           256 * 1024,  setup,
+                                           encode,      body,
+                                           results};

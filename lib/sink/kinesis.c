@@ -13,7 +13,8 @@
 #define MAX_KEY_CHARS 256
 
 static int setup(iatk_sender *s, iatk_error *err) {
-  return iatk__sink_json_protocol(s, "application/x-amz-json-1.1", "Kinesis_20131202.PutRecords", err);
+  return iatk__sink_json_protocol(s, "application/x-amz-json-1.1",
+                                  "Kinesis_20131202.PutRecords", err);
 }
 
 /* Kinesis takes a record's Data as base64; libcrypto writes it. */
@@ -43,21 +44,22 @@ static size_t utf8_chars(const char *s, size_t n) {
   return chars;
 }
 
-static int pointer_key(const iatk_sender *s, const json_t *event,
-                       iatk_buf *key, iatk_error *err) {
+static int pointer_key(const iatk_sender *s, const json_t *event, iatk_buf *key,
+                       iatk_error *err) {
   const json_t *v = iatk__pointer_get(event, s->partition_key, 0);
   if (!v)
     return iatk__fail(err, IATK_EINVAL, "no partition key at %s",
-                     s->partition_key);
+                      s->partition_key);
   if (json_is_string(v))
     iatk__buf_append(key, json_string_value(v), json_string_length(v));
   else
     iatk__json_write(key, v);
   size_t chars = utf8_chars(key->data ? key->data : "", key->len);
   if (chars == 0 || chars > MAX_KEY_CHARS)
-    return iatk__fail(err, IATK_EINVAL, "the partition key at %s has %zu "
-                     "characters (Kinesis takes 1 to %d)", s->partition_key,
-                     chars, MAX_KEY_CHARS);
+    return iatk__fail(err, IATK_EINVAL,
+                      "the partition key at %s has %zu "
+                      "characters (Kinesis takes 1 to %d)",
+                      s->partition_key, chars, MAX_KEY_CHARS);
   return IATK_OK;
 }
 
@@ -100,7 +102,7 @@ static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
     iatk__buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
   }
   iatk__buf_puts(out, strncmp(s->target, "arn:", 4) == 0 ? "],\"StreamARN\":"
-                                                        : "],\"StreamName\":");
+                                                         : "],\"StreamName\":");
   iatk__buf_json_string(out, s->target, strlen(s->target));
   iatk__buf_putc(out, '}');
 }
@@ -128,6 +130,8 @@ static int results(const char *text, size_t len, size_t n,
   return 0;
 }
 
-const iatk__sink iatk__sink_kinesis = {
-    "PutRecords", IATK__AWS_KINESIS, 500, 5 * 1024 * 1024, 1024 * 1024,
-    setup,        encode,            body, results};
+const iatk__sink iatk__sink_kinesis = {"PutRecords", IATK__AWS_KINESIS,
+                                       500,          5 * 1024 * 1024,
+                                       1024 * 1024,  setup,
+                                       encode,       body,
+                                       results};

@@ -46,10 +46,13 @@ static size_t build_headers(iatk__http_header h[2], int flags) {
  * padding stands for, so those are taken off again. */
 static char *decode_base64(const char *text) {
   size_t n = strlen(text);
-  while (n && (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' '))
+  while (n &&
+         (text[n - 1] == '\r' || text[n - 1] == '\n' || text[n - 1] == ' '))
     n--;
   unsigned char *out = malloc(n / 4 * 3 + 4);
-  int len = out && n % 4 == 0 ? EVP_DecodeBlock(out, (const unsigned char *)text, (int)n) : -1;
+  int len = out && n % 4 == 0
+                ? EVP_DecodeBlock(out, (const unsigned char *)text, (int)n)
+                : -1;
   if (len < 0) {
     free(out);
     return NULL;
@@ -73,8 +76,10 @@ static int fill_result(iatk_lambda_result *out, iatk__http_response *http,
   out->payload = http->body.data ? iatk__buf_steal(&http->body) : strdup("");
   const char *log = iatk__http_header_get(http, "X-Amz-Log-Result");
   if (log && !(out->log_tail = decode_base64(log)))
-    return iatk__fail(err, IATK_EAWS, "Lambda sent a log tail that is not base64");
-  if (!out->payload || !copy_header(&out->function_error, http, "X-Amz-Function-Error") ||
+    return iatk__fail(err, IATK_EAWS,
+                      "Lambda sent a log tail that is not base64");
+  if (!out->payload ||
+      !copy_header(&out->function_error, http, "X-Amz-Function-Error") ||
       !copy_header(&out->executed_version, http, "X-Amz-Executed-Version"))
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   return IATK_OK;
@@ -88,12 +93,13 @@ static int function_failure(const iatk_lambda_result *r, iatk_error *err) {
   const char *message = json_string_value(json_object_get(doc, "errorMessage"));
   int rc;
   if (type || message)
-    rc = iatk__fail(err, IATK_ECONSUMER, "%s: %s", type ? type : r->function_error,
-                   message ? message : "");
+    rc = iatk__fail(err, IATK_ECONSUMER, "%s: %s",
+                    type ? type : r->function_error, message ? message : "");
   else
     rc = iatk__fail(err, IATK_ECONSUMER, "%s: %.*s", r->function_error,
-                   (int)(r->payload_len < MAX_ERROR_SHOWN ? r->payload_len : MAX_ERROR_SHOWN),
-                   r->payload);
+                    (int)(r->payload_len < MAX_ERROR_SHOWN ? r->payload_len
+                                                           : MAX_ERROR_SHOWN),
+                    r->payload);
   json_decref(doc);
   return rc;
 }
@@ -116,10 +122,14 @@ static int send_invoke(iatk_aws *aws, const char *function,
   build_query(&query, ref);
   iatk__http_header headers[2];
   size_t count = build_headers(headers, flags);
-  iatk__aws_request req = {.service = IATK__AWS_LAMBDA, .method = "POST",
-                             .path = path.data, .query = query.data,
-                             .headers = headers, .header_count = count,
-                             .body = payload, .body_len = len};
+  iatk__aws_request req = {.service = IATK__AWS_LAMBDA,
+                           .method = "POST",
+                           .path = path.data,
+                           .query = query.data,
+                           .headers = headers,
+                           .header_count = count,
+                           .body = payload,
+                           .body_len = len};
   /* A function runs for up to 15 minutes before it answers; and once the
    * request is out, sending it again could run the function twice. */
   if (!(flags & IATK_LAMBDA_ASYNC))
@@ -133,21 +143,23 @@ static int send_invoke(iatk_aws *aws, const char *function,
   return rc;
 }
 
-int iatk_lambda_invoke(iatk_aws *aws, const char *function,
-                       const char *payload, size_t len, int flags,
-                       iatk_lambda_result *out, iatk_error *err) {
+int iatk_lambda_invoke(iatk_aws *aws, const char *function, const char *payload,
+                       size_t len, int flags, iatk_lambda_result *out,
+                       iatk_error *err) {
   iatk_lambda_result local;
   iatk_lambda_result *r = out ? out : &local;
   memset(r, 0, sizeof *r);
   iatk__lambda_ref ref;
   if (!aws || (!payload && len))
-    return iatk__fail(err, IATK_EINVAL, "iatk_lambda_invoke: no client or no payload");
+    return iatk__fail(err, IATK_EINVAL,
+                      "iatk_lambda_invoke: no client or no payload");
   int rc = iatk__lambda_split(function, &ref, err);
   if (rc != IATK_OK)
     return rc;
   iatk__aws_response resp;
   memset(&resp, 0, sizeof resp);
-  rc = send_invoke(aws, function, &ref, payload ? payload : "", len, flags, &resp, err);
+  rc = send_invoke(aws, function, &ref, payload ? payload : "", len, flags,
+                   &resp, err);
   if (rc == IATK_OK)
     rc = fill_result(r, &resp.http, err);
   if (rc == IATK_OK && r->function_error)

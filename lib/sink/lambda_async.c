@@ -41,5 +41,5 @@ static int results(const char *text, size_t len, size_t n,
 }
 
 const iatk__sink iatk__sink_lambda = {
-    "Invoke", IATK__AWS_LAMBDA, 1, 256 * 1024, 256 * 1024,
+    "Invoke", IATK__AWS_LAMBDA, 1,    256 * 1024, 256 * 1024,
     setup,    encode,           body, results};

@@ -38,7 +38,9 @@ static int is(const parts *p, size_t i, const char *word) {
 static int word_ok(const char *s, size_t n, int dot_ok) {
   for (size_t i = 0; i < n; i++)
     if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                "0123456789-_", s[i]) && !(dot_ok && s[i] == '.'))
+                "0123456789-_",
+                s[i]) &&
+        !(dot_ok && s[i] == '.'))
       return 0;
   return n > 0;
 }
@@ -52,7 +54,8 @@ static int name_index(const parts *p) {
   if (is(p, 0, "arn"))
     return p->count >= 7 && p->count <= 8 && is(p, 2, "lambda") &&
                    is(p, 5, "function") && p->len[3] && p->len[4]
-               ? 6 : -1;
+               ? 6
+               : -1;
   if (p->count >= 3 && is(p, 1, "function"))
     return p->count <= 4 && p->len[0] ? 2 : -1;
   return p->count <= 2 ? 0 : -1;
@@ -66,10 +69,10 @@ int iatk__lambda_split(const char *function, iatk__lambda_ref *out,
   if (name < 0 || !word_ok(p.start[name], p.len[name], 1) ||
       (q < p.count && !qualifier_ok(p.start[q], p.len[q])))
     return iatk__fail(err, IATK_EINVAL,
-                     "'%s' is not a Lambda function: expected NAME, "
-                     "ACCOUNT:function:NAME or a function ARN, with an "
-                     "optional :VERSION or :ALIAS",
-                     function ? function : "(null)");
+                      "'%s' is not a Lambda function: expected NAME, "
+                      "ACCOUNT:function:NAME or a function ARN, with an "
+                      "optional :VERSION or :ALIAS",
+                      function ? function : "(null)");
   out->function_len = (size_t)(p.start[name] - function) + p.len[name];
   out->qualifier = q < p.count ? p.start[q] : NULL;
   return IATK_OK;

@@ -23,8 +23,11 @@ iatk_sender *iatk_sender_new(iatk_aws *aws, int kind, const char *target,
                              iatk_error *err) {
   const iatk__sink *sink = sink_of(kind);
   if (!aws || !sink || !target || !target[0]) {
-    iatk__fail(err, IATK_EINVAL, !sink ? "unknown sink kind %d" :
-              !aws ? "no AWS client" : "no target to send to", kind);
+    iatk__fail(err, IATK_EINVAL,
+               !sink  ? "unknown sink kind %d"
+               : !aws ? "no AWS client"
+                      : "no target to send to",
+               kind);
     return NULL;
   }
   iatk_sender *s = calloc(1, sizeof *s);
@@ -60,7 +63,8 @@ void iatk_sender_free(iatk_sender *s) {
   for (size_t i = 0; i < s->header_count; i++)
     free((char *)s->headers[i].value);
   iatk__buf_release(&s->body);
-  for (size_t i = 0; i < sizeof s->first_failure / sizeof *s->first_failure; i++)
+  for (size_t i = 0; i < sizeof s->first_failure / sizeof *s->first_failure;
+       i++)
     free(s->first_failure[i]);
   free(s->path);
   free(s->partition_key);
@@ -71,8 +75,9 @@ void iatk_sender_free(iatk_sender *s) {
 /* Settings that shape requests are fixed once events flow. */
 static int before_first_add(const iatk_sender *s, iatk_error *err) {
   if (s->stats.added)
-    return iatk__fail(err, IATK_EINVAL, "sender settings must be made before "
-                     "the first event");
+    return iatk__fail(err, IATK_EINVAL,
+                      "sender settings must be made before "
+                      "the first event");
   return IATK_OK;
 }
 
@@ -81,7 +86,7 @@ int iatk_sender_set_concurrency(iatk_sender *s, int n, iatk_error *err) {
     return IATK_EINVAL;
   if (n < 1 || n > MAX_CONCURRENCY)
     return iatk__fail(err, IATK_EINVAL, "concurrency must be 1 to %d, not %d",
-                     MAX_CONCURRENCY, n);
+                      MAX_CONCURRENCY, n);
   iatk__aws_multi *m = iatk__aws_multi_new(s->aws, s->sink->service, n, err);
   if (!m)
     return iatk__error_code(err, IATK_EINVAL);
@@ -95,8 +100,9 @@ int iatk_sender_set_rate(iatk_sender *s, double rate, iatk_error *err) {
   if (before_first_add(s, err) != IATK_OK)
     return IATK_EINVAL;
   if (!(rate >= 0) || rate > 1e9)
-    return iatk__fail(err, IATK_EINVAL, "the rate must be a number of events "
-                     "per second, 0 for no limit");
+    return iatk__fail(err, IATK_EINVAL,
+                      "the rate must be a number of events "
+                      "per second, 0 for no limit");
   s->rate = rate;
   return IATK_OK;
 }
@@ -104,11 +110,14 @@ int iatk_sender_set_rate(iatk_sender *s, double rate, iatk_error *err) {
 int iatk_sender_set_partition_key(iatk_sender *s, const char *pointer,
                                   iatk_error *err) {
   if (s->sink != &iatk__sink_kinesis)
-    return iatk__fail(err, IATK_EINVAL, "a partition key is for Kinesis "
-                     "streams only");
+    return iatk__fail(err, IATK_EINVAL,
+                      "a partition key is for Kinesis "
+                      "streams only");
   if (pointer && pointer[0] && pointer[0] != '/')
-    return iatk__fail(err, IATK_EPOINTER, "'%s' is not a JSON pointer (RFC "
-                     "6901: empty or starting with '/')", pointer);
+    return iatk__fail(err, IATK_EPOINTER,
+                      "'%s' is not a JSON pointer (RFC "
+                      "6901: empty or starting with '/')",
+                      pointer);
   char *copy = pointer ? strdup(pointer) : NULL;
   if (pointer && !copy)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -173,14 +182,15 @@ static int encode(iatk_sender *s, iatk__entry *e, iatk_error *err) {
                : iatk__fail(err, IATK_EJSON, "not a JSON object");
   json_decref(event);
   if (rc == IATK_OK && e->size > s->sink->max_entry_bytes)
-    rc = iatk__fail(err, IATK_ELIMIT, "%s entry of %zu bytes, more than "
-                   "the %zu AWS accepts", s->sink->name, e->size,
-                   s->sink->max_entry_bytes);
+    rc = iatk__fail(err, IATK_ELIMIT,
+                    "%s entry of %zu bytes, more than "
+                    "the %zu AWS accepts",
+                    s->sink->name, e->size, s->sink->max_entry_bytes);
   return rc;
 }
 
-int iatk_sender_add(iatk_sender *s, const char *text, size_t len,
-                    uint64_t line, iatk_error *err) {
+int iatk_sender_add(iatk_sender *s, const char *text, size_t len, uint64_t line,
+                    iatk_error *err) {
   if (s->finished)
     return iatk__fail(err, IATK_EINVAL, "the sender has finished");
   iatk__entry *e = entry_new(text ? text : "", text ? len : 0, line);

@@ -27,10 +27,14 @@ static int json_call(iatk_aws *aws, const char *operation, json_t *body,
   json_decref(body);
   if (!text)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
-  iatk__aws_request req = {.service = IATK__AWS_SFN, .method = "POST",
-                             .path = "/", .headers = headers, .header_count = 2,
-                             .body = text, .body_len = strlen(text),
-                             .host_prefix = host_prefix};
+  iatk__aws_request req = {.service = IATK__AWS_SFN,
+                           .method = "POST",
+                           .path = "/",
+                           .headers = headers,
+                           .header_count = 2,
+                           .body = text,
+                           .body_len = strlen(text),
+                           .host_prefix = host_prefix};
   iatk__aws_response resp;
   int rc = iatk__aws_send(aws, &req, &resp, err);
   free(text);
@@ -38,8 +42,9 @@ static int json_call(iatk_aws *aws, const char *operation, json_t *body,
     *answer = json_loadb(resp.http.body.data ? resp.http.body.data : "",
                          resp.http.body.len, 0, NULL);
     if (!json_is_object(*answer))
-      rc = iatk__fail(err, IATK_EAWS, "Step Functions %s answered with no JSON object",
-                     operation);
+      rc = iatk__fail(err, IATK_EAWS,
+                      "Step Functions %s answered with no JSON object",
+                      operation);
   }
   iatk__aws_response_release(&resp);
   return rc;
@@ -61,12 +66,13 @@ static int read_state(iatk_sfn_result *r, const json_t *doc, iatk_error *err) {
        !take(&r->execution_arn, doc, "executionArn")))
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (!r->status)
-    return iatk__fail(err, IATK_EAWS, "Step Functions answered without a status");
+    return iatk__fail(err, IATK_EAWS,
+                      "Step Functions answered without a status");
   return IATK_OK;
 }
 
-static json_t *start_body(const char *arn, const char *name,
-                          const char *input, size_t len) {
+static json_t *start_body(const char *arn, const char *name, const char *input,
+                          size_t len) {
   json_t *body = json_object();
   json_object_set_new(body, "stateMachineArn", json_string(arn));
   json_object_set_new(body, "input", json_stringn(input, len));
@@ -112,9 +118,9 @@ static int wait_for_end(iatk_aws *aws, int timeout_ms, iatk_sfn_result *r,
     int64_t left = deadline - now_ms();
     if (timeout_ms > 0 && left <= 0)
       return iatk__fail(err, IATK_ETIMEOUT,
-                       "execution %s still RUNNING after %.1f s; it was left "
-                       "running (StopExecution ends it)",
-                       r->execution_arn, timeout_ms / 1000.0);
+                        "execution %s still RUNNING after %.1f s; it was left "
+                        "running (StopExecution ends it)",
+                        r->execution_arn, timeout_ms / 1000.0);
     sleep_ms(timeout_ms > 0 && left < delay ? left : delay);
     delay = delay * 2 < MAX_POLL_MS ? delay * 2 : MAX_POLL_MS;
   }
@@ -127,8 +133,8 @@ static int outcome(const iatk_sfn_result *r, iatk_error *err) {
   if (strcmp(r->status, "SUCCEEDED") == 0)
     return IATK_OK;
   return iatk__fail(err, IATK_ECONSUMER, "%s%s%s%s%s", r->status,
-                   r->error ? ": " : "", r->error ? r->error : "",
-                   r->cause ? ": " : "", r->cause ? r->cause : "");
+                    r->error ? ": " : "", r->error ? r->error : "",
+                    r->cause ? ": " : "", r->cause ? r->cause : "");
 }
 
 static int start(iatk_aws *aws, const char *arn, const char *name,
@@ -142,22 +148,24 @@ static int start(iatk_aws *aws, const char *arn, const char *name,
   if (rc == IATK_OK && !take(&r->execution_arn, answer, "executionArn"))
     rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK && !r->execution_arn)
-    rc = iatk__fail(err, IATK_EAWS, "Step Functions answered without an executionArn");
+    rc = iatk__fail(err, IATK_EAWS,
+                    "Step Functions answered without an executionArn");
   if (rc == IATK_OK)
-    rc = sync ? read_state(r, answer, err) : wait_for_end(aws, timeout_ms, r, err);
+    rc = sync ? read_state(r, answer, err)
+              : wait_for_end(aws, timeout_ms, r, err);
   json_decref(answer);
   return rc;
 }
 
-int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn,
-                 const char *name, const char *input, size_t len, int flags,
-                 int timeout_ms, iatk_sfn_result *out, iatk_error *err) {
+int iatk_sfn_run(iatk_aws *aws, const char *state_machine_arn, const char *name,
+                 const char *input, size_t len, int flags, int timeout_ms,
+                 iatk_sfn_result *out, iatk_error *err) {
   iatk_sfn_result local;
   iatk_sfn_result *r = out ? out : &local;
   memset(r, 0, sizeof *r);
   if (!aws || !state_machine_arn || !state_machine_arn[0] || (!input && len))
     return iatk__fail(err, IATK_EINVAL,
-                     "iatk_sfn_run: no client, state machine or input");
+                      "iatk_sfn_run: no client, state machine or input");
   int rc = start(aws, state_machine_arn, name, input ? input : "", len, flags,
                  timeout_ms, r, err);
   if (rc == IATK_OK)

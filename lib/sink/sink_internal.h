@@ -43,7 +43,6 @@ typedef struct iatk__lambda_ref {
 int iatk__lambda_split(const char *function, iatk__lambda_ref *out,
                        iatk_error *err);
 
-
 /* One event on its way. */
 typedef struct iatk__entry {
   struct iatk__entry *next;
@@ -52,9 +51,9 @@ typedef struct iatk__entry {
   uint64_t line;
   char *encoded; /* its entry in a batch body (owned; NULL for Lambda) */
   size_t encoded_len;
-  size_t size;   /* what AWS counts against the batch and entry limits */
-  int attempts;  /* requests it went out in as an entry */
-  double due;    /* retry: monotonic seconds before which it waits */
+  size_t size;  /* what AWS counts against the batch and entry limits */
+  int attempts; /* requests it went out in as an entry */
+  double due;   /* retry: monotonic seconds before which it waits */
 } iatk__entry;
 
 /* One entry's fate in a 2xx answer. */
@@ -100,8 +99,8 @@ struct iatk_sender {
   char *target;
   char *partition_key; /* Kinesis: a JSON pointer, or NULL */
   int concurrency;
-  double rate;         /* events per second, 0: none */
-  int max_attempts;    /* per entry */
+  double rate;      /* events per second, 0: none */
+  int max_attempts; /* per entry */
   /* The request's fixed parts, made by sink->setup. */
   char *path;
   iatk__http_header headers[IATK__SINK_MAX_HEADERS];
@@ -110,12 +109,12 @@ struct iatk_sender {
   iatk__aws_multi *multi;
   iatk__entry *batch, *batch_tail; /* being filled */
   size_t batch_count, batch_bytes;
-  double batch_since;              /* when its first entry came */
-  iatk__entry *retries;            /* waiting for their backoff */
-  size_t requests;                 /* in flight */
-  double tokens, tokens_at;        /* the rate's bucket */
+  double batch_since;       /* when its first entry came */
+  iatk__entry *retries;     /* waiting for their backoff */
+  size_t requests;          /* in flight */
+  double tokens, tokens_at; /* the rate's bucket */
   volatile sig_atomic_t stop_asked;
-  int stopped;   /* the stop was acted on */
+  int stopped; /* the stop was acted on */
   int finished;
   iatk_rng rng;
   iatk_buf body;
@@ -139,8 +138,8 @@ int iatk__sink_finish(iatk_sender *s, iatk_error *err);
 int iatk__sink_idle(iatk_sender *s, int timeout_ms, iatk_error *err);
 void iatk__sink_cancel(iatk_sender *s);
 /* Reports an entry as failed and frees it. */
-void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why,
-                     const char *code, const char *message);
+void iatk__sink_fail(iatk_sender *s, iatk__entry *e, int why, const char *code,
+                     const char *message);
 void iatk__entry_free(iatk__entry *e);
 /* Whether an entry-level error code is worth sending the entry again:
  * throttling and the service's internal errors. */

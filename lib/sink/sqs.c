@@ -11,10 +11,12 @@
 static int setup(iatk_sender *s, iatk_error *err) {
   if (strncmp(s->target, "https://", 8) != 0 &&
       strncmp(s->target, "http://", 7) != 0)
-    return iatk__fail(err, IATK_EINVAL, "'%s' is not a queue URL "
-                     "(https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)",
-                     s->target);
-  return iatk__sink_json_protocol(s, "application/x-amz-json-1.0", "AmazonSQS.SendMessageBatch", err);
+    return iatk__fail(err, IATK_EINVAL,
+                      "'%s' is not a queue URL "
+                      "(https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)",
+                      s->target);
+  return iatk__sink_json_protocol(s, "application/x-amz-json-1.0",
+                                  "AmazonSQS.SendMessageBatch", err);
 }
 
 static int encode(iatk_sender *s, const json_t *event, iatk__entry *e,
@@ -36,7 +38,8 @@ static void body(const iatk_sender *s, iatk__entry *const *entries, size_t n,
   iatk__buf_json_string(out, s->target, strlen(s->target));
   iatk__buf_puts(out, ",\"Entries\":[");
   for (size_t i = 0; i < n; i++) {
-    iatk__buf_printf(out, "%s{\"Id\":\"%zu\",\"MessageBody\":", i ? "," : "", i);
+    iatk__buf_printf(out, "%s{\"Id\":\"%zu\",\"MessageBody\":", i ? "," : "",
+                     i);
     iatk__buf_append(out, entries[i]->encoded, entries[i]->encoded_len);
     iatk__buf_putc(out, '}');
   }
@@ -88,6 +91,12 @@ static int results(const char *text, size_t len, size_t n,
   return rc;
 }
 
-const iatk__sink iatk__sink_sqs = {
-    "SendMessageBatch", IATK__AWS_SQS, 10, 256 * 1024, 256 * 1024,
-    setup,              encode,        body, results};
+const iatk__sink iatk__sink_sqs = {"SendMessageBatch",
+                                   IATK__AWS_SQS,
+                                   10,
+                                   256 * 1024,
+                                   256 * 1024,
+                                   setup,
+                                   encode,
+                                   body,
+                                   results};

@@ -41,14 +41,14 @@ static int fail(iatk__eval *ev, iatk_error *err, int code, const char *msg) {
   const char *path = ev->path.data && ev->path.len ? ev->path.data : "";
   if (!ev->what)
     return iatk__fail_at(err, code, path, "%s%s%s%s", *path ? "at " : "", path,
-                        *path ? ": " : "", msg);
+                         *path ? ": " : "", msg);
   return iatk__fail_at(err, code, path, "%s: %s%s%s: %s",
-                      ev->source ? ev->source : "template", ev->what,
-                      *path ? ", at " : "", path, msg);
+                       ev->source ? ev->source : "template", ev->what,
+                       *path ? ", at " : "", path, msg);
 }
 
-int iatk__eval_fail(iatk__eval *ev, iatk_error *err, int code,
-                    const char *fmt, ...) {
+int iatk__eval_fail(iatk__eval *ev, iatk_error *err, int code, const char *fmt,
+                    ...) {
   char msg[IATK_ERROR_MESSAGE_SIZE];
   va_list ap;
   va_start(ap, fmt);
@@ -112,9 +112,11 @@ static json_t *pseudo(iatk__eval *ev, const char *name, int *known) {
   if (!strcmp(name, "AWS::StackName"))
     return json_string(ev->stack);
   if (!strcmp(name, "AWS::Partition"))
-    return json_string(ev->partition ? ev->partition : iatk__partition(ev->region));
+    return json_string(ev->partition ? ev->partition
+                                     : iatk__partition(ev->region));
   if (!strcmp(name, "AWS::URLSuffix"))
-    return json_string(ev->url_suffix ? ev->url_suffix : iatk__url_suffix(ev->region));
+    return json_string(ev->url_suffix ? ev->url_suffix
+                                      : iatk__url_suffix(ev->region));
   if (!strcmp(name, "AWS::NoValue"))
     return json_incref(ev->no_value);
   *known = !strncmp(name, "AWS::", 5) ? -1 : 0;
@@ -129,20 +131,24 @@ static json_t *parameter(iatk__eval *ev, const char *name, const json_t *decl,
   const json_t *given = json_object_get(ev->parameters, name);
   const json_t *value = given ? given : json_object_get(decl, "Default");
   if (type && !strncmp(type, "AWS::SSM::Parameter::", 21) && !given) {
-    iatk__eval_fail(ev, err, IATK_EUNSUPPORTED,
-          "Ref %s: parameter of type %s is read from SSM by a deployed stack; "
-          "give --parameter %s=VALUE", name, type, name);
+    iatk__eval_fail(
+        ev, err, IATK_EUNSUPPORTED,
+        "Ref %s: parameter of type %s is read from SSM by a deployed stack; "
+        "give --parameter %s=VALUE",
+        name, type, name);
     return NULL;
   }
   char *text = value ? iatk__scalar_text(value) : NULL;
   if (!text) {
     iatk__eval_fail(ev, err, IATK_EUNSUPPORTED,
-          "Ref %s: the parameter has no value and no Default; give "
-          "--parameter %s=VALUE", name, name);
+                    "Ref %s: the parameter has no value and no Default; give "
+                    "--parameter %s=VALUE",
+                    name, name);
     return NULL;
   }
   json_t *r;
-  if (type && (!strcmp(type, "CommaDelimitedList") || !strncmp(type, "List<", 5))) {
+  if (type &&
+      (!strcmp(type, "CommaDelimitedList") || !strncmp(type, "List<", 5))) {
     json_t *args = json_pack("[ss]", ",", text);
     r = iatk__fn_split(ev, args, err);
     json_decref(args);
@@ -159,26 +165,30 @@ json_t *iatk__eval_ref(iatk__eval *ev, const char *name, iatk_error *err) {
   if (known > 0)
     return r;
   if (known < 0) {
-    iatk__eval_fail(ev, err, IATK_EUNSUPPORTED,
-          "Ref %s needs a deployed stack", name);
+    iatk__eval_fail(ev, err, IATK_EUNSUPPORTED, "Ref %s needs a deployed stack",
+                    name);
     return NULL;
   }
-  const json_t *decl = json_object_get(json_object_get(ev->template, "Parameters"), name);
+  const json_t *decl =
+      json_object_get(json_object_get(ev->template, "Parameters"), name);
   if (decl)
     return parameter(ev, name, decl, err);
   if (json_object_get(json_object_get(ev->template, "Resources"), name))
     return iatk__eval_get_att(ev, name, NULL, err);
-  iatk__eval_fail(ev, err, IATK_EJSON,
-        "Ref %s: no parameter, pseudo parameter or resource of that name", name);
+  iatk__eval_fail(
+      ev, err, IATK_EJSON,
+      "Ref %s: no parameter, pseudo parameter or resource of that name", name);
   return NULL;
 }
 
 json_t *iatk__eval_get_att(iatk__eval *ev, const char *logical,
                            const char *attr, iatk_error *err) {
-  const json_t *res = json_object_get(json_object_get(ev->template, "Resources"), logical);
+  const json_t *res =
+      json_object_get(json_object_get(ev->template, "Resources"), logical);
   if (!json_is_object(res)) {
     iatk__eval_fail(ev, err, IATK_EJSON, "%s %s%s%s: no resource of that name",
-          attr ? "Fn::GetAtt" : "Ref", logical, attr ? "." : "", attr ? attr : "");
+                    attr ? "Fn::GetAtt" : "Ref", logical, attr ? "." : "",
+                    attr ? attr : "");
     return NULL;
   }
   json_t *out = NULL;
@@ -189,9 +199,9 @@ json_t *iatk__eval_get_att(iatk__eval *ev, const char *logical,
     return NULL;
   const char *type = json_string_value(json_object_get(res, "Type"));
   iatk__eval_fail(ev, err, IATK_EUNSUPPORTED,
-        "%s %s%s%s needs a deployed stack (%s is an %s)",
-        attr ? "Fn::GetAtt" : "Ref", logical, attr ? "." : "", attr ? attr : "",
-        logical, type ? type : "untyped resource");
+                  "%s %s%s%s needs a deployed stack (%s is an %s)",
+                  attr ? "Fn::GetAtt" : "Ref", logical, attr ? "." : "",
+                  attr ? attr : "", logical, type ? type : "untyped resource");
   return NULL;
 }
 
@@ -209,7 +219,8 @@ static json_t *fn_get_att(iatk__eval *ev, const json_t *args, iatk_error *err) {
     const char *s = json_string_value(args), *dot = strchr(s, '.');
     if (dot) {
       char *logical = strndup(s, (size_t)(dot - s));
-      json_t *r = logical ? iatk__eval_get_att(ev, logical, dot + 1, err) : NULL;
+      json_t *r =
+          logical ? iatk__eval_get_att(ev, logical, dot + 1, err) : NULL;
       free(logical);
       return r;
     }
@@ -236,16 +247,20 @@ static json_t *fn_get_att(iatk__eval *ev, const json_t *args, iatk_error *err) {
 
 int iatk__eval_condition(iatk__eval *ev, const char *name, int *out,
                          iatk_error *err) {
-  const json_t *cond = json_object_get(json_object_get(ev->template, "Conditions"), name);
+  const json_t *cond =
+      json_object_get(json_object_get(ev->template, "Conditions"), name);
   if (!cond)
-    return iatk__eval_fail(ev, err, IATK_EJSON, "no condition named '%s'", name);
+    return iatk__eval_fail(ev, err, IATK_EJSON, "no condition named '%s'",
+                           name);
   size_t old = push(ev, "Condition");
   json_t *v = iatk__eval_value(ev, cond, err);
   if (!v)
     return iatk__error_code(err, IATK_EJSON);
   pop(ev, old);
-  int rc = json_is_boolean(v) ? IATK_OK
-           : iatk__eval_fail(ev, err, IATK_EJSON, "condition '%s' is not a boolean", name);
+  int rc = json_is_boolean(v)
+               ? IATK_OK
+               : iatk__eval_fail(ev, err, IATK_EJSON,
+                                 "condition '%s' is not a boolean", name);
   *out = json_is_true(v);
   json_decref(v);
   return rc;
@@ -254,14 +269,16 @@ int iatk__eval_condition(iatk__eval *ev, const char *name, int *out,
 /* A condition operand: {"Condition": name} or any boolean expression. */
 static int operand(iatk__eval *ev, const json_t *v, const char *seg, int *out,
                    iatk_error *err) {
-  const json_t *name = json_object_size(v) == 1 ? json_object_get(v, "Condition") : NULL;
+  const json_t *name =
+      json_object_size(v) == 1 ? json_object_get(v, "Condition") : NULL;
   if (json_is_string(name))
     return iatk__eval_condition(ev, json_string_value(name), out, err);
   json_t *r = iatk__eval_arg(ev, v, seg, err);
   if (!r)
     return iatk__error_code(err, IATK_EJSON);
   int rc = json_is_boolean(r) ? IATK_OK
-           : fail(ev, err, IATK_EJSON, "a condition operand is not a boolean");
+                              : fail(ev, err, IATK_EJSON,
+                                     "a condition operand is not a boolean");
   *out = json_is_true(r);
   json_decref(r);
   return rc;
@@ -276,7 +293,8 @@ static json_t *fn_if(iatk__eval *ev, const json_t *args, iatk_error *err) {
   int yes;
   if (iatk__eval_condition(ev, json_string_value(name), &yes, err) != IATK_OK)
     return NULL;
-  return iatk__eval_arg(ev, json_array_get(args, yes ? 1 : 2), yes ? "1" : "2", err);
+  return iatk__eval_arg(ev, json_array_get(args, yes ? 1 : 2), yes ? "1" : "2",
+                        err);
 }
 
 static json_t *fn_equals(iatk__eval *ev, const json_t *args, iatk_error *err) {
@@ -300,11 +318,13 @@ static json_t *fn_equals(iatk__eval *ev, const json_t *args, iatk_error *err) {
 }
 
 /* Fn::And (all), Fn::Or (any), Fn::Not (one operand). */
-static json_t *logic(iatk__eval *ev, const json_t *args, int kind, iatk_error *err) {
+static json_t *logic(iatk__eval *ev, const json_t *args, int kind,
+                     iatk_error *err) {
   size_t n = json_array_size(args);
   if (!json_is_array(args) || (kind == 'n' ? n != 1 : n < 1)) {
-    fail(ev, err, IATK_EJSON, kind == 'n' ? "Fn::Not takes [Condition]"
-                                           : "Fn::And / Fn::Or take a list of conditions");
+    fail(ev, err, IATK_EJSON,
+         kind == 'n' ? "Fn::Not takes [Condition]"
+                     : "Fn::And / Fn::Or take a list of conditions");
     return NULL;
   }
   int acc = kind == 'a';
@@ -319,18 +339,26 @@ static json_t *logic(iatk__eval *ev, const json_t *args, int kind, iatk_error *e
   return json_boolean(acc);
 }
 
-static json_t *fn_and(iatk__eval *ev, const json_t *a, iatk_error *err) { return logic(ev, a, 'a', err); }
-static json_t *fn_or(iatk__eval *ev, const json_t *a, iatk_error *err) { return logic(ev, a, 'o', err); }
-static json_t *fn_not(iatk__eval *ev, const json_t *a, iatk_error *err) { return logic(ev, a, 'n', err); }
+static json_t *fn_and(iatk__eval *ev, const json_t *a, iatk_error *err) {
+  return logic(ev, a, 'a', err);
+}
+static json_t *fn_or(iatk__eval *ev, const json_t *a, iatk_error *err) {
+  return logic(ev, a, 'o', err);
+}
+static json_t *fn_not(iatk__eval *ev, const json_t *a, iatk_error *err) {
+  return logic(ev, a, 'n', err);
+}
 
-static json_t *fn_condition(iatk__eval *ev, const json_t *args, iatk_error *err) {
+static json_t *fn_condition(iatk__eval *ev, const json_t *args,
+                            iatk_error *err) {
   int v;
   if (!json_is_string(args)) {
     fail(ev, err, IATK_EJSON, "Condition takes a condition name");
     return NULL;
   }
   return iatk__eval_condition(ev, json_string_value(args), &v, err) == IATK_OK
-             ? json_boolean(v) : NULL;
+             ? json_boolean(v)
+             : NULL;
 }
 
 /* Functions whose value only exists in a deployed account. */
@@ -338,7 +366,8 @@ static json_t *deployed_only(iatk__eval *ev, const char *fn, iatk_error *err) {
   iatk__eval_fail(ev, err, IATK_EUNSUPPORTED, "%s needs a deployed stack", fn);
   return NULL;
 }
-static json_t *fn_import_value(iatk__eval *ev, const json_t *a, iatk_error *err) {
+static json_t *fn_import_value(iatk__eval *ev, const json_t *a,
+                               iatk_error *err) {
   (void)a;
   return deployed_only(ev, "Fn::ImportValue", err);
 }
@@ -351,20 +380,31 @@ static json_t *fn_transform(iatk__eval *ev, const json_t *a, iatk_error *err) {
 
 typedef json_t *(*fn_t)(iatk__eval *, const json_t *, iatk_error *);
 
-#define IATK_TEMPLATE_FUNCTIONS(XX)                                           \
-  XX("Ref", fn_ref) XX("Fn::GetAtt", fn_get_att) XX("Fn::Sub", iatk__fn_sub)  \
-  XX("Fn::Join", iatk__fn_join) XX("Fn::Select", iatk__fn_select)             \
-  XX("Fn::Split", iatk__fn_split) XX("Fn::Base64", iatk__fn_base64)           \
-  XX("Fn::ToJsonString", iatk__fn_to_json_string)                            \
-  XX("Fn::FindInMap", iatk__fn_find_in_map) XX("Fn::GetAZs", iatk__fn_get_azs) \
-  XX("Fn::Length", iatk__fn_length) XX("Fn::Cidr", iatk__fn_cidr)             \
-  XX("Fn::If", fn_if) XX("Fn::Equals", fn_equals) XX("Fn::And", fn_and)       \
-  XX("Fn::Or", fn_or) XX("Fn::Not", fn_not) XX("Condition", fn_condition)     \
-  XX("Fn::ImportValue", fn_import_value) XX("Fn::Transform", fn_transform)
+#define IATK_TEMPLATE_FUNCTIONS(XX)                                            \
+  XX("Ref", fn_ref)                                                            \
+  XX("Fn::GetAtt", fn_get_att)                                                 \
+  XX("Fn::Sub", iatk__fn_sub)                                                  \
+  XX("Fn::Join", iatk__fn_join)                                                \
+  XX("Fn::Select", iatk__fn_select)                                            \
+  XX("Fn::Split", iatk__fn_split)                                              \
+  XX("Fn::Base64", iatk__fn_base64)                                            \
+  XX("Fn::ToJsonString", iatk__fn_to_json_string)                              \
+  XX("Fn::FindInMap", iatk__fn_find_in_map)                                    \
+  XX("Fn::GetAZs", iatk__fn_get_azs)                                           \
+  XX("Fn::Length", iatk__fn_length)                                            \
+  XX("Fn::Cidr", iatk__fn_cidr)                                                \
+  XX("Fn::If", fn_if)                                                          \
+  XX("Fn::Equals", fn_equals)                                                  \
+  XX("Fn::And", fn_and)                                                        \
+  XX("Fn::Or", fn_or)                                                          \
+  XX("Fn::Not", fn_not)                                                        \
+  XX("Condition", fn_condition)                                                \
+  XX("Fn::ImportValue", fn_import_value)                                       \
+  XX("Fn::Transform", fn_transform)
 
 static fn_t find_function(const char *key) {
-#define IATK_XX_FN(name, fn)                                                  \
-  if (!strcmp(key, name))                                                     \
+#define IATK_XX_FN(name, fn)                                                   \
+  if (!strcmp(key, name))                                                      \
     return fn;
   IATK_TEMPLATE_FUNCTIONS(IATK_XX_FN)
 #undef IATK_XX_FN

@@ -36,7 +36,8 @@ json_t *iatk__fn_join(iatk__eval *ev, const json_t *args, iatk_error *err) {
   for (size_t i = 0; i < json_array_size(items); i++) {
     char *text = iatk__scalar_text(json_array_get(items, i));
     if (!text) {
-      iatk__eval_fail(ev, err, IATK_EJSON, "Fn::Join: item %zu is not a string", i);
+      iatk__eval_fail(ev, err, IATK_EJSON, "Fn::Join: item %zu is not a string",
+                      i);
       iatk__buf_release(&b);
       json_decref(a);
       return NULL;
@@ -64,8 +65,10 @@ json_t *iatk__fn_select(iatk__eval *ev, const json_t *args, iatk_error *err) {
   if (!index || !*index || *end || !json_is_array(items))
     bad(ev, err, usage);
   else if (i < 0 || (size_t)i >= json_array_size(items))
-    iatk__eval_fail(ev, err, IATK_EJSON, "Fn::Select: index %ld is out of range "
-                    "(the list has %zu items)", i, json_array_size(items));
+    iatk__eval_fail(ev, err, IATK_EJSON,
+                    "Fn::Select: index %ld is out of range "
+                    "(the list has %zu items)",
+                    i, json_array_size(items));
   else
     r = json_incref(json_array_get(items, (size_t)i));
   free(index);
@@ -109,10 +112,12 @@ json_t *iatk__fn_base64(iatk__eval *ev, const json_t *args, iatk_error *err) {
   iatk__buf_init(&b);
   iatk__buf_reserve(&b, 1);
   for (size_t i = 0; i < n; i += 3) {
-    unsigned v = (unsigned)s[i] << 16 | (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
+    unsigned v = (unsigned)s[i] << 16 |
+                 (i + 1 < n ? (unsigned)s[i + 1] << 8 : 0) |
                  (i + 2 < n ? s[i + 2] : 0);
     char q[4] = {digits[v >> 18 & 63], digits[v >> 12 & 63],
-                 i + 1 < n ? digits[v >> 6 & 63] : '=', i + 2 < n ? digits[v & 63] : '='};
+                 i + 1 < n ? digits[v >> 6 & 63] : '=',
+                 i + 2 < n ? digits[v & 63] : '='};
     iatk__buf_append(&b, q, 4);
   }
   json_t *r = json_stringn(b.data, b.len);
@@ -143,7 +148,8 @@ json_t *iatk__fn_to_json_string(iatk__eval *ev, const json_t *args,
 
 json_t *iatk__fn_find_in_map(iatk__eval *ev, const json_t *args,
                              iatk_error *err) {
-  const char *usage = "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]";
+  const char *usage =
+      "Fn::FindInMap takes [MapName, TopLevelKey, SecondLevelKey]";
   json_t *a = list_args(ev, args, 3, usage, err);
   if (!a)
     return NULL;
@@ -152,12 +158,17 @@ json_t *iatk__fn_find_in_map(iatk__eval *ev, const json_t *args,
     k[i] = iatk__scalar_text(json_array_get(a, (size_t)i));
   const json_t *v = NULL;
   if (k[0] && k[1] && k[2])
-    v = json_object_get(json_object_get(json_object_get(json_object_get(ev->template, "Mappings"), k[0]), k[1]), k[2]);
+    v = json_object_get(
+        json_object_get(
+            json_object_get(json_object_get(ev->template, "Mappings"), k[0]),
+            k[1]),
+        k[2]);
   if (!k[0] || !k[1] || !k[2])
     bad(ev, err, usage);
   else if (!v)
-    iatk__eval_fail(ev, err, IATK_EJSON, "Fn::FindInMap: Mappings has no %s/%s/%s",
-                    k[0], k[1], k[2]);
+    iatk__eval_fail(ev, err, IATK_EJSON,
+                    "Fn::FindInMap: Mappings has no %s/%s/%s", k[0], k[1],
+                    k[2]);
   for (int i = 0; i < 3; i++)
     free(k[i]);
   json_decref(a);
@@ -220,7 +231,8 @@ json_t *iatk__fn_cidr(iatk__eval *ev, const json_t *args, iatk_error *err) {
   char *bits = iatk__scalar_text(json_array_get(a, 2));
   unsigned long addr = 0;
   int prefix = 0;
-  long n = count ? strtol(count, NULL, 10) : 0, cb = bits ? strtol(bits, NULL, 10) : 0;
+  long n = count ? strtol(count, NULL, 10) : 0,
+       cb = bits ? strtol(bits, NULL, 10) : 0;
   json_t *r = NULL;
   if (!block || parse_v4(block, &addr, &prefix) || n < 1 || n > 256 || cb < 1 ||
       cb > 32 - prefix) {
@@ -229,12 +241,14 @@ json_t *iatk__fn_cidr(iatk__eval *ev, const json_t *args, iatk_error *err) {
     r = json_array();
     /* Subnets start at the block's network address. */
     unsigned long step = 1ul << cb;
-    unsigned long base = prefix ? addr & (0xfffffffful << (32 - prefix)) & 0xfffffffful : 0;
-    for (long i = 0; i < n && base + (unsigned long)i * step <= 0xfffffffful; i++) {
+    unsigned long base =
+        prefix ? addr & (0xfffffffful << (32 - prefix)) & 0xfffffffful : 0;
+    for (long i = 0; i < n && base + (unsigned long)i * step <= 0xfffffffful;
+         i++) {
       unsigned long s = base + (unsigned long)i * step;
       char text[64];
-      snprintf(text, sizeof text, "%lu.%lu.%lu.%lu/%ld", s >> 24 & 255, s >> 16 & 255,
-               s >> 8 & 255, s & 255, 32 - cb);
+      snprintf(text, sizeof text, "%lu.%lu.%lu.%lu/%ld", s >> 24 & 255,
+               s >> 16 & 255, s >> 8 & 255, s & 255, 32 - cb);
       json_array_append_new(r, json_string(text));
     }
   }

@@ -25,9 +25,8 @@ static char *variable(iatk__eval *ev, const json_t *vars, const char *name,
     return NULL;
   char *text = iatk__scalar_text(v);
   if (!text)
-    iatk__eval_fail(ev, err, IATK_EJSON,
-                    "Fn::Sub: ${%s} is a %s, not a string", name,
-                    json_is_array(v) ? "list" : "object");
+    iatk__eval_fail(ev, err, IATK_EJSON, "Fn::Sub: ${%s} is a %s, not a string",
+                    name, json_is_array(v) ? "list" : "object");
   json_decref(v);
   return text;
 }

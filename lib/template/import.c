@@ -48,7 +48,8 @@ int iatk_import_set_parameter(iatk_import *imp, const char *name,
   if (!imp || !name || !*name || !value)
     return iatk__fail(err, IATK_EINVAL, "a parameter needs a name and a value");
   return json_object_set_new(imp->parameters, name, json_string(value))
-             ? iatk__fail(err, IATK_EINVAL, "parameter %s: the value is not UTF-8", name)
+             ? iatk__fail(err, IATK_EINVAL,
+                          "parameter %s: the value is not UTF-8", name)
              : IATK_OK;
 }
 
@@ -72,17 +73,20 @@ int iatk_import_set_stack_name(iatk_import *imp, const char *name,
 int iatk_import_set_region(iatk_import *imp, const char *region,
                            iatk_error *err) {
   size_t n = region ? strlen(region) : 0;
-  if (!imp || !n || n > 64 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
-    return iatk__fail(err, IATK_EINVAL, "invalid region '%s'", region ? region : "");
+  if (!imp || !n || n > 64 ||
+      strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
+    return iatk__fail(err, IATK_EINVAL, "invalid region '%s'",
+                      region ? region : "");
   return set_text(&imp->region, region, err);
 }
 
 int iatk_import_set_account(iatk_import *imp, const char *account,
                             iatk_error *err) {
-  if (!imp || !account || strlen(account) != 12 || strspn(account, "0123456789") != 12)
+  if (!imp || !account || strlen(account) != 12 ||
+      strspn(account, "0123456789") != 12)
     return iatk__fail(err, IATK_EINVAL,
-                     "invalid account ID '%s': twelve digits expected",
-                     account ? account : "");
+                      "invalid account ID '%s': twelve digits expected",
+                      account ? account : "");
   return set_text(&imp->account, account, err);
 }
 
@@ -103,15 +107,17 @@ const iatk_strlist *iatk_import_skipped(const iatk_import *imp) {
 /* A macro transform rewrites the template in ways only CloudFormation
  * can run; AWS's own transforms (SAM, LanguageExtensions) leave the
  * EventSchemas resources as they are. */
-static int check_transform(const json_t *t, const char *source, iatk_error *err) {
-  json_t *one = json_is_string(t) ? json_pack("[O]", t) : json_incref((json_t *)t);
+static int check_transform(const json_t *t, const char *source,
+                           iatk_error *err) {
+  json_t *one =
+      json_is_string(t) ? json_pack("[O]", t) : json_incref((json_t *)t);
   int rc = IATK_OK;
   for (size_t i = 0; rc == IATK_OK && i < json_array_size(one); i++) {
     const char *name = json_string_value(json_array_get(one, i));
     if (!name || strncmp(name, "AWS::", 5))
       rc = iatk__fail(err, IATK_EUNSUPPORTED,
-                     "%s: Transform %s is a macro only CloudFormation can run",
-                     source, name ? name : "(not a name)");
+                      "%s: Transform %s is a macro only CloudFormation can run",
+                      source, name ? name : "(not a name)");
   }
   json_decref(one);
   return rc;
@@ -119,13 +125,16 @@ static int check_transform(const json_t *t, const char *source, iatk_error *err)
 
 static int import_stack(iatk_import *imp, json_t *template, const char *source,
                         const char *stack, iatk_error *err) {
-  iatk__stack st = {imp, template, source, iatk__strdup(stack), NULL, 0, {0}, NULL};
+  iatk__stack st = {imp,  template, source, iatk__strdup(stack),
+                    NULL, 0,        {0},    NULL};
   iatk__eval_init(&st.ev, template, imp->parameters);
   st.ev.stack = st.name;
   st.ev.region = imp->region;
   st.ev.account = imp->account;
   st.ev.source = source;
-  int rc = st.name && st.ev.no_value ? IATK_OK : iatk__fail(err, IATK_ENOMEM, "out of memory");
+  int rc = st.name && st.ev.no_value
+               ? IATK_OK
+               : iatk__fail(err, IATK_ENOMEM, "out of memory");
   if (rc == IATK_OK)
     rc = check_transform(json_object_get(template, "Transform"), source, err);
   if (rc == IATK_OK)
@@ -162,9 +171,9 @@ int iatk_import_text(iatk_import *imp, const char *text, size_t len,
 
 /* "dir/My-Stack.template.json" -> "My-Stack". */
 static char *stack_from_path(const char *path) {
-  static const char *const suffixes[] = {".template.json", ".template.yaml",
-                                         ".template.yml", ".template", ".json",
-                                         ".yaml", ".yml"};
+  static const char *const suffixes[] = {
+      ".template.json", ".template.yaml", ".template.yml", ".template",
+      ".json",          ".yaml",          ".yml"};
   const char *base = strrchr(path, '/');
   base = base ? base + 1 : path;
   size_t n = strlen(base);
@@ -211,11 +220,13 @@ static int import_artifact(iatk_import *imp, const char *dir, const char *id,
   int nested = type && !strcmp(type, "cdk:cloud-assembly");
   if (!type || (!nested && strcmp(type, "aws:cloudformation:stack")))
     return IATK_OK;
-  const char *file = json_string_value(json_object_get(props, nested ? "directoryName" : "templateFile"));
+  const char *file = json_string_value(
+      json_object_get(props, nested ? "directoryName" : "templateFile"));
   if (!safe_relative(file))
-    return iatk__fail(err, IATK_EJSON,
-                     "%s/manifest.json: artifact %s: its %s must be a path inside the folder",
-                     dir, id, nested ? "directoryName" : "templateFile");
+    return iatk__fail(
+        err, IATK_EJSON,
+        "%s/manifest.json: artifact %s: its %s must be a path inside the folder",
+        dir, id, nested ? "directoryName" : "templateFile");
   char *path = NULL;
   if (asprintf(&path, "%s/%s", dir, file) < 0)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -229,7 +240,8 @@ static int import_artifact(iatk_import *imp, const char *dir, const char *id,
 static int import_assembly(iatk_import *imp, const char *dir, int depth,
                            iatk_error *err) {
   if (depth > 8)
-    return iatk__fail(err, IATK_ELIMIT, "%s: cloud assemblies nested too deeply", dir);
+    return iatk__fail(err, IATK_ELIMIT,
+                      "%s: cloud assemblies nested too deeply", dir);
   char *path = NULL;
   if (asprintf(&path, "%s/manifest.json", dir) < 0)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -240,7 +252,7 @@ static int import_assembly(iatk_import *imp, const char *dir, int depth,
   int rc = m ? IATK_OK : iatk__error_code(err, IATK_EJSON);
   if (text && !m)
     rc = iatk__fail(err, IATK_EJSON, "%s:%d:%d: malformed JSON: %s", path,
-                   jerr.line, jerr.column, jerr.text);
+                    jerr.line, jerr.column, jerr.text);
   const char *id;
   json_t *art;
   json_object_foreach(json_object_get(m, "artifacts"), id, art) {
@@ -259,7 +271,8 @@ int iatk_import_file(iatk_import *imp, const char *path, iatk_error *err) {
   struct stat st;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
     return import_assembly(imp, path, 0, err);
-  char *stack = imp->stack_name ? iatk__strdup(imp->stack_name) : stack_from_path(path);
+  char *stack =
+      imp->stack_name ? iatk__strdup(imp->stack_name) : stack_from_path(path);
   if (!stack)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
   int rc = import_path(imp, path, stack, err);

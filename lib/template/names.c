@@ -15,7 +15,8 @@
 
 #define SUFFIX_LEN 12
 
-static void suffix(const char *stack, const char *logical, char out[SUFFIX_LEN + 1]) {
+static void suffix(const char *stack, const char *logical,
+                   char out[SUFFIX_LEN + 1]) {
   static const char alphabet[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -54,5 +55,6 @@ const char *iatk__partition(const char *region) {
 }
 
 const char *iatk__url_suffix(const char *region) {
-  return region && !strncmp(region, "cn-", 3) ? "amazonaws.com.cn" : "amazonaws.com";
+  return region && !strncmp(region, "cn-", 3) ? "amazonaws.com.cn"
+                                              : "amazonaws.com";
 }

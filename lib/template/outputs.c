@@ -48,7 +48,8 @@ static int one_output(iatk__stack *st, const char *key, const json_t *def,
   int yes = 1;
   const json_t *cond = json_object_get(def, "Condition");
   if (json_is_string(cond) &&
-      iatk__eval_condition(&st->ev, json_string_value(cond), &yes, &e) != IATK_OK) {
+      iatk__eval_condition(&st->ev, json_string_value(cond), &yes, &e) !=
+          IATK_OK) {
     skip(st, key, e.message);
     return IATK_OK;
   }
@@ -73,7 +74,8 @@ int iatk__eval_outputs(iatk__stack *st, iatk_error *err) {
   if (!outputs)
     return IATK_OK;
   if (!json_is_object(outputs))
-    return iatk__fail(err, IATK_EJSON, "%s: Outputs must be a mapping", st->source);
+    return iatk__fail(err, IATK_EJSON, "%s: Outputs must be a mapping",
+                      st->source);
   json_t *into = json_object_get(st->imp->outputs, st->name);
   if (!into) {
     into = json_object();
@@ -98,7 +100,7 @@ static json_t *read_existing(const char *text, size_t len, iatk_error *err) {
   json_t *v = iatk__json_read(text, len, 0, &jerr, NULL);
   if (!v) {
     iatk__fail(err, IATK_EJSON, "the outputs file is not JSON: %d:%d: %s",
-              jerr.line, jerr.column, jerr.text);
+               jerr.line, jerr.column, jerr.text);
     return NULL;
   }
   const char *k;
@@ -108,8 +110,9 @@ static json_t *read_existing(const char *text, size_t len, iatk_error *err) {
   if (ok)
     return v;
   json_decref(v);
-  iatk__fail(err, IATK_EJSON,
-            "the outputs file is not shaped as {\"<stack>\": {\"<key>\": \"<value>\"}}");
+  iatk__fail(
+      err, IATK_EJSON,
+      "the outputs file is not shaped as {\"<stack>\": {\"<key>\": \"<value>\"}}");
   return NULL;
 }
 

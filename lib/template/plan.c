@@ -36,7 +36,8 @@ static int check_logical(iatk__stack *st, const iatk__res *r, iatk_error *err) {
   int ok = n > 0 && n <= LOGICAL_ID_MAX;
   for (size_t i = 0; ok && i < n; i++) {
     char c = r->logical[i];
-    ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9');
   }
   return ok ? IATK_OK
             : res_fail(st, r, err, IATK_ENAME,
@@ -48,7 +49,8 @@ static int check_logical(iatk__stack *st, const iatk__res *r, iatk_error *err) {
 static int string_prop(iatk__stack *st, const iatk__res *r, const char *prop,
                        int required, char **out, size_t *len, iatk_error *err) {
   *out = NULL;
-  const json_t *v = json_object_get(json_object_get(r->def, "Properties"), prop);
+  const json_t *v =
+      json_object_get(json_object_get(r->def, "Properties"), prop);
   if (!v && required) {
     char msg[160];
     snprintf(msg, sizeof msg, "Properties/%s is required", prop);
@@ -64,13 +66,17 @@ static int string_prop(iatk__stack *st, const iatk__res *r, const char *prop,
     return iatk__error_code(err, IATK_EJSON);
   int rc = IATK_OK;
   if (value == st->ev.no_value)
-    rc = required ? iatk__eval_fail(&st->ev, err, IATK_EJSON, "a required property is AWS::NoValue") : IATK_OK;
+    rc = required ? iatk__eval_fail(&st->ev, err, IATK_EJSON,
+                                    "a required property is AWS::NoValue")
+                  : IATK_OK;
   else if (!json_is_string(value))
     rc = iatk__eval_fail(&st->ev, err, IATK_EJSON, "%s must be a string", prop);
   else if (strlen(json_string_value(value)) != json_string_length(value))
-    rc = iatk__eval_fail(&st->ev, err, strcmp(prop, "Content") ? IATK_ENAME : IATK_EJSON,
+    rc = iatk__eval_fail(&st->ev, err,
+                         strcmp(prop, "Content") ? IATK_ENAME : IATK_EJSON,
                          "%s contains a NUL character", prop);
-  else if (!(*out = strndup(json_string_value(value), json_string_length(value))))
+  else if (!(*out =
+                 strndup(json_string_value(value), json_string_length(value))))
     rc = iatk__fail(err, IATK_ENOMEM, "out of memory");
   else if (len)
     *len = json_string_length(value);
@@ -87,7 +93,8 @@ static int name_prop(iatk__stack *st, iatk__res *r, const char *prop, char kind,
   if (!*out) {
     r->generated = 1;
     *out = iatk__generated_name(st->name, r->logical,
-                                kind == 'r' ? IATK_REGISTRY_NAME_MAX : IATK_SCHEMA_NAME_MAX);
+                                kind == 'r' ? IATK_REGISTRY_NAME_MAX
+                                            : IATK_SCHEMA_NAME_MAX);
     if (!*out)
       return iatk__fail(err, IATK_ENOMEM, "out of memory");
   }
@@ -138,8 +145,8 @@ static int schema_type(iatk__stack *st, iatk__res *r, iatk_error *err) {
 static int check_content(iatk__stack *st, iatk__res *r, iatk_error *err) {
   iatk_error e;
   iatk_error_clear(&e);
-  iatk_schema *s = iatk_schema_load(r->content, r->content_len, r->type,
-                                    "Content", &e);
+  iatk_schema *s =
+      iatk_schema_load(r->content, r->content_len, r->type, "Content", &e);
   iatk_schema_free(s);
   return s ? IATK_OK : res_fail(st, r, err, e.code, e.message);
 }
@@ -196,7 +203,8 @@ static int present(iatk__stack *st, iatk__res *r, int *yes, iatk_error *err) {
   if (!cond)
     return IATK_OK;
   if (!json_is_string(cond))
-    return res_fail(st, r, err, IATK_EJSON, "Condition must be a condition name");
+    return res_fail(st, r, err, IATK_EJSON,
+                    "Condition must be a condition name");
   iatk__eval_begin(&st->ev, st->ev.what, "Condition");
   return iatk__eval_condition(&st->ev, json_string_value(cond), yes, err);
 }
@@ -207,7 +215,8 @@ static int plan(iatk__stack *st, iatk__res *r, iatk_error *err) {
   if (r->state == RES_DONE || r->state == RES_ABSENT)
     return IATK_OK;
   if (r->state == RES_BUSY)
-    return res_fail(st, r, err, IATK_EJSON, "circular reference between resources");
+    return res_fail(st, r, err, IATK_EJSON,
+                    "circular reference between resources");
   r->state = RES_BUSY;
   const char *what = st->ev.what;
   char *path = iatk__strdup(st->ev.path.data ? st->ev.path.data : "");
@@ -230,7 +239,8 @@ static int plan(iatk__stack *st, iatk__res *r, iatk_error *err) {
 
 static json_t *arn(iatk__stack *st, const iatk__res *r) {
   const iatk__eval *ev = &st->ev;
-  const char *partition = ev->partition ? ev->partition : iatk__partition(ev->region);
+  const char *partition =
+      ev->partition ? ev->partition : iatk__partition(ev->region);
   if (r->kind == 'r')
     return json_sprintf("arn:%s:schemas:%s:%s:registry/%s", partition,
                         ev->region, ev->account, r->registry);
@@ -238,7 +248,8 @@ static json_t *arn(iatk__stack *st, const iatk__res *r) {
                       ev->region, ev->account, r->registry, r->schema);
 }
 
-static json_t *attribute(iatk__stack *st, const iatk__res *r, const char *attr) {
+static json_t *attribute(iatk__stack *st, const iatk__res *r,
+                         const char *attr) {
   if (!attr || !strcmp(attr, r->kind == 'r' ? "RegistryArn" : "SchemaArn"))
     return arn(st, r);
   if (r->kind == 'r' && !strcmp(attr, "RegistryName"))
@@ -261,15 +272,16 @@ static int resolve(iatk__eval *ev, const char *logical, const char *attr,
     return rc;
   if (r->state == RES_ABSENT)
     return iatk__eval_fail(ev, err, IATK_EJSON,
-                           "%s is not created: its Condition is false", logical);
+                           "%s is not created: its Condition is false",
+                           logical);
   *out = attribute(st, r, attr);
   if (*out)
     return IATK_OK;
-  return iatk__eval_fail(ev, err, IATK_EJSON,
-                         "Fn::GetAtt %s.%s: an %s has %s", logical, attr,
-                         r->kind == 'r' ? TYPE_REGISTRY : TYPE_SCHEMA,
-                         r->kind == 'r' ? "RegistryName and RegistryArn"
-                                        : "SchemaArn, SchemaName and SchemaVersion");
+  return iatk__eval_fail(
+      ev, err, IATK_EJSON, "Fn::GetAtt %s.%s: an %s has %s", logical, attr,
+      r->kind == 'r' ? TYPE_REGISTRY : TYPE_SCHEMA,
+      r->kind == 'r' ? "RegistryName and RegistryArn"
+                     : "SchemaArn, SchemaName and SchemaVersion");
 }
 
 /* --------------------------------------------------------------- stack */
@@ -278,7 +290,8 @@ static int resolve(iatk__eval *ev, const char *logical, const char *attr,
 static int collect(iatk__stack *st, iatk_error *err) {
   const json_t *resources = json_object_get(st->template, "Resources");
   if (resources && !json_is_object(resources))
-    return iatk__fail(err, IATK_EJSON, "%s: Resources must be a mapping", st->source);
+    return iatk__fail(err, IATK_EJSON, "%s: Resources must be a mapping",
+                      st->source);
   st->res = calloc(json_object_size(resources) + 1, sizeof *st->res);
   if (!st->res)
     return iatk__fail(err, IATK_ENOMEM, "out of memory");
@@ -286,8 +299,10 @@ static int collect(iatk__stack *st, iatk_error *err) {
   json_t *def;
   json_object_foreach((json_t *)resources, k, def) {
     const char *type = json_string_value(json_object_get(def, "Type"));
-    int kind = !type ? 0 : !strcmp(type, TYPE_REGISTRY) ? 'r'
-                         : !strcmp(type, TYPE_SCHEMA) ? 's' : 0;
+    int kind = !type                          ? 0
+               : !strcmp(type, TYPE_REGISTRY) ? 'r'
+               : !strcmp(type, TYPE_SCHEMA)   ? 's'
+                                              : 0;
     if (!kind)
       continue;
     iatk__res *r = &st->res[st->count++];
@@ -308,11 +323,11 @@ static int check_clashes(iatk__stack *st, iatk_error *err) {
           strcmp(a->registry, b->registry) ||
           (a->kind == 's' && strcmp(a->schema, b->schema)))
         continue;
-      return iatk__fail(err, IATK_EEXIST,
-                       "%s: resources '%s' and '%s' both name %s '%s%s%s'",
-                       st->source, a->logical, b->logical,
-                       a->kind == 'r' ? "registry" : "schema", a->registry,
-                       a->kind == 's' ? "/" : "", a->kind == 's' ? a->schema : "");
+      return iatk__fail(
+          err, IATK_EEXIST, "%s: resources '%s' and '%s' both name %s '%s%s%s'",
+          st->source, a->logical, b->logical,
+          a->kind == 'r' ? "registry" : "schema", a->registry,
+          a->kind == 's' ? "/" : "", a->kind == 's' ? a->schema : "");
     }
   return IATK_OK;
 }
@@ -330,7 +345,8 @@ int iatk__plan_stack(iatk__stack *st, iatk_error *err) {
 
 static void report(iatk__stack *st, const iatk__res *r) {
   if (st->imp->cb)
-    st->imp->cb(st->name, r->logical, r->registry, r->kind == 's' ? r->schema : NULL,
+    st->imp->cb(st->name, r->logical, r->registry,
+                r->kind == 's' ? r->schema : NULL,
                 r->kind == 's' ? r->version : 0, r->status, r->generated,
                 st->imp->userdata);
 }
@@ -352,7 +368,8 @@ static int write_schema(iatk__stack *st, iatk__res *r, iatk_error *err) {
     iatk_error e;
     iatk_error_clear(&e);
     if (iatk_registry_put(st->imp->reg, r->registry, r->schema, r->type,
-                          r->content, r->content_len, &r->version, &e) != IATK_OK)
+                          r->content, r->content_len, &r->version,
+                          &e) != IATK_OK)
       return res_fail(st, r, err, e.code, e.message);
   }
   report(st, r);

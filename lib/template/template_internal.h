@@ -69,8 +69,8 @@ json_t *iatk__eval_value(iatk__eval *ev, const json_t *v, iatk_error *err);
 int iatk__eval_condition(iatk__eval *ev, const char *name, int *out,
                          iatk_error *err);
 /* Fills err with "SOURCE: WHAT, at PATH: MESSAGE" and returns `code`. */
-int iatk__eval_fail(iatk__eval *ev, iatk_error *err, int code,
-                    const char *fmt, ...) IATK_PRINTF(4, 5);
+int iatk__eval_fail(iatk__eval *ev, iatk_error *err, int code, const char *fmt,
+                    ...) IATK_PRINTF(4, 5);
 /* Evaluates an argument under path segment `seg`. */
 json_t *iatk__eval_arg(iatk__eval *ev, const json_t *v, const char *seg,
                        iatk_error *err);

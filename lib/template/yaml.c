@@ -21,23 +21,35 @@
 
 /* The short-form tags CloudFormation knows, X-macro style: the tag after
  * '!' and the long key it becomes. */
-#define IATK_YAML_TAGS(XX)                                                    \
-  XX("Ref", "Ref") XX("Condition", "Condition")                               \
-  XX("GetAtt", "Fn::GetAtt") XX("Sub", "Fn::Sub") XX("Join", "Fn::Join")      \
-  XX("Select", "Fn::Select") XX("Split", "Fn::Split") XX("If", "Fn::If")      \
-  XX("Equals", "Fn::Equals") XX("And", "Fn::And") XX("Or", "Fn::Or")          \
-  XX("Not", "Fn::Not") XX("Base64", "Fn::Base64") XX("GetAZs", "Fn::GetAZs")  \
-  XX("ImportValue", "Fn::ImportValue") XX("FindInMap", "Fn::FindInMap")       \
-  XX("Cidr", "Fn::Cidr") XX("Transform", "Fn::Transform")                     \
-  XX("ToJsonString", "Fn::ToJsonString") XX("Length", "Fn::Length")           \
+#define IATK_YAML_TAGS(XX)                                                     \
+  XX("Ref", "Ref")                                                             \
+  XX("Condition", "Condition")                                                 \
+  XX("GetAtt", "Fn::GetAtt")                                                   \
+  XX("Sub", "Fn::Sub")                                                         \
+  XX("Join", "Fn::Join")                                                       \
+  XX("Select", "Fn::Select")                                                   \
+  XX("Split", "Fn::Split")                                                     \
+  XX("If", "Fn::If")                                                           \
+  XX("Equals", "Fn::Equals")                                                   \
+  XX("And", "Fn::And")                                                         \
+  XX("Or", "Fn::Or")                                                           \
+  XX("Not", "Fn::Not")                                                         \
+  XX("Base64", "Fn::Base64")                                                   \
+  XX("GetAZs", "Fn::GetAZs")                                                   \
+  XX("ImportValue", "Fn::ImportValue")                                         \
+  XX("FindInMap", "Fn::FindInMap")                                             \
+  XX("Cidr", "Fn::Cidr")                                                       \
+  XX("Transform", "Fn::Transform")                                             \
+  XX("ToJsonString", "Fn::ToJsonString")                                       \
+  XX("Length", "Fn::Length")                                                   \
   XX("ForEach", "Fn::ForEach")
 
 typedef struct frame {
-  json_t *value;   /* the object or array being built */
-  char *key;       /* an object's pending key, NULL when a key is due */
-  char *tag;       /* the node's tag, applied when it ends */
-  char *anchor;    /* the node's anchor, registered when it ends */
-  size_t size;     /* expanded size so far */
+  json_t *value; /* the object or array being built */
+  char *key;     /* an object's pending key, NULL when a key is due */
+  char *tag;     /* the node's tag, applied when it ends */
+  char *anchor;  /* the node's anchor, registered when it ends */
+  size_t size;   /* expanded size so far */
   size_t line, column;
 } frame;
 
@@ -73,8 +85,8 @@ static int fail_at(builder *b, yaml_mark_t m, int code, const char *what) {
 
 /* The long form of a short tag, or NULL. */
 static const char *long_form(const char *tag) {
-#define IATK_XX_TAG(short_name, long_name)                                    \
-  if (strcmp(tag, "!" short_name) == 0)                                       \
+#define IATK_XX_TAG(short_name, long_name)                                     \
+  if (strcmp(tag, "!" short_name) == 0)                                        \
     return long_name;
   IATK_YAML_TAGS(IATK_XX_TAG)
 #undef IATK_XX_TAG
@@ -93,7 +105,8 @@ static json_t *get_att_list(json_t *scalar) {
 
 /* Applies a node's tag: wraps it into its function, or checks a standard
  * tag.  Steals `v`; NULL with the error set. */
-static json_t *apply_tag(builder *b, const char *tag, json_t *v, yaml_mark_t m) {
+static json_t *apply_tag(builder *b, const char *tag, json_t *v,
+                         yaml_mark_t m) {
   if (!tag || !strcmp(tag, "!") || !strncmp(tag, "tag:yaml.org,2002:", 18))
     return v;
   const char *key = long_form(tag);
@@ -101,7 +114,8 @@ static json_t *apply_tag(builder *b, const char *tag, json_t *v, yaml_mark_t m) 
     char msg[300];
     snprintf(msg, sizeof msg,
              "unknown tag '%.200s' (CloudFormation knows !Ref, !GetAtt, "
-             "!Sub, !Join, ...)", tag);
+             "!Sub, !Join, ...)",
+             tag);
     json_decref(v);
     fail_at(b, m, IATK_EJSON, msg);
     return NULL;
@@ -164,8 +178,8 @@ static json_t *scalar_value(const yaml_event_t *e) {
 }
 
 static int add_anchor(builder *b, const char *name, json_t *v, size_t size) {
-  if (IATK_ARRAY_GROW(b->anchors, b->anchor_cap, b->anchor_count + 1, SIZE_MAX) !=
-      IATK_OK)
+  if (IATK_ARRAY_GROW(b->anchors, b->anchor_cap, b->anchor_count + 1,
+                      SIZE_MAX) != IATK_OK)
     return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   /* A later anchor of the same name hides an earlier one (YAML 1.2). */
   anchor *a = &b->anchors[b->anchor_count++];
@@ -190,7 +204,8 @@ static int count(builder *b, size_t size, yaml_mark_t m) {
   char msg[200];
   snprintf(msg, sizeof msg,
            "the document expands to more than %u values through its "
-           "aliases (refused: an alias bomb?)", IATK_TEMPLATE_MAX_NODES);
+           "aliases (refused: an alias bomb?)",
+           IATK_TEMPLATE_MAX_NODES);
   return fail_at(b, m, IATK_ELIMIT, msg);
 }
 
@@ -206,7 +221,9 @@ static int place(builder *b, json_t *v, size_t size, yaml_mark_t m) {
   frame *f = &b->stack[b->depth - 1];
   f->size += size;
   if (json_is_array(f->value))
-    return json_array_append_new(f->value, v) ? iatk__fail(b->err, IATK_ENOMEM, "out of memory") : IATK_OK;
+    return json_array_append_new(f->value, v)
+               ? iatk__fail(b->err, IATK_ENOMEM, "out of memory")
+               : IATK_OK;
   if (!f->key) {
     const char *k = json_string_value(v);
     int rc = k ? IATK_OK
@@ -229,8 +246,8 @@ static int place(builder *b, json_t *v, size_t size, yaml_mark_t m) {
 }
 
 /* A finished node: tag applied, anchor registered, placed. */
-static int finish(builder *b, json_t *v, const char *tag, const char *anchor_name,
-                  size_t size, yaml_mark_t m) {
+static int finish(builder *b, json_t *v, const char *tag,
+                  const char *anchor_name, size_t size, yaml_mark_t m) {
   if (!v)
     return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   v = apply_tag(b, tag, v, m);
@@ -247,8 +264,10 @@ static int on_scalar(builder *b, const yaml_event_t *e) {
   if (count(b, 1, e->start_mark) != IATK_OK)
     return IATK_ELIMIT;
   const char *tag = (const char *)e->data.scalar.tag;
-  json_t *v = tag && strcmp(tag, "!") ? json_stringn((const char *)e->data.scalar.value, e->data.scalar.length)
-                                      : scalar_value(e);
+  json_t *v = tag && strcmp(tag, "!")
+                  ? json_stringn((const char *)e->data.scalar.value,
+                                 e->data.scalar.length)
+                  : scalar_value(e);
   return finish(b, v, tag, (const char *)e->data.scalar.anchor, 1,
                 e->start_mark);
 }
@@ -275,8 +294,10 @@ static int on_start(builder *b, const yaml_event_t *e, int mapping) {
   }
   if (count(b, 1, e->start_mark) != IATK_OK)
     return IATK_ELIMIT;
-  const yaml_char_t *tag = mapping ? e->data.mapping_start.tag : e->data.sequence_start.tag;
-  const yaml_char_t *anc = mapping ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
+  const yaml_char_t *tag =
+      mapping ? e->data.mapping_start.tag : e->data.sequence_start.tag;
+  const yaml_char_t *anc =
+      mapping ? e->data.mapping_start.anchor : e->data.sequence_start.anchor;
   frame *f = &b->stack[b->depth++];
   memset(f, 0, sizeof *f);
   f->value = mapping ? json_object() : json_array();
@@ -335,8 +356,8 @@ static int parser_error(builder *b, const yaml_parser_t *p) {
     return iatk__fail(b->err, IATK_ENOMEM, "out of memory");
   char msg[400];
   snprintf(msg, sizeof msg, "malformed YAML: %s%s%s",
-           p->problem ? p->problem : "parse error",
-           p->context ? " " : "", p->context ? p->context : "");
+           p->problem ? p->problem : "parse error", p->context ? " " : "",
+           p->context ? p->context : "");
   return fail_at(b, p->problem_mark, IATK_EJSON, msg);
 }
 

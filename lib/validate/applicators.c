@@ -82,14 +82,14 @@ static int check_type(vctx *c, const json_t *s, const json_t *inst,
   if (json_is_string(type))
     return has_type(c, inst, json_string_value(type)) ||
            iatk__v_fail(c, ip, sp, "type", "expected %s, got %s",
-                  json_string_value(type), type_name(inst));
+                        json_string_value(type), type_name(inst));
   size_t i;
   json_t *t;
-  json_array_foreach(type, i, t) if (json_is_string(t) &&
-                                      has_type(c, inst, json_string_value(t)))
-    return 1;
+  json_array_foreach(type, i,
+                     t) if (json_is_string(t) &&
+                            has_type(c, inst, json_string_value(t))) return 1;
   return iatk__v_fail(c, ip, sp, "type", "%s is not one of the allowed types",
-                type_name(inst));
+                      type_name(inst));
 }
 
 static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
@@ -132,16 +132,18 @@ static int bound(vctx *c, const json_t *s, double x, const vpath *ip,
     int bad = lower ? (excl ? x <= v : x < v) : (excl ? x >= v : x > v);
     char a[40], b[40];
     if (bad)
-      return iatk__v_fail(c, ip, sp, excl ? ekey : key, "%s is %s %s", num(a, x),
-                    lower ? (excl ? "not above" : "below") : (excl ? "not below" : "above"),
-                    num(b, v));
+      return iatk__v_fail(c, ip, sp, excl ? ekey : key, "%s is %s %s",
+                          num(a, x),
+                          lower ? (excl ? "not above" : "below")
+                                : (excl ? "not below" : "above"),
+                          num(b, v));
   }
   if (json_is_number(e)) {
     double v = json_number_value(e);
     char a[40], b[40];
     if (lower ? x <= v : x >= v)
       return iatk__v_fail(c, ip, sp, ekey, "%s is not %s %s", num(a, x),
-                    lower ? "greater than" : "less than", num(b, v));
+                          lower ? "greater than" : "less than", num(b, v));
   }
   return 1;
 }
@@ -159,11 +161,10 @@ static int check_number(vctx *c, const json_t *s, const json_t *inst,
   if (!bound(c, s, x, ip, sp, 1) || !bound(c, s, x, ip, sp, 0))
     return 0;
   const json_t *m = KEY(s, "multipleOf");
-  if (json_is_number(m) && json_number_value(m) > 0 && !multiple_ok(inst, m))
-  {
+  if (json_is_number(m) && json_number_value(m) > 0 && !multiple_ok(inst, m)) {
     char a[40], b[40];
     return iatk__v_fail(c, ip, sp, "multipleOf", "%s is not a multiple of %s",
-                  num(a, x), num(b, json_number_value(m)));
+                        num(a, x), num(b, json_number_value(m)));
   }
   return 1;
 }
@@ -183,11 +184,13 @@ static int regex_trouble(vctx *c, const vpath *ip, const vpath *sp,
                          const char *keyword, const char *pattern, int rc) {
   if (rc == -1)
     return iatk__v_halt(c, IATK_ESCHEMA, ip, sp, keyword,
-                  "/%s/ is not a regular expression PCRE2 compiles", pattern);
-  return iatk__v_halt(c, IATK_ELIMIT, ip, sp, keyword,
-                "matching /%s/ failed: PCRE2 reached its match, depth or heap "
-                "limit (or the text is not UTF-8)",
-                pattern);
+                        "/%s/ is not a regular expression PCRE2 compiles",
+                        pattern);
+  return iatk__v_halt(
+      c, IATK_ELIMIT, ip, sp, keyword,
+      "matching /%s/ failed: PCRE2 reached its match, depth or heap "
+      "limit (or the text is not UTF-8)",
+      pattern);
 }
 
 static int check_string(vctx *c, const json_t *s, const json_t *inst,
@@ -196,21 +199,25 @@ static int check_string(vctx *c, const json_t *s, const json_t *inst,
   size_t len = json_string_length(inst), n = code_points(text, len);
   const json_t *lo = KEY(s, "minLength"), *hi = KEY(s, "maxLength");
   if (json_is_number(lo) && n < json_number_value(lo))
-    return iatk__v_fail(c, ip, sp, "minLength", "%zu characters, fewer than %g", n,
-                  json_number_value(lo));
+    return iatk__v_fail(c, ip, sp, "minLength", "%zu characters, fewer than %g",
+                        n, json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
-    return iatk__v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g", n,
-                  json_number_value(hi));
+    return iatk__v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g",
+                        n, json_number_value(hi));
   const char *pattern = json_string_value(KEY(s, "pattern"));
-  int match = pattern ? iatk__regex_search_n(c->v->regexes, pattern,
-                                         json_string_length(KEY(s, "pattern")), text, len) : 1;
+  int match = pattern
+                  ? iatk__regex_search_n(c->v->regexes, pattern,
+                                         json_string_length(KEY(s, "pattern")),
+                                         text, len)
+                  : 1;
   if (match < 0)
     return regex_trouble(c, ip, sp, "pattern", pattern, match);
   if (match == 0)
     return iatk__v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
   const char *format = json_string_value(KEY(s, "format"));
   if (format && !iatk__v_format_ok(format, text, len))
-    return iatk__v_fail(c, ip, sp, "format", "'%.80s' is not a valid %s", text, format);
+    return iatk__v_fail(c, ip, sp, "format", "'%.80s' is not a valid %s", text,
+                        format);
   return 1;
 }
 
@@ -230,10 +237,10 @@ static int check_array_sizes(vctx *c, const json_t *s, const json_t *inst,
   const json_t *lo = KEY(s, "minItems"), *hi = KEY(s, "maxItems");
   if (json_is_number(lo) && n < json_number_value(lo))
     return iatk__v_fail(c, ip, sp, "minItems", "%zu items, fewer than %g", n,
-                  json_number_value(lo));
+                        json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
     return iatk__v_fail(c, ip, sp, "maxItems", "%zu items, more than %g", n,
-                  json_number_value(hi));
+                        json_number_value(hi));
   if (json_is_true(KEY(s, "uniqueItems")) && !unique(inst))
     return iatk__v_fail(c, ip, sp, "uniqueItems", "items are not unique");
   return 1;
@@ -277,7 +284,8 @@ static int check_items(vctx *c, const json_t *s, const json_t *inst,
     if (!tuple(c, items, inst, ip, sp, "items"))
       return 0;
     covered = json_array_size(items);
-    if (extra && !items_from(c, extra, inst, covered, ip, sp, "additionalItems"))
+    if (extra &&
+        !items_from(c, extra, inst, covered, ip, sp, "additionalItems"))
       return 0;
     if (extra)
       covered = n;
@@ -317,7 +325,8 @@ static int check_contains(vctx *c, const json_t *s, const json_t *inst,
   size_t matches = 0, n = json_array_size(inst);
   for (size_t i = 0; i < n; i++) {
     vpath here = {ip, NULL, i};
-    int hit = quietly(c, contains, json_array_get(inst, i), &here, sp, "contains", 0, 0, NULL);
+    int hit = quietly(c, contains, json_array_get(inst, i), &here, sp,
+                      "contains", 0, 0, NULL);
     if (c->halted)
       return 0;
     matches += hit;
@@ -330,10 +339,12 @@ static int check_contains(vctx *c, const json_t *s, const json_t *inst,
     min = 1;
   if (matches < min)
     return iatk__v_fail(c, ip, sp, "contains", "%zu items match, fewer than %g",
-                  matches, min);
-  if (json_is_number(hi) && c->v->dialect >= DIALECT_2019 && matches > json_number_value(hi))
-    return iatk__v_fail(c, ip, sp, "maxContains", "%zu items match, more than %g",
-                  matches, json_number_value(hi));
+                        matches, min);
+  if (json_is_number(hi) && c->v->dialect >= DIALECT_2019 &&
+      matches > json_number_value(hi))
+    return iatk__v_fail(c, ip, sp, "maxContains",
+                        "%zu items match, more than %g", matches,
+                        json_number_value(hi));
   return 1;
 }
 
@@ -349,8 +360,8 @@ static void mark(evaluated *ev, const char *key, size_t key_len) {
 }
 
 static int has_member(const json_t *inst, const json_t *name) {
-  return json_is_string(name) &&
-         json_object_getn(inst, json_string_value(name), json_string_length(name));
+  return json_is_string(name) && json_object_getn(inst, json_string_value(name),
+                                                  json_string_length(name));
 }
 
 static int check_object_sizes(vctx *c, const json_t *s, const json_t *inst,
@@ -358,17 +369,23 @@ static int check_object_sizes(vctx *c, const json_t *s, const json_t *inst,
   size_t n = json_object_size(inst);
   const json_t *lo = KEY(s, "minProperties"), *hi = KEY(s, "maxProperties");
   if (json_is_number(lo) && n < json_number_value(lo))
-    return iatk__v_fail(c, ip, sp, "minProperties", "%zu properties, fewer than %g",
-                  n, json_number_value(lo));
+    return iatk__v_fail(c, ip, sp, "minProperties",
+                        "%zu properties, fewer than %g", n,
+                        json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
-    return iatk__v_fail(c, ip, sp, "maxProperties", "%zu properties, more than %g",
-                  n, json_number_value(hi));
+    return iatk__v_fail(c, ip, sp, "maxProperties",
+                        "%zu properties, more than %g", n,
+                        json_number_value(hi));
   const json_t *req = KEY(s, "required");
   size_t i;
   json_t *name;
-  json_array_foreach(req, i, name) if (json_is_string(name) && !has_member(inst, name))
-    return iatk__v_fail(c, ip, sp, "required", "'%s' is missing",
-                  json_string_value(name));
+  json_array_foreach(
+      req, i,
+      name) if (json_is_string(name) &&
+                !has_member(inst,
+                            name)) return iatk__v_fail(c, ip, sp, "required",
+                                                       "'%s' is missing",
+                                                       json_string_value(name));
   return 1;
 }
 
@@ -394,9 +411,9 @@ static int check_patterns(vctx *c, const json_t *s, const char *key,
 }
 
 /* properties, patternProperties, additionalProperties for one member. */
-static int check_member(vctx *c, const json_t *s, const char *key, size_t key_len,
-                        const json_t *value, const vpath *ip, const vpath *sp,
-                        evaluated *ev) {
+static int check_member(vctx *c, const json_t *s, const char *key,
+                        size_t key_len, const json_t *value, const vpath *ip,
+                        const vpath *sp, evaluated *ev) {
   vpath here = {ip, key, 0};
   int matched = 0;
   const json_t *ps = json_object_getn(KEY(s, "properties"), key, key_len);
@@ -412,7 +429,7 @@ static int check_member(vctx *c, const json_t *s, const char *key, size_t key_le
   if (!matched && extra) {
     if (json_is_false(extra))
       return iatk__v_fail(c, &here, sp, "additionalProperties",
-                    "'%s' is not allowed", key);
+                          "'%s' is not allowed", key);
     if (!sub(c, extra, value, &here, sp, "additionalProperties", 0, 0, NULL))
       return 0;
     matched = 1;
@@ -423,13 +440,15 @@ static int check_member(vctx *c, const json_t *s, const char *key, size_t key_le
 }
 
 static int check_property_names(vctx *c, const json_t *s, const char *key,
-                                size_t key_len, const vpath *ip, const vpath *sp) {
+                                size_t key_len, const vpath *ip,
+                                const vpath *sp) {
   const json_t *names = KEY(s, "propertyNames");
   if (!names)
     return 1;
   json_t *name = json_stringn(key, key_len);
   if (!name)
-    return iatk__v_halt(c, IATK_ENOMEM, ip, sp, "propertyNames", "out of memory");
+    return iatk__v_halt(c, IATK_ENOMEM, ip, sp, "propertyNames",
+                        "out of memory");
   vpath here = {ip, key, 0};
   int ok = sub(c, names, name, &here, sp, "propertyNames", 0, 0, NULL);
   json_decref(name);
@@ -450,9 +469,14 @@ static int check_dependencies(vctx *c, const json_t *s, const json_t *inst,
       if (json_is_array(dep)) {
         size_t i;
         json_t *name;
-        json_array_foreach(dep, i, name) if (json_is_string(name) && !has_member(inst, name))
-          return iatk__v_fail(c, ip, sp, keys[k], "'%s' requires '%s'", key,
-                        json_string_value(name));
+        json_array_foreach(
+            dep, i,
+            name) if (json_is_string(name) &&
+                      !has_member(
+                          inst,
+                          name)) return iatk__v_fail(c, ip, sp, keys[k],
+                                                     "'%s' requires '%s'", key,
+                                                     json_string_value(name));
       } else if (!sub(c, dep, inst, ip, sp, keys[k], 0, 0, ev)) {
         return 0;
       }
@@ -482,8 +506,9 @@ static int check_all_of(vctx *c, const json_t *s, const json_t *inst,
                         const vpath *ip, const vpath *sp, evaluated *ev) {
   size_t i;
   json_t *branch;
-  json_array_foreach(KEY(s, "allOf"), i, branch) if (!sub(c, branch, inst, ip, sp, "allOf", i, 1, ev))
-    return 0;
+  json_array_foreach(
+      KEY(s, "allOf"), i,
+      branch) if (!sub(c, branch, inst, ip, sp, "allOf", i, 1, ev)) return 0;
   return 1;
 }
 
@@ -513,19 +538,21 @@ static int check_any_one_of(vctx *c, const json_t *s, const json_t *inst,
   if (passed == 0)
     return iatk__v_fail(c, ip, sp, key, "no branch matches");
   if (!strcmp(key, "oneOf") && passed > 1)
-    return iatk__v_fail(c, ip, sp, key, "%zu branches match, exactly one must", passed);
+    return iatk__v_fail(c, ip, sp, key, "%zu branches match, exactly one must",
+                        passed);
   return 1;
 }
 
 static int check_not_if(vctx *c, const json_t *s, const json_t *inst,
                         const vpath *ip, const vpath *sp, evaluated *ev) {
   const json_t *not = KEY(s, "not");
-  if (not) {
+  if (not ) {
     int matches = quietly(c, not, inst, ip, sp, "not", 0, 0, NULL);
     if (c->halted)
       return 0;
     if (matches)
-      return iatk__v_fail(c, ip, sp, "not", "value matches the schema under not");
+      return iatk__v_fail(c, ip, sp, "not",
+                          "value matches the schema under not");
   }
   const json_t *cond = KEY(s, "if");
   if (!cond || c->v->dialect < DIALECT_DRAFT7)
@@ -545,13 +572,15 @@ static int check_not_if(vctx *c, const json_t *s, const json_t *inst,
 
 /* ------------------------------------------------------- unevaluated */
 
-static int check_unevaluated_items(vctx *c, const json_t *ui, const json_t *inst,
-                                   const vpath *ip, const vpath *sp, evaluated *ev) {
+static int check_unevaluated_items(vctx *c, const json_t *ui,
+                                   const json_t *inst, const vpath *ip,
+                                   const vpath *sp, evaluated *ev) {
   for (size_t i = ev->items; i < json_array_size(inst); i++) {
     if (i < ev->marked_len && ev->marked[i])
       continue;
     vpath here = {ip, NULL, i};
-    if (!sub(c, ui, json_array_get(inst, i), &here, sp, "unevaluatedItems", 0, 0, NULL))
+    if (!sub(c, ui, json_array_get(inst, i), &here, sp, "unevaluatedItems", 0,
+             0, NULL))
       return 0;
   }
   ev->all_items = 1;
@@ -570,7 +599,8 @@ static int check_unevaluated(vctx *c, const json_t *s, const json_t *inst,
         continue;
       vpath here = {ip, key, 0};
       if (json_is_false(up))
-        return iatk__v_fail(c, &here, sp, "unevaluatedProperties", "'%s' is not allowed", key);
+        return iatk__v_fail(c, &here, sp, "unevaluatedProperties",
+                            "'%s' is not allowed", key);
       if (!sub(c, up, value, &here, sp, "unevaluatedProperties", 0, 0, NULL))
         return 0;
       mark(ev, key, key_len);
@@ -631,7 +661,8 @@ static const json_t *resolve_dynamic(vctx *c, const json_t *holder,
                                      const char **base, char **owned) {
   const json_t *target = iatk__v_resolve(c, holder, ref, base, owned);
   const char *anchor = recursive ? NULL : plain_anchor(ref);
-  if (anchor && (!target || iatk__id_index_lookup_dynamic(c->v->ids, *base, anchor))) {
+  if (anchor &&
+      (!target || iatk__id_index_lookup_dynamic(c->v->ids, *base, anchor))) {
     const char *dynamic_base = *base;
     const json_t *dynamic = outermost_dynamic(c, anchor, &dynamic_base);
     if (dynamic) {
@@ -654,28 +685,33 @@ static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
     return 1;
   const char *base = c->base;
   char *owned = NULL;
-  const json_t *target = resolve_dynamic(c, s, ref, keyword[1] == 'r', &base, &owned);
+  const json_t *target =
+      resolve_dynamic(c, s, ref, keyword[1] == 'r', &base, &owned);
   vpath here = {sp, keyword, 0};
-  int ok = target ? iatk__v_apply_in(c, target, base, inst, ip, &here, ev)
-                  : iatk__v_halt(c, IATK_EREF, ip, sp, keyword,
-                           "'%s' does not resolve (references resolve within "
-                           "the document only)", ref);
+  int ok =
+      target ? iatk__v_apply_in(c, target, base, inst, ip, &here, ev)
+             : iatk__v_halt(c, IATK_EREF, ip, sp, keyword,
+                            "'%s' does not resolve (references resolve within "
+                            "the document only)",
+                            ref);
   free(owned);
   return ok;
 }
 
-int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst, const vpath *ip,
-               const vpath *sp, evaluated *outer) {
+int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst,
+                     const vpath *ip, const vpath *sp, evaluated *outer) {
   evaluated ev;
   iatk__evaluated_init(&ev);
   int ok = !KEY(s, "$ref") || iatk__v_apply_ref(c, s, inst, ip, sp, &ev);
-  ok = ok && check_type(c, s, inst, ip, sp) && check_enum_const(c, s, inst, ip, sp);
+  ok = ok && check_type(c, s, inst, ip, sp) &&
+       check_enum_const(c, s, inst, ip, sp);
   if (ok && json_is_number(inst))
     ok = check_number(c, s, inst, ip, sp);
   else if (ok && json_is_string(inst))
     ok = check_string(c, s, inst, ip, sp);
   else if (ok && json_is_array(inst))
-    ok = check_array_sizes(c, s, inst, ip, sp) && check_items(c, s, inst, ip, sp, &ev) &&
+    ok = check_array_sizes(c, s, inst, ip, sp) &&
+         check_items(c, s, inst, ip, sp, &ev) &&
          check_contains(c, s, inst, ip, sp, &ev);
   else if (ok && json_is_object(inst))
     ok = check_object(c, s, inst, ip, sp, &ev);

@@ -67,7 +67,8 @@ static int ipv4_ok(const char *s, size_t len) {
     while (i < len && isdigit((unsigned char)s[i]))
       i++;
     size_t n = i - start;
-    if (n == 0 || n > 3 || (n > 1 && s[start] == '0') || num(s + start, (int)n) > 255)
+    if (n == 0 || n > 3 || (n > 1 && s[start] == '0') ||
+        num(s + start, (int)n) > 255)
       return 0;
     parts++;
     if (i < len && (s[i] != '.' || ++i == len))
@@ -78,7 +79,8 @@ static int ipv4_ok(const char *s, size_t len) {
 
 static int email_ok(const char *s, size_t len) {
   const char *at = memchr(s, '@', len);
-  return at && at != s && at != s + len - 1 && !memchr(at + 1, '@', len - (size_t)(at - s) - 1);
+  return at && at != s && at != s + len - 1 &&
+         !memchr(at + 1, '@', len - (size_t)(at - s) - 1);
 }
 
 static int uuid_ok(const char *s, size_t len) {
@@ -138,7 +140,8 @@ static int base64_ok(const char *s, size_t len) {
   if (len % 4)
     return 0;
   for (size_t i = 0; i < len; i++) {
-    int pad_ok = s[i] == '=' && i >= len - 2 && (i == len - 1 || s[len - 1] == '=');
+    int pad_ok =
+        s[i] == '=' && i >= len - 2 && (i == len - 1 || s[len - 1] == '=');
     if (!isalnum((unsigned char)s[i]) && s[i] != '+' && s[i] != '/' && !pad_ok)
       return 0;
   }
@@ -148,11 +151,16 @@ static int base64_ok(const char *s, size_t len) {
 typedef int (*format_checker)(const char *text, size_t len);
 
 static const format_checker checkers[CHECK_COUNT] = {
-    [CHECK_DATE_TIME] = date_time_ok, [CHECK_DATE] = date_ok,
-    [CHECK_TIME] = time_ok,           [CHECK_EMAIL] = email_ok,
-    [CHECK_HOSTNAME] = hostname_ok,   [CHECK_IPV4] = ipv4_ok,
-    [CHECK_URI] = uri_ok,             [CHECK_UUID] = uuid_ok,
-    [CHECK_JSON_POINTER] = json_pointer_ok, [CHECK_BYTE] = base64_ok,
+    [CHECK_DATE_TIME] = date_time_ok,
+    [CHECK_DATE] = date_ok,
+    [CHECK_TIME] = time_ok,
+    [CHECK_EMAIL] = email_ok,
+    [CHECK_HOSTNAME] = hostname_ok,
+    [CHECK_IPV4] = ipv4_ok,
+    [CHECK_URI] = uri_ok,
+    [CHECK_UUID] = uuid_ok,
+    [CHECK_JSON_POINTER] = json_pointer_ok,
+    [CHECK_BYTE] = base64_ok,
 };
 
 int iatk__v_format_ok(const char *format, const char *text, size_t len) {

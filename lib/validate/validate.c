@@ -62,8 +62,8 @@ static void describe(vctx *c, const vpath *ipath, const vpath *spath,
   vsnprintf(detail, size, fmt, ap);
 }
 
-int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
-           const char *fmt, ...) {
+int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath,
+                 const char *keyword, const char *fmt, ...) {
   if (c->quiet || !c->err || c->err->code)
     return 0;
   iatk_buf where;
@@ -73,8 +73,8 @@ int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *ke
   describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
   iatk__fail_at(c->err, IATK_EINVALID, where.data,
-               "event is invalid at %s: '%s' failed: %s", where.data, keyword,
-               detail);
+                "event is invalid at %s: '%s' failed: %s", where.data, keyword,
+                detail);
   iatk__buf_release(&where);
   return 0;
 }
@@ -82,7 +82,7 @@ int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *ke
 /* Recorded even when quiet: a halt is an error of the validation, not a
  * failure of the branch being tried. */
 int iatk__v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
-           const char *keyword, const char *fmt, ...) {
+                 const char *keyword, const char *fmt, ...) {
   if (c->halted)
     return 0;
   c->halted = code;
@@ -93,8 +93,8 @@ int iatk__v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
   describe(c, ipath, spath, keyword, &where, detail, sizeof detail, fmt, ap);
   va_end(ap);
   /* The cause first: a deep location may fill the message. */
-  iatk__fail_at(&c->halt, code, where.data, "cannot validate the event: %s, at %s",
-               detail, where.data);
+  iatk__fail_at(&c->halt, code, where.data,
+                "cannot validate the event: %s, at %s", detail, where.data);
   iatk__buf_release(&where);
   return 0;
 }
@@ -174,20 +174,22 @@ void iatk__evaluated_merge(evaluated *into, const evaluated *from) {
 
 /* ------------------------------------------------------------ references */
 
-int iatk__validator_judges_alike(const iatk_validator *a, const iatk_validator *b) {
+int iatk__validator_judges_alike(const iatk_validator *a,
+                                 const iatk_validator *b) {
   return a && b && a->doc == b->doc && a->dialect == b->dialect &&
          a->root == b->root && a->budget_base == b->budget_base &&
          a->budget_per_value == b->budget_per_value;
 }
 
-const char *iatk__validator_base_of(const iatk_validator *v, const json_t *holder) {
+const char *iatk__validator_base_of(const iatk_validator *v,
+                                    const json_t *holder) {
   int i = iatk__ptrmap_get(&v->noted_bases, holder);
   return i >= 0 ? iatk_strlist_get(v->noted_uris, (size_t)i)
                 : iatk__id_index_base_of(v->ids, holder);
 }
 
 int iatk__validator_note_base(iatk_validator *v, const json_t *holder,
-                        const char *base) {
+                              const char *base) {
   if (!*base)
     return IATK_OK;
   if (!v->noted_uris && !(v->noted_uris = iatk__strlist_new()))
@@ -199,7 +201,7 @@ int iatk__validator_note_base(iatk_validator *v, const json_t *holder,
 }
 
 const json_t *iatk__v_resolve(vctx *c, const json_t *holder, const char *ref,
-                        const char **new_base, char **owned_base) {
+                              const char **new_base, char **owned_base) {
   char *uri = iatk__uri_join(iatk__validator_base_of(c->v, holder), ref);
   const json_t *target = uri ? iatk__id_index_lookup(c->v->ids, uri) : NULL;
   if (uri) {
@@ -211,8 +213,8 @@ const json_t *iatk__v_resolve(vctx *c, const json_t *holder, const char *ref,
 }
 
 int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
-               const json_t *inst, const vpath *ipath, const vpath *spath,
-               evaluated *ev) {
+                     const json_t *inst, const vpath *ipath, const vpath *spath,
+                     evaluated *ev) {
   const char *outer = c->base;
   const vscope *scope = c->scope;
   vscope entered = {scope, base};
@@ -226,7 +228,7 @@ int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
 }
 
 int iatk__v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
-                const vpath *ipath, const vpath *spath, evaluated *ev) {
+                      const vpath *ipath, const vpath *spath, evaluated *ev) {
   const char *ref = json_string_value(json_object_get(s, "$ref"));
   if (!ref)
     return 1; /* a "$ref" that is not a string is not a reference */
@@ -236,8 +238,9 @@ int iatk__v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
   int ok;
   if (!target) {
     ok = iatk__v_halt(c, IATK_EREF, ipath, spath, "$ref",
-                "'%s' does not resolve (references resolve within the "
-                "document only)", ref);
+                      "'%s' does not resolve (references resolve within the "
+                      "document only)",
+                      ref);
   } else {
     vpath here = {spath, "$ref", 0};
     ok = iatk__v_apply_in(c, target, new_base, inst, ipath, &here, ev);
@@ -254,7 +257,8 @@ static int ref_overrides(const vctx *c) {
 /* A schema with an id starts a resource: its URI becomes the base, and the
  * dynamic scope's innermost entry while it is applied.  The URI is the
  * one the id has where it stands, however evaluation got there. */
-static int enter_resource(vctx *c, const json_t *s, char **owned, vscope *node) {
+static int enter_resource(vctx *c, const json_t *s, char **owned,
+                          vscope *node) {
   const char *id = iatk__id_index_id_of(c->v->ids, s);
   if (!id || id[0] == '#')
     return 0;
@@ -272,7 +276,8 @@ static int enter_resource(vctx *c, const json_t *s, char **owned, vscope *node) 
 }
 
 static int v_apply_object(vctx *c, const json_t *schema, const json_t *inst,
-                          const vpath *ipath, const vpath *spath, evaluated *ev) {
+                          const vpath *ipath, const vpath *spath,
+                          evaluated *ev) {
   const char *base = c->base;
   const vscope *scope = c->scope;
   char *owned = NULL;
@@ -295,22 +300,25 @@ static int v_apply_object(vctx *c, const json_t *schema, const json_t *inst,
  * a schema whose applicators multiply (allOf of allOf of the same $ref…)
  * stops at the budget instead of running for hours. */
 int iatk__v_apply(vctx *c, const json_t *schema, const json_t *inst,
-            const vpath *ipath, const vpath *spath, evaluated *ev) {
+                  const vpath *ipath, const vpath *spath, evaluated *ev) {
   if (c->halted)
     return 0;
   if (++c->steps > c->budget)
     return iatk__v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
-                  "it takes more than %" PRIu64 " schema evaluations (the "
-                  "validator's work limit for this event)",
-                  c->budget);
-  if (json_is_true(schema) || (!json_is_object(schema) && !json_is_false(schema)))
+                        "it takes more than %" PRIu64
+                        " schema evaluations (the "
+                        "validator's work limit for this event)",
+                        c->budget);
+  if (json_is_true(schema) ||
+      (!json_is_object(schema) && !json_is_false(schema)))
     return 1;
   if (json_is_false(schema))
-    return iatk__v_fail(c, ipath, spath, "false", "the schema false allows nothing");
+    return iatk__v_fail(c, ipath, spath, "false",
+                        "the schema false allows nothing");
   if (c->depth >= MAX_VALIDATE_DEPTH)
     return iatk__v_halt(c, IATK_ELIMIT, ipath, spath, NULL,
-                  "schemas and references nest deeper than %d levels",
-                  MAX_VALIDATE_DEPTH);
+                        "schemas and references nest deeper than %d levels",
+                        MAX_VALIDATE_DEPTH);
   return v_apply_object(c, schema, inst, ipath, spath, ev);
 }
 
@@ -321,7 +329,7 @@ static int locate_root(iatk_validator *v, char *pointer, iatk_error *err) {
   v->root = pointer ? iatk__id_index_lookup(v->ids, pointer) : NULL;
   if (!v->root)
     return iatk__fail(err, IATK_ENOEVENT, "event_ref %s not found",
-                     pointer ? pointer : "");
+                      pointer ? pointer : "");
   return IATK_OK;
 }
 
@@ -350,12 +358,12 @@ static iatk_validator *create(json_t *doc, id_index *ids, dialect d,
 }
 
 iatk_validator *iatk__validator_create(json_t *doc, id_index *ids, dialect d,
-                                 const char *pointer, iatk_error *err) {
+                                       const char *pointer, iatk_error *err) {
   return create(doc, ids, d, strdup(pointer), 0, err);
 }
 
 iatk_validator *iatk__validator_borrow(json_t *doc, id_index *ids, dialect d,
-                                 const char *pointer, iatk_error *err) {
+                                       const char *pointer, iatk_error *err) {
   return create(doc, ids, d, strdup(pointer), 1, err);
 }
 
@@ -386,7 +394,8 @@ void iatk_validator_free(iatk_validator *v) {
   free(v);
 }
 
-void iatk__validator_set_budget(iatk_validator *v, uint64_t base, uint64_t per_value) {
+void iatk__validator_set_budget(iatk_validator *v, uint64_t base,
+                                uint64_t per_value) {
   if (base == 0 && per_value == 0) {
     base = DEFAULT_BUDGET_BASE;
     per_value = DEFAULT_BUDGET_PER_VALUE;
@@ -405,7 +414,8 @@ static uint64_t count_values(const json_t *inst, int depth) {
   if (depth >= MAX_VALIDATE_DEPTH)
     return n;
   if (json_is_object(inst))
-    json_object_foreach((json_t *)inst, key, child) n += count_values(child, depth + 1);
+    json_object_foreach((json_t *)inst, key, child) n +=
+        count_values(child, depth + 1);
   else if (json_is_array(inst))
     json_array_foreach(inst, i, child) n += count_values(child, depth + 1);
   return n;
@@ -414,14 +424,20 @@ static uint64_t count_values(const json_t *inst, int depth) {
 /* One validation of `inst` against `schema`: IATK_OK, IATK_EINVALID (with
  * the first failure in `detail` unless NULL), or the halt's code in err. */
 static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
-               const iatk_wide_ints *wide, iatk_error *detail, iatk_error *err) {
+               const iatk_wide_ints *wide, iatk_error *detail,
+               iatk_error *err) {
   vscope outermost = {NULL, ""}; /* the document's own resource */
-  vctx c = {.v = v, .err = detail, .quiet = !detail, .base = "",
-            .scope = &outermost, .wide = wide};
+  vctx c = {.v = v,
+            .err = detail,
+            .quiet = !detail,
+            .base = "",
+            .scope = &outermost,
+            .wide = wide};
   uint64_t values = count_values(inst, 0);
-  c.budget = v->budget_base + (values > UINT64_MAX / 2 / (v->budget_per_value + 1)
-                                   ? UINT64_MAX / 2
-                                   : values * v->budget_per_value);
+  c.budget =
+      v->budget_base + (values > UINT64_MAX / 2 / (v->budget_per_value + 1)
+                            ? UINT64_MAX / 2
+                            : values * v->budget_per_value);
   int ok = schema && iatk__v_apply(&c, schema, inst, NULL, NULL, NULL);
   if (c.halted) {
     if (err && !err->code)
@@ -431,17 +447,20 @@ static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
   return ok ? IATK_OK : IATK_EINVALID;
 }
 
-int iatk__validator_judge(iatk_validator *v, const json_t *schema, const json_t *inst,
-                    iatk_error *err) {
+int iatk__validator_judge(iatk_validator *v, const json_t *schema,
+                          const json_t *inst, iatk_error *err) {
   return run(v, schema, inst, NULL, NULL, err);
 }
 
-int iatk__validator_check_schema(iatk_validator *v, const json_t *schema, const json_t *inst) {
+int iatk__validator_check_schema(iatk_validator *v, const json_t *schema,
+                                 const json_t *inst) {
   return iatk__validator_judge(v, schema, inst, NULL) == IATK_OK;
 }
 
-int iatk__validator_check_at(iatk_validator *v, const char *pointer, const json_t *inst) {
-  return iatk__validator_check_schema(v, iatk__id_index_lookup(v->ids, pointer), inst);
+int iatk__validator_check_at(iatk_validator *v, const char *pointer,
+                             const json_t *inst) {
+  return iatk__validator_check_schema(v, iatk__id_index_lookup(v->ids, pointer),
+                                      inst);
 }
 
 static int validate_event(iatk_validator *v, const json_t *event,
@@ -470,12 +489,14 @@ int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
     return iatk__fail(err, IATK_EINVAL, "no validator given");
   json_error_t jerr;
   iatk_wide_ints wide = {0};
-  json_t *event = text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
+  json_t *event =
+      text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
   int rc;
   if (!event)
     rc = iatk__fail_at(err, IATK_EJSON, "<event>",
-                      "event is not valid JSON: %d:%d: %s", text ? jerr.line : 0,
-                      text ? jerr.column : 0, text ? jerr.text : "no text");
+                       "event is not valid JSON: %d:%d: %s",
+                       text ? jerr.line : 0, text ? jerr.column : 0,
+                       text ? jerr.text : "no text");
   else
     rc = validate_event(v, event, &wide, err);
   json_decref(event);

@@ -10,13 +10,13 @@
 
 struct iatk_validator {
   json_t *doc;
-  id_index *ids;         /* the document's $id/$anchor index */
-  int borrowed;          /* doc and ids are not ours to release */
+  id_index *ids;            /* the document's $id/$anchor index */
+  int borrowed;             /* doc and ids are not ours to release */
   iatk_ptrmap noted_bases;  /* holder outside the document -> noted_uris[i] */
   iatk_strlist *noted_uris; /* see iatk__validator_note_base */
-  const json_t *root; /* the event's schema */
+  const json_t *root;       /* the event's schema */
   char *root_pointer;
-  char *root_base;    /* base URI in force at the root */
+  char *root_base; /* base URI in force at the root */
   dialect dialect;
   regex_cache *regexes;
   /* The work budget of one validation: base + per_value * values in the
@@ -36,7 +36,7 @@ typedef struct vpath {
 typedef struct evaluated {
   json_t *props; /* object used as a set of names */
   int all_props;
-  size_t items;  /* items [0, items) evaluated */
+  size_t items; /* items [0, items) evaluated */
   int all_items;
   unsigned char *marked; /* marked[i]: item i evaluated (2020-12 contains) */
   size_t marked_len;
@@ -52,10 +52,10 @@ typedef struct vscope {
 typedef struct vctx {
   iatk_validator *v;
   iatk_error *err;
-  int quiet;      /* >0 inside anyOf/oneOf/not/if: failures are expected */
+  int quiet; /* >0 inside anyOf/oneOf/not/if: failures are expected */
   int depth;
-  const char *base;      /* base URI of the schema being applied */
-  const vscope *scope;   /* innermost resource of the dynamic scope */
+  const char *base;       /* base URI of the schema being applied */
+  const vscope *scope;    /* innermost resource of the dynamic scope */
   uint64_t steps, budget; /* schema applications done and allowed */
   /* A limit (work, depth, PCRE2) or a broken schema stopped validation:
    * the iatk code, and why.  Once set, every application returns at once
@@ -68,32 +68,33 @@ typedef struct vctx {
 
 /* validate.c */
 int iatk__v_apply(vctx *c, const json_t *schema, const json_t *inst,
-            const vpath *ipath, const vpath *spath, evaluated *ev);
-int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath, const char *keyword,
-           const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                  const vpath *ipath, const vpath *spath, evaluated *ev);
+int iatk__v_fail(vctx *c, const vpath *ipath, const vpath *spath,
+                 const char *keyword, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Stops validation with `code` (see vctx.halted); returns 0. */
 int iatk__v_halt(vctx *c, int code, const vpath *ipath, const vpath *spath,
-           const char *keyword, const char *fmt, ...)
+                 const char *keyword, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 void iatk__evaluated_init(evaluated *e);
 void iatk__evaluated_release(evaluated *e);
 void iatk__evaluated_merge(evaluated *into, const evaluated *from);
 int iatk__v_apply_ref(vctx *c, const json_t *s, const json_t *inst,
-                const vpath *ipath, const vpath *spath, evaluated *ev);
+                      const vpath *ipath, const vpath *spath, evaluated *ev);
 /* The target of `ref`, held by `holder`: resolved against the base URI in
  * force where the holder stands in the document (references are lexical),
  * with the target resource's URI in *new_base (owned by *owned_base). */
 const json_t *iatk__v_resolve(vctx *c, const json_t *holder, const char *ref,
-                        const char **new_base, char **owned_base);
+                              const char **new_base, char **owned_base);
 /* Applies `target` with `base` in force, entering that resource into the
  * dynamic scope when it is another one. */
 int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
-               const json_t *inst, const vpath *ipath, const vpath *spath,
-               evaluated *ev);
+                     const json_t *inst, const vpath *ipath, const vpath *spath,
+                     evaluated *ev);
 int iatk__v_json_equal(const json_t *a, const json_t *b);
 
 /* applicators.c: every keyword, grouped by instance type */
 int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst,
-               const vpath *ipath, const vpath *spath, evaluated *ev);
+                     const vpath *ipath, const vpath *spath, evaluated *ev);
 
 #endif

@@ -31,14 +31,14 @@ typedef struct layout {
   const field *fields;
 } layout;
 
-#define FIELD(type, member)                                                   \
-  {#member, offsetof(type, member), sizeof(((type *)0)->member)}
-#define LAYOUT(type, list)                                                    \
-  {#type, sizeof(type), alignof(type), sizeof(list) / sizeof(list)[0], list}
+#define FIELD(type, member)                                                    \
+  { #member, offsetof(type, member), sizeof(((type *)0)->member) }
+#define LAYOUT(type, list)                                                     \
+  { #type, sizeof(type), alignof(type), sizeof(list) / sizeof(list)[0], list }
 
 static const field error_fields[] = {
-    FIELD(iatk_error, code),  FIELD(iatk_error, line),
-    FIELD(iatk_error, column), FIELD(iatk_error, where),
+    FIELD(iatk_error, code),    FIELD(iatk_error, line),
+    FIELD(iatk_error, column),  FIELD(iatk_error, where),
     FIELD(iatk_error, message),
 };
 
@@ -83,7 +83,8 @@ typedef struct constant {
   long long value;
 } constant;
 
-#define CONSTANT(name) {#name, (long long)(name)}
+#define CONSTANT(name)                                                         \
+  { #name, (long long)(name) }
 #define ERROR_CODE(name, exit_status, text) CONSTANT(IATK_##name),
 
 static const constant constants[] = {

@@ -65,13 +65,17 @@ static int add_header(options *o, char *line) {
 }
 
 static int parse_options(int argc, char **argv, options *o) {
-  static const struct option longs[] = {
-      {"profile", 1, 0, 'p'},   {"region", 1, 0, 'r'},
-      {"endpoint-url", 1, 0, 'e'}, {"anonymous", 0, 0, 'a'},
-      {"query", 1, 0, 'q'},     {"body", 1, 0, 'b'},
-      {"show-config", 0, 0, 's'}, {"no-credentials", 0, 0, 'n'},
-      {"repeat", 1, 0, 'R'},    {"threads", 1, 0, 'T'},
-      {0, 0, 0, 0}};
+  static const struct option longs[] = {{"profile", 1, 0, 'p'},
+                                        {"region", 1, 0, 'r'},
+                                        {"endpoint-url", 1, 0, 'e'},
+                                        {"anonymous", 0, 0, 'a'},
+                                        {"query", 1, 0, 'q'},
+                                        {"body", 1, 0, 'b'},
+                                        {"show-config", 0, 0, 's'},
+                                        {"no-credentials", 0, 0, 'n'},
+                                        {"repeat", 1, 0, 'R'},
+                                        {"threads", 1, 0, 'T'},
+                                        {0, 0, 0, 0}};
   int c;
   o->repeat = o->threads = 1;
   while ((c = getopt_long(argc, argv, "H:", longs, NULL)) != -1) {
@@ -86,7 +90,10 @@ static int parse_options(int argc, char **argv, options *o) {
     case 'n': o->no_credentials = 1; break;
     case 'R': o->repeat = atoi(optarg); break;
     case 'T': o->threads = atoi(optarg); break;
-    case 'H': if (add_header(o, optarg) != 0) return -1; break;
+    case 'H':
+      if (add_header(o, optarg) != 0)
+        return -1;
+      break;
     default: return -1;
     }
   }
@@ -123,7 +130,8 @@ static int show_config(iatk_aws *aws, const options *o) {
     return fail(&err);
   /* The token's length only: enough to see a long one survived. */
   printf("credentials: %s\naccess_key_id: %s\nsession_token_length: %zu\n"
-         "expiration: %lld\n", creds.source, creds.access_key_id,
+         "expiration: %lld\n",
+         creds.source, creds.access_key_id,
          creds.session_token ? strlen(creds.session_token) : 0,
          (long long)creds.expiration);
   iatk__aws_creds_release(&creds);
@@ -137,19 +145,23 @@ typedef struct job {
 } job;
 
 static int call_once(iatk_aws *aws, const options *o, int print) {
-  iatk__aws_request req = {.service = (iatk__aws_service_id)service_id(o->service),
-                             .method = o->method, .path = o->path,
-                             .query = o->query, .headers = o->headers,
-                             .header_count = o->header_count, .body = o->body,
-                             .body_len = o->body ? strlen(o->body) : 0,
-                             .anonymous = o->anonymous};
+  iatk__aws_request req = {.service =
+                               (iatk__aws_service_id)service_id(o->service),
+                           .method = o->method,
+                           .path = o->path,
+                           .query = o->query,
+                           .headers = o->headers,
+                           .header_count = o->header_count,
+                           .body = o->body,
+                           .body_len = o->body ? strlen(o->body) : 0,
+                           .anonymous = o->anonymous};
   iatk__aws_response resp;
   iatk_error err;
   iatk_error_clear(&err);
   int rc = iatk__aws_send(aws, &req, &resp, &err);
   if (rc == IATK_OK && print)
-    printf("status: %ld\nattempts: %d\n\n%.*s", resp.http.status,
-           resp.attempts, (int)resp.http.body.len,
+    printf("status: %ld\nattempts: %d\n\n%.*s", resp.http.status, resp.attempts,
+           (int)resp.http.body.len,
            resp.http.body.data ? resp.http.body.data : "");
   if (rc != IATK_OK)
     fprintf(stderr, "attempts: %d\nerror_code: %s\n", resp.attempts,

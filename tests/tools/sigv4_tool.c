@@ -53,11 +53,14 @@ static int parse_request(const json_t *in, parsed *p) {
       return -1;
   }
   const json_t *body = json_object_get(in, "body");
-  p->req = (iatk__sigv4_request){
-      .method = str_or(in, "method", "GET"), .host = str_or(in, "host", NULL),
-      .path = str_or(in, "path", ""), .query = str_or(in, "query", NULL),
-      .headers = p->headers, .header_count = n,
-      .payload = json_string_value(body), .payload_len = json_string_length(body)};
+  p->req = (iatk__sigv4_request){.method = str_or(in, "method", "GET"),
+                                 .host = str_or(in, "host", NULL),
+                                 .path = str_or(in, "path", ""),
+                                 .query = str_or(in, "query", NULL),
+                                 .headers = p->headers,
+                                 .header_count = n,
+                                 .payload = json_string_value(body),
+                                 .payload_len = json_string_length(body)};
   p->creds.access_key_id = (char *)str_or(in, "access_key", NULL);
   p->creds.secret_access_key = (char *)str_or(in, "secret_key", NULL);
   p->creds.session_token = (char *)str_or(in, "session_token", NULL);
@@ -77,8 +80,8 @@ static json_t *do_sign(const parsed *p) {
   iatk_error err;
   iatk_error_clear(&err);
   json_t *out;
-  if (iatk__sigv4_sign(&p->req, &p->creds, p->region, p->service, p->time,
-                       &sig, &err) != IATK_OK)
+  if (iatk__sigv4_sign(&p->req, &p->creds, p->region, p->service, p->time, &sig,
+                       &err) != IATK_OK)
     out = error_object(&err);
   else
     out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "canonical_request",
@@ -102,7 +105,8 @@ static int lookup_key(const char *access_key_id, const char **secret,
 static json_t *do_verify(const json_t *in, const parsed *p) {
   json_t *keys = json_incref(json_object_get(in, "keys"));
   if (!keys && p->creds.access_key_id && p->creds.secret_access_key)
-    keys = json_pack("{s:s}", p->creds.access_key_id, p->creds.secret_access_key);
+    keys =
+        json_pack("{s:s}", p->creds.access_key_id, p->creds.secret_access_key);
   if (!keys)
     keys = json_object();
   const json_t *now = json_object_get(in, "now");

@@ -31,7 +31,8 @@ static const char seed_schema[] __attribute__((unused)) =
 static inline iatk_plan *compile_text(const char *text, const char *ref,
                                       iatk_error *err) {
   iatk_error_clear(err);
-  iatk_schema *schema = iatk_schema_load(text, strlen(text), NULL, "t.json", err);
+  iatk_schema *schema =
+      iatk_schema_load(text, strlen(text), NULL, "t.json", err);
   iatk_plan *plan = schema ? iatk_compile(schema, ref, err) : NULL;
   iatk_schema_free(schema);
   return plan;

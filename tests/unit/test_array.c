@@ -47,7 +47,9 @@ static void test_limit_is_an_error_and_caps_growth(void **state) {
 
 static void test_overflow_is_out_of_memory(void **state) {
   (void)state;
-  struct big { char bytes[1 << 20]; } *items = NULL;
+  struct big {
+    char bytes[1 << 20];
+  } *items = NULL;
   size_t cap = 0;
   assert_int_equal(IATK_ARRAY_GROW(items, cap, SIZE_MAX / 2, SIZE_MAX),
                    IATK_ENOMEM);
@@ -65,7 +67,7 @@ static void test_buffer_limit_is_sticky_elimit(void **state) {
   iatk__buf_putc(&b, 'x');
   assert_int_equal(b.failed, IATK_ELIMIT);
   assert_int_equal(b.len, 10); /* nothing half-written */
-  iatk__buf_putc(&b, 'y');      /* sticky */
+  iatk__buf_putc(&b, 'y');     /* sticky */
   assert_int_equal(b.len, 10);
   iatk__buf_reset(&b); /* reuse keeps the limit */
   iatk__buf_puts(&b, "01234567890");

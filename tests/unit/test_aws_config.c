@@ -37,19 +37,18 @@ static const char *get(const iatk__aws_ini *ini, const char *section,
 
 static void test_nested_sections(void **state) {
   (void)state;
-  iatk__aws_ini *ini = parse(
-      "[services dev]\n"
-      "schemas =\n"
-      "  endpoint_url = http://127.0.0.1:1\n"
-      "  other = two words \n"
-      "\n"
-      "sts =\n"
-      "\tendpoint_url=http://127.0.0.1:2\n"
-      "[profile p]\n"
-      "s3 =\n"
-      "  addressing_style = path\n"
-      "region = eu-west-1\n",
-      "");
+  iatk__aws_ini *ini = parse("[services dev]\n"
+                             "schemas =\n"
+                             "  endpoint_url = http://127.0.0.1:1\n"
+                             "  other = two words \n"
+                             "\n"
+                             "sts =\n"
+                             "\tendpoint_url=http://127.0.0.1:2\n"
+                             "[profile p]\n"
+                             "s3 =\n"
+                             "  addressing_style = path\n"
+                             "region = eu-west-1\n",
+                             "");
   assert_get(ini, "services dev", "schemas.endpoint_url", "http://127.0.0.1:1");
   assert_get(ini, "services dev", "schemas.other", "two words");
   assert_get(ini, "services dev", "sts.endpoint_url", "http://127.0.0.1:2");
@@ -87,13 +86,17 @@ static void test_section_names(void **state) {
   assert_get(ini, "sso-session corp", "e", "5");
   assert_null(get(ini, "profile", "d"));
   assert_null(get(ini, "plain", "f"));
-  assert_true(iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE, "profile empty"));
-  assert_false(iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE, "profile none"));
+  assert_true(
+      iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE, "profile empty"));
+  assert_false(
+      iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE, "profile none"));
   /* The credentials file's sections are profile names as written. */
   assert_string_equal(iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
-                                        "profile default", "g"), "7");
+                                        "profile default", "g"),
+                      "7");
   assert_string_equal(iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
-                                        "profile profile z", "h"), "8");
+                                        "profile profile z", "h"),
+                      "8");
   iatk__aws_ini_free(ini);
 }
 
@@ -163,22 +166,22 @@ static void test_long_blank_lines(void **state) {
  * its value, as for configparser. */
 static void test_long_section_names(void **state) {
   (void)state;
-  iatk__aws_ini *ini = parse(
-      "[profile my-company-sandbox-AdministratorAccess-123456789012]\n"
-      "region = eu-west-1\n"
-      "[profile my-company-sandbox-AdministratorAccess-210987654321]\n"
-      "region = us-east-2\n"
-      "[profile short]\nk = v\n  [other]\nz = 1\n",
-      "[my-company-sandbox-AdministratorAccess-123456789012-long-name]\n"
-      "aws_access_key_id = AKIDLONG\n");
+  iatk__aws_ini *ini =
+      parse("[profile my-company-sandbox-AdministratorAccess-123456789012]\n"
+            "region = eu-west-1\n"
+            "[profile my-company-sandbox-AdministratorAccess-210987654321]\n"
+            "region = us-east-2\n"
+            "[profile short]\nk = v\n  [other]\nz = 1\n",
+            "[my-company-sandbox-AdministratorAccess-123456789012-long-name]\n"
+            "aws_access_key_id = AKIDLONG\n");
   assert_get(ini, "profile my-company-sandbox-AdministratorAccess-123456789012",
              "region", "eu-west-1");
   assert_get(ini, "profile my-company-sandbox-AdministratorAccess-210987654321",
              "region", "us-east-2");
   assert_get(ini, "profile short", "k", "v\n[other]");
   assert_get(ini, "profile short", "z", "1");
-  assert_false(iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE,
-                                         "profile other"));
+  assert_false(
+      iatk__aws_ini_has_section(ini, IATK__AWS_CONFIG_FILE, "profile other"));
   assert_string_equal(
       iatk__aws_ini_get(ini, IATK__AWS_CREDENTIALS_FILE,
                         "profile my-company-sandbox-AdministratorAccess-"
@@ -314,8 +317,9 @@ static void make_config(iatk__aws_config *cfg, const char *config) {
   cfg->region = strdup("us-west-2");
 }
 
-static void expect_endpoint(const iatk__aws_config *cfg, iatk__aws_service_id id,
-                            const char *url, const char *source) {
+static void expect_endpoint(const iatk__aws_config *cfg,
+                            iatk__aws_service_id id, const char *url,
+                            const char *source) {
   const char *from = NULL;
   iatk_error err;
   iatk_error_clear(&err);
@@ -337,7 +341,8 @@ static void test_endpoint_precedence(void **state) {
   setenv("AWS_ENDPOINT_URL", "http://all", 1);
   expect_endpoint(&cfg, IATK__AWS_SCHEMAS, "http://all", "AWS_ENDPOINT_URL");
   setenv("AWS_ENDPOINT_URL_SCHEMAS", "https://one:8443//", 1);
-  expect_endpoint(&cfg, IATK__AWS_SCHEMAS, "https://one:8443", "AWS_ENDPOINT_URL_SCHEMAS");
+  expect_endpoint(&cfg, IATK__AWS_SCHEMAS, "https://one:8443",
+                  "AWS_ENDPOINT_URL_SCHEMAS");
   expect_endpoint(&cfg, IATK__AWS_STS, "http://all", "AWS_ENDPOINT_URL");
   cfg.endpoint_url = strdup("http://arg");
   expect_endpoint(&cfg, IATK__AWS_SCHEMAS, "http://arg", "argument");
@@ -359,23 +364,28 @@ static void test_credential_calls_skip_the_override(void **state) {
   char *url = iatk__aws_endpoint_for(&cfg, IATK__AWS_STS, NULL, 0, &from, NULL);
   assert_string_equal(url, "https://sts.amazonaws.com");
   free(url);
-  url = iatk__aws_endpoint_for(&cfg, IATK__AWS_SSO, "eu-north-1", 0, &from, NULL);
+  url =
+      iatk__aws_endpoint_for(&cfg, IATK__AWS_SSO, "eu-north-1", 0, &from, NULL);
   assert_string_equal(url, "https://portal.sso.eu-north-1.amazonaws.com");
   free(url);
   iatk_error err;
   iatk_error_clear(&err);
-  assert_null(iatk__aws_endpoint_for(&cfg, IATK__AWS_SQS, NULL, 0, &from, &err));
+  assert_null(
+      iatk__aws_endpoint_for(&cfg, IATK__AWS_SQS, NULL, 0, &from, &err));
   assert_int_equal(err.code, IATK_EINVAL);
   iatk__aws_config_release(&cfg);
 }
 
 static void test_services_table(void **state) {
   (void)state;
-  assert_string_equal(iatk__aws_services[IATK__AWS_SSO].host_prefix, "portal.sso");
-  assert_string_equal(iatk__aws_services[IATK__AWS_SSO].signing_name, "awsssoportal");
+  assert_string_equal(iatk__aws_services[IATK__AWS_SSO].host_prefix,
+                      "portal.sso");
+  assert_string_equal(iatk__aws_services[IATK__AWS_SSO].signing_name,
+                      "awsssoportal");
   assert_string_equal(iatk__aws_services[IATK__AWS_SFN].env_suffix, "SFN");
   assert_string_equal(iatk__aws_services[IATK__AWS_SFN].host_prefix, "states");
-  assert_string_equal(iatk__aws_services[IATK__AWS_KINESIS].config_key, "kinesis");
+  assert_string_equal(iatk__aws_services[IATK__AWS_KINESIS].config_key,
+                      "kinesis");
 }
 
 static void test_parse_helpers(void **state) {
@@ -384,10 +394,13 @@ static void test_parse_helpers(void **state) {
   assert_int_equal(iatk__aws_parse_int("42", "X", 1, 100, &n, NULL), IATK_OK);
   assert_int_equal(n, 42);
   assert_int_equal(iatk__aws_parse_int("", "X", 1, 100, &n, NULL), IATK_EINVAL);
-  assert_int_equal(iatk__aws_parse_int("-1", "X", 1, 100, &n, NULL), IATK_EINVAL);
-  assert_int_equal(iatk__aws_parse_int("101", "X", 1, 100, &n, NULL), IATK_EINVAL);
-  assert_int_equal(iatk__aws_parse_int("99999999999999999999", "X", 1, 100, &n,
-                                       NULL), IATK_EINVAL);
+  assert_int_equal(iatk__aws_parse_int("-1", "X", 1, 100, &n, NULL),
+                   IATK_EINVAL);
+  assert_int_equal(iatk__aws_parse_int("101", "X", 1, 100, &n, NULL),
+                   IATK_EINVAL);
+  assert_int_equal(
+      iatk__aws_parse_int("99999999999999999999", "X", 1, 100, &n, NULL),
+      IATK_EINVAL);
   assert_int_equal(iatk__aws_parse_bool("TRUE"), 1);
   assert_int_equal(iatk__aws_parse_bool("false"), 0);
   assert_int_equal(iatk__aws_parse_bool("1"), -1);
@@ -408,7 +421,8 @@ int main(void) {
       cmocka_unit_test(test_nul_bytes_refused),
       cmocka_unit_test(test_shell_split),
       cmocka_unit_test(test_shell_split_like_python),
-      cmocka_unit_test_setup_teardown(test_endpoint_precedence, clear_env, clear_env),
+      cmocka_unit_test_setup_teardown(test_endpoint_precedence, clear_env,
+                                      clear_env),
       cmocka_unit_test_setup_teardown(test_credential_calls_skip_the_override,
                                       clear_env, clear_env),
       cmocka_unit_test(test_services_table),

@@ -93,9 +93,9 @@ static void test_process_not_found(void **state) {
   iatk__aws_child child;
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk__aws_run_process(argv, 1000, 100, &out, &errout,
-                                         &child, &err),
-                   IATK_ECREDENTIALS);
+  assert_int_equal(
+      iatk__aws_run_process(argv, 1000, 100, &out, &errout, &child, &err),
+      IATK_ECREDENTIALS);
   assert_string_equal(err.message, "cannot run '/nonexistent/program': No "
                                    "such file or directory");
   iatk__buf_release(&out);
@@ -104,17 +104,29 @@ static void test_process_not_found(void **state) {
 
 static void test_container_urls(void **state) {
   (void)state;
-  static const char *const allowed[] = {
-      "http://127.0.0.1:8080/creds", "http://127.1.2.3/x", "http://localhost/x",
-      "http://LOCALHOST:9/x", "http://[::1]:80/x", "http://169.254.170.2/v2/x",
-      "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/x",
-      "https://creds.example.com/x", "HTTPS://10.0.0.1/x",
-      "http://user@127.0.0.1/x", NULL};
-  static const char *const refused[] = {
-      "http://10.0.0.1/x", "http://192.0.2.10/x", "http://169.254.169.254/x",
-      "http://127.0.0.1.nip.io/x", "http://[fd00:ec2::24]/x",
-      "http://localhost.example/x", "ftp://127.0.0.1/x", "127.0.0.1/x",
-      "http:///x", "https://", NULL};
+  static const char *const allowed[] = {"http://127.0.0.1:8080/creds",
+                                        "http://127.1.2.3/x",
+                                        "http://localhost/x",
+                                        "http://LOCALHOST:9/x",
+                                        "http://[::1]:80/x",
+                                        "http://169.254.170.2/v2/x",
+                                        "http://169.254.170.23/v1/credentials",
+                                        "http://[fd00:ec2::23]/v1/x",
+                                        "https://creds.example.com/x",
+                                        "HTTPS://10.0.0.1/x",
+                                        "http://user@127.0.0.1/x",
+                                        NULL};
+  static const char *const refused[] = {"http://10.0.0.1/x",
+                                        "http://192.0.2.10/x",
+                                        "http://169.254.169.254/x",
+                                        "http://127.0.0.1.nip.io/x",
+                                        "http://[fd00:ec2::24]/x",
+                                        "http://localhost.example/x",
+                                        "ftp://127.0.0.1/x",
+                                        "127.0.0.1/x",
+                                        "http:///x",
+                                        "https://",
+                                        NULL};
   for (size_t i = 0; allowed[i]; i++)
     if (!iatk__aws_container_url_allowed(allowed[i]))
       fail_msg("refused %s", allowed[i]);

@@ -12,19 +12,34 @@
 static void test_retryable_codes(void **state) {
   (void)state;
   static const char *const throttling[] = {
-      "Throttling", "ThrottlingException", "ThrottledException",
-      "RequestThrottledException", "TooManyRequestsException",
+      "Throttling",
+      "ThrottlingException",
+      "ThrottledException",
+      "RequestThrottledException",
+      "TooManyRequestsException",
       "ProvisionedThroughputExceededException",
-      "TransactionInProgressException", "RequestLimitExceeded",
-      "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
-      "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
-      "RequestTimeout", "RequestTimeoutException", NULL};
+      "TransactionInProgressException",
+      "RequestLimitExceeded",
+      "BandwidthLimitExceeded",
+      "LimitExceededException",
+      "RequestThrottled",
+      "SlowDown",
+      "PriorRequestNotComplete",
+      "EC2ThrottledException",
+      "RequestTimeout",
+      "RequestTimeoutException",
+      NULL};
   for (size_t i = 0; throttling[i]; i++)
     assert_true(iatk__aws_retryable(400, throttling[i], IATK__AWS_SCHEMAS));
-  static const char *const final[] = {
-      "ValidationException", "NotFoundException", "AccessDeniedException",
-      "UnrecognizedClientException", "InvalidSignatureException",
-      "ExpiredToken", "throttlingexception", "", NULL};
+  static const char *const final[] = {"ValidationException",
+                                      "NotFoundException",
+                                      "AccessDeniedException",
+                                      "UnrecognizedClientException",
+                                      "InvalidSignatureException",
+                                      "ExpiredToken",
+                                      "throttlingexception",
+                                      "",
+                                      NULL};
   for (size_t i = 0; final[i]; i++)
     assert_false(iatk__aws_retryable(400, final[i], IATK__AWS_SCHEMAS));
 }
@@ -42,7 +57,8 @@ static void test_retryable_statuses(void **state) {
 static void test_sts_idp_errors(void **state) {
   (void)state;
   assert_true(iatk__aws_retryable(400, "IDPCommunicationError", IATK__AWS_STS));
-  assert_false(iatk__aws_retryable(400, "IDPCommunicationError", IATK__AWS_SQS));
+  assert_false(
+      iatk__aws_retryable(400, "IDPCommunicationError", IATK__AWS_SQS));
 }
 
 static void test_backoff(void **state) {
@@ -76,8 +92,8 @@ static void parse_answer(parsed *out, const char *body, const char *header) {
   iatk__http_response_release(&resp);
 }
 
-static void expect_error(const char *body, const char *header,
-                         const char *code, const char *message) {
+static void expect_error(const char *body, const char *header, const char *code,
+                         const char *message) {
   parsed p;
   parse_answer(&p, body, header);
   assert_string_equal(p.code, code);
@@ -106,14 +122,17 @@ static void test_json_errors(void **state) {
 static void test_header_codes(void **state) {
   (void)state;
   /* REST-JSON: the header's code wins and stops at ':'. */
-  expect_error("{\"Code\":\"BodyCode\",\"Message\":\"m\"}",
-               "x-amzn-ErrorType: NotFoundException:http://internal.amazon.com/",
-               "NotFoundException", "m");
-  expect_error("", "X-Amzn-Errortype: ConflictException", "ConflictException", "");
+  expect_error(
+      "{\"Code\":\"BodyCode\",\"Message\":\"m\"}",
+      "x-amzn-ErrorType: NotFoundException:http://internal.amazon.com/",
+      "NotFoundException", "m");
+  expect_error("", "X-Amzn-Errortype: ConflictException", "ConflictException",
+               "");
   /* Query-compatible JSON: the query error code wins over __type. */
-  expect_error("{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\"}",
-               "x-amzn-query-error: AWS.SimpleQueueService.NonExistentQueue;Sender",
-               "AWS.SimpleQueueService.NonExistentQueue", "");
+  expect_error(
+      "{\"__type\":\"com.amazonaws.sqs#QueueDoesNotExist\"}",
+      "x-amzn-query-error: AWS.SimpleQueueService.NonExistentQueue;Sender",
+      "AWS.SimpleQueueService.NonExistentQueue", "");
 }
 
 static void test_xml_errors(void **state) {
@@ -123,8 +142,9 @@ static void test_xml_errors(void **state) {
                "<Code>AccessDenied</Code><Message>not allowed</Message></Error>"
                "<RequestId>x</RequestId></ErrorResponse>",
                NULL, "AccessDenied", "not allowed");
-  expect_error("<Error><Code>NoSuchKey</Code><Message>The key</Message></Error>",
-               NULL, "NoSuchKey", "The key");
+  expect_error(
+      "<Error><Code>NoSuchKey</Code><Message>The key</Message></Error>", NULL,
+      "NoSuchKey", "The key");
   expect_error("<Response><Errors><Error><Code>RequestLimitExceeded</Code>"
                "<Message>Request limit exceeded.</Message></Error></Errors>"
                "</Response>",

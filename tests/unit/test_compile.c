@@ -17,7 +17,8 @@ static void expect_compile_error(const char *text, const char *ref, int code,
 static void test_detects_types(void **state) {
   (void)state;
   iatk_error err;
-  iatk_schema *s = iatk_schema_load(seed_schema, strlen(seed_schema), NULL, NULL, &err);
+  iatk_schema *s =
+      iatk_schema_load(seed_schema, strlen(seed_schema), NULL, NULL, &err);
   assert_non_null(s);
   assert_string_equal(iatk_schema_type(s), IATK_TYPE_OPENAPI3);
   assert_string_equal(iatk_schema_origin(s), "<schema>");
@@ -78,9 +79,10 @@ static void test_event_ref_errors(void **state) {
   expect_compile_error(seed_schema, NULL, IATK_ENOEVENT,
                        "no event_ref given and the document defines 2 schemas "
                        "(MyEvent, Item): name one");
-  expect_compile_error(seed_schema, "#/components/schemas/Nope", IATK_ENOEVENT,
-                       "event_ref '#/components/schemas/Nope' not found: "
-                       "#/components/schemas/Nope does not exist in the document");
+  expect_compile_error(
+      seed_schema, "#/components/schemas/Nope", IATK_ENOEVENT,
+      "event_ref '#/components/schemas/Nope' not found: "
+      "#/components/schemas/Nope does not exist in the document");
 }
 
 static void test_unsupported_type(void **state) {
@@ -92,9 +94,9 @@ static void test_unsupported_type(void **state) {
 
 static void test_unresolvable_and_external_refs(void **state) {
   (void)state;
-  expect_compile_error("{\"properties\":{\"a\":{\"$ref\":\"#/definitions/x\"}}}",
-                       NULL, IATK_EREF,
-                       "$ref '#/definitions/x' at #/properties/a does not resolve");
+  expect_compile_error(
+      "{\"properties\":{\"a\":{\"$ref\":\"#/definitions/x\"}}}", NULL,
+      IATK_EREF, "$ref '#/definitions/x' at #/properties/a does not resolve");
   expect_compile_error("{\"$ref\":\"other.json#/x\"}", NULL, IATK_EREF, NULL);
 }
 
@@ -132,12 +134,14 @@ static void test_required_cycle_with_escape_compiles(void **state) {
 
 static void test_allof_contradictions(void **state) {
   (void)state;
-  expect_compile_error("{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}",
-                       NULL, IATK_EUNSAT,
-                       "schema at # allows no value: allOf member #/allOf/1 "
-                       "shares no type with the members before it");
-  expect_compile_error("{\"type\":\"string\",\"const\":3}", NULL, IATK_EUNSAT,
-                       "schema at # allows no value: its const contradicts its type");
+  expect_compile_error(
+      "{\"allOf\":[{\"type\":\"string\"},{\"type\":\"integer\"}]}", NULL,
+      IATK_EUNSAT,
+      "schema at # allows no value: allOf member #/allOf/1 "
+      "shares no type with the members before it");
+  expect_compile_error(
+      "{\"type\":\"string\",\"const\":3}", NULL, IATK_EUNSAT,
+      "schema at # allows no value: its const contradicts its type");
   expect_compile_error("{\"type\":\"object\",\"required\":[\"a\"],"
                        "\"additionalProperties\":false}",
                        NULL, IATK_EUNSAT,
@@ -163,11 +167,14 @@ static void test_contradictions_are_local(void **state) {
       fail_msg("%s: %s", satisfiable[i], err.message);
     iatk_plan_free(plan);
   }
-  expect_compile_error("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":[]}},"
-                       "\"required\":[\"a\"]}", NULL, IATK_EUNSAT,
-                       "schema at #/properties/a allows no value: its type list is "
-                       "empty (it is required: # -> #/properties/a)");
-  expect_compile_error("{\"type\":\"array\",\"contains\":false}", NULL, IATK_EUNSAT, NULL);
+  expect_compile_error(
+      "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":[]}},"
+      "\"required\":[\"a\"]}",
+      NULL, IATK_EUNSAT,
+      "schema at #/properties/a allows no value: its type list is "
+      "empty (it is required: # -> #/properties/a)");
+  expect_compile_error("{\"type\":\"array\",\"contains\":false}", NULL,
+                       IATK_EUNSAT, NULL);
 }
 
 /* A message longer than iatk_error's buffer loses its middle, never the

@@ -17,14 +17,17 @@ static char *run_text(iatk_pipeline *p, const char *event) {
 static void test_set_and_append(void **state) {
   (void)state;
   iatk_pipeline *p = iatk_pipeline_new(NULL);
-  assert_int_equal(iatk_pipeline_add_set(p, "/address=\"99 Some Street\"", NULL), 0);
-  assert_int_equal(iatk_pipeline_add_set(p, "/orderItems/-={\"count\":1}", NULL), 0);
+  assert_int_equal(
+      iatk_pipeline_add_set(p, "/address=\"99 Some Street\"", NULL), 0);
+  assert_int_equal(
+      iatk_pipeline_add_set(p, "/orderItems/-={\"count\":1}", NULL), 0);
   assert_int_equal(iatk_pipeline_add_set(p, "/orderItems/0/count=2", NULL), 0);
   assert_int_equal(iatk_pipeline_add_set(p, "/new/deep/a~1b=true", NULL), 0);
   assert_int_equal(iatk_pipeline_add_set(p, "/fresh/-=3", NULL), 0);
   char *out = run_text(p, "{\"address\":\"\",\"orderItems\":[]}");
-  assert_string_equal(out, "{\"address\":\"99 Some Street\",\"orderItems\":"
-                           "[{\"count\":2}],\"new\":{\"deep\":{\"a/b\":true}},\"fresh\":[3]}");
+  assert_string_equal(
+      out, "{\"address\":\"99 Some Street\",\"orderItems\":"
+           "[{\"count\":2}],\"new\":{\"deep\":{\"a/b\":true}},\"fresh\":[3]}");
   iatk_free(out);
   iatk_pipeline_free(p);
 }
@@ -35,7 +38,9 @@ static void test_set_errors(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   assert_int_equal(iatk_pipeline_add_set(p, "address=1", &err), IATK_EPOINTER);
-  assert_string_equal(err.message, "invalid --set 'address=1': the JSON pointer must start with '/'");
+  assert_string_equal(
+      err.message,
+      "invalid --set 'address=1': the JSON pointer must start with '/'");
   iatk_error_clear(&err);
   assert_int_equal(iatk_pipeline_add_set(p, "/a=not json", &err), IATK_EINVAL);
   iatk_error_clear(&err);
@@ -44,15 +49,18 @@ static void test_set_errors(void **state) {
   assert_int_equal(iatk_pipeline_add_set(p, "/list/5=1", &err), IATK_OK);
   assert_null(iatk_pipeline_run_text(p, "{\"list\":[]}", 0, &err));
   assert_int_equal(err.code, IATK_ECONTEXT);
-  assert_string_equal(err.message, "context 'set' failed: cannot set /list/5: "
-                                   "array index out of range (use '-' to append)");
+  assert_string_equal(err.message,
+                      "context 'set' failed: cannot set /list/5: "
+                      "array index out of range (use '-' to append)");
   iatk_pipeline_free(p);
 }
 
 static void test_merge_patch(void **state) {
   (void)state;
   iatk_pipeline *p = iatk_pipeline_new(NULL);
-  assert_int_equal(iatk_pipeline_add_merge(p, "{\"a\":{\"b\":null,\"c\":1},\"d\":[1]}", NULL), 0);
+  assert_int_equal(iatk_pipeline_add_merge(
+                       p, "{\"a\":{\"b\":null,\"c\":1},\"d\":[1]}", NULL),
+                   0);
   char *out = run_text(p, "{\"a\":{\"b\":2,\"x\":0},\"d\":{}}");
   assert_string_equal(out, "{\"a\":{\"x\":0,\"c\":1},\"d\":[1]}");
   iatk_free(out);
@@ -109,18 +117,25 @@ static void test_eventbridge_fills_only_empty_members(void **state) {
   json_t *e = json_loads(out, 0, NULL);
   assert_string_equal(json_string_value(json_object_get(e, "id")),
                       "6A7E8FEB-b491-4cf7-a9f1-bf3703467718");
-  assert_string_equal(json_string_value(json_array_get(json_object_get(e, "resources"), 0)),
-                      "arn:aws:s3:::b");
-  assert_string_equal(json_string_value(json_object_get(e, "source")), "my.source");
-  assert_string_equal(json_string_value(json_object_get(e, "detail-type")), "Thing Happened");
+  assert_string_equal(
+      json_string_value(json_array_get(json_object_get(e, "resources"), 0)),
+      "arn:aws:s3:::b");
+  assert_string_equal(json_string_value(json_object_get(e, "source")),
+                      "my.source");
+  assert_string_equal(json_string_value(json_object_get(e, "detail-type")),
+                      "Thing Happened");
   assert_string_equal(json_string_value(json_object_get(e, "version")), "0");
-  assert_string_equal(json_string_value(json_object_get(e, "region")), "eu-west-1");
-  assert_int_equal(strlen(json_string_value(json_object_get(e, "account"))), 12);
+  assert_string_equal(json_string_value(json_object_get(e, "region")),
+                      "eu-west-1");
+  assert_int_equal(strlen(json_string_value(json_object_get(e, "account"))),
+                   12);
   const char *time = json_string_value(json_object_get(e, "time"));
   assert_int_equal(strlen(time), 20);
   assert_int_equal(time[19], 'Z');
   assert_true(json_is_array(json_object_get(e, "resources")));
-  assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "detail"), "x")), 1);
+  assert_int_equal(
+      json_integer_value(json_object_get(json_object_get(e, "detail"), "x")),
+      1);
   json_decref(e);
   iatk_free(out);
   unsetenv("AWS_REGION");
@@ -138,14 +153,17 @@ static void test_eventbridge_replaces_malformed_members(void **state) {
   json_t *e = json_loads(out, 0, NULL);
   const char *account = json_string_value(json_object_get(e, "account"));
   assert_int_equal(strspn(account, "0123456789"), 12);
-  assert_string_equal(json_string_value(json_object_get(e, "region")), "us-east-1");
+  assert_string_equal(json_string_value(json_object_get(e, "region")),
+                      "us-east-1");
   assert_string_equal(json_string_value(json_object_get(e, "version")), "0");
   const char *id = json_string_value(json_object_get(e, "id"));
   assert_int_equal(strlen(id), 36);
   assert_int_equal(strspn(id, "0123456789abcdef-"), 36);
   /* No x-amazon-events-*: AWS IATK's placeholders, never empty. */
-  assert_string_equal(json_string_value(json_object_get(e, "detail-type")), "detail-type");
-  assert_string_equal(json_string_value(json_object_get(e, "source")), "source");
+  assert_string_equal(json_string_value(json_object_get(e, "detail-type")),
+                      "detail-type");
+  assert_string_equal(json_string_value(json_object_get(e, "source")),
+                      "source");
   assert_int_equal(json_array_size(json_object_get(e, "resources")), 0);
   assert_true(json_is_object(json_object_get(e, "detail")));
   assert_int_equal(json_string_value(json_object_get(e, "time"))[19], 'Z');
@@ -156,14 +174,16 @@ static void test_eventbridge_replaces_malformed_members(void **state) {
 /* Regions EventBridge delivers pass the shape check and are kept. */
 static void test_eventbridge_keeps_real_regions(void **state) {
   (void)state;
-  static const char *const regions[] = {"us-east-1", "eu-central-2", "us-gov-west-1",
-                                        "cn-northwest-1", "ap-southeast-4", "il-central-1"};
+  static const char *const regions[] = {"us-east-1",      "eu-central-2",
+                                        "us-gov-west-1",  "cn-northwest-1",
+                                        "ap-southeast-4", "il-central-1"};
   for (size_t i = 0; i < sizeof regions / sizeof *regions; i++) {
     char in[64];
     snprintf(in, sizeof in, "{\"region\":\"%s\"}", regions[i]);
     char *out = iatk_eventbridge_context_text(in, NULL, NULL, NULL);
     json_t *e = json_loads(out, 0, NULL);
-    assert_string_equal(json_string_value(json_object_get(e, "region")), regions[i]);
+    assert_string_equal(json_string_value(json_object_get(e, "region")),
+                        regions[i]);
     json_decref(e);
     iatk_free(out);
   }
@@ -198,16 +218,20 @@ static void test_eventbridge_time_is_written_as_eventbridge_does(void **state) {
   (void)state;
   expect_eventbridge_time("\"" PINNED_NOW "\"", "2023-10-19T04:08:04Z");
   expect_eventbridge_time("\"2019-11-30T09:02:36Z\"", "2019-11-30T09:02:36Z");
-  expect_eventbridge_time("\"2026-11-29T11:21:50.555472+00:00\"", "2026-11-29T11:21:50Z");
-  expect_eventbridge_time("\"2024-02-29t23:59:59.999999+05:30\"", "2024-02-29T18:29:59Z");
+  expect_eventbridge_time("\"2026-11-29T11:21:50.555472+00:00\"",
+                          "2026-11-29T11:21:50Z");
+  expect_eventbridge_time("\"2024-02-29t23:59:59.999999+05:30\"",
+                          "2024-02-29T18:29:59Z");
   expect_eventbridge_time("\"1969-12-31T23:59:59.5Z\"", "1969-12-31T23:59:59Z");
   /* No value, not a date-time, or not writable with four-digit years. */
   expect_eventbridge_time("null", "2023-10-19T04:08:04Z");
   expect_eventbridge_time("\"\"", "2023-10-19T04:08:04Z");
   expect_eventbridge_time("\"soon\"", "2023-10-19T04:08:04Z");
   expect_eventbridge_time("1700000000", "2023-10-19T04:08:04Z");
-  expect_eventbridge_time("\"9999-12-31T23:00:00-05:00\"", "2023-10-19T04:08:04Z");
-  expect_eventbridge_time("\"0000-01-01T00:30:00+01:00\"", "2023-10-19T04:08:04Z");
+  expect_eventbridge_time("\"9999-12-31T23:00:00-05:00\"",
+                          "2023-10-19T04:08:04Z");
+  expect_eventbridge_time("\"0000-01-01T00:30:00+01:00\"",
+                          "2023-10-19T04:08:04Z");
 }
 
 /* An event straight from the generator (barebone, pinned clock, a schema
@@ -226,20 +250,27 @@ static void test_eventbridge_envelope_from_the_generator(void **state) {
       "\"detail\":{\"type\":\"object\"}}}";
   iatk_error err;
   iatk_plan *plan = compile_text(schema, NULL, &err);
-  char *event = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0, IATK_SKIP_OPTIONAL_OFF);
+  char *event = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0,
+                              IATK_SKIP_OPTIONAL_OFF);
   iatk_pipeline *p = iatk_pipeline_new(NULL);
   iatk_pipeline_set_seed(p, 1);
   assert_int_equal(iatk_pipeline_set_now(p, PINNED_NOW, NULL), 0);
   assert_int_equal(iatk_pipeline_add_builtin(p, "eventbridge", plan, NULL), 0);
   char *out = run_text(p, event);
   json_t *e = json_loads(out, 0, NULL);
-  assert_string_equal(json_string_value(json_object_get(e, "time")), "2023-10-19T04:08:04Z");
+  assert_string_equal(json_string_value(json_object_get(e, "time")),
+                      "2023-10-19T04:08:04Z");
   assert_string_equal(json_string_value(json_object_get(e, "version")), "0");
-  assert_string_equal(json_string_value(json_object_get(e, "detail-type")), "Thing Happened");
-  assert_string_equal(json_string_value(json_object_get(e, "source")), "my.app");
-  assert_string_equal(json_string_value(json_object_get(e, "region")), "us-east-1");
+  assert_string_equal(json_string_value(json_object_get(e, "detail-type")),
+                      "Thing Happened");
+  assert_string_equal(json_string_value(json_object_get(e, "source")),
+                      "my.app");
+  assert_string_equal(json_string_value(json_object_get(e, "region")),
+                      "us-east-1");
   assert_int_equal(strlen(json_string_value(json_object_get(e, "id"))), 36);
-  assert_int_equal(strspn(json_string_value(json_object_get(e, "account")), "0123456789"), 12);
+  assert_int_equal(
+      strspn(json_string_value(json_object_get(e, "account")), "0123456789"),
+      12);
   json_decref(e);
   iatk_free(out);
   iatk_pipeline_free(p);
@@ -254,7 +285,8 @@ static void test_eventbridge_seeded_is_reproducible(void **state) {
     iatk_pipeline *p = iatk_pipeline_new(NULL);
     iatk_pipeline_set_seed(p, 5);
     assert_int_equal(iatk_pipeline_set_now(p, PINNED_NOW, NULL), 0);
-    assert_int_equal(iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL), 0);
+    assert_int_equal(iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL),
+                     0);
     outs[i] = run_text(p, "{}");
     iatk_pipeline_free(p);
   }
@@ -269,8 +301,10 @@ static void test_unknown_builtin_and_bad_event(void **state) {
   iatk_pipeline *p = iatk_pipeline_new(NULL);
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk_pipeline_add_builtin(p, "kafka", NULL, &err), IATK_EINVAL);
-  assert_string_equal(err.message, "unknown context 'kafka' (known contexts: eventbridge)");
+  assert_int_equal(iatk_pipeline_add_builtin(p, "kafka", NULL, &err),
+                   IATK_EINVAL);
+  assert_string_equal(err.message,
+                      "unknown context 'kafka' (known contexts: eventbridge)");
   iatk_error_clear(&err);
   assert_null(iatk_pipeline_run_text(p, "{oops", 0, &err));
   assert_int_equal(err.code, IATK_EJSON);
@@ -280,8 +314,8 @@ static void test_unknown_builtin_and_bad_event(void **state) {
 static void test_clock_round_trip(void **state) {
   (void)state;
   /* The pinned instant is printed back exactly in its own offset. */
-  char *got = generate_text("{\"type\":\"string\",\"format\":\"date-time\"}", NULL,
-                            IATK_MODE_BAREBONE, 0, 0, 0);
+  char *got = generate_text("{\"type\":\"string\",\"format\":\"date-time\"}",
+                            NULL, IATK_MODE_BAREBONE, 0, 0, 0);
   assert_string_equal(got, "\"" PINNED_NOW "\"");
   free(got);
   got = generate_text("{\"type\":\"string\",\"format\":\"date\"}", NULL,

@@ -22,15 +22,39 @@ static int loads(const char *text) {
 static void test_only_canonical_text_is_edited(void **state) {
   (void)state;
   static const char *good[] = {
-      "{}", "[]", "{\"a\":1}", "[1,[2],{\"a\":\"b\"}]", "{\"a\":-9223372036854775808}",
-      "{\"a\":9223372036854775807}", "{\"a\":\"\\u001f\\u0000\\n\\\"\\\\\"}", "{\"a\":1.5e-07}",
-      "{\"\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}", "{\"a\":[true,false,null,0,-1]}"};
-  static const char *bad[] = {
-      " {}", "{} ", "{\"a\": 1}", "{\"a\":-0}", "{\"a\":01}", "{\"a\":9223372036854775808}",
-      "{\"a\":-9223372036854775809}", "{\"a\":\"\\/\"}", "{\"a\":\"\\u0041\"}",
-      "{\"a\":\"\\u000a\"}", "{\"\\u0000\":1}", "{\"a\":\"\xff\"}", "{\"a\":\"\xc0\x80\"}",
-      "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\x01\"}", "1", "\"a\"", "{\"a\":1}x", "{\"a\":tru}",
-      "{\"a\":1,}", "[1,]", "{\"a\"}", ""};
+      "{}",
+      "[]",
+      "{\"a\":1}",
+      "[1,[2],{\"a\":\"b\"}]",
+      "{\"a\":-9223372036854775808}",
+      "{\"a\":9223372036854775807}",
+      "{\"a\":\"\\u001f\\u0000\\n\\\"\\\\\"}",
+      "{\"a\":1.5e-07}",
+      "{\"\xc3\xa9\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+      "{\"a\":[true,false,null,0,-1]}"};
+  static const char *bad[] = {" {}",
+                              "{} ",
+                              "{\"a\": 1}",
+                              "{\"a\":-0}",
+                              "{\"a\":01}",
+                              "{\"a\":9223372036854775808}",
+                              "{\"a\":-9223372036854775809}",
+                              "{\"a\":\"\\/\"}",
+                              "{\"a\":\"\\u0041\"}",
+                              "{\"a\":\"\\u000a\"}",
+                              "{\"\\u0000\":1}",
+                              "{\"a\":\"\xff\"}",
+                              "{\"a\":\"\xc0\x80\"}",
+                              "{\"a\":\"\xed\xa0\x80\"}",
+                              "{\"a\":\"\x01\"}",
+                              "1",
+                              "\"a\"",
+                              "{\"a\":1}x",
+                              "{\"a\":tru}",
+                              "{\"a\":1,}",
+                              "[1,]",
+                              "{\"a\"}",
+                              ""};
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     if (!loads(good[i]))
       fail_msg("refused %s", good[i]);
@@ -59,9 +83,11 @@ static iatk_pipeline *make_pipeline(const step *steps) {
   iatk_pipeline_set_seed(p, 42);
   assert_int_equal(iatk_pipeline_set_now(p, PINNED_NOW, NULL), IATK_OK);
   for (; steps->kind; steps++) {
-    int rc = steps->kind == 'e'   ? iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL)
-             : steps->kind == 's' ? iatk_pipeline_add_set(p, steps->arg, NULL)
-                                  : iatk_pipeline_add_merge(p, steps->arg, NULL);
+    int rc = steps->kind == 'e'
+                 ? iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL)
+             : steps->kind == 's'
+                 ? iatk_pipeline_add_set(p, steps->arg, NULL)
+                 : iatk_pipeline_add_merge(p, steps->arg, NULL);
     assert_int_equal(rc, IATK_OK);
   }
   return p;
@@ -82,13 +108,16 @@ static int agree(const step *steps, const char *event, int pretty) {
   }
   const char *got = NULL;
   size_t len = 0;
-  int rc = iatk__pipeline_process_text(text, event, strlen(event), 7, NULL, 0, pretty, &got, &len, &b);
+  int rc = iatk__pipeline_process_text(text, event, strlen(event), 7, NULL, 0,
+                                       pretty, &got, &len, &b);
   if (!want) {
-    if (rc != a.code || strcmp(a.message, b.message) != 0 || strcmp(a.where, b.where) != 0)
-      fail_msg("%s: parsed failed with %d %s (%s), text gave %d %s (%s)", event, a.code,
-               a.message, a.where, rc, b.message, b.where);
+    if (rc != a.code || strcmp(a.message, b.message) != 0 ||
+        strcmp(a.where, b.where) != 0)
+      fail_msg("%s: parsed failed with %d %s (%s), text gave %d %s (%s)", event,
+               a.code, a.message, a.where, rc, b.message, b.where);
   } else if (rc != IATK_OK || strcmp(want, got) != 0 || strlen(got) != len) {
-    fail_msg("%s:\n parsed: %s\n text:   %s (%d %s)", event, want, rc ? "" : got, rc, b.message);
+    fail_msg("%s:\n parsed: %s\n text:   %s (%d %s)", event, want,
+             rc ? "" : got, rc, b.message);
   }
   int edited = rc == IATK_OK && !pretty && got == text->text.text;
   iatk_free(want);
@@ -117,23 +146,40 @@ static const char *events[] = {
 };
 
 static const step eventbridge[] = {{'e', NULL}, {0, NULL}};
-static const step sets[] = {{'s', "/a={}"},        {'s', "/a/b/c=2"},       {'s', "/list/0/c=5"},
-                            {'s', "/list/-={\"d\":null}"}, {'s', "/list/2=[]"},
-                            {'s', "/new/0/x=1"},   {'s', "/new/-/y=true"},  {'s', "/o/p/q={}"},
-                            {'s', "/s2/a~1b~0=\"\\n\""}, {0, NULL}};
+static const step sets[] = {{'s', "/a={}"},
+                            {'s', "/a/b/c=2"},
+                            {'s', "/list/0/c=5"},
+                            {'s', "/list/-={\"d\":null}"},
+                            {'s', "/list/2=[]"},
+                            {'s', "/new/0/x=1"},
+                            {'s', "/new/-/y=true"},
+                            {'s', "/o/p/q={}"},
+                            {'s', "/s2/a~1b~0=\"\\n\""},
+                            {0, NULL}};
 static const step set_errors[][2] = {
-    {{'s', "/list/5=1"}, {0, NULL}},  {{'s', "/s/x=1"}, {0, NULL}},
-    {{'s', "/new/1/x=1"}, {0, NULL}}, {{'s', "/list/x=1"}, {0, NULL}},
-    {{'s', "/0=1"}, {0, NULL}},       {{'s', "/-=[1]"}, {0, NULL}},
-    {{'s', "={\"z\":{\"y\":1}}"}, {0, NULL}}, {{'s', "/a/b/0/0=1"}, {0, NULL}},
+    {{'s', "/list/5=1"}, {0, NULL}},
+    {{'s', "/s/x=1"}, {0, NULL}},
+    {{'s', "/new/1/x=1"}, {0, NULL}},
+    {{'s', "/list/x=1"}, {0, NULL}},
+    {{'s', "/0=1"}, {0, NULL}},
+    {{'s', "/-=[1]"}, {0, NULL}},
+    {{'s', "={\"z\":{\"y\":1}}"}, {0, NULL}},
+    {{'s', "/a/b/0/0=1"}, {0, NULL}},
     {{'s', "/list/01=1"}, {0, NULL}},
 };
-static const step mixed[] = {{'s', "/id=\"not a uuid\""}, {'e', NULL}, {'s', "/detail/k=1"},
-                             {'e', NULL}, {'s', "/resources/-=\"r\""}, {0, NULL}};
-static const step with_merge[] = {{'e', NULL}, {'m', "{\"detail\":{\"m\":1},\"id\":null}"},
-                                  {'e', NULL}, {'s', "/x=1"}, {0, NULL}};
-static const step whole_then_eventbridge[] = {{'s', "={\"version\":\"0\",\"b\":[1]}"},
-                                              {'e', NULL}, {'s', "/b/-=2"}, {0, NULL}};
+static const step mixed[] = {{'s', "/id=\"not a uuid\""}, {'e', NULL},
+                             {'s', "/detail/k=1"},        {'e', NULL},
+                             {'s', "/resources/-=\"r\""}, {0, NULL}};
+static const step with_merge[] = {{'e', NULL},
+                                  {'m', "{\"detail\":{\"m\":1},\"id\":null}"},
+                                  {'e', NULL},
+                                  {'s', "/x=1"},
+                                  {0, NULL}};
+static const step whole_then_eventbridge[] = {
+    {'s', "={\"version\":\"0\",\"b\":[1]}"},
+    {'e', NULL},
+    {'s', "/b/-=2"},
+    {0, NULL}};
 
 static void test_text_and_parsed_agree(void **state) {
   (void)state;
@@ -169,11 +215,14 @@ static void test_documents_are_the_parsed_ones(void **state) {
       "\"s\":\"a\\u0000b\\n\\u001f\\\"\\\\\",\"\\\"k\\n\":{\"x\":\"\\t\"}}",
       "[[[]],{},\"\",0,-1,true,false,null]"};
   for (size_t i = 0; i < sizeof events / sizeof events[0] + 2; i++) {
-    const char *text = i < sizeof events / sizeof events[0] ? events[i] : more[i - sizeof events / sizeof events[0]];
+    const char *text = i < sizeof events / sizeof events[0]
+                           ? events[i]
+                           : more[i - sizeof events / sizeof events[0]];
     event_text e;
     iatk__event_text_init(&e);
     assert_true(iatk__event_text_load(&e, text, strlen(text)));
-    json_t *built = iatk__event_text_document(text), *parsed = iatk__json_read(text, strlen(text), 0, NULL, NULL);
+    json_t *built = iatk__event_text_document(text),
+           *parsed = iatk__json_read(text, strlen(text), 0, NULL, NULL);
     assert_non_null(built);
     assert_non_null(parsed);
     iatk_buf a, b;
@@ -201,16 +250,21 @@ static void test_generated_events_agree(void **state) {
   iatk_gen_set_mode(gen, IATK_MODE_RANDOM);
   iatk_gen_set_seed(gen, 3);
   assert_int_equal(iatk_gen_set_now(gen, PINNED_NOW, &err), IATK_OK);
-  static const step steps[] = {{'e', NULL}, {'s', "/orderItems/-={\"count\":1}"},
-                               {'s', "/orderItems/0/sku=\"k\""}, {'s', "/time=1"},
-                               {'e', NULL}, {0, NULL}};
+  static const step steps[] = {{'e', NULL},
+                               {'s', "/orderItems/-={\"count\":1}"},
+                               {'s', "/orderItems/0/sku=\"k\""},
+                               {'s', "/time=1"},
+                               {'e', NULL},
+                               {0, NULL}};
   iatk_pipeline *dom = make_pipeline(steps), *text = make_pipeline(steps);
   for (uint64_t i = 0; i < 300; i++) {
     const char *event, *got;
     assert_int_equal(iatk_gen_event(gen, i, &event, NULL, &err), IATK_OK);
     char *want = iatk_pipeline_run_text(dom, event, i, &err);
     assert_non_null(want);
-    assert_int_equal(iatk_pipeline_generate(text, gen, i, NULL, 0, &got, NULL, &err), IATK_OK);
+    assert_int_equal(
+        iatk_pipeline_generate(text, gen, i, NULL, 0, &got, NULL, &err),
+        IATK_OK);
     assert_string_equal(got, want);
     iatk_free(want);
   }

@@ -8,9 +8,9 @@
 #include "internal.h"
 
 /* Caught at compile time too, so a mismatch cannot even build the tests. */
-_Static_assert(sizeof ((iatk_error *)0)->where == IATK_ERROR_WHERE_SIZE,
+_Static_assert(sizeof((iatk_error *)0)->where == IATK_ERROR_WHERE_SIZE,
                "where is IATK_ERROR_WHERE_SIZE bytes");
-_Static_assert(sizeof ((iatk_error *)0)->message == IATK_ERROR_MESSAGE_SIZE,
+_Static_assert(sizeof((iatk_error *)0)->message == IATK_ERROR_MESSAGE_SIZE,
                "message is IATK_ERROR_MESSAGE_SIZE bytes");
 
 static void test_struct_uses_the_constants(void **state) {
@@ -39,7 +39,8 @@ static void test_layout_reports_the_struct(void **state) {
 static void test_layout_accepts_null(void **state) {
   (void)state;
   size_t message_size = 0;
-  assert_int_equal(iatk_error_layout(NULL, NULL, NULL, NULL), sizeof(iatk_error));
+  assert_int_equal(iatk_error_layout(NULL, NULL, NULL, NULL),
+                   sizeof(iatk_error));
   assert_int_equal(iatk_error_layout(NULL, NULL, NULL, &message_size),
                    sizeof(iatk_error));
   assert_int_equal(message_size, IATK_ERROR_MESSAGE_SIZE);
@@ -56,7 +57,8 @@ static void test_long_texts_fill_the_buffers(void **state) {
   text[LONG] = '\0';
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk__fail_at(&err, IATK_EINVAL, text, "%s", text), IATK_EINVAL);
+  assert_int_equal(iatk__fail_at(&err, IATK_EINVAL, text, "%s", text),
+                   IATK_EINVAL);
   assert_int_equal(strlen(err.where), IATK_ERROR_WHERE_SIZE - 1);
   assert_int_equal(strlen(err.message), IATK_ERROR_MESSAGE_SIZE - 1);
   assert_non_null(strstr(err.where, "x...x"));

@@ -19,7 +19,8 @@ static int compare_runs(const char *schema, const char *ref, iatk_mode mode,
   iatk_plan *plan = compile_text(schema, ref, &err);
   if (!plan)
     fail_msg("compile failed: %s", err.message);
-  iatk_gen *replaying = iatk_gen_new(plan, &err), *full = iatk_gen_new(plan, &err);
+  iatk_gen *replaying = iatk_gen_new(plan, &err),
+           *full = iatk_gen_new(plan, &err);
   iatk_gen *gens[2] = {replaying, full};
   for (int k = 0; k < 2; k++) {
     iatk_gen_set_mode(gens[k], mode);
@@ -28,14 +29,17 @@ static int compare_runs(const char *schema, const char *ref, iatk_mode mode,
   }
   for (int i = 0; i < count; i++) {
     /* microseconds, seconds, days and offsets all move */
-    iatk_instant t = {1697688484782196LL + (int64_t)i * 3700123457LL, (i % 7 - 3) * 90};
+    iatk_instant t = {1697688484782196LL + (int64_t)i * 3700123457LL,
+                      (i % 7 - 3) * 90};
     replaying->clock.instant = full->clock.instant = t;
     iatk__template_forget(&full->tpl);
     const char *a, *b;
     size_t alen, blen;
-    assert_int_equal(iatk_gen_event(replaying, (uint64_t)i, &a, &alen, &err), IATK_OK);
+    assert_int_equal(iatk_gen_event(replaying, (uint64_t)i, &a, &alen, &err),
+                     IATK_OK);
     char *copy = strdup(a);
-    assert_int_equal(iatk_gen_event(full, (uint64_t)i, &b, &blen, &err), IATK_OK);
+    assert_int_equal(iatk_gen_event(full, (uint64_t)i, &b, &blen, &err),
+                     IATK_OK);
     assert_int_equal(alen, blen);
     assert_string_equal(copy, b);
     free(copy);

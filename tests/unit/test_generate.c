@@ -7,15 +7,17 @@
 
 static void test_seed_barebone(void **state) {
   (void)state;
-  assert_generates(seed_schema, "MyEvent", IATK_MODE_BAREBONE,
-                   "{\"customerId\":\"\",\"datetime\":\"" PINNED_NOW "\","
-                   "\"membershipType\":\"A\",\"address\":\"\",\"orderItems\":[]}");
+  assert_generates(
+      seed_schema, "MyEvent", IATK_MODE_BAREBONE,
+      "{\"customerId\":\"\",\"datetime\":\"" PINNED_NOW "\","
+      "\"membershipType\":\"A\",\"address\":\"\",\"orderItems\":[]}");
 }
 
 static void test_skip_optional(void **state) {
   (void)state;
-  const char *schema = "{\"type\":\"object\",\"required\":[\"b\"],\"properties\":"
-                       "{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"integer\"}}}";
+  const char *schema =
+      "{\"type\":\"object\",\"required\":[\"b\"],\"properties\":"
+      "{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"integer\"}}}";
   char *got = generate_text(schema, NULL, IATK_MODE_BAREBONE, 0, 0,
                             IATK_SKIP_OPTIONAL_SCHEMA);
   assert_string_equal(got, "{\"b\":0}");
@@ -40,12 +42,16 @@ static void test_skip_optional_aws(void **state) {
       "\"list\":{\"type\":\"array\",\"minItems\":1,\"items\":{\"type\":\"object\","
       "\"required\":[\"k\"],\"properties\":{\"k\":{\"type\":\"integer\"},"
       "\"opt\":{\"type\":\"boolean\"}}}}}}";
-  expect_skip(nested, IATK_SKIP_OPTIONAL_AWS, "{\"a\":{\"b\":\"\"},\"list\":[{\"k\":0}]}");
-  expect_skip(nested, IATK_SKIP_OPTIONAL_SCHEMA, "{\"a\":{},\"list\":[{\"k\":0}]}");
-  expect_skip(nested, IATK_SKIP_OPTIONAL_OFF,
-              "{\"c\":\"\",\"a\":{\"b\":\"\"},\"list\":[{\"k\":0,\"opt\":false}]}");
+  expect_skip(nested, IATK_SKIP_OPTIONAL_AWS,
+              "{\"a\":{\"b\":\"\"},\"list\":[{\"k\":0}]}");
+  expect_skip(nested, IATK_SKIP_OPTIONAL_SCHEMA,
+              "{\"a\":{},\"list\":[{\"k\":0}]}");
+  expect_skip(
+      nested, IATK_SKIP_OPTIONAL_OFF,
+      "{\"c\":\"\",\"a\":{\"b\":\"\"},\"list\":[{\"k\":0,\"opt\":false}]}");
   /* No `required` at all: AWS keeps everything, SCHEMA keeps nothing. */
-  const char *none = "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}";
+  const char *none =
+      "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}";
   expect_skip(none, IATK_SKIP_OPTIONAL_AWS, "{\"x\":\"\"}");
   expect_skip(none, IATK_SKIP_OPTIONAL_SCHEMA, "{}");
   /* An empty list is a `required` list (AWS IATK tests for presence). */
@@ -53,9 +59,10 @@ static void test_skip_optional_aws(void **state) {
               "{\"x\":{\"type\":\"string\"}}}",
               IATK_SKIP_OPTIONAL_AWS, "{}");
   /* allOf: the merged object has a list when any part has one. */
-  expect_skip("{\"allOf\":[{\"type\":\"object\",\"properties\":{\"x\":{\"type\":"
-              "\"string\"},\"y\":{\"type\":\"string\"}}},{\"required\":[\"y\"]}]}",
-              IATK_SKIP_OPTIONAL_AWS, "{\"y\":\"\"}");
+  expect_skip(
+      "{\"allOf\":[{\"type\":\"object\",\"properties\":{\"x\":{\"type\":"
+      "\"string\"},\"y\":{\"type\":\"string\"}}},{\"required\":[\"y\"]}]}",
+      IATK_SKIP_OPTIONAL_AWS, "{\"y\":\"\"}");
 }
 
 /* Where no object has a `required` list, AWS is OFF, draw for draw. */
@@ -66,8 +73,10 @@ static void test_skip_optional_aws_random_matches_off(void **state) {
       "\"o\":{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"integer\"},"
       "\"c\":{\"type\":\"boolean\"}}}}}";
   for (uint64_t seed = 0; seed < 20; seed++) {
-    char *aws = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed, IATK_SKIP_OPTIONAL_AWS);
-    char *off = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed, IATK_SKIP_OPTIONAL_OFF);
+    char *aws = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed,
+                              IATK_SKIP_OPTIONAL_AWS);
+    char *off = generate_text(schema, NULL, IATK_MODE_RANDOM, seed, seed,
+                              IATK_SKIP_OPTIONAL_OFF);
     assert_string_equal(aws, off);
     free(aws);
     free(off);
@@ -79,7 +88,8 @@ static void test_skip_optional_setter_ignores_unknown(void **state) {
   (void)state;
   iatk_error err;
   iatk_plan *plan = compile_text("{\"type\":\"object\",\"properties\":{\"x\":"
-                                 "{\"type\":\"integer\"}}}", NULL, &err);
+                                 "{\"type\":\"integer\"}}}",
+                                 NULL, &err);
   iatk_gen *gen = iatk_gen_new(plan, &err);
   iatk_gen_set_skip_optional(gen, IATK_SKIP_OPTIONAL_SCHEMA);
   iatk_gen_set_skip_optional(gen, (iatk_skip_optional)7);
@@ -95,31 +105,36 @@ static void test_smallest_valid_values(void **state) {
   (void)state;
   assert_generates("{\"type\":\"string\",\"minLength\":3}", NULL,
                    IATK_MODE_BAREBONE, "\"aaa\"");
-  assert_generates("{\"type\":\"array\",\"minItems\":2,\"items\":{\"type\":\"boolean\"}}",
-                   NULL, IATK_MODE_BAREBONE, "[false,false]");
+  assert_generates(
+      "{\"type\":\"array\",\"minItems\":2,\"items\":{\"type\":\"boolean\"}}",
+      NULL, IATK_MODE_BAREBONE, "[false,false]");
   assert_generates("{\"type\":\"integer\",\"minimum\":5}", NULL,
                    IATK_MODE_BAREBONE, "5");
   assert_generates("{\"type\":\"integer\",\"exclusiveMinimum\":5}", NULL,
                    IATK_MODE_BAREBONE, "6");
-  assert_generates("{\"type\":\"integer\",\"minimum\":5,\"exclusiveMinimum\":true}",
-                   NULL, IATK_MODE_BAREBONE, "6");
+  assert_generates(
+      "{\"type\":\"integer\",\"minimum\":5,\"exclusiveMinimum\":true}", NULL,
+      IATK_MODE_BAREBONE, "6");
   assert_generates("{\"type\":\"number\",\"maximum\":-2.5}", NULL,
                    IATK_MODE_BAREBONE, "-2.5");
-  assert_generates("{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":7}", NULL,
-                   IATK_MODE_BAREBONE, "7");
+  assert_generates("{\"type\":\"integer\",\"minimum\":1,\"multipleOf\":7}",
+                   NULL, IATK_MODE_BAREBONE, "7");
 }
 
 static void test_types_const_enum_nullable(void **state) {
   (void)state;
-  assert_generates("{\"type\":[\"null\",\"string\"]}", NULL, IATK_MODE_BAREBONE, "null");
-  assert_generates("{\"type\":[\"string\",\"null\"]}", NULL, IATK_MODE_BAREBONE, "\"\"");
+  assert_generates("{\"type\":[\"null\",\"string\"]}", NULL, IATK_MODE_BAREBONE,
+                   "null");
+  assert_generates("{\"type\":[\"string\",\"null\"]}", NULL, IATK_MODE_BAREBONE,
+                   "\"\"");
   assert_generates("{\"const\":{\"k\":[1,2]}}", NULL, IATK_MODE_BAREBONE,
                    "{\"k\":[1,2]}");
   assert_generates("{\"type\":\"string\",\"enum\":[1,\"x\"]}", NULL,
                    IATK_MODE_BAREBONE, "\"x\"");
-  assert_generates("{\"openapi\":\"3.0.0\",\"components\":{\"schemas\":{\"E\":"
-                   "{\"type\":\"string\",\"nullable\":true,\"enum\":[null,\"a\"]}}}}",
-                   "E", IATK_MODE_BAREBONE, "null");
+  assert_generates(
+      "{\"openapi\":\"3.0.0\",\"components\":{\"schemas\":{\"E\":"
+      "{\"type\":\"string\",\"nullable\":true,\"enum\":[null,\"a\"]}}}}",
+      "E", IATK_MODE_BAREBONE, "null");
 }
 
 static void test_allof_merges_objects(void **state) {
@@ -145,15 +160,18 @@ static void test_allof_diamonds_and_self_reference(void **state) {
                          "\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},"
                          "{\"$ref\":\"#/$defs/d%d\"}],\"required\":[\"p%d\"]},",
                          i, i + 1, i + 1, i % 3);
-  sprintf(text + n, "\"d%d\":{\"type\":\"object\",\"properties\":{\"p0\":"
-          "{\"minimum\":4,\"type\":\"integer\"}}}}}", LEVELS);
+  sprintf(text + n,
+          "\"d%d\":{\"type\":\"object\",\"properties\":{\"p0\":"
+          "{\"minimum\":4,\"type\":\"integer\"}}}}}",
+          LEVELS);
   char *event = generate_text(text, NULL, IATK_MODE_BAREBONE, 0, 0, 0);
   assert_string_equal(event, "{\"p0\":4,\"p1\":null,\"p2\":null}");
   free(event);
   free(text);
-  assert_generates("{\"$defs\":{\"a\":{\"allOf\":[{\"$ref\":\"#/$defs/a\"}],"
-                   "\"type\":\"string\",\"minLength\":2}},\"$ref\":\"#/$defs/a\"}",
-                   NULL, IATK_MODE_BAREBONE, "\"aa\"");
+  assert_generates(
+      "{\"$defs\":{\"a\":{\"allOf\":[{\"$ref\":\"#/$defs/a\"}],"
+      "\"type\":\"string\",\"minLength\":2}},\"$ref\":\"#/$defs/a\"}",
+      NULL, IATK_MODE_BAREBONE, "\"aa\"");
 }
 
 static void test_optional_recursion_stops(void **state) {
@@ -167,21 +185,23 @@ static void test_optional_recursion_stops(void **state) {
 
 static void test_sample_mode(void **state) {
   (void)state;
-  assert_generates("{\"type\":\"object\",\"properties\":{"
-                   "\"e\":{\"type\":\"string\",\"format\":\"email\"},"
-                   "\"x\":{\"type\":\"integer\",\"examples\":[42]},"
-                   "\"d\":{\"type\":\"string\",\"default\":\"dflt\"},"
-                   "\"s\":{\"type\":\"string\"}}}",
-                   NULL, IATK_MODE_SAMPLE,
-                   "{\"e\":\"user@example.com\",\"x\":42,\"d\":\"dflt\",\"s\":\"string\"}");
+  assert_generates(
+      "{\"type\":\"object\",\"properties\":{"
+      "\"e\":{\"type\":\"string\",\"format\":\"email\"},"
+      "\"x\":{\"type\":\"integer\",\"examples\":[42]},"
+      "\"d\":{\"type\":\"string\",\"default\":\"dflt\"},"
+      "\"s\":{\"type\":\"string\"}}}",
+      NULL, IATK_MODE_SAMPLE,
+      "{\"e\":\"user@example.com\",\"x\":42,\"d\":\"dflt\",\"s\":\"string\"}");
 }
 
 static void test_random_is_a_function_of_seed_and_index(void **state) {
   (void)state;
-  const char *schema = "{\"type\":\"object\",\"properties\":{"
-                       "\"s\":{\"type\":\"string\",\"maxLength\":8},"
-                       "\"n\":{\"type\":\"integer\",\"minimum\":-5,\"maximum\":5},"
-                       "\"a\":{\"type\":\"array\",\"items\":{\"enum\":[1,2,3]}}}}";
+  const char *schema =
+      "{\"type\":\"object\",\"properties\":{"
+      "\"s\":{\"type\":\"string\",\"maxLength\":8},"
+      "\"n\":{\"type\":\"integer\",\"minimum\":-5,\"maximum\":5},"
+      "\"a\":{\"type\":\"array\",\"items\":{\"enum\":[1,2,3]}}}}";
   char *a = generate_text(schema, NULL, IATK_MODE_RANDOM, 7, 3, 0);
   char *b = generate_text(schema, NULL, IATK_MODE_RANDOM, 7, 3, 0);
   assert_string_equal(a, b);
@@ -210,8 +230,9 @@ static void test_random_respects_bounds(void **state) {
 static void test_pretty(void **state) {
   (void)state;
   iatk_error err;
-  iatk_plan *plan = compile_text("{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}",
-                                 NULL, &err);
+  iatk_plan *plan = compile_text(
+      "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}}",
+      NULL, &err);
   iatk_gen *gen = iatk_gen_new(plan, &err);
   iatk_gen_set_pretty(gen, 1);
   const char *text;

@@ -15,9 +15,10 @@
 static void test_new_refuses_bad_arguments(void **state) {
   (void)state;
   iatk_error err;
-  const char *bad[][2] = {{NULL, "python"}, {APP ".handler", NULL}, {APP ".handler", "ruby"},
-                          {"../handlers/python/app", "python"}, {APP ".", "python"},
-                          {".handler", "python"}};
+  const char *bad[][2] = {
+      {NULL, "python"},         {APP ".handler", NULL},
+      {APP ".handler", "ruby"}, {"../handlers/python/app", "python"},
+      {APP ".", "python"},      {".handler", "python"}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     iatk_error_clear(&err);
     assert_null(iatk_handler_new(bad[i][0], bad[i][1], &err));
@@ -38,14 +39,17 @@ static void test_settings_are_checked(void **state) {
   assert_int_equal(iatk_handler_set(h, "timeout", "2.5", &err), IATK_OK);
   assert_int_equal(iatk_handler_set(h, "env", "A=1", &err), IATK_OK);
   assert_int_equal(iatk_handler_set(h, "function-name", "f", &err), IATK_OK);
-  assert_int_equal(iatk_handler_set(h, "function-name", "g", &err), IATK_OK); /* replaces */
-  const char *bad[][2] = {{"timeout", "0"}, {"timeout", "901"}, {"timeout", "x"},
-                          {"memory-size", "127"}, {"account", "12345"}, {"region", "US"},
-                          {"env", "=x"}, {"env", "NOVALUE"}, {"function-name", ""},
-                          {"colour", "blue"}};
+  assert_int_equal(iatk_handler_set(h, "function-name", "g", &err),
+                   IATK_OK); /* replaces */
+  const char *bad[][2] = {{"timeout", "0"},      {"timeout", "901"},
+                          {"timeout", "x"},      {"memory-size", "127"},
+                          {"account", "12345"},  {"region", "US"},
+                          {"env", "=x"},         {"env", "NOVALUE"},
+                          {"function-name", ""}, {"colour", "blue"}};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     iatk_error_clear(&err);
-    assert_int_equal(iatk_handler_set(h, bad[i][0], bad[i][1], &err), IATK_EINVAL);
+    assert_int_equal(iatk_handler_set(h, bad[i][0], bad[i][1], &err),
+                     IATK_EINVAL);
   }
   iatk_handler_free(h);
 }
@@ -66,7 +70,9 @@ static void test_invoke_gives_the_payload(void **state) {
   iatk_handler *h = python("handler");
   char *payload = NULL;
   size_t len = 0;
-  assert_int_equal(iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, &len, &err), IATK_OK);
+  assert_int_equal(
+      iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, &len, &err),
+      IATK_OK);
   assert_string_equal(payload, "6");
   assert_int_equal(len, 1);
   iatk_free(payload);
@@ -79,8 +85,9 @@ static void test_a_failure_gives_the_error_document(void **state) {
   iatk_error_clear(&err);
   iatk_handler *h = python("custom");
   char *payload = NULL;
-  assert_int_equal(iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err),
-                   IATK_ECONSUMER);
+  assert_int_equal(
+      iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err),
+      IATK_ECONSUMER);
   assert_string_equal(err.message, "OrderError: order 42 is empty");
   assert_non_null(strstr(payload, "\"requestId\": \"rid\""));
   iatk_free(payload);
@@ -94,10 +101,12 @@ static void test_a_timeout_gives_sandbox_timedout(void **state) {
   iatk_handler *h = python("slow");
   assert_int_equal(iatk_handler_set(h, "timeout", "0.3", &err), IATK_OK);
   char *payload = NULL;
-  assert_int_equal(iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err),
-                   IATK_ETIMEOUT);
-  assert_string_equal(payload, "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":"
-                               "\"RequestId: rid Error: Task timed out after 0.30 seconds\"}");
+  assert_int_equal(
+      iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err),
+      IATK_ETIMEOUT);
+  assert_string_equal(
+      payload, "{\"errorType\":\"Sandbox.Timedout\",\"errorMessage\":"
+               "\"RequestId: rid Error: Task timed out after 0.30 seconds\"}");
   iatk_free(payload);
   iatk_handler_free(h);
 }
@@ -107,11 +116,15 @@ static void test_no_payload_without_a_bootstrap(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   iatk_handler *h = python("handler");
-  assert_int_equal(iatk_handler_set(h, "runtime-dir", "/nonexistent", &err), IATK_OK);
+  assert_int_equal(iatk_handler_set(h, "runtime-dir", "/nonexistent", &err),
+                   IATK_OK);
   char *payload = (char *)"untouched";
-  assert_int_equal(iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err), IATK_EIO);
+  assert_int_equal(
+      iatk_handler_invoke(h, EVENT, strlen(EVENT), &payload, NULL, &err),
+      IATK_EIO);
   assert_null(payload);
-  assert_int_equal(iatk_handler_invoke(h, EVENT, 1, NULL, NULL, &err), IATK_EINVAL);
+  assert_int_equal(iatk_handler_invoke(h, EVENT, 1, NULL, NULL, &err),
+                   IATK_EINVAL);
   assert_int_equal(err.code, IATK_EIO); /* the first error wins */
   iatk_handler_free(h);
 }

@@ -28,7 +28,8 @@ static void check_integer(double v) {
   iatk__number_text_integer(&got, v);
   iatk__buf_printf(&want, "%.0f", v == 0 ? 0.0 : v);
   if (strcmp(got.data, want.data) != 0)
-    fail_msg("integer %.17g: wrote %s, printf wrote %s", v, got.data, want.data);
+    fail_msg("integer %.17g: wrote %s, printf wrote %s", v, got.data,
+             want.data);
 }
 
 static void check_both(double v) {
@@ -76,13 +77,46 @@ static void test_bit_patterns(void **state) {
 
 static void test_edges(void **state) {
   (void)state;
-  static const double values[] = {
-      0.0, -0.0, 0.5, 0.1, 0.2, 0.3, 1.5, 2.5, 0.125, 0.375, 1e-4, 1e-5, 9.99999999999999e-5,
-      1e15, 1e15 - 0.125, 999999999999999.9, 9007199254740992.0, 9007199254740993.0,
-      4503599627370495.5, 1e16, 1e17, 1e22, 1e23, 9.2233720368547758e18, 1e300, 5e-324,
-      2.2250738585072014e-308, 1.7976931348623157e308, 0.1 + 0.2, 1.0 / 3, 2.0 / 3,
-      123456.789, 0.000123456789, 100.0 / 7, 3.0e-4, 9.5, 99.5, 0.95, 0.995,
-      INFINITY};
+  static const double values[] = {0.0,
+                                  -0.0,
+                                  0.5,
+                                  0.1,
+                                  0.2,
+                                  0.3,
+                                  1.5,
+                                  2.5,
+                                  0.125,
+                                  0.375,
+                                  1e-4,
+                                  1e-5,
+                                  9.99999999999999e-5,
+                                  1e15,
+                                  1e15 - 0.125,
+                                  999999999999999.9,
+                                  9007199254740992.0,
+                                  9007199254740993.0,
+                                  4503599627370495.5,
+                                  1e16,
+                                  1e17,
+                                  1e22,
+                                  1e23,
+                                  9.2233720368547758e18,
+                                  1e300,
+                                  5e-324,
+                                  2.2250738585072014e-308,
+                                  1.7976931348623157e308,
+                                  0.1 + 0.2,
+                                  1.0 / 3,
+                                  2.0 / 3,
+                                  123456.789,
+                                  0.000123456789,
+                                  100.0 / 7,
+                                  3.0e-4,
+                                  9.5,
+                                  99.5,
+                                  0.95,
+                                  0.995,
+                                  INFINITY};
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     double v = values[i];
     check_both(v);
@@ -111,8 +145,8 @@ static void test_edges(void **state) {
 
 static void test_int64(void **state) {
   (void)state;
-  static const int64_t values[] = {0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN,
-                                   INT64_MIN + 1};
+  static const int64_t values[] = {
+      0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN, INT64_MIN + 1};
   char text[32];
   for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
     iatk__buf_reset(&got);

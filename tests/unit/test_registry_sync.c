@@ -147,9 +147,8 @@ static void test_sync_copies_every_version_once(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   tally t = {0, 0};
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", NULL, count, &t,
-                                      &err),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", NULL, count, &t, &err), IATK_OK);
   assert_int_equal(t.copied, 3);
   assert_int_equal(t.held, 0);
   char *v4 = read_version(f->to, "s", "4");
@@ -157,9 +156,8 @@ static void test_sync_copies_every_version_once(void **state) {
   iatk_free(v4);
   /* twice: nothing new */
   t = (tally){0, 0};
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", NULL, count, &t,
-                                      &err),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", NULL, count, &t, &err), IATK_OK);
   assert_int_equal(t.copied, 0);
   assert_int_equal(t.held, 3);
 }
@@ -171,13 +169,12 @@ static void test_sync_one_schema_and_conflicts(void **state) {
   put_version(f->to, "s", DOC_C, 1); /* the same number, other content */
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "t", NULL, NULL,
-                                      &err),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", "t", NULL, NULL, &err), IATK_OK);
   iatk_error_clear(&err);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "s", NULL, NULL,
-                                      &err),
-                   IATK_EEXIST);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", "s", NULL, NULL, &err),
+      IATK_EEXIST);
   char *kept = read_version(f->to, "s", "1");
   assert_string_equal(kept, DOC_C);
   iatk_free(kept);
@@ -188,20 +185,19 @@ static void test_sync_empty_registry_and_missing(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   assert_int_equal(iatk_registry_create(f->from, "r", &err), IATK_OK);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", NULL, NULL, NULL,
-                                      &err),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", NULL, NULL, NULL, &err), IATK_OK);
   iatk_strlist *registries = iatk_registry_list(f->to, NULL, &err);
   assert_int_equal(iatk_strlist_count(registries), 1);
   iatk_strlist_free(registries);
   iatk_error_clear(&err);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "nope", NULL, NULL,
-                                      NULL, &err),
-                   IATK_ENOREGISTRY);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "nope", NULL, NULL, NULL, &err),
+      IATK_ENOREGISTRY);
   iatk_error_clear(&err);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "nope", NULL, NULL,
-                                      &err),
-                   IATK_ENOSCHEMA);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", "nope", NULL, NULL, &err),
+      IATK_ENOSCHEMA);
 }
 
 /* A named schema missing at the source leaves the destination alone. */
@@ -210,9 +206,9 @@ static void test_sync_missing_schema_creates_nothing(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   assert_int_equal(iatk_registry_create(f->from, "r", &err), IATK_OK);
-  assert_int_equal(iatk_registry_sync(f->from, f->to, "r", "absent", NULL,
-                                      NULL, &err),
-                   IATK_ENOSCHEMA);
+  assert_int_equal(
+      iatk_registry_sync(f->from, f->to, "r", "absent", NULL, NULL, &err),
+      IATK_ENOSCHEMA);
   iatk_error_clear(&err);
   iatk_strlist *registries = iatk_registry_list(f->to, NULL, &err);
   assert_non_null(registries);
@@ -238,8 +234,8 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_sync_copies_every_version_once,
                                       setup, teardown),
-      cmocka_unit_test_setup_teardown(test_sync_one_schema_and_conflicts,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_sync_one_schema_and_conflicts, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_sync_empty_registry_and_missing,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_sync_missing_schema_creates_nothing,

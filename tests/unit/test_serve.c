@@ -60,8 +60,8 @@ static int call(fixture *f, const char *method, const char *path,
   iatk__srv_reply_release(&f->reply);
   iatk__srv_reply_init(&f->reply);
   json_decref(f->body);
-  iatk__srv_request req = {method, path, query, NULL, 0, body,
-                           body ? strlen(body) : 0};
+  iatk__srv_request req = {
+      method, path, query, NULL, 0, body, body ? strlen(body) : 0};
   iatk__srv_dispatch(f->srv, &req, &f->reply);
   f->body = json_loadb(f->reply.body.data, f->reply.body.len, 0, NULL);
   assert_non_null(f->body); /* every answer is JSON */
@@ -83,9 +83,9 @@ static const char *member(fixture *f, const char *name) {
 }
 
 static void put(fixture *f, const char *r, const char *s, const char *doc) {
-  assert_int_equal(iatk_registry_put(f->reg, r, s, NULL, doc, strlen(doc),
-                                     NULL, NULL),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_put(f->reg, r, s, NULL, doc, strlen(doc), NULL, NULL),
+      IATK_OK);
 }
 
 /* ----------------------------------------------------------- decoding */
@@ -158,8 +158,9 @@ static void test_names_checked(void **state) {
   assert_error(f, 400, "BadRequestException");
   /* "@" arrives encoded, as botocore sends it. */
   put(f, "aws.events", "aws.a@B", DOC);
-  assert_int_equal(call(f, "GET", "/v1/registries/name/aws.events/schemas/"
-                                  "name/aws.a%40B",
+  assert_int_equal(call(f, "GET",
+                        "/v1/registries/name/aws.events/schemas/"
+                        "name/aws.a%40B",
                         NULL, NULL),
                    200);
   assert_string_equal(member(f, "SchemaName"), "aws.a@B");
@@ -282,11 +283,10 @@ static void test_update(void **state) {
   assert_error(f, 404, "NotFoundException");
   put(f, "r", "s", DOC);
   /* Same content and type: no new version, the latest is answered. */
-  assert_int_equal(
-      call(f, "PUT", SCHEMA_PATH, NULL,
-           "{\"Content\": \"{\\\"type\\\": \\\"object\\\"}\", "
-           "\"ClientTokenId\": \"a\"}"),
-      200);
+  assert_int_equal(call(f, "PUT", SCHEMA_PATH, NULL,
+                        "{\"Content\": \"{\\\"type\\\": \\\"object\\\"}\", "
+                        "\"ClientTokenId\": \"a\"}"),
+                   200);
   assert_string_equal(member(f, "SchemaVersion"), "1");
   assert_int_equal(call(f, "PUT", SCHEMA_PATH, NULL, "{}"), 200);
   assert_string_equal(member(f, "SchemaVersion"), "1");
@@ -297,7 +297,9 @@ static void test_update(void **state) {
   assert_string_equal(member(f, "Type"), "JSONSchemaDraft4");
   /* A new type alone is a new version. */
   assert_int_equal(call(f, "PUT", SCHEMA_PATH, NULL,
-                        "{\"Type\": \"OpenApi3\", \"Content\": \"" "{}" "\"}"),
+                        "{\"Type\": \"OpenApi3\", \"Content\": \""
+                        "{}"
+                        "\"}"),
                    200);
   assert_string_equal(member(f, "SchemaVersion"), "3");
   assert_string_equal(member(f, "Type"), "OpenApi3");
@@ -360,8 +362,9 @@ static void test_pagination(void **state) {
   walk(f, "/v1/registries/name/a/schemas/name/s/versions", "SchemaVersions",
        "SchemaVersion", "", 5, seen);
   assert_string_equal(seen, "1,2,3,4,5,6,7,8,9,10,11,12,");
-  assert_int_equal(call(f, "GET", "/v1/registries/name/a/schemas/name/s/"
-                                  "versions",
+  assert_int_equal(call(f, "GET",
+                        "/v1/registries/name/a/schemas/name/s/"
+                        "versions",
                         "limit=1", NULL),
                    200);
   json_t *first = json_array_get(json_object_get(f->body, "SchemaVersions"), 0);
@@ -390,9 +393,9 @@ static void test_tokens_validated(void **state) {
   snprintf(query, sizeof query, "nextToken=%s", token);
   call(f, "GET", "/v1/registries", query, NULL);
   assert_error(f, 400, "BadRequestException");
-  const char *bad[] = {"nextToken=zz", "nextToken=%zz", "limit=0",
-                       "limit=-1",     "limit=1x",      "limit=",
-                       "scope=GLOBAL"};
+  const char *bad[] = {
+      "nextToken=zz", "nextToken=%zz", "limit=0",     "limit=-1",
+      "limit=1x",     "limit=",        "scope=GLOBAL"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     call(f, "GET", "/v1/registries", bad[i], NULL);
     assert_error(f, 400, "BadRequestException");
@@ -439,9 +442,8 @@ static void test_settings(void **state) {
   fixture *f = *state;
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk_server_set_arn(f->srv, "eu-west-3", "000000000042",
-                                       &err),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_server_set_arn(f->srv, "eu-west-3", "000000000042", &err), IATK_OK);
   assert_int_equal(iatk_server_set_arn(f->srv, "EU", NULL, NULL), IATK_EINVAL);
   assert_int_equal(iatk_server_set_arn(f->srv, NULL, "12", NULL), IATK_EINVAL);
   assert_int_equal(call(f, "POST", "/v1/registries/name/r", NULL, NULL), 201);

@@ -48,9 +48,9 @@ static int teardown(void **state) {
 }
 
 static void put(fixture *f, const char *r, const char *s) {
-  assert_int_equal(iatk_registry_put(f->reg, r, s, NULL, DOC, strlen(DOC),
-                                     NULL, NULL),
-                   IATK_OK);
+  assert_int_equal(
+      iatk_registry_put(f->reg, r, s, NULL, DOC, strlen(DOC), NULL, NULL),
+      IATK_OK);
 }
 
 /* Sets the modification time of ROOT/rel to `sec` seconds + 250 ms. */
@@ -110,14 +110,17 @@ static void test_bad_names(void **state) {
   time_of(f, "01", IATK_ENAME, &err);
   time_of(f, "../1", IATK_ENAME, &err);
   int64_t t;
-  assert_int_equal(iatk_registry_version_time(f->reg, "..", "s", NULL, &t, &err),
-                   IATK_ENAME);
-  assert_int_equal(iatk_registry_version_time(f->reg, "r", "a/b", NULL, &t, NULL),
-                   IATK_ENAME);
+  assert_int_equal(
+      iatk_registry_version_time(f->reg, "..", "s", NULL, &t, &err),
+      IATK_ENAME);
+  assert_int_equal(
+      iatk_registry_version_time(f->reg, "r", "a/b", NULL, &t, NULL),
+      IATK_ENAME);
   assert_int_equal(iatk_registry_version_time(NULL, "r", "s", NULL, &t, NULL),
                    IATK_EINVAL);
-  assert_int_equal(iatk_registry_version_time(f->reg, "r", "s", NULL, NULL, NULL),
-                   IATK_EINVAL);
+  assert_int_equal(
+      iatk_registry_version_time(f->reg, "r", "s", NULL, NULL, NULL),
+      IATK_EINVAL);
 }
 
 /* A version directory that is a link is refused, never stat'ed through. */

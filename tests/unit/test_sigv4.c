@@ -10,7 +10,8 @@
 #define AKID "AKIDEXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 #define EXAMPLE_TIME ((time_t)1440938160) /* 20150830T123600Z */
-#define EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+#define EMPTY_SHA256                                                           \
+  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* The session token of AWS's test suite (post-sts-token/readme.txt). */
 #define SUITE_TOKEN                                                            \
@@ -75,28 +76,32 @@ static void test_iam_list_users_example(void **state) {
   (void)state;
   iatk__http_header headers[] = {
       {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"}};
-  iatk__sigv4_request r =
-      request("GET", "iam.amazonaws.com", "/", "Action=ListUsers&Version=2010-05-08");
+  iatk__sigv4_request r = request("GET", "iam.amazonaws.com", "/",
+                                  "Action=ListUsers&Version=2010-05-08");
   r.headers = headers;
   r.header_count = 1;
   iatk__sigv4_signature sig;
   sign(&r, "iam", NULL, &sig);
-  assert_string_equal(sig.canonical_request,
-                      "GET\n/\nAction=ListUsers&Version=2010-05-08\n"
-                      "content-type:application/x-www-form-urlencoded; charset=utf-8\n"
-                      "host:iam.amazonaws.com\n"
-                      "x-amz-date:20150830T123600Z\n\n"
-                      "content-type;host;x-amz-date\n" EMPTY_SHA256);
-  assert_string_equal(sig.string_to_sign,
-                      "AWS4-HMAC-SHA256\n20150830T123600Z\n"
-                      "20150830/us-east-1/iam/aws4_request\n"
-                      "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
-  assert_string_equal(sig.signature,
-                      "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
-  assert_string_equal(sig.authorization,
-                      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/"
-                      "aws4_request, SignedHeaders=content-type;host;x-amz-date, "
-                      "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+  assert_string_equal(
+      sig.canonical_request,
+      "GET\n/\nAction=ListUsers&Version=2010-05-08\n"
+      "content-type:application/x-www-form-urlencoded; charset=utf-8\n"
+      "host:iam.amazonaws.com\n"
+      "x-amz-date:20150830T123600Z\n\n"
+      "content-type;host;x-amz-date\n" EMPTY_SHA256);
+  assert_string_equal(
+      sig.string_to_sign,
+      "AWS4-HMAC-SHA256\n20150830T123600Z\n"
+      "20150830/us-east-1/iam/aws4_request\n"
+      "f536975d06c0309214f805bb90ccff089219ecd68b2577efef23edd43b7e1a59");
+  assert_string_equal(
+      sig.signature,
+      "5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
+  assert_string_equal(
+      sig.authorization,
+      "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/"
+      "aws4_request, SignedHeaders=content-type;host;x-amz-date, "
+      "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7");
   assert_string_equal(sig.amz_date, "20150830T123600Z");
   iatk__sigv4_signature_release(&sig);
 }
@@ -112,24 +117,69 @@ typedef struct suite_vector {
 } suite_vector;
 
 static const suite_vector suite[] = {
-    {"get-vanilla", "GET", "/", NULL, {{0}}, 0, NULL, NULL,
+    {"get-vanilla",
+     "GET",
+     "/",
+     NULL,
+     {{0}},
+     0,
+     NULL,
+     NULL,
      "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"},
-    {"get-vanilla-query-order-key", "GET", "/", "Param1=value2&Param1=Value1",
-     {{0}}, 0, NULL, NULL,
+    {"get-vanilla-query-order-key",
+     "GET",
+     "/",
+     "Param1=value2&Param1=Value1",
+     {{0}},
+     0,
+     NULL,
+     NULL,
      "eedbc4e291e521cf13422ffca22be7d2eb8146eecf653089df300a15b2382bd1"},
-    {"get-vanilla-query-order-key-case", "GET", "/", "Param2=value2&Param1=value1",
-     {{0}}, 0, NULL, NULL,
+    {"get-vanilla-query-order-key-case",
+     "GET",
+     "/",
+     "Param2=value2&Param1=value1",
+     {{0}},
+     0,
+     NULL,
+     NULL,
      "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500"},
-    {"post-x-www-form-urlencoded", "POST", "/", NULL,
-     {{"Content-Type", "application/x-www-form-urlencoded"}}, 1, "Param1=value1",
-     NULL, "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"},
-    {"get-header-value-trim", "GET", "/", NULL,
-     {{"My-Header1", " value1"}, {"My-Header2", " \"a   b   c\""}}, 2, NULL, NULL,
+    {"post-x-www-form-urlencoded",
+     "POST",
+     "/",
+     NULL,
+     {{"Content-Type", "application/x-www-form-urlencoded"}},
+     1,
+     "Param1=value1",
+     NULL,
+     "ff11897932ad3f4e8b18135d722051e5ac45fc38421b1da7b9d196a0fe09473a"},
+    {"get-header-value-trim",
+     "GET",
+     "/",
+     NULL,
+     {{"My-Header1", " value1"}, {"My-Header2", " \"a   b   c\""}},
+     2,
+     NULL,
+     NULL,
      "acc3ed3afb60bb290fc8d2dd0098b9911fcaa05412b367055dee359757a9c736"},
     /* the suite's path is the raw "/\u1234", encoded once here */
-    {"get-utf8", "GET", "/\xe1\x88\xb4", NULL, {{0}}, 0, NULL, NULL,
+    {"get-utf8",
+     "GET",
+     "/\xe1\x88\xb4",
+     NULL,
+     {{0}},
+     0,
+     NULL,
+     NULL,
      "8318018e0b0f223aa2bbf98705b62bb787dc9c0e678f255a891fd03141be5d85"},
-    {"post-sts-header-before", "POST", "/", NULL, {{0}}, 0, NULL, SUITE_TOKEN,
+    {"post-sts-header-before",
+     "POST",
+     "/",
+     NULL,
+     {{0}},
+     0,
+     NULL,
+     SUITE_TOKEN,
      "85d96828115b5dc0cfc3bd16ad9e210dd772bbebba041836c64533a82be05ead"},
 };
 
@@ -159,14 +209,16 @@ static void test_suite_query_order_texts(void **state) {
                                   "Param1=value2&Param1=Value1");
   iatk__sigv4_signature sig;
   sign(&r, "service", NULL, &sig);
-  assert_string_equal(sig.canonical_request,
-                      "GET\n/\nParam1=Value1&Param1=value2\n"
-                      "host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
-                      "host;x-amz-date\n" EMPTY_SHA256);
-  assert_string_equal(sig.string_to_sign,
-                      "AWS4-HMAC-SHA256\n20150830T123600Z\n"
-                      "20150830/us-east-1/service/aws4_request\n"
-                      "704b4cef673542d84cdff252633f065e8daeba5f168b77116f8b1bcaf3d38f89");
+  assert_string_equal(
+      sig.canonical_request,
+      "GET\n/\nParam1=Value1&Param1=value2\n"
+      "host:example.amazonaws.com\nx-amz-date:20150830T123600Z\n\n"
+      "host;x-amz-date\n" EMPTY_SHA256);
+  assert_string_equal(
+      sig.string_to_sign,
+      "AWS4-HMAC-SHA256\n20150830T123600Z\n"
+      "20150830/us-east-1/service/aws4_request\n"
+      "704b4cef673542d84cdff252633f065e8daeba5f168b77116f8b1bcaf3d38f89");
   iatk__sigv4_signature_release(&sig);
 }
 
@@ -205,16 +257,19 @@ static void test_canonical_path(void **state) {
   assert_string_equal(canonical_line("GET", "", NULL, 1), "/");
   assert_string_equal(canonical_line("GET", NULL, NULL, 1), "/");
   assert_string_equal(canonical_line("GET", "/", NULL, 1), "/");
-  assert_string_equal(canonical_line("GET", "/v1/registries/name/aws.a%40B", NULL, 1),
-                      "/v1/registries/name/aws.a%2540B");
+  assert_string_equal(
+      canonical_line("GET", "/v1/registries/name/aws.a%40B", NULL, 1),
+      "/v1/registries/name/aws.a%2540B");
   assert_string_equal(canonical_line("GET", "/a/./b/../c/", NULL, 1), "/a/c/");
   assert_string_equal(canonical_line("GET", "//a//b//", NULL, 1), "/a/b/");
   assert_string_equal(canonical_line("GET", "/..", NULL, 1), "/");
   assert_string_equal(canonical_line("GET", "/./", NULL, 1), "/");
   assert_string_equal(canonical_line("GET", "/a/..", NULL, 1), "/");
   assert_string_equal(canonical_line("GET", "/../a/../../b", NULL, 1), "/b");
-  assert_string_equal(canonical_line("GET", "/%2E%2E/x~y", NULL, 1), "/%252E%252E/x~y");
-  assert_string_equal(canonical_line("GET", "/a@b:c+d", NULL, 1), "/a%40b%3Ac%2Bd");
+  assert_string_equal(canonical_line("GET", "/%2E%2E/x~y", NULL, 1),
+                      "/%252E%252E/x~y");
+  assert_string_equal(canonical_line("GET", "/a@b:c+d", NULL, 1),
+                      "/a%40b%3Ac%2Bd");
 }
 
 /* The canonical query: pairs split as on the wire, sorted by key then
@@ -223,8 +278,10 @@ static void test_canonical_query(void **state) {
   (void)state;
   assert_string_equal(canonical_line("GET", "/", NULL, 2), "");
   assert_string_equal(canonical_line("GET", "/", "", 2), "");
-  assert_string_equal(canonical_line("GET", "/", "b=2&a=1&a=&c", 2), "a=&a=1&b=2&c=");
-  assert_string_equal(canonical_line("GET", "/", "q=a+b~c*&p=%20", 2), "p=%20&q=a+b~c*");
+  assert_string_equal(canonical_line("GET", "/", "b=2&a=1&a=&c", 2),
+                      "a=&a=1&b=2&c=");
+  assert_string_equal(canonical_line("GET", "/", "q=a+b~c*&p=%20", 2),
+                      "p=%20&q=a+b~c*");
   assert_string_equal(canonical_line("GET", "/", "a=b=c&a", 2), "a=&a=b=c");
   assert_string_equal(canonical_line("GET", "/", "x=1&&y=2", 2), "=&x=1&y=2");
   assert_string_equal(canonical_line("get", "/", NULL, 0), "GET");
@@ -236,21 +293,26 @@ static void test_canonical_query(void **state) {
 static void test_headers_to_sign(void **state) {
   (void)state;
   iatk__http_header headers[] = {
-      {"X-Dup", "  one \t two  "},  {"User-Agent", "aws-cli/2"},
-      {"x-dup", "\xc2\xa0three\xe3\x80\x80"}, {"X-Amz-Date", "20000101T000000Z"},
-      {"Expect", "100-continue"},   {"X-Amz-Security-Token", "old"},
-      {"Authorization", "stale"},   {"Content-Type", "application/json"},
+      {"X-Dup", "  one \t two  "},
+      {"User-Agent", "aws-cli/2"},
+      {"x-dup", "\xc2\xa0three\xe3\x80\x80"},
+      {"X-Amz-Date", "20000101T000000Z"},
+      {"Expect", "100-continue"},
+      {"X-Amz-Security-Token", "old"},
+      {"Authorization", "stale"},
+      {"Content-Type", "application/json"},
   };
   iatk__sigv4_request r = request("POST", "h:8080", "/", NULL);
   r.headers = headers;
   r.header_count = sizeof headers / sizeof *headers;
   iatk__sigv4_signature sig;
   sign(&r, "schemas", "token", &sig);
-  assert_non_null(strstr(sig.canonical_request,
-                         "\ncontent-type:application/json\nhost:h:8080\n"
-                         "x-amz-date:20150830T123600Z\nx-amz-security-token:token\n"
-                         "x-dup:one two,three\n\n"
-                         "content-type;host;x-amz-date;x-amz-security-token;x-dup\n"));
+  assert_non_null(
+      strstr(sig.canonical_request,
+             "\ncontent-type:application/json\nhost:h:8080\n"
+             "x-amz-date:20150830T123600Z\nx-amz-security-token:token\n"
+             "x-dup:one two,three\n\n"
+             "content-type;host;x-amz-date;x-amz-security-token;x-dup\n"));
   iatk__sigv4_signature_release(&sig);
 }
 
@@ -265,12 +327,14 @@ static void test_payload_hash(void **state) {
   iatk__sigv4_signature sig;
   sign(&r, "schemas", NULL, &sig);
   const char *hash = strrchr(sig.canonical_request, '\n') + 1;
-  assert_string_equal(hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  assert_string_equal(
+      hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   iatk__sigv4_signature_release(&sig);
   r.headers = headers;
   r.header_count = 1;
   sign(&r, "schemas", NULL, &sig);
-  assert_string_equal(strrchr(sig.canonical_request, '\n') + 1, "UNSIGNED-PAYLOAD");
+  assert_string_equal(strrchr(sig.canonical_request, '\n') + 1,
+                      "UNSIGNED-PAYLOAD");
   iatk__sigv4_signature_release(&sig);
 }
 
@@ -281,16 +345,18 @@ static void test_sign_errors(void **state) {
   iatk__sigv4_signature sig;
   iatk_error err;
   iatk_error_clear(&err);
-  assert_int_equal(iatk__sigv4_sign(&r, &none, "us-east-1", "schemas", 0, &sig, &err),
-                   IATK_ECREDENTIALS);
+  assert_int_equal(
+      iatk__sigv4_sign(&r, &none, "us-east-1", "schemas", 0, &sig, &err),
+      IATK_ECREDENTIALS);
   iatk__sigv4_signature_release(&sig);
   iatk__aws_creds creds = example_creds(NULL);
   assert_int_equal(iatk__sigv4_sign(&r, &creds, NULL, "schemas", 0, &sig, NULL),
                    IATK_EINVAL);
   iatk__sigv4_signature_release(&sig);
   r.host = NULL;
-  assert_int_equal(iatk__sigv4_sign(&r, &creds, "us-east-1", "schemas", 0, &sig, NULL),
-                   IATK_EINVAL);
+  assert_int_equal(
+      iatk__sigv4_sign(&r, &creds, "us-east-1", "schemas", 0, &sig, NULL),
+      IATK_EINVAL);
   iatk__sigv4_signature_release(&sig);
   iatk__sigv4_signature_release(NULL);
 }
@@ -315,15 +381,18 @@ typedef struct received {
 
 static void receive_signed(received *rc) {
   memset(rc, 0, sizeof *rc);
-  static const iatk__http_header sent[] = {{"Content-Type", "application/json"}};
-  rc->req = request("POST", "127.0.0.1:8080", "/v1/registries/name/r%40x", "a=1&b=");
+  static const iatk__http_header sent[] = {
+      {"Content-Type", "application/json"}};
+  rc->req =
+      request("POST", "127.0.0.1:8080", "/v1/registries/name/r%40x", "a=1&b=");
   rc->req.headers = sent;
   rc->req.header_count = 1;
   rc->req.payload = "{\"x\":1}";
   rc->req.payload_len = 7;
   iatk__sigv4_signature sig;
   sign(&rc->req, "schemas", NULL, &sig);
-  snprintf(rc->authorization, sizeof rc->authorization, "%s", sig.authorization);
+  snprintf(rc->authorization, sizeof rc->authorization, "%s",
+           sig.authorization);
   memcpy(rc->amz_date, sig.amz_date, sizeof rc->amz_date);
   iatk__sigv4_signature_release(&sig);
   rc->headers[0] = (iatk__http_header){"Host", "127.0.0.1:8080"};
@@ -350,7 +419,9 @@ static const char *verify_at(received *rc, const char *service, long skew,
   return code;
 }
 
-static const char *verify(received *rc) { return verify_at(rc, "schemas", 0, NULL); }
+static const char *verify(received *rc) {
+  return verify_at(rc, "schemas", 0, NULL);
+}
 
 static void test_verify_accepts_own_signature(void **state) {
   (void)state;
@@ -360,10 +431,12 @@ static void test_verify_accepts_own_signature(void **state) {
   /* AWS's example, verified as the IAM service would */
   iatk__http_header headers[] = {
       {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
-      {"Host", "iam.amazonaws.com"}, {"X-Amz-Date", "20150830T123600Z"},
-      {"Authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/"
-                        "iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, "
-                        "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"}};
+      {"Host", "iam.amazonaws.com"},
+      {"X-Amz-Date", "20150830T123600Z"},
+      {"Authorization",
+       "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/"
+       "iam/aws4_request, SignedHeaders=content-type;host;x-amz-date, "
+       "Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7"}};
   rc.req = request("GET", NULL, "/", "Action=ListUsers&Version=2010-05-08");
   rc.req.headers = headers;
   rc.req.header_count = 4;
@@ -376,8 +449,10 @@ static void test_verify_rejects_tampering(void **state) {
   char message[IATK_ERROR_MESSAGE_SIZE];
   receive_signed(&rc);
   rc.req.payload = "{\"x\":2}";
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "InvalidSignatureException");
-  assert_non_null(strstr(message, "The request signature we calculated does not match"));
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "InvalidSignatureException");
+  assert_non_null(
+      strstr(message, "The request signature we calculated does not match"));
   receive_signed(&rc);
   rc.req.path = "/v1/registries/name/r%40y";
   assert_string_equal(verify(&rc), "InvalidSignatureException");
@@ -393,7 +468,8 @@ static void test_verify_rejects_tampering(void **state) {
   receive_signed(&rc);
   rc.headers[5] = (iatk__http_header){"X-Amz-Content-Sha256", EMPTY_SHA256};
   rc.req.header_count = 6;
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "InvalidSignatureException");
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "InvalidSignatureException");
   assert_non_null(strstr(message, "x-amz-content-sha256"));
 }
 
@@ -406,19 +482,21 @@ static void test_verify_long_header_name(void **state) {
   memset(name, 'n', sizeof name - 1);
   name[sizeof name - 1] = '\0';
   iatk__http_header sent[] = {{name, "v"}};
-  iatk__sigv4_request req = request("GET", "127.0.0.1:8080", "/v1/registries", NULL);
+  iatk__sigv4_request req =
+      request("GET", "127.0.0.1:8080", "/v1/registries", NULL);
   req.headers = sent;
   req.header_count = 1;
   iatk__sigv4_signature sig;
   sign(&req, "schemas", NULL, &sig);
-  iatk__http_header arrived[] = {{"Host", "127.0.0.1:8080"}, {name, "v"},
+  iatk__http_header arrived[] = {{"Host", "127.0.0.1:8080"},
+                                 {name, "v"},
                                  {"X-Amz-Date", sig.amz_date},
                                  {"Authorization", sig.authorization}};
   req.headers = arrived;
   req.header_count = 4;
   const char *code = "unset";
-  assert_int_equal(iatk__sigv4_verify(&req, "schemas", EXAMPLE_TIME, 300, lookup,
-                                      NULL, &code, NULL),
+  assert_int_equal(iatk__sigv4_verify(&req, "schemas", EXAMPLE_TIME, 300,
+                                      lookup, NULL, &code, NULL),
                    IATK_OK);
   assert_null(code);
   iatk__sigv4_signature_release(&sig);
@@ -431,11 +509,15 @@ static void test_verify_unknown_key_and_scope(void **state) {
   receive_signed(&rc);
   char *akid = strstr(rc.authorization, AKID);
   akid[0] = 'X';
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "UnrecognizedClientException");
-  assert_string_equal(message, "The security token included in the request is invalid.");
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "UnrecognizedClientException");
+  assert_string_equal(message,
+                      "The security token included in the request is invalid.");
   receive_signed(&rc);
-  assert_string_equal(verify_at(&rc, "events", 0, message), "InvalidSignatureException");
-  assert_string_equal(message, "Credential should be scoped to correct service: 'events'. ");
+  assert_string_equal(verify_at(&rc, "events", 0, message),
+                      "InvalidSignatureException");
+  assert_string_equal(
+      message, "Credential should be scoped to correct service: 'events'. ");
 }
 
 static void test_verify_clock_skew(void **state) {
@@ -445,12 +527,16 @@ static void test_verify_clock_skew(void **state) {
   receive_signed(&rc);
   assert_null(verify_at(&rc, "schemas", 300, NULL));
   assert_null(verify_at(&rc, "schemas", -300, NULL));
-  assert_string_equal(verify_at(&rc, "schemas", 301, message), "InvalidSignatureException");
-  assert_string_equal(message, "Signature expired: 20150830T123600Z is now earlier than "
-                               "20150830T123601Z (20150830T124101Z - 5 min.)");
-  assert_string_equal(verify_at(&rc, "schemas", -301, message), "InvalidSignatureException");
-  assert_string_equal(message, "Signature not yet current: 20150830T123600Z is still later "
-                               "than 20150830T123559Z (20150830T123059Z + 5 min.)");
+  assert_string_equal(verify_at(&rc, "schemas", 301, message),
+                      "InvalidSignatureException");
+  assert_string_equal(message,
+                      "Signature expired: 20150830T123600Z is now earlier than "
+                      "20150830T123601Z (20150830T124101Z - 5 min.)");
+  assert_string_equal(verify_at(&rc, "schemas", -301, message),
+                      "InvalidSignatureException");
+  assert_string_equal(
+      message, "Signature not yet current: 20150830T123600Z is still later "
+               "than 20150830T123559Z (20150830T123059Z + 5 min.)");
 }
 
 /* A Date header stands in for X-Amz-Date, as botocore writes it. */
@@ -460,17 +546,22 @@ static void test_verify_date_header(void **state) {
   char message[IATK_ERROR_MESSAGE_SIZE];
   receive_signed(&rc);
   /* read and in time, but x-amz-date was signed and is gone now */
-  rc.headers[2] = (iatk__http_header){"Date", "Sun, 30 Aug 2015 12:36:00 -0000"};
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "IncompleteSignatureException");
+  rc.headers[2] =
+      (iatk__http_header){"Date", "Sun, 30 Aug 2015 12:36:00 -0000"};
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "IncompleteSignatureException");
   assert_non_null(strstr(message, "'x-amz-date' is listed in SignedHeaders"));
   rc.headers[2] = (iatk__http_header){"Date", "Sun, 30 Aug 2015 12:36:00 GMT"};
-  assert_string_equal(verify_at(&rc, "schemas", 400, message), "InvalidSignatureException");
+  assert_string_equal(verify_at(&rc, "schemas", 400, message),
+                      "InvalidSignatureException");
   assert_non_null(strstr(message, "Signature expired: 20150830T123600Z"));
   rc.headers[2] = (iatk__http_header){"Date", "yesterday"};
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "IncompleteSignatureException");
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "IncompleteSignatureException");
   assert_non_null(strstr(message, "ISO-8601"));
   rc.headers[2] = (iatk__http_header){"Accept", "*/*"};
-  assert_string_equal(verify_at(&rc, "schemas", 0, message), "IncompleteSignatureException");
+  assert_string_equal(verify_at(&rc, "schemas", 0, message),
+                      "IncompleteSignatureException");
   assert_non_null(strstr(message, "'X-Amz-Date' or a 'Date' header"));
   rc.headers[2] = (iatk__http_header){"X-Amz-Date", "2015-08-30T12:36:00Z"};
   assert_string_equal(verify(&rc), "IncompleteSignatureException");
@@ -511,11 +602,14 @@ static void test_verify_missing_and_malformed(void **state) {
   rc.headers[3].name = "Authorization";
   snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[2]);
   verify_at(&rc, "schemas", 0, message);
-  assert_true(strncmp(message, "Authorization header requires 'SignedHeaders' parameter.",
-                      56) == 0);
+  assert_true(
+      strncmp(message,
+              "Authorization header requires 'SignedHeaders' parameter.",
+              56) == 0);
   snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[3]);
   verify_at(&rc, "schemas", 0, message);
-  assert_non_null(strstr(message, "Credential must have exactly 5 slash-delimited elements"));
+  assert_non_null(strstr(
+      message, "Credential must have exactly 5 slash-delimited elements"));
   for (size_t i = 0; i < sizeof malformed / sizeof *malformed; i++) {
     snprintf(rc.authorization, sizeof rc.authorization, "%s", malformed[i]);
     const char *code = verify_at(&rc, "schemas", 0, message);

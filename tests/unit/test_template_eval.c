@@ -82,9 +82,11 @@ static void test_sub(void **state) {
   (void)state;
   check("{\"Fn::Sub\": \"${Env}-${AWS::AccountId}-${!Literal}-${ Env }\"}",
         "\"dev-123456789012-${Literal}-dev\"");
-  check("{\"Fn::Sub\": [\"${A}/${B}\", {\"A\": \"x\", \"B\": {\"Ref\": \"Env\"}}]}",
-        "\"x/dev\"");
-  check("{\"Fn::Sub\": \"no variables, ${ unclosed\"}", "\"no variables, ${ unclosed\"");
+  check(
+      "{\"Fn::Sub\": [\"${A}/${B}\", {\"A\": \"x\", \"B\": {\"Ref\": \"Env\"}}]}",
+      "\"x/dev\"");
+  check("{\"Fn::Sub\": \"no variables, ${ unclosed\"}",
+        "\"no variables, ${ unclosed\"");
 }
 
 static void test_lists(void **state) {
@@ -94,7 +96,8 @@ static void test_lists(void **state) {
   check("{\"Fn::Select\": [\"1\", [\"a\", \"b\"]]}", "\"b\"");
   check("{\"Fn::Split\": [\"::\", \"a::b::\"]}", "[\"a\", \"b\", \"\"]");
   check("{\"Fn::Length\": [1, 2]}", "2");
-  check("{\"Fn::GetAZs\": \"\"}", "[\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]");
+  check("{\"Fn::GetAZs\": \"\"}",
+        "[\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"]");
   check("{\"Fn::Cidr\": [\"192.168.0.0/24\", 2, 6]}",
         "[\"192.168.0.0/26\", \"192.168.0.64/26\"]");
 }
@@ -113,30 +116,44 @@ static void test_conditions(void **state) {
   check("{\"Fn::If\": [\"IsDev\", \"yes\", \"no\"]}", "\"yes\"");
   check("{\"Fn::Equals\": [\"1\", 1]}", "true");
   check("{\"Fn::Not\": [{\"Condition\": \"IsDev\"}]}", "false");
-  check("{\"Fn::And\": [true, {\"Fn::Or\": [false, {\"Condition\": \"IsDev\"}]}]}", "true");
+  check(
+      "{\"Fn::And\": [true, {\"Fn::Or\": [false, {\"Condition\": \"IsDev\"}]}]}",
+      "true");
   /* The branch not taken is never evaluated. */
-  check("{\"Fn::If\": [\"IsDev\", \"ok\", {\"Fn::ImportValue\": \"x\"}]}", "\"ok\"");
+  check("{\"Fn::If\": [\"IsDev\", \"ok\", {\"Fn::ImportValue\": \"x\"}]}",
+        "\"ok\"");
 }
 
 static void test_needs_stack(void **state) {
   (void)state;
-  check_fails("{\"Fn::GetAtt\": [\"Topic\", \"TopicName\"]}", IATK_EUNSUPPORTED,
-              "t.json: resource 'S', at Properties/Content/Fn::GetAtt: "
-              "Fn::GetAtt Topic.TopicName needs a deployed stack (Topic is an AWS::SNS::Topic)");
-  check_fails("{\"Fn::Join\": [\"\", [{\"Fn::ImportValue\": \"e\"}]]}", IATK_EUNSUPPORTED,
-              "at Properties/Content/Fn::Join/1/0/Fn::ImportValue: Fn::ImportValue needs a deployed stack");
-  check_fails("{\"Ref\": \"AWS::StackId\"}", IATK_EUNSUPPORTED, "Ref AWS::StackId needs a deployed stack");
-  check_fails("{\"Ref\": \"NoDefault\"}", IATK_EUNSUPPORTED, "--parameter NoDefault=VALUE");
-  check_fails("{\"Fn::Sub\": \"${Topic.Arn}\"}", IATK_EUNSUPPORTED, "Fn::GetAtt Topic.Arn needs a deployed stack");
+  check_fails(
+      "{\"Fn::GetAtt\": [\"Topic\", \"TopicName\"]}", IATK_EUNSUPPORTED,
+      "t.json: resource 'S', at Properties/Content/Fn::GetAtt: "
+      "Fn::GetAtt Topic.TopicName needs a deployed stack (Topic is an AWS::SNS::Topic)");
+  check_fails(
+      "{\"Fn::Join\": [\"\", [{\"Fn::ImportValue\": \"e\"}]]}",
+      IATK_EUNSUPPORTED,
+      "at Properties/Content/Fn::Join/1/0/Fn::ImportValue: Fn::ImportValue needs a deployed stack");
+  check_fails("{\"Ref\": \"AWS::StackId\"}", IATK_EUNSUPPORTED,
+              "Ref AWS::StackId needs a deployed stack");
+  check_fails("{\"Ref\": \"NoDefault\"}", IATK_EUNSUPPORTED,
+              "--parameter NoDefault=VALUE");
+  check_fails("{\"Fn::Sub\": \"${Topic.Arn}\"}", IATK_EUNSUPPORTED,
+              "Fn::GetAtt Topic.Arn needs a deployed stack");
 }
 
 static void test_malformed(void **state) {
   (void)state;
-  check_fails("{\"Fn::Nope\": 1}", IATK_EJSON, "unknown intrinsic function Fn::Nope");
-  check_fails("{\"Ref\": \"Missing\"}", IATK_EJSON, "no parameter, pseudo parameter or resource");
-  check_fails("{\"Fn::Select\": [5, [1]]}", IATK_EJSON, "index 5 is out of range");
-  check_fails("{\"Fn::Join\": [\",\", [[1]]]}", IATK_EJSON, "item 0 is not a string");
-  check_fails("{\"Fn::If\": [\"Nope\", 1, 2]}", IATK_EJSON, "no condition named 'Nope'");
+  check_fails("{\"Fn::Nope\": 1}", IATK_EJSON,
+              "unknown intrinsic function Fn::Nope");
+  check_fails("{\"Ref\": \"Missing\"}", IATK_EJSON,
+              "no parameter, pseudo parameter or resource");
+  check_fails("{\"Fn::Select\": [5, [1]]}", IATK_EJSON,
+              "index 5 is out of range");
+  check_fails("{\"Fn::Join\": [\",\", [[1]]]}", IATK_EJSON,
+              "item 0 is not a string");
+  check_fails("{\"Fn::If\": [\"Nope\", 1, 2]}", IATK_EJSON,
+              "no condition named 'Nope'");
   check_fails("{\"Fn::Sub\": \"${Zones}\"}", IATK_EJSON, "${Zones} is a list");
 }
 
@@ -170,9 +187,10 @@ static void check_yaml(const char *yaml, const char *want_json) {
 
 static void test_yaml(void **state) {
   (void)state;
-  check_yaml("a: !Ref X\nb: !GetAtt A.B.C\nc: !GetAtt [A, B]\nd: !Condition C\n",
-             "{\"a\": {\"Ref\": \"X\"}, \"b\": {\"Fn::GetAtt\": [\"A\", \"B.C\"]},"
-             " \"c\": {\"Fn::GetAtt\": [\"A\", \"B\"]}, \"d\": {\"Condition\": \"C\"}}");
+  check_yaml(
+      "a: !Ref X\nb: !GetAtt A.B.C\nc: !GetAtt [A, B]\nd: !Condition C\n",
+      "{\"a\": {\"Ref\": \"X\"}, \"b\": {\"Fn::GetAtt\": [\"A\", \"B.C\"]},"
+      " \"c\": {\"Fn::GetAtt\": [\"A\", \"B\"]}, \"d\": {\"Condition\": \"C\"}}");
   check_yaml("a: !Sub ['${x}', {x: !Ref Y}]\nb: !If [C, 1, 2]\n",
              "{\"a\": {\"Fn::Sub\": [\"${x}\", {\"x\": {\"Ref\": \"Y\"}}]},"
              " \"b\": {\"Fn::If\": [\"C\", 1, 2]}}");
@@ -195,7 +213,8 @@ static void yaml_fails(const char *yaml, int code, const char *part) {
 static void test_yaml_errors(void **state) {
   (void)state;
   yaml_fails("a: 1\na: 2\n", IATK_EJSON, "t.yaml:2:4: duplicate key 'a'");
-  yaml_fails("a: *nope\n", IATK_EJSON, "alias '*nope' names no finished anchor");
+  yaml_fails("a: *nope\n", IATK_EJSON,
+             "alias '*nope' names no finished anchor");
   yaml_fails("a: &x [*x]\n", IATK_EJSON, "names no finished anchor");
   yaml_fails("a: !Bad 1\n", IATK_EJSON, "unknown tag '!Bad'");
   yaml_fails("a: 1\n---\nb: 2\n", IATK_EJSON, "second one");

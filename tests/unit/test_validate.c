@@ -13,7 +13,8 @@ static iatk_validator *validator_for(const char *schema, const char *type,
                                      const char *event_ref) {
   iatk_error err;
   iatk_error_clear(&err);
-  iatk_schema *s = iatk_schema_load(schema, strlen(schema), type, "t.json", &err);
+  iatk_schema *s =
+      iatk_schema_load(schema, strlen(schema), type, "t.json", &err);
   if (!s)
     fail_msg("schema does not load: %s", err.message);
   iatk_validator *v = iatk_validator_new(s, event_ref, &err);
@@ -37,24 +38,26 @@ static int check(const char *schema, const char *event, iatk_error *err) {
     iatk_error e_;                                                             \
     int rc_ = check((schema), (event), &e_);                                   \
     if (rc_ != (code))                                                         \
-      fail_msg("%.60s on %.300s: expected %s, got %s: %.300s", (event), (schema), \
-               iatk_err_name(code), iatk_err_name(rc_), e_.message);           \
+      fail_msg("%.60s on %.300s: expected %s, got %s: %.300s", (event),        \
+               (schema), iatk_err_name(code), iatk_err_name(rc_), e_.message); \
   } while (0)
 
 /* ------------------------------------------------------- work budget */
 
 /* Level k is {"allOf": [L(k+1), L(k+1)]} behind not/not, so nothing can
  * be skipped: validation does 2^levels work.  Malloc'd. */
-static char *fan_out(int levels, const char *wrap_open, const char *wrap_close) {
+static char *fan_out(int levels, const char *wrap_open,
+                     const char *wrap_close) {
   iatk_buf b;
   iatk__buf_init(&b);
   iatk__buf_printf(&b, "{%s\"$ref\":\"#/definitions/L0\"%s,\"definitions\":{",
-                  wrap_open, wrap_close);
+                   wrap_open, wrap_close);
   for (int k = 0; k < levels; k++)
-    iatk__buf_printf(&b,
-                    "\"L%d\":{\"not\":{\"not\":{\"allOf\":[{\"$ref\":\"#/definitions/L%d\"},"
-                    "{\"$ref\":\"#/definitions/L%d\"}]}}},",
-                    k, k + 1, k + 1);
+    iatk__buf_printf(
+        &b,
+        "\"L%d\":{\"not\":{\"not\":{\"allOf\":[{\"$ref\":\"#/definitions/L%d\"},"
+        "{\"$ref\":\"#/definitions/L%d\"}]}}},",
+        k, k + 1, k + 1);
   iatk__buf_printf(&b, "\"L%d\":{\"type\":\"integer\"}}}", levels);
   return iatk__buf_steal(&b);
 }
@@ -102,7 +105,8 @@ static void test_budget_is_configurable_and_grows_with_the_event(void **state) {
   iatk_error err;
   iatk_error_clear(&err);
   iatk__validator_set_budget(v, 1000, 0);
-  assert_int_equal(iatk_validate_text(v, event.data, event.len, &err), IATK_ELIMIT);
+  assert_int_equal(iatk_validate_text(v, event.data, event.len, &err),
+                   IATK_ELIMIT);
   iatk_error_clear(&err);
   iatk__validator_set_budget(v, 1000, 2); /* an item and its schema: 2 steps */
   assert_int_equal(iatk_validate_text(v, event.data, event.len, &err), IATK_OK);
@@ -171,9 +175,10 @@ static void test_limits_propagate_through_every_applicator(void **state) {
     snprintf(schema, sizeof schema, wrappers[i],
              "{\"$ref\":\"#/definitions/deep\"}");
     size_t n = strlen(schema) - 1; /* add the definitions before the last } */
-    snprintf(schema + n, sizeof schema - n,
-             ",\"definitions\":{\"deep\":{\"anyOf\":[{\"type\":\"integer\"},"
-             "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/deep\"}}]}}}");
+    snprintf(
+        schema + n, sizeof schema - n,
+        ",\"definitions\":{\"deep\":{\"anyOf\":[{\"type\":\"integer\"},"
+        "{\"type\":\"array\",\"items\":{\"$ref\":\"#/definitions/deep\"}}]}}}");
     char *wrapped = event, in_array[4000];
     if (i == 3) { /* contains looks at the items of an array */
       snprintf(in_array, sizeof in_array, "[%s]", event);
@@ -193,9 +198,11 @@ static const char *const backtracking_text =
 static void test_pcre2_limit_is_no_verdict(void **state) {
   (void)state;
   assert_verdict("{\"pattern\":\"(a+)+c|b\"}", backtracking_text, IATK_ELIMIT);
-  assert_verdict("{\"not\":{\"pattern\":\"(a+)+c|b\"}}", backtracking_text, IATK_ELIMIT);
-  assert_verdict("{\"patternProperties\":{\"(a+)+c|b\":{\"type\":\"integer\"}}}",
-                 "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\":1}", IATK_ELIMIT);
+  assert_verdict("{\"not\":{\"pattern\":\"(a+)+c|b\"}}", backtracking_text,
+                 IATK_ELIMIT);
+  assert_verdict(
+      "{\"patternProperties\":{\"(a+)+c|b\":{\"type\":\"integer\"}}}",
+      "{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\":1}", IATK_ELIMIT);
   assert_verdict("{\"pattern\":\"(a+)+c|b\"}", "\"ab\"", IATK_OK);
   assert_verdict("{\"pattern\":\"(a+)+c|b\"}", "\"aa\"", IATK_EINVALID);
 }
@@ -203,28 +210,31 @@ static void test_pcre2_limit_is_no_verdict(void **state) {
 static void test_broken_pattern_is_a_schema_error(void **state) {
   (void)state;
   assert_verdict("{\"pattern\":\"(\"}", "\"x\"", IATK_ESCHEMA);
-  assert_verdict("{\"anyOf\":[{\"pattern\":\"(\"},true]}", "\"x\"", IATK_ESCHEMA);
+  assert_verdict("{\"anyOf\":[{\"pattern\":\"(\"},true]}", "\"x\"",
+                 IATK_ESCHEMA);
 }
 
 /* ------------------------------------------------- wide integers, NUL */
 
 static void test_wide_integers_are_read(void **state) {
   (void)state;
-  const char *schema = "{\"type\":\"integer\",\"maximum\":18446744073709551615}";
+  const char *schema =
+      "{\"type\":\"integer\",\"maximum\":18446744073709551615}";
   assert_verdict(schema, "18446744073709551615", IATK_OK);
   assert_verdict(schema, "-99999999999999999999", IATK_OK);
   assert_verdict(schema, "18446744073709551616000", IATK_EINVALID);
-  assert_verdict("{\"minimum\":-1e30}", "[-1000000000000000000000000000000]"
-                 , IATK_OK);
-  assert_verdict("{\"items\":{\"minimum\":-1e29}}", "[-1000000000000000000000000000000]",
-                 IATK_EINVALID);
+  assert_verdict("{\"minimum\":-1e30}", "[-1000000000000000000000000000000]",
+                 IATK_OK);
+  assert_verdict("{\"items\":{\"minimum\":-1e29}}",
+                 "[-1000000000000000000000000000000]", IATK_EINVALID);
 }
 
 static void test_wide_integers_stay_integers(void **state) {
   (void)state;
   /* draft-04: written in digits is an integer, 1e30 and 1.0 are not */
-#define DRAFT4_INTEGER "{\"$schema\":\"http://json-schema.org/draft-04/schema#\"," \
-                       "\"type\":\"integer\"}"
+#define DRAFT4_INTEGER                                                         \
+  "{\"$schema\":\"http://json-schema.org/draft-04/schema#\","                  \
+  "\"type\":\"integer\"}"
   assert_verdict(DRAFT4_INTEGER, "1000000000000000000000000000000", IATK_OK);
   assert_verdict(DRAFT4_INTEGER, "1e30", IATK_EINVALID);
   assert_verdict(DRAFT4_INTEGER, "1.0", IATK_EINVALID);
@@ -232,7 +242,8 @@ static void test_wide_integers_stay_integers(void **state) {
    * event, where 1e30 passes as an integer too) */
   /* draft-06 on: a number without a fraction is an integer */
   assert_verdict("{\"$schema\":\"http://json-schema.org/draft-06/schema#\","
-                 "\"type\":\"integer\"}", "1e30", IATK_OK);
+                 "\"type\":\"integer\"}",
+                 "1e30", IATK_OK);
 }
 
 static void test_schema_with_wide_maximum_loads(void **state) {
@@ -252,8 +263,9 @@ static void test_schema_with_wide_maximum_loads(void **state) {
 static void test_json_errors_point_into_the_original_text(void **state) {
   (void)state;
   iatk_error err;
-  assert_int_equal(check("{}", "[18446744073709551615, 18446744073709551615, x]", &err),
-                   IATK_EJSON);
+  assert_int_equal(
+      check("{}", "[18446744073709551615, 18446744073709551615, x]", &err),
+      IATK_EJSON);
   assert_non_null(strstr(err.message, "1:46:")); /* where the x is */
   assert_int_equal(check("{}", "[1e400]", &err), IATK_EJSON);
 }
@@ -265,7 +277,8 @@ static void test_pretty_keeps_wide_integers(void **state) {
   iatk_error_clear(&err);
   char *pretty = iatk_format_json(text, strlen(text), 1, &err);
   assert_non_null(pretty);
-  assert_string_equal(pretty, "{\n  \"a\": 18446744073709551615,\n  \"b\": \"x\\u0000y\"\n}");
+  assert_string_equal(
+      pretty, "{\n  \"a\": 18446744073709551615,\n  \"b\": \"x\\u0000y\"\n}");
   iatk_free(pretty);
 }
 
@@ -280,14 +293,16 @@ static void test_strings_with_nul(void **state) {
   assert_verdict("{\"maxLength\":3}", "\"a\\u0000bc\"", IATK_EINVALID);
   assert_verdict("{\"pattern\":\"^a.b$\"}", "\"a\\u0000b\"", IATK_OK);
   assert_verdict("{\"pattern\":\"^a$\"}", "\"a\\u0000b\"", IATK_EINVALID);
-  assert_verdict("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"a\\u0000c\"]", IATK_OK);
+  assert_verdict("{\"uniqueItems\":true}", "[\"a\\u0000b\",\"a\\u0000c\"]",
+                 IATK_OK);
 }
 
 /* Names built through the API may hold NUL too (jansson reads none). */
 static void test_member_names_with_nul(void **state) {
   (void)state;
   iatk_validator *v = validator_for(
-      "{\"propertyNames\":{\"maxLength\":2},\"required\":[\"a\\u0000b\"]}", NULL, NULL);
+      "{\"propertyNames\":{\"maxLength\":2},\"required\":[\"a\\u0000b\"]}",
+      NULL, NULL);
   json_t *event = json_object();
   json_object_setn_new(event, "a\0b", 3, json_true());
   iatk_error err;
@@ -319,8 +334,10 @@ static void test_dialect_follows_the_registry_type(void **state) {
   iatk_validator_free(v);
   json_t *bare = json_object();
   assert_int_equal(iatk__schema_dialect_detect(bare, NULL), DIALECT_2020);
-  assert_int_equal(iatk__schema_dialect_detect(bare, "JSONSchemaDraft4"), DIALECT_DRAFT4);
-  assert_int_equal(iatk__schema_dialect_detect(bare, "OpenApi3"), DIALECT_OAS30);
+  assert_int_equal(iatk__schema_dialect_detect(bare, "JSONSchemaDraft4"),
+                   DIALECT_DRAFT4);
+  assert_int_equal(iatk__schema_dialect_detect(bare, "OpenApi3"),
+                   DIALECT_OAS30);
   json_decref(bare);
 }
 
@@ -331,7 +348,8 @@ static void test_dialect_follows_the_registry_type(void **state) {
 /* A list whose items an outer resource chooses: the outermost dynamic
  * anchor in scope wins, wherever it stands in its resource. */
 static const char extended_list[] =
-    "{" D2020 "\"$id\":\"https://example.com/app/strings\",\"$ref\":\"lib/list\","
+    "{" D2020
+    "\"$id\":\"https://example.com/app/strings\",\"$ref\":\"lib/list\","
     "\"$defs\":{\"item\":{\"$dynamicAnchor\":\"item\",\"type\":\"string\"},"
     "\"list\":{\"$id\":\"lib/list\",\"type\":\"array\",\"items\":{\"$dynamicRef\":\"#item\"},"
     "\"$defs\":{\"any\":{\"$dynamicAnchor\":\"item\"}}}}}";
@@ -345,7 +363,8 @@ static void test_dynamic_ref_takes_the_outermost_anchor(void **state) {
 /* Relative ids nest: "lib/wrapper" then "../lib2/list" is app/lib2/list.
  * The root is an array of lists whose items are the root's items. */
 static const char relative_ids[] =
-    "{" D2020 "\"$id\":\"https://example.com/app/root\",\"$dynamicAnchor\":\"item\","
+    "{" D2020
+    "\"$id\":\"https://example.com/app/root\",\"$dynamicAnchor\":\"item\","
     "\"type\":[\"array\",\"integer\"],\"items\":{\"$ref\":\"lib/wrapper\"},"
     "\"$defs\":{\"wrapper\":{\"$id\":\"lib/wrapper\",\"$ref\":\"../lib2/list\","
     "\"$defs\":{\"list\":{\"$id\":\"../lib2/list\",\"type\":\"array\","
@@ -360,7 +379,8 @@ static void test_dynamic_ref_through_relative_ids(void **state) {
 
 /* The target has an $anchor, not a $dynamicAnchor: a plain $ref. */
 static const char static_anchor[] =
-    "{" D2020 "\"$id\":\"https://example.com/app/strings\",\"$ref\":\"lib/list\","
+    "{" D2020
+    "\"$id\":\"https://example.com/app/strings\",\"$ref\":\"lib/list\","
     "\"$defs\":{\"item\":{\"$dynamicAnchor\":\"item\",\"type\":\"string\"},"
     "\"list\":{\"$id\":\"lib/list\",\"type\":\"array\",\"items\":{\"$dynamicRef\":\"#item\"},"
     "\"$defs\":{\"int\":{\"$anchor\":\"item\",\"type\":\"integer\"}}}}}";
@@ -374,7 +394,8 @@ static void test_dynamic_ref_without_dynamic_anchor_is_a_ref(void **state) {
 /* No "#item" in the list's resource at all: the document root's dynamic
  * anchor, as the generator resolves it (a list of lists of strings). */
 static const char no_local_anchor[] =
-    "{" D2020 "\"$id\":\"https://example.com/app/strings\",\"$dynamicAnchor\":\"item\","
+    "{" D2020
+    "\"$id\":\"https://example.com/app/strings\",\"$dynamicAnchor\":\"item\","
     "\"type\":[\"string\",\"array\"],\"items\":{\"$ref\":\"lib/list\"},"
     "\"$defs\":{\"list\":{\"$id\":\"lib/list\",\"type\":\"array\","
     "\"items\":{\"$dynamicRef\":\"#item\"}}}}";
