@@ -195,14 +195,8 @@ int iatk__sigv4_name_is(const char *name, const char *lower) {
 
 int iatk__sigv4_headers_add(iatk__sigv4_headers *h, const char *name,
                             const char *value, iatk_error *err) {
-  if (h->count == h->cap) {
-    size_t cap = h->cap ? 2 * h->cap : 16;
-    iatk__sigv4_entry *items = realloc(h->items, cap * sizeof *items);
-    if (!items)
-      return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
-    h->items = items;
-    h->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(h->items, h->cap, h->count + 1, SIZE_MAX) != IATK_OK)
+    return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");
   char *lower = strdup(name);
   if (!lower)
     return iatk__fail(err, IATK_ENOMEM, "out of memory signing a request");

@@ -127,6 +127,15 @@ void iatk__buf_json_string(iatk_buf *b, const char *s, size_t n) {
   iatk__buf_putc(b, '"');
 }
 
+char *iatk__buf_take(iatk_buf *b, size_t *len) {
+  if (b->failed) {
+    iatk__buf_release(b);
+    return NULL;
+  }
+  *len = b->len;
+  return iatk__buf_steal(b);
+}
+
 char *iatk__buf_steal(iatk_buf *b) {
   char *data = b->data;
   if (!data)

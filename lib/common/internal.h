@@ -82,6 +82,9 @@ void iatk__json_write(iatk_buf *b, const json_t *v);
 void iatk__json_indent(iatk_buf *b, const char *text, size_t len);
 /* Takes ownership of the data (caller frees with free()); resets b. */
 char *iatk__buf_steal(iatk_buf *b);
+/* The text and its length, handed over as iatk__buf_steal does; NULL (and
+ * the buffer released) when an append failed. */
+char *iatk__buf_take(iatk_buf *b, size_t *len);
 
 /* ------------------------------------------------------------ JSON input */
 

@@ -15,15 +15,10 @@
 static int add_prop(compile_ctx *c, int idx, const char *name, int child,
                     int required) {
   plan_node *n = NODE(c, idx);
-  if (n->obj.prop_count ==
-      n->obj.prop_cap) { /* geometric: schemas with 100k members */
-    size_t cap = n->obj.prop_cap ? n->obj.prop_cap * 2 : 8;
-    plan_prop *props = realloc(n->obj.props, cap * sizeof *props);
-    if (!props)
-      return iatk__compile_oom(c);
-    n->obj.props = props;
-    n->obj.prop_cap = cap;
-  }
+  /* geometric: schemas with 100k members */
+  if (IATK_ARRAY_GROW(n->obj.props, n->obj.prop_cap, n->obj.prop_count + 1,
+                      SIZE_MAX) != IATK_OK)
+    return iatk__compile_oom(c);
   plan_prop *p = &n->obj.props[n->obj.prop_count];
   memset(p, 0, sizeof *p);
   if (!(p->name = strdup(name)))

@@ -9,16 +9,9 @@
 #include "validate/validator.h"
 
 int iatk__plan_add_node(iatk_plan *plan, char *pointer) {
-  if (plan->count >= PLAN_MAX_NODES)
+  if (IATK_ARRAY_GROW(plan->nodes, plan->cap, plan->count + 1,
+                      PLAN_MAX_NODES) != IATK_OK)
     return -1;
-  if (plan->count == plan->cap) {
-    size_t cap = plan->cap ? plan->cap * 2 : 16;
-    plan_node *nodes = realloc(plan->nodes, cap * sizeof *nodes);
-    if (!nodes)
-      return -1;
-    plan->nodes = nodes;
-    plan->cap = cap;
-  }
   plan_node *n = &plan->nodes[plan->count];
   memset(n, 0, sizeof *n);
   n->pointer = pointer;
@@ -98,13 +91,8 @@ const char *iatk_plan_pointer(const iatk_plan *plan) {
  * enum values and of the first sample (what iatk__json_write would write
  * for them each time). */
 static int steal_text(iatk_buf *b, plan_text *out) {
-  if (b->failed) {
-    iatk__buf_release(b);
-    return -1;
-  }
-  out->len = b->len;
-  out->text = iatk__buf_steal(b);
-  return 0;
+  out->text = iatk__buf_take(b, &out->len);
+  return out->text ? 0 : -1;
 }
 
 static int value_text(const json_t *v, plan_text *out) {

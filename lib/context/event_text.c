@@ -24,14 +24,9 @@ void iatk__event_text_release(event_text *e) {
 void iatk__event_text_clear_members(event_text *e) { e->member_count = 0; }
 
 void iatk__event_text_grow_members(event_text *e) {
-  size_t cap = e->member_cap ? 2 * e->member_cap : 16;
-  text_member *members = realloc(e->members, cap * sizeof *members);
-  if (!members) {
+  if (IATK_ARRAY_GROW(e->members, e->member_cap, e->member_cap + 1, SIZE_MAX) !=
+      IATK_OK)
     e->failed = 1;
-    return;
-  }
-  e->members = members;
-  e->member_cap = cap;
 }
 
 /* ------------------------------------------------------------ reading */

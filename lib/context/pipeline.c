@@ -40,14 +40,8 @@ void iatk_pipeline_free(iatk_pipeline *p) {
 
 static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
                   iatk_error *err) {
-  if (p->count == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 8;
-    context_entry *entries = realloc(p->entries, cap * sizeof *entries);
-    if (!entries)
-      goto oom;
-    p->entries = entries;
-    p->cap = cap;
-  }
+  if (IATK_ARRAY_GROW(p->entries, p->cap, p->count + 1, SIZE_MAX) != IATK_OK)
+    goto oom;
   char *copy = strdup(name ? name : "context");
   if (!copy)
     goto oom;

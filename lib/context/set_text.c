@@ -47,13 +47,8 @@ void iatk__set_text_free(void *userdata) {
 }
 
 static int take(iatk_buf *b, piece *out) {
-  if (b->failed) {
-    iatk__buf_release(b);
-    return -1;
-  }
-  out->len = b->len;
-  out->text = iatk__buf_steal(b);
-  return 0;
+  out->text = iatk__buf_take(b, &out->len);
+  return out->text ? 0 : -1;
 }
 
 /* Decodes the tokens as split_pointer does; a token that is not UTF-8

@@ -56,15 +56,10 @@ void iatk__template_note_slot(iatk_gen *g, size_t at, size_t len,
   gen_template *t = &g->tpl;
   if (!t->recording)
     return;
-  if (t->slot_count == t->slot_cap) {
-    size_t cap = t->slot_cap ? 2 * t->slot_cap : 4;
-    gen_slot *slots = realloc(t->slots, cap * sizeof *slots);
-    if (!slots) {
-      t->impure = 1;
-      return;
-    }
-    t->slots = slots;
-    t->slot_cap = cap;
+  if (IATK_ARRAY_GROW(t->slots, t->slot_cap, t->slot_count + 1, SIZE_MAX) !=
+      IATK_OK) {
+    t->impure = 1;
+    return;
   }
   t->slots[t->slot_count++] = (gen_slot){at, len, format};
 }
