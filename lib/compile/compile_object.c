@@ -301,8 +301,39 @@ static void read_property_counts(compile_ctx *c, int idx, const json_t *s) {
   }
 }
 
+/* A name with U+0000 in it ("a\u0000b") in `required` (object keys with it
+ * are refused when the document is read): names travel as C strings through
+ * the compiler and the generator, which would cut it and write an event
+ * missing the property, so such a schema is refused. */
+static int has_nul_name(const json_t *names) {
+  size_t i;
+  json_t *name;
+  json_array_foreach(names, i, name) {
+    if (json_is_string(name) &&
+        strlen(json_string_value(name)) != json_string_length(name))
+      return 1;
+  }
+  return 0;
+}
+
+static int check_names(compile_ctx *c, int idx, const json_t *s) {
+  const char *key;
+  json_t *names;
+  int nul = has_nul_name(json_object_get(s, "required"));
+  json_object_foreach((json_t *)json_object_get(s, "dependentRequired"), key,
+                      names) nul |= has_nul_name(names);
+  if (!nul)
+    return IATK_OK;
+  return iatk__fail_at(c->err, IATK_EUNSUPPORTED, NODE(c, idx)->pointer,
+                       "schema at %s: a required property name contains "
+                       "U+0000, which iatk does not support in names",
+                       NODE(c, idx)->pointer);
+}
+
 int iatk__read_object_keywords(compile_ctx *c, int idx, const json_t *s) {
   int rc;
+  if ((rc = check_names(c, idx, s)) != IATK_OK)
+    return rc;
   read_property_counts(c, idx, s);
   if ((rc = read_properties(c, idx, s)) != IATK_OK ||
       (rc = read_pattern_properties(c, idx, s)) != IATK_OK ||
