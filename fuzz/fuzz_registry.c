@@ -29,6 +29,10 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "fuzz_tree.h"
+
+/* What the decoys outside the tree hold: never to be read. */
+#define DECOY "{\"title\": \"decoy: never to be read\"}"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -108,40 +112,13 @@ static void model_reset(void) {
 
 /* ------------------------------------------------------------- files */
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void remove_tree(const char *path) {
-  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void remove_base(void) {
   if (base[0])
-    remove_tree(base);
-}
-
-static void write_decoy(const char *dir) {
-  char path[256];
-  snprintf(path, sizeof path, "%s/decoy.json", dir);
-  FILE *f = fopen(path, "w");
-  if (!f || fputs("{\"title\": \"decoy: never to be read\"}", f) < 0 ||
-      fclose(f))
-    abort();
-}
-
-/* Puts fsync every file and directory: on tmpfs that costs nothing. */
-static const char *temp_dir(void) {
-  const char *dir = getenv("TMPDIR");
-  if (dir && *dir && strlen(dir) < 32)
-    return dir;
-  return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    fuzz_remove_tree(base);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  snprintf(base, sizeof base, "%s/iatk-fuzz-registry-XXXXXX", temp_dir());
+  snprintf(base, sizeof base, "%s/iatk-fuzz-registry-XXXXXX", fuzz_temp_dir());
   if (!mkdtemp(base))
     abort();
   atexit(remove_base);
@@ -149,11 +126,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char path[256];
   snprintf(path, sizeof path, "%s/a", base);
   mkdir(path, 0777);
-  write_decoy(path);
+  fuzz_write_decoy(path, DECOY);
   snprintf(path, sizeof path, "%s/a/b", base);
   mkdir(path, 0777);
-  write_decoy(path);
-  write_decoy(base);
+  fuzz_write_decoy(path, DECOY);
+  fuzz_write_decoy(base, DECOY);
   snprintf(root, sizeof root, "%s/a/b/tree", base);
   return 0;
 }
@@ -458,7 +435,7 @@ static void split(char *line, fields *a) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096)
     return -1;
-  remove_tree(root);
+  fuzz_remove_tree(root);
   model_reset();
   iatk_registry *reg = iatk_registry_open(root, NULL);
   if (!reg)

@@ -39,9 +39,13 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "fuzz_tree.h"
 #include "fuzz_http.h"
 
 #include "server/server_internal.h"
+
+/* What the decoys outside the tree hold: never to be served. */
+#define DECOY "{\"title\": \"decoy: never to be served\"}"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -67,19 +71,9 @@ static const char openapi_doc[] =
 
 /* ------------------------------------------------------------- the tree */
 
-static int remove_entry(const char *path, const struct stat *st, int flag,
-                        struct FTW *ftw) {
-  (void)st, (void)flag, (void)ftw;
-  return remove(path);
-}
-
-static void remove_tree(const char *path) {
-  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static void remove_base(void) {
   if (base[0])
-    remove_tree(base);
+    fuzz_remove_tree(base);
 }
 
 static void put(iatk_registry *reg, const char *r, const char *s,
@@ -92,7 +86,7 @@ static void put(iatk_registry *reg, const char *r, const char *s,
 }
 
 static void make_tree(void) {
-  remove_tree(root);
+  fuzz_remove_tree(root);
   iatk_registry *reg = iatk_registry_open(root, NULL);
   if (!reg)
     abort();
@@ -178,23 +172,6 @@ static void check_outside(void) {
   expect_only(path, "tree", "decoy.json");
 }
 
-static void write_decoy(const char *dir) {
-  char path[256];
-  snprintf(path, sizeof path, "%s/decoy.json", dir);
-  FILE *f = fopen(path, "w");
-  if (!f || fputs("{\"title\": \"decoy: never to be served\"}", f) < 0 ||
-      fclose(f))
-    abort();
-}
-
-/* Puts fsync every file and directory: on tmpfs that costs nothing. */
-static const char *temp_dir(void) {
-  const char *dir = getenv("TMPDIR");
-  if (dir && *dir && strlen(dir) < 32)
-    return dir;
-  return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-}
-
 static iatk_server *server(int with_key) {
   iatk_registry *reg = iatk_registry_open(root, NULL);
   iatk_server *srv = reg ? iatk_server_new(reg, NULL) : NULL;
@@ -207,7 +184,7 @@ static iatk_server *server(int with_key) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
   (void)argc, (void)argv;
-  snprintf(base, sizeof base, "%s/iatk-fuzz-serve-XXXXXX", temp_dir());
+  snprintf(base, sizeof base, "%s/iatk-fuzz-serve-XXXXXX", fuzz_temp_dir());
   if (!mkdtemp(base))
     abort();
   atexit(remove_base);
@@ -215,11 +192,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char path[256];
   snprintf(path, sizeof path, "%s/a", base);
   mkdir(path, 0777);
-  write_decoy(path);
+  fuzz_write_decoy(path, DECOY);
   snprintf(path, sizeof path, "%s/a/b", base);
   mkdir(path, 0777);
-  write_decoy(path);
-  write_decoy(base);
+  fuzz_write_decoy(path, DECOY);
+  fuzz_write_decoy(base, DECOY);
   snprintf(root, sizeof root, "%s/a/b/tree", base);
   make_tree();
   iatk__buf_init(&snapshot);
