@@ -166,7 +166,16 @@ typedef struct iatk_rng {
 } iatk_rng;
 
 void iatk__rng_init(iatk_rng *r, uint64_t seed, uint64_t stream);
-uint64_t iatk__rng_next(iatk_rng *r);
+/* SplitMix64's finaliser, and the next draw: a hash of (key, counter).
+ * Inline, as per-event values (UUIDs, digits) draw many times. */
+static inline uint64_t iatk__rng_mix64(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+static inline uint64_t iatk__rng_next(iatk_rng *r) {
+  return iatk__rng_mix64(r->key + 0x9e3779b97f4a7c15ULL * ++r->counter);
+}
 /* Uniform in [0, n) (n > 0). */
 uint64_t iatk__rng_below(iatk_rng *r, uint64_t n);
 /* Seeds from the operating system's randomness (getrandom). */

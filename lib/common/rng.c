@@ -7,19 +7,11 @@
 
 #include "internal.h"
 
-static uint64_t mix64(uint64_t z) {
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
+#define mix64 iatk__rng_mix64
 
 void iatk__rng_init(iatk_rng *r, uint64_t seed, uint64_t stream) {
   r->key = mix64(mix64(seed + 0x9e3779b97f4a7c15ULL) ^ mix64(~stream));
   r->counter = 0;
-}
-
-uint64_t iatk__rng_next(iatk_rng *r) {
-  return mix64(r->key + 0x9e3779b97f4a7c15ULL * ++r->counter);
 }
 
 uint64_t iatk__rng_below(iatk_rng *r, uint64_t n) {

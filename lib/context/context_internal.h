@@ -4,6 +4,7 @@
 
 #include "common/internal.h"
 #include "context/event_text.h"
+#include "context/pipeline_replay.h"
 
 /* What built-in contexts read about the current run: the clock and, when
  * seeded, the key that makes their random values reproducible. */
@@ -57,6 +58,7 @@ struct iatk_pipeline {
   /* iatk_pipeline_generate's per-event state (pipeline_event.c) */
   event_text text;
   iatk_buf compact, out;
+  pipeline_replay replay; /* the contexts' edits, kept for replay */
 };
 
 /* pipeline.c: parses an event as iatk_pipeline_run_text does (EJSON at
@@ -73,6 +75,10 @@ int iatk__pipeline_process_text(iatk_pipeline *p, const char *text, size_t len,
                                 int checked, int pretty, const char **out,
                                 size_t *out_len, iatk_error *err);
 
+/* How many events iatk_pipeline_generate wrote by replaying the
+ * contexts' edits (pipeline_replay.c): for tests. */
+uint64_t iatk__pipeline_replays(const iatk_pipeline *p);
+
 /* Text forms of the built-ins (set_text.c, eventbridge_text.c). */
 typedef struct set_text set_text;
 set_text *iatk__set_text_new(const char *pointer, const json_t *value);
@@ -84,6 +90,13 @@ eventbridge_text *iatk__eventbridge_text_new(const char *detail_type,
                                              const char *region);
 int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
                                  void *userdata);
+/* The EventBridge context's account: 12 digits from `rng` (one draw). */
+void iatk__eventbridge_account(iatk_rng *rng, char out[12]);
+/* What the EventBridge context makes for each event, for replay: the id
+ * and account it draws (unquoted), and the clock it reads. */
+void iatk__eventbridge_draw(const context_env *env, char id[36],
+                            char account[12]);
+iatk_instant iatk__eventbridge_clock_now(const iatk_clock *c);
 void iatk__eventbridge_text_free(void *userdata);
 
 int iatk__eventbridge_context_make(const context_env *env,

@@ -18,6 +18,7 @@ void iatk__event_text_release(event_text *e) {
   iatk__buf_release(&e->bufs[0]);
   iatk__buf_release(&e->bufs[1]);
   free(e->members);
+  free(e->marks);
   iatk__event_text_init(e);
 }
 
@@ -118,6 +119,21 @@ void iatk__event_text_commit(event_text *e) {
   e->len = b->len;
 }
 
+/* Marks after the edit at [start, end) move by grown - lost; those it
+ * overlaps are gone. */
+static void move_marks(event_text *e, size_t start, size_t end, size_t grown) {
+  size_t kept = 0;
+  for (size_t i = 0; i < e->mark_count; i++) {
+    text_mark m = e->marks[i];
+    if (m.at >= end)
+      m.at += grown - (end - start);
+    else if (m.at + m.len > start)
+      continue;
+    e->marks[kept++] = m;
+  }
+  e->mark_count = kept;
+}
+
 /* Members after the edit at [start, end) move by grown - lost; a member
  * whose value holds it (an insertion right after a value is not in it)
  * grows or shrinks. */
@@ -160,10 +176,62 @@ void iatk__event_text_splice(event_text *e, size_t start, size_t end,
   b->len = (size_t)(w - b->data);
   iatk__event_text_commit(e);
   move_members(e, start, end, grown);
+  move_marks(e, start, end, grown);
 }
 
 void iatk__event_text_replace(event_text *e, size_t start, size_t end,
                               const char *ins, size_t n) {
   text_piece piece = {ins, n};
   iatk__event_text_splice(e, start, end, &piece, 1);
+}
+
+/* ------------------------------------------------------------ marks */
+
+void iatk__event_text_mark(event_text *e, size_t at, size_t len,
+                           text_mark_kind kind, size_t clock) {
+  if (!e->marking)
+    return;
+  if (IATK_ARRAY_GROW(e->marks, e->mark_cap, e->mark_count + 1, SIZE_MAX) !=
+      IATK_OK) {
+    e->unreplayable = 1;
+    return;
+  }
+  e->marks[e->mark_count++] = (text_mark){at, len, kind, clock, 0, 0};
+}
+
+long iatk__event_text_marked(const event_text *e, size_t start, size_t end) {
+  for (size_t i = 0; i < e->mark_count; i++)
+    if (e->marks[i].at < end && e->marks[i].at + e->marks[i].len > start)
+      return (long)i;
+  return -1;
+}
+
+void iatk__event_text_unmark(event_text *e, size_t start, size_t end) {
+  size_t kept = 0;
+  for (size_t i = 0; i < e->mark_count; i++)
+    if (!(e->marks[i].at < end && e->marks[i].at + e->marks[i].len > start))
+      e->marks[kept++] = e->marks[i];
+  e->mark_count = kept;
+}
+
+void iatk__event_text_marks_to_members(event_text *e) {
+  for (size_t i = 0; i < e->mark_count; i++) {
+    text_mark *m = &e->marks[i];
+    size_t k = 0;
+    while (k < e->member_count &&
+           !(e->members[k].value <= m->at && m->at < e->members[k].value_end))
+      k++;
+    if (k == e->member_count) /* not in a member's value: never seen */
+      e->unreplayable = 1;
+    m->member = k;
+    m->rel = k < e->member_count ? m->at - e->members[k].value : 0;
+  }
+}
+
+void iatk__event_text_marks_from_members(event_text *e) {
+  for (size_t i = 0; i < e->mark_count; i++) {
+    text_mark *m = &e->marks[i];
+    if (m->member < e->member_count)
+      m->at = e->members[m->member].value + m->rel;
+  }
 }

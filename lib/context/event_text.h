@@ -12,6 +12,26 @@ typedef struct text_member {
   size_t value, value_end;
 } text_member;
 
+/* A piece of the text that differs from one event to the next of a
+ * generator's replayed template (pipeline_replay.c), and what writes it:
+ * the generator's clock text number `clock`, or a value the EventBridge
+ * context makes for each event. */
+typedef enum text_mark_kind {
+  MARK_GEN_CLOCK,     /* the generator's clock text, as it wrote it */
+  MARK_EB_ID,         /* the context's UUID, drawn for the event */
+  MARK_EB_ACCOUNT,    /* its account, drawn after the UUID */
+  MARK_EB_TIME_GEN,   /* EventBridge time of the generator's instant */
+  MARK_EB_TIME_CLOCK, /* EventBridge time of the pipeline's clock */
+} text_mark_kind;
+
+typedef struct text_mark {
+  size_t at, len;
+  text_mark_kind kind;
+  size_t clock;  /* MARK_GEN_CLOCK: which of the generator's clock texts */
+  size_t member; /* while a context rewrites the text: the top-level */
+  size_t rel;    /* member holding the mark, and its place in the value */
+} text_mark;
+
 typedef struct event_text {
   const char *text; /* NUL-terminated */
   size_t len;
@@ -21,6 +41,12 @@ typedef struct event_text {
   size_t member_count, member_cap;
   int is_object;
   int failed; /* out of memory: the text is no longer the event */
+  /* Marks, kept only while `marking` (a recording for replay): edits
+   * move them with the text and drop those they overwrite; a context that
+   * decides anything from a marked byte sets `unreplayable`. */
+  int marking, unreplayable;
+  text_mark *marks;
+  size_t mark_count, mark_cap;
 } event_text;
 
 /* Whether the editing contexts may answer with TEXT_DOM (see pipeline). */
@@ -91,5 +117,19 @@ static inline void event_text_add_member(event_text *e, text_member m) {
 iatk_buf *iatk__event_text_spare(event_text *e);
 void iatk__event_text_commit(event_text *e);
 void iatk__event_text_clear_members(event_text *e);
+
+/* Marks (see text_mark): adds one (when marking); the first one that
+ * overlaps [start, end), or -1. */
+void iatk__event_text_mark(event_text *e, size_t at, size_t len,
+                           text_mark_kind kind, size_t clock);
+long iatk__event_text_marked(const event_text *e, size_t start, size_t end);
+/* Drops the marks that overlap [start, end) (a value about to be
+ * replaced). */
+void iatk__event_text_unmark(event_text *e, size_t start, size_t end);
+/* For a context that rewrites the whole text keeping the top-level
+ * members' indexes: ties each mark to its member before, and places it
+ * again from the members' new offsets after. */
+void iatk__event_text_marks_to_members(event_text *e);
+void iatk__event_text_marks_from_members(event_text *e);
 
 #endif

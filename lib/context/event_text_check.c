@@ -171,6 +171,8 @@ int iatk__event_text_load(event_text *e, const char *text, size_t len) {
   e->len = len;
   e->cur = -1;
   e->failed = 0;
+  e->marking = e->unreplayable = 0;
+  e->mark_count = 0;
   iatk__event_text_clear_members(e);
   e->is_object = len > 0 && text[0] == '{';
   if (len == 0 || (text[0] != '{' && text[0] != '['))

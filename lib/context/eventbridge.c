@@ -78,11 +78,9 @@ static void fill_checked(json_t *event, const char *key, json_t *value,
 }
 
 static json_t *random_account(iatk_rng *rng) {
-  char digits[13];
-  for (int i = 0; i < 12; i++)
-    digits[i] = (char)('0' + iatk__rng_below(rng, 10));
-  digits[12] = '\0';
-  return json_string(digits);
+  char digits[12];
+  iatk__eventbridge_account(rng, digits);
+  return json_stringn(digits, sizeof digits);
 }
 
 static json_t *uuid(iatk_rng *rng) {

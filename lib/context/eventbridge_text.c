@@ -181,13 +181,20 @@ static int is_string_array(current c) {
 
 /* ----------------------------------------------------- new values */
 
+/* "000102...ff": the two-digit lowercase hex text of every byte. */
+#define HEX_ROW(h)                                                             \
+  h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h "a" h "b" h    \
+    "c" h "d" h "e" h "f"
+static const char hex_pairs[] = HEX_ROW("0") HEX_ROW("1") HEX_ROW("2")
+    HEX_ROW("3") HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
+        HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b") HEX_ROW("c")
+            HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
+#undef HEX_ROW
+
 /* `digits` (even) lowercase hex digits of v, a byte at a time. */
 static void put_hex(char *out, uint64_t v, int digits) {
-  static const char hex[] = "0123456789abcdef";
-  for (int i = digits - 2; i >= 0; i -= 2, v >>= 8) {
-    out[i] = hex[(v >> 4) & 15];
-    out[i + 1] = hex[v & 15];
-  }
+  for (int i = digits - 2; i >= 0; i -= 2, v >>= 8)
+    memcpy(out + i, hex_pairs + 2 * (v & 0xff), 2);
 }
 
 /* iatk__rng_uuid4's draws and text ("%08x-%04x-%04x-%04x-%012llx"),
@@ -208,20 +215,17 @@ static void quoted_uuid(iatk_rng *rng, char out[38]) {
   put_hex(out + 25, lo & 0xffffffffffffULL, 12);
 }
 
-/* iatk__rng_below(rng, 10), its rejection bound computed once. */
-static int digit(iatk_rng *rng) {
-  static const uint64_t limit = UINT64_MAX - UINT64_MAX % 10;
-  uint64_t x;
-  do
-    x = iatk__rng_next(rng);
-  while (x >= limit);
-  return (int)(x % 10);
+/* 12 decimal digits, uniform, from one draw below 10^12 (a draw per
+ * digit cost more than the rest of a replayed event). */
+void iatk__eventbridge_account(iatk_rng *rng, char out[12]) {
+  uint64_t v = iatk__rng_below(rng, 1000000000000ULL);
+  for (int i = 11; i >= 0; i--, v /= 10)
+    out[i] = (char)('0' + v % 10);
 }
 
 static void quoted_account(iatk_rng *rng, char out[14]) {
   out[0] = out[13] = '"';
-  for (int i = 1; i <= 12; i++)
-    out[i] = (char)('0' + digit(rng));
+  iatk__eventbridge_account(rng, out + 1);
 }
 
 /* Instants EventBridge's form can write: years 0000 to 9999. */
@@ -230,7 +234,7 @@ static void quoted_account(iatk_rng *rng, char out[14]) {
 
 /* The clock's instant, as iatk__clock_read gives it (its offset does not
  * matter: the text is UTC). */
-static iatk_instant clock_now(const iatk_clock *c) {
+iatk_instant iatk__eventbridge_clock_now(const iatk_clock *c) {
   if (c->pinned)
     return c->instant;
   struct timespec ts;
@@ -242,7 +246,7 @@ static iatk_instant clock_now(const iatk_clock *c) {
 /* eventbridge_time: the old date-time's instant in EventBridge's form, or
  * the clock's.  0, or -1 when the old value needs parsing (an escape). */
 static int time_value(eventbridge_text *d, const context_env *env, current old,
-                      char out[42], size_t *len) {
+                      char out[42], size_t *len, int *from_old_out) {
   iatk_instant t;
   int from_old = 0;
   if (is_string(old)) {
@@ -258,7 +262,8 @@ static int time_value(eventbridge_text *d, const context_env *env, current old,
                t.epoch_us >= FIRST_US && t.epoch_us < END_US;
   }
   if (!from_old)
-    t = clock_now(&env->clock);
+    t = iatk__eventbridge_clock_now(&env->clock);
+  *from_old_out = from_old;
   out[0] = '"';
   *len = iatk__time_text_utc_cached(&d->utc, &t, out + 1) + 2;
   out[*len - 1] = '"';
@@ -372,6 +377,81 @@ static char *put_appended(char *w, char *base, event_text *e, appended *a,
   return w + a->text.len - skip;
 }
 
+/* ------------------------------------------ marks (pipeline_replay.c) */
+
+/* The members whose decision reads their value's characters: a mark
+ * (a text that differs between replayed events) in one of them makes the
+ * event unreplayable.  "resources" and "detail" are decided by their
+ * structure, which marks (inside strings) never touch; "time" is below. */
+static int decided_by_content(int k) {
+  return k != EB_TIME && k != EB_RESOURCES && k != EB_DETAIL;
+}
+
+/* Where this event's time comes from, on every event replayed like it:
+ * the generator's instant when the old time is its whole clock text, the
+ * pipeline's clock when the old time is no date-time; -1: a constant. */
+static int time_mark_kind(event_text *e, const plan_of_event *p, int from_old) {
+  long at = p->at[EB_TIME];
+  if (at < 0)
+    return MARK_EB_TIME_CLOCK;
+  const text_member *m = &e->members[at];
+  long k = iatk__event_text_marked(e, m->value, m->value_end);
+  if (k < 0)
+    return from_old ? -1 : MARK_EB_TIME_CLOCK;
+  const text_mark *mark = &e->marks[k];
+  int whole = mark->kind == MARK_GEN_CLOCK && mark->at == m->value + 1 &&
+              mark->len + 2 == m->value_end - m->value;
+  if (!whole)
+    e->unreplayable = 1;
+  return from_old ? MARK_EB_TIME_GEN : MARK_EB_TIME_CLOCK;
+}
+
+static void check_marks_read(event_text *e, const plan_of_event *p) {
+  for (int k = 0; k < EB_COUNT; k++) {
+    const text_member *m = p->at[k] >= 0 ? &e->members[p->at[k]] : NULL;
+    if (m && decided_by_content(k) &&
+        iatk__event_text_marked(e, m->value, m->value_end) >= 0)
+      e->unreplayable = 1;
+  }
+}
+
+/* Before the rewrite: marks in replaced values go, the others hold on to
+ * their members. */
+static void detach_marks(event_text *e, const plan_of_event *p) {
+  for (int k = 0; k < EB_COUNT; k++)
+    if (p->at[k] >= 0 && p->set[k].text)
+      iatk__event_text_unmark(e, e->members[p->at[k]].value,
+                              e->members[p->at[k]].value_end);
+  iatk__event_text_marks_to_members(e);
+}
+
+static void mark_member(event_text *e, int k, text_mark_kind kind) {
+  for (size_t j = 0; j < e->member_count; j++) {
+    const text_member *m = &e->members[j];
+    if (envelope_member(e->text + m->key + 1, m->key_len) == k) {
+      iatk__event_text_mark(e, m->value + 1, m->value_end - m->value - 2, kind,
+                            0);
+      return;
+    }
+  }
+  e->unreplayable = 1; /* not reached: the member was just written */
+}
+
+/* After the rewrite: the old marks where their members went, and the
+ * values this context makes for each event. */
+static void attach_marks(event_text *e, const plan_of_event *p, const char *id,
+                         const char *account, int time_kind) {
+  iatk__event_text_marks_from_members(e);
+  if (p->set[EB_ID].text == id)
+    mark_member(e, EB_ID, MARK_EB_ID);
+  if (p->set[EB_ACCOUNT].text == account)
+    mark_member(e, EB_ACCOUNT, MARK_EB_ACCOUNT);
+  if (time_kind >= 0)
+    mark_member(e, EB_TIME, (text_mark_kind)time_kind);
+}
+
+/* ------------------------------------------------------- writing */
+
 /* Writes the event: changed members where they stand, missing ones at the
  * end, as json_object_set does.  The space is reserved first, so the
  * writing is copies. */
@@ -432,6 +512,7 @@ int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
   quoted_uuid(&rng, id); /* drawn whether kept or not, as eventbridge_apply */
   quoted_account(&rng, account);
   size_t time_len;
+  int time_from_old;
   int nonempty_dt =
       is_string(p.now[EB_DETAIL_TYPE]) && p.now[EB_DETAIL_TYPE].len > 2;
   int nonempty_src = is_string(p.now[EB_SOURCE]) && p.now[EB_SOURCE].len > 2;
@@ -446,7 +527,7 @@ int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
       decide(&p, EB_ACCOUNT,
              keeps_form(p.now[EB_ACCOUNT], iatk__eventbridge_form_account),
              account, 14) ||
-      time_value(d, env, p.now[EB_TIME], time, &time_len) ||
+      time_value(d, env, p.now[EB_TIME], time, &time_len, &time_from_old) ||
       decide(&p, EB_TIME, 0, time, time_len) ||
       decide(&p, EB_REGION,
              keeps_form(p.now[EB_REGION], iatk__eventbridge_form_region),
@@ -456,6 +537,25 @@ int iatk__eventbridge_text_apply(event_text *e, const context_env *env,
              p.now[EB_DETAIL].value && p.now[EB_DETAIL].value[0] == '{', "{}",
              2))
     return TEXT_DOM;
+  if (!e->marking) {
+    rewrite(e, d->appended, &p);
+    return TEXT_DONE;
+  }
+  check_marks_read(e, &p);
+  int time_kind = time_mark_kind(e, &p, time_from_old);
+  detach_marks(e, &p);
   rewrite(e, d->appended, &p);
+  attach_marks(e, &p, id, account, time_kind);
   return TEXT_DONE;
+}
+
+void iatk__eventbridge_draw(const context_env *env, char id[36],
+                            char account[12]) {
+  iatk_rng rng;
+  iatk__context_env_rng(env, STREAM_EVENTBRIDGE, &rng);
+  char quoted_id[38], quoted_acct[14];
+  quoted_uuid(&rng, quoted_id);
+  quoted_account(&rng, quoted_acct);
+  memcpy(id, quoted_id + 1, 36);
+  memcpy(account, quoted_acct + 1, 12);
 }

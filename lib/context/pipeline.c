@@ -9,8 +9,10 @@ iatk_pipeline *iatk_pipeline_new(iatk_error *err) {
   iatk_pipeline *p = calloc(1, sizeof *p);
   if (!p)
     iatk__fail(err, IATK_ENOMEM, "out of memory");
-  else
+  else {
     iatk__event_text_init(&p->text);
+    iatk__replay_init(&p->replay);
+  }
   return p;
 }
 
@@ -35,11 +37,13 @@ void iatk_pipeline_free(iatk_pipeline *p) {
   iatk__event_text_release(&p->text);
   iatk__buf_release(&p->compact);
   iatk__buf_release(&p->out);
+  iatk__replay_forget(&p->replay);
   free(p);
 }
 
 static int append(iatk_pipeline *p, const char *name, builtin_context ctx,
                   iatk_error *err) {
+  iatk__replay_forget(&p->replay); /* its output had no such context */
   if (IATK_ARRAY_GROW(p->entries, p->cap, p->count + 1, SIZE_MAX) != IATK_OK)
     goto oom;
   char *copy = strdup(name ? name : "context");
@@ -101,6 +105,7 @@ int iatk_pipeline_set_now(iatk_pipeline *p, const char *rfc3339,
                           iatk_error *err) {
   if (!p)
     return iatk__fail(err, IATK_EINVAL, "no pipeline given");
+  iatk__replay_forget(&p->replay);
   return iatk__clock_pin(&p->env.clock, rfc3339, err);
 }
 
@@ -109,6 +114,7 @@ void iatk_pipeline_set_seed(iatk_pipeline *p, uint64_t seed) {
     return;
   p->env.seeded = 1;
   p->env.seed = seed;
+  iatk__replay_forget(&p->replay);
 }
 
 size_t iatk_pipeline_count(const iatk_pipeline *p) { return p ? p->count : 0; }

@@ -14,20 +14,35 @@
 #include "context/context_internal.h"
 #include "gen/gen_event.h"
 
+/* Marks the generator's clock texts for a recording (pipeline_replay.c). */
+static void mark_clocks(event_text *e, const replay_event *rec) {
+  e->marking = 1;
+  for (size_t i = 0; i < rec->clocks_n; i++)
+    iatk__event_text_mark(e, rec->clocks[i].at, rec->clocks[i].len,
+                          MARK_GEN_CLOCK, i);
+}
+
 /* Runs the leading contexts that have a text form on the generator's text;
  * returns how many ran.  None when the text is not in the form that makes
- * an edit of it the edit of the parsed event (iatk__event_text_load). */
-static size_t run_text_contexts(iatk_pipeline *p, const char **text,
-                                size_t *len) {
+ * an edit of it the edit of the parsed event (iatk__event_text_load).
+ * With `rec` (the text replays a generator template), the edits are
+ * recorded for replay when every context made them. */
+static size_t run_text_contexts(iatk_pipeline *p, const replay_event *rec,
+                                const char **text, size_t *len) {
   if (!p->count || !p->entries[0].text_fn ||
       !iatk__event_text_load(&p->text, *text, *len))
     return 0;
+  if (rec)
+    mark_clocks(&p->text, rec);
   size_t i = 0;
   while (i < p->count && p->entries[i].text_fn &&
          p->entries[i].text_fn(&p->text, &p->env,
                                p->entries[i].text_userdata) == TEXT_DONE &&
          !p->text.failed)
     i++;
+  if (rec && i == p->count)
+    iatk__replay_keep(&p->replay, rec->serial, &p->text);
+  p->text.marking = 0;
   *text = p->text.text;
   *len = p->text.len;
   return i;
@@ -102,9 +117,10 @@ static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text,
 }
 
 /* The event's text after the contexts, validated; *text and *len name it. */
-static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
-                        const char **text, size_t *len, iatk_error *err) {
-  size_t done = run_text_contexts(p, text, len);
+static int run_contexts(iatk_pipeline *p, const replay_event *rec,
+                        iatk_validator *v, int checked, const char **text,
+                        size_t *len, iatk_error *err) {
+  size_t done = run_text_contexts(p, rec, text, len);
   if (p->text.failed)
     return iatk__fail(err, IATK_ENOMEM, "out of memory applying the contexts");
   if (done < p->count) {
@@ -120,14 +136,9 @@ static int run_contexts(iatk_pipeline *p, iatk_validator *v, int checked,
   return validate_text(p, v, *text, *len, done > 0, err);
 }
 
-int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n,
-                                uint64_t index, iatk_validator *validator,
-                                int checked, int pretty, const char **text,
-                                size_t *len, iatk_error *err) {
-  p->env.index = index;
-  int rc = run_contexts(p, validator, checked, &event, &n, err);
-  if (rc != IATK_OK)
-    return rc;
+/* The event's text, indented when asked, as *text and *len. */
+static int finish(iatk_pipeline *p, const char *event, size_t n, int pretty,
+                  const char **text, size_t *len, iatk_error *err) {
   if (pretty) { /* indenting compact text changes no number */
     iatk__buf_reset(&p->out);
     iatk__json_indent(&p->out, event, n);
@@ -142,6 +153,50 @@ int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n,
   return IATK_OK;
 }
 
+static int process(iatk_pipeline *p, const char *event, size_t n,
+                   const replay_event *rec, iatk_validator *validator,
+                   int checked, int pretty, const char **text, size_t *len,
+                   iatk_error *err) {
+  int rc = run_contexts(p, rec, validator, checked, &event, &n, err);
+  return rc == IATK_OK ? finish(p, event, n, pretty, text, len, err) : rc;
+}
+
+int iatk__pipeline_process_text(iatk_pipeline *p, const char *event, size_t n,
+                                uint64_t index, iatk_validator *validator,
+                                int checked, int pretty, const char **text,
+                                size_t *len, iatk_error *err) {
+  p->env.index = index;
+  return process(p, event, n, NULL, validator, checked, pretty, text, len, err);
+}
+
+/* The contexts' output for a replayed generator event, written by replay
+ * when the pipeline keeps it (pipeline_replay.c): validated and indented
+ * as the contexts' own would be.  0 when the contexts must run. */
+static int replayed(iatk_pipeline *p, const replay_event *ev, iatk_validator *v,
+                    int pretty, const char **text, size_t *len, iatk_error *err,
+                    int *rc) {
+  if (!p->count || !iatk__replay_write(&p->replay, ev, &p->compact))
+    return 0;
+  *rc = v ? validate_text(p, v, p->compact.data, p->compact.len, 0, err)
+          : IATK_OK;
+  if (*rc == IATK_OK)
+    *rc = finish(p, p->compact.data, p->compact.len, pretty, text, len, err);
+  return 1;
+}
+
+/* The same when the kept output needs none of the generator's text: then
+ * the generator only reads the clock for the event. */
+static int replayed_alone(iatk_pipeline *p, iatk_gen *gen, iatk_validator *v,
+                          int pretty, const char **text, size_t *len,
+                          iatk_error *err, int *rc) {
+  if (!p->replay.serial || p->replay.needs_gen_text)
+    return 0;
+  replay_event ev = {0, NULL, NULL, 0, {0, 0}, &p->env};
+  ev.serial = iatk__gen_replay_instant(gen, &ev.gen_now);
+  return iatk__replay_follows(&p->replay, ev.serial) &&
+         replayed(p, &ev, v, pretty, text, len, err, rc);
+}
+
 int iatk_pipeline_generate(iatk_pipeline *p, iatk_gen *gen, uint64_t index,
                            iatk_validator *validator, int pretty,
                            const char **text, size_t *len, iatk_error *err) {
@@ -150,10 +205,24 @@ int iatk_pipeline_generate(iatk_pipeline *p, iatk_gen *gen, uint64_t index,
                       "no pipeline, generator or output given");
   const char *event;
   size_t n;
-  int rc = iatk__gen_event_compact(gen, index, &event, &n, err);
-  if (rc != IATK_OK)
+  int rc;
+  p->env.index = index;
+  if (replayed_alone(p, gen, validator, pretty, text, len, err, &rc))
     return rc;
-  return iatk__pipeline_process_text(p, event, n, index, validator,
-                                     iatk__gen_checked_like(gen, validator),
-                                     pretty, text, len, err);
+  if ((rc = iatk__gen_event_compact(gen, index, &event, &n, err)) != IATK_OK)
+    return rc;
+  replay_event ev = {0, event, NULL, 0, {0, 0}, &p->env};
+  ev.serial = iatk__gen_replayed(gen, &ev.clocks, &ev.clocks_n);
+  if (ev.serial) {
+    ev.gen_now = iatk__gen_now(gen);
+    if (replayed(p, &ev, validator, pretty, text, len, err, &rc))
+      return rc;
+  }
+  return process(p, event, n, ev.serial ? &ev : NULL, validator,
+                 iatk__gen_checked_like(gen, validator), pretty, text, len,
+                 err);
+}
+
+uint64_t iatk__pipeline_replays(const iatk_pipeline *p) {
+  return p ? p->replay.replays : 0;
 }

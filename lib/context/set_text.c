@@ -150,6 +150,7 @@ static int replace_whole(event_text *e, const set_text *s) {
   iatk__buf_append(b, s->value.text, s->value.len);
   iatk__event_text_commit(e);
   iatk__event_text_clear_members(e);
+  e->mark_count = 0; /* the event is a constant now */
   for (size_t k = 0; k < s->member_count; k++)
     event_text_add_member(e, s->members[k]);
   return TEXT_DONE;

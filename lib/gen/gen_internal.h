@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "compile/plan.h"
+#include "gen/gen_event.h"
 #include "gen/time_text.h"
 
 /* Deeper than this, generation stops with ELIMIT instead of risking the
@@ -28,6 +29,9 @@ typedef struct gen_template {
   iatk_buf text; /* the event without its clock texts */
   gen_slot *slots;
   size_t slot_count, slot_cap;
+  uint64_t serial;           /* process-unique, given when the text is kept */
+  int replayed;              /* the last event is a replay of the text */
+  gen_clock_text *replay_at; /* where its clock texts stand in that event */
 } gen_template;
 
 struct iatk_gen {

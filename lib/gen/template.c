@@ -14,6 +14,7 @@
  * that draws, reads the clock for a decision, or compares items
  * (uniqueItems) is generated in full every time.  Changing a setting
  * forgets the template. */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "gen/gen_internal.h"
@@ -24,9 +25,14 @@ enum { TEMPLATE_UNKNOWN = 0, TEMPLATE_NONE, TEMPLATE_READY };
  * never bring a replayed event near it. */
 #define MAX_TEMPLATE_BYTES (1024u * 1024u)
 
+/* Serials outlive generators: a pipeline that follows one template must
+ * never take another's (a new generator at the same address) for it. */
+static _Atomic uint64_t last_serial;
+
 void iatk__template_forget(gen_template *t) {
   iatk__buf_release(&t->text);
   free(t->slots);
+  free(t->replay_at);
   memset(t, 0, sizeof *t);
 }
 
@@ -39,6 +45,7 @@ void iatk__template_begin(iatk_gen *g) {
   t->clock_reads = 0;
   t->slot_count = 0;
   t->impure = 0;
+  t->replayed = 0;
 }
 
 void iatk__template_note_impure(iatk_gen *g) {
@@ -77,7 +84,9 @@ static void keep(iatk_gen *g) {
     s->at = t->text.len;
   }
   iatk__buf_append(&t->text, g->out.data + from, g->out.len - from);
-  t->state = t->text.failed ? TEMPLATE_NONE : TEMPLATE_READY;
+  t->replay_at = calloc(t->slot_count + 1, sizeof *t->replay_at);
+  t->state = t->text.failed || !t->replay_at ? TEMPLATE_NONE : TEMPLATE_READY;
+  t->serial = atomic_fetch_add(&last_serial, 1) + 1;
 }
 
 void iatk__template_finish(iatk_gen *g, int rc) {
@@ -118,9 +127,34 @@ int iatk__template_replay(iatk_gen *g) {
   size_t from = 0;
   for (size_t i = 0; i < t->slot_count; i++) {
     out_append(g, t->text.data + from, t->slots[i].at - from);
+    t->replay_at[i].at = g->out.len;
     put_clock(g, t->slots[i].format);
+    t->replay_at[i].len = g->out.len - t->replay_at[i].at;
     from = t->slots[i].at;
   }
   out_append(g, t->text.data + from, t->text.len - from);
+  t->replayed = 1;
   return 1;
+}
+
+uint64_t iatk__gen_replayed(const iatk_gen *g, const gen_clock_text **texts,
+                            size_t *count) {
+  const gen_template *t = &g->tpl;
+  if (!t->replayed || g->out.failed)
+    return 0;
+  *texts = t->replay_at;
+  *count = t->slot_count;
+  return t->serial;
+}
+
+iatk_instant iatk__gen_now(const iatk_gen *g) { return g->now; }
+
+uint64_t iatk__gen_replay_instant(iatk_gen *g, iatk_instant *now) {
+  gen_template *t = &g->tpl;
+  if (t->state != TEMPLATE_READY || g->mode == IATK_MODE_RANDOM || g->check)
+    return 0;
+  g->now = iatk__clock_read(&g->clock);
+  t->replayed = 0; /* g->out does not hold this event */
+  *now = g->now;
+  return t->serial;
 }

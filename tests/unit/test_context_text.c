@@ -274,6 +274,136 @@ static void test_generated_events_agree(void **state) {
   iatk_plan_free(plan);
 }
 
+/* ---------------------------------- replayed events (pipeline_replay.c) */
+
+/* Schemas whose barebone and sample events replay a template: clock texts
+ * at the top ("time"), deeper, and where EventBridge reads them. */
+static const char *replay_schemas[] = {
+    /* an envelope: "time" is the generator's clock */
+    "{\"type\":\"object\",\"required\":[\"version\",\"id\",\"time\",\"detail\"],"
+    "\"properties\":{\"version\":{\"type\":\"string\"},\"id\":{\"type\":\"string\"},"
+    "\"time\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"detail\":{\"type\":\"object\",\"required\":[\"at\",\"day\",\"n\"],"
+    "\"properties\":{\"at\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"day\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"n\":{\"type\":\"integer\",\"examples\":[7]}}}}}",
+    /* "time" a date: not an EventBridge time, the pipeline's clock is */
+    "{\"type\":\"object\",\"required\":[\"time\",\"x\"],"
+    "\"properties\":{\"time\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"x\":{\"type\":\"string\",\"format\":\"time\"}}}",
+    /* no "time": EventBridge appends it */
+    "{\"type\":\"object\",\"required\":[\"when\"],"
+    "\"properties\":{\"when\":{\"type\":\"string\",\"format\":\"date-time\"}}}",
+    /* the clock where EventBridge checks a form: never replayed */
+    "{\"type\":\"object\",\"required\":[\"id\",\"region\"],"
+    "\"properties\":{\"id\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"region\":{\"type\":\"string\",\"format\":\"date\"}}}",
+};
+
+static const step replay_steps[][4] = {
+    {{'e', NULL}, {0, NULL}},
+    {{'s', "/detail/n=1"}, {0, NULL}},
+    {{'e', NULL}, {'s', "/detail/Cause=\"bench\""}, {0, NULL}},
+    {{'s', "/time=\"2020-01-01T00:00:00Z\""}, {'e', NULL}, {0, NULL}},
+    {{'s', "/detail/at=1"}, {'e', NULL}, {'s', "/when/x=1"}, {0, NULL}},
+    {{'s', "={\"a\":1}"}, {'e', NULL}, {0, NULL}},
+    {{'e', NULL}, {'m', "{\"x\":1}"}, {0, NULL}},
+};
+
+/* Runs events 0..n-1 of `gen` through `steps` both ways: the parsed
+ * contexts on the generator's text, and iatk_pipeline_generate (which
+ * replays after the first events); returns how many it replayed. */
+static uint64_t replay_agrees(iatk_gen *gen, const step *steps) {
+  iatk_pipeline *dom = make_pipeline(steps), *fast = make_pipeline(steps);
+  iatk_error err;
+  for (uint64_t i = 0; i < 40; i++) {
+    const char *event, *got;
+    assert_int_equal(iatk_gen_event(gen, i, &event, NULL, &err), IATK_OK);
+    char *want = iatk_pipeline_run_text(dom, event, i, &err);
+    int rc =
+        iatk_pipeline_generate(fast, gen, i, NULL, i % 2, &got, NULL, &err);
+    if (!want) {
+      assert_int_not_equal(rc, IATK_OK);
+      continue;
+    }
+    assert_int_equal(rc, IATK_OK);
+    char *indented =
+        i % 2 ? iatk_format_json(want, strlen(want), 1, &err) : NULL;
+    assert_string_equal(got, indented ? indented : want);
+    iatk_free(indented);
+    iatk_free(want);
+  }
+  uint64_t replays = iatk__pipeline_replays(fast);
+  iatk_pipeline_free(dom);
+  iatk_pipeline_free(fast);
+  return replays;
+}
+
+static void test_replayed_events_agree(void **state) {
+  (void)state;
+  iatk_error err;
+  /* the generator's clock and the pipeline's differ, so a time taken from
+   * the wrong one shows */
+  for (size_t k = 0; k < sizeof replay_schemas / sizeof *replay_schemas; k++)
+    for (int mode = IATK_MODE_BAREBONE; mode <= IATK_MODE_SAMPLE; mode++) {
+      iatk_plan *plan = compile_text(replay_schemas[k], NULL, &err);
+      assert_non_null(plan);
+      iatk_gen *gen = iatk_gen_new(plan, &err);
+      iatk_gen_set_mode(gen, (iatk_mode)mode);
+      assert_int_equal(
+          iatk_gen_set_now(gen, "2001-02-03T04:05:06.789012+05:30", &err),
+          IATK_OK);
+      for (size_t s = 0; s < sizeof replay_steps / sizeof *replay_steps; s++) {
+        uint64_t replays = replay_agrees(gen, replay_steps[s]);
+        /* a merge patch parses; EventBridge reads forms in schema 3's
+         * clock texts; "/when/x" descends into schema 2's clock text */
+        int merges = s == 6, whole = s == 5, into_clock = k == 2 && s == 4,
+            forms_read = k == 3 && s != 1; /* steps 1: no EventBridge */
+        if (merges || into_clock || (forms_read && !whole))
+          assert_int_equal(replays, 0);
+        else if (replays < 30)
+          fail_msg("schema %zu, steps %zu: %llu events replayed", k, s,
+                   (unsigned long long)replays);
+      }
+      iatk_gen_free(gen);
+      iatk_plan_free(plan);
+    }
+}
+
+/* Unpinned, the EventBridge time of a replayed event is the generator's
+ * instant for it, as the parsed context reads it from the text. */
+static void test_replay_follows_the_generator_clock(void **state) {
+  (void)state;
+  iatk_error err;
+  iatk_plan *plan = compile_text(replay_schemas[0], NULL, &err);
+  iatk_gen *gen = iatk_gen_new(plan, &err);
+  static const step steps[] = {{'e', NULL}, {0, NULL}};
+  iatk_pipeline *p = iatk_pipeline_new(NULL);
+  assert_int_equal(iatk_pipeline_add_builtin(p, "eventbridge", NULL, NULL),
+                   IATK_OK);
+  iatk_pipeline *dom = make_pipeline(steps);
+  for (uint64_t i = 0; i < 20; i++) {
+    const char *got;
+    assert_int_equal(
+        iatk_pipeline_generate(p, gen, i, NULL, 0, &got, NULL, &err), IATK_OK);
+    json_t *event = json_loads(got, 0, NULL);
+    const char *t = json_string_value(json_object_get(event, "time"));
+    const char *at = json_string_value(
+        json_object_get(json_object_get(event, "detail"), "at"));
+    /* detail/at is the generator's clock text; time its second in UTC */
+    iatk_instant a, b;
+    assert_int_equal(iatk__instant_parse(t, &a, NULL), IATK_OK);
+    assert_int_equal(iatk__instant_parse(at, &b, NULL), IATK_OK);
+    assert_true(a.epoch_us == b.epoch_us - b.epoch_us % 1000000);
+    json_decref(event);
+  }
+  assert_true(iatk__pipeline_replays(p) >= 18);
+  iatk_pipeline_free(dom);
+  iatk_pipeline_free(p);
+  iatk_gen_free(gen);
+  iatk_plan_free(plan);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_only_canonical_text_is_edited),
@@ -281,6 +411,8 @@ int main(void) {
       cmocka_unit_test(test_built_ins_never_parse_plain_events),
       cmocka_unit_test(test_documents_are_the_parsed_ones),
       cmocka_unit_test(test_generated_events_agree),
+      cmocka_unit_test(test_replayed_events_agree),
+      cmocka_unit_test(test_replay_follows_the_generator_clock),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
