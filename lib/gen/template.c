@@ -105,16 +105,10 @@ void iatk__template_finish(iatk_gen *g, int rc) {
     t->state = TEMPLATE_NONE;
 }
 
-/* The clock text of a slot, as time_or_uuid writes it. */
-static void put_clock(iatk_gen *g, schema_format format) {
-  char text[40];
-  size_t len = iatk__time_text_local_cached(&g->now_text, &g->now, text);
-  if (format == FMT_DATE)
-    out_append(g, text, 10);
-  else if (format == FMT_TIME)
-    out_append(g, text + 11, len - 11);
-  else
-    out_append(g, text, len);
+static time_text_part slot_part(schema_format format) {
+  return format == FMT_DATE   ? TIME_TEXT_DATE
+         : format == FMT_TIME ? TIME_TEXT_TIME
+                              : TIME_TEXT_ALL;
 }
 
 int iatk__template_replay(iatk_gen *g) {
@@ -123,16 +117,22 @@ int iatk__template_replay(iatk_gen *g) {
     return 0;
   iatk__buf_reset(&g->out);
   if (iatk__buf_reserve(&g->out, t->text.len + 40 * t->slot_count) != 0)
-    return 0; /* generate_once reports the failure */
+    return 0;            /* generate_once reports the failure */
+  char *w = g->out.data; /* copies into the space reserved */
   size_t from = 0;
   for (size_t i = 0; i < t->slot_count; i++) {
-    out_append(g, t->text.data + from, t->slots[i].at - from);
-    t->replay_at[i].at = g->out.len;
-    put_clock(g, t->slots[i].format);
-    t->replay_at[i].len = g->out.len - t->replay_at[i].at;
+    memcpy(w, t->text.data + from, t->slots[i].at - from);
+    w += t->slots[i].at - from;
+    size_t n = iatk__time_text_local_put(&g->now_text, &g->now,
+                                         slot_part(t->slots[i].format), w);
+    t->replay_at[i] = (gen_clock_text){(size_t)(w - g->out.data), n};
+    w += n;
     from = t->slots[i].at;
   }
-  out_append(g, t->text.data + from, t->text.len - from);
+  memcpy(w, t->text.data + from, t->text.len - from);
+  w += t->text.len - from;
+  *w = '\0';
+  g->out.len = (size_t)(w - g->out.data);
   t->replayed = 1;
   return 1;
 }

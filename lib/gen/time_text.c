@@ -144,6 +144,26 @@ size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
   return c->len;
 }
 
+size_t iatk__time_text_local_put(time_text_cache *c, const iatk_instant *t,
+                                 time_text_part part, char *out) {
+  int us;
+  int64_t secs =
+      split_us(t->epoch_us + (int64_t)t->offset_minutes * 60 * US_PER_S, &us);
+  if (!c->valid || secs != c->second ||
+      t->offset_minutes != c->offset_minutes) { /* the text of `t` itself */
+    c->len = iatk__time_text_local(t, c->text);
+    c->second = secs;
+    c->offset_minutes = t->offset_minutes;
+    c->valid = c->len > MICROS_AT + 6 && c->text[MICROS_AT - 1] == '.';
+  }
+  size_t from = part == TIME_TEXT_TIME ? 11 : 0;
+  size_t n = part == TIME_TEXT_DATE ? 10 : c->len - from;
+  memcpy(out, c->text + from, n);
+  if (part != TIME_TEXT_DATE && c->valid)
+    put_micros(out + MICROS_AT - from, us);
+  return n;
+}
+
 size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
                                   char out[40]) {
   int us;

@@ -23,6 +23,17 @@ typedef struct time_text_cache {
 /* iatk__time_text_local through the cache. */
 size_t iatk__time_text_local_cached(time_text_cache *c, const iatk_instant *t,
                                     char out[40]);
+/* Part of iatk__time_text_local's text through the cache, written at
+ * `out` (room for 40 bytes): all of it, the date (its first 10 bytes) or
+ * the time (from byte 11).  Returns its length.  Written in place, not
+ * through a scratch text copied again, which stalled the copy. */
+typedef enum time_text_part {
+  TIME_TEXT_ALL,
+  TIME_TEXT_DATE,
+  TIME_TEXT_TIME
+} time_text_part;
+size_t iatk__time_text_local_put(time_text_cache *c, const iatk_instant *t,
+                                 time_text_part part, char *out);
 /* iatk__time_text_utc through the cache (whole seconds: a hit is a copy). */
 size_t iatk__time_text_utc_cached(time_text_cache *c, const iatk_instant *t,
                                   char out[40]);
