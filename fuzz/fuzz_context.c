@@ -10,7 +10,11 @@
  *    copies agree, and iatk_pipeline_run_text agrees with iatk_pipeline_run;
  *  - the last operation is idempotent (set without "-", merge, eventbridge):
  *    applying it once more changes nothing;
- *  - after a last set "P=V", the value at P is V. */
+ *  - after a last set "P=V", the value at P is V;
+ *  - on a generator's events (barebone, with clock texts deep and at the
+ *    top), iatk_pipeline_generate, which edits the text and from the
+ *    second event replays the edits, gives the bytes (or the error) that
+ *    iatk_pipeline_run_text gives on the generator's text. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -171,6 +175,69 @@ static void check_idempotent(const json_t *result, const op *last) {
   iatk_pipeline_free(p);
 }
 
+/* The generated event: clock texts where EventBridge reads the time, deep
+ * in the detail, and where a set may land; everything else empty. */
+static const char gen_schema[] =
+    "{\"type\":\"object\",\"required\":[\"id\",\"detail\",\"list\",\"time\","
+    "\"source\",\"n\"],\"properties\":{\"id\":{\"type\":\"string\"},"
+    "\"detail\":{\"type\":\"object\",\"required\":[\"a\",\"c\"],\"properties\":{"
+    "\"a\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"c\":{\"type\":\"object\",\"required\":[\"d\",\"e\"],\"properties\":{"
+    "\"d\":{\"type\":\"string\",\"format\":\"date\"},"
+    "\"e\":{\"type\":\"array\"}}}}},"
+    "\"list\":{\"type\":\"array\"},\"n\":{\"type\":\"number\"},"
+    "\"time\":{\"type\":\"string\",\"format\":\"date-time\"},"
+    "\"source\":{\"type\":\"string\",\"format\":\"time\"}}}";
+
+static iatk_gen *gen_for_fuzzing(iatk_plan **plan) {
+  iatk_error err;
+  iatk_schema *schema =
+      iatk_schema_load(gen_schema, strlen(gen_schema), NULL, NULL, &err);
+  *plan = schema ? iatk_compile(schema, NULL, &err) : NULL;
+  iatk_schema_free(schema);
+  iatk_gen *gen = *plan ? iatk_gen_new(*plan, &err) : NULL;
+  if (!gen || iatk_gen_set_now(gen, "2001-02-03T04:05:06.789012+05:30", &err) !=
+                  IATK_OK)
+    fuzz_die("the fuzz target's schema: %s", err.message);
+  return gen;
+}
+
+static iatk_pipeline *pipeline_of(op *ops, size_t count) {
+  iatk_pipeline *p = new_pipeline();
+  for (size_t i = 0; i < count; i++)
+    add_op(p, &ops[i]);
+  return p;
+}
+
+/* The generator's events through the pipeline both ways. */
+static void check_generated(op *ops, size_t count) {
+  iatk_plan *plan;
+  iatk_gen *gen = gen_for_fuzzing(&plan);
+  iatk_pipeline *parsed = pipeline_of(ops, count),
+                *edited = pipeline_of(ops, count);
+  for (uint64_t i = 0; i < 4; i++) {
+    iatk_error a, b;
+    iatk_error_clear(&a);
+    iatk_error_clear(&b);
+    const char *event, *got = NULL;
+    if (iatk_gen_event(gen, i, &event, NULL, &a) != IATK_OK)
+      fuzz_die("the fuzz target's schema: %s", a.message);
+    char *want = iatk_pipeline_run_text(parsed, event, i, &a);
+    int rc = iatk_pipeline_generate(edited, gen, i, NULL, 0, &got, NULL, &b);
+    if (want ? rc != IATK_OK || strcmp(want, got) != 0
+             : rc != a.code || strcmp(a.message, b.message) != 0)
+      fuzz_die("event %llu: iatk_pipeline_run_text gave %.2000s (%s), "
+               "iatk_pipeline_generate %.2000s (%s)",
+               (unsigned long long)i, want ? want : "nothing", a.message,
+               rc == IATK_OK ? got : "nothing", b.message);
+    iatk_free(want);
+  }
+  iatk_pipeline_free(parsed);
+  iatk_pipeline_free(edited);
+  iatk_gen_free(gen);
+  iatk_plan_free(plan);
+}
+
 static size_t parse_ops(const uint8_t *data, size_t size, op *ops) {
   size_t count = 0;
   for (size_t i = 0; i < size && count < MAX_OPS;) {
@@ -231,6 +298,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   json_decref(a);
   json_decref(b);
   iatk_pipeline_free(p);
+  check_generated(ops, count);
   for (size_t i = 0; i < count; i++)
     free(ops[i].text);
   return 0;

@@ -46,7 +46,9 @@ static const char generate_help[] =
     "                         required list drop their other properties\n"
     "  --now RFC3339          pin the clock (e.g. 2023-10-18T21:08:04.782196-07:00)\n"
     "contexts, applied in the order given:\n"
-    "  --context eventbridge  fill the EventBridge envelope (id, time, ...)\n"
+    "  --context eventbridge  fill the EventBridge envelope (id, time, ...);\n"
+    "                         its region: --region, else $AWS_REGION,\n"
+    "                         $AWS_DEFAULT_REGION, else us-east-1\n"
     "  --set /pointer=JSON    set a member (RFC 6901; '/-' appends)\n"
     "  --merge FILE           apply an RFC 7386 merge patch\n"
     "output:\n"
@@ -181,8 +183,20 @@ static int parse_option(generate_opts *o, int opt, const char *arg) {
   }
 }
 
+static int has_builtin_context(const generate_opts *o) {
+  for (size_t i = 0; i < o->step_count; i++)
+    if (o->steps[i].kind == 'c')
+      return 1;
+  return 0;
+}
+
 static int check_source(generate_opts *o) {
-  int rc = cli_source_check(&o->src, "generate");
+  /* --region also names the EventBridge envelope's region, which a --file
+   * schema may want as much as a registry's */
+  cli_source src = o->src;
+  if (src.file && has_builtin_context(o))
+    src.aws.region = NULL;
+  int rc = cli_source_check(&src, "generate");
   if (rc)
     return rc;
   if (o->count == 0)
@@ -276,6 +290,9 @@ static int build_pipeline(generate_run *r, const generate_opts *o,
   if (!r->pipeline)
     return err->code;
   if (o->now && iatk_pipeline_set_now(r->pipeline, o->now, err) != IATK_OK)
+    return err->code;
+  if (o->src.aws.region && /* the envelope's region too */
+      iatk_pipeline_set_region(r->pipeline, o->src.aws.region, err) != IATK_OK)
     return err->code;
   if (o->mode == IATK_MODE_RANDOM || o->seed_given)
     iatk_pipeline_set_seed(r->pipeline, o->seed);

@@ -339,6 +339,13 @@ IATK_EXTERN int iatk_pipeline_add_merge(iatk_pipeline *pipeline,
 /* Pins the clock used by built-in contexts (as iatk_gen_set_now). */
 IATK_EXTERN int iatk_pipeline_set_now(iatk_pipeline *pipeline,
                                       const char *rfc3339, iatk_error *err);
+/* The region EventBridge contexts fill in (default: $AWS_REGION, else
+ * $AWS_DEFAULT_REGION, else us-east-1): for events that should look as
+ * they would in the region the tests run against.  Call it before adding
+ * the eventbridge context; EINVAL after, or for a name not in AWS's form
+ * (such as us-east-1 or us-gov-west-1). */
+IATK_EXTERN int iatk_pipeline_set_region(iatk_pipeline *pipeline,
+                                         const char *region, iatk_error *err);
 /* Makes built-in random values (EventBridge id, account) a pure function
  * of (seed, index) instead of fresh randomness. */
 IATK_EXTERN void iatk_pipeline_set_seed(iatk_pipeline *pipeline, uint64_t seed);

@@ -13,6 +13,7 @@ typedef struct context_env {
   int seeded;
   uint64_t seed;
   uint64_t index; /* number of the event being processed */
+  char *region;   /* the EventBridge region, NULL: from the environment */
 } context_env;
 
 /* The RNG a built-in context should draw from for the current event. */

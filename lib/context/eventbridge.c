@@ -149,7 +149,7 @@ int iatk__eventbridge_context_make(const context_env *env,
   d->detail_type =
       strdup(detail_type && *detail_type ? detail_type : "detail-type");
   d->source = strdup(source && *source ? source : "source");
-  d->region = strdup(default_region());
+  d->region = strdup(env->region ? env->region : default_region());
   /* its text form writes the same members into the event text */
   eventbridge_text *text =
       d->detail_type && d->source && d->region

@@ -38,6 +38,7 @@ void iatk_pipeline_free(iatk_pipeline *p) {
   iatk__buf_release(&p->compact);
   iatk__buf_release(&p->out);
   iatk__replay_forget(&p->replay);
+  free(p->env.region);
   free(p);
 }
 
@@ -107,6 +108,29 @@ int iatk_pipeline_set_now(iatk_pipeline *p, const char *rfc3339,
     return iatk__fail(err, IATK_EINVAL, "no pipeline given");
   iatk__replay_forget(&p->replay);
   return iatk__clock_pin(&p->env.clock, rfc3339, err);
+}
+
+int iatk_pipeline_set_region(iatk_pipeline *p, const char *region,
+                             iatk_error *err) {
+  if (!p || !region)
+    return iatk__fail(err, IATK_EINVAL, "no pipeline or region given");
+  if (!iatk__eventbridge_form_region(region, strlen(region)))
+    return iatk__fail(err, IATK_EINVAL,
+                      "'%s' is not an AWS region name (such as us-east-1)",
+                      region);
+  for (size_t i = 0; i < p->count; i++)
+    if (p->entries[i].text_fn ==
+                                                    iatk__eventbridge_text_apply)
+      return iatk__fail(err, IATK_EINVAL,
+                        "set the region before adding the eventbridge "
+                        "context (context %zu is one)",
+                        i + 1);
+  char *copy = strdup(region);
+  if (!copy)
+    return iatk__fail(err, IATK_ENOMEM, "out of memory");
+  free(p->env.region);
+  p->env.region = copy;
+  return IATK_OK;
 }
 
 void iatk_pipeline_set_seed(iatk_pipeline *p, uint64_t seed) {

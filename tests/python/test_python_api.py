@@ -260,6 +260,30 @@ def test_eventbridge_context_with_seed_and_now_is_reproducible(client):
     assert run(0)["time"] == "2024-01-02T03:04:05Z"
 
 
+def test_eventbridge_region_is_the_clients(monkeypatch):
+    """AwsIatk(region=...) is the envelope's region, over $AWS_REGION; each
+    client keeps its own although a repeated call reuses what the first
+    prepared on this thread."""
+    monkeypatch.setenv("AWS_REGION", "eu-west-3")
+
+    def region(client):
+        return client.generate_mock_event(registry_name=REG, schema_name=SCHEMA,
+                                          event_ref="MyEvent",
+                                          contexts=[eventbridge_event_context]).event["region"]
+    sydney = iatk.AwsIatk(region="ap-southeast-2", registry_dir=str(EXAMPLE_REGISTRY))
+    unset = iatk.AwsIatk(registry_dir=str(EXAMPLE_REGISTRY))
+    for _ in range(2):
+        assert region(sydney) == "ap-southeast-2"
+        assert region(unset) == "eu-west-3"
+    events = sydney.generate_mock_events(registry_name=REG, schema_name=SCHEMA,
+                                         event_ref="MyEvent", count=2,
+                                         contexts=[eventbridge_event_context])
+    assert [e["region"] for e in events] == ["ap-southeast-2"] * 2
+    bad = iatk.AwsIatk(region="../evil", registry_dir=str(EXAMPLE_REGISTRY))
+    with pytest.raises(IatkException, match="not an AWS region name"):
+        region(bad)
+
+
 def test_eventbridge_time_is_utc_whole_seconds_z(client):
     def event_time(now, **kw):
         return client.generate_mock_event(AWS_REG, AWS_SCHEMA, event_ref="AWSEvent", now=now,

@@ -148,6 +148,7 @@ _PROTOTYPES = {
     "iatk_pipeline_free": (None, [_c_void_p]),
     "iatk_pipeline_add_builtin": (_c_int, [_c_void_p, _c_char_p, _c_void_p, _ERR]),
     "iatk_pipeline_set_now": (_c_int, [_c_void_p, _c_char_p, _ERR]),
+    "iatk_pipeline_set_region": (_c_int, [_c_void_p, _c_char_p, _ERR]),
     "iatk_pipeline_set_seed": (None, [_c_void_p, _c_uint64]),
     # Returned char * must reach iatk_free: keep it as a raw pointer.
     "iatk_pipeline_run_text": (_c_void_p, [_c_void_p, _c_char_p, _c_uint64, _ERR]),

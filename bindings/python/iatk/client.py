@@ -267,6 +267,9 @@ def _check_contexts(contexts):
 
 # ------------------------------------------------------------------ request
 
+_OWN = object()  # _Request._finish: the request's own region
+
+
 @dataclasses.dataclass
 class _Request:
     """One generate (or validate) call, checked."""
@@ -279,6 +282,7 @@ class _Request:
     now: object = None
     contexts: list = dataclasses.field(default_factory=list)
     validate: bool = False
+    region: object = None  # the client's: the EventBridge envelope's region
 
     def __post_init__(self):
         _parse_mode(self.mode)
@@ -310,12 +314,14 @@ class _Request:
                 yield self._finish(plan, json.loads(gen.text(index)), index)
                 index += 1
 
-    def _finish(self, plan, event, index, contexts=None, validate=None):
+    def _finish(self, plan, event, index, contexts=None, validate=None, region=_OWN):
         """Applies the contexts and the validation (the request's own, or
-        those given) to a generated event."""
+        those given) to a generated event; the EventBridge region is the
+        request's unless given (a prepared request serves every client)."""
+        region = self.region if region is _OWN else region
         for ctx in self.contexts if contexts is None else contexts:
             if ctx is eventbridge_event_context:
-                event = run_eventbridge(event, plan, self.now, self.seed, index)
+                event = run_eventbridge(event, plan, self.now, self.seed, index, region)
             else:
                 event = ctx(event)
             _check_context_result(event, ctx)
@@ -498,6 +504,8 @@ class AwsIatk:
     or "aws"; None: ``$IATK_SOURCE`` or that rule) and ``endpoint_url``
     (e.g. an ``iatk registry serve``) say otherwise.  Fetched versions are
     cached on disk; the latest version is asked of AWS on every call.
+    ``region`` is also the region the EventBridge context writes into
+    events (None: $AWS_REGION, $AWS_DEFAULT_REGION, else us-east-1).
     """
 
     def __init__(self, region=None, profile=None, registry_dir=None, *, source=None,
@@ -639,7 +647,7 @@ class AwsIatk:
             _prepared.calls.pop(key, None)  # frees the generator's large buffers now
         if contexts or validate:
             event = prepared.request._finish(prepared.plan, event, index, contexts or [],
-                                             bool(validate))
+                                             bool(validate), self.region)
         return GenerateMockEventOutput(event=event)
 
     def _prepare(self, key, request, old):
@@ -688,7 +696,7 @@ class AwsIatk:
         return _Request(source=source, event_ref=args["event_ref"], mode=args.get("mode"),
                         seed=args.get("seed"), skip_optional=args.get("skip_optional"),
                         now=args.get("now"), contexts=args.get("contexts"),
-                        validate=bool(args.get("validate")))
+                        validate=bool(args.get("validate")), region=self.region)
 
     def invoke(self, event, *, lambda_=None, state_machine=None, handler=None, runtime=None,
                timeout=None, qualifier=None, asynchronous=False, log_tail=False, sync=False,

@@ -59,14 +59,17 @@ def eventbridge_event_context(event, *, detail_type=None, source=None):
     return _merge_into(event, result)
 
 
-def run_eventbridge(event, plan, now=None, seed=None, index=0):
+def run_eventbridge(event, plan, now=None, seed=None, index=0, region=None):
     """The EventBridge context as generate_mock_event runs it: detail-type and
-    source from the plan, the clock pinned by ``now`` (RFC 3339 bytes) and,
+    source from the plan, the clock pinned by ``now`` (RFC 3339 bytes),
+    ``region`` (default: $AWS_REGION, $AWS_DEFAULT_REGION, us-east-1) and,
     with a seed, ``id``/``account`` a pure function of (seed, index)."""
     lib = _lib.lib()
     err, perr = new_error()
     pipeline = check_ptr(lib.iatk_pipeline_new(perr), err)
     try:
+        if region is not None:
+            check_rc(lib.iatk_pipeline_set_region(pipeline, _lib.encode(region), perr), err)
         check_rc(lib.iatk_pipeline_add_builtin(pipeline, b"eventbridge", plan._handle, perr), err)
         if now is not None:
             check_rc(lib.iatk_pipeline_set_now(pipeline, now, perr), err)
