@@ -229,6 +229,40 @@ def test_an_invoke_that_went_out_is_not_sent_again(tmp_path, answer, why):
                          "(it is not idempotent)"), line
 
 
+def test_python_invoke_timeout_is_the_read_timeout(tmp_path):
+    """AwsIatk.invoke(lambda_=..., timeout=N): N seconds for the answer, then
+    IATK_ENETWORK and no second request; other calls keep the default."""
+    with Fake(SilentLambda(delay=4)) as fake:
+        env = clean_env(tmp_path, AWS_ACCESS_KEY_ID=KEY, AWS_SECRET_ACCESS_KEY=SECRET,
+                        AWS_REGION=REGION, AWS_ENDPOINT_URL_LAMBDA=fake.url)
+        proc = python(env, f"""
+import json, time
+from iatk import AwsIatk, IatkException
+iatk = AwsIatk(region={REGION!r})
+for bad in (0, -1, "1", True, 86401):
+    try:
+        iatk.invoke({EVENT!r}, lambda_="calc", timeout=bad)
+    except IatkException as e:
+        print(json.dumps([e.iatk_name, e.message]))
+start = time.monotonic()
+try:
+    iatk.invoke({EVENT!r}, lambda_="calc", timeout=1)
+except IatkException as e:
+    print(json.dumps([e.iatk_name, e.message, round(time.monotonic() - start)]))
+out = iatk.invoke({EVENT!r}, lambda_="calc")  # the default waits out the delay
+print(json.dumps(out.payload))
+""")
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(ln) for ln in proc.stdout.splitlines()]
+    assert lines[:5] == [["IATK_EINVAL", "timeout must be a number of seconds in (0, 86400]"]] * 5
+    name, message, seconds = lines[5]
+    assert name == "IATK_ENETWORK" and seconds == 1, lines[5]
+    assert message.endswith("not sent again: the request went out and may have run "
+                            "(it is not idempotent)"), message
+    assert lines[6] == {}
+    assert fake.handler.operations() == ["Invoke", "Invoke"]
+
+
 def test_wrong_key_is_refused_by_the_fake(fake, env):
     env["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
     proc = invoke(env, "--lambda", "calc")

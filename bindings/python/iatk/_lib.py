@@ -177,6 +177,7 @@ _PROTOTYPES = {
     "iatk_aws_new": (_c_void_p, [_c_char_p, _c_char_p, _c_char_p, _ERR]),
     "iatk_aws_free": (None, [_c_void_p]),
     "iatk_aws_set_inject_host_prefix": (None, [_c_void_p, _c_int]),
+    "iatk_aws_set_read_timeout": (None, [_c_void_p, _c_int]),
     "iatk_lambda_invoke": (_c_int, [_c_void_p, _c_char_p, _c_char_p, _c_size_t, _c_int,
                                     ctypes.POINTER(LambdaResult), _ERR]),
     "iatk_lambda_result_release": (None, [ctypes.POINTER(LambdaResult)]),

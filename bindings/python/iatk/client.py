@@ -708,7 +708,10 @@ class AwsIatk:
 
         * ``lambda_``: a Lambda function (name, partial or full ARN, with an
           optional ``:QUALIFIER``; ``qualifier`` appends one), invoked with
-          ``asynchronous`` (InvocationType Event) and ``log_tail``.
+          ``asynchronous`` (InvocationType Event) and ``log_tail``; the answer
+          is waited for ``timeout`` seconds (None: 15.5 minutes, as long as
+          a function may run).  Past it IATK_ENETWORK is raised and the
+          invoke is not sent again: the function may have run.
         * ``state_machine``: a state machine ARN; StartExecution (execution
           ``name`` optional), then DescribeExecution until it ends, at most
           ``timeout`` seconds (None: 60, 0: no limit; past it the execution
@@ -738,10 +741,11 @@ class AwsIatk:
                                         memory_size, region, env, handler_settings)
         text = consumers.event_text(event)
         if lambda_ is not None:
-            if sync or name is not None or timeout is not None:
-                raise invalid("sync, name and timeout apply to state_machine only")
+            if sync or name is not None:
+                raise invalid("sync and name apply to state_machine only")
             return consumers.invoke_lambda(self._aws, text, lambda_, qualifier=qualifier,
-                                           asynchronous=asynchronous, log_tail=log_tail)
+                                           asynchronous=asynchronous, log_tail=log_tail,
+                                           timeout=timeout)
         if qualifier is not None or asynchronous or log_tail:
             raise invalid("qualifier, asynchronous and log_tail apply to lambda_ only")
         return consumers.run_state_machine(self._aws, text, state_machine, name=name,

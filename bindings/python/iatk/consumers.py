@@ -31,27 +31,32 @@ class InvokeOutput:
 
 
 class AwsHandle:
-    """An ``iatk_aws`` made on first use and freed with the object."""
+    """``iatk_aws`` handles made on first use and freed with the object: one
+    per read timeout asked for (a handle's timeout is set before it sends,
+    so a call with its own timeout never changes another call's)."""
 
     def __init__(self, profile, region, endpoint_url):
         self._args = (profile, region, endpoint_url)
-        self._ptr = None
+        self._ptrs = {}  # read timeout in ms (0: the default) -> iatk_aws *
         self._lock = threading.Lock()
 
-    def get(self):
+    def get(self, read_timeout_ms=0):
         with self._lock:
-            if not self._ptr:
+            ptr = self._ptrs.get(read_timeout_ms)
+            if not ptr:
                 err, perr = new_error()
                 ptr = _lib.lib().iatk_aws_new(*(_lib.encode(a) for a in self._args), perr)
                 if not ptr:
                     raise from_error(err)
-                self._ptr = ptr
-            return self._ptr
+                if read_timeout_ms:
+                    _lib.lib().iatk_aws_set_read_timeout(ptr, read_timeout_ms)
+                self._ptrs[read_timeout_ms] = ptr
+            return ptr
 
     def __del__(self):
-        if self._ptr:
-            _lib.lib().iatk_aws_free(self._ptr)
-            self._ptr = None
+        for ptr in getattr(self, "_ptrs", {}).values():
+            _lib.lib().iatk_aws_free(ptr)
+        self._ptrs = {}
 
 
 def event_text(event):
@@ -86,17 +91,25 @@ def _lambda_error(err, result, text):
 
 
 def invoke_lambda(aws, event, function, *, qualifier=None, asynchronous=False,
-                  log_tail=False):
+                  log_tail=False, timeout=None):
     """Lambda Invoke of ``function`` (name or ARN, optionally ":QUALIFIER";
-    ``qualifier`` appends one)."""
+    ``qualifier`` appends one), waiting at most ``timeout`` seconds for the
+    answer (None: as long as a function may run, 15.5 minutes)."""
     if not isinstance(function, str) or not function:
         raise invalid("lambda_ must be a function name or ARN")
+    read_timeout_ms = 0
+    if timeout is not None:
+        if (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                or not 0 < timeout <= 86400):
+            raise invalid("timeout must be a number of seconds in (0, 86400]")
+        read_timeout_ms = max(1, int(timeout * 1000))
     if qualifier is not None:
         function = f"{function}:{qualifier}"
     flags = (_lib.LAMBDA_ASYNC if asynchronous else 0) | (_lib.LAMBDA_LOG_TAIL if log_tail else 0)
     result = _lib.LambdaResult()
     err, perr = new_error()
-    rc = _lib.lib().iatk_lambda_invoke(aws.get(), _lib.encode(function), event, len(event),
+    rc = _lib.lib().iatk_lambda_invoke(aws.get(read_timeout_ms), _lib.encode(function),
+                                       event, len(event),
                                        flags, ctypes.byref(result), perr)
     try:
         raw = ctypes.string_at(result.payload, result.payload_len) if result.payload else b""
