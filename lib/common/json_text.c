@@ -70,24 +70,66 @@ void iatk__json_write(iatk_buf *out, const json_t *v) {
   }
 }
 
+/* Appends to text being indented: a copy when the buffer has room, which
+ * it mostly has (iatk__json_indent reserves first); the NUL is written at
+ * the end. */
+static inline void put(iatk_buf *out, const char *s, size_t n) {
+  if (out->cap - out->len > n) {
+    memcpy(out->data + out->len, s, n);
+    out->len += n;
+  } else {
+    iatk__buf_append(out, s, n);
+  }
+}
+
+/* A newline and the indentation of `depth` levels, a line of spaces at a
+ * time. */
+#define INDENT_CHUNK 64
 static void newline(iatk_buf *out, int depth) {
-  iatk__buf_putc(out, '\n');
-  for (int i = 0; i < depth; i++)
-    iatk__buf_append(out, "  ", 2);
+  static const char line[] = "\n" /* and 64 spaces */
+                             "                                "
+                             "                                ";
+  _Static_assert(sizeof line == 1 + INDENT_CHUNK + 1, "a newline, 64 spaces");
+  size_t n = depth > 0 ? 2 * (size_t)depth : 0;
+  size_t chunk = n < INDENT_CHUNK ? n : INDENT_CHUNK;
+  put(out, line, 1 + chunk);
+  for (n -= chunk; n > 0; n -= chunk) {
+    chunk = n < INDENT_CHUNK ? n : INDENT_CHUNK;
+    put(out, line + 1, chunk);
+  }
+}
+
+/* The index of the quote closing the string literal that opens at
+ * text[i], or len: the next '"' not escaped (an even run of backslashes
+ * before it), found with memchr rather than a byte at a time. */
+static size_t string_end(const char *text, size_t len, size_t i) {
+  size_t from = i + 1;
+  for (;;) {
+    const char *q = memchr(text + from, '"', len - from);
+    if (!q)
+      return len;
+    size_t at = (size_t)(q - text), backslashes = 0;
+    while (at - backslashes > i + 1 && text[at - backslashes - 1] == '\\')
+      backslashes++;
+    if (backslashes % 2 == 0)
+      return at;
+    from = at + 1;
+  }
 }
 
 /* Copies a string literal starting at text[i] (a '"'); returns the index
  * after its closing quote. */
 static size_t copy_string(iatk_buf *out, const char *text, size_t len,
                           size_t i) {
-  size_t start = i++;
-  while (i < len && text[i] != '"')
-    i += text[i] == '\\' ? 2 : 1;
-  iatk__buf_append(out, text + start, (i < len ? i + 1 : len) - start);
-  return i + 1;
+  size_t end = string_end(text, len, i);
+  put(out, text + i, (end < len ? end + 1 : len) - i);
+  return end + 1;
 }
 
 void iatk__json_indent(iatk_buf *out, const char *text, size_t len) {
+  /* room for most events at once: every third byte a line break of depth 4 */
+  if (iatk__buf_reserve(out, len + len / 3 * 9) != 0)
+    return;
   int depth = 0;
   for (size_t i = 0; i < len;) {
     char ch = text[i];
@@ -98,23 +140,28 @@ void iatk__json_indent(iatk_buf *out, const char *text, size_t len) {
     i++;
     if ((ch == '{' || ch == '[') && i < len &&
         (text[i] == '}' || text[i] == ']')) {
-      iatk__buf_putc(out, ch);
-      iatk__buf_putc(out, text[i++]); /* {} and [] stay on one line */
+      put(out, text + i - 1, 2); /* {} and [] stay on one line */
+      i++;
     } else if (ch == '{' || ch == '[') {
-      iatk__buf_putc(out, ch);
+      put(out, &ch, 1);
       newline(out, ++depth);
     } else if (ch == '}' || ch == ']') {
       newline(out, --depth);
-      iatk__buf_putc(out, ch);
+      put(out, &ch, 1);
     } else if (ch == ',') {
-      iatk__buf_putc(out, ',');
+      put(out, ",", 1);
       newline(out, depth);
     } else if (ch == ':') {
-      iatk__buf_append(out, ": ", 2);
-    } else {
-      iatk__buf_putc(out, ch);
+      put(out, ": ", 2);
+    } else { /* a number or literal: up to the next structural byte */
+      size_t start = i - 1;
+      while (i < len && !strchr("\"{}[],:", text[i]))
+        i++;
+      put(out, text + start, i - start);
     }
   }
+  if (!out->failed)
+    out->data[out->len] = '\0';
 }
 
 /* Compact text as written: whitespace outside strings dropped.  For text

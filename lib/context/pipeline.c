@@ -119,8 +119,7 @@ int iatk_pipeline_set_region(iatk_pipeline *p, const char *region,
                       "'%s' is not an AWS region name (such as us-east-1)",
                       region);
   for (size_t i = 0; i < p->count; i++)
-    if (p->entries[i].text_fn ==
-                                                    iatk__eventbridge_text_apply)
+    if (p->entries[i].text_fn == iatk__eventbridge_text_apply)
       return iatk__fail(err, IATK_EINVAL,
                         "set the region before adding the eventbridge "
                         "context (context %zu is one)",
