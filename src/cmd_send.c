@@ -247,8 +247,8 @@ static void on_failure(const char *event, size_t len, uint64_t line, int why,
   if (st->shown++ >= SHOWN_FAILURES && !st->o->verbose)
     return;
   clear_progress(st);
-  static const char *const whys[] = {"", "refused", "failed", "no answer",
-                                     "not sent"};
+  static const char *const whys[] = {"",          "refused",  "failed",
+                                     "no answer", "not sent", "not sent"};
   fprintf(stderr, "iatk: %s:%llu: %s: %s\n", file_name(st->o, line),
           (unsigned long long)(line & ((1ULL << FILE_SHIFT) - 1)), whys[why],
           message);

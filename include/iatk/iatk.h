@@ -508,8 +508,10 @@ typedef enum iatk_send_failure {
                               * (after the retries a throttle allows) */
   IATK_SEND_NETWORK = 3,    /* no answer after the retries; AWS may have
                               * received it */
-  IATK_SEND_INTERRUPTED = 4 /* iatk_sender_stop came before AWS
-                              * acknowledged it */
+  IATK_SEND_INTERRUPTED = 4, /* iatk_sender_stop came before AWS
+                               * acknowledged it */
+  IATK_SEND_UNSENT = 5       /* never sent: no request could be made (no
+                               * usable credentials) */
 } iatk_send_failure;
 
 /* Counters of a sender.  Plain integers and a double, for ctypes. */

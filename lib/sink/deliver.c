@@ -226,9 +226,13 @@ static void request_done(void *userdata, int rc, const iatk__aws_response *resp,
   if (rc == IATK_OK) {
     answered(s, b, resp);
   } else {
-    int why = rc == IATK_ENETWORK ? IATK_SEND_NETWORK
-              : rc == IATK_EIO    ? IATK_SEND_INTERRUPTED
-                                  : IATK_SEND_AWS;
+    /* Credentials are found before a request is signed: none went out. */
+    int why = rc == IATK_ENETWORK       ? IATK_SEND_NETWORK
+              : rc == IATK_EIO          ? IATK_SEND_INTERRUPTED
+              : rc == IATK_ECREDENTIALS ? IATK_SEND_UNSENT
+                                        : IATK_SEND_AWS;
+    if (why == IATK_SEND_UNSENT && !s->unsent_code)
+      s->unsent_code = rc;
     for (size_t i = 0; i < b->n; i++)
       iatk__sink_fail(s, b->entries[i], why, resp->error_code, err->message);
   }
@@ -399,6 +403,12 @@ static int outcome(const iatk_sender *s, iatk_error *err) {
                     "(%llu refused by AWS)%s",
                     failed, added, (unsigned long long)k[IATK_SEND_AWS],
                     first_cause(s, IATK_SEND_AWS, &cause));
+  else if (k[IATK_SEND_UNSENT])
+    rc = iatk__fail(err, s->unsent_code ? s->unsent_code : IATK_ECREDENTIALS,
+                    "%llu of %llu events not delivered "
+                    "(%llu not sent: no request could be made)%s",
+                    failed, added, (unsigned long long)k[IATK_SEND_UNSENT],
+                    first_cause(s, IATK_SEND_UNSENT, &cause));
   iatk__buf_release(&cause);
   if (rc != IATK_OK)
     return rc;

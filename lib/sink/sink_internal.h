@@ -120,9 +120,10 @@ struct iatk_sender {
   iatk_buf body;
   /* Counters and callbacks. */
   iatk_send_stats stats;
-  uint64_t failed_kind[5]; /* by iatk_send_failure */
-  char *first_failure[5];  /* the first failure's message, by kind: named
+  uint64_t failed_kind[6]; /* by iatk_send_failure */
+  char *first_failure[6];  /* the first failure's message, by kind: named
                             * in the run's error (NULL: none, or no memory) */
+  int unsent_code;         /* the iatk code of the first IATK_SEND_UNSENT */
   double started;
   iatk_send_failure_fn on_failure;
   void *failure_data;

@@ -153,6 +153,26 @@ def test_network_failure_records_everything(home):
     assert "no answer" in proc.stderr
 
 
+def test_no_credentials_sends_nothing_and_says_so(home):
+    """No credentials: no request is made, and the error says the events
+    were not sent (not that AWS refused them); all go to --failed."""
+    failed = home / "failed.ndjson"
+    lines = [event(i) for i in range(12)]
+    with Fake(EventBridgeFake()) as f:
+        env = env_for(clean_env(home), f.url)
+        del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+        env["AWS_EC2_METADATA_DISABLED"] = "true"  # no instance metadata probe
+        proc = send(env, "--event-bus", "b", "--failed", str(failed), text=ndjson(lines))
+        assert f.handler.requests == 0
+    assert proc.returncode == EXIT_AWS, proc.stderr
+    assert sorted(failed.read_text().splitlines()) == sorted(lines)
+    error = proc.stderr.splitlines()[-1]
+    assert error.startswith("iatk: error: 12 of 12 events not delivered (12 not sent: "
+                            "no request could be made); the first: no AWS credentials found"), error
+    assert "refused by AWS" not in proc.stderr
+    assert ": not sent: no AWS credentials found" in proc.stderr
+
+
 def test_failed_file_replays(home):
     lines = [event(i) for i in range(50)]
     failed = home / "failed.ndjson"

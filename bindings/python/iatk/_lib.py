@@ -57,6 +57,7 @@ HEADER = {
     "IATK_SEND_AWS": 2,
     "IATK_SEND_NETWORK": 3,
     "IATK_SEND_INTERRUPTED": 4,
+    "IATK_SEND_UNSENT": 5,
     # flags of iatk_lambda_invoke and iatk_sfn_run
     "IATK_LAMBDA_ASYNC": 1,
     "IATK_LAMBDA_LOG_TAIL": 2,

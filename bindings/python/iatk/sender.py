@@ -18,14 +18,15 @@ SINK_KINESIS = _lib.HEADER["IATK_SINK_KINESIS"]
 SINK_LAMBDA_ASYNC = _lib.HEADER["IATK_SINK_LAMBDA_ASYNC"]
 # iatk_send_failure's values, by the name a FailedEvent's `why` gives.
 WHY = {_lib.HEADER["IATK_SEND_" + name.upper()]: name
-       for name in ("refused", "aws", "network", "interrupted")}
+       for name in ("refused", "aws", "network", "interrupted", "unsent")}
 
 
 @dataclasses.dataclass
 class FailedEvent:
     """An event that was not delivered: its position in ``events``
     (0-based), its JSON text as sent, why ("refused": never sent, "aws":
-    AWS refused it, "network": no answer, "interrupted"), the AWS error
+    AWS refused it, "network": no answer, "interrupted", "unsent": no
+    request could be made, such as without credentials), the AWS error
     code ("" when none) and a message."""
     index: int
     event: str
