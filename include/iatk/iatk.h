@@ -502,11 +502,11 @@ typedef enum iatk_sink_kind {
 
 /* Why an event failed. */
 typedef enum iatk_send_failure {
-  IATK_SEND_REFUSED = 1,    /* never sent: not a JSON object, a member the
+  IATK_SEND_REFUSED = 1,     /* never sent: not a JSON object, a member the
                               * target needs is missing, too large */
-  IATK_SEND_AWS = 2,        /* AWS refused the request or the entry
+  IATK_SEND_AWS = 2,         /* AWS refused the request or the entry
                               * (after the retries a throttle allows) */
-  IATK_SEND_NETWORK = 3,    /* no answer after the retries; AWS may have
+  IATK_SEND_NETWORK = 3,     /* no answer after the retries; AWS may have
                               * received it */
   IATK_SEND_INTERRUPTED = 4, /* iatk_sender_stop came before AWS
                                * acknowledged it */
