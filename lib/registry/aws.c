@@ -157,14 +157,34 @@ static iatk_strlist *aws_list(iatk_registry *reg, const char *registry,
   return names;
 }
 
-/* Whether GET `path` of the registry (schema NULL) or schema answers. */
-static int exists(aws_registry *a, const char *registry, const char *schema) {
+/* Whether the registry (schema NULL) or schema exists: 1, 0 (AWS said
+ * NotFoundException), or -1 when the GET failed otherwise (throttled past
+ * the retries, no answer), with the failure in `why`. */
+static int exists(aws_registry *a, const char *registry, const char *schema,
+                  iatk_error *why) {
   iatk_buf path;
   iatk__buf_init(&path);
   schemas_path(&path, registry, schema, NULL);
-  int rc = call(a, "GET", path.data, NULL, NULL, NULL, NULL, NULL);
+  char code[128] = "";
+  iatk_error_clear(why);
+  int rc = call(a, "GET", path.data, NULL, NULL, NULL, code, why);
   iatk__buf_release(&path);
-  return rc == IATK_OK;
+  if (rc == IATK_OK)
+    return 1;
+  return strcmp(code, "NotFoundException") == 0 ? 0 : -1;
+}
+
+/* A NotFoundException's code when a narrower question got no answer: the
+ * narrowest thing asked for, with why it could not be settled. */
+static int undecided(iatk_error *err, int code, const iatk_error *why) {
+  if (err) {
+    size_t n = strlen(err->message);
+    snprintf(err->message + n, sizeof err->message - n,
+             " (whether the registry or schema exists could not be "
+             "settled: %s)",
+             why->message);
+  }
+  return recode(err, code);
 }
 
 /* Which of registry, schema or version a NotFoundException meant: AWS's
@@ -172,12 +192,15 @@ static int exists(aws_registry *a, const char *registry, const char *schema) {
  * stays AWS's; only the code (and so the exit status) is settled. */
 static int not_found(aws_registry *a, const char *registry, const char *schema,
                      int version, iatk_error *err) {
-  int code = IATK_ENOREGISTRY;
-  if (version && exists(a, registry, schema))
-    code = IATK_ENOVERSION;
-  else if (schema && exists(a, registry, NULL))
-    code = IATK_ENOSCHEMA;
-  return recode(err, code);
+  iatk_error why;
+  int found;
+  if (version && (found = exists(a, registry, schema, &why)) != 0)
+    return found > 0 ? recode(err, IATK_ENOVERSION)
+                     : undecided(err, IATK_ENOVERSION, &why);
+  if (schema && (found = exists(a, registry, NULL, &why)) != 0)
+    return found > 0 ? recode(err, IATK_ENOSCHEMA)
+                     : undecided(err, IATK_ENOSCHEMA, &why);
+  return recode(err, IATK_ENOREGISTRY);
 }
 
 static iatk_strlist *aws_versions(iatk_registry *reg, const char *registry,

@@ -620,6 +620,23 @@ def test_always_503_gives_up_after_max_attempts(run_aws):
     assert len(fake.requests) == 2
 
 
+def test_not_found_whose_probe_is_throttled_says_so(run_aws):
+    """A version NotFound is narrowed by asking for the schema; when that
+    question is throttled past the retries, the error keeps AWS's words,
+    names the narrowest thing asked for and says why it is not settled."""
+    answers = sequence(aws_error_answer(404, "NotFoundException", "version 7 not found"),
+                       aws_error_answer(429, "ThrottlingException", "Rate exceeded"))
+    with Fake(answers) as fake:
+        run = run_aws("generate", *MY_ARGS, "--schema-version", "7", url=fake.url,
+                      AWS_MAX_ATTEMPTS="2")
+    assert run.returncode == 4, run.stderr
+    assert error_line(run) == (
+        "NotFoundException: version 7 not found (whether the registry or schema exists "
+        "could not be settled: ThrottlingException: Rate exceeded (after 2 attempts))")
+    # the read, then the probe of the schema twice
+    assert [r.path for r in fake.requests] == [MY_PATH + "?schemaVersion=7"] + [MY_PATH] * 2
+
+
 # ---------------------------------------------------------------- 5. cache
 
 def test_versions_are_cached_latest_is_always_asked(tmp_path, home, cache):
