@@ -4,6 +4,7 @@
 
 #include "common/internal.h"
 #include "context/event_text.h"
+#include "validate/validator.h"
 
 /* What built-in contexts read about the current run: the clock and, when
  * seeded, the key that makes their random values reproducible. */
@@ -57,6 +58,7 @@ struct iatk_pipeline {
   /* iatk_pipeline_generate's per-event state (pipeline_event.c) */
   event_text text;
   iatk_buf compact, out;
+  iatk__revalidator *revalidator; /* validate_text's, made on first use */
 };
 
 /* pipeline.c: parses an event as iatk_pipeline_run_text does (EJSON at

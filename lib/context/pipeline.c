@@ -35,6 +35,7 @@ void iatk_pipeline_free(iatk_pipeline *p) {
   iatk__event_text_release(&p->text);
   iatk__buf_release(&p->compact);
   iatk__buf_release(&p->out);
+  iatk__revalidator_free(p->revalidator);
   free(p);
 }
 

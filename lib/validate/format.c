@@ -163,8 +163,12 @@ static const format_checker checkers[CHECK_COUNT] = {
     [CHECK_BYTE] = base64_ok,
 };
 
-int iatk__v_format_ok(const char *format, const char *text, size_t len) {
+iatk__v_format_fn iatk__v_format_checker(const char *format) {
   const schema_format_row *row = iatk__schema_format_find(format);
-  format_checker check = row ? checkers[row->check] : NULL;
+  return row ? checkers[row->check] : NULL;
+}
+
+int iatk__v_format_ok(const char *format, const char *text, size_t len) {
+  format_checker check = iatk__v_format_checker(format);
   return check ? check(text, len) : 1;
 }
