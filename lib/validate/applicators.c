@@ -713,7 +713,11 @@ static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
  * was applied to it (revalidate.c). */
 int iatk__v_string_keys(const vctx *c, const json_t *s, string_keys *k) {
   const char *format = json_string_value(KEY(s, "format"));
-  *k = (string_keys){KEY(s, "type"),
+  const json_t *type = KEY(s, "type");
+  /* "string" admits every string: nothing to check */
+  if (json_is_string(type) && !strcmp(json_string_value(type), "string"))
+    type = NULL;
+  *k = (string_keys){type,
                      KEY(s, "const"),
                      KEY(s, "enum"),
                      KEY(s, "minLength"),

@@ -129,6 +129,8 @@ struct iatk__revalidator {
   size_t *changed, *hot; /* the strings that changed now, and last time */
   size_t changed_cap, hot_count;
   json_t *scratch; /* the value of a changed string */
+  vctx ctx;        /* where its keywords are checked: not quiet, no err */
+  vscope outermost;
   uint64_t fast, full;
 };
 
@@ -147,7 +149,14 @@ static void trace_release(vtrace *t) {
 }
 
 iatk__revalidator *iatk__revalidator_new(void) {
-  return calloc(1, sizeof(iatk__revalidator));
+  iatk__revalidator *r = calloc(1, sizeof(iatk__revalidator));
+  if (r) {
+    r->outermost = (vscope){NULL, ""};
+    r->ctx.base = "";
+    r->ctx.scope = &r->outermost;
+    r->ctx.budget = 1;
+  }
+  return r;
 }
 
 void iatk__revalidator_free(iatk__revalidator *r) {
@@ -510,12 +519,13 @@ static int recheck(iatk__revalidator *r, iatk_validator *v, const char *text,
       return 0;
     if (s->compares && json_string_setn_nocheck(r->scratch, value, len) != 0)
       return 0;
-    vscope outermost = {NULL, ""};
-    vctx c = {.v = v, .base = "", .scope = &outermost, .budget = 1};
+    vctx *c = &r->ctx; /* made once: the string keywords read v alone */
+    c->v = v;
+    c->halted = 0;
     for (size_t j = s->leaf; j < end; j++)
-      if (!iatk__v_check_string_keys(&c, &f->leaves[j], r->scratch, value, len,
+      if (!iatk__v_check_string_keys(c, &f->leaves[j], r->scratch, value, len,
                                      NULL, NULL) ||
-          c.halted)
+          c->halted)
         return 0;
   }
   return 1;
@@ -523,12 +533,30 @@ static int recheck(iatk__revalidator *r, iatk_validator *v, const char *text,
 
 /* The new text's changes within string k's contents, from byte i on: 0
  * when one is not plain (in the old text or the new). */
+/* Whether all 8 bytes of x are plain (exact tests: "Bit Twiddling Hacks",
+ * haszero, hasless, hasmore). */
+#define BYTES(n) (0x0101010101010101ull * (n))
+static inline int plain_word(uint64_t x) {
+  uint64_t q = x ^ BYTES('"'), b = x ^ BYTES('\\');
+  uint64_t bad = ((x - BYTES(0x20)) & ~x) | ((x + BYTES(127 - 0x7e)) | x) |
+                 ((q - BYTES(1)) & ~q) | ((b - BYTES(1)) & ~b);
+  return !(bad & BYTES(0x80));
+}
+
 static int plain_changes(const char *old, const char *text, size_t i,
                          size_t end) {
-  for (; i < end; i++)
-    if (old[i] != text[i] &&
-        (!plain((unsigned char)old[i]) || !plain((unsigned char)text[i])))
-      return 0;
+  while (i < end) {
+    uint64_t a, b;
+    if (end - i >= 8 && (memcpy(&a, old + i, 8), memcpy(&b, text + i, 8),
+                         a == b || (plain_word(a) && plain_word(b)))) {
+      i += 8;
+      continue;
+    }
+    for (size_t stop = end - i >= 8 ? i + 8 : end; i < stop; i++)
+      if (old[i] != text[i] &&
+          (!plain((unsigned char)old[i]) || !plain((unsigned char)text[i])))
+        return 0;
+  }
   return 1;
 }
 
