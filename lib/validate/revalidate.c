@@ -132,6 +132,8 @@ struct iatk__revalidator {
   vctx ctx;        /* where its keywords are checked: not quiet, no err */
   vscope outermost;
   uint64_t fast, full;
+  uint64_t misses; /* valid events validated in full since the last fast
+                     verdict */
 };
 
 static void ref_release(ref *f) {
@@ -184,6 +186,10 @@ void iatk__revalidator_stats(const iatk__revalidator *r, uint64_t *fast,
 /* The compact form only (no whitespace), each member name looked up in
  * the document, so jansson's member order does not matter. */
 #define MAX_SCAN_DEPTH 1000
+/* Full validations are traced while fewer than TRACE_ALWAYS follow one
+ * another, then one in TRACE_EVERY (see iatk__revalidator_full). */
+#define TRACE_ALWAYS 8
+#define TRACE_EVERY 64
 /* The most schema objects recorded for one string (see iatk__v_trace). */
 #define MAX_STRING_SCHEMAS 64
 
@@ -455,6 +461,7 @@ static void adopt_validator(iatk__revalidator *r, const iatk_validator *v) {
   if (r->v == v && r->serial == v->serial)
     return;
   r->have = 0;
+  r->misses = 0;
   r->v = v;
   r->serial = v->serial;
   r->dynamic = uses_dynamic_refs(v->doc, 0) || uses_dynamic_refs(v->root, 0);
@@ -485,10 +492,17 @@ int iatk__revalidator_full(iatk__revalidator *r, iatk_validator *v,
     return iatk__v_validate_text(v, text, len, event, NULL, err);
   adopt_validator(r, v);
   r->full++;
-  vtrace *t = r->dynamic ? NULL : &r->trace;
+  /* A stream the fast path keeps missing (a string that changes every
+   * time and is judged from above) is validated in full without the
+   * trace's cost, but for one valid event in TRACE_EVERY, which may give a
+   * reference that serves (invalid events do not count). */
+  int trace =
+      !r->dynamic && (r->misses < TRACE_ALWAYS || r->misses % TRACE_EVERY == 0);
+  vtrace *t = trace ? &r->trace : NULL;
   if (t)
     t->into = &r->next;
   int rc = iatk__v_validate_text(v, text, len, event, t, err);
+  r->misses += rc == IATK_OK;
   if (t && rc == IATK_OK && t->active && !t->failed &&
       trace_finish(t, text, len) && grow_changes(r, r->next.count + 1)) {
     ref swap = r->cur;
@@ -634,6 +648,7 @@ int iatk__revalidator_quick(iatk__revalidator *r, iatk_validator *v,
   r->changed = swap;
   r->hot_count = changed;
   r->fast++;
+  r->misses = 0;
   return 1;
 }
 

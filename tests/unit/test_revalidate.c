@@ -283,6 +283,34 @@ static void test_reference_belongs_to_one_validator(void **state) {
   iatk_validator_free(b);
 }
 
+/* A stream the fast path keeps missing is validated in full untraced,
+ * but for one valid event in 64: once only fast-path changes are left, the
+ * fast path comes back within that many events. */
+static void test_fast_path_comes_back_after_misses(void **state) {
+  (void)state;
+  iatk_validator *v = validator_for(
+      "{\"properties\":{\"s\":{\"anyOf\":[{\"pattern\":\"^[0-9]+$\"}]},"
+      "\"t\":{\"pattern\":\"^[0-9]+$\"}}}");
+  iatk__revalidator *r = iatk__revalidator_new();
+  char text[64];
+  for (int i = 0; i < 300; i++) { /* s changes: never fast */
+    snprintf(text, sizeof text, "{\"s\":\"%04d\",\"t\":\"0000\"}", i);
+    assert_int_equal(judge(r, v, text, strlen(text)), IATK_OK);
+  }
+  assert_int_equal(fast_count(r), 0);
+  int first_fast = -1;
+  for (int i = 0; i < 200; i++) { /* only t changes */
+    snprintf(text, sizeof text, "{\"s\":\"9999\",\"t\":\"%04d\"}", i);
+    assert_int_equal(judge(r, v, text, strlen(text)), IATK_OK);
+    if (first_fast < 0 && fast_count(r) > 0)
+      first_fast = i;
+  }
+  assert_true(first_fast > 0 && first_fast <= 65);
+  assert_true(fast_count(r) >= 200 - 66);
+  iatk__revalidator_free(r);
+  iatk_validator_free(v);
+}
+
 /* ----------------------------------------------------- random streams */
 
 static uint64_t rng = 88172645463325252ull;
@@ -416,6 +444,7 @@ int main(void) {
       cmocka_unit_test(test_unevaluated_properties_after_any_of),
       cmocka_unit_test(test_dynamic_ref_is_never_revalidated),
       cmocka_unit_test(test_reference_belongs_to_one_validator),
+      cmocka_unit_test(test_fast_path_comes_back_after_misses),
       cmocka_unit_test(test_random_streams),
       cmocka_unit_test(test_generated_stream_takes_the_fast_path),
   };
