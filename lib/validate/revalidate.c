@@ -8,9 +8,12 @@
  * "separable", and the schema objects that were applied to it.  The full
  * validation that makes a reference is traced (vctx.trace, one branch on
  * the plain path): iatk__v_keywords reports every schema object it applies
- * to every value.  A new text of the same length whose differences all lie
- * inside separable strings, and are printable ASCII there, is valid when
- * every changed string passes iatk__v_string_keywords against each schema
+ * to every value, $refs followed (so the targets are recorded themselves,
+ * and no base URI is needed to check them again).  A new text of the same
+ * length whose differences all lie inside separable strings, and are
+ * printable ASCII there, is valid when every changed string passes the
+ * string keywords (iatk__v_string_keys, iatk__v_check_string_keys: type,
+ * const, enum, minLength, maxLength, pattern, format) of each schema
  * object recorded for it; in any other case it is validated in full, and
  * becomes the reference when valid.  An invalid event is always found by
  * the full validator, so its message is the full validator's.
@@ -36,16 +39,18 @@
  *   unevaluatedProperties/Items): a string with one is not separable
  *   (rule B);
  * - the others, on the path to a valid verdict, all of which passed in R:
- *   they are replayed on the new value.
- * Then by induction over R's evaluation, every application made in N gives
- * the result it gave in R: applications to separable strings pass (the
- * replay checked each of their string keywords, and a string's own keywords
- * are iatk__v_string_keywords plus subschemas applied to the same string,
- * which are recorded too); quiet ones never reach a changed string (B) and
- * read nothing else that changed; keywords on containers read nothing that
- * changed (A).  So N is evaluated along the same path as R, which ended
- * valid, with the same number of steps (the work budget) and the same
- * depth.  In particular:
+ *   their string keywords are checked again on the new value.
+ * (The boolean schemas true and false read no value: a false applied
+ * other than quietly made R invalid.)  Then by induction over R's
+ * evaluation, every application made in N gives the result it gave in R:
+ * applications to separable strings pass (what iatk__v_keywords decides
+ * about a string is its string keywords plus the subschemas it applies to
+ * the same string, which were recorded too, and all were checked); quiet
+ * ones never reach a changed string (B) and read nothing else that
+ * changed; keywords on containers read nothing that changed (A).  So N is
+ * evaluated along the same path as R, applying the same schema objects to
+ * the same values, which ended valid, with the same number of steps (the
+ * work budget) and the same depth.  In particular:
  * - if/then/else: `if` is quiet (B); then/else are applied like allOf.
  * - not, anyOf, oneOf, contains/minContains/maxContains: quiet (B).
  * - allOf, $ref, dependentSchemas/dependencies (schema form), properties,
@@ -69,7 +74,13 @@
  *   are not its value), nor is a changed byte outside 0x20-0x7E or '"' or
  *   '\\' (in the old text or the new), so UTF-8 stays as it was read.
  * The reference belongs to one validator: another one (or the same one
- * with another budget or noted base: a new serial) starts afresh. */
+ * with another budget or noted base: a new serial) starts afresh.
+ *
+ * What it costs: a traced full validation maps text to document (a pass
+ * over the text, a pointer map) and records per string; a stream that the
+ * fast path keeps missing is therefore traced only now and then
+ * (TRACE_ALWAYS, TRACE_EVERY).  Memory: one event's text, its strings and
+ * their schema objects (at most MAX_STRING_SCHEMAS each). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
