@@ -387,6 +387,98 @@ static void test_random_streams(void **state) {
   }
 }
 
+/* ------------------------------------------------ the event catalogue */
+
+/* The closing quote of the string that opens at text[i]. */
+static size_t string_end(const char *text, size_t i) {
+  for (i++; text[i] != '"'; i++)
+    if (text[i] == '\\')
+      i++;
+  return i;
+}
+
+/* Random events of catalogue schemas (one in `step`), then streams where
+ * bytes inside their string values change: the verdicts of the full
+ * validator, on real schemas (formats, patterns, enums, $refs). */
+static void catalogue_streams(size_t step, int mutations) {
+  static const char alphabet[] = "0123456789abcdefxyzAZT:-._ /\"\\\x7f";
+  FILE *list = popen("ls -d ../../data/aws.events/*/*/schema.json", "r");
+  assert_non_null(list);
+  char path[1024];
+  size_t n = 0, schemas = 0;
+  uint64_t fast_total = 0;
+  while (fgets(path, sizeof path, list)) {
+    if (n++ % step)
+      continue;
+    path[strcspn(path, "\n")] = '\0';
+    iatk_error err;
+    iatk_error_clear(&err);
+    iatk_schema *schema = iatk_schema_load_file(path, NULL, &err);
+    iatk_plan *plan = schema ? iatk_compile(schema, "AWSEvent", &err) : NULL;
+    iatk_validator *v =
+        plan ? iatk_validator_new(schema, "AWSEvent", &err) : NULL;
+    iatk_gen *gen = v ? iatk_gen_new(plan, &err) : NULL;
+    if (gen) {
+      schemas++;
+      iatk_gen_set_mode(gen, IATK_MODE_RANDOM);
+      iatk_gen_set_seed(gen, n);
+      iatk__revalidator *r = iatk__revalidator_new();
+      const char *event;
+      size_t len;
+      assert_int_equal(iatk_gen_event(gen, 0, &event, &len, &err), IATK_OK);
+      char *base = strdup(event);
+      /* the string values' contents */
+      size_t spans[512][2], count = 0;
+      for (size_t i = 0; i < len && count < 512; i++) {
+        if (base[i] != '"')
+          continue;
+        size_t end = string_end(base, i);
+        if (base[end + 1] != ':' && end > i + 1) {
+          spans[count][0] = i + 1;
+          spans[count++][1] = end;
+        }
+        i = end;
+      }
+      char *text = strdup(base);
+      for (int m = 0; m < mutations && count; m++) {
+        char *next = strdup(m % 20 ? text : base);
+        for (int k = 1 + (int)(next_random() % 3); k > 0; k--) {
+          size_t *span = spans[next_random() % count];
+          size_t at = span[0] + next_random() % (span[1] - span[0]);
+          next[at] = next_random() % 10 ? alphabet[next_random() % 28]
+                                        : alphabet[next_random() % 31];
+        }
+        if (judge(r, v, next, len) == IATK_OK) {
+          free(text);
+          text = next;
+        } else {
+          free(next);
+        }
+      }
+      uint64_t fast;
+      iatk__revalidator_stats(r, &fast, NULL);
+      fast_total += fast;
+      free(text);
+      free(base);
+      iatk__revalidator_free(r);
+    }
+    iatk_gen_free(gen);
+    iatk_validator_free(v);
+    iatk_plan_free(plan);
+    iatk_schema_free(schema);
+  }
+  pclose(list);
+  printf("catalogue: %zu schemas, %" PRIu64 " fast verdicts\n", schemas,
+         fast_total);
+  assert_true(schemas > 0 && fast_total > 0);
+}
+
+static void test_catalogue_streams(void **state) {
+  (void)state;
+  const char *all = getenv("IATK_REVALIDATE_ALL");
+  catalogue_streams(all ? 1 : 16, all ? 400 : 60);
+}
+
 /* ------------------------------------------------- a generator's stream */
 
 /* The generator's own stream (barebone, the clock changing): every event
@@ -446,6 +538,7 @@ int main(void) {
       cmocka_unit_test(test_reference_belongs_to_one_validator),
       cmocka_unit_test(test_fast_path_comes_back_after_misses),
       cmocka_unit_test(test_random_streams),
+      cmocka_unit_test(test_catalogue_streams),
       cmocka_unit_test(test_generated_stream_takes_the_fast_path),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
