@@ -5,6 +5,7 @@
 #include "common/internal.h"
 #include "context/event_text.h"
 #include "context/pipeline_replay.h"
+#include "validate/validator.h"
 
 /* What built-in contexts read about the current run: the clock and, when
  * seeded, the key that makes their random values reproducible. */
@@ -59,7 +60,8 @@ struct iatk_pipeline {
   /* iatk_pipeline_generate's per-event state (pipeline_event.c) */
   event_text text;
   iatk_buf compact, out;
-  pipeline_replay replay; /* the contexts' edits, kept for replay */
+  pipeline_replay replay;         /* the contexts' edits, kept for replay */
+  iatk__revalidator *revalidator; /* validate_text's, made on first use */
 };
 
 /* pipeline.c: parses an event as iatk_pipeline_run_text does (EJSON at

@@ -39,6 +39,7 @@ void iatk_pipeline_free(iatk_pipeline *p) {
   iatk__buf_release(&p->out);
   iatk__replay_forget(&p->replay);
   free(p->env.region);
+  iatk__revalidator_free(p->revalidator);
   free(p);
 }
 

@@ -100,18 +100,22 @@ static int finish_parsed(iatk_pipeline *p, size_t from, const char *text,
   return rc;
 }
 
-/* The validator's verdict on event text.  Text the contexts edited was
- * checked by iatk__event_text_load; the generator's own is checked now.  Such
- * text gives its document without jansson's parser, which read it a byte
- * at a time at a cost near the validation's own. */
+/* The validator's verdict on event text.  The pipeline's revalidator
+ * re-checks only the strings that changed since the last event it validated
+ * in full, when that is enough to tell (validator.h).  Otherwise: text the
+ * contexts edited was checked by iatk__event_text_load; the generator's own
+ * is checked now.  Such text gives its document without jansson's parser,
+ * which read it a byte at a time at a cost near the validation's own. */
 static int validate_text(iatk_pipeline *p, iatk_validator *v, const char *text,
                          size_t len, int loaded, iatk_error *err) {
+  if (!p->revalidator)
+    p->revalidator = iatk__revalidator_new(); /* NULL: full validations */
+  if (iatk__revalidator_quick(p->revalidator, v, text, len))
+    return IATK_OK;
   json_t *event = loaded || iatk__event_text_load(&p->text, text, len)
                       ? iatk__event_text_document(text)
                       : NULL;
-  if (!event)
-    return iatk_validate_text(v, text, len, err);
-  int rc = iatk_validate(v, event, err);
+  int rc = iatk__revalidator_full(p->revalidator, v, text, len, event, err);
   json_decref(event);
   return rc;
 }

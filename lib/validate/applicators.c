@@ -71,14 +71,14 @@ static int has_type(const vctx *c, const json_t *inst, const char *type) {
   return !strcmp(type, type_name(inst));
 }
 
-static int check_type(vctx *c, const json_t *s, const json_t *inst,
-                      const vpath *ip, const vpath *sp) {
-  const json_t *type = KEY(s, "type");
-  if (!type)
-    return 1;
-  if (json_is_null(inst) && json_is_true(KEY(s, "nullable")) &&
-      c->v->dialect == DIALECT_OAS30)
-    return 1;
+/* OpenAPI 3.0's nullable: null passes type and enum. */
+static int nullable_null(const vctx *c, const json_t *s, const json_t *inst) {
+  return json_is_null(inst) && json_is_true(KEY(s, "nullable")) &&
+         c->v->dialect == DIALECT_OAS30;
+}
+
+static int type_ok(vctx *c, const json_t *type, const json_t *inst,
+                   const vpath *ip, const vpath *sp) {
   if (json_is_string(type))
     return has_type(c, inst, json_string_value(type)) ||
            iatk__v_fail(c, ip, sp, "type", "expected %s, got %s",
@@ -92,21 +92,32 @@ static int check_type(vctx *c, const json_t *s, const json_t *inst,
                       type_name(inst));
 }
 
-static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
-                            const vpath *ip, const vpath *sp) {
-  const json_t *cst = KEY(s, "const");
+static int check_type(vctx *c, const json_t *s, const json_t *inst,
+                      const vpath *ip, const vpath *sp) {
+  const json_t *type = KEY(s, "type");
+  return !type || nullable_null(c, s, inst) || type_ok(c, type, inst, ip, sp);
+}
+
+static int enum_const_ok(vctx *c, const json_t *cst, const json_t *en,
+                         int nullable, const json_t *inst, const vpath *ip,
+                         const vpath *sp) {
   if (cst && !iatk__v_json_equal(cst, inst))
     return iatk__v_fail(c, ip, sp, "const", "value differs from const");
-  const json_t *en = KEY(s, "enum");
-  if (!json_is_array(en))
-    return 1;
-  if (json_is_null(inst) && json_is_true(KEY(s, "nullable")) &&
-      c->v->dialect == DIALECT_OAS30)
+  if (!json_is_array(en) || nullable)
     return 1;
   size_t i;
   json_t *e;
   json_array_foreach(en, i, e) if (iatk__v_json_equal(e, inst)) return 1;
   return iatk__v_fail(c, ip, sp, "enum", "value is not one of the enum values");
+}
+
+static int check_enum_const(vctx *c, const json_t *s, const json_t *inst,
+                            const vpath *ip, const vpath *sp) {
+  const json_t *cst = KEY(s, "const"), *en = KEY(s, "enum");
+  return (!cst && !en) ||
+         enum_const_ok(c, cst, en,
+                       json_is_array(en) && nullable_null(c, s, inst), inst, ip,
+                       sp);
 }
 
 /* ------------------------------------------------------------ numbers */
@@ -193,31 +204,29 @@ static int regex_trouble(vctx *c, const vpath *ip, const vpath *sp,
       pattern);
 }
 
-static int check_string(vctx *c, const json_t *s, const json_t *inst,
-                        const vpath *ip, const vpath *sp) {
-  const char *text = json_string_value(inst);
-  size_t len = json_string_length(inst), n = code_points(text, len);
-  const json_t *lo = KEY(s, "minLength"), *hi = KEY(s, "maxLength");
+static int string_ok(vctx *c, const string_keys *k, const char *text,
+                     size_t len, const vpath *ip, const vpath *sp) {
+  const json_t *lo = k->min_length, *hi = k->max_length;
+  size_t n =
+      json_is_number(lo) || json_is_number(hi) ? code_points(text, len) : 0;
   if (json_is_number(lo) && n < json_number_value(lo))
     return iatk__v_fail(c, ip, sp, "minLength", "%zu characters, fewer than %g",
                         n, json_number_value(lo));
   if (json_is_number(hi) && n > json_number_value(hi))
     return iatk__v_fail(c, ip, sp, "maxLength", "%zu characters, more than %g",
                         n, json_number_value(hi));
-  const char *pattern = json_string_value(KEY(s, "pattern"));
-  int match = pattern
-                  ? iatk__regex_search_n(c->v->regexes, pattern,
-                                         json_string_length(KEY(s, "pattern")),
-                                         text, len)
-                  : 1;
+  const char *pattern = json_string_value(k->pattern);
+  int match =
+      pattern ? iatk__regex_search_n(c->v->regexes, pattern,
+                                     json_string_length(k->pattern), text, len)
+              : 1;
   if (match < 0)
     return regex_trouble(c, ip, sp, "pattern", pattern, match);
   if (match == 0)
     return iatk__v_fail(c, ip, sp, "pattern", "does not match /%s/", pattern);
-  const char *format = json_string_value(KEY(s, "format"));
-  if (format && !iatk__v_format_ok(format, text, len))
+  if (k->format_check && !k->format_check(text, len))
     return iatk__v_fail(c, ip, sp, "format", "'%.80s' is not a valid %s", text,
-                        format);
+                        k->format);
   return 1;
 }
 
@@ -698,17 +707,54 @@ static int check_dynamic_ref(vctx *c, const json_t *s, const json_t *inst,
   return ok;
 }
 
+/* A string instance meets these keywords of s itself, and every other one
+ * only through the subschemas it applies to the same string: a revalidator
+ * re-checks a string that changed with them, for every schema object that
+ * was applied to it (revalidate.c). */
+int iatk__v_string_keys(const vctx *c, const json_t *s, string_keys *k) {
+  const char *format = json_string_value(KEY(s, "format"));
+  const json_t *type = KEY(s, "type");
+  /* "string" admits every string: nothing to check */
+  if (json_is_string(type) && !strcmp(json_string_value(type), "string"))
+    type = NULL;
+  *k = (string_keys){type,
+                     KEY(s, "const"),
+                     KEY(s, "enum"),
+                     KEY(s, "minLength"),
+                     KEY(s, "maxLength"),
+                     KEY(s, "pattern"),
+                     format,
+                     format ? iatk__v_format_checker(format) : NULL};
+  return k->type || k->cnst || k->enm || k->min_length || k->max_length ||
+         k->pattern || k->format_check;
+}
+
+int iatk__v_check_string_keys(vctx *c, const string_keys *k, const json_t *inst,
+                              const char *text, size_t len, const vpath *ip,
+                              const vpath *sp) {
+  return (!k->type || type_ok(c, k->type, inst, ip, sp)) &&
+         ((!k->cnst && !k->enm) ||
+          enum_const_ok(c, k->cnst, k->enm, 0, inst, ip, sp)) &&
+         string_ok(c, k, text, len, ip, sp);
+}
+
 int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst,
                      const vpath *ip, const vpath *sp, evaluated *outer) {
+  if (c->trace) /* a revalidator's full validation */
+    iatk__v_trace(c, s, inst);
   evaluated ev;
   iatk__evaluated_init(&ev);
   int ok = !KEY(s, "$ref") || iatk__v_apply_ref(c, s, inst, ip, sp, &ev);
-  ok = ok && check_type(c, s, inst, ip, sp) &&
-       check_enum_const(c, s, inst, ip, sp);
+  string_keys k;
+  if (ok && json_is_string(inst))
+    ok = !iatk__v_string_keys(c, s, &k) ||
+         iatk__v_check_string_keys(c, &k, inst, json_string_value(inst),
+                                   json_string_length(inst), ip, sp);
+  else
+    ok = ok && check_type(c, s, inst, ip, sp) &&
+         check_enum_const(c, s, inst, ip, sp);
   if (ok && json_is_number(inst))
     ok = check_number(c, s, inst, ip, sp);
-  else if (ok && json_is_string(inst))
-    ok = check_string(c, s, inst, ip, sp);
   else if (ok && json_is_array(inst))
     ok = check_array_sizes(c, s, inst, ip, sp) &&
          check_items(c, s, inst, ip, sp, &ev) &&

@@ -7,9 +7,12 @@
 #include "document/keywords.h"
 #include "validate/validate_internal.h"
 
+/* isdigit's answer in every locale, without its table lookup call */
+static int digit(char c) { return c >= '0' && c <= '9'; }
+
 static int digits(const char *s, int n) {
   for (int i = 0; i < n; i++)
-    if (!isdigit((unsigned char)s[i]))
+    if (!digit(s[i]))
       return 0;
   return 1;
 }
@@ -42,7 +45,7 @@ static int time_ok(const char *s, size_t len) {
   size_t i = 8;
   if (s[i] == '.') {
     size_t start = ++i;
-    while (i < len && isdigit((unsigned char)s[i]))
+    while (i < len && digit(s[i]))
       i++;
     if (i == start)
       return 0;
@@ -64,7 +67,7 @@ static int ipv4_ok(const char *s, size_t len) {
   size_t i = 0;
   while (i < len) {
     size_t start = i;
-    while (i < len && isdigit((unsigned char)s[i]))
+    while (i < len && digit(s[i]))
       i++;
     size_t n = i - start;
     if (n == 0 || n > 3 || (n > 1 && s[start] == '0') ||
@@ -163,8 +166,12 @@ static const format_checker checkers[CHECK_COUNT] = {
     [CHECK_BYTE] = base64_ok,
 };
 
-int iatk__v_format_ok(const char *format, const char *text, size_t len) {
+iatk__v_format_fn iatk__v_format_checker(const char *format) {
   const schema_format_row *row = iatk__schema_format_find(format);
-  format_checker check = row ? checkers[row->check] : NULL;
+  return row ? checkers[row->check] : NULL;
+}
+
+int iatk__v_format_ok(const char *format, const char *text, size_t len) {
+  format_checker check = iatk__v_format_checker(format);
   return check ? check(text, len) : 1;
 }

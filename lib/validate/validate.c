@@ -2,6 +2,7 @@
  * $ref/$dynamicRef resolution, and the public API. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,10 +189,16 @@ const char *iatk__validator_base_of(const iatk_validator *v,
                 : iatk__id_index_base_of(v->ids, holder);
 }
 
+uint64_t iatk__v_new_serial(void) {
+  static _Atomic uint64_t serials;
+  return atomic_fetch_add(&serials, 1) + 1;
+}
+
 int iatk__validator_note_base(iatk_validator *v, const json_t *holder,
                               const char *base) {
   if (!*base)
     return IATK_OK;
+  v->serial = iatk__v_new_serial();
   if (!v->noted_uris && !(v->noted_uris = iatk__strlist_new()))
     return IATK_ENOMEM;
   size_t i = iatk_strlist_count(v->noted_uris);
@@ -402,6 +409,7 @@ void iatk__validator_set_budget(iatk_validator *v, uint64_t base,
   }
   v->budget_base = base;
   v->budget_per_value = per_value;
+  v->serial = iatk__v_new_serial();
 }
 
 /* Values in the instance (as deep as validation can go): work legitimately
@@ -424,7 +432,7 @@ static uint64_t count_values(const json_t *inst, int depth) {
 /* One validation of `inst` against `schema`: IATK_OK, IATK_EINVALID (with
  * the first failure in `detail` unless NULL), or the halt's code in err. */
 static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
-               const iatk_wide_ints *wide, iatk_error *detail,
+               const iatk_wide_ints *wide, vtrace *trace, iatk_error *detail,
                iatk_error *err) {
   vscope outermost = {NULL, ""}; /* the document's own resource */
   vctx c = {.v = v,
@@ -432,7 +440,8 @@ static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
             .quiet = !detail,
             .base = "",
             .scope = &outermost,
-            .wide = wide};
+            .wide = wide,
+            .trace = trace};
   uint64_t values = count_values(inst, 0);
   c.budget =
       v->budget_base + (values > UINT64_MAX / 2 / (v->budget_per_value + 1)
@@ -449,7 +458,7 @@ static int run(iatk_validator *v, const json_t *schema, const json_t *inst,
 
 int iatk__validator_judge(iatk_validator *v, const json_t *schema,
                           const json_t *inst, iatk_error *err) {
-  return run(v, schema, inst, NULL, NULL, err);
+  return run(v, schema, inst, NULL, NULL, NULL, err);
 }
 
 int iatk__validator_check_schema(iatk_validator *v, const json_t *schema,
@@ -464,10 +473,11 @@ int iatk__validator_check_at(iatk_validator *v, const char *pointer,
 }
 
 static int validate_event(iatk_validator *v, const json_t *event,
-                          const iatk_wide_ints *wide, iatk_error *err) {
+                          const iatk_wide_ints *wide, vtrace *trace,
+                          iatk_error *err) {
   iatk_error local;
   iatk_error_clear(&local);
-  int rc = run(v, v->root, event, wide, &local, err);
+  int rc = run(v, v->root, event, wide, trace, &local, err);
   if (rc != IATK_EINVALID)
     return rc;
   if (!local.code)
@@ -480,26 +490,36 @@ static int validate_event(iatk_validator *v, const json_t *event,
 int iatk_validate(iatk_validator *v, const json_t *event, iatk_error *err) {
   if (!v || !event)
     return iatk__fail(err, IATK_EINVAL, "no validator or event given");
-  return validate_event(v, event, NULL, err);
+  return validate_event(v, event, NULL, NULL, err);
 }
 
-int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
-                       iatk_error *err) {
+int iatk__v_validate_text(iatk_validator *v, const char *text, size_t len,
+                          const json_t *given, vtrace *trace, iatk_error *err) {
   if (!v)
     return iatk__fail(err, IATK_EINVAL, "no validator given");
   json_error_t jerr;
   iatk_wide_ints wide = {0};
-  json_t *event =
-      text ? iatk__json_read(text, len, JSON_DECODE_ANY, &jerr, &wide) : NULL;
+  json_t *event = given || !text ? NULL
+                                 : iatk__json_read(text, len, JSON_DECODE_ANY,
+                                                   &jerr, &wide);
+  const json_t *doc = given ? given : event;
   int rc;
-  if (!event)
+  if (!doc) {
     rc = iatk__fail_at(err, IATK_EJSON, "<event>",
                        "event is not valid JSON: %d:%d: %s",
                        text ? jerr.line : 0, text ? jerr.column : 0,
                        text ? jerr.text : "no text");
-  else
-    rc = validate_event(v, event, &wide, err);
+  } else {
+    if (trace && !iatk__v_trace_begin(trace, text, len, doc))
+      trace = NULL;
+    rc = validate_event(v, doc, &wide, trace, err);
+  }
   json_decref(event);
   iatk__wide_ints_release(&wide);
   return rc;
+}
+
+int iatk_validate_text(iatk_validator *v, const char *text, size_t len,
+                       iatk_error *err) {
+  return iatk__v_validate_text(v, text, len, NULL, NULL, err);
 }

@@ -22,7 +22,14 @@ struct iatk_validator {
   /* The work budget of one validation: base + per_value * values in the
    * instance, counted in schema applications (see iatk__v_apply). */
   uint64_t budget_base, budget_per_value;
+  /* Unique to this validator and its settings: a new number whenever a
+   * verdict may change (creation, budget, noted bases), so a revalidator
+   * never mistakes another validator at the same address for it. */
+  uint64_t serial;
 };
+
+/* What a traced validation records (revalidate.c). */
+typedef struct vtrace vtrace;
 
 /* A path segment list for instance and schema locations, built on the
  * stack as validation descends and rendered only when something fails. */
@@ -64,6 +71,7 @@ typedef struct vctx {
   int halted;
   iatk_error halt;
   const iatk_wide_ints *wide; /* integers beyond int64 in the event's text */
+  vtrace *trace;              /* NULL but in a revalidator's full validation */
 } vctx;
 
 /* validate.c */
@@ -93,8 +101,50 @@ int iatk__v_apply_in(vctx *c, const json_t *target, const char *base,
                      evaluated *ev);
 int iatk__v_json_equal(const json_t *a, const json_t *b);
 
+/* A new validator serial (see iatk_validator.serial). */
+uint64_t iatk__v_new_serial(void);
+/* iatk_validate_text, given the text's document when the caller has it
+ * (NULL: read here) and a trace to fill (NULL: none; see
+ * iatk__v_trace_begin). */
+int iatk__v_validate_text(iatk_validator *v, const char *text, size_t len,
+                          const json_t *event, vtrace *trace, iatk_error *err);
+
+/* format.c: the check of `format`, NULL for a format that is only an
+ * annotation (every text passes). */
+typedef int (*iatk__v_format_fn)(const char *text, size_t len);
+iatk__v_format_fn iatk__v_format_checker(const char *format);
+
+/* The keywords of one schema object that a string instance meets itself
+ * (not through a subschema), looked up once (dialect-aware); NULL when
+ * absent.  nullable is left out: it concerns null only. */
+typedef struct string_keys {
+  const json_t *type, *cnst, *enm, *min_length, *max_length, *pattern;
+  const char *format;
+  iatk__v_format_fn format_check;
+} string_keys;
+
 /* applicators.c: every keyword, grouped by instance type */
 int iatk__v_keywords(vctx *c, const json_t *s, const json_t *inst,
                      const vpath *ipath, const vpath *spath, evaluated *ev);
+/* The keywords iatk__v_keywords checks on a string instance itself (type,
+ * const, enum, minLength, maxLength, pattern, format): everything it
+ * decides about a string but for the subschemas it applies to it.
+ * iatk__v_string_keys looks them up (0: s has none), and
+ * iatk__v_check_string_keys checks them, as iatk__v_keywords does, on the
+ * string whose value is text/len.  `inst` is that string as a JSON value,
+ * or, when k has neither const nor enum, any JSON string (only its type is
+ * read then). */
+int iatk__v_string_keys(const vctx *c, const json_t *s, string_keys *k);
+int iatk__v_check_string_keys(vctx *c, const string_keys *k, const json_t *inst,
+                              const char *text, size_t len, const vpath *ipath,
+                              const vpath *spath);
+
+/* revalidate.c: the trace of a full validation.  begin: 1 when `text`
+ * (compact JSON) and `event` (its document) could be matched up, so the
+ * trace is to be filled; 0 when it is not to be used.  iatk__v_trace is
+ * called with every schema object applied (iatk__v_keywords). */
+int iatk__v_trace_begin(vtrace *t, const char *text, size_t len,
+                        const json_t *event);
+void iatk__v_trace(vctx *c, const json_t *s, const json_t *inst);
 
 #endif

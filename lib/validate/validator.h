@@ -49,6 +49,31 @@ const char *iatk__validator_base_of(const iatk_validator *v,
 int iatk__validator_judges_alike(const iatk_validator *a,
                                  const iatk_validator *b);
 
+/* revalidate.c: incremental revalidation of a stream of event texts that
+ * differ from one another inside a few string values (how it stays sound:
+ * revalidate.c).  A revalidator belongs to its user (a pipeline) and is
+ * tied to one validator at a time: given another, it starts afresh. */
+typedef struct iatk__revalidator iatk__revalidator;
+iatk__revalidator *iatk__revalidator_new(void);
+void iatk__revalidator_free(iatk__revalidator *r);
+/* 1 when `text` (compact JSON) is valid, found by re-checking only the
+ * strings that changed since the last event validated in full; 0 when
+ * that cannot tell (validate it with iatk__revalidator_full). */
+int iatk__revalidator_quick(iatk__revalidator *r, iatk_validator *v,
+                            const char *text, size_t len);
+/* iatk_validate_text's verdict, traced so that a valid `text` becomes the
+ * reference of later quick verdicts.  `event`: the text's document when
+ * the caller has it, read as iatk_validate reads it (NULL: read here). */
+int iatk__revalidator_full(iatk__revalidator *r, iatk_validator *v,
+                           const char *text, size_t len, const json_t *event,
+                           iatk_error *err);
+/* quick, else full. */
+int iatk__revalidate(iatk__revalidator *r, iatk_validator *v, const char *text,
+                     size_t len, const json_t *event, iatk_error *err);
+/* Verdicts given by quick and by full (for tests and benchmarks). */
+void iatk__revalidator_stats(const iatk__revalidator *r, uint64_t *fast,
+                             uint64_t *full);
+
 /* format.c: 1 when `text` is valid for `format` (unknown formats pass) */
 int iatk__v_format_ok(const char *format, const char *text, size_t len);
 
