@@ -127,8 +127,9 @@ static size_t copy_string(iatk_buf *out, const char *text, size_t len,
 }
 
 void iatk__json_indent(iatk_buf *out, const char *text, size_t len) {
-  /* room for most events at once: every third byte a line break of depth 4 */
-  if (iatk__buf_reserve(out, len + len / 3 * 9) != 0)
+  /* room for most small events at once (indenting about doubles them);
+   * larger ones grow as they are written, never reserving far beyond */
+  if (iatk__buf_reserve(out, len < 65536 ? 2 * len : len + len / 2) != 0)
     return;
   int depth = 0;
   for (size_t i = 0; i < len;) {
