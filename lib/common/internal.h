@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "iatk/iatk.h"
 
@@ -175,6 +176,14 @@ static inline uint64_t iatk__rng_mix64(uint64_t z) {
 }
 static inline uint64_t iatk__rng_next(iatk_rng *r) {
   return iatk__rng_mix64(r->key + 0x9e3779b97f4a7c15ULL * ++r->counter);
+}
+/* digits.c: "00" "01" ... "99", two characters per number; and `digits`
+ * (even) lowercase hex digits of v, written at out without a NUL. */
+extern const char iatk__decimal_pairs[201];
+extern const char iatk__hex_pairs[513];
+static inline void iatk__put_hex(char *out, uint64_t v, int digits) {
+  for (int i = digits - 2; i >= 0; i -= 2, v >>= 8)
+    memcpy(out + i, iatk__hex_pairs + 2 * (v & 0xff), 2);
 }
 /* Uniform in [0, n) (n > 0). */
 uint64_t iatk__rng_below(iatk_rng *r, uint64_t n);

@@ -1,7 +1,6 @@
 /* Counter-based randomness: each draw hashes (key, counter) with the
  * SplitMix64 finaliser, so any event's values can be recomputed from the
  * seed and its index alone, in any order and on any machine. */
-#include <stdio.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -42,7 +41,16 @@ void iatk__rng_uuid4(iatk_rng *r, char out[37]) {
   uint64_t hi = iatk__rng_next(r), lo = iatk__rng_next(r);
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL; /* version 4 */
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL; /* variant 10 */
-  snprintf(out, 37, "%08x-%04x-%04x-%04x-%012llx", (unsigned)(hi >> 32),
-           (unsigned)(hi >> 16) & 0xffff, (unsigned)hi & 0xffff,
-           (unsigned)(lo >> 48), (unsigned long long)(lo & 0xffffffffffffULL));
+  /* "%08x-%04x-%04x-%04x-%012llx", without printf (an EventBridge
+   * envelope draws one per event) */
+  iatk__put_hex(out, hi >> 32, 8);
+  out[8] = '-';
+  iatk__put_hex(out + 9, (hi >> 16) & 0xffff, 4);
+  out[13] = '-';
+  iatk__put_hex(out + 14, hi & 0xffff, 4);
+  out[18] = '-';
+  iatk__put_hex(out + 19, lo >> 48, 4);
+  out[23] = '-';
+  iatk__put_hex(out + 24, lo & 0xffffffffffffULL, 12);
+  out[36] = '\0';
 }

@@ -181,45 +181,12 @@ static int is_string_array(current c) {
 
 /* ----------------------------------------------------- new values */
 
-/* "000102...ff": the two-digit lowercase hex text of every byte. */
-#define HEX_ROW(h)                                                             \
-  h "0" h "1" h "2" h "3" h "4" h "5" h "6" h "7" h "8" h "9" h "a" h "b" h    \
-    "c" h "d" h "e" h "f"
-static const char hex_pairs[] = HEX_ROW("0") HEX_ROW("1") HEX_ROW("2")
-    HEX_ROW("3") HEX_ROW("4") HEX_ROW("5") HEX_ROW("6") HEX_ROW("7")
-        HEX_ROW("8") HEX_ROW("9") HEX_ROW("a") HEX_ROW("b") HEX_ROW("c")
-            HEX_ROW("d") HEX_ROW("e") HEX_ROW("f");
-#undef HEX_ROW
-
-/* "000102...99": the two-digit decimal text of 0 to 99. */
-#define DEC_ROW(d) d "0" d "1" d "2" d "3" d "4" d "5" d "6" d "7" d "8" d "9"
-static const char decimal_pairs[] =
-    DEC_ROW("0") DEC_ROW("1") DEC_ROW("2") DEC_ROW("3") DEC_ROW("4")
-        DEC_ROW("5") DEC_ROW("6") DEC_ROW("7") DEC_ROW("8") DEC_ROW("9");
-#undef DEC_ROW
-
-/* `digits` (even) lowercase hex digits of v, a byte at a time. */
-static void put_hex(char *out, uint64_t v, int digits) {
-  for (int i = digits - 2; i >= 0; i -= 2, v >>= 8)
-    memcpy(out + i, hex_pairs + 2 * (v & 0xff), 2);
-}
-
-/* iatk__rng_uuid4's draws and text ("%08x-%04x-%04x-%04x-%012llx"),
- * quoted, without snprintf. */
+/* iatk__rng_uuid4's draws and text, quoted. */
 static void quoted_uuid(iatk_rng *rng, char out[38]) {
-  uint64_t hi = iatk__rng_next(rng), lo = iatk__rng_next(rng);
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char text[37];
+  iatk__rng_uuid4(rng, text);
   out[0] = out[37] = '"';
-  put_hex(out + 1, hi >> 32, 8);
-  out[9] = '-';
-  put_hex(out + 10, (hi >> 16) & 0xffff, 4);
-  out[14] = '-';
-  put_hex(out + 15, hi & 0xffff, 4);
-  out[19] = '-';
-  put_hex(out + 20, lo >> 48, 4);
-  out[24] = '-';
-  put_hex(out + 25, lo & 0xffffffffffffULL, 12);
+  memcpy(out + 1, text, 36);
 }
 
 /* 12 decimal digits, uniform, from one draw below 10^12 (a draw per
@@ -238,8 +205,8 @@ void iatk__eventbridge_account(iatk_rng *rng, char out[12]) {
   uint32_t group[3] = {(uint32_t)(v / 100000000), (uint32_t)(v / 10000 % 10000),
                        (uint32_t)(v % 10000)};
   for (int g = 0; g < 3; g++) {
-    memcpy(out + 4 * g, decimal_pairs + 2 * (group[g] / 100), 2);
-    memcpy(out + 4 * g + 2, decimal_pairs + 2 * (group[g] % 100), 2);
+    memcpy(out + 4 * g, iatk__decimal_pairs + 2 * (group[g] / 100), 2);
+    memcpy(out + 4 * g + 2, iatk__decimal_pairs + 2 * (group[g] % 100), 2);
   }
 }
 

@@ -193,7 +193,7 @@ static int replayed(iatk_pipeline *p, const replay_event *ev, iatk_validator *v,
 static int replayed_alone(iatk_pipeline *p, iatk_gen *gen, iatk_validator *v,
                           int pretty, const char **text, size_t *len,
                           iatk_error *err, int *rc) {
-  if (!p->replay.serial || p->replay.needs_gen_text)
+  if (!p->replay.serial || p->replay.clocks_needed)
     return 0;
   replay_event ev = {0, NULL, NULL, 0, {0, 0}, &p->env};
   ev.serial = iatk__gen_replay_instant(gen, &ev.gen_now);

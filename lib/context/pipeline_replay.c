@@ -67,11 +67,8 @@ void iatk__replay_keep(pipeline_replay *r, uint64_t serial, event_text *e) {
     from = m.at + m.len;
     m.at = r->text.len;
     r->marks[r->count++] = m;
-    if (m.kind == MARK_GEN_CLOCK) {
-      r->needs_gen_text = 1;
-      r->clocks_needed =
-          m.clock + 1 > r->clocks_needed ? m.clock + 1 : r->clocks_needed;
-    }
+    if (m.kind == MARK_GEN_CLOCK && m.clock + 1 > r->clocks_needed)
+      r->clocks_needed = m.clock + 1;
   }
   iatk__buf_append(&r->text, e->text + from, e->len - from);
   if (r->text.failed) {
@@ -115,7 +112,7 @@ static size_t mark_text(pipeline_replay *r, const text_mark *m,
 
 /* Whether the marks fit this event: it has the clock texts they copy. */
 static int fits(const pipeline_replay *r, const replay_event *ev) {
-  return !r->needs_gen_text || r->clocks_needed <= ev->clocks_n;
+  return r->clocks_needed <= ev->clocks_n;
 }
 
 int iatk__replay_write(pipeline_replay *r, const replay_event *ev,

@@ -12,8 +12,8 @@ typedef struct pipeline_replay {
   iatk_buf text;    /* the contexts' output with the marks cut out */
   text_mark *marks; /* in text order; `at` is a place in `text` */
   size_t count;
-  int needs_gen_text;   /* a mark is a clock text of the generator's */
-  size_t clocks_needed; /* 1 + the highest such clock text's number */
+  size_t clocks_needed; /* 1 + the highest number of a generator's clock
+                         * text among the marks; 0: none is needed */
   time_text_cache utc;  /* EventBridge time text, kept for the second */
   char id[36], account[12];
   int drawn;        /* id and account drawn for the current event */

@@ -16,21 +16,16 @@ typedef unsigned __int128 u128;
 /* Writes the digits of v ending at `end`, two at a time; returns how
  * many. */
 static size_t u64_digits(uint64_t v, char *end) {
-  static const char pairs[] =
-      "00010203040506070809101112131415161718192021222324"
-      "25262728293031323334353637383940414243444546474849"
-      "50515253545556575859606162636465666768697071727374"
-      "75767778798081828384858687888990919293949596979899";
   char *p = end;
   while (v >= 100) {
     unsigned r = (unsigned)(v % 100);
     v /= 100;
     p -= 2;
-    memcpy(p, pairs + 2 * r, 2);
+    memcpy(p, iatk__decimal_pairs + 2 * r, 2);
   }
   if (v >= 10) {
     p -= 2;
-    memcpy(p, pairs + 2 * v, 2);
+    memcpy(p, iatk__decimal_pairs + 2 * v, 2);
   } else {
     *--p = (char)('0' + v);
   }

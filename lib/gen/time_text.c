@@ -73,17 +73,10 @@ static char *put_civil(char *p, civil c) {
   return put2(p, c.second);
 }
 
-/* "00" "01" ... "99": two digits per division (the hot path of every
- * replayed event writes six). */
-static const char digit_pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536"
-    "37383940414243444546474849505152535455565758596061626364656667686970717273"
-    "7475767778798081828384858687888990919293949596979899";
-
 static void put_micros(char *p, int us) {
-  memcpy(p, digit_pairs + 2 * (us / 10000), 2);
-  memcpy(p + 2, digit_pairs + 2 * (us / 100 % 100), 2);
-  memcpy(p + 4, digit_pairs + 2 * (us % 100), 2);
+  memcpy(p, iatk__decimal_pairs + 2 * (us / 10000), 2);
+  memcpy(p + 2, iatk__decimal_pairs + 2 * (us / 100 % 100), 2);
+  memcpy(p + 4, iatk__decimal_pairs + 2 * (us % 100), 2);
 }
 
 static int offset_fits(int minutes) {

@@ -231,8 +231,6 @@ static void request_done(void *userdata, int rc, const iatk__aws_response *resp,
               : rc == IATK_EIO          ? IATK_SEND_INTERRUPTED
               : rc == IATK_ECREDENTIALS ? IATK_SEND_UNSENT
                                         : IATK_SEND_AWS;
-    if (why == IATK_SEND_UNSENT && !s->unsent_code)
-      s->unsent_code = rc;
     for (size_t i = 0; i < b->n; i++)
       iatk__sink_fail(s, b->entries[i], why, resp->error_code, err->message);
   }
@@ -388,27 +386,26 @@ static int outcome(const iatk_sender *s, iatk_error *err) {
                      added = (unsigned long long)s->stats.added;
   if (!failed)
     return IATK_OK;
+  /* the kinds with a cause worth naming, most serious first */
+  static const struct {
+    int why, code;
+    const char *what;
+  } kinds[] = {
+      {IATK_SEND_NETWORK, IATK_ENETWORK, "got no answer"},
+      {IATK_SEND_AWS, IATK_EAWS, "refused by AWS"},
+      /* only missing credentials leave events with no request */
+      {IATK_SEND_UNSENT, IATK_ECREDENTIALS,
+       "not sent: no request could be made"},
+  };
   iatk_buf cause;
   iatk__buf_init(&cause);
   int rc = IATK_OK;
-  if (k[IATK_SEND_NETWORK])
-    rc = iatk__fail(err, IATK_ENETWORK,
-                    "%llu of %llu events not delivered "
-                    "(%llu got no answer)%s",
-                    failed, added, (unsigned long long)k[IATK_SEND_NETWORK],
-                    first_cause(s, IATK_SEND_NETWORK, &cause));
-  else if (k[IATK_SEND_AWS])
-    rc = iatk__fail(err, IATK_EAWS,
-                    "%llu of %llu events not delivered "
-                    "(%llu refused by AWS)%s",
-                    failed, added, (unsigned long long)k[IATK_SEND_AWS],
-                    first_cause(s, IATK_SEND_AWS, &cause));
-  else if (k[IATK_SEND_UNSENT])
-    rc = iatk__fail(err, s->unsent_code ? s->unsent_code : IATK_ECREDENTIALS,
-                    "%llu of %llu events not delivered "
-                    "(%llu not sent: no request could be made)%s",
-                    failed, added, (unsigned long long)k[IATK_SEND_UNSENT],
-                    first_cause(s, IATK_SEND_UNSENT, &cause));
+  for (size_t i = 0; rc == IATK_OK && i < sizeof kinds / sizeof *kinds; i++)
+    if (k[kinds[i].why])
+      rc = iatk__fail(err, kinds[i].code,
+                      "%llu of %llu events not delivered (%llu %s)%s", failed,
+                      added, (unsigned long long)k[kinds[i].why], kinds[i].what,
+                      first_cause(s, kinds[i].why, &cause));
   iatk__buf_release(&cause);
   if (rc != IATK_OK)
     return rc;

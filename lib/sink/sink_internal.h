@@ -123,7 +123,6 @@ struct iatk_sender {
   uint64_t failed_kind[6]; /* by iatk_send_failure */
   char *first_failure[6];  /* the first failure's message, by kind: named
                             * in the run's error (NULL: none, or no memory) */
-  int unsent_code;         /* the iatk code of the first IATK_SEND_UNSENT */
   double started;
   iatk_send_failure_fn on_failure;
   void *failure_data;
